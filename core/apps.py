@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Shared mechanisms")
+
+    def ready(self):
+        from core import (
+            audit,  # noqa: F401  (connects the history signal)
+            schema,  # noqa: F401  (registers the API key auth scheme)
+        )

@@ -1,0 +1,24 @@
+"""Navigation by role, for the base layout."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import can, role_of
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    role = role_of(user) if user is not None else None
+    if role is None:
+        return {"nav_items": [], "current_role": None}
+    items = [
+        (_("Home"), reverse("home")),
+        (_("Organisation"), reverse("regions:orgunit_list")),
+        (_("Staff"), reverse("regions:staff_list")),
+    ]
+    if can(user, "apikey.view"):
+        items.append((_("API keys"), reverse("regions:apikey_list")))
+    items.append((_("API docs"), reverse("api-docs")))
+    if user.is_staff:
+        items.append((_("Admin"), reverse("admin:index")))
+    return {"nav_items": items, "current_role": role}

@@ -1,0 +1,56 @@
+"""The API's error answers: JSON with a message in the caller's language."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import DomainError
+
+
+def _flatten(detail):
+    if isinstance(detail, list):
+        return [str(item) for item in detail]
+    if isinstance(detail, dict):
+        return [str(item) for value in detail.values() for item in _flatten(value)]
+    return [str(detail)]
+
+
+def exception_handler(exc, context):
+    """Errors as JSON: {"detail": message, "code": code, "errors": {field: [messages]}}."""
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+        )
+    if isinstance(exc, IntegrityError):
+        return Response(
+            {"detail": _("The data conflicts with existing records."), "code": "conflict"},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        data = exc.detail if isinstance(exc.detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
+        errors = {str(field): _flatten(messages) for field, messages in data.items()}
+        first_field, first_messages = next(iter(errors.items()), ("", [""]))
+        summary = _("Invalid input.")
+        if first_messages and first_messages[0]:
+            summary = f"{summary} {first_field}: {first_messages[0]}"
+        response.data = {"detail": summary, "code": "invalid", "errors": errors}
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        code = getattr(getattr(exc, "detail", None), "code", None) or getattr(exc, "default_code", "error")
+        response.data = {"detail": str(detail), "code": str(code)}
+    return response

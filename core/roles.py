@@ -1,0 +1,88 @@
+"""Roles and what each may see and do — the one table in code.
+
+`sees` says how far a role's reading reaches: the whole company, the subtree of the person's unit,
+or only the person's own records. `may` lists the actions beyond plain reading: changes, and reading
+the few things (like API keys) that not every role inside the scope may see. Pages, the API and
+exports all ask `can()`; nothing else decides rights.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", _("Development Center director")
+    CENTER_STAFF = "center_staff", _("Development Center staff")
+    REGIONAL_MANAGER = "regional_manager", _("Regional manager")
+    PROVINCIAL_MANAGER = "provincial_manager", _("Provincial manager")
+    DISTRICT_MANAGER = "district_manager", _("District manager")
+    SALES_REP = "sales_rep", _("Sales staff")
+
+
+# Not a person's role: the principal of a branch system calling with an API key.
+BRANCH_SYSTEM = "branch_system"
+
+
+class Sees(models.TextChoices):
+    ALL = "all", _("the whole company")
+    SUBTREE = "subtree", _("own unit and everything below it")
+    OWN = "own", _("own records only")
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    sees: str
+    may: frozenset
+    home: str  # which home page the role lands on
+
+
+ROLE_TABLE = {
+    Role.DIRECTOR: RoleSpec(
+        sees=Sees.ALL,
+        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage"}),
+        home="center",
+    ),
+    Role.CENTER_STAFF: RoleSpec(
+        sees=Sees.ALL,
+        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage"}),
+        home="center",
+    ),
+    Role.REGIONAL_MANAGER: RoleSpec(sees=Sees.SUBTREE, may=frozenset({"staff.change", "apikey.view"}), home="manager"),
+    Role.PROVINCIAL_MANAGER: RoleSpec(sees=Sees.SUBTREE, may=frozenset({"staff.change", "apikey.view"}), home="manager"),
+    Role.DISTRICT_MANAGER: RoleSpec(sees=Sees.SUBTREE, may=frozenset({"apikey.view"}), home="manager"),
+    Role.SALES_REP: RoleSpec(sees=Sees.OWN, may=frozenset(), home="sales"),
+    BRANCH_SYSTEM: RoleSpec(sees=Sees.SUBTREE, may=frozenset(), home="none"),
+}
+
+# Which unit kind a role's position must sit on.
+ROLE_UNIT_KIND = {
+    Role.DIRECTOR: "center",
+    Role.CENTER_STAFF: "center",
+    Role.REGIONAL_MANAGER: "region",
+    Role.PROVINCIAL_MANAGER: "province",
+    Role.DISTRICT_MANAGER: "district",
+    Role.SALES_REP: "district",
+}
+
+
+def role_of(principal):
+    """The role of a user or branch-system principal, or None if it has none."""
+    if principal is None or not getattr(principal, "is_authenticated", False):
+        return None
+    explicit = getattr(principal, "principal_role", None)
+    if explicit:
+        return explicit
+    if getattr(principal, "is_superuser", False):
+        return Role.DIRECTOR
+    profile = getattr(principal, "staff_profile", None)
+    if profile is None or not profile.is_active:
+        return None
+    return profile.role
+
+
+def can(principal, action):
+    """True if the principal's role may perform `action` (e.g. "staff.change")."""
+    role = role_of(principal)
+    return role is not None and action in ROLE_TABLE[role].may

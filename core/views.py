@@ -1,0 +1,66 @@
+"""Scoped base views for pages. Like the API base, `get_queryset` is final: the scope always applies."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.views.generic import DetailView, ListView
+
+from core import audit
+from core.roles import can
+
+
+class ScopedViewMixin(LoginRequiredMixin):
+    model = None
+    change_action = None
+    view_action = None  # a right needed to read at all, beyond the scope
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(f"{cls.__name__} must not override get_queryset (it applies the scope); use narrow_queryset")
+
+    def get_queryset(self):
+        return self.narrow_queryset(self.model._default_manager.for_user(self.request.user))
+
+    def narrow_queryset(self, queryset):
+        return queryset
+
+    def may_change(self):
+        return self.change_action is not None and can(self.request.user, self.change_action)
+
+    def require_view(self):
+        if self.view_action is not None and not can(self.request.user, self.view_action):
+            audit.log_denial(self.request, reason="no right to read this", status=403)
+            raise PermissionDenied
+
+    def require_change(self):
+        if not self.may_change():
+            audit.log_denial(self.request, reason="no right for this action", status=403)
+            raise PermissionDenied
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_change"] = self.may_change()
+        return context
+
+
+class ScopedListView(ScopedViewMixin, ListView):
+    paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        self.require_view()
+        return super().get(request, *args, **kwargs)
+
+
+class ScopedDetailView(ScopedViewMixin, DetailView):
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        pk = self.kwargs.get(self.pk_url_kwarg)
+        try:
+            obj = queryset.get(pk=pk)
+        except (self.model.DoesNotExist, ValueError):
+            if self.model._default_manager.filter(pk=pk).exists():
+                audit.log_denial(self.request, reason="out of scope", status=404)
+            raise Http404 from None
+        self.require_view()
+        return obj

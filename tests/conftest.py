@@ -1,0 +1,100 @@
+"""Shared fixtures: the default organisation (loaded once per test database) and personas.
+
+Personas follow the healthchecks habit — someone inside, someone outside, someone read-only, the
+center — so every scope test reads the same way.
+"""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from core.roles import Role
+from core.services import api_key_issue
+from regions.models import OrgUnit
+from regions.services import load_default_organisation, staff_hire
+
+PASSWORD = "pw-for-tests-1"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The default organisation is reference data every test reads; loading it once per database keeps
+    # the suite fast. Tests run in rolled-back transactions, so it stays as loaded.
+    with django_db_blocker.unblock():
+        load_default_organisation()
+
+
+@pytest.fixture
+def units(db):
+    """Org units by code (GB/T 2260 for provinces and districts, HQ and region letters otherwise)."""
+
+    class Units(dict):
+        def __missing__(self, code):
+            unit = OrgUnit.objects.get(code=code)
+            self[code] = unit
+            return unit
+
+    return Units()
+
+
+class Persona:
+    def __init__(self, name, staff=None, raw_key=None, api_key=None):
+        self.name = name
+        self.staff = staff
+        self.user = staff.user if staff else None
+        self.raw_key = raw_key
+        self.api_key = api_key
+
+    def web(self):
+        client = Client()
+        if self.user is not None:
+            client.force_login(self.user)
+        return client
+
+    def api(self, language="zh-hans"):
+        client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+        if self.raw_key:
+            client.credentials(HTTP_AUTHORIZATION=f"Api-Key {self.raw_key}")
+        elif self.user is not None:
+            client.force_authenticate(self.user)
+        return client
+
+    def __repr__(self):
+        return self.name
+
+
+PERSONA_SPECS = {
+    "director": (Role.DIRECTOR, "HQ"),
+    "center": (Role.CENTER_STAFF, "HQ"),
+    "rm_east": (Role.REGIONAL_MANAGER, "HD"),
+    "rm_south": (Role.REGIONAL_MANAGER, "HN"),
+    "pm_zhejiang": (Role.PROVINCIAL_MANAGER, "330000"),
+    "pm_guangdong": (Role.PROVINCIAL_MANAGER, "440000"),
+    "dm_hangzhou": (Role.DISTRICT_MANAGER, "330100"),
+    "dm_guangzhou": (Role.DISTRICT_MANAGER, "440100"),
+    "rep_hangzhou": (Role.SALES_REP, "330100"),
+    "rep_hangzhou_2": (Role.SALES_REP, "330100"),
+}
+
+
+@pytest.fixture
+def personas(units):
+    people = {}
+    for n, (name, (role, code)) in enumerate(PERSONA_SPECS.items(), start=1):
+        staff = staff_hire(
+            employee_no=f"T{n:04d}",
+            name=name,
+            unit=units[code],
+            role=role,
+            hire_date=date(2020, 1, 1),
+            username=name,
+            password=PASSWORD,
+        )
+        people[name] = Persona(name, staff)
+    key, raw = api_key_issue(name="杭州分支系统", unit=units["330100"])
+    people["key_hangzhou"] = Persona("key_hangzhou", raw_key=raw, api_key=key)
+    key, raw = api_key_issue(name="广东省分支系统", unit=units["440000"])
+    people["key_guangdong"] = Persona("key_guangdong", raw_key=raw, api_key=key)
+    return people
