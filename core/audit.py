@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from celery.signals import task_postrun, task_prerun
 from django.db import models
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -20,11 +21,11 @@ security_log = logging.getLogger("regsales.security")
 
 
 class Door(models.TextChoices):
-    WEB = "web", "web"
-    ADMIN = "admin", "admin"
-    API = "api", "api"
-    TASK = "task", "task"
-    COMMAND = "command", "command"
+    WEB = "web", _("page")
+    ADMIN = "admin", _("admin site")
+    API = "api", _("API")
+    TASK = "task", _("background task")
+    COMMAND = "command", _("command")
 
 
 _context = contextvars.ContextVar("audit_context", default=None)
@@ -61,7 +62,7 @@ def set_door(door, *, user=None, api_key_id=None, detail=""):
 class AuditedHistoricalModel(models.Model):
     """Extra columns on every historical table."""
 
-    history_door = models.CharField(max_length=10, choices=Door.choices, default=Door.COMMAND)
+    history_door = models.CharField(_("changed via"), max_length=10, choices=Door.choices, default=Door.COMMAND)
     history_api_key_id = models.BigIntegerField(null=True, blank=True)
     history_detail = models.CharField(max_length=200, blank=True, default="")
 

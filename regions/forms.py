@@ -26,7 +26,7 @@ class OrgUnitEditForm(forms.Form):
 
 class StaffCreateForm(forms.Form):
     employee_no = forms.CharField(label=_("employee number"), max_length=20)
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = forms.CharField(label=_("full name"), max_length=50)
     unit = forms.ModelChoiceField(label=_("org unit"), queryset=OrgUnit.objects.none())
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
     title = forms.CharField(label=_("position"), max_length=50, required=False)

@@ -105,14 +105,14 @@ class StaffProfile(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff_profile"
     )
     employee_no = models.CharField(_("employee number"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="staff", verbose_name=_("org unit"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     title = models.CharField(_("position"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     hire_date = models.DateField(_("hire date"))
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(_("in service"), default=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     history = audit_history()

@@ -109,7 +109,7 @@ class StaffDetailSerializer(StaffSerializer):
 
 class StaffCreateSerializer(serializers.Serializer):
     employee_no = serializers.CharField(max_length=20, label=_("employee number"))
-    name = serializers.CharField(max_length=50, label=_("name"))
+    name = serializers.CharField(max_length=50, label=_("full name"))
     unit = ScopedPrimaryKeyRelatedField(model=OrgUnit, label=_("org unit"))
     role = serializers.ChoiceField(choices=Role.choices, label=_("role"))
     title = serializers.CharField(max_length=50, required=False, allow_blank=True, default="", label=_("position"))
@@ -119,7 +119,7 @@ class StaffCreateSerializer(serializers.Serializer):
 
 
 class StaffUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=50, required=False, label=_("name"))
+    name = serializers.CharField(max_length=50, required=False, label=_("full name"))
     title = serializers.CharField(max_length=50, required=False, allow_blank=True, label=_("position"))
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, label=_("phone"))
     email = serializers.EmailField(required=False, allow_blank=True, label=_("e-mail"))
