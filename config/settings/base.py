@@ -186,3 +186,21 @@ LOGGING = {
 if env("DATABASE_REPLICA_URL", ""):
     DATABASES["replica"] = dj_database_url.parse(env("DATABASE_REPLICA_URL"), conn_max_age=60)
     DATABASE_ROUTERS = ["core.db_router.ReportReplicaRouter"]
+
+# What happens when a new invoice takes a customer over their credit limit: "flag" accepts it and marks
+# it (the risk issue builds alerts on the mark); "refuse" rejects it with a 409.
+CREDIT_LIMIT_POLICY = env("CREDIT_LIMIT_POLICY", "flag")
+if CREDIT_LIMIT_POLICY not in ("flag", "refuse"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("The environment variable CREDIT_LIMIT_POLICY must be flag or refuse.")
+# Default ageing buckets, in days past due: (label, first day, last day); None = open-ended.
+AGEING_BUCKETS = [
+    ("not_due", None, 0),
+    ("d1_30", 1, 30),
+    ("d31_60", 31, 60),
+    ("d61_90", 61, 90),
+    ("d91_180", 91, 180),
+    ("d181_365", 181, 365),
+    ("over_365", 366, None),
+]

@@ -1,0 +1,281 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import audit_history
+from core.money import ZERO, MoneyField
+from core.scoping import ScopedQuerySet, ScopeSpec
+from customers.choices import CollectionPlanStatus, CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
+
+
+class Product(models.Model):
+    """A financial product the company sells (金融产品); its prices live in ProductPrice."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    category = models.CharField(_("category"), max_length=50, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class ProductPrice(models.Model):
+    """A list price of a product from a date on (the price list with effective dates)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices", verbose_name=_("product"))
+    price = MoneyField(_("price"))
+    effective_from = models.DateField(_("effective from"))
+
+    class Meta:
+        verbose_name = _("product price")
+        verbose_name_plural = _("price list")
+        ordering = ["product", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "effective_from"], name="price_one_per_day"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="price_not_negative"),
+        ]
+
+
+class Customer(models.Model):
+    """A customer's archive (客户档案): who they are, which district office owns them, who serves them,
+    their credit limit. Every change is kept in the history (the center's "dynamic update")."""
+
+    external_id = models.CharField(_("external id"), max_length=64, unique=True, null=True, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_initials = models.CharField(_("pinyin initials"), max_length=200, blank=True, db_index=True, editable=False)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True, null=True, blank=True)
+    kind = models.CharField(_("customer type"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.ENTERPRISE)
+    industry = models.CharField(_("industry"), max_length=50, blank=True)
+    province = models.CharField(_("province"), max_length=30, blank=True)
+    city = models.CharField(_("city"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    district = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="customers", verbose_name=_("district office"))
+    salesperson = models.ForeignKey(
+        "regions.StaffProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="customers", verbose_name=_("salesperson")
+    )
+    is_key = models.BooleanField(_("key customer"), default=False)
+    credit_limit = MoneyField(_("credit limit"), default=ZERO)
+    status = models.CharField(_("status"), max_length=20, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = audit_history()
+    scope_spec = ScopeSpec(path="district__path", owner="salesperson")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["district", "salesperson"], name="customer_district_rep")]
+        constraints = [models.CheckConstraint(condition=Q(credit_limit__gte=0), name="customer_credit_limit_not_negative")]
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(models.Model):
+    """A person to talk to at a customer."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer"))
+    name = models.CharField(_("full name"), max_length=50)
+    title = models.CharField(_("position"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    history = audit_history()
+    scope_spec = ScopeSpec(path="customer__district__path", owner="customer__salesperson")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["customer", "-is_primary", "name"]
+
+
+class Invoice(models.Model):
+    """A sale: an order/invoice issued to a customer, due on a date. Never deleted: cancelled with a reason.
+
+    `district` and `salesperson` are copied from the customer at issue, so scope and roll-ups need no
+    join through the customer and a later change of owner does not rewrite history.
+    """
+
+    external_id = models.CharField(_("external id"), max_length=64, unique=True, null=True, blank=True)
+    number = models.CharField(_("invoice number"), max_length=40, blank=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("customer"))
+    district = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("district office"))
+    salesperson = models.ForeignKey(
+        "regions.StaffProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("salesperson")
+    )
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"))
+    amount = MoneyField(_("amount"))
+    status = models.CharField(_("status"), max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN)
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
+    over_credit_limit = models.BooleanField(_("over credit limit"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = audit_history()
+    scope_spec = ScopeSpec(path="district__path", owner="salesperson")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["district", "issue_date"], name="invoice_district_issued"),
+            models.Index(fields=["customer", "due_date"], name="invoice_customer_due"),
+            models.Index(fields=["salesperson", "issue_date"], name="invoice_rep_issued"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
+            models.CheckConstraint(condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"),
+            models.CheckConstraint(
+                condition=Q(status="cancelled", cancelled_on__isnull=False) | (~Q(status="cancelled") & Q(cancelled_on__isnull=True)),
+                name="invoice_cancelled_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or self.external_id or f"#{self.pk}"
+
+
+class InvoiceLine(models.Model):
+    """A product line of an invoice; the lines sum to the invoice amount when an invoice has lines."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice"))
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=2)
+    unit_price = MoneyField(_("unit price"))
+    amount = MoneyField(_("amount"))
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0) & Q(amount__gte=0), name="invoice_line_positive")]
+
+
+class Payment(models.Model):
+    """Money received from a customer (回款). Allocated to invoices; what is not allocated is the
+    customer's credit. Never deleted: reversed with a reason, which releases its allocations."""
+
+    external_id = models.CharField(_("external id"), max_length=64, unique=True, null=True, blank=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payments", verbose_name=_("customer"))
+    district = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("district office"))
+    salesperson = models.ForeignKey(
+        "regions.StaffProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("salesperson")
+    )
+    received_on = models.DateField(_("received on"))
+    amount = MoneyField(_("amount"))
+    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.BANK_TRANSFER)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.POSTED)
+    reversed_on = models.DateField(_("reversed on"), null=True, blank=True)
+    reverse_reason = models.CharField(_("reversal reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = audit_history()
+    scope_spec = ScopeSpec(path="district__path", owner="salesperson")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["district", "received_on"], name="payment_district_received"),
+            models.Index(fields=["customer", "received_on"], name="payment_customer_received"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status="reversed", reversed_on__isnull=False) | (~Q(status="reversed") & Q(reversed_on__isnull=True)),
+                name="payment_reversed_has_date",
+            ),
+        ]
+
+
+class Allocation(models.Model):
+    """A part of a payment applied to an invoice, from a date. A payment's reversal ends its
+    allocations on the reversal date, so receivables "as of" any date stay reproducible."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("payment"))
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("invoice"))
+    amount = MoneyField(_("amount"))
+    allocated_on = models.DateField(_("allocated on"))
+    reversed_on = models.DateField(_("reversed on"), null=True, blank=True)
+
+    scope_spec = ScopeSpec(path="invoice__district__path", owner="invoice__salesperson")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        indexes = [
+            models.Index(fields=["invoice", "allocated_on"], name="allocation_invoice_date"),
+            models.Index(fields=["payment"], name="allocation_payment"),
+        ]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive")]
+
+
+class CollectionPlan(models.Model):
+    """A receivable-collection plan (账款回收计划) for a customer or one invoice: who chases it,
+    how much is expected when, and the follow-up notes."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="collection_plans", verbose_name=_("customer"))
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="collection_plans", verbose_name=_("invoice"))
+    district = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("district office"))
+    owner = models.ForeignKey("regions.StaffProfile", on_delete=models.PROTECT, related_name="collection_plans", verbose_name=_("owner"))
+    status = models.CharField(_("status"), max_length=20, choices=CollectionPlanStatus.choices, default=CollectionPlanStatus.ACTIVE)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = audit_history()
+    scope_spec = ScopeSpec(path="district__path", owner="owner")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("collection plan")
+        verbose_name_plural = _("collection plans")
+        ordering = ["-id"]
+
+
+class CollectionPlanLine(models.Model):
+    """One planned collection: an amount expected by a date."""
+
+    plan = models.ForeignKey(CollectionPlan, on_delete=models.CASCADE, related_name="lines", verbose_name=_("collection plan"))
+    due_on = models.DateField(_("planned date"))
+    amount = MoneyField(_("planned amount"))
+
+    class Meta:
+        verbose_name = _("planned collection")
+        verbose_name_plural = _("planned collections")
+        ordering = ["plan", "due_on"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="collection_line_positive")]
+
+
+class FollowUp(models.Model):
+    """A follow-up note on a collection plan (called, visited, promised to pay…)."""
+
+    plan = models.ForeignKey(CollectionPlan, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("collection plan"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey("regions.StaffProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
+    note = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["plan", "-at"]
