@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
@@ -13,6 +14,7 @@ app.autodiscover_tasks()
 # All beat schedules live here, each with the reason it exists. Later issues add the monthly and
 # quarterly reports, credit-rating and early-warning runs and approval reminders.
 app.conf.beat_schedule = {
-    # API keys record their last use in Redis-cheap fashion; nothing to schedule yet beyond
-    # housekeeping of expired idempotency records, which arrives with the branch API.
+    # Idempotency keys of the branch API are promised for 24 hours; the purge keeps 48 and runs
+    # hourly so the table stays small (one day of POSTs) without ever cutting a promised retry short.
+    "core.idempotency_purge": {"task": "core.idempotency_purge", "schedule": crontab(minute=17)},
 }

@@ -70,8 +70,18 @@ class AuditedHistoricalModel(models.Model):
         abstract = True
 
 
+def _history_user(instance=None, request=None, **kwargs):
+    """The person behind a change: only a real user. A branch system's principal is not one; its
+    key is recorded in history_api_key_id instead."""
+    user = getattr(request, "user", None) if request is not None else None
+    if user is None or getattr(user, "api_key", None) is not None or not getattr(user, "pk", None):
+        return None
+    return user
+
+
 def audit_history(**kwargs):
     """HistoricalRecords with the door columns; use as `history = audit_history()`."""
+    kwargs.setdefault("get_user", _history_user)
     return HistoricalRecords(bases=[AuditedHistoricalModel], **kwargs)
 
 

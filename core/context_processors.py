@@ -15,7 +15,12 @@ def navigation(request):
         (_("Home"), reverse("home")),
         (_("Organisation"), reverse("regions:orgunit_list")),
         (_("Staff"), reverse("regions:staff_list")),
+        # Every role reads customers and receivables inside its scope (a salesperson: their own).
+        (_("Customers"), reverse("customers:customer_list")),
+        (_("Receivables & ageing"), reverse("customers:ageing")),
     ]
+    if any(can(user, right) for right in ("customer.change", "invoice.change", "payment.change")):
+        items.append((_("Import"), reverse("customers:import")))
     if can(user, "apikey.view"):
         items.append((_("API keys"), reverse("regions:apikey_list")))
     items.append((_("API docs"), reverse("api-docs")))

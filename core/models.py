@@ -83,3 +83,30 @@ class AccessDenial(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.status} {self.method} {self.path}"
+
+
+class IdempotencyRecord(models.Model):
+    """A claimed `Idempotency-Key` of one caller and the answer given to it, so that a retried POST
+    (a branch system that timed out and sent again) gets the first answer instead of a second write.
+
+    The unique constraint on (principal, key) is what makes two concurrent retries safe: only one
+    insert wins the claim. Records are kept at least 24 hours (`core.idempotency.idempotency_purge`).
+    """
+
+    principal = models.CharField(max_length=64, help_text="api-key:<id> or user:<id>")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    completed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="idempotency_one_per_principal")]
+
+    def __str__(self):
+        return f"{self.principal} {self.key}"

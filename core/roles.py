@@ -38,22 +38,33 @@ class RoleSpec:
     home: str  # which home page the role lands on
 
 
+# Changes to the sales ledger: customers' archives, invoices, payments and collection plans.
+LEDGER_CHANGES = frozenset({"customer.change", "invoice.change", "payment.change", "collection.change"})
+
 ROLE_TABLE = {
     Role.DIRECTOR: RoleSpec(
         sees=Sees.ALL,
-        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage"}),
+        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage"}) | LEDGER_CHANGES,
         home="center",
     ),
     Role.CENTER_STAFF: RoleSpec(
         sees=Sees.ALL,
-        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage"}),
+        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage"}) | LEDGER_CHANGES,
         home="center",
     ),
-    Role.REGIONAL_MANAGER: RoleSpec(sees=Sees.SUBTREE, may=frozenset({"staff.change", "apikey.view"}), home="manager"),
-    Role.PROVINCIAL_MANAGER: RoleSpec(sees=Sees.SUBTREE, may=frozenset({"staff.change", "apikey.view"}), home="manager"),
-    Role.DISTRICT_MANAGER: RoleSpec(sees=Sees.SUBTREE, may=frozenset({"apikey.view"}), home="manager"),
-    Role.SALES_REP: RoleSpec(sees=Sees.OWN, may=frozenset(), home="sales"),
-    BRANCH_SYSTEM: RoleSpec(sees=Sees.SUBTREE, may=frozenset(), home="none"),
+    Role.REGIONAL_MANAGER: RoleSpec(
+        sees=Sees.SUBTREE, may=frozenset({"staff.change", "apikey.view"}) | LEDGER_CHANGES, home="manager"
+    ),
+    Role.PROVINCIAL_MANAGER: RoleSpec(
+        sees=Sees.SUBTREE, may=frozenset({"staff.change", "apikey.view"}) | LEDGER_CHANGES, home="manager"
+    ),
+    Role.DISTRICT_MANAGER: RoleSpec(sees=Sees.SUBTREE, may=frozenset({"apikey.view"}) | LEDGER_CHANGES, home="manager"),
+    # A salesperson changes only their own records: the scope (own rows) bounds what the right reaches.
+    Role.SALES_REP: RoleSpec(sees=Sees.OWN, may=LEDGER_CHANGES, home="sales"),
+    # A branch system feeds customers, sales and payments; collection work is done by people.
+    BRANCH_SYSTEM: RoleSpec(
+        sees=Sees.SUBTREE, may=frozenset({"customer.change", "invoice.change", "payment.change"}), home="none"
+    ),
 }
 
 # Which unit kind a role's position must sit on.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -45,6 +46,9 @@ class ProductPrice(models.Model):
             models.CheckConstraint(condition=Q(price__gte=0), name="price_not_negative"),
         ]
 
+    def __str__(self):
+        return f"{self.product_id} {self.price} @ {self.effective_from}"
+
 
 class Customer(models.Model):
     """A customer's archive (客户档案): who they are, which district office owns them, who serves them,
@@ -59,9 +63,16 @@ class Customer(models.Model):
     province = models.CharField(_("province"), max_length=30, blank=True)
     city = models.CharField(_("city"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    district = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="customers", verbose_name=_("district office"))
+    district = models.ForeignKey(
+        "regions.OrgUnit", on_delete=models.PROTECT, related_name="customers", verbose_name=_("district office")
+    )
     salesperson = models.ForeignKey(
-        "regions.StaffProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="customers", verbose_name=_("salesperson")
+        "regions.StaffProfile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customers",
+        verbose_name=_("salesperson"),
     )
     is_key = models.BooleanField(_("key customer"), default=False)
     credit_limit = MoneyField(_("credit limit"), default=ZERO)
@@ -102,6 +113,9 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["customer", "-is_primary", "name"]
+
+    def __str__(self):
+        return self.name
 
 
 class Invoice(models.Model):
@@ -144,7 +158,8 @@ class Invoice(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
             models.CheckConstraint(condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"),
             models.CheckConstraint(
-                condition=Q(status="cancelled", cancelled_on__isnull=False) | (~Q(status="cancelled") & Q(cancelled_on__isnull=True)),
+                condition=Q(status="cancelled", cancelled_on__isnull=False)
+                | (~Q(status="cancelled") & Q(cancelled_on__isnull=True)),
                 name="invoice_cancelled_has_date",
             ),
         ]
@@ -166,6 +181,9 @@ class InvoiceLine(models.Model):
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0) & Q(amount__gte=0), name="invoice_line_positive")]
+
+    def __str__(self):
+        return f"{self.invoice_id}: {self.product_id} × {self.quantity}"
 
 
 class Payment(models.Model):
@@ -207,6 +225,9 @@ class Payment(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return self.external_id or self.reference or f"#{self.pk}"
+
 
 class Allocation(models.Model):
     """A part of a payment applied to an invoice, from a date. A payment's reversal ends its
@@ -230,16 +251,25 @@ class Allocation(models.Model):
         ]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive")]
 
+    def __str__(self):
+        return f"{self.payment_id} → {self.invoice_id}: {self.amount}"
+
 
 class CollectionPlan(models.Model):
     """A receivable-collection plan (账款回收计划) for a customer or one invoice: who chases it,
     how much is expected when, and the follow-up notes."""
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="collection_plans", verbose_name=_("customer"))
-    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="collection_plans", verbose_name=_("invoice"))
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="collection_plans", verbose_name=_("invoice")
+    )
     district = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("district office"))
-    owner = models.ForeignKey("regions.StaffProfile", on_delete=models.PROTECT, related_name="collection_plans", verbose_name=_("owner"))
-    status = models.CharField(_("status"), max_length=20, choices=CollectionPlanStatus.choices, default=CollectionPlanStatus.ACTIVE)
+    owner = models.ForeignKey(
+        "regions.StaffProfile", on_delete=models.PROTECT, related_name="collection_plans", verbose_name=_("owner")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CollectionPlanStatus.choices, default=CollectionPlanStatus.ACTIVE
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -251,6 +281,9 @@ class CollectionPlan(models.Model):
         verbose_name = _("collection plan")
         verbose_name_plural = _("collection plans")
         ordering = ["-id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.customer_id}"
 
 
 class CollectionPlanLine(models.Model):
@@ -266,16 +299,104 @@ class CollectionPlanLine(models.Model):
         ordering = ["plan", "due_on"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="collection_line_positive")]
 
+    def __str__(self):
+        return f"{self.due_on} {self.amount}"
+
 
 class FollowUp(models.Model):
     """A follow-up note on a collection plan (called, visited, promised to pay…)."""
 
-    plan = models.ForeignKey(CollectionPlan, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("collection plan"))
+    plan = models.ForeignKey(
+        CollectionPlan, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("collection plan")
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    by = models.ForeignKey("regions.StaffProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
+    by = models.ForeignKey(
+        "regions.StaffProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
     note = models.TextField(_("note"))
 
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["plan", "-at"]
+
+    def __str__(self):
+        return self.note[:40]
+
+
+class ImportKind(models.TextChoices):
+    CUSTOMERS = "customers", _("customers")
+    INVOICES = "invoices", _("invoices")
+    PAYMENTS = "payments", _("payments")
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("uploaded")
+    VALIDATED = "validated", _("validated")
+    FAILED = "failed", _("failed")
+    COMMITTED = "committed", _("committed")
+
+
+def _import_upload_to(instance, filename):
+    # The original name is kept for the page; the stored name is made unique by the storage.
+    return f"imports/{timezone.now():%Y/%m}/{filename}"
+
+
+class ImportJob(models.Model):
+    """A spreadsheet (.xlsx or .csv) of customers, invoices or payments uploaded in the browser by a
+    branch without its own system: checked row by row, previewed, and written only when every row is
+    valid, all in one transaction. Large files are checked and written by a background task."""
+
+    kind = models.CharField(_("kind of data"), max_length=20, choices=ImportKind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    file = models.FileField(_("file"), upload_to=_import_upload_to, max_length=255)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    unit = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    # [{"row": 3, "column": "金额", "message": "..."}]; row 0 = the file as a whole.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors found"), default=0)
+    # The first rows as read, for the preview page: {"columns": [...], "rows": [[...], ...]}.
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    # What the commit did, e.g. {"created": 10, "updated": 2, "unchanged": 1}.
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    commit_requested_at = models.DateTimeField(_("commit requested at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    scope_spec = ScopeSpec(path="unit__path", owner="created_by__staff_profile")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["unit", "created_at"], name="importjob_unit_created")]
+        constraints = [
+            models.CheckConstraint(condition=Q(processed_rows__lte=F("total_rows")), name="importjob_progress_bounded")
+        ]
+
+    def __str__(self):
+        return self.filename or f"#{self.pk}"
+
+    @property
+    def progress_percent(self):
+        if not self.total_rows:
+            return 100 if self.status != ImportStatus.UPLOADED else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_running(self):
+        """True while a background task still works on the job (the page keeps polling)."""
+        return self.status == ImportStatus.UPLOADED or (
+            self.status == ImportStatus.VALIDATED and self.commit_requested_at is not None
+        )

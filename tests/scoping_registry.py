@@ -56,6 +56,63 @@ def _api_key(district, owner):
     return key
 
 
+# Sales-ledger rows, made through the services. In 杭州 they belong to the OWNER persona's salesperson;
+# in 广州 (owner None) the customer has no salesperson, or a fresh one where the model needs an owner.
+_ledger_counter = iter(range(1, 10**6))
+
+
+def _customer(district, owner):
+    from customers.services import customer_create
+
+    n = next(_ledger_counter)
+    salesperson = owner.staff if owner is not None else None
+    return customer_create(name=f"登记客户{n}有限公司", district=district, salesperson=salesperson, external_id=f"REG-C{n}")
+
+
+def _invoice(district, owner):
+    from customers.services import invoice_record
+
+    customer = _customer(district, owner)
+    n = next(_ledger_counter)
+    return invoice_record(
+        customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount="1000.00", external_id=f"REG-I{n}"
+    ).invoice
+
+
+def _payment(district, owner):
+    from customers.services import payment_record
+
+    customer = _customer(district, owner)
+    n = next(_ledger_counter)
+    return payment_record(customer=customer, received_on=date(2025, 3, 1), amount="500.00", external_id=f"REG-P{n}")
+
+
+def _collection_plan(district, owner):
+    from customers.services import collection_plan_create
+
+    plan_owner = owner.staff if owner is not None else _staff(district, owner)
+    customer = _customer(district, owner)
+    return collection_plan_create(customer=customer, owner=plan_owner, lines=[{"due_on": date(2025, 6, 30), "amount": "800.00"}])
+
+
+def _import_job(district, owner):
+    from customers.models import ImportJob
+
+    return ImportJob.objects.create(
+        kind="customers",
+        file="imports/registry.csv",
+        filename="registry.csv",
+        unit=district,
+        created_by=owner.user if owner else None,
+    )
+
+
+# Everyone whose role may change the sales ledger, among the personas (sales reps only their own rows).
+LEDGER_WRITERS = frozenset(
+    {"director", "center", "rm_east", "rm_south", "pm_zhejiang", "pm_guangdong", "dm_hangzhou", "dm_guangzhou", "rep_hangzhou"}
+)
+
+
 REGISTRY = [
     Scoped(
         name="org unit",
@@ -97,5 +154,69 @@ REGISTRY = [
             {"director", "center", "rm_east", "rm_south", "pm_zhejiang", "pm_guangdong", "dm_hangzhou", "dm_guangzhou"}
         ),
         rep_sees="unit",
+    ),
+    Scoped(
+        name="customer",
+        make=_customer,
+        api_list="customer-list",
+        api_detail="customer-detail",
+        api_patch={"industry": "银行"},
+        writers=LEDGER_WRITERS | {"key_hangzhou", "key_guangdong"},
+        find=lambda obj: {"external_id": obj.external_id},
+    ),
+    Scoped(
+        name="invoice",
+        make=_invoice,
+        api_list="invoice-list",
+        api_detail="invoice-detail",
+        find=lambda obj: {"external_id": obj.external_id},
+    ),
+    Scoped(
+        name="payment",
+        make=_payment,
+        api_list="payment-list",
+        api_detail="payment-detail",
+        find=lambda obj: {"external_id": obj.external_id},
+    ),
+    Scoped(
+        name="collection plan",
+        make=_collection_plan,
+        api_list="collectionplan-list",
+        api_detail="collectionplan-detail",
+        find=lambda obj: {"customer": obj.customer_id},
+    ),
+    # Pages of customers, sales and receivables (the web side of the entries above).
+    Scoped(
+        name="customer page",
+        make=_customer,
+        web_list="customers:customer_list",
+        web_detail="customers:customer_detail",
+        find=lambda obj: {"external_id": obj.external_id},
+    ),
+    Scoped(
+        name="invoice page",
+        make=_invoice,
+        web_list="customers:invoice_list",
+        web_detail="customers:invoice_detail",
+        find=lambda obj: {"external_id": obj.external_id},
+    ),
+    Scoped(
+        name="payment page",
+        make=_payment,
+        web_list="customers:payment_list",
+        find=lambda obj: {"external_id": obj.external_id},
+    ),
+    Scoped(
+        name="collection plan page",
+        make=_collection_plan,
+        web_list="customers:collectionplan_list",
+        web_detail="customers:collectionplan_detail",
+        find=lambda obj: {"customer": obj.customer_id},
+    ),
+    Scoped(
+        name="import job page",
+        make=_import_job,
+        web_list="customers:import",
+        web_detail="customers:import_job",
     ),
 ]

@@ -1,0 +1,196 @@
+"""The hot paths of the benchmark and their oracles.
+
+Each case gives our implementation (the code users run: selectors, views, serializers, HTTP through
+the Django test client) and an oracle: the best hand-written SQL or code for the same numbers.
+"""
+
+import base64
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+
+from regions.models import OrgUnit
+
+TIME = "s"
+RATE = "rows/s"
+
+
+@dataclass
+class Context:
+    director: object
+    rm_east: object
+    units: dict
+    as_of: object
+    counts: dict
+
+    @classmethod
+    def build(cls):
+        User = get_user_model()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT max(issue_date) FROM customers_invoice")
+            as_of = cursor.fetchone()[0]
+            counts = {}
+            for table in ("customers_customer", "customers_invoice", "customers_payment", "customers_allocation"):
+                cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+                counts[table.split("_", 1)[1]] = cursor.fetchone()[0]
+        units = {code: OrgUnit.objects.get(code=code) for code in ("HQ", "HD", "330000", "330100")}
+        return cls(
+            director=User.objects.get(username="bench_director"),
+            rm_east=User.objects.get(username="bench_rm_east"),
+            units=units,
+            as_of=as_of,
+            counts=counts,
+        )
+
+    def client(self, user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+@dataclass
+class Case:
+    name: str
+    target: str
+    prepare: object = None
+    unit: str = TIME
+    missing: str = ""
+
+    def value(self, times, result):
+        median = statistics.median(times)
+        if self.unit == RATE:
+            return result["rows"] / median if median else 0.0
+        return median
+
+    def ratio(self, ours, oracle):
+        if self.unit == RATE:
+            return ours / oracle if oracle else 0.0  # our share of the oracle's throughput
+        return ours / oracle if oracle else 0.0
+
+    def fmt(self, value):
+        return f"{value:,.0f}/s" if self.unit == RATE else f"{value * 1000:,.1f} ms"
+
+
+# ------------------------------------------------------------------------------------------ ageing
+
+
+def _bucket_sql(as_of):
+    """CASE on due_date giving each invoice's bucket index, from the configured buckets."""
+    whens = []
+    for i, (_key, first, last) in enumerate(settings.AGEING_BUCKETS):
+        cond = []
+        if last is not None:
+            cond.append(f"i.due_date >= DATE '{as_of - timedelta(days=last)}'")
+        if first is not None:
+            cond.append(f"i.due_date <= DATE '{as_of - timedelta(days=first)}'")
+        whens.append(f"WHEN {' AND '.join(cond) or 'TRUE'} THEN {i}")
+    return f"CASE {' '.join(whens)} END"
+
+
+def ageing_oracle(unit, as_of, level):
+    """Open receivable per child unit and bucket: invoices of the subtree, minus allocations that count
+    on the date, grouped by the path element of the child level — no joins up the tree."""
+    sql = f"""
+        WITH paid AS (
+            SELECT a.invoice_id, sum(a.amount) AS amount FROM customers_allocation a
+            WHERE a.allocated_on <= %(d)s AND (a.reversed_on IS NULL OR a.reversed_on > %(d)s)
+            GROUP BY a.invoice_id
+        )
+        SELECT split_part(u.path, '/', %(level)s)::bigint AS unit_id, {_bucket_sql(as_of)} AS bucket,
+               sum(i.amount - coalesce(p.amount, 0)) AS open
+        FROM customers_invoice i
+        JOIN regions_orgunit u ON u.id = i.district_id
+        LEFT JOIN paid p ON p.invoice_id = i.id
+        WHERE u.path LIKE %(prefix)s AND i.issue_date <= %(d)s AND (i.cancelled_on IS NULL OR i.cancelled_on > %(d)s)
+        GROUP BY 1, 2
+    """
+    keys = [key for key, _f, _l in settings.AGEING_BUCKETS]
+    result = defaultdict(lambda: dict.fromkeys(keys, Decimal("0.00")))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"d": as_of, "level": level, "prefix": unit.path + "%"})
+        for unit_id, bucket, open_amount in cursor.fetchall():
+            result[unit_id][keys[bucket]] += open_amount
+    return {k: v for k, v in result.items() if any(v.values())}
+
+
+def _compare_ageing(ours, oracle):
+    ours_map = {row["key"]: row["buckets"] for row in ours.rows}
+    if set(ours_map) != set(oracle):
+        return False, f"groups differ: {sorted(set(ours_map) ^ set(oracle))[:5]}"
+    for key, buckets in oracle.items():
+        for bucket, amount in buckets.items():
+            if ours_map[key][bucket] != amount:
+                return False, f"unit {key} bucket {bucket}: {ours_map[key][bucket]} ≠ {amount}"
+    total = sum(row["total"] for row in ours.rows)
+    return True, f"{len(oracle)} groups, open {total:,.2f}"
+
+
+def _ageing_case(code, level):
+    def prepare(ctx):
+        from customers.selectors import ageing_for_unit
+
+        unit = ctx.units[code]
+        return (
+            lambda: ageing_for_unit(user=ctx.director, unit=unit, as_of=ctx.as_of),
+            lambda: ageing_oracle(unit, ctx.as_of, level),
+            _compare_ageing,
+        )
+
+    return prepare
+
+
+# ------------------------------------------------------------------------------ list pagination
+
+
+def _cursor(position):
+    return base64.b64encode(urlencode({"p": str(position)}).encode()).decode()
+
+
+def _list_case(page):
+    def prepare(ctx):
+        client = ctx.client(ctx.director)
+        # On a small data set the deepest page is the last full one.
+        deepest = min(page, ctx.counts["invoice"] // 50)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM customers_invoice ORDER BY id DESC OFFSET %s LIMIT 1", [50 * (deepest - 1)])
+            position = cursor.fetchone()[0] + 1
+
+        def fetch(cursor_param):
+            def run():
+                params = {"page_size": 50}
+                if cursor_param:
+                    params["cursor"] = cursor_param
+                response = client.get("/api/v1/invoices/", params)
+                assert response.status_code == 200, response.content[:300]
+                return [row["id"] for row in response.json()["results"]]
+
+            return run
+
+        ours = fetch(_cursor(position) if page > 1 else None)
+        page_one = fetch(None)
+
+        def compare(a, b):
+            return len(a) == len(b) == 50, f"page {deepest:,}: ids {a[0]}…{a[-1]}"
+
+        return ours, page_one, compare
+
+    return prepare
+
+
+CASES = [
+    Case("ageing, company by region", "≤ 1.2× oracle", _ageing_case("HQ", 3)),
+    Case("ageing, one province by district", "≤ 1.2× oracle", _ageing_case("330000", 5)),
+    Case("list /invoices/ page 10,000 vs page 1", "≤ 2× page 1", _list_case(10_000)),
+    Case("attainment, region × quarter", "≤ 1.2× oracle", missing="targets arrive with the plans issue (#5)"),
+    Case("rankings", "≤ 1.2× oracle", missing="arrives with the dashboard issue (#6)"),
+    Case("monthly report, company", "≤ 1.2× oracle", missing="arrives with the dashboard issue (#6)"),
+    Case("dashboard request p95", "≤ 150 ms", missing="arrives with the dashboard issue (#6)"),
+]

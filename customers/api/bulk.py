@@ -1,0 +1,613 @@
+"""Bulk upserts of customers, invoices and payments keyed by the branch's `external_id`.
+
+A branch system pushes up to 1,000 records at a time, as often as it likes: a record it pushed before
+and did not change is "unchanged" and writes nothing (no history row), a changed one is "updated",
+a new one "created". One request is one transaction: if any record has an error nothing is written
+and the answer is 400, with the result of every record so the branch can fix the bad ones.
+
+The work is done in passes so the number of queries does not grow with the batch where it can be
+avoided: validate every record's shape in memory (one serializer, reused), resolve the references
+(customers by external id, districts by code, staff by employee number…) with one query per kind,
+through the caller's scope, fetch the existing records by external id in one query, and only then
+call the services for the records that need a write.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from core.errors import DomainError
+from core.roles import Role, role_of
+from core.serializers import MoneyInputField, StrictSerializer
+from customers import services
+from customers.api.serializers import POSITIVE, ContactInputSerializer, CreditCodeField
+from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
+from customers.models import Contact, Customer, Invoice, Payment, Product
+from regions.models import OrgUnit, StaffProfile
+
+MAX_RECORDS = 1000
+NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+DOES_NOT_EXIST_PK = serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
+DOES_NOT_EXIST_SLUG = serializers.SlugRelatedField.default_error_messages["does_not_exist"]
+
+
+# ------------------------------------------------------------------------------------------- shapes
+
+
+class BulkRequestSerializer(serializers.Serializer):
+    """`{"records": [...]}`: 1 to 1,000 records, each with its `external_id`."""
+
+    records = serializers.ListField(child=serializers.JSONField(), min_length=1, max_length=MAX_RECORDS)
+
+
+class BulkRowResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Position of the record in `records`, from 0.")
+    external_id = serializers.CharField(allow_null=True)
+    result = serializers.ChoiceField(choices=["created", "updated", "unchanged", "error"])
+    id = serializers.IntegerField(allow_null=True, help_text="Our id of the record (null when nothing was written).")
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class BulkResponseSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    written = serializers.BooleanField(help_text="False when any record had an error: then nothing was written.")
+    counts = serializers.DictField(child=serializers.IntegerField())
+    results = BulkRowResultSerializer(many=True)
+
+
+def _flatten(detail):
+    if isinstance(detail, Mapping):
+        return [str(item) for value in detail.values() for item in _flatten(value)]
+    if isinstance(detail, list | tuple):
+        return [str(item) for value in detail for item in _flatten(value)]
+    return [str(detail)]
+
+
+def _error_dict(detail):
+    if isinstance(detail, Mapping):
+        return {str(key): _flatten(value) for key, value in detail.items()}
+    return {NON_FIELD: _flatten(detail)}
+
+
+@dataclass
+class Row:
+    index: int
+    raw: object
+    external_id: str | None = None
+    data: dict = field(default_factory=dict)
+    existing: object = None
+    result: str = ""
+    id: int | None = None
+    errors: dict = field(default_factory=dict)
+
+    def error(self, field_name, message):
+        self.errors.setdefault(field_name or NON_FIELD, []).append(str(message))
+
+    def as_dict(self, written):
+        return {
+            "index": self.index,
+            "external_id": self.external_id,
+            "result": "error" if self.errors else self.result,
+            "id": self.id if written or self.result == "unchanged" else None,
+            "errors": self.errors,
+        }
+
+
+# -------------------------------------------------------------------------------------------- base
+
+
+class BulkUpsert:
+    """One bulk request: validate, resolve, fetch what exists, then write — or write nothing."""
+
+    model = None
+    row_serializer_class = None
+
+    def __init__(self, *, request):
+        self.request = request
+        self.user = request.user
+
+    # --- passes
+
+    def response(self):
+        rows = [Row(index=i, raw=raw) for i, raw in enumerate(self._records())]
+        self._validate(rows)
+        self.resolve([row for row in rows if not row.errors])
+        self._fetch_existing(rows)
+        # The valid records are written even when others failed validation, and then rolled back: so the
+        # answer reports every record's result, including errors only the services can find.
+        with transaction.atomic():
+            for row in rows:
+                if not row.errors:
+                    self._write(row)
+            if any(row.errors for row in rows):
+                transaction.set_rollback(True)
+        return self._answer(rows)
+
+    def _records(self):
+        data = self.request.data
+        if not isinstance(data, Mapping):
+            raise ValidationError({NON_FIELD: [_('Send an object: {"records": [...]}.')]})
+        unknown = [key for key in data if key != "records"]
+        if unknown:
+            raise ValidationError({str(key): [_("Unknown field.")] for key in unknown})
+        records = data.get("records")
+        if not isinstance(records, list) or not records:
+            raise ValidationError({"records": [_("Send a list of 1 to %(max)d records.") % {"max": MAX_RECORDS}]})
+        if len(records) > MAX_RECORDS:
+            raise ValidationError(
+                {
+                    "records": [
+                        _("At most %(max)d records per request; this one has %(count)d.")
+                        % {"max": MAX_RECORDS, "count": len(records)}
+                    ]
+                }
+            )
+        return records
+
+    def _validate(self, rows):
+        # One serializer for all records: binding its fields costs more than validating a record.
+        serializer = self.row_serializer_class(context={"request": self.request})
+        seen = {}
+        for row in rows:
+            if isinstance(row.raw, Mapping) and isinstance(row.raw.get("external_id"), str):
+                row.external_id = row.raw["external_id"].strip() or None
+            try:
+                row.data = dict(serializer.run_validation(row.raw))
+            except ValidationError as exc:
+                row.errors.update(_error_dict(exc.detail))
+                continue
+            row.external_id = row.data["external_id"]
+            if row.external_id in seen:
+                row.error(
+                    "external_id",
+                    _("The external id %(id)s appears twice in this request (records %(first)d and %(second)d).")
+                    % {"id": row.external_id, "first": seen[row.external_id], "second": row.index},
+                )
+            seen.setdefault(row.external_id, row.index)
+
+    def _fetch_existing(self, rows):
+        ids = [row.external_id for row in rows if row.external_id and not row.errors]
+        if not ids:
+            return
+        existing = {obj.external_id: obj for obj in self.existing_queryset().filter(external_id__in=ids)}
+        visible = set(self.model.objects.for_user(self.user).filter(external_id__in=ids).values_list("pk", flat=True))
+        for row in rows:
+            obj = existing.get(row.external_id)
+            if obj is None or row.errors:
+                continue
+            if obj.pk not in visible:
+                # External ids are unique company-wide; whose record it is stays outside the caller's scope.
+                row.error("external_id", _("The external id %(id)s is already used by another record.") % {"id": row.external_id})
+            else:
+                row.existing = obj
+
+    def _write(self, row):
+        try:
+            with transaction.atomic():
+                if row.existing is None:
+                    row.id = self.create(row)
+                    row.result = "created"
+                else:
+                    row.id = row.existing.pk
+                    row.result = "updated" if self.update(row) else "unchanged"
+        except DomainError as exc:
+            row.error(exc.field, exc.message)
+
+    def _answer(self, rows):
+        failed = sum(1 for row in rows if row.errors)
+        written = failed == 0
+        results = [row.as_dict(written) for row in rows]
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "error": 0}
+        for result in results:
+            counts[result["result"]] += 1
+        if written:
+            detail, code = _("%(count)d records processed.") % {"count": len(rows)}, "ok"
+        else:
+            detail = _("Nothing was written: %(failed)d of %(count)d records have errors.") % {
+                "failed": failed,
+                "count": len(rows),
+            }
+            code = "invalid"
+        body = {"detail": detail, "code": code, "written": written, "counts": counts, "results": results}
+        return Response(body, status=status.HTTP_200_OK if written else status.HTTP_400_BAD_REQUEST)
+
+    # --- helpers for subclasses
+
+    def _lookup(self, rows, *, model, by_id, by_slug, slug_field, target):
+        """Resolve `by_id` / `by_slug` of every row through the caller's scope in one query; the object
+        goes to row.data[target]. Both given is an error; a miss is "does not exist", naming the field."""
+        ids, slugs = set(), set()
+        for row in rows:
+            if by_id in row.data and by_slug in row.data:
+                row.error(by_slug, _("Give either %(a)s or %(b)s, not both.") % {"a": by_id, "b": by_slug})
+            elif row.data.get(by_id) is not None:
+                ids.add(row.data[by_id])
+            elif row.data.get(by_slug) is not None:
+                slugs.add(row.data[by_slug])
+        found_ids, found_slugs = {}, {}
+        if ids or slugs:
+            queryset = (
+                model._default_manager.for_user(self.user) if hasattr(model._default_manager, "for_user") else model.objects
+            )
+            for obj in queryset.filter(Q(pk__in=ids) | Q(**{f"{slug_field}__in": slugs})):
+                found_ids[obj.pk] = obj
+                found_slugs[getattr(obj, slug_field)] = obj
+        for row in rows:
+            if row.errors:
+                continue
+            if by_id in row.data:
+                value = row.data.pop(by_id)
+                row.data[target] = None if value is None else found_ids.get(value)
+                if value is not None and row.data[target] is None:
+                    row.error(by_id, DOES_NOT_EXIST_PK.format(pk_value=value))
+            elif by_slug in row.data:
+                value = row.data.pop(by_slug)
+                row.data[target] = None if value is None else found_slugs.get(value)
+                if value is not None and row.data[target] is None:
+                    row.error(by_slug, DOES_NOT_EXIST_SLUG.format(slug_name=slug_field, value=value))
+
+    # --- to implement
+
+    def existing_queryset(self):
+        return self.model.objects.all()
+
+    def resolve(self, rows):
+        raise NotImplementedError
+
+    def create(self, row):
+        raise NotImplementedError
+
+    def update(self, row):
+        """Bring the existing record in line with the row; return False if nothing had to change."""
+        raise NotImplementedError
+
+
+def _required_one_of(by_id, by_slug):
+    def check(attrs):
+        if by_id not in attrs and by_slug not in attrs:
+            raise serializers.ValidationError({by_id: [_("This field is required (or give %(b)s).") % {"b": by_slug}]})
+        return attrs
+
+    return check
+
+
+# --------------------------------------------------------------------------------------- customers
+
+
+class CustomerBulkRow(StrictSerializer):
+    external_id = serializers.CharField(max_length=64, label=gettext_lazy("external id"))
+    name = serializers.CharField(max_length=200)
+    district = serializers.IntegerField(required=False)
+    district_code = serializers.CharField(max_length=20, required=False)
+    salesperson = serializers.IntegerField(required=False, allow_null=True)
+    salesperson_employee_no = serializers.CharField(max_length=20, required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=CustomerKind.choices, required=False)
+    credit_code = CreditCodeField(required=False)
+    industry = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    province = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    is_key = serializers.BooleanField(required=False)
+    credit_limit = MoneyInputField(min_value=0, required=False)
+    status = serializers.ChoiceField(choices=CustomerStatus.choices, required=False)
+    contacts = ContactInputSerializer(many=True, required=False)
+
+    def validate(self, attrs):
+        return _required_one_of("district", "district_code")(attrs)
+
+
+CONTACT_FIELDS = ("name", "title", "phone", "email", "is_primary")
+
+
+class CustomerBulk(BulkUpsert):
+    model = Customer
+    row_serializer_class = CustomerBulkRow
+
+    def existing_queryset(self):
+        return Customer.objects.prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("id")))
+
+    def resolve(self, rows):
+        self._lookup(rows, model=OrgUnit, by_id="district", by_slug="district_code", slug_field="code", target="district")
+        self._lookup(
+            rows,
+            model=StaffProfile,
+            by_id="salesperson",
+            by_slug="salesperson_employee_no",
+            slug_field="employee_no",
+            target="salesperson",
+        )
+
+    def create(self, row):
+        data = dict(row.data)
+        if "salesperson" not in data and role_of(self.user) == Role.SALES_REP:
+            data["salesperson"] = self.user.staff_profile  # a salesperson's new customers are their own
+        return services.customer_create(**data).pk
+
+    def update(self, row):
+        customer = row.existing
+        changes = {}
+        for key, value in row.data.items():
+            if key == "external_id":
+                continue
+            if key == "contacts":
+                current = [{name: getattr(c, name) for name in CONTACT_FIELDS} for c in customer.contacts.all()]
+                wanted = [
+                    {name: item.get(name, "" if name != "is_primary" else False) for name in CONTACT_FIELDS} for item in value
+                ]
+                if current != wanted:
+                    changes[key] = value
+            elif key in ("district", "salesperson"):
+                if getattr(customer, f"{key}_id") != (value.pk if value is not None else None):
+                    changes[key] = value
+            elif getattr(customer, key) != value:
+                changes[key] = value
+        if not changes:
+            return False
+        services.customer_update(customer=customer, **changes)
+        return True
+
+
+# ---------------------------------------------------------------------------------------- invoices
+
+
+class InvoiceLineBulkRow(StrictSerializer):
+    product = serializers.IntegerField(required=False)
+    product_code = serializers.CharField(max_length=30, required=False)
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=POSITIVE)
+    unit_price = MoneyInputField(min_value=0, required=False, allow_null=True)
+
+    def validate(self, attrs):
+        return _required_one_of("product", "product_code")(attrs)
+
+
+class InvoiceBulkRow(StrictSerializer):
+    external_id = serializers.CharField(max_length=64)
+    number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    customer = serializers.IntegerField(required=False)
+    customer_external_id = serializers.CharField(max_length=64, required=False)
+    salesperson = serializers.IntegerField(required=False, allow_null=True)
+    salesperson_employee_no = serializers.CharField(max_length=20, required=False, allow_null=True)
+    issue_date = serializers.DateField()
+    due_date = serializers.DateField()
+    amount = MoneyInputField(min_value=POSITIVE, required=False)
+    lines = InvoiceLineBulkRow(many=True, required=False, allow_empty=False)
+    cancelled_reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Cancels the invoice (with this reason) if it is not yet."
+    )
+
+    def validate(self, attrs):
+        attrs = _required_one_of("customer", "customer_external_id")(attrs)
+        if attrs["due_date"] < attrs["issue_date"]:
+            raise serializers.ValidationError({"due_date": [_("The due date cannot be before the issue date.")]})
+        if "amount" not in attrs and "lines" not in attrs:
+            raise serializers.ValidationError({"amount": [_("Give an amount or product lines.")]})
+        return attrs
+
+
+class InvoiceBulk(BulkUpsert):
+    model = Invoice
+    row_serializer_class = InvoiceBulkRow
+
+    def existing_queryset(self):
+        return Invoice.objects.annotate(
+            live_allocations=Count("allocations", filter=Q(allocations__reversed_on__isnull=True))
+        ).prefetch_related("lines")
+
+    def resolve(self, rows):
+        self._lookup(
+            rows, model=Customer, by_id="customer", by_slug="customer_external_id", slug_field="external_id", target="customer"
+        )
+        self._lookup(
+            rows,
+            model=StaffProfile,
+            by_id="salesperson",
+            by_slug="salesperson_employee_no",
+            slug_field="employee_no",
+            target="salesperson",
+        )
+        # Lines: products are company-wide (not scoped); one query for every line of every record.
+        ids, codes = set(), set()
+        for row in rows:
+            for line in row.data.get("lines") or ():
+                if "product" in line:
+                    ids.add(line["product"])
+                elif "product_code" in line:
+                    codes.add(line["product_code"])
+        products = list(Product.objects.filter(Q(pk__in=ids) | Q(code__in=codes))) if ids or codes else []
+        by_id, by_code = {p.pk: p for p in products}, {p.code: p for p in products}
+        for row in rows:
+            if row.errors or "lines" not in row.data:
+                continue
+            lines = []
+            for number, line in enumerate(row.data["lines"]):
+                line = dict(line)
+                if "product" in line and "product_code" in line:
+                    row.error("lines", _("Line %(n)d: give either product or product_code, not both.") % {"n": number + 1})
+                    continue
+                product = by_id.get(line.pop("product")) if "product" in line else by_code.get(line.pop("product_code"))
+                if product is None:
+                    row.error("lines", _("Line %(n)d: unknown product.") % {"n": number + 1})
+                    continue
+                line["product"] = product
+                if line.get("unit_price") is None:
+                    line.pop("unit_price", None)
+                lines.append(line)
+            row.data["lines"] = lines
+
+    def create(self, row):
+        data = dict(row.data)
+        reason = data.pop("cancelled_reason", "")
+        invoice = services.invoice_record(**data).invoice
+        if reason:
+            services.invoice_cancel(invoice=invoice, reason=reason)
+        return invoice.pk
+
+    @staticmethod
+    def _lines_differ(invoice, lines):
+        current = list(invoice.lines.all())
+        if len(current) != len(lines):
+            return True
+        for old, new in zip(current, lines, strict=True):
+            if old.product_id != new["product"].pk or old.quantity != new["quantity"]:
+                return True
+            if "unit_price" in new and old.unit_price != new["unit_price"]:
+                return True
+        return False
+
+    def update(self, row):
+        invoice, data = row.existing, row.data
+        money_changed = (
+            invoice.customer_id != data["customer"].pk
+            or ("amount" in data and invoice.amount != data["amount"])
+            or ("lines" in data and self._lines_differ(invoice, data["lines"]))
+        )
+        other_changed = (
+            invoice.issue_date != data["issue_date"]
+            or invoice.due_date != data["due_date"]
+            or ("number" in data and invoice.number != data["number"])
+            or ("salesperson" in data and invoice.salesperson_id != (data["salesperson"].pk if data["salesperson"] else None))
+        )
+        if money_changed and invoice.live_allocations:
+            raise DomainError(
+                _(
+                    "The invoice %(id)s already has payments allocated to it, so its amount, lines and customer "
+                    "cannot change; reverse those payments first, or cancel it and record a new invoice."
+                )
+                % {"id": invoice.external_id},
+                field="amount",
+                code="conflict",
+            )
+        if money_changed or other_changed:
+            # TODO(services): customers.services has no invoice_update yet; until it does, a change is refused.
+            raise DomainError(
+                _("The invoice %(id)s was recorded with other data; changing a recorded invoice is not supported yet.")
+                % {"id": invoice.external_id},
+                field=NON_FIELD,
+                code="conflict",
+            )
+        reason = data.get("cancelled_reason")
+        if reason and invoice.status != InvoiceStatus.CANCELLED:
+            services.invoice_cancel(invoice=invoice, reason=reason)
+            return True
+        return False
+
+
+# ---------------------------------------------------------------------------------------- payments
+
+
+class AllocationBulkRow(StrictSerializer):
+    invoice = serializers.IntegerField(required=False)
+    invoice_external_id = serializers.CharField(max_length=64, required=False)
+    amount = MoneyInputField(min_value=POSITIVE)
+
+    def validate(self, attrs):
+        return _required_one_of("invoice", "invoice_external_id")(attrs)
+
+
+class PaymentBulkRow(StrictSerializer):
+    external_id = serializers.CharField(max_length=64)
+    customer = serializers.IntegerField(required=False)
+    customer_external_id = serializers.CharField(max_length=64, required=False)
+    received_on = serializers.DateField()
+    amount = MoneyInputField(min_value=POSITIVE)
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    allocations = AllocationBulkRow(many=True, required=False, allow_null=True)
+    reversed_reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Reverses the payment (with this reason) if it is not yet."
+    )
+
+    def validate(self, attrs):
+        return _required_one_of("customer", "customer_external_id")(attrs)
+
+
+class PaymentBulk(BulkUpsert):
+    model = Payment
+    row_serializer_class = PaymentBulkRow
+
+    def existing_queryset(self):
+        return Payment.objects.annotate(live_allocations=Count("allocations", filter=Q(allocations__reversed_on__isnull=True)))
+
+    def resolve(self, rows):
+        self._lookup(
+            rows, model=Customer, by_id="customer", by_slug="customer_external_id", slug_field="external_id", target="customer"
+        )
+        ids, external_ids = set(), set()
+        for row in rows:
+            for item in row.data.get("allocations") or ():
+                if "invoice" in item:
+                    ids.add(item["invoice"])
+                elif "invoice_external_id" in item:
+                    external_ids.add(item["invoice_external_id"])
+        invoices = (
+            list(Invoice.objects.for_user(self.user).filter(Q(pk__in=ids) | Q(external_id__in=external_ids)))
+            if ids or external_ids
+            else []
+        )
+        by_id, by_external = {i.pk: i for i in invoices}, {i.external_id: i for i in invoices if i.external_id}
+        for row in rows:
+            if row.errors or not row.data.get("allocations"):
+                continue
+            allocations = []
+            for number, item in enumerate(row.data["allocations"]):
+                if "invoice" in item and "invoice_external_id" in item:
+                    row.error(
+                        "allocations",
+                        _("Allocation %(n)d: give either invoice or invoice_external_id, not both.") % {"n": number + 1},
+                    )
+                    continue
+                invoice = by_id.get(item["invoice"]) if "invoice" in item else by_external.get(item["invoice_external_id"])
+                if invoice is None:
+                    row.error("allocations", _("Allocation %(n)d: unknown invoice.") % {"n": number + 1})
+                    continue
+                allocations.append({"invoice": invoice, "amount": item["amount"]})
+            row.data["allocations"] = allocations
+
+    def create(self, row):
+        data = dict(row.data)
+        reason = data.pop("reversed_reason", "")
+        payment = services.payment_record(**data)
+        if reason:
+            services.payment_reverse(payment=payment, reason=reason)
+        return payment.pk
+
+    def update(self, row):
+        payment, data = row.existing, row.data
+        money_changed = payment.customer_id != data["customer"].pk or payment.amount != data["amount"]
+        other_changed = (
+            payment.received_on != data["received_on"]
+            or ("method" in data and payment.method != data["method"])
+            or ("reference" in data and payment.reference != data["reference"])
+        )
+        if money_changed and payment.live_allocations:
+            raise DomainError(
+                _(
+                    "The payment %(id)s is already allocated to invoices, so its amount and customer cannot change; "
+                    "reverse it and record a new payment."
+                )
+                % {"id": payment.external_id},
+                field="amount",
+                code="conflict",
+            )
+        if money_changed or other_changed:
+            # TODO(services): customers.services has no payment_update yet; until it does, a change is refused.
+            raise DomainError(
+                _("The payment %(id)s was recorded with other data; changing a recorded payment is not supported yet.")
+                % {"id": payment.external_id},
+                field=NON_FIELD,
+                code="conflict",
+            )
+        reason = data.get("reversed_reason")
+        if reason and payment.status != PaymentStatus.REVERSED:
+            services.payment_reverse(payment=payment, reason=reason)
+            return True
+        return False

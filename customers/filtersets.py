@@ -1,0 +1,136 @@
+"""One FilterSet per list of customers, products, invoices, payments and collection plans, shared by
+the pages and the API. Filters only narrow: every list is already cut by the caller's scope."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.choices import CollectionPlanStatus, CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
+from customers.models import CollectionPlan, Customer, Invoice, Payment, Product
+from regions.models import OrgUnit
+
+
+def _subtree(queryset, lookup, unit_id):
+    # The unit is read unscoped on purpose: the rows are still cut by the caller's scope, so an
+    # outside unit simply gives an empty list (as if it had nothing), never someone else's rows.
+    path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+    if path is None:
+        return queryset.none()
+    return queryset.filter(**{f"{lookup}__startswith": path})
+
+
+class UnitSubtreeMixin:
+    """`unit=<id>`: rows of that unit and every unit below it (a path-prefix test on one index)."""
+
+    unit_path_lookup = "district__path"
+
+    def filter_unit(self, queryset, name, value):
+        return _subtree(queryset, self.unit_path_lookup, value)
+
+
+def _search_customers(queryset, value, prefix=""):
+    """Name (contains), pinyin initials (start) or credit code (start) — how people look customers up."""
+    value = value.strip()
+    if not value:
+        return queryset
+    return queryset.filter(
+        Q(**{f"{prefix}name__icontains": value})
+        | Q(**{f"{prefix}name_initials__startswith": value.lower()})
+        | Q(**{f"{prefix}credit_code__startswith": value.upper()})
+    )
+
+
+class CustomerFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
+    unit = django_filters.NumberFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    q = django_filters.CharFilter(method="search", label=_("search (name, pinyin initials, credit code)"))
+    salesperson = django_filters.NumberFilter(field_name="salesperson_id", label=_("salesperson"))
+    status = django_filters.ChoiceFilter(choices=CustomerStatus.choices, label=_("status"))
+    kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("customer type"))
+    is_key = django_filters.BooleanFilter(label=_("key customer"))
+    external_id = django_filters.CharFilter(lookup_expr="exact", label=_("external id"))
+    credit_code = django_filters.CharFilter(lookup_expr="exact", label=_("unified social credit code"))
+
+    class Meta:
+        model = Customer
+        fields = ["status", "kind", "is_key", "external_id", "credit_code"]
+
+    def search(self, queryset, name, value):
+        return _search_customers(queryset, value)
+
+
+class ProductFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("search"))
+    category = django_filters.CharFilter(lookup_expr="exact", label=_("category"))
+    is_active = django_filters.BooleanFilter(label=_("active"))
+    code = django_filters.CharFilter(lookup_expr="exact", label=_("code"))
+
+    class Meta:
+        model = Product
+        fields = ["category", "is_active", "code"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(code__startswith=value))
+
+
+class InvoiceFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
+    unit = django_filters.NumberFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    customer = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
+    customer_external_id = django_filters.CharFilter(field_name="customer__external_id", label=_("customer's external id"))
+    salesperson = django_filters.NumberFilter(field_name="salesperson_id", label=_("salesperson"))
+    status = django_filters.ChoiceFilter(choices=InvoiceStatus.choices, label=_("status"))
+    external_id = django_filters.CharFilter(lookup_expr="exact", label=_("external id"))
+    issue_date_after = django_filters.DateFilter(field_name="issue_date", lookup_expr="gte", label=_("issued on or after"))
+    issue_date_before = django_filters.DateFilter(field_name="issue_date", lookup_expr="lte", label=_("issued on or before"))
+    due_date_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("due on or after"))
+    due_date_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("due on or before"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue (open and past its due date)"))
+    q = django_filters.CharFilter(method="search", label=_("search (customer name, pinyin initials, credit code)"))
+
+    class Meta:
+        model = Invoice
+        fields = ["status", "external_id"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(status=InvoiceStatus.OPEN, due_date__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def search(self, queryset, name, value):
+        return _search_customers(queryset, value, prefix="customer__")
+
+
+class PaymentFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
+    unit = django_filters.NumberFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    customer = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
+    customer_external_id = django_filters.CharFilter(field_name="customer__external_id", label=_("customer's external id"))
+    salesperson = django_filters.NumberFilter(field_name="salesperson_id", label=_("salesperson"))
+    status = django_filters.ChoiceFilter(choices=PaymentStatus.choices, label=_("status"))
+    method = django_filters.ChoiceFilter(choices=PaymentMethod.choices, label=_("method"))
+    external_id = django_filters.CharFilter(lookup_expr="exact", label=_("external id"))
+    received_on_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label=_("received on or after"))
+    received_on_before = django_filters.DateFilter(field_name="received_on", lookup_expr="lte", label=_("received on or before"))
+    q = django_filters.CharFilter(method="search", label=_("search (customer name, pinyin initials, credit code)"))
+
+    class Meta:
+        model = Payment
+        fields = ["status", "method", "external_id"]
+
+    def search(self, queryset, name, value):
+        return _search_customers(queryset, value, prefix="customer__")
+
+
+class CollectionPlanFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
+    unit = django_filters.NumberFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    customer = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
+    invoice = django_filters.NumberFilter(field_name="invoice_id", label=_("invoice"))
+    owner = django_filters.NumberFilter(field_name="owner_id", label=_("owner"))
+    salesperson = django_filters.NumberFilter(field_name="owner_id", label=_("salesperson"))
+    status = django_filters.ChoiceFilter(choices=CollectionPlanStatus.choices, label=_("status"))
+    q = django_filters.CharFilter(method="search", label=_("search (customer name, pinyin initials, credit code)"))
+
+    class Meta:
+        model = CollectionPlan
+        fields = ["status"]
+
+    def search(self, queryset, name, value):
+        return _search_customers(queryset, value, prefix="customer__")

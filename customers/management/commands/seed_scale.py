@@ -1,0 +1,164 @@
+"""Generate a national-scale company for benchmarks: org, staff, customers, invoices, payments.
+
+Deterministic (fixed seeds) and set-based: the rows are generated inside PostgreSQL by
+bench/seed_scale.sql, which is the fastest safe path (no round trips, no Python per row).
+Refuses to touch a database that holds anything but its own data.
+"""
+
+import time
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from core.roles import Role
+from customers.models import Customer, Invoice
+from regions.models import OrgUnit, StaffProfile
+from regions.services import load_default_organisation, staff_hire
+
+SQL_FILE = Path(__file__).resolve().parents[3] / "bench" / "seed_scale.sql"
+PRESETS = {
+    "tiny": {"n_customers": 2_000, "n_invoices": 20_000, "n_staff": 400},
+    "small": {"n_customers": 20_000, "n_invoices": 200_000, "n_staff": 1_000},
+    "medium": {"n_customers": 100_000, "n_invoices": 2_000_000, "n_staff": 3_000},
+    "large": {"n_customers": 400_000, "n_invoices": 10_000_000, "n_staff": 6_000},
+}
+MONTHS = 36
+SCALE_PREFIX = "SC-"
+BENCH_PASSWORD = "bench-2026"
+FACT_TABLES = ("customers_customer", "customers_invoice", "customers_payment", "customers_allocation")
+BENCH_LOGINS = [
+    ("bench_director", Role.DIRECTOR, "HQ"),
+    ("bench_rm_east", Role.REGIONAL_MANAGER, "HD"),
+    ("bench_pm_zhejiang", Role.PROVINCIAL_MANAGER, "330000"),
+    ("bench_dm_hangzhou", Role.DISTRICT_MANAGER, "330100"),
+]
+
+
+class Command(BaseCommand):
+    help = "Generate a deterministic national-scale data set on PostgreSQL (--scale tiny|small|medium|large)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(PRESETS), default="small")
+        parser.add_argument("--today", default=None, help="last day of the 36-month window (default: today)")
+        parser.add_argument("--reset", action="store_true", help="delete an earlier seed_scale data set first")
+
+    def handle(self, *args, scale, today, reset, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("seed_scale runs on PostgreSQL only (set DATABASE_URL).")
+        foreign = (
+            Customer.objects.exclude(external_id__startswith=SCALE_PREFIX).exists()
+            or Invoice.objects.exclude(external_id__startswith=SCALE_PREFIX).exists()
+        )
+        if foreign:
+            raise CommandError("This database holds customers or invoices that seed_scale did not create; refusing to touch it.")
+        if Customer.objects.exists():
+            if not reset:
+                raise CommandError("A seed_scale data set is already here; pass --reset to replace it.")
+            self._reset()
+        params = {**PRESETS[scale], "months": MONTHS, "today": today or date.today().isoformat()}
+        started = time.perf_counter()
+        load_default_organisation()
+        self._logins()
+        sql = SQL_FILE.read_text(encoding="utf-8")
+        sql = sql.replace(":'today'", f"'{params['today']}'")
+        for name in ("n_customers", "n_invoices", "n_staff", "months"):
+            sql = sql.replace(f":{name}", str(int(params[name])))
+        statements = [
+            s.strip() for s in sql.split(";\n") if s.strip() and not all(line.startswith("--") for line in s.strip().splitlines())
+        ]
+        with connection.cursor() as cursor:
+            for statement in statements:
+                t0 = time.perf_counter()
+                cursor.execute(statement)
+                elapsed = time.perf_counter() - t0
+                if elapsed > 1:
+                    first = next(line for line in statement.splitlines() if not line.startswith("--"))
+                    self.stdout.write(f"  {elapsed:7.1f}s  {first[:90]}")
+            cursor.execute("ANALYZE")
+        counts = {
+            table: self._count(table)
+            for table in (
+                "regions_orgunit",
+                "regions_staffprofile",
+                "customers_customer",
+                "customers_invoice",
+                "customers_payment",
+                "customers_allocation",
+            )
+        }
+        self.stdout.write(self.style.SUCCESS(f"seed_scale {scale}: {counts} in {time.perf_counter() - started:.0f}s"))
+        self.stdout.write(f"Logins (password {BENCH_PASSWORD}): " + ", ".join(name for name, _role, _code in BENCH_LOGINS))
+
+    def _run(self, cursor, statement):
+        t0 = time.perf_counter()
+        cursor.execute(statement)
+        elapsed = time.perf_counter() - t0
+        if elapsed > 1:
+            first = next(line for line in statement.splitlines() if not line.startswith("--"))
+            self.stdout.write(f"  {elapsed:7.1f}s  {first[:100]}")
+
+    def _drop_indexes_and_keys(self, cursor):
+        """Drop the secondary indexes, unique and foreign-key constraints of the fact tables; return
+        the statements that put them back (indexes first, then constraints)."""
+        tables = list(FACT_TABLES)
+        cursor.execute(
+            """
+            SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+            FROM pg_constraint c WHERE c.conrelid::regclass::text = ANY(%s) AND c.contype IN ('f', 'u')
+            """,
+            [tables],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT i.indrelid::regclass::text, ci.relname, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid
+            WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('u', 'p'))
+            """,
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for _table, name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        restore = [definition for _table, _name, definition in indexes]
+        # Unique constraints first: foreign keys that point at them need them back.
+        for table, name, definition in sorted(constraints, key=lambda row: not row[2].startswith("UNIQUE")):
+            restore.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        return restore
+
+    def _count(self, table):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (fixed table names)
+            return cursor.fetchone()[0]
+
+    @transaction.atomic
+    def _logins(self):
+        for n, (username, role, code) in enumerate(BENCH_LOGINS, start=1):
+            if not StaffProfile.objects.filter(employee_no=f"BENCH{n}").exists():
+                staff_hire(
+                    employee_no=f"BENCH{n}",
+                    name=username,
+                    unit=OrgUnit.objects.get(code=code),
+                    role=role,
+                    hire_date=date(2020, 1, 1),
+                    username=username,
+                    password=BENCH_PASSWORD,
+                )
+
+    def _reset(self):
+        self.stdout.write("Removing the earlier seed_scale data set…")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE customers_allocation, customers_payment, customers_invoiceline, customers_invoice, "
+                "customers_contact, customers_collectionplanline, customers_followup, customers_collectionplan, "
+                "customers_customer CASCADE"
+            )
+            cursor.execute(
+                "DELETE FROM regions_position WHERE staff_id IN (SELECT id FROM regions_staffprofile WHERE employee_no LIKE 'SC%%')"
+            )
+            cursor.execute("DELETE FROM regions_staffprofile WHERE employee_no LIKE 'SC%%'")

@@ -1,0 +1,311 @@
+"""Reads of receivables: balances, summaries, ageing and collection progress, as of any date.
+
+Everything is aggregated in the database (one query per figure, whatever the number of invoices) and
+works the same on SQLite and PostgreSQL. The definitions, as of a date D:
+
+- an invoice counts if it was issued on or before D and not cancelled on or before D;
+- an allocation counts if it was made on or before D and not reversed on or before D;
+- open = invoiced − allocated, over the invoices that count (their counting allocations), exactly.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Case, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import InvalidInput
+from core.money import ZERO, money
+from core.scoping import scope_of
+from customers.models import Allocation, CollectionPlanLine, Customer, Invoice, Payment
+from regions.choices import UnitKind
+from regions.models import OrgUnit, StaffProfile
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+# Keeps bucket boundaries inside the calendar (date arithmetic beyond year 1 or 9999 overflows).
+MAX_BUCKET_DAYS = 36500
+
+
+def _zero():
+    return Value(ZERO, output_field=MONEY)
+
+
+def _as_of(as_of):
+    if as_of is None:
+        return timezone.localdate()
+    if isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date):
+        raise InvalidInput(_("Enter a valid date (YYYY-MM-DD)."), field="as_of")
+    return as_of
+
+
+def invoice_counts_on(as_of, prefix=""):
+    """Q: the invoice is part of the receivable on `as_of` (issued, not yet cancelled)."""
+    return Q(**{f"{prefix}issue_date__lte": as_of}) & (
+        Q(**{f"{prefix}cancelled_on__isnull": True}) | Q(**{f"{prefix}cancelled_on__gt": as_of})
+    )
+
+
+def allocation_counts_on(as_of):
+    """Q: the allocation reduces the receivable on `as_of` (made, not yet reversed)."""
+    return Q(allocated_on__lte=as_of) & (Q(reversed_on__isnull=True) | Q(reversed_on__gt=as_of))
+
+
+def _allocated_subquery(as_of):
+    """The amount allocated to the outer invoice as of a date, as a correlated scalar subquery."""
+    allocated = (
+        Allocation.objects.filter(allocation_counts_on(as_of), invoice=OuterRef("pk"))
+        .order_by()
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(allocated, output_field=MONEY), _zero(), output_field=MONEY)
+
+
+def with_open_amount(invoices, *, as_of=None):
+    """Annotate invoices with `allocated_amount` and `open_amount` as of a date (None: today).
+    Invoices that do not count on that date keep their annotation but open nothing in reports."""
+    as_of = _as_of(as_of)
+    return invoices.annotate(allocated_amount=_allocated_subquery(as_of)).annotate(
+        open_amount=F("amount") - F("allocated_amount")
+    )
+
+
+def receivable_summary(*, scope_qs, as_of):
+    """{invoiced, allocated, open} of an already scoped Invoice queryset as of a date, in one query."""
+    as_of = _as_of(as_of)
+    totals = (
+        scope_qs.filter(invoice_counts_on(as_of))
+        .order_by()
+        .annotate(allocated_amount=_allocated_subquery(as_of))
+        .aggregate(
+            invoiced=Coalesce(Sum("amount"), _zero(), output_field=MONEY),
+            allocated=Coalesce(Sum("allocated_amount"), _zero(), output_field=MONEY),
+        )
+    )
+    invoiced, allocated = money(totals["invoiced"]), money(totals["allocated"])
+    return {"invoiced": invoiced, "allocated": allocated, "open": invoiced - allocated}
+
+
+def customer_balance(*, customer, as_of=None):
+    """A customer's {invoiced, allocated, open, credit} as of a date (None: today). Credit is what the
+    customer has paid and is not yet allocated to an invoice."""
+    as_of = _as_of(as_of)
+    summary = receivable_summary(scope_qs=Invoice.objects.filter(customer=customer), as_of=as_of)
+    paid = Payment.objects.filter(
+        Q(reversed_on__isnull=True) | Q(reversed_on__gt=as_of), customer=customer, received_on__lte=as_of
+    ).aggregate(total=Coalesce(Sum("amount"), _zero(), output_field=MONEY))["total"]
+    used = Allocation.objects.filter(allocation_counts_on(as_of), payment__customer=customer).aggregate(
+        total=Coalesce(Sum("amount"), _zero(), output_field=MONEY)
+    )["total"]
+    return {**summary, "credit": money(paid) - money(used)}
+
+
+# ------------------------------------------------------------------------------------------- ageing
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """Days past due from `first` to `last` (None: open-ended); 0 or fewer days is "not due"."""
+
+    key: str
+    first: int | None
+    last: int | None
+
+    @property
+    def label(self):
+        if self.first is None:
+            return _("Not due") if self.last == 0 else _("Up to %(last)d days") % {"last": self.last}
+        if self.last is None:
+            return _("Over %(days)d days") % {"days": self.first - 1}
+        return _("%(first)d–%(last)d days") % {"first": self.first, "last": self.last}
+
+
+def ageing_buckets(buckets=None):
+    """Buckets from (key, first, last) triples (default settings.AGEING_BUCKETS), checked to cover every
+    number of days exactly once, so that the buckets of a row always add up to its total."""
+    raw = settings.AGEING_BUCKETS if buckets is None else buckets
+    try:
+        result = [Bucket(str(key), first, last) for key, first, last in raw]
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Buckets are (key, first day, last day) triples."), field="buckets") from None
+    problem = None
+    if not result:
+        problem = _("Give at least one bucket.")
+    elif len({b.key for b in result}) != len(result):
+        problem = _("Bucket keys must differ.")
+    elif result[0].first is not None or result[-1].last is not None:
+        problem = _("The first bucket must start open-ended and the last one end open-ended.")
+    else:
+        for before, after in zip(result, result[1:], strict=False):
+            bounds = (before.last, after.first)
+            if any(not isinstance(b, int) or isinstance(b, bool) or abs(b) > MAX_BUCKET_DAYS for b in bounds):
+                problem = _("Bucket boundaries are whole numbers of days up to %(max)d.") % {"max": MAX_BUCKET_DAYS}
+            elif after.first != before.last + 1 or (after.last is not None and after.last < after.first):
+                problem = _("Buckets must follow each other without gaps or overlaps.")
+            if problem:
+                break
+    if problem:
+        raise InvalidInput(problem, field="buckets")
+    return result
+
+
+def _bucket_condition(bucket, as_of):
+    """Days past due = as_of − due_date, so `first ≤ days ≤ last` is `as_of − last ≤ due_date ≤ as_of − first`."""
+    condition = Q()
+    if bucket.last is not None:
+        condition &= Q(due_date__gte=as_of - datetime.timedelta(days=bucket.last))
+    if bucket.first is not None:
+        condition &= Q(due_date__lte=as_of - datetime.timedelta(days=bucket.first))
+    return condition
+
+
+GROUP_FIELDS = {
+    "region": "district__parent__parent_id",
+    "province": "district__parent_id",
+    "district": "district_id",
+    "salesperson": "salesperson_id",
+    "customer": "customer_id",
+    "invoice": "id",
+}
+CHILD_LEVEL = {
+    UnitKind.CENTER: "region",
+    UnitKind.REGION: "province",
+    UnitKind.PROVINCE: "district",
+    UnitKind.DISTRICT: "salesperson",
+}
+
+
+@dataclass
+class AgeingReport:
+    """Open receivables as of a date, per group, split into ageing buckets.
+
+    rows: [{key, label, buckets: {bucket key: Decimal}, total: Decimal}], largest total first;
+    totals: the same shape for all rows together (key None).
+    """
+
+    as_of: datetime.date
+    group_by: str
+    buckets: list
+    rows: list
+    totals: dict
+    unit: OrgUnit | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _labels(group_by, keys):
+    keys = [key for key in keys if key is not None]
+    if group_by in ("region", "province", "district"):
+        return {pk: unit.display_name for pk, unit in OrgUnit.objects.in_bulk(keys).items()}
+    if group_by == "salesperson":
+        return dict(StaffProfile.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if group_by == "customer":
+        return dict(Customer.objects.filter(pk__in=keys).values_list("pk", "name"))
+    return {pk: str(invoice) for pk, invoice in Invoice.objects.only("id", "number", "external_id").in_bulk(keys).items()}
+
+
+def ageing(*, invoices, as_of, group_by, buckets=None):
+    """Ageing of an already scoped Invoice queryset as of a date, grouped by region, province, district,
+    salesperson, customer or invoice. One aggregate query (plus one for the labels)."""
+    if group_by not in GROUP_FIELDS:
+        raise InvalidInput(
+            _("Group by one of: %(choices)s.") % {"choices": ", ".join(GROUP_FIELDS)},
+            field="by",
+        )
+    as_of = _as_of(as_of)
+    bucket_list = ageing_buckets(buckets)
+    key_field = GROUP_FIELDS[group_by]
+    # The bucket of each invoice is a cheap CASE on its due date; grouping by (group, bucket) evaluates
+    # the allocation subquery once per invoice (a SUM(CASE …) per bucket would evaluate it per bucket).
+    bucket_no = Case(
+        *[When(_bucket_condition(bucket, as_of), then=Value(i)) for i, bucket in enumerate(bucket_list)],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+    grouped = (
+        invoices.filter(invoice_counts_on(as_of))
+        .order_by()
+        .annotate(open_amount=F("amount") - _allocated_subquery(as_of), bucket_no=bucket_no)
+        .values(key_field, "bucket_no")
+        .annotate(open_sum=Coalesce(Sum("open_amount"), _zero(), output_field=MONEY))
+    )
+    by_key = {}
+    for row in grouped:
+        # The buckets are checked to cover every day, so bucket_no is never -1.
+        amounts = by_key.setdefault(row[key_field], {bucket.key: ZERO for bucket in bucket_list})
+        amounts[bucket_list[row["bucket_no"]].key] += money(row["open_sum"])
+    rows = []
+    grand = {bucket.key: ZERO for bucket in bucket_list}
+    for key, amounts in by_key.items():
+        if not any(amounts.values()):
+            continue
+        rows.append({"key": key, "label": "", "buckets": amounts, "total": sum(amounts.values(), ZERO)})
+        for bucket_key, value in amounts.items():
+            grand[bucket_key] += value
+    labels = _labels(group_by, [row["key"] for row in rows])
+    for row in rows:
+        row["label"] = labels.get(row["key"]) or (_("No salesperson") if row["key"] is None else str(row["key"]))
+    rows.sort(key=lambda row: (-row["total"], row["label"], str(row["key"])))
+    totals = {"key": None, "label": _("Total"), "buckets": grand, "total": sum(grand.values(), ZERO)}
+    return AgeingReport(as_of=as_of, group_by=group_by, buckets=bucket_list, rows=rows, totals=totals)
+
+
+def _default_unit(user):
+    scope = scope_of(user)
+    if scope.everything:
+        return OrgUnit.objects.get(kind=UnitKind.CENTER)
+    if scope.path is None:
+        return None
+    return OrgUnit.objects.get(path=scope.path)
+
+
+def ageing_for_unit(*, user, unit=None, as_of=None, by="child", buckets=None):
+    """Ageing of a unit's subtree as the user sees it. `by="child"` groups one level down
+    (center → region → province → district → salesperson); `by` may also name a level directly
+    (region, province, district, salesperson, customer, invoice). Without a unit: the user's own."""
+    if unit is None:
+        unit = _default_unit(user)
+    invoices = Invoice.objects.for_user(user)
+    if unit is None:
+        invoices = invoices.none()
+        group_by = "salesperson" if by == "child" else by
+    else:
+        invoices = invoices.filter(district__path__startswith=unit.path)
+        group_by = CHILD_LEVEL[UnitKind(unit.kind)] if by == "child" else by
+    report = ageing(invoices=invoices, as_of=as_of, group_by=group_by, buckets=buckets)
+    report.unit = unit
+    return report
+
+
+# --------------------------------------------------------------------------------- collection plans
+
+
+def collection_plan_progress(*, plan, as_of=None):
+    """Planned against collected for a collection plan, as of a date (None: today).
+
+    Collected = allocations (still counting on `as_of`) to the plan's invoice — or, for a plan on the
+    whole customer, to any of the customer's invoices — made from the day the plan was created.
+    """
+    as_of = _as_of(as_of)
+    lines = CollectionPlanLine.objects.filter(plan=plan).aggregate(
+        planned_total=Coalesce(Sum("amount"), _zero(), output_field=MONEY),
+        planned_to_date=Coalesce(Sum("amount", filter=Q(due_on__lte=as_of)), _zero(), output_field=MONEY),
+    )
+    started = timezone.localdate(plan.created_at)
+    allocations = Allocation.objects.filter(allocation_counts_on(as_of), allocated_on__gte=started)
+    if plan.invoice_id:
+        allocations = allocations.filter(invoice_id=plan.invoice_id)
+    else:
+        allocations = allocations.filter(invoice__customer_id=plan.customer_id)
+    collected = money(allocations.aggregate(total=Coalesce(Sum("amount"), _zero(), output_field=MONEY))["total"])
+    planned_to_date = money(lines["planned_to_date"])
+    return {
+        "as_of": as_of,
+        "planned_total": money(lines["planned_total"]),
+        "planned_to_date": planned_to_date,
+        "collected": collected,
+        "shortfall": max(planned_to_date - collected, ZERO),
+    }

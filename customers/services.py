@@ -1,0 +1,778 @@
+"""Writes to customers, sales and receivables: the ledger.
+
+Every posting is atomic and keyword-only. The money rules, written down once:
+
+- amounts are Decimal CNY with at most two decimals; a line amount is money(quantity × unit price);
+- an invoice counts from its issue date until its cancellation date;
+- an allocation counts from its `allocated_on` until its `reversed_on` (a payment's reversal ends all of
+  its allocations on that date), so the receivable "as of" any date can always be reproduced;
+- open receivable = invoiced − allocated, for any set of invoices and any date, exactly.
+
+Locks, always taken in this order so that two postings never deadlock: the customer row, then the
+payment, then the invoices (by id). Locking the customer serialises every money posting of one
+customer, which is what keeps the credit check and oldest-due-first allocation race-free.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, InvalidInput
+from core.money import CENT, ZERO, money
+from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
+from customers.models import (
+    Allocation,
+    CollectionPlan,
+    CollectionPlanLine,
+    Contact,
+    Customer,
+    FollowUp,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    Product,
+    ProductPrice,
+)
+from customers.validators import pinyin_initials, validate_credit_code
+from regions.choices import UnitKind
+from regions.models import OrgUnit, StaffProfile
+
+# A MoneyField holds 18 digits, two of them decimals.
+MONEY_LIMIT = Decimal(10) ** 16
+MONEY_OUTPUT = DecimalField(max_digits=18, decimal_places=2)
+
+
+# --------------------------------------------------------------------------------------------- input
+
+
+def _decimal(value, *, field, label):
+    """A Decimal from a Decimal, int or numeric string; floats go through str() so 0.1 stays 0.1."""
+    if isinstance(value, bool) or value is None:
+        raise InvalidInput(_("%(label)s must be a number.") % {"label": label}, field=field)
+    try:
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise InvalidInput(_("%(label)s must be a number.") % {"label": label}, field=field) from None
+    if not number.is_finite():
+        raise InvalidInput(_("%(label)s must be a number.") % {"label": label}, field=field)
+    return number
+
+
+def _money(value, *, field, label=None, allow_zero=False):
+    """A money amount: a number with at most two decimals, positive (or zero if allowed), < 10^16."""
+    label = label or _("The amount")
+    number = _decimal(value, field=field, label=label)
+    if number != number.quantize(CENT, rounding="ROUND_DOWN"):
+        raise InvalidInput(_("%(label)s has more than two decimals: %(value)s.") % {"label": label, "value": number}, field=field)
+    if number < 0 or (number == 0 and not allow_zero):
+        message = _("%(label)s must not be negative.") if allow_zero else _("%(label)s must be greater than zero.")
+        raise InvalidInput(message % {"label": label}, field=field)
+    if number >= MONEY_LIMIT:
+        raise InvalidInput(_("%(label)s is too large.") % {"label": label}, field=field)
+    return money(number)
+
+
+def _date(value, *, field):
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise InvalidInput(_("Enter a valid date (YYYY-MM-DD)."), field=field)
+    return value
+
+
+def _text(value, *, field, max_length, required=False, label=None):
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(_("Enter a text."), field=field)
+    if "\x00" in value:
+        raise InvalidInput(_("The text contains a NUL character."), field=field)
+    value = value.strip()
+    if required and not value:
+        raise InvalidInput(_("%(label)s is required.") % {"label": label or _("This field")}, field=field)
+    if len(value) > max_length:
+        raise InvalidInput(_("At most %(max)d characters.") % {"max": max_length}, field=field)
+    return value
+
+
+def _external_id(value, *, model, exclude_pk=None):
+    if value in (None, ""):
+        return None
+    value = _text(value, field="external_id", max_length=64)
+    if model.objects.filter(external_id=value).exclude(pk=exclude_pk).exists():
+        raise Conflict(_("The external id %(id)s is already used.") % {"id": value}, field="external_id")
+    return value
+
+
+def _credit_code(value, *, exclude_pk=None):
+    if value in (None, ""):
+        return None
+    try:
+        code = validate_credit_code(value)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="credit_code") from None
+    if Customer.objects.filter(credit_code=code).exclude(pk=exclude_pk).exists():
+        raise Conflict(
+            _("The unified social credit code %(code)s belongs to another customer.") % {"code": code}, field="credit_code"
+        )
+    return code
+
+
+def _district(district):
+    if not isinstance(district, OrgUnit) or district.kind != UnitKind.DISTRICT:
+        raise InvalidInput(_("Choose a district office."), field="district")
+    if not district.is_active:
+        raise InvalidInput(_("The district office %(name)s is closed.") % {"name": district.name}, field="district")
+    return district
+
+
+def _salesperson(salesperson, district):
+    if salesperson is None:
+        return None
+    if not isinstance(salesperson, StaffProfile):
+        raise InvalidInput(_("Choose a salesperson."), field="salesperson")
+    if not salesperson.is_active:
+        raise InvalidInput(_("%(name)s is no longer in service.") % {"name": salesperson.name}, field="salesperson")
+    if salesperson.unit_id != district.pk:
+        raise InvalidInput(
+            _("%(name)s does not work in the district office %(district)s.")
+            % {"name": salesperson.name, "district": district.name},
+            field="salesperson",
+        )
+    return salesperson
+
+
+def _choice(value, choices, *, field):
+    if value not in choices.values:
+        raise InvalidInput(
+            _("%(value)s is not one of: %(choices)s.") % {"value": value, "choices": ", ".join(choices.values)}, field=field
+        )
+    return value
+
+
+def _contacts(contacts):
+    result = []
+    if contacts is None:
+        return result
+    if isinstance(contacts, (str, bytes, dict)):
+        raise InvalidInput(_("Contacts must be a list."), field="contacts")
+    for item in contacts:
+        if not isinstance(item, dict):
+            raise InvalidInput(_("Each contact must be an object with a name."), field="contacts")
+        unknown = set(item) - {"name", "title", "phone", "email", "is_primary"}
+        if unknown:
+            raise InvalidInput(
+                _("Unknown contact fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}, field="contacts"
+            )
+        email = _text(item.get("email"), field="contacts", max_length=254)
+        if email and "@" not in email:
+            raise InvalidInput(_("%(email)s is not an e-mail address.") % {"email": email}, field="contacts")
+        result.append(
+            {
+                "name": _text(item.get("name"), field="contacts", max_length=50, required=True, label=_("The contact's name")),
+                "title": _text(item.get("title"), field="contacts", max_length=50),
+                "phone": _text(item.get("phone"), field="contacts", max_length=20),
+                "email": email,
+                "is_primary": bool(item.get("is_primary", False)),
+            }
+        )
+    return result
+
+
+def _lock_customer(customer):
+    return Customer.objects.select_for_update().get(pk=customer.pk)
+
+
+# ----------------------------------------------------------------------------------------- customers
+
+CUSTOMER_TEXT_FIELDS = {"industry": 50, "province": 30, "city": 30, "address": 200}
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    name,
+    district,
+    kind=CustomerKind.ENTERPRISE,
+    credit_code=None,
+    external_id=None,
+    salesperson=None,
+    industry="",
+    province="",
+    city="",
+    address="",
+    is_key=False,
+    credit_limit=ZERO,
+    status=CustomerStatus.ACTIVE,
+    contacts=(),
+):
+    """Open a customer's archive in a district office, with its contacts."""
+    name = _text(name, field="name", max_length=200, required=True, label=_("The customer's name"))
+    district = _district(district)
+    customer = Customer(
+        name=name,
+        name_initials=pinyin_initials(name)[:200],
+        district=district,
+        salesperson=_salesperson(salesperson, district),
+        kind=_choice(kind, CustomerKind, field="kind"),
+        credit_code=_credit_code(credit_code),
+        external_id=_external_id(external_id, model=Customer),
+        is_key=bool(is_key),
+        credit_limit=_money(credit_limit, field="credit_limit", label=_("The credit limit"), allow_zero=True),
+        status=_choice(status, CustomerStatus, field="status"),
+        **{
+            key: _text(value, field=key, max_length=CUSTOMER_TEXT_FIELDS[key])
+            for key, value in {"industry": industry, "province": province, "city": city, "address": address}.items()
+        },
+    )
+    contact_rows = _contacts(contacts)
+    customer.save()
+    Contact.objects.bulk_create([Contact(customer=customer, **row) for row in contact_rows])
+    return customer
+
+
+CUSTOMER_UPDATABLE = {
+    "name",
+    "district",
+    "kind",
+    "credit_code",
+    "external_id",
+    "salesperson",
+    "industry",
+    "province",
+    "city",
+    "address",
+    "is_key",
+    "credit_limit",
+    "status",
+    "contacts",
+}
+
+
+@transaction.atomic
+def customer_update(*, customer, **fields):
+    """Change a customer's archive. Only the fields given change; the history keeps the old values.
+    `contacts`, if given, replaces the list of contacts. Nothing is saved if nothing changed."""
+    unknown = set(fields) - CUSTOMER_UPDATABLE
+    if unknown:
+        field = sorted(unknown)[0]
+        raise InvalidInput(_("The field %(field)s cannot be changed.") % {"field": field}, field=field)
+    customer = _lock_customer(customer)
+    changes = {}
+    if "name" in fields:
+        changes["name"] = _text(fields["name"], field="name", max_length=200, required=True, label=_("The customer's name"))
+    district = customer.district
+    if "district" in fields and fields["district"] != customer.district:
+        district = changes["district"] = _district(fields["district"])
+    if "salesperson" in fields:
+        changes["salesperson"] = _salesperson(fields["salesperson"], district)
+    elif "district" in changes and customer.salesperson is not None:
+        # A move to another district office keeps the salesperson only if they work there too.
+        _salesperson(customer.salesperson, district)
+    if "kind" in fields:
+        changes["kind"] = _choice(fields["kind"], CustomerKind, field="kind")
+    if "status" in fields:
+        changes["status"] = _choice(fields["status"], CustomerStatus, field="status")
+    if "credit_code" in fields:
+        changes["credit_code"] = _credit_code(fields["credit_code"], exclude_pk=customer.pk)
+    if "external_id" in fields:
+        changes["external_id"] = _external_id(fields["external_id"], model=Customer, exclude_pk=customer.pk)
+    if "is_key" in fields:
+        changes["is_key"] = bool(fields["is_key"])
+    if "credit_limit" in fields:
+        changes["credit_limit"] = _money(
+            fields["credit_limit"], field="credit_limit", label=_("The credit limit"), allow_zero=True
+        )
+    for key, max_length in CUSTOMER_TEXT_FIELDS.items():
+        if key in fields:
+            changes[key] = _text(fields[key], field=key, max_length=max_length)
+    contact_rows = _contacts(fields["contacts"]) if "contacts" in fields else None
+
+    changed = [key for key, value in changes.items() if getattr(customer, key) != value]
+    for key in changed:
+        setattr(customer, key, changes[key])
+    if "name" in changed:
+        customer.name_initials = pinyin_initials(customer.name)[:200]
+        changed.append("name_initials")
+    if changed:
+        customer.save()
+    if contact_rows is not None:
+        current = list(customer.contacts.order_by("id").values("name", "title", "phone", "email", "is_primary"))
+        if current != contact_rows:
+            for contact in customer.contacts.all():
+                contact.delete()  # one by one, so the contact history records each removal
+            Contact.objects.bulk_create([Contact(customer=customer, **row) for row in contact_rows])
+    return customer
+
+
+# ------------------------------------------------------------------------------------------ products
+
+
+def product_price_on(*, product, on):
+    """The list price of a product effective on a date, or None if it had no price then."""
+    row = ProductPrice.objects.filter(product=product, effective_from__lte=on).order_by("-effective_from").first()
+    return row.price if row else None
+
+
+# ------------------------------------------------------------------------------------------ invoices
+
+
+@dataclass
+class InvoiceResult:
+    """A recorded invoice and what the credit check found."""
+
+    invoice: Invoice
+    over_credit_limit: bool
+    exposure: Decimal  # the customer's open receivable after this invoice
+    credit_limit: Decimal
+
+
+def _sum(queryset, field):
+    return queryset.aggregate(total=Coalesce(Sum(field), Value(ZERO), output_field=MONEY_OUTPUT))["total"]
+
+
+def customer_exposure(customer):
+    """The customer's open receivable now: live invoices minus live allocations, whatever their dates."""
+    invoices = Invoice.objects.filter(customer=customer).exclude(status=InvoiceStatus.CANCELLED)
+    invoiced = _sum(invoices, "amount")
+    allocated = _sum(Allocation.objects.filter(invoice__in=invoices, reversed_on__isnull=True), "amount")
+    return invoiced - allocated
+
+
+def _invoice_lines(lines, issue_date):
+    if isinstance(lines, (str, bytes, dict)) or not hasattr(lines, "__iter__"):
+        raise InvalidInput(_("Lines must be a list."), field="lines")
+    result = []
+    for number, line in enumerate(lines, start=1):
+        if not isinstance(line, dict):
+            raise InvalidInput(_("Line %(n)d must be an object with a product and a quantity.") % {"n": number}, field="lines")
+        unknown = set(line) - {"product", "quantity", "unit_price"}
+        if unknown:
+            raise InvalidInput(
+                _("Line %(n)d has unknown fields: %(fields)s.") % {"n": number, "fields": ", ".join(sorted(unknown))},
+                field="lines",
+            )
+        product = line.get("product")
+        if not isinstance(product, Product):
+            raise InvalidInput(_("Line %(n)d needs a product.") % {"n": number}, field="lines")
+        quantity = _decimal(line.get("quantity"), field="lines", label=_("Line %(n)d: the quantity") % {"n": number})
+        if quantity <= 0 or quantity != quantity.quantize(CENT, rounding="ROUND_DOWN") or quantity >= Decimal(10) ** 12:
+            raise InvalidInput(
+                _("Line %(n)d: the quantity must be greater than zero, with at most two decimals.") % {"n": number}, field="lines"
+            )
+        if line.get("unit_price") is None:
+            unit_price = product_price_on(product=product, on=issue_date)
+            if unit_price is None:
+                raise InvalidInput(
+                    _("Line %(n)d: %(product)s has no list price on %(date)s; give a unit price.")
+                    % {"n": number, "product": product.name, "date": issue_date.isoformat()},
+                    field="lines",
+                )
+        else:
+            unit_price = _money(
+                line["unit_price"], field="lines", label=_("Line %(n)d: the unit price") % {"n": number}, allow_zero=True
+            )
+        amount = money(quantity * unit_price)
+        if amount >= MONEY_LIMIT:
+            raise InvalidInput(_("Line %(n)d: the amount is too large.") % {"n": number}, field="lines")
+        result.append({"product": product, "quantity": quantity, "unit_price": unit_price, "amount": amount})
+    if not result:
+        raise InvalidInput(_("An invoice with lines needs at least one line."), field="lines")
+    return result
+
+
+@transaction.atomic
+def invoice_record(*, customer, issue_date, due_date, amount=None, lines=None, salesperson=None, external_id=None, number=""):
+    """Record a sale to a customer, by amount or by product lines, and check the customer's credit limit.
+
+    Over the limit, the `CREDIT_LIMIT_POLICY` setting decides: "flag" records the invoice marked
+    `over_credit_limit`; "refuse" raises Conflict.
+    """
+    issue_date = _date(issue_date, field="issue_date")
+    due_date = _date(due_date, field="due_date")
+    if due_date < issue_date:
+        raise InvalidInput(_("The due date cannot be before the issue date."), field="due_date")
+    number = _text(number, field="number", max_length=40)
+    if lines is not None:
+        line_rows = _invoice_lines(lines, issue_date)
+        total = sum((row["amount"] for row in line_rows), ZERO)
+        if amount is not None:
+            amount = _money(amount, field="amount")
+            if amount != total:
+                raise InvalidInput(
+                    _("The amount %(amount)s is not the sum of the lines, %(total)s.") % {"amount": amount, "total": total},
+                    field="amount",
+                )
+        amount = _money(total, field="amount")
+    else:
+        if amount is None:
+            raise InvalidInput(_("Give an amount or product lines."), field="amount")
+        line_rows = []
+        amount = _money(amount, field="amount")
+
+    customer = _lock_customer(customer)
+    if customer.status != CustomerStatus.ACTIVE:
+        raise InvalidInput(
+            _("The customer %(name)s is not active; no new invoices can be recorded.") % {"name": customer.name}, field="customer"
+        )
+    if salesperson is None:
+        salesperson = customer.salesperson
+    elif not isinstance(salesperson, StaffProfile) or salesperson.unit_id != customer.district_id:
+        raise InvalidInput(_("The salesperson must work in the customer's district office."), field="salesperson")
+    external_id = _external_id(external_id, model=Invoice)
+
+    exposure = customer_exposure(customer) + amount
+    over = customer.credit_limit > 0 and exposure > customer.credit_limit
+    if over and settings.CREDIT_LIMIT_POLICY == "refuse":
+        raise Conflict(
+            _("This invoice takes %(name)s over the credit limit of %(limit)s: the open receivable would be %(exposure)s.")
+            % {"name": customer.name, "limit": customer.credit_limit, "exposure": exposure},
+            field="amount",
+            code="credit_limit",
+        )
+    invoice = Invoice.objects.create(
+        external_id=external_id,
+        number=number,
+        customer=customer,
+        district_id=customer.district_id,
+        salesperson=salesperson,
+        issue_date=issue_date,
+        due_date=due_date,
+        amount=amount,
+        over_credit_limit=over,
+    )
+    InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, **row) for row in line_rows])
+    return InvoiceResult(invoice=invoice, over_credit_limit=over, exposure=exposure, credit_limit=customer.credit_limit)
+
+
+@transaction.atomic
+def invoice_cancel(*, invoice, reason, on=None):
+    """Cancel an invoice with a reason (invoices are never deleted). Refused while payments are
+    allocated to it: reverse those payments first."""
+    reason = _text(reason, field="reason", max_length=200, required=True, label=_("A reason"))
+    on = _date(on, field="on") if on is not None else timezone.localdate()
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == InvoiceStatus.CANCELLED:
+        raise Conflict(_("The invoice %(invoice)s is already cancelled.") % {"invoice": invoice}, field="invoice")
+    if invoice.allocations.filter(reversed_on__isnull=True).exists():
+        raise Conflict(
+            _("Payments are allocated to the invoice %(invoice)s; reverse them before cancelling it.") % {"invoice": invoice},
+            field="invoice",
+        )
+    if on < invoice.issue_date:
+        raise InvalidInput(_("An invoice cannot be cancelled before it was issued."), field="on")
+    last_reversal = invoice.allocations.order_by("-reversed_on").values_list("reversed_on", flat=True).first()
+    if last_reversal is not None and on < last_reversal:
+        # Otherwise, between the two dates, a payment would count against an invoice that no longer does.
+        raise InvalidInput(
+            _("The invoice had a payment allocated until %(date)s; it cannot be cancelled before that date.")
+            % {"date": last_reversal.isoformat()},
+            field="on",
+        )
+    invoice.status = InvoiceStatus.CANCELLED
+    invoice.cancelled_on = on
+    invoice.cancel_reason = reason
+    invoice.save(update_fields=["status", "cancelled_on", "cancel_reason"])
+    return invoice
+
+
+# ------------------------------------------------------------------------------------------ payments
+
+
+def _allocated_from(on):
+    """Allocations that still count on or after `on`: they bound what more can be allocated from `on`."""
+    return Q(reversed_on__isnull=True) | Q(reversed_on__gt=on)
+
+
+def _invoice_balances(invoice_ids, on):
+    """{invoice id: amount still open to allocation from `on`}, in one query.
+
+    An allocation reversed after `on` still counts on the days between, so allocating against it
+    from `on` would over-allocate the invoice on those days; it is therefore still subtracted.
+    """
+    allocated = (
+        Allocation.objects.filter(_allocated_from(on), invoice=OuterRef("pk"))
+        .order_by()
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    rows = Invoice.objects.filter(pk__in=invoice_ids).annotate(
+        allocated=Coalesce(Subquery(allocated, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT)
+    )
+    return {row.pk: row.amount - row.allocated for row in rows}
+
+
+def _refresh_invoice_status(invoice_ids):
+    """Mark invoices paid when nothing is open any more, open again when something is."""
+    if not invoice_ids:
+        return
+    live = (
+        Allocation.objects.filter(invoice=OuterRef("pk"), reversed_on__isnull=True)
+        .order_by()
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    rows = (
+        Invoice.objects.filter(pk__in=invoice_ids)
+        .exclude(status=InvoiceStatus.CANCELLED)
+        .annotate(allocated=Coalesce(Subquery(live, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT))
+    )
+    for invoice in rows:
+        status = InvoiceStatus.PAID if invoice.allocated >= invoice.amount else InvoiceStatus.OPEN
+        if invoice.status != status:
+            invoice.status = status
+            invoice.save(update_fields=["status"])
+
+
+def _lock_open_invoices(customer, on):
+    """Lock the customer's live invoices issued by `on`, oldest due first; return them in that order."""
+    return list(
+        Invoice.objects.select_for_update()
+        .filter(customer=customer, issue_date__lte=on)
+        .exclude(status=InvoiceStatus.CANCELLED)
+        .order_by("due_date", "issue_date", "id")
+    )
+
+
+def _allocate_oldest_first(*, payment, available, invoices, on):
+    """Allocations of `available` from `payment` to `invoices` (already locked, in order), from `on`."""
+    balances = _invoice_balances([invoice.pk for invoice in invoices], on)
+    allocations = []
+    for invoice in invoices:
+        if available <= 0:
+            break
+        share = min(available, balances[invoice.pk])
+        if share > 0:
+            allocations.append(Allocation(payment=payment, invoice=invoice, amount=share, allocated_on=on))
+            available -= share
+    return allocations
+
+
+def _explicit_allocations(*, customer, payment_amount, received_on, allocations):
+    """Check allocations the branch asked for; return [(invoice, amount)] with invoices locked."""
+    if isinstance(allocations, (str, bytes, dict)) or not hasattr(allocations, "__iter__"):
+        raise InvalidInput(_("Allocations must be a list."), field="allocations")
+    requested = []
+    for n, item in enumerate(allocations, start=1):
+        if not isinstance(item, dict) or set(item) - {"invoice", "amount"} or "invoice" not in item:
+            raise InvalidInput(
+                _("Allocation %(n)d must be an object with an invoice and an amount.") % {"n": n}, field="allocations"
+            )
+        invoice = item["invoice"]
+        invoice_id = invoice.pk if isinstance(invoice, Invoice) else invoice
+        if not isinstance(invoice_id, int) or isinstance(invoice_id, bool):
+            raise InvalidInput(_("Allocation %(n)d: unknown invoice.") % {"n": n}, field="allocations")
+        amount = _money(item.get("amount"), field="allocations", label=_("Allocation %(n)d: the amount") % {"n": n})
+        requested.append((invoice_id, amount))
+    locked = {
+        invoice.pk: invoice
+        for invoice in Invoice.objects.select_for_update().filter(pk__in=sorted({i for i, _a in requested})).order_by("id")
+    }
+    balances = _invoice_balances(list(locked), received_on)
+    total = ZERO
+    result = []
+    for invoice_id, amount in requested:
+        invoice = locked.get(invoice_id)
+        if invoice is None or invoice.customer_id != customer.pk:
+            raise InvalidInput(
+                _("The invoice %(invoice)s is not an invoice of %(customer)s.")
+                % {"invoice": invoice or invoice_id, "customer": customer.name},
+                field="allocations",
+            )
+        if invoice.status == InvoiceStatus.CANCELLED:
+            raise InvalidInput(_("The invoice %(invoice)s is cancelled.") % {"invoice": invoice}, field="allocations")
+        if invoice.issue_date > received_on:
+            raise InvalidInput(
+                _("The invoice %(invoice)s was issued on %(date)s, after the payment was received.")
+                % {"invoice": invoice, "date": invoice.issue_date.isoformat()},
+                field="allocations",
+            )
+        if amount > balances[invoice_id]:
+            raise InvalidInput(
+                _("%(amount)s is more than the open balance of the invoice %(invoice)s, %(balance)s.")
+                % {"amount": amount, "invoice": invoice, "balance": balances[invoice_id]},
+                field="allocations",
+            )
+        balances[invoice_id] -= amount  # the same invoice may appear twice
+        total += amount
+        result.append((invoice, amount))
+    if total > payment_amount:
+        raise InvalidInput(
+            _("The allocations add up to %(total)s, more than the payment of %(amount)s.")
+            % {"total": total, "amount": payment_amount},
+            field="allocations",
+        )
+    return result
+
+
+@transaction.atomic
+def payment_record(
+    *, customer, received_on, amount, allocations=None, method=PaymentMethod.BANK_TRANSFER, reference="", external_id=None
+):
+    """Record money received from a customer and allocate it to invoices: as the branch says, or, when
+    it does not, oldest due first. What is not allocated stays as the customer's credit."""
+    received_on = _date(received_on, field="received_on")
+    amount = _money(amount, field="amount")
+    method = _choice(method, PaymentMethod, field="method")
+    reference = _text(reference, field="reference", max_length=100)
+    customer = _lock_customer(customer)
+    external_id = _external_id(external_id, model=Payment)
+    if allocations is not None:
+        explicit = _explicit_allocations(
+            customer=customer, payment_amount=amount, received_on=received_on, allocations=allocations
+        )
+    payment = Payment.objects.create(
+        external_id=external_id,
+        customer=customer,
+        district_id=customer.district_id,
+        salesperson_id=customer.salesperson_id,
+        received_on=received_on,
+        amount=amount,
+        method=method,
+        reference=reference,
+    )
+    if allocations is None:
+        rows = _allocate_oldest_first(
+            payment=payment, available=amount, invoices=_lock_open_invoices(customer, received_on), on=received_on
+        )
+    else:
+        rows = [
+            Allocation(payment=payment, invoice=invoice, amount=share, allocated_on=received_on) for invoice, share in explicit
+        ]
+    Allocation.objects.bulk_create(rows)
+    _refresh_invoice_status({row.invoice_id for row in rows})
+    return payment
+
+
+@transaction.atomic
+def payment_reverse(*, payment, reason, on=None):
+    """Reverse a payment (bounced, booked to the wrong customer…): its allocations stop counting from
+    `on` and the invoices they paid are open again."""
+    reason = _text(reason, field="reason", max_length=200, required=True, label=_("A reason"))
+    on = _date(on, field="on") if on is not None else timezone.localdate()
+    _lock_customer(payment.customer)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status == PaymentStatus.REVERSED:
+        raise Conflict(_("This payment is already reversed."), field="payment")
+    if on < payment.received_on:
+        raise InvalidInput(_("A payment cannot be reversed before it was received."), field="on")
+    live = payment.allocations.filter(reversed_on__isnull=True)
+    invoice_ids = set(live.values_list("invoice_id", flat=True))
+    list(Invoice.objects.select_for_update().filter(pk__in=sorted(invoice_ids)).order_by("id").values_list("id", flat=True))
+    live.update(reversed_on=on)
+    payment.status = PaymentStatus.REVERSED
+    payment.reversed_on = on
+    payment.reverse_reason = reason
+    payment.save(update_fields=["status", "reversed_on", "reverse_reason"])
+    _refresh_invoice_status(invoice_ids)
+    return payment
+
+
+@transaction.atomic
+def customer_credit_apply(*, customer, on):
+    """Apply the customer's credit (the unallocated part of posted payments received by `on`) to open
+    invoices issued by `on`, oldest due first, allocated on `on`."""
+    on = _date(on, field="on")
+    customer = _lock_customer(customer)
+    allocated = (
+        Allocation.objects.filter(payment=OuterRef("pk"))
+        .order_by()
+        .values("payment")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    payments = list(
+        Payment.objects.select_for_update()
+        .filter(customer=customer, status=PaymentStatus.POSTED, received_on__lte=on)
+        .order_by("received_on", "id")
+    )
+    credits = {
+        row.pk: row.amount - row.allocated
+        for row in Payment.objects.filter(pk__in=[p.pk for p in payments]).annotate(
+            allocated=Coalesce(Subquery(allocated, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT)
+        )
+    }
+    invoices = _lock_open_invoices(customer, on)
+    balances = _invoice_balances([invoice.pk for invoice in invoices], on)
+    rows = []
+    for payment in payments:
+        available = credits[payment.pk]
+        for invoice in invoices:
+            if available <= 0:
+                break
+            share = min(available, balances[invoice.pk])
+            if share > 0:
+                rows.append(Allocation(payment=payment, invoice=invoice, amount=share, allocated_on=on))
+                balances[invoice.pk] -= share
+                available -= share
+    Allocation.objects.bulk_create(rows)
+    _refresh_invoice_status({row.invoice_id for row in rows})
+    return rows
+
+
+# -------------------------------------------------------------------------------- collection plans
+
+
+def _plan_lines(lines):
+    if isinstance(lines, (str, bytes, dict)) or not hasattr(lines, "__iter__"):
+        raise InvalidInput(_("Planned collections must be a list."), field="lines")
+    result = []
+    for n, line in enumerate(lines, start=1):
+        if isinstance(line, dict):
+            due_on, amount = line.get("due_on"), line.get("amount")
+        elif isinstance(line, (tuple, list)) and len(line) == 2:
+            due_on, amount = line
+        else:
+            raise InvalidInput(_("Planned collection %(n)d needs a date and an amount.") % {"n": n}, field="lines")
+        due_on = _date(due_on, field="lines")
+        amount = _money(amount, field="lines", label=_("Planned collection %(n)d: the amount") % {"n": n})
+        result.append(CollectionPlanLine(due_on=due_on, amount=amount))
+    if not result:
+        raise InvalidInput(_("A collection plan needs at least one planned collection."), field="lines")
+    return result
+
+
+@transaction.atomic
+def collection_plan_create(*, customer, owner, lines, invoice=None, note=""):
+    """Plan the collection of a customer's (or one invoice's) receivable: amounts by dates, an owner."""
+    note = _text(note, field="note", max_length=5000)
+    line_rows = _plan_lines(lines)
+    if invoice is not None and (not isinstance(invoice, Invoice) or invoice.customer_id != customer.pk):
+        raise InvalidInput(_("The invoice is not an invoice of this customer."), field="invoice")
+    if invoice is not None and invoice.status == InvoiceStatus.CANCELLED:
+        raise InvalidInput(_("The invoice %(invoice)s is cancelled.") % {"invoice": invoice}, field="invoice")
+    if not isinstance(owner, StaffProfile) or not owner.is_active:
+        raise InvalidInput(_("The owner must be a member of staff in service."), field="owner")
+    district = customer.district
+    if not (owner.pk == customer.salesperson_id or district.path.startswith(owner.unit.path)):
+        raise InvalidInput(
+            _("%(name)s is neither the customer's salesperson nor a manager over its district office.") % {"name": owner.name},
+            field="owner",
+        )
+    plan = CollectionPlan.objects.create(customer=customer, invoice=invoice, district=district, owner=owner, note=note)
+    for row in line_rows:
+        row.plan = plan
+    CollectionPlanLine.objects.bulk_create(line_rows)
+    return plan
+
+
+@transaction.atomic
+def collection_plan_follow_up(*, plan, by, note):
+    """Note what was done to collect (called, visited, promised to pay…)."""
+    note = _text(note, field="note", max_length=5000, required=True, label=_("A note"))
+    if by is not None and not isinstance(by, StaffProfile):
+        raise InvalidInput(_("Unknown member of staff."), field="by")
+    return FollowUp.objects.create(plan=plan, by=by, note=note)

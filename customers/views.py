@@ -1,0 +1,687 @@
+"""Pages of customers, sales and receivables: customer archive, invoices, payments, ageing with
+drill-down and its Excel export, collection plans, and the browser file import.
+
+Every read goes through `for_user` (the Scoped* base views, or explicitly for the related rows);
+every write through customers.services; a refused write shows the service's message on its field.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core import audit
+from core.errors import DomainError
+from core.money import ZERO
+from core.roles import Role, can
+from core.scoping import scope_of
+from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin
+from customers import imports, services
+from customers.choices import CollectionPlanStatus, InvoiceStatus
+from customers.filtersets import CollectionPlanFilterSet, CustomerFilterSet, InvoiceFilterSet, PaymentFilterSet
+from customers.forms import AgeingForm, ContactForm, CustomerForm, FollowUpForm, ImportUploadForm, InvoiceCancelForm
+from customers.models import Allocation, CollectionPlan, Customer, ImportJob, ImportKind, ImportStatus, Invoice, Payment
+from customers.selectors import (
+    CHILD_LEVEL,
+    ageing,
+    ageing_for_unit,
+    allocation_counts_on,
+    collection_plan_progress,
+    customer_balance,
+    invoice_counts_on,
+    with_open_amount,
+)
+from regions.choices import UnitKind
+from regions.models import OrgUnit, StaffProfile
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+# What a payment has allocated to invoices now (a reversed payment's allocations no longer count).
+LIVE_ALLOCATED = Coalesce(
+    Sum("allocations__amount", filter=Q(allocations__reversed_on__isnull=True)), Value(ZERO), output_field=MONEY
+)
+
+
+def _apply_domain_error(form, error):
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
+
+
+def _choice_field(label, options):
+    return forms.TypedChoiceField(
+        label=label, required=False, coerce=int, empty_value=None, choices=[("", "---------"), *options]
+    )
+
+
+def _scoped_districts(user):
+    return OrgUnit.objects.for_user(user).filter(kind=UnitKind.DISTRICT).order_by("code")
+
+
+def _scoped_reps(user):
+    return StaffProfile.objects.for_user(user).filter(role=Role.SALES_REP).select_related("unit").order_by("employee_no")
+
+
+class FilteredListMixin:
+    """A list cut by the scope and then by its FilterSet (the same one the API uses)."""
+
+    filterset_class = None
+
+    def filter_queryset(self, queryset):
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+        self.adjust_filter_form(self.filterset.form)
+        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+
+    def adjust_filter_form(self, form):
+        for name in ("external_id", "credit_code", "customer", "customer_external_id", "invoice", "owner"):
+            if name in form.fields:
+                form.fields[name].widget = forms.HiddenInput()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        return context
+
+
+# ----------------------------------------------------------------------------------------- customers
+
+
+def with_open_receivable(customers, *, as_of):
+    """Annotate customers with `open_receivable` as of a date: two correlated sums per row, so a
+    page of customers costs the same few queries whatever the number of invoices."""
+    invoiced = (
+        Invoice.objects.filter(invoice_counts_on(as_of), customer=OuterRef("pk"))
+        .order_by()
+        .values("customer")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    allocated = (
+        Allocation.objects.filter(
+            allocation_counts_on(as_of), invoice_counts_on(as_of, prefix="invoice__"), invoice__customer=OuterRef("pk")
+        )
+        .order_by()
+        .values("invoice__customer")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    zero = Value(ZERO, output_field=MONEY)
+    return customers.annotate(
+        open_receivable=Coalesce(Subquery(invoiced, output_field=MONEY), zero, output_field=MONEY)
+        - Coalesce(Subquery(allocated, output_field=MONEY), zero, output_field=MONEY)
+    )
+
+
+class CustomerListView(FilteredListMixin, ScopedListView):
+    model = Customer
+    change_action = "customer.change"
+    filterset_class = CustomerFilterSet
+    template_name = "customers/customer_list.html"
+
+    def narrow_queryset(self, queryset):
+        queryset = self.filter_queryset(queryset.select_related("district", "salesperson"))
+        return with_open_receivable(queryset, as_of=timezone.localdate())
+
+    def adjust_filter_form(self, form):
+        super().adjust_filter_form(form)
+        user = self.request.user
+        form.fields["unit"] = _choice_field(
+            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(user)]
+        )
+        form.fields["salesperson"] = _choice_field(
+            _("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in _scoped_reps(user)]
+        )
+
+
+def _history_rows(customer, limit=30):
+    """The customer's change history, newest first, each change with who, when, through which door
+    and what changed (field, old value, new value)."""
+    records = list(
+        customer.history.select_related("history_user", "history_user__staff_profile").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    fk_ids = {"district": set(), "salesperson": set()}
+    pairs = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, excluded_fields=["updated_at", "created_at", "name_initials"])
+            for change in delta.changes:
+                changes.append(change)
+                if change.field in fk_ids:
+                    fk_ids[change.field].update(v for v in (change.old, change.new) if v)
+        pairs.append((record, changes))
+    names = {
+        "district": dict(OrgUnit.objects.filter(pk__in=fk_ids["district"]).values_list("pk", "name")),
+        "salesperson": dict(StaffProfile.objects.filter(pk__in=fk_ids["salesperson"]).values_list("pk", "name")),
+    }
+    rows = []
+    for record, changes in pairs:
+        shown = []
+        for change in changes:
+            field = Customer._meta.get_field(change.field)
+            old, new = change.old, change.new
+            if change.field in names:
+                old, new = names[change.field].get(old, old), names[change.field].get(new, new)
+            elif field.choices:
+                labels = dict(field.choices)
+                old, new = labels.get(old, old), labels.get(new, new)
+            shown.append({"field": field.verbose_name, "old": old, "new": new})
+        user = record.history_user
+        who = None
+        if user is not None:
+            profile = getattr(user, "staff_profile", None)
+            who = profile.name if profile is not None else user.get_username()
+        rows.append({"record": record, "who": who, "changes": shown})
+    return rows
+
+
+class CustomerDetailView(ScopedDetailView):
+    model = Customer
+    change_action = "customer.change"
+    template_name = "customers/customer_detail.html"
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("district", "district__parent", "salesperson")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        customer, user = self.object, self.request.user
+        today = timezone.localdate()
+        context["today"] = today
+        context["balance"] = customer_balance(customer=customer, as_of=today)
+        context["contacts"] = customer.contacts.all()
+        invoices = Invoice.objects.for_user(user).filter(customer=customer)
+        context["invoices"] = with_open_amount(invoices.select_related("salesperson"), as_of=today).order_by(
+            "-issue_date", "-id"
+        )[:50]
+        context["invoice_count"] = invoices.count()
+        context["payments"] = (
+            Payment.objects.for_user(user)
+            .filter(customer=customer)
+            .annotate(allocated=LIVE_ALLOCATED)
+            .order_by("-received_on", "-id")[:50]
+        )
+        context["ageing"] = ageing(invoices=invoices, as_of=today, group_by="invoice")
+        plans = list(CollectionPlan.objects.for_user(user).filter(customer=customer).select_related("owner", "invoice"))
+        context["plans"] = [(plan, collection_plan_progress(plan=plan, as_of=today)) for plan in plans]
+        context["history"] = _history_rows(customer)
+        return context
+
+
+class CustomerCreateView(ScopedViewMixin, View):
+    model = Customer
+    change_action = "customer.change"
+    template_name = "customers/customer_form.html"
+
+    def get(self, request, *args, **kwargs):
+        self.require_change()
+        return render(request, self.template_name, {"form": CustomerForm(user=request.user), "contact_form": ContactForm()})
+
+    def post(self, request, *args, **kwargs):
+        self.require_change()
+        form = CustomerForm(request.POST, user=request.user)
+        contact_form = ContactForm(request.POST)
+        if form.is_valid() and contact_form.is_valid():
+            try:
+                customer = services.customer_create(**form.cleaned_data, contacts=contact_form.contacts())
+            except DomainError as error:
+                _apply_domain_error(form, error)
+            else:
+                messages.success(request, _("The customer %(name)s was created.") % {"name": customer.name})
+                return redirect("customers:customer_detail", pk=customer.pk)
+        return render(request, self.template_name, {"form": form, "contact_form": contact_form}, status=400)
+
+
+class CustomerEditView(ScopedDetailView):
+    model = Customer
+    change_action = "customer.change"
+    template_name = "customers/customer_form.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        return self._render(CustomerForm(initial=self._initial(), user=request.user))
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        form = CustomerForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.customer_update(customer=self.object, **form.cleaned_data)
+            except DomainError as error:
+                _apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("customers:customer_detail", pk=self.object.pk)
+        return self._render(form, status=400)
+
+    def _initial(self):
+        c = self.object
+        return {
+            "name": c.name,
+            "kind": c.kind,
+            "credit_code": c.credit_code or "",
+            "external_id": c.external_id or "",
+            "district": c.district_id,
+            "salesperson": c.salesperson_id,
+            "industry": c.industry,
+            "province": c.province,
+            "city": c.city,
+            "address": c.address,
+            "is_key": c.is_key,
+            "credit_limit": c.credit_limit,
+            "status": c.status,
+        }
+
+    def _render(self, form, status=200):
+        return render(self.request, self.template_name, {"form": form, "object": self.object}, status=status)
+
+
+# ------------------------------------------------------------------------------------ invoices, payments
+
+
+class InvoiceListView(FilteredListMixin, ScopedListView):
+    model = Invoice
+    change_action = "invoice.change"
+    filterset_class = InvoiceFilterSet
+    template_name = "customers/invoice_list.html"
+
+    def narrow_queryset(self, queryset):
+        queryset = self.filter_queryset(queryset.select_related("customer", "district", "salesperson"))
+        return with_open_amount(queryset, as_of=timezone.localdate())
+
+    def adjust_filter_form(self, form):
+        super().adjust_filter_form(form)
+        user = self.request.user
+        form.fields["unit"] = _choice_field(
+            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(user)]
+        )
+        form.fields["salesperson"] = _choice_field(
+            _("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in _scoped_reps(user)]
+        )
+        for name in ("due_date_after", "due_date_before", "issue_date_after", "issue_date_before"):
+            form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        return context
+
+
+class InvoiceDetailView(ScopedDetailView):
+    model = Invoice
+    change_action = "invoice.change"
+    template_name = "customers/invoice_detail.html"
+
+    def narrow_queryset(self, queryset):
+        return with_open_amount(queryset.select_related("customer", "district", "salesperson"), as_of=timezone.localdate())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        invoice = self.object
+        context["lines"] = invoice.lines.select_related("product")
+        context["allocations"] = invoice.allocations.select_related("payment").order_by("allocated_on", "id")
+        context["plans"] = CollectionPlan.objects.for_user(self.request.user).filter(invoice=invoice).select_related("owner")
+        context["history"] = invoice.history.select_related("history_user").order_by("-history_date")[:20]
+        context["today"] = timezone.localdate()
+        if context["may_change"] and invoice.status != InvoiceStatus.CANCELLED:
+            context.setdefault("cancel_form", InvoiceCancelForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        form = InvoiceCancelForm(request.POST)
+        if form.is_valid():
+            try:
+                services.invoice_cancel(invoice=self.object, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
+            except DomainError as error:
+                _apply_domain_error(form, error)
+            else:
+                messages.success(request, _("The invoice was cancelled."))
+                return redirect("customers:invoice_detail", pk=self.object.pk)
+        return render(request, self.template_name, self.get_context_data(object=self.object, cancel_form=form), status=400)
+
+
+class PaymentListView(FilteredListMixin, ScopedListView):
+    model = Payment
+    change_action = "payment.change"
+    filterset_class = PaymentFilterSet
+    template_name = "customers/payment_list.html"
+
+    def narrow_queryset(self, queryset):
+        queryset = self.filter_queryset(queryset.select_related("customer", "district"))
+        return queryset.annotate(allocated=LIVE_ALLOCATED).order_by("-received_on", "-id")
+
+    def adjust_filter_form(self, form):
+        super().adjust_filter_form(form)
+        form.fields["unit"] = _choice_field(
+            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(self.request.user)]
+        )
+        form.fields["salesperson"].widget = forms.HiddenInput()
+        for name in ("received_on_after", "received_on_before"):
+            form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+
+
+# ------------------------------------------------------------------------------------------- ageing
+
+
+class AgeingView(ScopedViewMixin, View):
+    """Receivables ageing of a unit as of a date, with drill-down: region → province → district →
+    salesperson → customer → invoice. The unit (and salesperson, customer) must be in the scope."""
+
+    model = OrgUnit
+    template_name = "customers/ageing.html"
+
+    def _not_found(self, reason="out of scope"):
+        audit.log_denial(self.request, reason=reason, status=404)
+        raise Http404
+
+    def build(self):
+        request, user = self.request, self.request.user
+        form = AgeingForm(request.GET)
+        if not form.is_valid():
+            return form, None
+        data = form.cleaned_data
+        units = self.get_queryset()
+        if data["unit"]:
+            unit = units.filter(pk=data["unit"]).first()
+            if unit is None:
+                self._not_found()
+        else:
+            scope = scope_of(user)
+            unit = units.filter(kind=UnitKind.CENTER).first() if scope.everything else units.filter(path=scope.path).first()
+            if unit is None:
+                self._not_found("no unit in scope")
+        salesperson = customer = None
+        if data["salesperson"]:
+            salesperson = StaffProfile.objects.for_user(user).filter(pk=data["salesperson"]).first()
+            if salesperson is None:
+                self._not_found()
+        if data["customer"]:
+            customer = Customer.objects.for_user(user).filter(pk=data["customer"]).first()
+            if customer is None:
+                self._not_found()
+        by = data["by"]
+        try:
+            if salesperson is None and customer is None:
+                report = ageing_for_unit(user=user, unit=unit, as_of=data["as_of"], by=by)
+            else:
+                invoices = Invoice.objects.for_user(user).filter(district__path__startswith=unit.path)
+                if salesperson is not None:
+                    invoices = invoices.filter(salesperson=salesperson)
+                if customer is not None:
+                    invoices = invoices.filter(customer=customer)
+                group_by = ("invoice" if customer is not None else "customer") if by == "child" else by
+                report = ageing(invoices=invoices, as_of=data["as_of"], group_by=group_by)
+                report.unit = unit
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            return form, None
+        report.extra.update({"salesperson": salesperson, "customer": customer})
+        return form, report
+
+    def _link(self, report, row):
+        params = {"as_of": report.as_of.isoformat()}
+        key = row["key"]
+        if key is None:
+            return None
+        if report.group_by in ("region", "province", "district"):
+            params["unit"] = key
+        elif report.group_by == "salesperson":
+            params.update({"unit": report.unit.pk, "salesperson": key})
+        elif report.group_by == "customer":
+            params.update({"unit": report.unit.pk, "customer": key})
+            if report.extra.get("salesperson"):
+                params["salesperson"] = report.extra["salesperson"].pk
+        else:
+            return reverse("customers:invoice_detail", kwargs={"pk": key})
+        return f"{reverse('customers:ageing')}?{urlencode(params)}"
+
+    def title(self, report):
+        parts = [_("Receivables ageing"), report.unit.display_name]
+        for extra in ("salesperson", "customer"):
+            if report.extra.get(extra) is not None:
+                parts.append(report.extra[extra].name)
+        return " · ".join(str(p) for p in parts)
+
+    def get(self, request, *args, **kwargs):
+        form, report = self.build()
+        if report is None:
+            return render(request, self.template_name, {"form": form, "report": None}, status=400)
+        for row in report.rows:
+            row["url"] = self._link(report, row)
+        scoped_units = self.get_queryset()
+        ancestors = [a for a in report.unit.ancestors() if scoped_units.filter(pk=a.pk).exists()]
+        query = request.GET.copy()
+        query["format"] = "xlsx"
+        context = {
+            "form": form,
+            "report": report,
+            "title": self.title(report),
+            "ancestors": ancestors,
+            "salesperson": report.extra.get("salesperson"),
+            "customer": report.extra.get("customer"),
+            "export_url": f"{reverse('customers:ageing_export')}?{request.GET.urlencode()}",
+            "group_label": dict(AgeingForm.BY_CHOICES).get(report.group_by, report.group_by),
+            "next_level": CHILD_LEVEL.get(report.unit.kind),
+        }
+        return render(request, self.template_name, context)
+
+
+class AgeingExportView(AgeingView):
+    """The ageing page as an .xlsx workbook, built from the same scoped report."""
+
+    def get(self, request, *args, **kwargs):
+        from customers.exports import ageing_xlsx
+
+        form, report = self.build()
+        if report is None:
+            return render(request, self.template_name, {"form": form, "report": None}, status=400)
+        content = ageing_xlsx(report, title=self.title(report))
+        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        filename = f"ageing-{report.unit.code}-{report.as_of.isoformat()}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+# ----------------------------------------------------------------------------------- collection plans
+
+
+class CollectionPlanListView(FilteredListMixin, ScopedListView):
+    model = CollectionPlan
+    change_action = "collection.change"
+    filterset_class = CollectionPlanFilterSet
+    template_name = "customers/collectionplan_list.html"
+
+    def narrow_queryset(self, queryset):
+        queryset = self.filter_queryset(queryset.select_related("customer", "invoice", "district", "owner"))
+        return queryset.annotate(planned=Coalesce(Sum("lines__amount"), Value(ZERO), output_field=MONEY)).order_by("-id")
+
+    def adjust_filter_form(self, form):
+        super().adjust_filter_form(form)
+        form.fields["unit"] = _choice_field(
+            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(self.request.user)]
+        )
+        form.fields["salesperson"].widget = forms.HiddenInput()
+
+
+class CollectionPlanDetailView(ScopedDetailView):
+    model = CollectionPlan
+    change_action = "collection.change"
+    template_name = "customers/collectionplan_detail.html"
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("customer", "invoice", "district", "owner")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.object
+        today = timezone.localdate()
+        context["progress"] = collection_plan_progress(plan=plan, as_of=today)
+        lines, cumulative = [], ZERO
+        for line in plan.lines.all():
+            cumulative += line.amount
+            collected = (
+                collection_plan_progress(plan=plan, as_of=min(line.due_on, today))["collected"] if line.due_on <= today else None
+            )
+            lines.append(
+                {
+                    "line": line,
+                    "cumulative": cumulative,
+                    "collected": collected,
+                    "met": collected is not None and collected >= cumulative,
+                }
+            )
+        context["lines"] = lines
+        context["follow_ups"] = plan.follow_ups.select_related("by")
+        context["is_active"] = plan.status == CollectionPlanStatus.ACTIVE
+        if context["may_change"]:
+            context.setdefault("follow_up_form", FollowUpForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        form = FollowUpForm(request.POST)
+        if form.is_valid():
+            try:
+                services.collection_plan_follow_up(
+                    plan=self.object, by=getattr(request.user, "staff_profile", None), note=form.cleaned_data["note"]
+                )
+            except DomainError as error:
+                _apply_domain_error(form, error)
+            else:
+                messages.success(request, _("The follow-up was recorded."))
+                return redirect("customers:collectionplan_detail", pk=self.object.pk)
+        return render(request, self.template_name, self.get_context_data(object=self.object, follow_up_form=form), status=400)
+
+
+# ------------------------------------------------------------------------------------------- import
+
+IMPORT_RIGHTS = {
+    ImportKind.CUSTOMERS: "customer.change",
+    ImportKind.INVOICES: "invoice.change",
+    ImportKind.PAYMENTS: "payment.change",
+}
+
+
+def may_import(user):
+    return getattr(user, "staff_profile", None) is not None and any(can(user, right) for right in IMPORT_RIGHTS.values())
+
+
+class ImportView(ScopedListView):
+    """Upload a file; below, the recent import jobs in scope."""
+
+    model = ImportJob
+    paginate_by = 20
+    template_name = "customers/import.html"
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("unit", "created_by", "created_by__staff_profile")
+
+    def may_change(self):
+        return may_import(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", kwargs.get("form") or ImportUploadForm())
+        context["kinds"] = [(kind, label, imports.COLUMNS[kind]) for kind, label in ImportKind.choices]
+        context["sync_max_rows"] = imports.sync_max_rows()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.require_change()
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            kind = form.cleaned_data["kind"]
+            if not can(request.user, IMPORT_RIGHTS[kind]):
+                audit.log_denial(request, reason="no right for this import", status=403)
+                raise PermissionDenied
+            job = imports.job_start(kind=kind, upload=form.cleaned_data["file"], user=request.user)
+            return redirect("customers:import_job", pk=job.pk)
+        self.object_list = self.get_queryset()
+        return render(request, self.template_name, self.get_context_data(form=form), status=400)
+
+
+class ImportJobView(ScopedDetailView):
+    model = ImportJob
+    template_name = "customers/import_job.html"
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("unit", "created_by")
+
+    def may_change(self):
+        job = getattr(self, "object", None)
+        return (
+            job is not None
+            and getattr(self.request.user, "staff_profile", None) is not None
+            and can(self.request.user, IMPORT_RIGHTS[job.kind])
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.object
+        context["job"] = job
+        context["may_commit"] = context["may_change"] and job.status == ImportStatus.VALIDATED and job.commit_requested_at is None
+        context["columns"] = imports.COLUMNS[job.kind]
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        job = imports.job_request_commit(job=self.object)
+        if job.status == ImportStatus.COMMITTED:
+            counts = job.result or {}
+            messages.success(
+                request,
+                _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+                % {
+                    "created": counts.get("created", 0),
+                    "updated": counts.get("updated", 0),
+                    "unchanged": counts.get("unchanged", 0),
+                },
+            )
+        elif job.status == ImportStatus.FAILED:
+            messages.error(request, _("Nothing was imported: a row was refused. See the errors below."))
+        return redirect("customers:import_job", pk=job.pk)
+
+
+class ImportJobProgressView(ImportJobView):
+    """The progress box of a running job, polled by htmx; reloads the page when the job is done."""
+
+    template_name = "customers/_import_progress.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.object.is_running and request.headers.get("HX-Request"):
+            response["HX-Refresh"] = "true"
+        return response
+
+
+class ImportTemplateView(LoginRequiredMixin, View):
+    """A template file with the Chinese headers and one example row."""
+
+    def get(self, request, kind, fmt):
+        if kind not in ImportKind.values or fmt not in ("xlsx", "csv"):
+            raise Http404
+        if fmt == "xlsx":
+            content = imports.template_xlsx(kind)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            content = imports.template_csv(kind)
+            content_type = "text/csv; charset=utf-8"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="import-{kind}.{fmt}"'
+        return response

@@ -1,0 +1,295 @@
+"""Receivables and ageing as of a date: exact examples, the xlsx export, and the property that for any
+sequence of invoices, payments, reversals and cancellations, for every unit and date,
+open = invoiced − allocated (computed independently here) and the ageing buckets add up to it."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.db import transaction
+from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from core.errors import DomainError, InvalidInput
+from customers import selectors, services
+from customers.exports import ageing_xlsx
+from customers.models import Allocation, Invoice, Payment
+from regions.models import OrgUnit
+from tests.customers.factories import CustomerFactory, StaffFactory
+
+D = Decimal
+AS_OF = date(2025, 6, 30)
+
+
+def _invoice(customer, issued, due, amount):
+    return services.invoice_record(customer=customer, issue_date=issued, due_date=due, amount=D(amount)).invoice
+
+
+def test_days_past_due_land_in_the_right_bucket(units):
+    customer = CustomerFactory()
+    # Due on the as-of date → not due; one day later past due → 1–30; 30 → 1–30; 31 → 31–60; 366 → over 365.
+    cases = {0: "not_due", 1: "d1_30", 30: "d1_30", 31: "d31_60", 90: "d61_90", 91: "d91_180", 365: "d181_365", 366: "over_365"}
+    expected = {key: D("0.00") for key in ("not_due", "d1_30", "d31_60", "d61_90", "d91_180", "d181_365", "over_365")}
+    for n, (days, bucket) in enumerate(cases.items(), start=1):
+        due = AS_OF - timedelta(days=days)
+        _invoice(customer, due - timedelta(days=10), due, f"{n}.00")
+        expected[bucket] += D(f"{n}.00")
+    _invoice(customer, AS_OF, AS_OF + timedelta(days=30), "100.00")  # issued on the date, due later: not due
+    expected["not_due"] += D("100.00")
+    _invoice(customer, AS_OF + timedelta(days=1), AS_OF + timedelta(days=30), "999.00")  # issued after: ignored
+    report = selectors.ageing(invoices=Invoice.objects.filter(customer=customer), as_of=AS_OF, group_by="customer")
+    assert len(report.rows) == 1
+    assert report.rows[0]["buckets"] == expected
+    assert report.rows[0]["total"] == report.totals["total"] == sum(expected.values()) == D("136.00")
+    assert report.rows[0]["label"] == customer.name
+
+
+def test_ageing_groups_and_drills_down(units, personas):
+    rep_a, rep_b = StaffFactory(name="甲"), StaffFactory(name="乙")
+    hz_a = CustomerFactory(salesperson=rep_a)
+    hz_b = CustomerFactory(salesperson=rep_b)
+    nb = CustomerFactory(district=units["330200"])
+    gz = CustomerFactory(district=units["440100"])
+    _invoice(hz_a, date(2025, 1, 1), date(2025, 2, 1), "100")
+    _invoice(hz_a, date(2025, 6, 1), date(2025, 7, 1), "50")
+    _invoice(hz_b, date(2025, 1, 1), date(2025, 2, 1), "300")
+    _invoice(nb, date(2025, 1, 1), date(2025, 2, 1), "70")
+    _invoice(gz, date(2025, 1, 1), date(2025, 2, 1), "1000")
+    services.payment_record(customer=hz_b, received_on=date(2025, 3, 1), amount="300")  # fully paid: omitted
+
+    center = selectors.ageing_for_unit(user=personas["director"].user, unit=units["HQ"], as_of=AS_OF)
+    assert center.group_by == "region"
+    assert [(row["label"], row["total"]) for row in center.rows] == [("华南大区", D("1000.00")), ("华东大区", D("220.00"))]
+    zhejiang = selectors.ageing_for_unit(user=personas["director"].user, unit=units["330000"], as_of=AS_OF)
+    assert zhejiang.group_by == "district"
+    assert [(row["key"], row["total"]) for row in zhejiang.rows] == [
+        (units["330100"].pk, D("150.00")),
+        (units["330200"].pk, D("70.00")),
+    ]
+    hangzhou = selectors.ageing_for_unit(user=personas["dm_hangzhou"].user, unit=units["330100"], as_of=AS_OF)
+    assert hangzhou.group_by == "salesperson"
+    assert [(row["label"], row["buckets"]["not_due"], row["total"]) for row in hangzhou.rows] == [("甲", D("50.00"), D("150.00"))]
+    by_invoice = selectors.ageing_for_unit(user=personas["dm_hangzhou"].user, unit=units["330100"], as_of=AS_OF, by="invoice")
+    assert len(by_invoice.rows) == 2
+    # Scope: the Hangzhou manager asking for the center sees only Hangzhou.
+    scoped = selectors.ageing_for_unit(user=personas["dm_hangzhou"].user, unit=units["HQ"], as_of=AS_OF)
+    assert scoped.totals["total"] == D("150.00")
+    # Without a unit: the user's own unit.
+    assert selectors.ageing_for_unit(user=personas["pm_guangdong"].user, as_of=AS_OF).totals["total"] == D("1000.00")
+    with pytest.raises(InvalidInput) as info:
+        selectors.ageing_for_unit(user=personas["director"].user, unit=units["HQ"], as_of=AS_OF, by="planet")
+    assert info.value.field == "by"
+
+
+def test_custom_buckets_are_checked(units):
+    customer = CustomerFactory()
+    _invoice(customer, date(2025, 1, 1), date(2025, 2, 1), "10")
+    _invoice(customer, date(2025, 6, 1), date(2025, 7, 1), "5")
+    report = selectors.ageing(
+        invoices=Invoice.objects.all(), as_of=AS_OF, group_by="district", buckets=[("current", None, 0), ("overdue", 1, None)]
+    )
+    assert report.totals["buckets"] == {"current": D("5.00"), "overdue": D("10.00")}
+    for bad in (
+        [("a", None, 0), ("b", 2, None)],
+        [("a", None, 10), ("b", 5, None)],
+        [("a", 1, None)],
+        [],
+        [("a", None, 0), ("a", 1, None)],
+    ):
+        with pytest.raises(InvalidInput) as info:
+            selectors.ageing(invoices=Invoice.objects.all(), as_of=AS_OF, group_by="district", buckets=bad)
+        assert info.value.field == "buckets"
+
+
+def test_ageing_xlsx(units):
+    customer = CustomerFactory(name="=HYPERLINK(1)")
+    _invoice(customer, date(2025, 1, 1), date(2025, 2, 1), "1234.56")
+    report = selectors.ageing(invoices=Invoice.objects.all(), as_of=AS_OF, group_by="customer")
+    with translation.override("zh-hans"):
+        content = ageing_xlsx(report, title="账龄分析")
+    sheet = load_workbook(BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "账龄分析"
+    header = rows[3]
+    assert len(header) == 9 and header[-1] is not None
+    data, total = rows[4], rows[5]
+    assert data[0] == "'=HYPERLINK(1)"  # never a formula
+    assert data[-1] == 1234.56 and isinstance(data[-1], float | int)
+    assert total[-1] == 1234.56
+    assert sheet.cell(row=5, column=9).number_format == "#,##0.00"
+
+
+# ------------------------------------------------------------------------------------ property test
+
+BASE = date(2025, 1, 1)
+DISTRICTS = ["330100", "330200", "440100"]
+UNIT_CODES = ["330100", "330200", "440100", "330000", "440000", "HD", "HN", "HQ"]
+
+# Dates on a coarse grid (every 15 days) so that events fall on each other's days and on the checked
+# days: the boundaries (issued on D, reversed on D, due on D) are where off-by-one bugs hide.
+cents = st.integers(min_value=1, max_value=2_000_000).map(lambda n: D(n) / 100)
+day = st.integers(min_value=0, max_value=12).map(lambda n: n * 15)
+later = st.integers(min_value=0, max_value=4).map(lambda n: n * 15)
+invoice_op = st.tuples(st.just("invoice"), st.integers(0, 3), day, st.sampled_from([0, 15, 30, 60, 90]), cents)
+operation = st.one_of(
+    invoice_op,
+    st.tuples(st.just("pay"), st.integers(0, 3), day, cents),
+    st.tuples(st.just("pay_to"), st.integers(0, 3), day, cents, st.integers(0, 50), cents),
+    st.tuples(st.just("reverse"), st.integers(0, 50), later),
+    st.tuples(st.just("cancel"), st.integers(0, 50), later),
+    st.tuples(st.just("credit"), st.integers(0, 3), day),
+)
+
+
+def _apply(op, customers):
+    kind = op[0]
+    if kind == "invoice":
+        _, c, issued, term, amount = op
+        services.invoice_record(
+            customer=customers[c],
+            issue_date=BASE + timedelta(days=issued),
+            due_date=BASE + timedelta(days=issued + term),
+            amount=amount,
+        )
+    elif kind == "pay":
+        _, c, received, amount = op
+        services.payment_record(customer=customers[c], received_on=BASE + timedelta(days=received), amount=amount)
+    elif kind == "pay_to":
+        _, c, received, amount, pick, share = op
+        invoices = list(Invoice.objects.filter(customer=customers[c]).order_by("id"))
+        if invoices:
+            services.payment_record(
+                customer=customers[c],
+                received_on=BASE + timedelta(days=received),
+                amount=amount,
+                allocations=[{"invoice": invoices[pick % len(invoices)], "amount": share}],
+            )
+    elif kind == "reverse":
+        _, pick, later = op
+        payments = list(Payment.objects.filter(customer__in=customers).order_by("id"))
+        if payments:
+            payment = payments[pick % len(payments)]
+            services.payment_reverse(payment=payment, reason="退票", on=payment.received_on + timedelta(days=later))
+    elif kind == "cancel":
+        _, pick, later = op
+        invoices = list(Invoice.objects.filter(customer__in=customers).order_by("id"))
+        if invoices:
+            invoice = invoices[pick % len(invoices)]
+            services.invoice_cancel(invoice=invoice, reason="错开", on=invoice.issue_date + timedelta(days=later))
+    elif kind == "credit":
+        _, c, on = op
+        services.customer_credit_apply(customer=customers[c], on=BASE + timedelta(days=on))
+
+
+def _counts(issue, cancelled, on):
+    return issue <= on and (cancelled is None or cancelled > on)
+
+
+def _alloc_counts(allocated_on, reversed_on, on):
+    return allocated_on <= on and (reversed_on is None or reversed_on > on)
+
+
+def _bucket_of(days, buckets):
+    for bucket in buckets:
+        if (bucket.first is None or days >= bucket.first) and (bucket.last is None or days <= bucket.last):
+            return bucket.key
+    raise AssertionError(days)
+
+
+def _check_ledger(units, check_days):
+    """Recompute every figure in Python from the raw rows and compare with the selectors, exactly."""
+    paths = dict(OrgUnit.objects.values_list("id", "path"))
+    invoices = {
+        row["id"]: row for row in Invoice.objects.values("id", "district_id", "issue_date", "due_date", "cancelled_on", "amount")
+    }
+    allocations = list(Allocation.objects.values("invoice_id", "payment_id", "amount", "allocated_on", "reversed_on"))
+    payments = dict(Payment.objects.values_list("id", "amount"))
+    buckets = selectors.ageing_buckets()
+    # No payment is ever allocated beyond its amount.
+    used = {}
+    for a in allocations:
+        if a["reversed_on"] is None:
+            used[a["payment_id"]] = used.get(a["payment_id"], 0) + a["amount"]
+    assert all(total <= payments[pid] for pid, total in used.items())
+    # On every day something happened, no invoice is allocated beyond its amount (pure Python, cheap).
+    event_days = {a["allocated_on"] for a in allocations} | {a["reversed_on"] for a in allocations if a["reversed_on"]}
+    for on in event_days:
+        per_invoice = {}
+        for a in allocations:
+            if _alloc_counts(a["allocated_on"], a["reversed_on"], on):
+                per_invoice[a["invoice_id"]] = per_invoice.get(a["invoice_id"], D(0)) + a["amount"]
+        assert all(total <= invoices[pk]["amount"] for pk, total in per_invoice.items()), on
+
+    # The days drawn, plus the days of reversals and cancellations (where "as of" boundaries bite).
+    boundaries = sorted(
+        set(Allocation.objects.filter(reversed_on__isnull=False).values_list("reversed_on", flat=True))
+        | set(Invoice.objects.filter(cancelled_on__isnull=False).values_list("cancelled_on", flat=True))
+    )
+    days = sorted({BASE + timedelta(days=n) for n in check_days} | set(boundaries[:3]))
+    for on in days:
+        allocated_to = {}
+        for a in allocations:
+            if _alloc_counts(a["allocated_on"], a["reversed_on"], on):
+                allocated_to[a["invoice_id"]] = allocated_to.get(a["invoice_id"], D(0)) + a["amount"]
+        for code in UNIT_CODES:
+            unit = units[code]
+            live = [
+                inv
+                for inv in invoices.values()
+                if paths[inv["district_id"]].startswith(unit.path) and _counts(inv["issue_date"], inv["cancelled_on"], on)
+            ]
+            invoiced = sum((inv["amount"] for inv in live), D("0.00"))
+            allocated = sum((allocated_to.get(inv["id"], D(0)) for inv in live), D("0.00"))
+            expected_buckets = {bucket.key: D("0.00") for bucket in buckets}
+            for inv in live:
+                open_amount = inv["amount"] - allocated_to.get(inv["id"], D(0))
+                # An invoice is never allocated beyond its amount on any date.
+                assert open_amount >= 0, (inv, on)
+                expected_buckets[_bucket_of((on - inv["due_date"]).days, buckets)] += open_amount
+
+            summary = selectors.receivable_summary(scope_qs=Invoice.objects.for_unit(unit), as_of=on)
+            assert summary == {"invoiced": invoiced, "allocated": allocated, "open": invoiced - allocated}, (code, on)
+
+            group_by = selectors.CHILD_LEVEL[unit.kind]
+            report = selectors.ageing(invoices=Invoice.objects.for_unit(unit), as_of=on, group_by=group_by)
+            assert report.totals["total"] == summary["open"], (code, on)
+            assert report.totals["buckets"] == expected_buckets, (code, on)
+            assert sum((row["total"] for row in report.rows), D("0.00")) == summary["open"]
+            for row in report.rows:
+                assert sum(row["buckets"].values(), D("0.00")) == row["total"]
+        # Drill-down levels of the whole company agree with each other (one date is enough).
+        levels = ("province", "district", "salesperson", "customer", "invoice") if on == days[0] else ()
+        for group_by in levels:
+            report = selectors.ageing(invoices=Invoice.objects.all(), as_of=on, group_by=group_by)
+            assert report.totals["total"] == selectors.receivable_summary(scope_qs=Invoice.objects.all(), as_of=on)["open"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    # Some invoices first (so that payments have something to pay), then anything in any order.
+    operations=st.tuples(st.lists(invoice_op, min_size=1, max_size=6), st.lists(operation, min_size=1, max_size=20)).map(
+        lambda parts: parts[0] + parts[1]
+    ),
+    check_days=st.lists(st.integers(min_value=0, max_value=28).map(lambda n: n * 15), min_size=2, max_size=3, unique=True),
+)
+def test_open_equals_invoiced_minus_allocated_for_every_unit_and_date(units, operations, check_days):
+    with transaction.atomic():
+        reps = {code: StaffFactory(unit=units[code]) for code in DISTRICTS}
+        customers = [
+            CustomerFactory(district=units["330100"], salesperson=reps["330100"]),
+            CustomerFactory(district=units["330100"]),
+            CustomerFactory(district=units["330200"], salesperson=reps["330200"]),
+            CustomerFactory(district=units["440100"], salesperson=reps["440100"]),
+        ]
+        for op in operations:
+            counts = (Invoice.objects.count(), Payment.objects.count(), Allocation.objects.count())
+            try:
+                _apply(op, customers)
+            except DomainError:
+                # A refused operation writes nothing.
+                assert (Invoice.objects.count(), Payment.objects.count(), Allocation.objects.count()) == counts
+        _check_ledger(units, check_days)
+        transaction.set_rollback(True)
