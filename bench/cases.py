@@ -185,7 +185,98 @@ def _list_case(page):
     return prepare
 
 
+# -------------------------------------------------------------------------------------- bulk ingest
+
+
+NULL = "\\N"  # COPY's text-format NULL
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _ingest_case(batches=5, size=1000):
+    """POST /api/v1/invoices/bulk/ with new invoices, through HTTP handling, validation, credit checks
+    and the audit trail, against COPY of the same rows (the database's own limit). Both are rolled
+    back, so the data set does not change."""
+
+    def prepare(ctx):
+        import io
+        import json as jsonlib
+
+        from django.db import transaction
+
+        from core.services import api_key_issue
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT external_id, district_id FROM customers_customer ORDER BY id LIMIT 500")
+            customers = cursor.fetchall()
+        key, raw = api_key_issue(name="bench ingest", unit=ctx.units["HQ"])
+        client = Client(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+        counter = iter(range(10**9))
+
+        def payloads():
+            out = []
+            for _ in range(batches):
+                records = []
+                for i in range(size):
+                    n = next(counter)
+                    ext, _district = customers[i % len(customers)]
+                    records.append({
+                        "external_id": f"SC-BENCH-{n}", "customer_external_id": ext, "issue_date": str(ctx.as_of),
+                        "due_date": str(ctx.as_of + timedelta(days=30)), "amount": f"{1000 + n % 997}.{n % 100:02d}",
+                    })
+                out.append(jsonlib.dumps({"records": records}))
+            return out
+
+        def ours():
+            bodies = payloads()
+            try:
+                with transaction.atomic():
+                    for body in bodies:
+                        response = client.post("/api/v1/invoices/bulk/", body, content_type="application/json")
+                        assert response.status_code == 200, response.content[:500]
+                    raise _Rollback
+            except _Rollback:
+                pass
+            return {"rows": batches * size}
+
+        def oracle():
+            bodies = payloads()
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SELECT id, district_id, salesperson_id, external_id FROM customers_customer ORDER BY id LIMIT 500")
+                    by_ext = {row[3]: row for row in cursor.fetchall()}
+                    for body in bodies:
+                        buffer = io.StringIO()
+                        for record in jsonlib.loads(body)["records"]:
+                            cid, district, rep, _ext = by_ext[record["customer_external_id"]]
+                            rep = rep if rep else NULL
+                            buffer.write(
+                                f"{record['external_id']}\t\t{cid}\t{district}\t{rep}\t{record['issue_date']}\t"
+                                f"{record['due_date']}\t{record['amount']}\topen\t{NULL}\t\tf\tnow\n"
+                            )
+                        buffer.seek(0)
+                        cursor.cursor.copy_expert(
+                            "COPY customers_invoice (external_id, number, customer_id, district_id, salesperson_id, issue_date, "
+                            "due_date, amount, status, cancelled_on, cancel_reason, over_credit_limit, created_at) FROM STDIN",
+                            buffer,
+                        )
+                    raise _Rollback
+            except _Rollback:
+                pass
+            return {"rows": batches * size}
+
+        def compare(a, b):
+            return a["rows"] == b["rows"], f"{batches} × {size} invoices; ratio = our share of COPY"
+
+        return ours, oracle, compare
+
+    return prepare
+
+
 CASES = [
+    Case("bulk API ingest, invoices", "≥ 10,000/s", _ingest_case(), unit=RATE),
     Case("ageing, company by region", "≤ 1.2× oracle", _ageing_case("HQ", 3)),
     Case("ageing, one province by district", "≤ 1.2× oracle", _ageing_case("330000", 5)),
     Case("list /invoices/ page 10,000 vs page 1", "≤ 2× page 1", _list_case(10_000)),

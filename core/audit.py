@@ -96,6 +96,26 @@ def _fill_door(sender, history_instance, **kwargs):
         history_instance.history_user = user
 
 
+def bulk_create_audited(objs, model, batch_size=1000):
+    """bulk_create that still writes the audit trail (one historical row per object, in bulk), with the
+    door, user and API key of the current context."""
+    from simple_history.utils import bulk_create_with_history
+
+    ctx = current()
+    user = ctx.user if ctx.user is not None and getattr(ctx.user, "pk", None) else None
+    return bulk_create_with_history(
+        objs,
+        model,
+        batch_size=batch_size,
+        default_user=user,
+        custom_historical_attrs={
+            "history_door": ctx.door,
+            "history_api_key_id": ctx.api_key_id,
+            "history_detail": ctx.detail[:200],
+        },
+    )
+
+
 class AuditDoorMiddleware:
     """Marks changes made while serving a page (or the admin) with their door and user."""
 

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import bulk_create_audited
 from core.errors import Conflict, InvalidInput
 from core.money import CENT, ZERO, money
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
@@ -350,7 +351,7 @@ def customer_exposure(customer):
     return invoiced - allocated
 
 
-def _invoice_lines(lines, issue_date):
+def _invoice_lines(lines, issue_date, price_on=None):
     if isinstance(lines, (str, bytes, dict)) or not hasattr(lines, "__iter__"):
         raise InvalidInput(_("Lines must be a list."), field="lines")
     result = []
@@ -372,7 +373,7 @@ def _invoice_lines(lines, issue_date):
                 _("Line %(n)d: the quantity must be greater than zero, with at most two decimals.") % {"n": number}, field="lines"
             )
         if line.get("unit_price") is None:
-            unit_price = product_price_on(product=product, on=issue_date)
+            unit_price = (price_on or product_price_on)(product=product, on=issue_date)
             if unit_price is None:
                 raise InvalidInput(
                     _("Line %(n)d: %(product)s has no list price on %(date)s; give a unit price.")
@@ -392,20 +393,15 @@ def _invoice_lines(lines, issue_date):
     return result
 
 
-@transaction.atomic
-def invoice_record(*, customer, issue_date, due_date, amount=None, lines=None, salesperson=None, external_id=None, number=""):
-    """Record a sale to a customer, by amount or by product lines, and check the customer's credit limit.
-
-    Over the limit, the `CREDIT_LIMIT_POLICY` setting decides: "flag" records the invoice marked
-    `over_credit_limit`; "refuse" raises Conflict.
-    """
+def _invoice_input(*, issue_date, due_date, amount=None, lines=None, number="", price_on=None):
+    """Check an invoice's own data (no database access but price look-ups); returns the clean values."""
     issue_date = _date(issue_date, field="issue_date")
     due_date = _date(due_date, field="due_date")
     if due_date < issue_date:
         raise InvalidInput(_("The due date cannot be before the issue date."), field="due_date")
     number = _text(number, field="number", max_length=40)
     if lines is not None:
-        line_rows = _invoice_lines(lines, issue_date)
+        line_rows = _invoice_lines(lines, issue_date, price_on)
         total = sum((row["amount"] for row in line_rows), ZERO)
         if amount is not None:
             amount = _money(amount, field="amount")
@@ -420,19 +416,23 @@ def invoice_record(*, customer, issue_date, due_date, amount=None, lines=None, s
             raise InvalidInput(_("Give an amount or product lines."), field="amount")
         line_rows = []
         amount = _money(amount, field="amount")
+    return issue_date, due_date, number, amount, line_rows
 
-    customer = _lock_customer(customer)
+
+def _invoice_party(customer, salesperson):
+    """The customer must be active and the salesperson work in its district (default: the customer's)."""
     if customer.status != CustomerStatus.ACTIVE:
         raise InvalidInput(
             _("The customer %(name)s is not active; no new invoices can be recorded.") % {"name": customer.name}, field="customer"
         )
     if salesperson is None:
-        salesperson = customer.salesperson
-    elif not isinstance(salesperson, StaffProfile) or salesperson.unit_id != customer.district_id:
+        return customer.salesperson_id
+    if not isinstance(salesperson, StaffProfile) or salesperson.unit_id != customer.district_id:
         raise InvalidInput(_("The salesperson must work in the customer's district office."), field="salesperson")
-    external_id = _external_id(external_id, model=Invoice)
+    return salesperson.pk
 
-    exposure = customer_exposure(customer) + amount
+
+def _credit_check(customer, exposure):
     over = customer.credit_limit > 0 and exposure > customer.credit_limit
     if over and settings.CREDIT_LIMIT_POLICY == "refuse":
         raise Conflict(
@@ -441,12 +441,30 @@ def invoice_record(*, customer, issue_date, due_date, amount=None, lines=None, s
             field="amount",
             code="credit_limit",
         )
+    return over
+
+
+@transaction.atomic
+def invoice_record(*, customer, issue_date, due_date, amount=None, lines=None, salesperson=None, external_id=None, number=""):
+    """Record a sale to a customer, by amount or by product lines, and check the customer's credit limit.
+
+    Over the limit, the `CREDIT_LIMIT_POLICY` setting decides: "flag" records the invoice marked
+    `over_credit_limit`; "refuse" raises Conflict.
+    """
+    issue_date, due_date, number, amount, line_rows = _invoice_input(
+        issue_date=issue_date, due_date=due_date, amount=amount, lines=lines, number=number
+    )
+    customer = _lock_customer(customer)
+    salesperson_id = _invoice_party(customer, salesperson)
+    external_id = _external_id(external_id, model=Invoice)
+    exposure = customer_exposure(customer) + amount
+    over = _credit_check(customer, exposure)
     invoice = Invoice.objects.create(
         external_id=external_id,
         number=number,
         customer=customer,
         district_id=customer.district_id,
-        salesperson=salesperson,
+        salesperson_id=salesperson_id,
         issue_date=issue_date,
         due_date=due_date,
         amount=amount,
@@ -454,6 +472,122 @@ def invoice_record(*, customer, issue_date, due_date, amount=None, lines=None, s
     )
     InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, **row) for row in line_rows])
     return InvoiceResult(invoice=invoice, over_credit_limit=over, exposure=exposure, credit_limit=customer.credit_limit)
+
+
+class BatchInvalid(InvalidInput):
+    """Some records of a batch were refused; `errors` maps each record's index to its DomainError."""
+
+    def __init__(self, errors):
+        first = next(iter(errors.values()))
+        super().__init__(first.message, field=first.field, code=first.code)
+        self.errors = errors
+
+
+def _price_lookup(records):
+    """Price look-ups for a batch from one query over the products its lines name."""
+    products = {
+        line["product"].pk
+        for record in records
+        for line in (record.get("lines") or ())
+        if isinstance(line, dict) and isinstance(line.get("product"), Product)
+    }
+    prices = {}
+    for row in ProductPrice.objects.filter(product_id__in=products).order_by("product_id", "effective_from"):
+        prices.setdefault(row.product_id, []).append((row.effective_from, row.price))
+
+    def price_on(*, product, on):
+        found = None
+        for effective_from, price in prices.get(product.pk, ()):
+            if effective_from > on:
+                break
+            found = price
+        return found
+
+    return price_on
+
+
+@transaction.atomic
+def invoice_record_many(*, records):
+    """Record a batch of invoices (the branch systems' bulk push) with the same rules as invoice_record,
+    in a constant number of queries: customers locked and their exposure read once, invoices, lines and
+    their history written in bulk. All or nothing: any refused record raises BatchInvalid naming it.
+
+    `records` are dicts of invoice_record's arguments; credit checks run in the order given, each
+    invoice adding to its customer's exposure.
+    """
+    price_on = _price_lookup(records)
+    errors, clean = {}, []
+    for index, record in enumerate(records):
+        try:
+            clean.append(
+                (
+                    index,
+                    record,
+                    *_invoice_input(
+                        issue_date=record.get("issue_date"),
+                        due_date=record.get("due_date"),
+                        amount=record.get("amount"),
+                        lines=record.get("lines"),
+                        number=record.get("number", ""),
+                        price_on=price_on,
+                    ),
+                )
+            )
+        except InvalidInput as error:
+            errors[index] = error
+    customer_ids = sorted({record["customer"].pk for _i, record, *_rest in clean})
+    # Locked in id order, the order every posting uses, so concurrent batches cannot deadlock.
+    customers = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=customer_ids).order_by("pk")}
+    exposure = dict.fromkeys(customer_ids, ZERO)
+    live = Invoice.objects.filter(customer_id__in=customer_ids).exclude(status=InvoiceStatus.CANCELLED)
+    for row in live.values("customer_id").annotate(total=Sum("amount")):
+        exposure[row["customer_id"]] += row["total"]
+    allocated = Allocation.objects.filter(invoice__customer_id__in=customer_ids, invoice__in=live, reversed_on__isnull=True)
+    for row in allocated.values("invoice__customer_id").annotate(total=Sum("amount")):
+        exposure[row["invoice__customer_id"]] -= row["total"]
+    wanted_ids = [r.get("external_id") for _i, r, *_rest in clean if r.get("external_id")]
+    taken = set(Invoice.objects.filter(external_id__in=wanted_ids).values_list("external_id", flat=True))
+
+    invoices, line_rows, results = [], [], []
+    for index, record, issue_date, due_date, number, amount, lines in clean:
+        customer = customers[record["customer"].pk]
+        try:
+            salesperson_id = _invoice_party(customer, record.get("salesperson"))
+            external_id = _text(record.get("external_id"), field="external_id", max_length=64) or None
+            if external_id in taken:
+                raise Conflict(_("The external id %(id)s is already used.") % {"id": external_id}, field="external_id")
+            over = _credit_check(customer, exposure[customer.pk] + amount)
+        except (InvalidInput, Conflict) as error:
+            errors[index] = error
+            continue
+        exposure[customer.pk] += amount
+        if external_id:
+            taken.add(external_id)
+        invoice = Invoice(
+            external_id=external_id,
+            number=number,
+            customer=customer,
+            district_id=customer.district_id,
+            salesperson_id=salesperson_id,
+            issue_date=issue_date,
+            due_date=due_date,
+            amount=amount,
+            over_credit_limit=over,
+        )
+        invoices.append(invoice)
+        line_rows.append(lines)
+        results.append(
+            InvoiceResult(
+                invoice=invoice, over_credit_limit=over, exposure=exposure[customer.pk], credit_limit=customer.credit_limit
+            )
+        )
+    if errors:
+        raise BatchInvalid(dict(sorted(errors.items())))
+    bulk_create_audited(invoices, Invoice)
+    InvoiceLine.objects.bulk_create(
+        [InvoiceLine(invoice=invoice, **row) for invoice, rows in zip(invoices, line_rows, strict=True) for row in rows]
+    )
+    return results
 
 
 @transaction.atomic

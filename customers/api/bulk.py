@@ -125,9 +125,7 @@ class BulkUpsert:
         # The valid records are written even when others failed validation, and then rolled back: so the
         # answer reports every record's result, including errors only the services can find.
         with transaction.atomic():
-            for row in rows:
-                if not row.errors:
-                    self._write(row)
+            self.write([row for row in rows if not row.errors])
             if any(row.errors for row in rows):
                 transaction.set_rollback(True)
         return self._answer(rows)
@@ -189,6 +187,11 @@ class BulkUpsert:
                 row.error("external_id", _("The external id %(id)s is already used by another record.") % {"id": row.external_id})
             else:
                 row.existing = obj
+
+    def write(self, rows):
+        """Write the valid rows; a subclass may batch its creations."""
+        for row in rows:
+            self._write(row)
 
     def _write(self, row):
         try:
@@ -442,6 +445,31 @@ class InvoiceBulk(BulkUpsert):
                     line.pop("unit_price", None)
                 lines.append(line)
             row.data["lines"] = lines
+
+    def write(self, rows):
+        # New invoices go through the batch service in one call (a constant number of queries for the
+        # whole request); existing ones are compared and updated one by one.
+        new = [row for row in rows if row.existing is None]
+        for row in rows:
+            if row.existing is not None:
+                self._write(row)
+        if not new:
+            return
+        records = [{k: v for k, v in row.data.items() if k != "cancelled_reason"} for row in new]
+        try:
+            with transaction.atomic():
+                results = services.invoice_record_many(records=records)
+        except services.BatchInvalid as batch:
+            for index, error in batch.errors.items():
+                new[index].error(error.field, error.message)
+            # The others would have been created; nothing is, since the request is all or nothing.
+            for row in new:
+                row.result = row.result or "created"
+            return
+        for row, result in zip(new, results, strict=True):
+            row.id, row.result = result.invoice.pk, "created"
+            if row.data.get("cancelled_reason"):
+                services.invoice_cancel(invoice=result.invoice, reason=row.data["cancelled_reason"])
 
     def create(self, row):
         data = dict(row.data)

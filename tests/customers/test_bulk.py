@@ -277,3 +277,32 @@ def test_rep_bulk_customers_are_their_own(personas):
     response = _push(rep.api(), "customer-bulk", _customers(1))
     assert response.status_code == 200, response.content
     assert Customer.objects.get(external_id="C-0").salesperson == rep.staff
+
+
+def test_a_credit_refusal_in_an_invoice_batch_names_the_row_and_writes_nothing(personas, settings):
+    settings.CREDIT_LIMIT_POLICY = "refuse"
+    client = personas["key_hangzhou"].api()
+    assert _push(client, "customer-bulk", _customers(3)).status_code == 200
+    records = _invoices(3)
+    # C-1's limit is 10,000.00: this row alone would take it over.
+    records[1]["amount"] = "10000.01"
+    response = _push(client, "invoice-bulk", records)
+    assert response.status_code == 400, response.content
+    results = response.json()["results"]
+    assert [r["result"] for r in results] == ["created", "error", "created"]
+    assert "amount" in results[1]["errors"] and results[0]["id"] is None
+    assert not Invoice.objects.exists()
+
+
+def test_a_batch_of_invoices_checks_credit_cumulatively_and_keeps_the_audit_trail(personas, settings):
+    settings.CREDIT_LIMIT_POLICY = "flag"
+    client = personas["key_hangzhou"].api()
+    assert _push(client, "customer-bulk", _customers(1)).status_code == 200
+    records = [{**r, "customer_external_id": "C-0", "amount": "4000.00"} for r in _invoices(3)]
+    response = _push(client, "invoice-bulk", records)
+    assert response.status_code == 200, response.content
+    flags = list(Invoice.objects.order_by("external_id").values_list("external_id", "over_credit_limit"))
+    # 4,000 + 4,000 stays within 10,000; the third takes the customer to 12,000.
+    assert flags == [("I-0", False), ("I-1", False), ("I-2", True)]
+    history = Invoice.history.filter(external_id="I-2").get()
+    assert history.history_door == "api" and history.history_api_key_id == personas["key_hangzhou"].api_key.pk
