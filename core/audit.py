@@ -96,24 +96,31 @@ def _fill_door(sender, history_instance, **kwargs):
         history_instance.history_user = user
 
 
-def bulk_create_audited(objs, model, batch_size=1000):
-    """bulk_create that still writes the audit trail (one historical row per object, in bulk), with the
-    door, user and API key of the current context."""
-    from simple_history.utils import bulk_create_with_history
+def bulk_create_audited(objs, model):
+    """Insert many new rows of an audited model and their "created" history rows, in bulk, with the
+    door, user and API key of the current context (COPY on PostgreSQL, see core.bulk)."""
+    from django.utils import timezone
 
+    from core.bulk import insert_many
+
+    insert_many(model, objs)
     ctx = current()
-    user = ctx.user if ctx.user is not None and getattr(ctx.user, "pk", None) else None
-    return bulk_create_with_history(
-        objs,
-        model,
-        batch_size=batch_size,
-        default_user=user,
-        custom_historical_attrs={
-            "history_door": ctx.door,
-            "history_api_key_id": ctx.api_key_id,
-            "history_detail": ctx.detail[:200],
-        },
-    )
+    user_id = ctx.user.pk if ctx.user is not None and getattr(ctx.user, "pk", None) else None
+    history_model = model.history.model
+    now = timezone.now()
+    extra = {
+        "history_date": now,
+        "history_change_reason": None,
+        "history_type": "+",
+        "history_user_id": user_id,
+        "history_door": ctx.door,
+        "history_api_key_id": ctx.api_key_id,
+        "history_detail": ctx.detail[:200],
+    }
+    tracked = [f.attname for f in history_model.tracked_fields]
+    history_rows = [history_model(**extra, **{name: getattr(obj, name) for name in tracked}) for obj in objs]
+    insert_many(history_model, history_rows)
+    return objs
 
 
 class AuditDoorMiddleware:
