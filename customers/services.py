@@ -592,6 +592,78 @@ def invoice_record_many(*, records):
     return results
 
 
+_UNCHANGED = object()
+
+
+@transaction.atomic
+def invoice_update(
+    *, invoice, customer=None, issue_date=None, due_date=None, amount=None, lines=None, salesperson=_UNCHANGED, number=None
+):
+    """Correct a recorded invoice (a branch system re-sends it with other data). Only what is given
+    changes. Once payments are allocated to it, its customer, dates of issue, amount and lines are fixed
+    (the allocations were made against them): only the number, due date and salesperson may change.
+    Returns True if anything changed."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == InvoiceStatus.CANCELLED:
+        raise Conflict(_("The invoice %(invoice)s is cancelled and cannot change.") % {"invoice": invoice}, field="invoice")
+    customer = invoice.customer if customer is None else customer
+    issue_date = invoice.issue_date if issue_date is None else issue_date
+    due_date = invoice.due_date if due_date is None else due_date
+    number = invoice.number if number is None else number
+    if lines is None and amount is None:
+        amount = invoice.amount
+    issue_date, due_date, number, amount, line_rows = _invoice_input(
+        issue_date=issue_date, due_date=due_date, amount=amount, lines=lines, number=number
+    )
+    fixed_changed = (
+        customer.pk != invoice.customer_id or issue_date != invoice.issue_date or amount != invoice.amount or lines is not None
+    )
+    if fixed_changed and invoice.allocations.filter(reversed_on__isnull=True).exists():
+        raise Conflict(
+            _(
+                "Payments are allocated to the invoice %(invoice)s, so its customer, issue date, amount and lines "
+                "cannot change; reverse those payments first, or cancel it and record a new invoice."
+            )
+            % {"invoice": invoice},
+            field="amount",
+        )
+    locked = _lock_customer(customer)
+    salesperson_id = (
+        (invoice.salesperson_id if customer.pk == invoice.customer_id else locked.salesperson_id)
+        if salesperson is _UNCHANGED
+        else _invoice_party(locked, salesperson)
+    )
+    if customer.pk != invoice.customer_id:
+        _invoice_party(locked, None)  # the new customer must be active
+    over = invoice.over_credit_limit
+    if customer.pk != invoice.customer_id or amount != invoice.amount:
+        exposure = customer_exposure(locked) + amount - (invoice.amount if customer.pk == invoice.customer_id else ZERO)
+        over = _credit_check(locked, exposure)
+    changes = {
+        "customer_id": locked.pk,
+        "district_id": locked.district_id,
+        "salesperson_id": salesperson_id,
+        "issue_date": issue_date,
+        "due_date": due_date,
+        "number": number,
+        "amount": amount,
+        "over_credit_limit": over,
+    }
+    changed = [name for name, value in changes.items() if getattr(invoice, name) != value]
+    if lines is not None:
+        current = [(line.product_id, line.quantity, line.unit_price) for line in invoice.lines.all()]
+        if current != [(row["product"].pk, row["quantity"], row["unit_price"]) for row in line_rows]:
+            invoice.lines.all().delete()
+            InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, **row) for row in line_rows])
+            changed.append("lines")
+    for name in changed:
+        if name != "lines":
+            setattr(invoice, name, changes[name])
+    if set(changed) - {"lines"}:
+        invoice.save()
+    return bool(changed)
+
+
 @transaction.atomic
 def invoice_cancel(*, invoice, reason, on=None):
     """Cancel an invoice with a reason (invoices are never deleted). Refused while payments are
@@ -791,6 +863,47 @@ def payment_record(
     Allocation.objects.bulk_create(rows)
     _refresh_invoice_status({row.invoice_id for row in rows})
     return payment
+
+
+@transaction.atomic
+def payment_update(*, payment, customer=None, received_on=None, amount=None, method=None, reference=None):
+    """Correct a recorded payment. Once it is allocated to invoices, its customer, date and amount are
+    fixed (reverse it and record a new one); the method and reference may always change.
+    Returns True if anything changed."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status == PaymentStatus.REVERSED:
+        raise Conflict(_("The payment %(payment)s is reversed and cannot change.") % {"payment": payment}, field="payment")
+    customer = payment.customer if customer is None else customer
+    received_on = payment.received_on if received_on is None else _date(received_on, field="received_on")
+    amount = payment.amount if amount is None else _money(amount, field="amount")
+    method = payment.method if method is None else _choice(method, PaymentMethod, field="method")
+    reference = payment.reference if reference is None else _text(reference, field="reference", max_length=100)
+    fixed_changed = customer.pk != payment.customer_id or received_on != payment.received_on or amount != payment.amount
+    if fixed_changed and payment.allocations.filter(reversed_on__isnull=True).exists():
+        raise Conflict(
+            _(
+                "The payment %(payment)s is allocated to invoices, so its customer, date and amount cannot change; "
+                "reverse it and record a new payment."
+            )
+            % {"payment": payment},
+            field="amount",
+        )
+    locked = _lock_customer(customer)
+    changes = {
+        "customer_id": locked.pk,
+        "district_id": locked.district_id,
+        "salesperson_id": locked.salesperson_id if customer.pk != payment.customer_id else payment.salesperson_id,
+        "received_on": received_on,
+        "amount": amount,
+        "method": method,
+        "reference": reference,
+    }
+    changed = [name for name, value in changes.items() if getattr(payment, name) != value]
+    for name in changed:
+        setattr(payment, name, changes[name])
+    if changed:
+        payment.save()
+    return bool(changed)
 
 
 @transaction.atomic

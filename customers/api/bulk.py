@@ -493,40 +493,23 @@ class InvoiceBulk(BulkUpsert):
 
     def update(self, row):
         invoice, data = row.existing, row.data
-        money_changed = (
-            invoice.customer_id != data["customer"].pk
-            or ("amount" in data and invoice.amount != data["amount"])
-            or ("lines" in data and self._lines_differ(invoice, data["lines"]))
-        )
-        other_changed = (
-            invoice.issue_date != data["issue_date"]
-            or invoice.due_date != data["due_date"]
-            or ("number" in data and invoice.number != data["number"])
-            or ("salesperson" in data and invoice.salesperson_id != (data["salesperson"].pk if data["salesperson"] else None))
-        )
-        if money_changed and invoice.live_allocations:
-            raise DomainError(
-                _(
-                    "The invoice %(id)s already has payments allocated to it, so its amount, lines and customer "
-                    "cannot change; reverse those payments first, or cancel it and record a new invoice."
-                )
-                % {"id": invoice.external_id},
-                field="amount",
-                code="conflict",
-            )
-        if money_changed or other_changed:
-            # TODO(services): customers.services has no invoice_update yet; until it does, a change is refused.
-            raise DomainError(
-                _("The invoice %(id)s was recorded with other data; changing a recorded invoice is not supported yet.")
-                % {"id": invoice.external_id},
-                field=NON_FIELD,
-                code="conflict",
+        changed = False
+        if invoice.status != InvoiceStatus.CANCELLED:
+            changed = services.invoice_update(
+                invoice=invoice,
+                customer=data["customer"],
+                issue_date=data["issue_date"],
+                due_date=data["due_date"],
+                amount=data.get("amount"),
+                lines=data.get("lines") if "lines" in data and self._lines_differ(invoice, data["lines"]) else None,
+                number=data.get("number"),
+                **({"salesperson": data["salesperson"]} if "salesperson" in data else {}),
             )
         reason = data.get("cancelled_reason")
         if reason and invoice.status != InvoiceStatus.CANCELLED:
             services.invoice_cancel(invoice=invoice, reason=reason)
             return True
-        return False
+        return changed
 
 
 # ---------------------------------------------------------------------------------------- payments
@@ -610,32 +593,18 @@ class PaymentBulk(BulkUpsert):
 
     def update(self, row):
         payment, data = row.existing, row.data
-        money_changed = payment.customer_id != data["customer"].pk or payment.amount != data["amount"]
-        other_changed = (
-            payment.received_on != data["received_on"]
-            or ("method" in data and payment.method != data["method"])
-            or ("reference" in data and payment.reference != data["reference"])
-        )
-        if money_changed and payment.live_allocations:
-            raise DomainError(
-                _(
-                    "The payment %(id)s is already allocated to invoices, so its amount and customer cannot change; "
-                    "reverse it and record a new payment."
-                )
-                % {"id": payment.external_id},
-                field="amount",
-                code="conflict",
-            )
-        if money_changed or other_changed:
-            # TODO(services): customers.services has no payment_update yet; until it does, a change is refused.
-            raise DomainError(
-                _("The payment %(id)s was recorded with other data; changing a recorded payment is not supported yet.")
-                % {"id": payment.external_id},
-                field=NON_FIELD,
-                code="conflict",
+        changed = False
+        if payment.status != PaymentStatus.REVERSED:
+            changed = services.payment_update(
+                payment=payment,
+                customer=data["customer"],
+                received_on=data["received_on"],
+                amount=data["amount"],
+                method=data.get("method"),
+                reference=data.get("reference"),
             )
         reason = data.get("reversed_reason")
         if reason and payment.status != PaymentStatus.REVERSED:
             services.payment_reverse(payment=payment, reason=reason)
             return True
-        return False
+        return changed

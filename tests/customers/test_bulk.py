@@ -306,3 +306,34 @@ def test_a_batch_of_invoices_checks_credit_cumulatively_and_keeps_the_audit_trai
     assert flags == [("I-0", False), ("I-1", False), ("I-2", True)]
     history = Invoice.history.filter(external_id="I-2").get()
     assert history.history_door == "api" and history.history_api_key_id == personas["key_hangzhou"].api_key.pk
+
+
+def test_a_resent_invoice_or_payment_with_new_data_is_updated_unless_allocated(personas):
+    client = personas["key_hangzhou"].api()
+    assert _push(client, "customer-bulk", _customers(1)).status_code == 200
+    records = [{**r, "customer_external_id": "C-0"} for r in _invoices(2)]
+    assert _push(client, "invoice-bulk", records).status_code == 200
+    # A payment allocated to I-0 only.
+    payment = {"external_id": "P-1", "customer_external_id": "C-0", "received_on": "2025-02-01", "amount": "100.50",
+               "allocations": [{"invoice_external_id": "I-0", "amount": "100.50"}]}
+    assert _push(client, "payment-bulk", [payment]).status_code == 200
+
+    changed = [{**records[0], "amount": "99.00"}, {**records[1], "amount": "555.55", "due_date": "2025-03-01"}]
+    response = _push(client, "invoice-bulk", changed)
+    assert response.status_code == 400
+    assert [r["result"] for r in response.json()["results"]] == ["error", "updated"]
+    assert Invoice.objects.get(external_id="I-1").amount == D("101.50")  # all or nothing: not written
+
+    response = _push(client, "invoice-bulk", changed[1:])
+    assert response.status_code == 200 and response.json()["results"][0]["result"] == "updated"
+    invoice = Invoice.objects.get(external_id="I-1")
+    assert (invoice.amount, invoice.due_date) == (D("555.55"), date(2025, 3, 1))
+    assert invoice.history.count() == 2
+    assert _push(client, "invoice-bulk", changed[1:]).json()["results"][0]["result"] == "unchanged"
+
+    # The allocated payment keeps its amount; its reference may change.
+    response = _push(client, "payment-bulk", [{**payment, "amount": "50.00"}])
+    assert response.status_code == 400 and "amount" in response.json()["results"][0]["errors"]
+    response = _push(client, "payment-bulk", [{**payment, "reference": "BK-2"}])
+    assert response.status_code == 200 and response.json()["results"][0]["result"] == "updated"
+    assert Payment.objects.get(external_id="P-1").reference == "BK-2"
