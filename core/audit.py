@@ -99,9 +99,10 @@ def _fill_door(sender, history_instance, **kwargs):
 def bulk_create_audited(objs, model):
     """Insert many new rows of an audited model and their "created" history rows, in bulk, with the
     door, user and API key of the current context (COPY on PostgreSQL, see core.bulk)."""
+    from django.db import connection
     from django.utils import timezone
 
-    from core.bulk import insert_many
+    from core.bulk import copy_rows, insert_many, next_ids
 
     insert_many(model, objs)
     ctx = current()
@@ -118,8 +119,21 @@ def bulk_create_audited(objs, model):
         "history_detail": ctx.detail[:200],
     }
     tracked = [f.attname for f in history_model.tracked_fields]
-    history_rows = [history_model(**extra, **{name: getattr(obj, name) for name in tracked}) for obj in objs]
-    insert_many(history_model, history_rows)
+    if connection.vendor == "postgresql":
+        # Tuples straight to COPY: building a model instance per history row would cost more than the write.
+        meta = history_model._meta
+        ids = next_ids(meta.db_table, meta.pk.column, len(objs))
+        columns, sources = [], []
+        for f in meta.concrete_fields:
+            columns.append(f.column)
+            sources.append(("id", None) if f.primary_key else ("extra", extra[f.attname]) if f.attname in extra else ("obj", f.attname))
+        rows = (
+            [pk if kind == "id" else value if kind == "extra" else getattr(obj, value) for kind, value in sources]
+            for obj, pk in zip(objs, ids, strict=True)
+        )
+        copy_rows(meta.db_table, columns, rows)
+    else:
+        insert_many(history_model, [history_model(**extra, **{name: getattr(obj, name) for name in tracked}) for obj in objs])
     return objs
 
 

@@ -1,11 +1,14 @@
+from decimal import Decimal
+
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role, role_of
-from customers.choices import CustomerKind, CustomerStatus
+from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod
 from customers.imports import MAX_FILE_BYTES
-from customers.models import ImportKind
+from customers.models import Customer, ImportKind, Invoice
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -13,6 +16,21 @@ from regions.models import OrgUnit, StaffProfile
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.employee_no}) · {obj.unit.name}"
+
+
+class InvoiceChoiceField(forms.ModelChoiceField):
+    """An invoice named with its due date and amount (and open amount when the queryset carries it)."""
+
+    def label_from_instance(self, obj):
+        label = _("%(invoice)s · due %(due)s · %(amount)s") % {
+            "invoice": obj,
+            "due": obj.due_date.isoformat(),
+            "amount": obj.amount,
+        }
+        open_amount = getattr(obj, "open_amount", None)
+        if open_amount is not None:
+            label = _("%(label)s · open %(open)s") % {"label": label, "open": open_amount}
+        return label
 
 
 class CustomerForm(forms.Form):
@@ -120,3 +138,129 @@ class ImportUploadForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
         return upload
+
+
+def iso_date_input():
+    # <input type="date"> takes only ISO dates, whatever the active language's date format is.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PaymentReverseForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), max_length=200)
+    on = forms.DateField(
+        label=_("reversed on"),
+        required=False,
+        help_text=_("Empty: today."),
+        widget=iso_date_input(),
+    )
+
+
+def _customer_field(form, user, customer):
+    """The scoped customer choice. When the page was opened for one customer the field is hidden (a
+    select of every customer in a national scope would be thousands of options) and the page names it."""
+    field = form.fields["customer"]
+    field.queryset = Customer.objects.for_user(user).order_by("name", "id")
+    if customer is not None:
+        field.initial = customer.pk
+        field.widget = forms.HiddenInput()
+
+
+class PaymentForm(forms.Form):
+    """Money received from a customer; the allocations come from the formset beside it."""
+
+    customer = forms.ModelChoiceField(label=_("customer"), queryset=Customer.objects.none())
+    received_on = forms.DateField(label=_("received on"), widget=iso_date_input())
+    amount = forms.DecimalField(label=_("amount"), max_digits=18, decimal_places=2)
+    method = forms.ChoiceField(label=_("method"), choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER)
+    reference = forms.CharField(label=_("reference"), max_length=100, required=False)
+
+    def __init__(self, *args, user=None, customer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _customer_field(self, user, customer)
+        self.fields["received_on"].initial = timezone.localdate()
+
+
+class AllocationForm(forms.Form):
+    """One explicit allocation: an open invoice of the customer and the part of the payment it gets."""
+
+    invoice = InvoiceChoiceField(label=_("invoice"), queryset=Invoice.objects.none(), required=False)
+    amount = forms.DecimalField(label=_("amount"), max_digits=18, decimal_places=2, required=False)
+
+    def __init__(self, *args, invoices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if invoices is not None:
+            self.fields["invoice"].queryset = invoices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("invoice") is not None and data.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", _("Enter the amount allocated to this invoice."))
+        if data.get("amount") is not None and data.get("invoice") is None and "invoice" not in self.errors:
+            self.add_error("invoice", _("Choose the invoice this amount pays."))
+        return data
+
+
+AllocationFormSet = forms.formset_factory(AllocationForm, extra=3)
+
+
+class CollectionPlanForm(forms.Form):
+    """A collection plan for a customer or one of its invoices; the planned lines come from the formset."""
+
+    customer = forms.ModelChoiceField(label=_("customer"), queryset=Customer.objects.none())
+    invoice = InvoiceChoiceField(
+        label=_("invoice"),
+        queryset=Invoice.objects.none(),
+        required=False,
+        empty_label=_("whole customer"),
+    )
+    owner = StaffChoiceField(label=_("owner"), queryset=StaffProfile.objects.none())
+    note = forms.CharField(label=_("note"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user=None, customer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _customer_field(self, user, customer)
+        staff = StaffProfile.objects.for_user(user).filter(is_active=True).select_related("unit")
+        if customer is None:
+            # The invoice and the owner depend on the customer: choose the customer first.
+            self.fields["invoice"].widget = forms.HiddenInput()
+            self.fields["owner"].queryset = staff.none()
+            return
+        self.fields["invoice"].queryset = (
+            Invoice.objects.for_user(user)
+            .filter(customer=customer)
+            .exclude(status=InvoiceStatus.CANCELLED)
+            .order_by("due_date", "id")
+        )
+        # The owner is the customer's salesperson or someone over its district office (the service's rule).
+        district = customer.district
+        units = [district.pk, *district.ancestors().values_list("pk", flat=True)]
+        self.fields["owner"].queryset = staff.filter(Q(pk=customer.salesperson_id) | Q(unit_id__in=units))
+        self.fields["owner"].initial = customer.salesperson_id or getattr(getattr(user, "staff_profile", None), "pk", None)
+        self.customer = customer
+
+    def clean(self):
+        data = super().clean()
+        customer, invoice = data.get("customer"), data.get("invoice")
+        if customer is not None and invoice is not None and invoice.customer_id != customer.pk:
+            self.add_error("invoice", _("The invoice is not an invoice of this customer."))
+        return data
+
+
+class CollectionPlanLineForm(forms.Form):
+    """One planned collection; a row left empty is skipped."""
+
+    due_on = forms.DateField(label=_("planned date"), required=False, widget=iso_date_input())
+    amount = forms.DecimalField(
+        label=_("planned amount"), max_digits=18, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("due_on") is not None and data.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", _("Enter the planned amount."))
+        if data.get("amount") is not None and data.get("due_on") is None and "due_on" not in self.errors:
+            self.add_error("due_on", _("Enter the planned date."))
+        return data
+
+
+CollectionPlanLineFormSet = forms.formset_factory(CollectionPlanLineForm, extra=3)

@@ -26,9 +26,21 @@ from core.roles import Role, can
 from core.scoping import scope_of
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin
 from customers import imports, services
-from customers.choices import CollectionPlanStatus, InvoiceStatus
+from customers.choices import CollectionPlanStatus, InvoiceStatus, PaymentStatus
 from customers.filtersets import CollectionPlanFilterSet, CustomerFilterSet, InvoiceFilterSet, PaymentFilterSet
-from customers.forms import AgeingForm, ContactForm, CustomerForm, FollowUpForm, ImportUploadForm, InvoiceCancelForm
+from customers.forms import (
+    AgeingForm,
+    AllocationFormSet,
+    CollectionPlanForm,
+    CollectionPlanLineFormSet,
+    ContactForm,
+    CustomerForm,
+    FollowUpForm,
+    ImportUploadForm,
+    InvoiceCancelForm,
+    PaymentForm,
+    PaymentReverseForm,
+)
 from customers.models import Allocation, CollectionPlan, Customer, ImportJob, ImportKind, ImportStatus, Invoice, Payment
 from customers.selectors import (
     CHILD_LEVEL,
@@ -215,6 +227,8 @@ class CustomerDetailView(ScopedDetailView):
         plans = list(CollectionPlan.objects.for_user(user).filter(customer=customer).select_related("owner", "invoice"))
         context["plans"] = [(plan, collection_plan_progress(plan=plan, as_of=today)) for plan in plans]
         context["history"] = _history_rows(customer)
+        context["may_record_payment"] = can(user, "payment.change")
+        context["may_plan"] = can(user, "collection.change")
         return context
 
 
@@ -335,6 +349,7 @@ class InvoiceDetailView(ScopedDetailView):
         context["plans"] = CollectionPlan.objects.for_user(self.request.user).filter(invoice=invoice).select_related("owner")
         context["history"] = invoice.history.select_related("history_user").order_by("-history_date")[:20]
         context["today"] = timezone.localdate()
+        context["may_plan"] = invoice.status == InvoiceStatus.OPEN and can(self.request.user, "collection.change")
         if context["may_change"] and invoice.status != InvoiceStatus.CANCELLED:
             context.setdefault("cancel_form", InvoiceCancelForm())
         return context
@@ -372,6 +387,125 @@ class PaymentListView(FilteredListMixin, ScopedListView):
         form.fields["salesperson"].widget = forms.HiddenInput()
         for name in ("received_on_after", "received_on_before"):
             form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+
+
+def _customer_from_request(request):
+    """The customer a create page was opened for (?customer=) or posted (customer=), within the scope.
+
+    A link naming a customer outside the scope is a 404, as for any other scoped object; a posted
+    one is left to the form, whose scoped choice refuses it on the field."""
+    raw = (request.POST if request.method == "POST" else request.GET).get("customer")
+    if not raw:
+        return None
+    try:
+        pk = int(raw)
+    except ValueError:
+        pk = None
+    customer = None
+    if pk is not None:
+        customer = Customer.objects.for_user(request.user).select_related("district").filter(pk=pk).first()
+    if customer is None and request.method != "POST":
+        if pk is not None and Customer.objects.filter(pk=pk).exists():
+            audit.log_denial(request, reason="out of scope", status=404)
+        raise Http404
+    return customer
+
+
+class PaymentDetailView(ScopedDetailView):
+    """A payment with its allocations (live and reversed), the part kept as credit, and its reversal."""
+
+    model = Payment
+    change_action = "payment.change"
+    template_name = "customers/payment_detail.html"
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("customer", "district", "salesperson").annotate(allocated=LIVE_ALLOCATED)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        payment = self.object
+        # All of the payment's allocations, as the invoice page shows all of an invoice's: they are
+        # parts of this payment, whoever sells the invoices they went to.
+        context["allocations"] = payment.allocations.select_related("invoice").order_by("allocated_on", "id")
+        context["is_reversed"] = payment.status == PaymentStatus.REVERSED
+        context["unallocated"] = None if context["is_reversed"] else payment.amount - payment.allocated
+        if context["may_change"] and not context["is_reversed"]:
+            context.setdefault("reverse_form", PaymentReverseForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        form = PaymentReverseForm(request.POST)
+        if form.is_valid():
+            try:
+                services.payment_reverse(payment=self.object, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
+            except DomainError as error:
+                _apply_domain_error(form, error)
+            else:
+                messages.success(request, _("The payment was reversed; the invoices it paid are open again."))
+                return redirect("customers:payment_detail", pk=self.object.pk)
+        return render(request, self.template_name, self.get_context_data(object=self.object, reverse_form=form), status=400)
+
+
+class PaymentCreateView(ScopedViewMixin, View):
+    """Record a payment: allocated as the user says, or, with no allocation given, oldest due first
+    (services.payment_record); the rest stays as the customer's credit."""
+
+    model = Payment
+    change_action = "payment.change"
+    template_name = "customers/payment_form.html"
+
+    def forms(self, customer, data=None):
+        user = self.request.user
+        invoices = Invoice.objects.none()
+        if customer is not None:
+            invoices = with_open_amount(
+                Invoice.objects.for_user(user).filter(customer=customer, status=InvoiceStatus.OPEN),
+                as_of=timezone.localdate(),
+            ).order_by("due_date", "issue_date", "id")
+        form = PaymentForm(data, user=user, customer=customer)
+        formset = AllocationFormSet(data, prefix="allocations", form_kwargs={"invoices": invoices})
+        return form, formset
+
+    def _render(self, customer, form, formset, status=200):
+        context = {"form": form, "formset": formset, "customer": customer}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        self.require_change()
+        customer = _customer_from_request(request)
+        return self._render(customer, *self.forms(customer))
+
+    def post(self, request, *args, **kwargs):
+        self.require_change()
+        customer = _customer_from_request(request)
+        form, formset = self.forms(customer, request.POST)
+        if form.is_valid() and formset.is_valid():
+            allocations = [
+                {"invoice": row.cleaned_data["invoice"].pk, "amount": row.cleaned_data["amount"]}
+                for row in formset
+                if row.cleaned_data.get("invoice") is not None
+            ]
+            data = form.cleaned_data
+            try:
+                payment = services.payment_record(
+                    customer=data["customer"],
+                    received_on=data["received_on"],
+                    amount=data["amount"],
+                    method=data["method"],
+                    reference=data["reference"],
+                    allocations=allocations or None,
+                )
+            except DomainError as error:
+                if error.field == "allocations":
+                    formset.non_form_errors().append(str(error.message))
+                else:
+                    _apply_domain_error(form, error)
+            else:
+                messages.success(request, _("The payment was recorded."))
+                return redirect("customers:payment_detail", pk=payment.pk)
+        return self._render(customer, form, formset, status=400)
 
 
 # ------------------------------------------------------------------------------------------- ageing
@@ -566,6 +700,59 @@ class CollectionPlanDetailView(ScopedDetailView):
                 messages.success(request, _("The follow-up was recorded."))
                 return redirect("customers:collectionplan_detail", pk=self.object.pk)
         return render(request, self.template_name, self.get_context_data(object=self.object, follow_up_form=form), status=400)
+
+
+class CollectionPlanCreateView(ScopedViewMixin, View):
+    """Plan the collection of a customer's (or one invoice's) receivable: owner, note and planned
+    amounts by dates (services.collection_plan_create)."""
+
+    model = CollectionPlan
+    change_action = "collection.change"
+    template_name = "customers/collectionplan_form.html"
+
+    def _render(self, customer, form, formset, status=200):
+        context = {"form": form, "formset": formset, "customer": customer}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        self.require_change()
+        customer = _customer_from_request(request)
+        form = CollectionPlanForm(user=request.user, customer=customer)
+        raw_invoice = request.GET.get("invoice", "")
+        if raw_invoice and customer is not None:
+            invoices = form.fields["invoice"].queryset
+            invoice = invoices.filter(pk=int(raw_invoice)).first() if raw_invoice.isdigit() else None
+            if invoice is None:
+                # Not an invoice of this customer in the scope: the link is wrong.
+                raise Http404
+            form.fields["invoice"].initial = invoice.pk
+        return self._render(customer, form, CollectionPlanLineFormSet(prefix="lines"))
+
+    def post(self, request, *args, **kwargs):
+        self.require_change()
+        customer = _customer_from_request(request)
+        form = CollectionPlanForm(request.POST, user=request.user, customer=customer)
+        formset = CollectionPlanLineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and formset.is_valid():
+            lines = [
+                {"due_on": row.cleaned_data["due_on"], "amount": row.cleaned_data["amount"]}
+                for row in formset
+                if row.cleaned_data.get("due_on") is not None
+            ]
+            data = form.cleaned_data
+            try:
+                plan = services.collection_plan_create(
+                    customer=data["customer"], invoice=data["invoice"], owner=data["owner"], note=data["note"], lines=lines
+                )
+            except DomainError as error:
+                if error.field == "lines":
+                    formset.non_form_errors().append(str(error.message))
+                else:
+                    _apply_domain_error(form, error)
+            else:
+                messages.success(request, _("The collection plan was created."))
+                return redirect("customers:collectionplan_detail", pk=plan.pk)
+        return self._render(customer, form, formset, status=400)
 
 
 # ------------------------------------------------------------------------------------------- import

@@ -219,4 +219,9 @@ REGISTRY = [
         web_list="customers:import",
         web_detail="customers:import_job",
     ),
+    Scoped(
+        name="payment detail page",
+        make=_payment,
+        web_detail="customers:payment_detail",
+    ),
 ]

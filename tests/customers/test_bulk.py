@@ -337,3 +337,41 @@ def test_a_resent_invoice_or_payment_with_new_data_is_updated_unless_allocated(p
     response = _push(client, "payment-bulk", [{**payment, "reference": "BK-2"}])
     assert response.status_code == 200 and response.json()["results"][0]["result"] == "updated"
     assert Payment.objects.get(external_id="P-1").reference == "BK-2"
+
+
+FAST_CASES = [
+    {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "100"},
+    {"external_id": "I-2", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-01-01", "amount": "0.5", "number": ""},
+    {"external_id": "I-3", "customer_external_id": "C-0", "issue_date": "2024-02-29", "due_date": "2024-03-01", "amount": "9999999999999999.99", "number": "FP-1"},
+]
+SLOW_CASES = [
+    {"external_id": " I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "100"},
+    {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-02-30", "due_date": "2025-03-01", "amount": "1"},
+    {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2024-12-31", "amount": "1"},
+    {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "1.001"},
+    {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "0.00"},
+    {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": 100},
+    {"external_id": "I\x00", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "1"},
+    {"external_id": "I-1", "customer": 5, "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "1"},
+    {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "1", "x": 1},
+]
+
+
+@pytest.mark.parametrize("raw", FAST_CASES)
+def test_the_fast_path_gives_what_the_serializer_gives(raw, rf, personas):
+    from customers.api.bulk import InvoiceBulk, InvoiceBulkRow
+
+    request = rf.post("/")
+    request.user = personas["key_hangzhou"].user
+    fast = InvoiceBulk(request=request).fast_validate(raw)
+    assert fast is not None
+    assert fast == dict(InvoiceBulkRow(context={"request": request}).run_validation(raw))
+
+
+@pytest.mark.parametrize("raw", SLOW_CASES)
+def test_anything_unusual_goes_to_the_serializer(raw, rf):
+    from customers.api.bulk import InvoiceBulk
+
+    request = rf.post("/")
+    request.user = None
+    assert InvoiceBulk(request=request).fast_validate(raw) is None
