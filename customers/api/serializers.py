@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
-from core.serializers import MoneyInputField, StrictSerializer, enum_choice_field
+from core.serializers import FastReadMixin, MoneyInputField, StrictSerializer, enum_choice_field
 from customers.choices import CollectionPlanStatus, CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
 from customers.models import (
     Allocation,
@@ -38,14 +38,14 @@ POSITIVE = Decimal("0.01")
 # ----------------------------------------------------------------------------------------------- read
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(FastReadMixin, serializers.ModelSerializer):
     class Meta:
         model = Contact
         fields = ["id", "name", "title", "phone", "email", "is_primary"]
         read_only_fields = fields
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(FastReadMixin, serializers.ModelSerializer):
     district_code = serializers.CharField(source="district.code", read_only=True)
     district_name = serializers.CharField(source="district.name", read_only=True)
     salesperson_employee_no = serializers.CharField(source="salesperson.employee_no", read_only=True, default=None)
@@ -120,7 +120,7 @@ class ProductSerializer(serializers.ModelSerializer):
         return None
 
 
-class InvoiceLineSerializer(serializers.ModelSerializer):
+class InvoiceLineSerializer(FastReadMixin, serializers.ModelSerializer):
     product_code = serializers.CharField(source="product.code", read_only=True)
 
     class Meta:
@@ -129,7 +129,7 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
+class InvoiceSerializer(FastReadMixin, serializers.ModelSerializer):
     customer_external_id = serializers.CharField(source="customer.external_id", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     status = enum_choice_field(InvoiceStatus, read_only=True)
@@ -172,7 +172,7 @@ class InvoiceRecordedSerializer(InvoiceSerializer):
         read_only_fields = fields
 
 
-class AllocationSerializer(serializers.ModelSerializer):
+class AllocationSerializer(FastReadMixin, serializers.ModelSerializer):
     invoice_external_id = serializers.CharField(source="invoice.external_id", read_only=True)
 
     class Meta:
@@ -181,7 +181,7 @@ class AllocationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(FastReadMixin, serializers.ModelSerializer):
     customer_external_id = serializers.CharField(source="customer.external_id", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     status = enum_choice_field(PaymentStatus, read_only=True)
@@ -226,7 +226,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CollectionPlanSerializer(serializers.ModelSerializer):
+class CollectionPlanSerializer(FastReadMixin, serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     lines = CollectionPlanLineSerializer(many=True, read_only=True)

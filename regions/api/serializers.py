@@ -4,11 +4,12 @@ from rest_framework import serializers
 from core.api import ScopedPrimaryKeyRelatedField
 from core.models import ApiKey
 from core.roles import Role
+from core.serializers import FastReadMixin
 from regions.choices import UnitKind
 from regions.models import OrgUnit, Position, StaffProfile
 
 
-class OrgUnitSerializer(serializers.ModelSerializer):
+class OrgUnitSerializer(FastReadMixin, serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -73,7 +74,7 @@ class PositionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StaffSerializer(serializers.ModelSerializer):
+class StaffSerializer(FastReadMixin, serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True, default=None)
