@@ -69,13 +69,17 @@ class Command(BaseCommand):
             s.strip() for s in sql.split(";\n") if s.strip() and not all(line.startswith("--") for line in s.strip().splitlines())
         ]
         with connection.cursor() as cursor:
-            for statement in statements:
-                t0 = time.perf_counter()
-                cursor.execute(statement)
-                elapsed = time.perf_counter() - t0
-                if elapsed > 1:
-                    first = next(line for line in statement.splitlines() if not line.startswith("--"))
-                    self.stdout.write(f"  {elapsed:7.1f}s  {first[:90]}")
+            # Bulk-load practice: build indexes and check foreign keys once, after the load, instead of
+            # row by row during it. The definitions are read from the catalogue and always restored.
+            saved = self._drop_indexes_and_keys(cursor)
+            try:
+                for statement in statements:
+                    self._run(cursor, statement)
+            finally:
+                self.stdout.write("Rebuilding indexes and foreign keys…")
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                for statement in saved:
+                    self._run(cursor, statement)
             cursor.execute("ANALYZE")
         counts = {
             table: self._count(table)
@@ -103,6 +107,8 @@ class Command(BaseCommand):
         """Drop the secondary indexes, unique and foreign-key constraints of the fact tables; return
         the statements that put them back (indexes first, then constraints)."""
         tables = list(FACT_TABLES)
+        # Inside an outer transaction (tests), deferred foreign-key checks must run before an ALTER TABLE.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             """
             SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)

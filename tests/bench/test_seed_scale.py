@@ -1,0 +1,49 @@
+"""seed_scale: deterministic national-scale data, refusing to touch real data."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from customers import services
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="seed_scale generates its data inside PostgreSQL")
+
+
+def _scalar(sql):
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+
+
+def test_refuses_a_database_with_real_data(units):
+    services.customer_create(name="真实客户", district=units["330100"])
+    with pytest.raises(CommandError, match="refusing"):
+        call_command("seed_scale", scale="tiny")
+
+
+def test_tiny_data_set_is_consistent_and_indexes_are_back(db):
+    call_command("seed_scale", scale="tiny", today="2026-11-27")
+    assert _scalar("SELECT count(*) FROM customers_invoice") == 20_000
+    assert _scalar("SELECT count(*) FROM customers_customer") == 2_000
+    # No invoice is allocated beyond its amount, and "paid" means fully allocated.
+    assert _scalar(
+        "SELECT count(*) FROM customers_invoice i JOIN (SELECT invoice_id, sum(amount) s FROM customers_allocation GROUP BY 1) a "
+        "ON a.invoice_id = i.id WHERE a.s > i.amount"
+    ) == 0
+    assert _scalar(
+        "SELECT count(*) FROM customers_invoice i LEFT JOIN (SELECT invoice_id, sum(amount) s FROM customers_allocation GROUP BY 1) a "
+        "ON a.invoice_id = i.id WHERE (i.status = 'paid') <> (coalesce(a.s, 0) = i.amount)"
+    ) == 0
+    # Payments are allocated in full (the generator settles groups of invoices exactly).
+    assert _scalar(
+        "SELECT count(*) FROM customers_payment p JOIN (SELECT payment_id, sum(amount) s FROM customers_allocation GROUP BY 1) a "
+        "ON a.payment_id = p.id WHERE a.s <> p.amount"
+    ) == 0
+    # Deterministic: the same seed gives the same total.
+    assert str(_scalar("SELECT sum(amount) FROM customers_invoice")) == _TINY_TOTAL
+    indexes = _scalar("SELECT count(*) FROM pg_indexes WHERE tablename = 'customers_invoice'")
+    fks = _scalar("SELECT count(*) FROM pg_constraint WHERE conrelid = 'customers_invoice'::regclass AND contype = 'f'")
+    assert indexes >= 8 and fks == 3
+
+
+_TINY_TOTAL = "141637997.22"
