@@ -96,28 +96,38 @@ def _bucket_sql(as_of):
 
 
 def ageing_oracle(unit, as_of, level):
-    """Open receivable per child unit and bucket: invoices of the subtree, minus allocations that count
-    on the date, grouped by the path element of the child level — no joins up the tree."""
+    """Open receivable per child unit and bucket, by hand: what was invoiced and what was allocated to
+    those invoices, each aggregated per (child unit, bucket) in one pass, then subtracted — one
+    statement. The child unit is the path element of its level, so no joins up the tree.
+
+    (A first oracle summed the allocations per invoice and joined that to the invoices; on 10 million
+    invoices it took 55 s against 7.4 s for this shape, so this is the one to beat.)
+    """
+    bucket = _bucket_sql(as_of)
     sql = f"""
-        WITH paid AS (
-            SELECT a.invoice_id, sum(a.amount) AS amount FROM customers_allocation a
-            WHERE a.allocated_on <= %(d)s AND (a.reversed_on IS NULL OR a.reversed_on > %(d)s)
-            GROUP BY a.invoice_id
+        WITH invoiced AS (
+            SELECT split_part(u.path, '/', %(level)s)::bigint AS unit_id, {bucket} AS bucket, sum(i.amount) AS amount
+            FROM customers_invoice i JOIN regions_orgunit u ON u.id = i.district_id
+            WHERE u.path LIKE %(prefix)s AND i.issue_date <= %(d)s AND (i.cancelled_on IS NULL OR i.cancelled_on > %(d)s)
+            GROUP BY 1, 2
+        ), allocated AS (
+            SELECT split_part(u.path, '/', %(level)s)::bigint AS unit_id, {bucket} AS bucket, sum(a.amount) AS amount
+            FROM customers_allocation a
+            JOIN customers_invoice i ON i.id = a.invoice_id
+            JOIN regions_orgunit u ON u.id = i.district_id
+            WHERE u.path LIKE %(prefix)s AND i.issue_date <= %(d)s AND (i.cancelled_on IS NULL OR i.cancelled_on > %(d)s)
+              AND a.allocated_on <= %(d)s AND (a.reversed_on IS NULL OR a.reversed_on > %(d)s)
+            GROUP BY 1, 2
         )
-        SELECT split_part(u.path, '/', %(level)s)::bigint AS unit_id, {_bucket_sql(as_of)} AS bucket,
-               sum(i.amount - coalesce(p.amount, 0)) AS open
-        FROM customers_invoice i
-        JOIN regions_orgunit u ON u.id = i.district_id
-        LEFT JOIN paid p ON p.invoice_id = i.id
-        WHERE u.path LIKE %(prefix)s AND i.issue_date <= %(d)s AND (i.cancelled_on IS NULL OR i.cancelled_on > %(d)s)
-        GROUP BY 1, 2
+        SELECT coalesce(v.unit_id, a.unit_id), coalesce(v.bucket, a.bucket), coalesce(v.amount, 0) - coalesce(a.amount, 0)
+        FROM invoiced v FULL JOIN allocated a ON a.unit_id = v.unit_id AND a.bucket = v.bucket
     """
     keys = [key for key, _f, _l in settings.AGEING_BUCKETS]
     result = defaultdict(lambda: dict.fromkeys(keys, Decimal("0.00")))
     with connection.cursor() as cursor:
         cursor.execute(sql, {"d": as_of, "level": level, "prefix": unit.path + "%"})
-        for unit_id, bucket, open_amount in cursor.fetchall():
-            result[unit_id][keys[bucket]] += open_amount
+        for unit_id, bucket_no, open_amount in cursor.fetchall():
+            result[unit_id][keys[bucket_no]] += open_amount
     return {k: v for k, v in result.items() if any(v.values())}
 
 
@@ -209,7 +219,7 @@ def _ingest_case(batches=5, size=1000):
         from core.services import api_key_issue
 
         with connection.cursor() as cursor:
-            cursor.execute("SELECT external_id, district_id FROM customers_customer ORDER BY id LIMIT 500")
+            cursor.execute("SELECT external_id, district_id FROM customers_customer WHERE mod(id, 797) = 1 ORDER BY id LIMIT 500")
             customers = cursor.fetchall()
         key, raw = api_key_issue(name="bench ingest", unit=ctx.units["HQ"])
         client = Client(HTTP_AUTHORIZATION=f"Api-Key {raw}")
@@ -222,10 +232,15 @@ def _ingest_case(batches=5, size=1000):
                 for i in range(size):
                     n = next(counter)
                     ext, _district = customers[i % len(customers)]
-                    records.append({
-                        "external_id": f"SC-BENCH-{n}", "customer_external_id": ext, "issue_date": str(ctx.as_of),
-                        "due_date": str(ctx.as_of + timedelta(days=30)), "amount": f"{1000 + n % 997}.{n % 100:02d}",
-                    })
+                    records.append(
+                        {
+                            "external_id": f"SC-BENCH-{n}",
+                            "customer_external_id": ext,
+                            "issue_date": str(ctx.as_of),
+                            "due_date": str(ctx.as_of + timedelta(days=30)),
+                            "amount": f"{1000 + n % 997}.{n % 100:02d}",
+                        }
+                    )
                 out.append(jsonlib.dumps({"records": records}))
             return out
 
@@ -245,7 +260,9 @@ def _ingest_case(batches=5, size=1000):
             bodies = payloads()
             try:
                 with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute("SELECT id, district_id, salesperson_id, external_id FROM customers_customer ORDER BY id LIMIT 500")
+                    cursor.execute(
+                        "SELECT id, district_id, salesperson_id, external_id FROM customers_customer WHERE mod(id, 797) = 1 ORDER BY id LIMIT 500"
+                    )
                     by_ext = {row[3]: row for row in cursor.fetchall()}
                     for body in bodies:
                         buffer = io.StringIO()
@@ -292,7 +309,9 @@ def _import_case(rows=20_000):
         from customers.models import ImportKind
 
         with connection.cursor() as cursor:
-            cursor.execute("SELECT external_id, id, district_id, salesperson_id FROM customers_customer ORDER BY id LIMIT 500")
+            cursor.execute(
+                "SELECT external_id, id, district_id, salesperson_id FROM customers_customer WHERE mod(id, 797) = 1 ORDER BY id LIMIT 500"
+            )
             customers = cursor.fetchall()
         counter = iter(range(10**9))
 
@@ -300,7 +319,9 @@ def _import_case(rows=20_000):
             lines = ["发票编号,客户编号,开票日期,到期日,金额,业务员工号"]
             for i in range(rows):
                 n = next(counter)
-                lines.append(f"SC-IMP-{n},{customers[i % len(customers)][0]},{ctx.as_of},{ctx.as_of + timedelta(days=30)},{1000 + n % 997}.{n % 100:02d},")
+                lines.append(
+                    f"SC-IMP-{n},{customers[i % len(customers)][0]},{ctx.as_of},{ctx.as_of + timedelta(days=30)},{1000 + n % 997}.{n % 100:02d},"
+                )
             return "\n".join(lines).encode("utf-8")
 
         def ours():
@@ -368,24 +389,42 @@ def _serialise_case(rows=1000):
         def oracle():
             out = []
             for inv in fetch():
-                out.append({
-                    "id": inv.id, "external_id": inv.external_id, "number": inv.number, "customer": inv.customer_id,
-                    "customer_external_id": inv.customer.external_id, "customer_name": inv.customer.name,
-                    "district": inv.district_id, "salesperson": inv.salesperson_id, "issue_date": inv.issue_date.isoformat(),
-                    "due_date": inv.due_date.isoformat(), "amount": f"{inv.amount:.2f}", "status": inv.status,
-                    "cancelled_on": inv.cancelled_on.isoformat() if inv.cancelled_on else None,
-                    "cancel_reason": inv.cancel_reason, "over_credit_limit": inv.over_credit_limit,
-                    "lines": [
-                        {"product": li.product_id, "product_code": li.product.code, "quantity": f"{li.quantity:.2f}",
-                         "unit_price": f"{li.unit_price:.2f}", "amount": f"{li.amount:.2f}"}
-                        for li in inv.lines.all()
-                    ],
-                    "created_at": inv.created_at.isoformat(),
-                })
+                out.append(
+                    {
+                        "id": inv.id,
+                        "external_id": inv.external_id,
+                        "number": inv.number,
+                        "customer": inv.customer_id,
+                        "customer_external_id": inv.customer.external_id,
+                        "customer_name": inv.customer.name,
+                        "district": inv.district_id,
+                        "salesperson": inv.salesperson_id,
+                        "issue_date": inv.issue_date.isoformat(),
+                        "due_date": inv.due_date.isoformat(),
+                        "amount": f"{inv.amount:.2f}",
+                        "status": inv.status,
+                        "cancelled_on": inv.cancelled_on.isoformat() if inv.cancelled_on else None,
+                        "cancel_reason": inv.cancel_reason,
+                        "over_credit_limit": inv.over_credit_limit,
+                        "lines": [
+                            {
+                                "product": li.product_id,
+                                "product_code": li.product.code,
+                                "quantity": f"{li.quantity:.2f}",
+                                "unit_price": f"{li.unit_price:.2f}",
+                                "amount": f"{li.amount:.2f}",
+                            }
+                            for li in inv.lines.all()
+                        ],
+                        "created_at": inv.created_at.isoformat(),
+                    }
+                )
             return out
 
         def compare(a, b):
-            same = [(r["id"], r["amount"], r["customer_name"]) for r in a] == [(r["id"], r["amount"], r["customer_name"]) for r in b]
+            same = [(r["id"], r["amount"], r["customer_name"]) for r in a] == [
+                (r["id"], r["amount"], r["customer_name"]) for r in b
+            ]
             return same and len(a) == rows, f"{rows} invoices, same rows on both sides"
 
         return ours, oracle, compare

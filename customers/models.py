@@ -153,6 +153,8 @@ class Invoice(models.Model):
             models.Index(fields=["district", "issue_date"], name="invoice_district_issued"),
             models.Index(fields=["customer", "due_date"], name="invoice_customer_due"),
             models.Index(fields=["salesperson", "issue_date"], name="invoice_rep_issued"),
+            # Credit checks read only a customer's unpaid invoices: a small partial index serves them.
+            models.Index(fields=["customer"], condition=Q(status="open"), name="invoice_open_by_customer"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),

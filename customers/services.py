@@ -343,12 +343,28 @@ def _sum(queryset, field):
     return queryset.aggregate(total=Coalesce(Sum(field), Value(ZERO), output_field=MONEY_OUTPUT))["total"]
 
 
+def exposures(customer_ids):
+    """Each customer's open receivable now: live invoices minus live allocations, whatever their dates.
+
+    Only invoices with status "open" can have anything open — "paid" means fully allocated (kept so by
+    every posting, see _refresh_invoice_status) and "cancelled" ones count for nothing — so two small
+    index look-ups (invoice_open_by_customer) answer it, however long the customers' history.
+    """
+    result = dict.fromkeys(customer_ids, ZERO)
+    open_invoices = Invoice.objects.filter(customer_id__in=customer_ids, status=InvoiceStatus.OPEN).order_by()
+    for row in open_invoices.values("customer_id").annotate(total=Sum("amount")):
+        result[row["customer_id"]] += row["total"]
+    allocated = Allocation.objects.filter(
+        invoice__customer_id__in=customer_ids, invoice__status=InvoiceStatus.OPEN, reversed_on__isnull=True
+    ).order_by()
+    for row in allocated.values("invoice__customer_id").annotate(total=Sum("amount")):
+        result[row["invoice__customer_id"]] -= row["total"]
+    return result
+
+
 def customer_exposure(customer):
-    """The customer's open receivable now: live invoices minus live allocations, whatever their dates."""
-    invoices = Invoice.objects.filter(customer=customer).exclude(status=InvoiceStatus.CANCELLED)
-    invoiced = _sum(invoices, "amount")
-    allocated = _sum(Allocation.objects.filter(invoice__in=invoices, reversed_on__isnull=True), "amount")
-    return invoiced - allocated
+    """The customer's open receivable now (see exposures)."""
+    return exposures([customer.pk])[customer.pk]
 
 
 def _invoice_lines(lines, issue_date, price_on=None):
@@ -538,15 +554,7 @@ def invoice_record_many(*, records):
     customer_ids = sorted({record["customer"].pk for _i, record, *_rest in clean})
     # Locked in id order, the order every posting uses, so concurrent batches cannot deadlock.
     customers = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=customer_ids).order_by("pk")}
-    exposure = dict.fromkeys(customer_ids, ZERO)
-    live = Invoice.objects.filter(customer_id__in=customer_ids).exclude(status=InvoiceStatus.CANCELLED)
-    for row in live.values("customer_id").annotate(total=Sum("amount")):
-        exposure[row["customer_id"]] += row["total"]
-    # Cancelled invoices never carry live allocations (cancelling needs them reversed), so a plain
-    # join is the same sum as "allocations of live invoices" without a subquery.
-    allocated = Allocation.objects.filter(invoice__customer_id__in=customer_ids, reversed_on__isnull=True)
-    for row in allocated.values("invoice__customer_id").annotate(total=Sum("amount")):
-        exposure[row["invoice__customer_id"]] -= row["total"]
+    exposure = exposures(customer_ids)
     wanted_ids = [r.get("external_id") for _i, r, *_rest in clean if r.get("external_id")]
     taken = set(Invoice.objects.filter(external_id__in=wanted_ids).values_list("external_id", flat=True))
 
