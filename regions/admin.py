@@ -3,6 +3,7 @@ stays consistent and a wrong parent or duplicate code is refused with the same m
 
 from django import forms
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -10,6 +11,14 @@ from core.errors import DomainError
 from core.models import AccessDenial, ApiKey
 from regions import services
 from regions.models import OrgUnit, Position, StaffProfile
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(label=_("merge into"), queryset=OrgUnit.objects.none())
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = OrgUnit.objects.filter(is_active=True, kind__in=kinds).order_by("code")
 
 
 class OrgUnitAdminForm(forms.ModelForm):
@@ -43,7 +52,7 @@ class OrgUnitAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name", "name_en"]
     list_select_related = ["parent"]
-    actions = ["close_units"]
+    actions = ["close_units", "merge_units"]
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -57,6 +66,31 @@ class OrgUnitAdmin(SimpleHistoryAdmin):
         services.org_unit_update(unit=original, name=data["name"], name_en=data.get("name_en", ""), code=data["code"])
         if data.get("parent") and data["parent"].pk != original.parent_id:
             services.org_unit_move(unit=original, new_parent=data["parent"])
+
+    @admin.action(description=_("Merge selected units into another unit"))
+    def merge_units(self, request, queryset):
+        """Asks for the target on an intermediate page, then merges each selected unit into it."""
+        form = MergeForm(request.POST if "apply" in request.POST else None, kinds=set(queryset.values_list("kind", flat=True)))
+        if form.is_bound and form.is_valid():
+            target = form.cleaned_data["target"]
+            for unit in queryset:
+                try:
+                    services.org_unit_merge(source=unit, target=target)
+                except DomainError as error:
+                    self.message_user(request, f"{unit}: {error.message}", level=messages.ERROR)
+                else:
+                    self.message_user(request, _("%(unit)s was merged into %(target)s.") % {"unit": unit, "target": target})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge units"),
+            "units": queryset,
+            "form": form,
+            "action": "merge_units",
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/regions/orgunit/merge.html", context)
 
     @admin.action(description=_("Close selected units"))
     def close_units(self, request, queryset):

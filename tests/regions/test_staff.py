@@ -49,3 +49,24 @@ def test_merging_a_district_moves_its_staff(personas, units):
     rep.refresh_from_db()
     assert rep.unit.code == "330200"
     assert rep.positions.count() == 2
+
+
+def test_admin_merge_action(personas, units):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+    from django.urls import reverse
+
+    from regions.models import OrgUnit
+
+    client = personas["director"].web()
+    personas["director"].user.is_staff = personas["director"].user.is_superuser = True
+    personas["director"].user.save()
+    url = reverse("admin:regions_orgunit_changelist")
+    source = OrgUnit.objects.get(code="330200")
+    response = client.post(url, {"action": "merge_units", ACTION_CHECKBOX_NAME: [source.pk]})
+    assert response.status_code == 200 and "330200" in response.content.decode()
+    response = client.post(
+        url, {"action": "merge_units", ACTION_CHECKBOX_NAME: [source.pk], "apply": "1", "target": units["330300"].pk}
+    )
+    assert response.status_code == 302
+    source.refresh_from_db()
+    assert not source.is_active and source.merged_into_id == units["330300"].pk
