@@ -119,12 +119,27 @@ class AgeingForm(forms.Form):
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
     salesperson = forms.IntegerField(required=False, widget=forms.HiddenInput)
     customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    buckets = forms.CharField(
+        label=_("ageing buckets"), required=False, max_length=100, help_text=_("Upper limits in days past due, e.g. 30,60,90.")
+    )
 
     def clean_as_of(self):
         return self.cleaned_data["as_of"] or timezone.localdate()
 
     def clean_by(self):
         return self.cleaned_data["by"] or "child"
+
+    def clean_buckets(self):
+        from core.errors import InvalidInput
+        from customers.selectors import buckets_from_days
+
+        text = self.cleaned_data["buckets"]
+        if not text:
+            return None
+        try:
+            return buckets_from_days(text)
+        except InvalidInput as error:
+            raise forms.ValidationError(str(error.message)) from None
 
 
 class ImportUploadForm(forms.Form):

@@ -153,6 +153,25 @@ def ageing_buckets(buckets=None):
     return result
 
 
+def buckets_from_days(text):
+    """Buckets from their upper limits in days past due, as a user types them: "30,60,90" gives
+    not due, 1–30, 31–60, 61–90 and over 90 days."""
+    try:
+        days = [int(part) for part in str(text).split(",") if part.strip()]
+    except ValueError:
+        days = None
+    if not days or days != sorted(set(days)) or days[0] < 1 or days[-1] > MAX_BUCKET_DAYS:
+        raise InvalidInput(
+            _("Give the bucket limits as increasing whole numbers of days past due, e.g. 30,60,90."), field="buckets"
+        )
+    triples, previous = [("not_due", None, 0)], 0
+    for limit in days:
+        triples.append((f"d{previous + 1}_{limit}", previous + 1, limit))
+        previous = limit
+    triples.append((f"over_{previous}", previous + 1, None))
+    return triples
+
+
 def _bucket_condition(bucket, as_of, prefix=""):
     """Days past due = as_of − due_date, so `first ≤ days ≤ last` is `as_of − last ≤ due_date ≤ as_of − first`."""
     condition = Q()

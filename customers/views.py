@@ -550,7 +550,7 @@ class AgeingView(ScopedViewMixin, View):
         by = data["by"]
         try:
             if salesperson is None and customer is None:
-                report = ageing_for_unit(user=user, unit=unit, as_of=data["as_of"], by=by)
+                report = ageing_for_unit(user=user, unit=unit, as_of=data["as_of"], by=by, buckets=data["buckets"])
             else:
                 invoices = Invoice.objects.for_user(user).filter(district__path__startswith=unit.path)
                 if salesperson is not None:
@@ -558,7 +558,7 @@ class AgeingView(ScopedViewMixin, View):
                 if customer is not None:
                     invoices = invoices.filter(customer=customer)
                 group_by = ("invoice" if customer is not None else "customer") if by == "child" else by
-                report = ageing(invoices=invoices, as_of=data["as_of"], group_by=group_by)
+                report = ageing(invoices=invoices, as_of=data["as_of"], group_by=group_by, buckets=data["buckets"])
                 report.unit = unit
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error.message))

@@ -451,4 +451,7 @@ class AgeingQuerySerializer(serializers.Serializer):
         default="child",
         label=_("rows by"),
     )
+    buckets = serializers.CharField(
+        required=False, label=_("ageing buckets"), help_text="Upper limits in days past due, e.g. 30,60,90; default from settings."
+    )
     format = serializers.ChoiceField(choices=[("json", "json"), ("xlsx", "xlsx")], required=False, default="json")

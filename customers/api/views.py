@@ -295,6 +295,7 @@ class AgeingReportView(APIView):
             OpenApiParameter(
                 "by", OpenApiTypes.STR, enum=["child", "region", "province", "district", "salesperson", "customer", "invoice"]
             ),
+            OpenApiParameter("buckets", OpenApiTypes.STR, description="Upper limits in days past due, e.g. 30,60,90."),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "xlsx"]),
         ],
         responses={
@@ -312,8 +313,9 @@ class AgeingReportView(APIView):
                 if OrgUnit.objects.filter(pk=query["unit"]).exists():
                     audit.log_denial(request, reason="out of scope", status=404)
                 raise Http404
+        buckets = selectors.buckets_from_days(query["buckets"]) if query.get("buckets") else None
         report = selectors.ageing_for_unit(
-            user=request.user, unit=unit, as_of=query.get("as_of") or timezone.localdate(), by=query["by"]
+            user=request.user, unit=unit, as_of=query.get("as_of") or timezone.localdate(), by=query["by"], buckets=buckets
         )
         if query["format"] == "xlsx":
             from customers import exports

@@ -293,3 +293,24 @@ def test_open_equals_invoiced_minus_allocated_for_every_unit_and_date(units, ope
                 assert (Invoice.objects.count(), Payment.objects.count(), Allocation.objects.count()) == counts
         _check_ledger(units, check_days)
         transaction.set_rollback(True)
+
+
+def test_buckets_typed_by_a_user(personas, units):
+    from django.urls import reverse
+
+    from customers.selectors import buckets_from_days
+
+    assert buckets_from_days("30, 90") == [("not_due", None, 0), ("d1_30", 1, 30), ("d31_90", 31, 90), ("over_90", 91, None)]
+    for bad in ("", "abc", "90,30", "0,30", "30,30"):
+        with pytest.raises(InvalidInput):
+            buckets_from_days(bad)
+    client = personas["director"].api()
+    response = client.get(reverse("report-ageing"), {"buckets": "30,90"})
+    assert response.status_code == 200
+    assert [b["key"] for b in response.json()["buckets"]] == ["not_due", "d1_30", "d31_90", "over_90"]
+    response = client.get(reverse("report-ageing"), {"buckets": "90,30"})
+    assert response.status_code == 400 and "buckets" in response.json()["errors"]
+    page = personas["director"].web().get(reverse("customers:ageing"), {"buckets": "x"})
+    assert page.status_code == 400 and "buckets" in page.context["form"].errors
+    page = personas["director"].web().get(reverse("customers:ageing"), {"buckets": "30,90"})
+    assert page.status_code == 200 and [b.key for b in page.context["report"].buckets][-1] == "over_90"
