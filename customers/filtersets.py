@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter
 from customers.choices import CollectionPlanStatus, CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
 from customers.models import CollectionPlan, Customer, Invoice, Payment, Product
 from regions.models import OrgUnit
@@ -42,9 +43,9 @@ def _search_customers(queryset, value, prefix=""):
 
 
 class CustomerFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
     q = django_filters.CharFilter(method="search", label=_("search (name, pinyin initials, credit code)"))
-    salesperson = django_filters.NumberFilter(field_name="salesperson_id", label=_("salesperson"))
+    salesperson = IdFilter(field_name="salesperson_id", label=_("salesperson"))
     status = django_filters.ChoiceFilter(choices=CustomerStatus.choices, label=_("status"))
     kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("customer type"))
     is_key = django_filters.BooleanFilter(label=_("key customer"))
@@ -74,10 +75,10 @@ class ProductFilterSet(django_filters.FilterSet):
 
 
 class InvoiceFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("org unit (with sub-units)"))
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
+    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    customer = IdFilter(field_name="customer_id", label=_("customer"))
     customer_external_id = django_filters.CharFilter(field_name="customer__external_id", label=_("customer's external id"))
-    salesperson = django_filters.NumberFilter(field_name="salesperson_id", label=_("salesperson"))
+    salesperson = IdFilter(field_name="salesperson_id", label=_("salesperson"))
     status = django_filters.ChoiceFilter(choices=InvoiceStatus.choices, label=_("status"))
     external_id = django_filters.CharFilter(lookup_expr="exact", label=_("external id"))
     issue_date_after = django_filters.DateFilter(field_name="issue_date", lookup_expr="gte", label=_("issued on or after"))
@@ -100,10 +101,10 @@ class InvoiceFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
 
 
 class PaymentFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("org unit (with sub-units)"))
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
+    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    customer = IdFilter(field_name="customer_id", label=_("customer"))
     customer_external_id = django_filters.CharFilter(field_name="customer__external_id", label=_("customer's external id"))
-    salesperson = django_filters.NumberFilter(field_name="salesperson_id", label=_("salesperson"))
+    salesperson = IdFilter(field_name="salesperson_id", label=_("salesperson"))
     status = django_filters.ChoiceFilter(choices=PaymentStatus.choices, label=_("status"))
     method = django_filters.ChoiceFilter(choices=PaymentMethod.choices, label=_("method"))
     external_id = django_filters.CharFilter(lookup_expr="exact", label=_("external id"))
@@ -120,11 +121,11 @@ class PaymentFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
 
 
 class CollectionPlanFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("org unit (with sub-units)"))
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
-    invoice = django_filters.NumberFilter(field_name="invoice_id", label=_("invoice"))
-    owner = django_filters.NumberFilter(field_name="owner_id", label=_("owner"))
-    salesperson = django_filters.NumberFilter(field_name="owner_id", label=_("salesperson"))
+    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    customer = IdFilter(field_name="customer_id", label=_("customer"))
+    invoice = IdFilter(field_name="invoice_id", label=_("invoice"))
+    owner = IdFilter(field_name="owner_id", label=_("owner"))
+    salesperson = IdFilter(field_name="owner_id", label=_("salesperson"))
     status = django_filters.ChoiceFilter(choices=CollectionPlanStatus.choices, label=_("status"))
     q = django_filters.CharFilter(method="search", label=_("search (customer name, pinyin initials, credit code)"))
 

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdField
 from core.roles import Role, role_of
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod
 from customers.imports import MAX_FILE_BYTES
@@ -116,9 +117,9 @@ class AgeingForm(forms.Form):
     ]
     as_of = forms.DateField(label=_("as of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     by = forms.ChoiceField(label=_("group by"), choices=BY_CHOICES, required=False)
-    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    salesperson = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    unit = IdField(required=False, widget=forms.HiddenInput)
+    salesperson = IdField(required=False, widget=forms.HiddenInput)
+    customer = IdField(required=False, widget=forms.HiddenInput)
     buckets = forms.CharField(
         label=_("ageing buckets"), required=False, max_length=100, help_text=_("Upper limits in days past due, e.g. 30,60,90.")
     )

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter
 from core.roles import Role
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
@@ -11,10 +12,10 @@ from regions.models import OrgUnit, StaffProfile
 
 class OrgUnitFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label=_("kind"))
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("parent unit"))
+    parent = IdFilter(field_name="parent_id", label=_("parent unit"))
     code = django_filters.CharFilter(lookup_expr="exact", label=_("code"))
     q = django_filters.CharFilter(method="search", label=_("search"))
-    subtree_of = django_filters.NumberFilter(method="filter_subtree", label=_("inside unit"))
+    subtree_of = IdFilter(method="filter_subtree", label=_("inside unit"))
     is_active = django_filters.BooleanFilter(label=_("active"))
 
     class Meta:
@@ -33,7 +34,7 @@ class OrgUnitFilterSet(django_filters.FilterSet):
 
 
 class StaffFilterSet(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("role"))
     is_active = django_filters.BooleanFilter(label=_("active"))
     q = django_filters.CharFilter(method="search", label=_("search"))

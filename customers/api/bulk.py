@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from core.errors import DomainError
+from core.filters import MAX_ID
 from core.money import CENT
 from core.roles import Role, role_of
 from core.serializers import MoneyInputField, StrictSerializer
@@ -302,9 +303,9 @@ def _required_one_of(by_id, by_slug):
 class CustomerBulkRow(StrictSerializer):
     external_id = serializers.CharField(max_length=64, label=gettext_lazy("external id"))
     name = serializers.CharField(max_length=200)
-    district = serializers.IntegerField(required=False)
+    district = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     district_code = serializers.CharField(max_length=20, required=False)
-    salesperson = serializers.IntegerField(required=False, allow_null=True)
+    salesperson = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     salesperson_employee_no = serializers.CharField(max_length=20, required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=CustomerKind.choices, required=False)
     credit_code = CreditCodeField(required=False)
@@ -376,7 +377,7 @@ class CustomerBulk(BulkUpsert):
 
 
 class InvoiceLineBulkRow(StrictSerializer):
-    product = serializers.IntegerField(required=False)
+    product = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     product_code = serializers.CharField(max_length=30, required=False)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=POSITIVE)
     unit_price = MoneyInputField(min_value=0, required=False, allow_null=True)
@@ -388,9 +389,9 @@ class InvoiceLineBulkRow(StrictSerializer):
 class InvoiceBulkRow(StrictSerializer):
     external_id = serializers.CharField(max_length=64)
     number = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    customer = serializers.IntegerField(required=False)
+    customer = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     customer_external_id = serializers.CharField(max_length=64, required=False)
-    salesperson = serializers.IntegerField(required=False, allow_null=True)
+    salesperson = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     salesperson_employee_no = serializers.CharField(max_length=20, required=False, allow_null=True)
     issue_date = serializers.DateField()
     due_date = serializers.DateField()
@@ -572,7 +573,7 @@ class InvoiceBulk(BulkUpsert):
 
 
 class AllocationBulkRow(StrictSerializer):
-    invoice = serializers.IntegerField(required=False)
+    invoice = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     invoice_external_id = serializers.CharField(max_length=64, required=False)
     amount = MoneyInputField(min_value=POSITIVE)
 
@@ -582,7 +583,7 @@ class AllocationBulkRow(StrictSerializer):
 
 class PaymentBulkRow(StrictSerializer):
     external_id = serializers.CharField(max_length=64)
-    customer = serializers.IntegerField(required=False)
+    customer = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     customer_external_id = serializers.CharField(max_length=64, required=False)
     received_on = serializers.DateField()
     amount = MoneyInputField(min_value=POSITIVE)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
+from core.filters import MAX_ID
 from core.serializers import FastReadMixin, MoneyInputField, StrictSerializer, enum_choice_field
 from customers.choices import CollectionPlanStatus, CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
 from customers.models import (
@@ -86,7 +87,7 @@ class CustomerSerializer(FastReadMixin, serializers.ModelSerializer):
 class CustomerBalanceSerializer(serializers.Serializer):
     """A customer's position on a date (`customers.selectors.customer_balance`)."""
 
-    customer = serializers.IntegerField()
+    customer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     as_of = serializers.DateField()
     invoiced = serializers.DecimalField(max_digits=18, decimal_places=2)
     allocated = serializers.DecimalField(max_digits=18, decimal_places=2)
@@ -443,7 +444,7 @@ class AsOfSerializer(serializers.Serializer):
 class AgeingQuerySerializer(serializers.Serializer):
     """The query of the ageing report."""
 
-    unit = serializers.IntegerField(required=False, label=_("org unit"), help_text="Defaults to the caller's own unit.")
+    unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=_("org unit"), help_text="Defaults to the caller's own unit.")
     as_of = serializers.DateField(required=False, label=_("as of"), help_text="YYYY-MM-DD; defaults to today.")
     by = serializers.ChoiceField(
         choices=[(key, key) for key in ("child", "region", "province", "district", "salesperson", "customer", "invoice")],
