@@ -125,12 +125,24 @@ class Invoice(models.Model):
     join through the customer and a later change of owner does not rewrite history.
     """
 
-    external_id = models.CharField(_("external id"), max_length=64, unique=True, null=True, blank=True)
+    external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)
     number = models.CharField(_("invoice number"), max_length=40, blank=True)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("customer"))
-    district = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("district office"))
+    # No single-column indexes on the keys: the composite indexes below start with them and serve the
+    # same look-ups; every index costs on each of the millions of inserts.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("customer"), db_index=False
+    )
+    district = models.ForeignKey(
+        "regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("district office"), db_index=False
+    )
     salesperson = models.ForeignKey(
-        "regions.StaffProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("salesperson")
+        "regions.StaffProfile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("salesperson"),
+        db_index=False,
     )
     issue_date = models.DateField(_("issue date"))
     due_date = models.DateField(_("due date"))
@@ -157,6 +169,8 @@ class Invoice(models.Model):
             models.Index(fields=["customer"], condition=Q(status="open"), name="invoice_open_by_customer"),
         ]
         constraints = [
+            # A constraint rather than unique=True: PostgreSQL then has no extra LIKE index on the column.
+            models.UniqueConstraint(fields=["external_id"], name="invoice_external_id_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
             models.CheckConstraint(condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"),
             models.CheckConstraint(
@@ -235,8 +249,12 @@ class Allocation(models.Model):
     """A part of a payment applied to an invoice, from a date. A payment's reversal ends its
     allocations on the reversal date, so receivables "as of" any date stay reproducible."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("payment"))
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("invoice"))
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("payment"), db_index=False
+    )
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("invoice"), db_index=False
+    )
     amount = MoneyField(_("amount"))
     allocated_on = models.DateField(_("allocated on"))
     reversed_on = models.DateField(_("reversed on"), null=True, blank=True)
