@@ -12,6 +12,7 @@ through the caller's scope, fetch the existing records by external id in one que
 call the services for the records that need a write.
 """
 
+import abc
 import datetime
 import re
 from collections.abc import Mapping
@@ -110,7 +111,7 @@ class Row:
 # -------------------------------------------------------------------------------------------- base
 
 
-class BulkUpsert:
+class BulkUpsert(abc.ABC):
     """One bulk request: validate, resolve, fetch what exists, then write — or write nothing."""
 
     model = None
@@ -277,15 +278,17 @@ class BulkUpsert:
     def existing_queryset(self):
         return self.model.objects.all()
 
+    @abc.abstractmethod
     def resolve(self, rows):
-        raise NotImplementedError
+        """Resolve the rows' references (customers, staff, products…) inside the caller's scope."""
 
+    @abc.abstractmethod
     def create(self, row):
-        raise NotImplementedError
+        """Create the record of a new row; return its id."""
 
+    @abc.abstractmethod
     def update(self, row):
         """Bring the existing record in line with the row; return False if nothing had to change."""
-        raise NotImplementedError
 
 
 def _required_one_of(by_id, by_slug):
