@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "core",
+    "approvals",
     "regions",
     "customers",
     "plans",

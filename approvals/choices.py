@@ -1,0 +1,68 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ApprovalKind(models.TextChoices):
+    """What a request asks a decision on; the kind picks the chain (CHAIN_RULES) and the SLA (SLA_DAYS)."""
+
+    PLAN_MARKETING = "plan_marketing", _("Marketing plan")
+    PLAN_WORK = "plan_work", _("Work plan")
+    PLAN_STRATEGY = "plan_strategy", _("Development strategy")
+    PLAN_CHANNEL_EXPANSION = "plan_channel_expansion", _("Channel expansion plan")
+    PLAN_PROMOTION = "plan_promotion", _("Promotion plan")
+    PLAN_PRODUCT_EXPANSION = "plan_product_expansion", _("Product expansion plan")
+    PLAN_CUSTOMER_EXPANSION = "plan_customer_expansion", _("Customer expansion plan")
+    PLAN_EXPENSE_PROFIT = "plan_expense_profit", _("Expense and profit plan")
+    PLAN_STAFF_DEVELOPMENT = "plan_staff_development", _("Staff development plan")
+    BUDGET = "budget", _("Budget")
+    BAD_DEBT = "bad_debt", _("Bad-debt proposal")
+    CREDIT_LIMIT_EXCEPTION = "credit_limit_exception", _("Credit-limit exception")
+    APPRAISAL_SCHEME = "appraisal_scheme", _("Appraisal scheme")
+    REWARD_PROPOSAL = "reward_proposal", _("Reward proposal")
+    CONTRACT_FILING = "contract_filing", _("Contract filing")
+    REPORT = "report", _("Report")
+
+
+class RequestState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for revision")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# States in which a request still waits for someone; at most one per subject and kind.
+OPEN_STATES = (RequestState.DRAFT, RequestState.SUBMITTED)
+
+
+class StepState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+    REJECTED = "rejected", _("Rejected")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class StepKind(models.TextChoices):
+    NORMAL = "normal", _("From the chain")
+    ADDED_BEFORE = "added_before", _("Reviewer added before (加签)")
+    ADDED_AFTER = "added_after", _("Reviewer added after (加签)")
+
+
+class EventAction(models.TextChoices):
+    SUBMIT = "submit", _("Submitted")
+    APPROVE = "approve", _("Approved")
+    RETURN = "return", _("Returned for revision")
+    REJECT = "reject", _("Rejected")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    NUDGE = "nudge", _("Nudged (催办)")
+    FORWARD = "forward", _("Forwarded (转交)")
+    ADD_SIGNER = "add_signer", _("Reviewer added (加签)")
+    ESCALATE = "escalate", _("Escalated to the director")
+
+
+class BulkAction(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    RETURN = "return", _("Return for revision")
+    REJECT = "reject", _("Reject")

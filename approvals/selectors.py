@@ -1,0 +1,122 @@
+"""Reads of the approval mechanism: what waits for whom, the center's queue, one's own submissions."""
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from approvals.calendar import working_days_between
+from approvals.choices import ApprovalKind
+from approvals.models import ApprovalRequest, Delegation
+from core.errors import InvalidInput
+from core.roles import Role, role_of
+from regions.choices import UnitKind
+from regions.models import OrgUnit
+
+_RELATED = ["unit", "submitted_by_staff", "current_step__approver", "current_step__approver_unit"]
+
+
+def _waiting_for(staff, today):
+    """Requests whose current step this person may act on: named, by holding the post, or as delegate."""
+    delegators = Delegation.objects.active_on(today).filter(to_staff=staff).values("from_staff")
+    return (
+        Q(current_step__approver=staff)
+        | Q(
+            current_step__approver__isnull=True, current_step__approver_role=staff.role, current_step__approver_unit=staff.unit_id
+        )
+        | Q(current_step__approver__in=delegators)
+    )
+
+
+def queue_for(*, user, now=None):
+    """What waits for this person's decision ("待我审批"), oldest first, each annotated `overdue`.
+
+    The director's queue also holds every request escalated to them. Not narrowed by the reader's
+    scope on purpose: a delegate or a forwarded-to person acts outside their own subtree.
+    """
+    now = now or timezone.now()
+    role = role_of(user)
+    if role is None:
+        return ApprovalRequest.objects.none()
+    staff = getattr(user, "staff_profile", None)
+    condition = Q(pk__in=[])
+    if staff is not None and staff.is_active:
+        condition |= _waiting_for(staff, timezone.localdate(now))
+    if role == Role.DIRECTOR:
+        condition |= Q(escalated_at__isnull=False)
+    return (
+        ApprovalRequest.objects.unscoped()
+        .waiting()
+        .filter(condition)
+        .exclude(submitted_by=user)
+        .with_overdue(now)
+        .select_related(*_RELATED)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def queue_breach_count(*, user, now=None):
+    """How many items of the person's queue are past their SLA."""
+    return queue_for(user=user, now=now).filter(overdue=True).count()
+
+
+def working_days_overdue(*, request, now=None):
+    """Working days past the due date (0 when not overdue) — the size of an SLA breach."""
+    now = now or timezone.now()
+    if request.due_at is None or request.due_at >= now:
+        return 0
+    return working_days_between(timezone.localdate(request.due_at), timezone.localdate(now))
+
+
+def center_queue(*, user, kind=None, region=None, older_than_days=None, now=None):
+    """Everything awaiting the Development Center's decision, oldest first, within the reader's scope.
+
+    Filters: `kind` (ApprovalKind), `region` (an OrgUnit: its subtree), `older_than_days` (calendar
+    days since submission).
+    """
+    now = now or timezone.now()
+    queryset = (
+        ApprovalRequest.objects.for_user(user)
+        .waiting()
+        .filter(current_step__approver_unit__kind=UnitKind.CENTER)
+        .with_overdue(now)
+        .select_related(*_RELATED)
+        .order_by("submitted_at", "pk")
+    )
+    if kind:
+        if kind not in ApprovalKind.values:
+            raise InvalidInput(_("Unknown approval kind."), field="kind")
+        queryset = queryset.filter(kind=kind)
+    if region is not None:
+        if not isinstance(region, OrgUnit):
+            raise InvalidInput(_("Choose a unit."), field="region")
+        queryset = queryset.filter(unit__path__startswith=region.path)
+    if older_than_days is not None:
+        try:
+            days = int(older_than_days)
+        except (TypeError, ValueError):
+            raise InvalidInput(_("Give the age as a whole number of days."), field="older_than_days")
+        if days < 0:
+            raise InvalidInput(_("Give the age as a whole number of days."), field="older_than_days")
+        queryset = queryset.filter(submitted_at__lte=now - timedelta(days=days))
+    return queryset
+
+
+def my_submissions(*, user, now=None):
+    """The person's own submissions, newest first, the latest version of each matter only."""
+    now = now or timezone.now()
+    if user is None or not user.is_authenticated:
+        return ApprovalRequest.objects.none()
+    return (
+        ApprovalRequest.objects.filter(submitted_by=user)
+        .latest_versions()
+        .with_overdue(now)
+        .select_related(*_RELATED)
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def request_events(*, request):
+    """The recorded transitions of one request, oldest first."""
+    return request.events.select_related("actor", "actor_staff", "on_behalf_of", "step").order_by("at", "pk")

@@ -1,0 +1,11 @@
+"""Background jobs of the approval mechanism. Thin: each calls one service and is safe to run twice."""
+
+from celery import shared_task
+
+from approvals import services
+
+
+@shared_task(name="approvals.remind_overdue", soft_time_limit=300, time_limit=360)
+def approvals_remind_overdue():
+    """Escalate requests past their SLA to the director (once each); returns how many were escalated."""
+    return services.requests_escalate_overdue()
