@@ -167,7 +167,7 @@ class ApprovalEvent(models.Model):
     from_state = models.CharField(_("from state"), max_length=12, choices=RequestState.choices, blank=True)
     to_state = models.CharField(_("to state"), max_length=12, choices=RequestState.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("acted by")
     )
     actor_staff = models.ForeignKey(
         "regions.StaffProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("by staff")
@@ -178,7 +178,7 @@ class ApprovalEvent(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("acted at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("approval event")

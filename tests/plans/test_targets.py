@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,13 @@ from plans.choices import DistributionKind, Metric, SplitMethod
 from plans.models import SeasonalDistribution, Target
 from regions.models import OrgUnit
 from tests.customers.factories import CustomerFactory, StaffFactory
+
+
+@pytest.fixture
+def english():
+    """These tests read the wording of messages, written in English; the UI default is Chinese."""
+    with translation.override("en"):
+        yield
 
 D = Decimal
 EAST_PROVINCES = ["310000", "320000", "330000", "340000", "350000", "360000", "370000"]
@@ -114,6 +122,7 @@ def test_staff_target_is_owned_by_the_persons_district(units, personas):
         ({"staff": "rep"}, "unit", "exactly one"),
     ],
 )
+@pytest.mark.usefixtures("english")
 def test_target_set_refuses_bad_input(units, personas, kwargs, field, text):
     args = {"metric": "sales_amount", "period": "2026", "unit": units["HD"], "value": "10"}
     if kwargs.get("staff") == "rep":
@@ -125,6 +134,7 @@ def test_target_set_refuses_bad_input(units, personas, kwargs, field, text):
     assert not Target.objects.exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_closed_unit_takes_no_target(units):
     OrgUnit.objects.filter(pk=units["330100"].pk).update(is_active=False, closed_on=date(2026, 1, 1))
     with pytest.raises(InvalidInput, match="closed") as caught:
@@ -189,6 +199,7 @@ def test_split_by_shares_normalises_and_adds_up(units):
     assert Target.objects.filter(unit=units["310000"], is_current=False).get().value == D("142.86")
 
 
+@pytest.mark.usefixtures("english")
 def test_split_by_shares_refuses_bad_shares(units):
     target = _east_target(units)
     some = {units["330000"].pk: 1}
@@ -247,6 +258,7 @@ def test_split_by_last_year_refused_for_a_metric_without_facts(units):
     assert caught.value.field == "method"
 
 
+@pytest.mark.usefixtures("english")
 def test_manual_split_must_add_up_exactly(units):
     target = services.target_set(metric="sales_amount", period="2026", unit=units["330000"], value="1000.00")
     districts = list(OrgUnit.objects.filter(parent=units["330000"], is_active=True).order_by("code"))
@@ -354,6 +366,7 @@ def test_distribution_of_another_unit_cannot_be_used(units):
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_distribution_save_checks_values_and_replaces_them(units):
     with pytest.raises(InvalidInput, match="99.99") as caught:
         services.distribution_save(name="x", kind="percentages", values=["8.33"] * 11 + ["8.36"])
