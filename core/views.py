@@ -1,12 +1,20 @@
 """Scoped base views for pages. Like the API base, `get_queryset` is final: the scope always applies."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect, render
 from django.views.generic import DetailView, ListView
 
 from core import audit
 from core.roles import can
+
+
+def apply_domain_error(form, error):
+    """Show a service's refusal on the form field it names (or above the form)."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
 
 
 class ScopedViewMixin(LoginRequiredMixin):
@@ -64,3 +72,19 @@ class ScopedDetailView(ScopedViewMixin, DetailView):
             raise Http404 from None
         self.require_view()
         return obj
+
+    def form_action(self, *, form, context_name, action, success_message):
+        """POST of a form on a detail page that runs one service on the object: needs the change right;
+        on success a message and back to the page; a refusal shows on the form with a 400."""
+        from core.errors import DomainError
+
+        if form.is_valid():
+            try:
+                action(form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(self.request, success_message)
+                return redirect(self.request.path)
+        context = self.get_context_data(object=self.object, **{context_name: form})
+        return render(self.request, self.template_name, context, status=400)

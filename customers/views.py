@@ -24,7 +24,7 @@ from core.errors import DomainError
 from core.money import ZERO
 from core.roles import Role, can
 from core.scoping import scope_of
-from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin
+from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from customers import imports, services
 from customers.choices import CollectionPlanStatus, InvoiceStatus, PaymentStatus
 from customers.filtersets import CollectionPlanFilterSet, CustomerFilterSet, InvoiceFilterSet, PaymentFilterSet
@@ -60,11 +60,6 @@ MONEY = DecimalField(max_digits=18, decimal_places=2)
 LIVE_ALLOCATED = Coalesce(
     Sum("allocations__amount", filter=Q(allocations__reversed_on__isnull=True)), Value(ZERO), output_field=MONEY
 )
-
-
-def _apply_domain_error(form, error):
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
 
 
 def _choice_field(label, options):
@@ -249,7 +244,7 @@ class CustomerCreateView(ScopedViewMixin, View):
             try:
                 customer = services.customer_create(**form.cleaned_data, contacts=contact_form.contacts())
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("The customer %(name)s was created.") % {"name": customer.name})
                 return redirect("customers:customer_detail", pk=customer.pk)
@@ -274,7 +269,7 @@ class CustomerEditView(ScopedDetailView):
             try:
                 services.customer_update(customer=self.object, **form.cleaned_data)
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("customers:customer_detail", pk=self.object.pk)
@@ -357,16 +352,12 @@ class InvoiceDetailView(ScopedDetailView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         self.require_change()
-        form = InvoiceCancelForm(request.POST)
-        if form.is_valid():
-            try:
-                services.invoice_cancel(invoice=self.object, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
-            except DomainError as error:
-                _apply_domain_error(form, error)
-            else:
-                messages.success(request, _("The invoice was cancelled."))
-                return redirect("customers:invoice_detail", pk=self.object.pk)
-        return render(request, self.template_name, self.get_context_data(object=self.object, cancel_form=form), status=400)
+        return self.form_action(
+            form=InvoiceCancelForm(request.POST),
+            context_name="cancel_form",
+            action=lambda data: services.invoice_cancel(invoice=self.object, reason=data["reason"], on=data["on"]),
+            success_message=_("The invoice was cancelled."),
+        )
 
 
 class PaymentListView(FilteredListMixin, ScopedListView):
@@ -436,16 +427,12 @@ class PaymentDetailView(ScopedDetailView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         self.require_change()
-        form = PaymentReverseForm(request.POST)
-        if form.is_valid():
-            try:
-                services.payment_reverse(payment=self.object, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
-            except DomainError as error:
-                _apply_domain_error(form, error)
-            else:
-                messages.success(request, _("The payment was reversed; the invoices it paid are open again."))
-                return redirect("customers:payment_detail", pk=self.object.pk)
-        return render(request, self.template_name, self.get_context_data(object=self.object, reverse_form=form), status=400)
+        return self.form_action(
+            form=PaymentReverseForm(request.POST),
+            context_name="reverse_form",
+            action=lambda data: services.payment_reverse(payment=self.object, reason=data["reason"], on=data["on"]),
+            success_message=_("The payment was reversed; the invoices it paid are open again."),
+        )
 
 
 class PaymentCreateView(ScopedViewMixin, View):
@@ -501,7 +488,7 @@ class PaymentCreateView(ScopedViewMixin, View):
                 if error.field == "allocations":
                     formset.non_form_errors().append(str(error.message))
                 else:
-                    _apply_domain_error(form, error)
+                    apply_domain_error(form, error)
             else:
                 messages.success(request, _("The payment was recorded."))
                 return redirect("customers:payment_detail", pk=payment.pk)
@@ -688,18 +675,14 @@ class CollectionPlanDetailView(ScopedDetailView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         self.require_change()
-        form = FollowUpForm(request.POST)
-        if form.is_valid():
-            try:
-                services.collection_plan_follow_up(
-                    plan=self.object, by=getattr(request.user, "staff_profile", None), note=form.cleaned_data["note"]
-                )
-            except DomainError as error:
-                _apply_domain_error(form, error)
-            else:
-                messages.success(request, _("The follow-up was recorded."))
-                return redirect("customers:collectionplan_detail", pk=self.object.pk)
-        return render(request, self.template_name, self.get_context_data(object=self.object, follow_up_form=form), status=400)
+        return self.form_action(
+            form=FollowUpForm(request.POST),
+            context_name="follow_up_form",
+            action=lambda data: services.collection_plan_follow_up(
+                plan=self.object, by=getattr(request.user, "staff_profile", None), note=data["note"]
+            ),
+            success_message=_("The follow-up was recorded."),
+        )
 
 
 class CollectionPlanCreateView(ScopedViewMixin, View):
@@ -748,7 +731,7 @@ class CollectionPlanCreateView(ScopedViewMixin, View):
                 if error.field == "lines":
                     formset.non_form_errors().append(str(error.message))
                 else:
-                    _apply_domain_error(form, error)
+                    apply_domain_error(form, error)
             else:
                 messages.success(request, _("The collection plan was created."))
                 return redirect("customers:collectionplan_detail", pk=plan.pk)

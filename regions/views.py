@@ -9,16 +9,11 @@ from django.views import View
 from core.errors import DomainError
 from core.models import ApiKey
 from core.services import api_key_issue, api_key_revoke
-from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin
+from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from regions import services
 from regions.filtersets import OrgUnitFilterSet, StaffFilterSet
 from regions.forms import ApiKeyCreateForm, OrgUnitCreateForm, OrgUnitEditForm, StaffCreateForm
 from regions.models import OrgUnit, StaffProfile
-
-
-def _apply_domain_error(form, error):
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
 
 
 class OrgUnitListView(ScopedListView):
@@ -66,7 +61,7 @@ class OrgUnitDetailView(ScopedDetailView):
             try:
                 services.org_unit_update(unit=self.object, **form.cleaned_data)
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("regions:orgunit_detail", pk=self.object.pk)
@@ -93,7 +88,7 @@ class OrgUnitCreateView(ScopedViewMixin, View):
             try:
                 unit = services.org_unit_create(**form.cleaned_data)
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("The unit %(name)s was created.") % {"name": unit.name})
                 return redirect("regions:orgunit_detail", pk=unit.pk)
@@ -146,7 +141,7 @@ class StaffCreateView(ScopedViewMixin, View):
             try:
                 staff = services.staff_hire(**form.cleaned_data)
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, _("%(name)s was added to the staff archive.") % {"name": staff.name})
                 return redirect("regions:staff_detail", pk=staff.pk)
@@ -188,7 +183,7 @@ class ApiKeyListView(ScopedListView):
             try:
                 key, raw = api_key_issue(by=request.user, **form.cleaned_data)
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 context = self.get_context_data(form=ApiKeyCreateForm(user=request.user))
                 context["new_key"] = raw
