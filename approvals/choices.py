@@ -15,6 +15,7 @@ class ApprovalKind(models.TextChoices):
     PLAN_EXPENSE_PROFIT = "plan_expense_profit", _("Expense and profit plan")
     PLAN_STAFF_DEVELOPMENT = "plan_staff_development", _("Staff development plan")
     BUDGET = "budget", _("Budget")
+    EXPENSE_OVER_BUDGET = "expense_over_budget", _("Spending beyond budget")
     BAD_DEBT = "bad_debt", _("Bad-debt proposal")
     CREDIT_LIMIT_EXCEPTION = "credit_limit_exception", _("Credit-limit exception")
     APPRAISAL_SCHEME = "appraisal_scheme", _("Appraisal scheme")

@@ -72,6 +72,8 @@ CHAIN_RULES = {
     ApprovalKind.PLAN_EXPENSE_PROFIT: ChainRule(Route.CENTER),
     ApprovalKind.PLAN_STAFF_DEVELOPMENT: ChainRule(Route.CENTER),
     ApprovalKind.BUDGET: ChainRule(Route.CENTER, director_above=BIG_AMOUNT),
+    # Spending beyond budget: the manager above decides; large sums end with the director.
+    ApprovalKind.EXPENSE_OVER_BUDGET: ChainRule(Route.NEXT_MANAGER, director_above=BIG_AMOUNT),
     ApprovalKind.BAD_DEBT: ChainRule(Route.CENTER, director_above=BIG_AMOUNT),
     ApprovalKind.CREDIT_LIMIT_EXCEPTION: ChainRule(Route.CENTER, director_above=BIG_AMOUNT),
     ApprovalKind.APPRAISAL_SCHEME: ChainRule(Route.CENTER),
@@ -92,6 +94,7 @@ SLA_DAYS = {
     ApprovalKind.PLAN_EXPENSE_PROFIT: 5,
     ApprovalKind.PLAN_STAFF_DEVELOPMENT: 5,
     ApprovalKind.BUDGET: 5,
+    ApprovalKind.EXPENSE_OVER_BUDGET: 3,
     ApprovalKind.BAD_DEBT: 5,
     ApprovalKind.CREDIT_LIMIT_EXCEPTION: 2,
     ApprovalKind.APPRAISAL_SCHEME: 10,

@@ -10,6 +10,11 @@ from regions.views import HomeView
 api_v1 = [
     path("", include("regions.api.urls")),
     path("", include("customers.api.urls")),
+    path("", include("approvals.api.urls")),
+    path("", include("plans.api.urls")),
+    path("", include("workflow.api.urls")),
+    path("", include("budgets.api.urls")),
+    path("", include("notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +24,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("regions.urls")),
     path("customers/", include("customers.urls")),
+    path("approvals/", include("approvals.urls")),
+    path("plans/", include("plans.urls")),
+    path("tasks/", include("workflow.urls")),
+    path("budgets/", include("budgets.urls")),
+    path("inbox/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

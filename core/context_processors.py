@@ -1,9 +1,14 @@
 """Navigation by role, for the base layout."""
 
+from importlib import import_module
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import can, role_of
+
+
+NAV_MODULES = ["plans.nav", "approvals.nav", "workflow.nav", "budgets.nav", "notifications.nav"]
 
 
 def navigation(request):
@@ -19,6 +24,9 @@ def navigation(request):
         (_("Customers"), reverse("customers:customer_list")),
         (_("Receivables & ageing"), reverse("customers:ageing")),
     ]
+    # Each app adds its own entries (its `nav.py`), so an app's pages and its menu change together.
+    for module in NAV_MODULES:
+        items.extend(import_module(module).items(user, role))
     if any(can(user, right) for right in ("customer.change", "invoice.change", "payment.change")):
         items.append((_("Import"), reverse("customers:import")))
     if can(user, "apikey.view"):

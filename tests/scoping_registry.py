@@ -225,3 +225,14 @@ REGISTRY = [
         web_detail="customers:payment_detail",
     ),
 ]
+
+
+# Each app registers its own entries in tests/registry_<app>.py (one file per app keeps parallel work apart).
+def _app_entries():
+    from tests import registry_approvals, registry_budgets, registry_notifications, registry_plans, registry_workflow
+
+    for module in (registry_approvals, registry_plans, registry_workflow, registry_budgets, registry_notifications):
+        yield from module.ENTRIES
+
+
+REGISTRY = [*REGISTRY, *_app_entries()]
