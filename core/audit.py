@@ -126,7 +126,9 @@ def bulk_create_audited(objs, model):
         columns, sources = [], []
         for f in meta.concrete_fields:
             columns.append(f.column)
-            sources.append(("id", None) if f.primary_key else ("extra", extra[f.attname]) if f.attname in extra else ("obj", f.attname))
+            sources.append(
+                ("id", None) if f.primary_key else ("extra", extra[f.attname]) if f.attname in extra else ("obj", f.attname)
+            )
         rows = (
             [pk if kind == "id" else value if kind == "extra" else getattr(obj, value) for kind, value in sources]
             for obj, pk in zip(objs, ids, strict=True)

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import can, role_of
 
-
 NAV_MODULES = ["plans.nav", "approvals.nav", "workflow.nav", "budgets.nav", "notifications.nav"]
 
 

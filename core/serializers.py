@@ -149,7 +149,10 @@ def _compile(field):
             return f"{Decimal(value).quantize(exponent):f}"
 
     elif isinstance(field, serializers.DateTimeField):
-        if getattr(field, "format", empty) not in (empty, api_settings.DATETIME_FORMAT) or api_settings.DATETIME_FORMAT != "iso-8601":
+        if (
+            getattr(field, "format", empty) not in (empty, api_settings.DATETIME_FORMAT)
+            or api_settings.DATETIME_FORMAT != "iso-8601"
+        ):
             return _generic(field)
 
         def fmt(value):

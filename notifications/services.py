@@ -33,7 +33,9 @@ def notify(*, recipients, kind, title, body="", url="", email=True):
     now = timezone.now()
     rows = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, kind=kind, title=title, body=body, url=url, created_at=now, emailed=bool(email and user.email))
+            Notification(
+                recipient=user, kind=kind, title=title, body=body, url=url, created_at=now, emailed=bool(email and user.email)
+            )
             for user in users
         ]
     )

@@ -444,7 +444,9 @@ class AsOfSerializer(serializers.Serializer):
 class AgeingQuerySerializer(serializers.Serializer):
     """The query of the ageing report."""
 
-    unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=_("org unit"), help_text="Defaults to the caller's own unit.")
+    unit = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, label=_("org unit"), help_text="Defaults to the caller's own unit."
+    )
     as_of = serializers.DateField(required=False, label=_("as of"), help_text="YYYY-MM-DD; defaults to today.")
     by = serializers.ChoiceField(
         choices=[(key, key) for key in ("child", "region", "province", "district", "salesperson", "customer", "invoice")],
@@ -453,6 +455,8 @@ class AgeingQuerySerializer(serializers.Serializer):
         label=_("rows by"),
     )
     buckets = serializers.CharField(
-        required=False, label=_("ageing buckets"), help_text="Upper limits in days past due, e.g. 30,60,90; default from settings."
+        required=False,
+        label=_("ageing buckets"),
+        help_text="Upper limits in days past due, e.g. 30,60,90; default from settings.",
     )
     format = serializers.ChoiceField(choices=[("json", "json"), ("xlsx", "xlsx")], required=False, default="json")

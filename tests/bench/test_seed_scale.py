@@ -38,19 +38,28 @@ def test_tiny_data_set_is_consistent_and_indexes_are_back(db):
     assert _scalar("SELECT count(*) FROM customers_invoice") == 20_000
     assert _scalar("SELECT count(*) FROM customers_customer") == 2_000
     # No invoice is allocated beyond its amount, and "paid" means fully allocated.
-    assert _scalar(
-        "SELECT count(*) FROM customers_invoice i JOIN (SELECT invoice_id, sum(amount) s FROM customers_allocation GROUP BY 1) a "
-        "ON a.invoice_id = i.id WHERE a.s > i.amount"
-    ) == 0
-    assert _scalar(
-        "SELECT count(*) FROM customers_invoice i LEFT JOIN (SELECT invoice_id, sum(amount) s FROM customers_allocation GROUP BY 1) a "
-        "ON a.invoice_id = i.id WHERE (i.status = 'paid') <> (coalesce(a.s, 0) = i.amount)"
-    ) == 0
+    assert (
+        _scalar(
+            "SELECT count(*) FROM customers_invoice i JOIN (SELECT invoice_id, sum(amount) s FROM customers_allocation GROUP BY 1) a "
+            "ON a.invoice_id = i.id WHERE a.s > i.amount"
+        )
+        == 0
+    )
+    assert (
+        _scalar(
+            "SELECT count(*) FROM customers_invoice i LEFT JOIN (SELECT invoice_id, sum(amount) s FROM customers_allocation GROUP BY 1) a "
+            "ON a.invoice_id = i.id WHERE (i.status = 'paid') <> (coalesce(a.s, 0) = i.amount)"
+        )
+        == 0
+    )
     # Payments are allocated in full (the generator settles groups of invoices exactly).
-    assert _scalar(
-        "SELECT count(*) FROM customers_payment p JOIN (SELECT payment_id, sum(amount) s FROM customers_allocation GROUP BY 1) a "
-        "ON a.payment_id = p.id WHERE a.s <> p.amount"
-    ) == 0
+    assert (
+        _scalar(
+            "SELECT count(*) FROM customers_payment p JOIN (SELECT payment_id, sum(amount) s FROM customers_allocation GROUP BY 1) a "
+            "ON a.payment_id = p.id WHERE a.s <> p.amount"
+        )
+        == 0
+    )
     # Deterministic: the same seed gives the same total.
     assert str(_scalar("SELECT sum(amount) FROM customers_invoice")) == _TINY_TOTAL
 

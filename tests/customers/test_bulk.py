@@ -314,8 +314,13 @@ def test_a_resent_invoice_or_payment_with_new_data_is_updated_unless_allocated(p
     records = [{**r, "customer_external_id": "C-0"} for r in _invoices(2)]
     assert _push(client, "invoice-bulk", records).status_code == 200
     # A payment allocated to I-0 only.
-    payment = {"external_id": "P-1", "customer_external_id": "C-0", "received_on": "2025-02-01", "amount": "100.50",
-               "allocations": [{"invoice_external_id": "I-0", "amount": "100.50"}]}
+    payment = {
+        "external_id": "P-1",
+        "customer_external_id": "C-0",
+        "received_on": "2025-02-01",
+        "amount": "100.50",
+        "allocations": [{"invoice_external_id": "I-0", "amount": "100.50"}],
+    }
     assert _push(client, "payment-bulk", [payment]).status_code == 200
 
     changed = [{**records[0], "amount": "99.00"}, {**records[1], "amount": "555.55", "due_date": "2025-03-01"}]
@@ -341,19 +346,46 @@ def test_a_resent_invoice_or_payment_with_new_data_is_updated_unless_allocated(p
 
 FAST_CASES = [
     {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "100"},
-    {"external_id": "I-2", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-01-01", "amount": "0.5", "number": ""},
-    {"external_id": "I-3", "customer_external_id": "C-0", "issue_date": "2024-02-29", "due_date": "2024-03-01", "amount": "9999999999999999.99", "number": "FP-1"},
+    {
+        "external_id": "I-2",
+        "customer_external_id": "C-0",
+        "issue_date": "2025-01-01",
+        "due_date": "2025-01-01",
+        "amount": "0.5",
+        "number": "",
+    },
+    {
+        "external_id": "I-3",
+        "customer_external_id": "C-0",
+        "issue_date": "2024-02-29",
+        "due_date": "2024-03-01",
+        "amount": "9999999999999999.99",
+        "number": "FP-1",
+    },
 ]
 SLOW_CASES = [
     {"external_id": " I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "100"},
     {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-02-30", "due_date": "2025-03-01", "amount": "1"},
     {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2024-12-31", "amount": "1"},
-    {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "1.001"},
+    {
+        "external_id": "I-1",
+        "customer_external_id": "C-0",
+        "issue_date": "2025-01-01",
+        "due_date": "2025-02-01",
+        "amount": "1.001",
+    },
     {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "0.00"},
     {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": 100},
     {"external_id": "I\x00", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "1"},
     {"external_id": "I-1", "customer": 5, "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "1"},
-    {"external_id": "I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "1", "x": 1},
+    {
+        "external_id": "I-1",
+        "customer_external_id": "C-0",
+        "issue_date": "2025-01-01",
+        "due_date": "2025-02-01",
+        "amount": "1",
+        "x": 1,
+    },
 ]
 
 

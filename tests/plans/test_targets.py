@@ -28,6 +28,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 D = Decimal
 EAST_PROVINCES = ["310000", "320000", "330000", "340000", "350000", "360000", "370000"]
 
