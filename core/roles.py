@@ -41,26 +41,48 @@ class RoleSpec:
 # Changes to the sales ledger: customers' archives, invoices, payments and collection plans.
 LEDGER_CHANGES = frozenset({"customer.change", "invoice.change", "payment.change", "collection.change"})
 
+# Planning: drafting and submitting plans and setting/splitting targets of one's own unit and below.
+PLANNING = frozenset({"plan.change", "target.change"})
+# Managing: assigning tasks to subordinates and keeping the unit's expense budget.
+MANAGING = frozenset({"task.assign", "budget.change"})
+# Everyone who works: their own tasks, their own plans (work plans) and recording expenses.
+WORKING = frozenset({"task.change", "expense.change"})
+
 ROLE_TABLE = {
     Role.DIRECTOR: RoleSpec(
         sees=Sees.ALL,
-        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage"}) | LEDGER_CHANGES,
+        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage"})
+        | LEDGER_CHANGES
+        | PLANNING
+        | MANAGING
+        | WORKING,
         home="center",
     ),
     Role.CENTER_STAFF: RoleSpec(
         sees=Sees.ALL,
-        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage"}) | LEDGER_CHANGES,
+        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage"})
+        | LEDGER_CHANGES
+        | PLANNING
+        | MANAGING
+        | WORKING,
         home="center",
     ),
     Role.REGIONAL_MANAGER: RoleSpec(
-        sees=Sees.SUBTREE, may=frozenset({"staff.change", "apikey.view"}) | LEDGER_CHANGES, home="manager"
+        sees=Sees.SUBTREE,
+        may=frozenset({"staff.change", "apikey.view"}) | LEDGER_CHANGES | PLANNING | MANAGING | WORKING,
+        home="manager",
     ),
     Role.PROVINCIAL_MANAGER: RoleSpec(
-        sees=Sees.SUBTREE, may=frozenset({"staff.change", "apikey.view"}) | LEDGER_CHANGES, home="manager"
+        sees=Sees.SUBTREE,
+        may=frozenset({"staff.change", "apikey.view"}) | LEDGER_CHANGES | PLANNING | MANAGING | WORKING,
+        home="manager",
     ),
-    Role.DISTRICT_MANAGER: RoleSpec(sees=Sees.SUBTREE, may=frozenset({"apikey.view"}) | LEDGER_CHANGES, home="manager"),
+    Role.DISTRICT_MANAGER: RoleSpec(
+        sees=Sees.SUBTREE, may=frozenset({"apikey.view"}) | LEDGER_CHANGES | PLANNING | MANAGING | WORKING, home="manager"
+    ),
     # A salesperson changes only their own records: the scope (own rows) bounds what the right reaches.
-    Role.SALES_REP: RoleSpec(sees=Sees.OWN, may=LEDGER_CHANGES, home="sales"),
+    # Their own work plan ("plan.change" limited to work plans by the plan service), tasks and expenses.
+    Role.SALES_REP: RoleSpec(sees=Sees.OWN, may=LEDGER_CHANGES | WORKING | {"plan.change"}, home="sales"),
     # A branch system feeds customers, sales and payments; collection work is done by people.
     BRANCH_SYSTEM: RoleSpec(
         sees=Sees.SUBTREE, may=frozenset({"customer.change", "invoice.change", "payment.change"}), home="none"

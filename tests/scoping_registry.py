@@ -229,9 +229,17 @@ REGISTRY = [
 
 # Each app registers its own entries in tests/registry_<app>.py (one file per app keeps parallel work apart).
 def _app_entries():
-    from tests import registry_approvals, registry_budgets, registry_notifications, registry_plans, registry_workflow
+    from tests import (
+        registry_approvals,
+        registry_budgets,
+        registry_notifications,
+        registry_plans,
+        registry_plans_pages,
+        registry_workflow,
+    )
 
-    for module in (registry_approvals, registry_plans, registry_workflow, registry_budgets, registry_notifications):
+    modules = (registry_approvals, registry_plans, registry_plans_pages, registry_workflow, registry_budgets, registry_notifications)
+    for module in modules:
         yield from module.ENTRIES
 
 
