@@ -62,6 +62,32 @@ def test_tiny_data_set_is_consistent_and_indexes_are_back(db):
     )
     # Deterministic: the same seed gives the same total.
     assert str(_scalar("SELECT sum(amount) FROM customers_invoice")) == _TINY_TOTAL
+    _targets_add_up()
+
+
+def _targets_add_up():
+    # Targets for every active unit and sales rep, every month of three years, and every split adds up:
+    # children (sub-units, people, quarters, months) sum exactly to the target they were split from.
+    units = _scalar("SELECT count(*) FROM regions_orgunit WHERE is_active")
+    assert _scalar("SELECT count(DISTINCT unit_id) FROM plans_target WHERE unit_id IS NOT NULL") == units
+    reps = _scalar("SELECT count(*) FROM regions_staffprofile WHERE employee_no LIKE 'SC%%'")
+    assert _scalar("SELECT count(DISTINCT staff_id) FROM plans_target WHERE staff_id IS NOT NULL") == reps
+    assert _scalar("SELECT count(DISTINCT period) FROM plans_target WHERE length(period) = 7 AND period NOT LIKE '%%Q%%'") == 36
+    assert _scalar("SELECT count(*) FROM plans_target WHERE parent_id IS NULL AND length(period) > 4") == 0
+    mismatches = _scalar(
+        "SELECT count(*) FROM (SELECT p.id, p.value, sum(c.value) AS s, left(c.period, 6) LIKE '%%-Q%%' AS q, length(c.period) AS l, "
+        "c.unit_id IS NULL AS by_staff FROM plans_target p JOIN plans_target c ON c.parent_id = p.id "
+        "GROUP BY p.id, p.value, left(c.period, 6) LIKE '%%-Q%%', length(c.period), c.unit_id IS NULL) x WHERE x.s <> x.value"
+    )
+    assert mismatches == 0
+    # The plans service's own check agrees on a sample: a province's year and a rep's year.
+    from plans.models import Target
+    from plans.services import check_decomposition
+
+    for target in Target.objects.filter(period="2026", metric="sales_amount").filter(unit__kind="province")[:3]:
+        assert check_decomposition(target=target) == []
+    for target in Target.objects.filter(period="2025", metric="collections", staff__isnull=False)[:3]:
+        assert check_decomposition(target=target) == []
 
 
 _TINY_TOTAL = "141637997.22"

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from core.roles import Role
 from customers.models import Customer, Invoice
+from plans.models import Target
 from regions.models import OrgUnit, StaffProfile
 from regions.services import load_default_organisation, staff_hire
 
@@ -50,9 +51,13 @@ class Command(BaseCommand):
         foreign = (
             Customer.objects.exclude(external_id__startswith=SCALE_PREFIX).exists()
             or Invoice.objects.exclude(external_id__startswith=SCALE_PREFIX).exists()
+            # Targets without a seed_scale data set were set by someone else.
+            or (not Customer.objects.exists() and Target.objects.exists())
         )
         if foreign:
-            raise CommandError("This database holds customers or invoices that seed_scale did not create; refusing to touch it.")
+            raise CommandError(
+                "This database holds customers, invoices or targets that seed_scale did not create; refusing to touch it."
+            )
         if Customer.objects.exists():
             if not reset:
                 raise CommandError("A seed_scale data set is already here; pass --reset to replace it.")
@@ -90,6 +95,7 @@ class Command(BaseCommand):
                 "customers_invoice",
                 "customers_payment",
                 "customers_allocation",
+                "plans_target",
             )
         }
         self.stdout.write(self.style.SUCCESS(f"seed_scale {scale}: {counts} in {time.perf_counter() - started:.0f}s"))
@@ -164,6 +170,7 @@ class Command(BaseCommand):
                 "customers_contact, customers_collectionplanline, customers_followup, customers_collectionplan, "
                 "customers_customer CASCADE"
             )
+            cursor.execute("TRUNCATE plans_target CASCADE")
             cursor.execute(
                 "DELETE FROM regions_position WHERE staff_id IN (SELECT id FROM regions_staffprofile WHERE employee_no LIKE 'SC%%')"
             )
