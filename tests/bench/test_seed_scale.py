@@ -63,6 +63,11 @@ def test_tiny_data_set_is_consistent_and_indexes_are_back(db):
     # Deterministic: the same seed gives the same total.
     assert str(_scalar("SELECT sum(amount) FROM customers_invoice")) == _TINY_TOTAL
     _targets_add_up()
+    # --targets-only regenerates the same targets on an existing data set.
+    before = _scalar("SELECT count(*) || ' ' || sum(value) FROM plans_target")
+    call_command("seed_scale", targets_only=True, today="2026-11-27")
+    assert _scalar("SELECT count(*) || ' ' || sum(value) FROM plans_target") == before
+    _targets_add_up()
 
 
 def _targets_add_up():

@@ -19,6 +19,7 @@ from regions.models import OrgUnit, StaffProfile
 from regions.services import load_default_organisation, staff_hire
 
 SQL_FILE = Path(__file__).resolve().parents[3] / "bench" / "seed_scale.sql"
+TARGETS_SQL_FILE = SQL_FILE.with_name("seed_scale_targets.sql")
 PRESETS = {
     "tiny": {"n_customers": 2_000, "n_invoices": 20_000, "n_staff": 400},
     "small": {"n_customers": 20_000, "n_invoices": 200_000, "n_staff": 1_000},
@@ -44,8 +45,13 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=sorted(PRESETS), default="small")
         parser.add_argument("--today", default=None, help="last day of the 36-month window (default: today)")
         parser.add_argument("--reset", action="store_true", help="delete an earlier seed_scale data set first")
+        parser.add_argument(
+            "--targets-only",
+            action="store_true",
+            help="only (re)generate the targets of an earlier data set (window ends at its last invoice)",
+        )
 
-    def handle(self, *args, scale, today, reset, **options):
+    def handle(self, *args, scale, today, reset, targets_only=False, **options):
         if connection.vendor != "postgresql":
             raise CommandError("seed_scale runs on PostgreSQL only (set DATABASE_URL).")
         foreign = (
@@ -58,6 +64,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "This database holds customers, invoices or targets that seed_scale did not create; refusing to touch it."
             )
+        if targets_only:
+            return self._targets_only(today)
         if Customer.objects.exists():
             if not reset:
                 raise CommandError("A seed_scale data set is already here; pass --reset to replace it.")
@@ -66,13 +74,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         load_default_organisation()
         self._logins()
-        sql = SQL_FILE.read_text(encoding="utf-8")
-        sql = sql.replace(":'today'", f"'{params['today']}'")
-        for name in ("n_customers", "n_invoices", "n_staff", "months"):
-            sql = sql.replace(f":{name}", str(int(params[name])))
-        statements = [
-            s.strip() for s in sql.split(";\n") if s.strip() and not all(line.startswith("--") for line in s.strip().splitlines())
-        ]
+        statements = self._statements(SQL_FILE, params)
         with connection.cursor() as cursor:
             # Bulk-load practice: build indexes and check foreign keys once, after the load, instead of
             # row by row during it. The definitions are read from the catalogue and always restored.
@@ -85,7 +87,39 @@ class Command(BaseCommand):
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 for statement in saved:
                     self._run(cursor, statement)
+            self.stdout.write("Targets…")
+            for statement in self._statements(TARGETS_SQL_FILE, params):
+                self._run(cursor, statement)
             cursor.execute("ANALYZE")
+        self._report(scale, started)
+
+    def _statements(self, path, params):
+        sql = path.read_text(encoding="utf-8")
+        sql = sql.replace(":'today'", f"'{params['today']}'")
+        for name in ("n_customers", "n_invoices", "n_staff", "months"):
+            if name in params:
+                sql = sql.replace(f":{name}", str(int(params[name])))
+        return [
+            s.strip() for s in sql.split(";\n") if s.strip() and not all(line.startswith("--") for line in s.strip().splitlines())
+        ]
+
+    @transaction.atomic
+    def _targets_only(self, today):
+        """Replace the targets of an earlier data set (one made before targets were generated)."""
+        if not Customer.objects.exists():
+            raise CommandError("--targets-only needs an earlier seed_scale data set here.")
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT max(issue_date) FROM customers_invoice")
+            last = cursor.fetchone()[0]
+            cursor.execute("TRUNCATE plans_target CASCADE")
+            params = {"months": MONTHS, "today": today or last.isoformat()}
+            for statement in self._statements(TARGETS_SQL_FILE, params):
+                self._run(cursor, statement)
+            cursor.execute("ANALYZE plans_target")
+        self.stdout.write(self.style.SUCCESS(f"targets: {self._count('plans_target')} in {time.perf_counter() - started:.0f}s"))
+
+    def _report(self, scale, started):
         counts = {
             table: self._count(table)
             for table in (
