@@ -432,6 +432,88 @@ def _serialise_case(rows=1000):
     return prepare
 
 
+# ------------------------------------------------------------------------------------------ attainment
+
+
+def _quarter_before(day):
+    """The last quarter that ended on or before `day` (a complete quarter of facts)."""
+    from core.periods import Period
+
+    quarter = Period.parse(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+    return quarter if quarter.end <= day else quarter.previous()
+
+
+def attainment_oracle(unit, period):
+    """Target and actual of a unit's subtree for one period, every metric with facts, in one statement."""
+    sql = """
+        SELECT t.metric, t.value,
+               CASE t.metric
+                 WHEN 'sales_amount' THEN (
+                   SELECT coalesce(sum(i.amount), 0) FROM customers_invoice i JOIN regions_orgunit u ON u.id = i.district_id
+                   WHERE u.path LIKE %(prefix)s AND i.issue_date BETWEEN %(start)s AND %(end)s AND i.status <> 'cancelled')
+                 WHEN 'collections' THEN (
+                   SELECT coalesce(sum(a.amount), 0) FROM customers_allocation a
+                   JOIN customers_invoice i ON i.id = a.invoice_id JOIN regions_orgunit u ON u.id = i.district_id
+                   WHERE u.path LIKE %(prefix)s AND a.allocated_on BETWEEN %(start)s AND %(end)s AND a.reversed_on IS NULL)
+                 WHEN 'new_customers' THEN (
+                   SELECT count(*) FROM customers_customer c JOIN regions_orgunit u ON u.id = c.district_id
+                   WHERE u.path LIKE %(prefix)s AND c.created_at >= %(since)s AND c.created_at < %(until)s)
+               END
+        FROM plans_target t
+        WHERE t.unit_id = %(unit)s AND t.period = %(period)s AND t.is_current AND t.metric IN ('sales_amount', 'collections', 'new_customers')
+    """
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    zone = timezone.get_default_timezone()
+    params = {
+        "prefix": unit.path + "%",
+        "start": period.start,
+        "end": period.end,
+        "since": timezone.make_aware(datetime.combine(period.start, time.min), zone),
+        "until": timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min), zone),
+        "unit": unit.pk,
+        "period": str(period),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {metric: (value, Decimal(achieved).quantize(Decimal("0.01"))) for metric, value, achieved in cursor.fetchall()}
+
+
+def _attainment_case(code):
+    def prepare(ctx):
+        from plans.models import Target
+        from plans.selectors import attainment
+
+        unit = ctx.units[code]
+        period = _quarter_before(ctx.as_of)
+
+        def ours():
+            targets = (
+                Target.objects.unscoped()
+                .current()
+                .filter(unit=unit, period=str(period), metric__in=["sales_amount", "collections", "new_customers"])
+            )
+            result = {}
+            for target in targets:
+                figures = attainment(target=target)
+                result[target.metric] = (figures["target"], figures["actual"])
+            return result
+
+        def compare(a, b):
+            if not b:
+                return False, f"no targets for {code} {period}: run seed_scale --targets-only"
+            if a != b:
+                return False, f"{a} ≠ {b}"
+            rates = ", ".join(f"{metric} {actual / target:.1%}" for metric, (target, actual) in sorted(a.items()) if target)
+            return True, f"{code} {period}: {rates}"
+
+        return ours, lambda: attainment_oracle(unit, period), compare
+
+    return prepare
+
+
 CASES = [
     Case("bulk API ingest, invoices", "≥ 10,000/s", _ingest_case(), unit=RATE),
     Case("file import, invoices (CSV)", "≥ 50,000/s", _import_case(), unit=RATE),
@@ -439,7 +521,7 @@ CASES = [
     Case("ageing, one province by district", "≤ 1.2× oracle", _ageing_case("330000", 5)),
     Case("list /invoices/ page 10,000 vs page 1", "≤ 2× page 1", _list_case(10_000)),
     Case("serialise 1,000 invoices vs plain dicts", "≤ 2× dicts", _serialise_case()),
-    Case("attainment, region × quarter", "≤ 1.2× oracle", missing="targets arrive with the plans issue (#5)"),
+    Case("attainment, region × quarter", "≤ 1.2× oracle", _attainment_case("HD")),
     Case("rankings", "≤ 1.2× oracle", missing="arrives with the dashboard issue (#6)"),
     Case("monthly report, company", "≤ 1.2× oracle", missing="arrives with the dashboard issue (#6)"),
     Case("dashboard request p95", "≤ 150 ms", missing="arrives with the dashboard issue (#6)"),
