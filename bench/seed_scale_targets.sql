@@ -62,10 +62,13 @@ SELECT metric, period, unit_id, staff_id, owner_unit_id, value, 1, true, NULL,
 FROM s_target ORDER BY level DESC, length(period), period, unit_id, staff_id, metric;
 -- What each target was split from: a year from its parent unit's year (a rep's from the district's);
 -- quarters and months from the same owner's year.
+-- (Two statements with plain equalities: IS NOT DISTINCT FROM would defeat the hash join.)
 UPDATE plans_target c SET parent_id = p.id
 FROM plans_target p
-WHERE length(c.period) > 4 AND p.period = left(c.period, 4) AND p.metric = c.metric
-  AND p.unit_id IS NOT DISTINCT FROM c.unit_id AND p.staff_id IS NOT DISTINCT FROM c.staff_id;
+WHERE length(c.period) > 4 AND p.period = left(c.period, 4) AND p.metric = c.metric AND p.unit_id = c.unit_id;
+UPDATE plans_target c SET parent_id = p.id
+FROM plans_target p
+WHERE length(c.period) > 4 AND p.period = left(c.period, 4) AND p.metric = c.metric AND p.staff_id = c.staff_id;
 UPDATE plans_target c SET parent_id = p.id
 FROM plans_target p, regions_orgunit u
 WHERE length(c.period) = 4 AND c.unit_id = u.id AND p.unit_id = u.parent_id AND p.period = c.period AND p.metric = c.metric;

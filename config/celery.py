@@ -20,4 +20,8 @@ app.conf.beat_schedule = {
     # Approvals past their SLA (working days on China's calendar) are escalated to the director once;
     # hourly is prompt enough for a deadline counted in days, and the task is safe to run twice.
     "approvals.remind_overdue": {"task": "approvals.remind_overdue", "schedule": crontab(minute=7)},
+    # Open tasks due today or overdue remind their owner once a day, and go to the supervisor once when a
+    # working day late. Daily at 08:30 Beijing time (CELERY_TIMEZONE is Asia/Shanghai), before the working
+    # day starts; the job marks each task (reminded_on / escalated_on), so a second run that day sends nothing.
+    "workflow.remind_overdue": {"task": "workflow.remind_overdue", "schedule": crontab(hour=8, minute=30)},
 }
