@@ -9,10 +9,45 @@ from django.utils.translation import gettext_lazy as _
 from approvals.choices import OPEN_STATES, ApprovalKind, EventAction, RequestState, StepKind, StepState
 from core.money import MoneyField
 from core.roles import Role
-from core.scoping import ScopedQuerySet, ScopeSpec
+from core.scoping import ScopedQuerySet, ScopeSpec, scope_of
+
+
+def _staff_of(principal):
+    profile = getattr(principal, "staff_profile", None)
+    return profile if profile is not None and profile.is_active else None
 
 
 class ApprovalRequestQuerySet(ScopedQuerySet):
+    def for_user(self, principal):
+        """The scope rule, extended for the chain: what a person may read of approval requests.
+
+        A request is readable by whoever's scope covers its unit (the rule of every unit-owned model),
+        AND by the people the request itself involves, wherever they sit: its submitter, every approver
+        named on a step (including a person it was forwarded to or added as a reviewer), the holders of
+        a pool step's post, an active delegate of a named approver, and anyone who already acted on it.
+        Without this a forwarded-to colleague in another region could not open what waits for them, and
+        a delegate could not read what they are asked to decide. `for_scope`/`for_unit` (tasks, reports)
+        keep the plain unit rule: a Scope has no person to be on a chain.
+        """
+        scope = scope_of(principal)
+        base = self.for_scope(scope)
+        staff = _staff_of(principal)
+        if scope.everything or staff is None or getattr(principal, "principal_role", None):
+            return base
+        return self.filter(Q(pk__in=base.values("pk")) | self._chain_q(principal, staff))
+
+    def _chain_q(self, user, staff):
+        from django.utils import timezone
+
+        delegators = Delegation.objects.active_on(timezone.localdate()).filter(to_staff=staff).values("from_staff")
+        on_chain = ApprovalStep.objects.filter(
+            Q(approver=staff)
+            | Q(approver__in=delegators)
+            | Q(approver__isnull=True, approver_role=staff.role, approver_unit_id=staff.unit_id)
+        ).values("request_id")
+        acted = ApprovalEvent.objects.filter(actor=user).values("request_id")
+        return Q(submitted_by=user) | Q(submitted_by_staff=staff) | Q(pk__in=on_chain) | Q(pk__in=acted)
+
     def waiting(self):
         return self.filter(state=RequestState.SUBMITTED)
 
@@ -77,6 +112,8 @@ class ApprovalRequest(models.Model):
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # The last day the approvers were reminded of this overdue request (one reminder per day).
+    reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -198,6 +235,20 @@ class ApprovalEvent(models.Model):
 
 
 class DelegationQuerySet(ScopedQuerySet):
+    def for_user(self, principal):
+        """The scope rule, plus one's own delegations: a delegate reads what they received even when the
+        person who went away sits outside their subtree."""
+        scope = scope_of(principal)
+        base = self.for_scope(scope)
+        staff = _staff_of(principal)
+        if scope.everything or staff is None or getattr(principal, "principal_role", None):
+            return base
+        return self.filter(Q(pk__in=base.values("pk")) | Q(from_staff=staff) | Q(to_staff=staff))
+
+    def own(self, staff):
+        """Delegations the person gave or received."""
+        return self.filter(Q(from_staff=staff) | Q(to_staff=staff))
+
     def active_on(self, day):
         return self.filter(starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from approvals.calendar import working_days_between
-from approvals.choices import ApprovalKind
+from approvals.choices import ApprovalKind, RequestState
 from approvals.models import ApprovalRequest, Delegation
 from core.errors import InvalidInput
 from core.roles import Role, role_of
@@ -69,6 +69,17 @@ def working_days_overdue(*, request, now=None):
     return working_days_between(timezone.localdate(request.due_at), timezone.localdate(now))
 
 
+def at_center(queryset, *, now=None):
+    """Narrow readable requests to those waiting at the Development Center, oldest first, with `overdue`."""
+    return (
+        queryset.waiting()
+        .filter(current_step__approver_unit__kind=UnitKind.CENTER)
+        .with_overdue(now or timezone.now())
+        .select_related(*_RELATED)
+        .order_by("submitted_at", "pk")
+    )
+
+
 def center_queue(*, user, kind=None, region=None, older_than_days=None, now=None):
     """Everything awaiting the Development Center's decision, oldest first, within the reader's scope.
 
@@ -76,14 +87,7 @@ def center_queue(*, user, kind=None, region=None, older_than_days=None, now=None
     days since submission).
     """
     now = now or timezone.now()
-    queryset = (
-        ApprovalRequest.objects.for_user(user)
-        .waiting()
-        .filter(current_step__approver_unit__kind=UnitKind.CENTER)
-        .with_overdue(now)
-        .select_related(*_RELATED)
-        .order_by("submitted_at", "pk")
-    )
+    queryset = at_center(ApprovalRequest.objects.for_user(user), now=now)
     if kind:
         if kind not in ApprovalKind.values:
             raise InvalidInput(_("Unknown approval kind."), field="kind")
@@ -120,3 +124,25 @@ def my_submissions(*, user, now=None):
 def request_events(*, request):
     """The recorded transitions of one request, oldest first."""
     return request.events.select_related("actor", "actor_staff", "on_behalf_of", "step").order_by("at", "pk")
+
+
+def waiting_count(*, user):
+    """How many requests wait for this person's decision (the number in the navigation)."""
+    return queue_for(user=user).count()
+
+
+def may_decide(*, request, user):
+    """True if `user` may approve, return, reject, forward or add a reviewer on the request now."""
+    from approvals.services import DomainError, _acting_for
+
+    if request.state != RequestState.SUBMITTED or request.current_step_id is None:
+        return False
+    try:
+        _acting_for(request=request, step=request.current_step, by=user)
+    except DomainError:
+        return False
+    return True
+
+
+def is_submitter(*, request, user):
+    return user is not None and user.is_authenticated and request.submitted_by_id == user.pk

@@ -8,7 +8,12 @@ A subject (plan, budget, proposal…) may define any of these methods; each is c
 transition's transaction, so an error there undoes the whole transition:
 
 - `approval_snapshot()` → JSON-serialisable content frozen at submission when no snapshot is given;
-- `on_approved(request)`, `on_returned(request)`, `on_rejected(request)`, `on_withdrawn(request)`.
+- `on_approved(request)`, `on_returned(request)`, `on_rejected(request)`, `on_withdrawn(request)`;
+- `get_absolute_url()` and `approval_review(request)` → (template name, context): read by the decision page.
+
+Each transition tells the people it concerns (notifications.notify, inside the transaction; e-mail goes
+out after the commit): the approvers of the step that is now current, the submitter of a final
+decision, the new reviewer of a forward or an added step, the director of an escalation.
 """
 
 import json
@@ -17,10 +22,12 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from approvals.calendar import add_working_days, working_days_between
@@ -30,6 +37,8 @@ from core.errors import Conflict, DomainError, InvalidInput
 from core.money import money
 from core.roles import Role, role_of
 from core.scoping import scope_of
+from notifications.choices import NotificationKind
+from notifications.services import notify
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -302,6 +311,88 @@ def _insert_step(*, request, at_order, **fields):
     return ApprovalStep.objects.create(request=request, order=at_order, **fields)
 
 
+# ------------------------------------------------------------------------------------------ messages
+
+
+def request_url(request):
+    """The decision page of a request: where every message about it links to."""
+    return reverse("approvals:detail", kwargs={"pk": request.pk})
+
+
+def approvers_of(step, *, today=None):
+    """Who may act on `step` now: its named approver or, for a pool step, every holder of the post;
+    plus their active delegates. StaffProfiles (without a login they are skipped by notify)."""
+    if step is None:
+        return []
+    if step.approver_id is not None:
+        people = [step.approver]
+    else:
+        people = list(
+            StaffProfile.objects.filter(role=step.approver_role, unit_id=step.approver_unit_id, is_active=True).select_related(
+                "user"
+            )
+        )
+    if not people:
+        return []
+    delegations = Delegation.objects.active_on(today or timezone.localdate()).filter(from_staff__in=people)
+    delegates = StaffProfile.objects.filter(is_active=True, pk__in=delegations.values("to_staff")).select_related("user")
+    return [*people, *delegates]
+
+
+def _directors():
+    return list(StaffProfile.objects.filter(role=Role.DIRECTOR, is_active=True).select_related("user"))
+
+
+def _tell(*, request, recipients, kind, title, body, **params):
+    """Send one message about `request`, written in the company's language (Chinese first)."""
+    if not recipients:
+        return []
+    submitter = request.submitted_by_staff
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "title": request.title,
+            "kind": str(request.get_kind_display()),
+            "unit": request.unit.name,
+            "version": request.version,
+            "submitter": submitter.name if submitter is not None else (request.submitted_by or ""),
+            "due": timezone.localtime(request.due_at).strftime("%Y-%m-%d") if request.due_at else "—",
+            **{key: str(value) for key, value in params.items()},
+        }
+        text_title, text_body = str(title) % values, str(body) % values
+    return notify(recipients=recipients, kind=kind, title=text_title, body=text_body, url=request_url(request))
+
+
+def _tell_current_approvers(request):
+    _tell(
+        request=request,
+        recipients=approvers_of(request.current_step),
+        kind=NotificationKind.SUBMITTED,
+        title=_("Waiting for your decision: %(title)s"),
+        body=_("%(submitter)s submitted the %(kind)s “%(title)s” (version %(version)s) of %(unit)s. Please decide by %(due)s."),
+    )
+
+
+_DECIDED_TITLES = {
+    RequestState.APPROVED: _("Approved: %(title)s"),
+    RequestState.RETURNED: _("Returned for revision: %(title)s"),
+    RequestState.REJECTED: _("Rejected: %(title)s"),
+}
+
+
+def _tell_submitter(request, *, by, comment):
+    who = _staff_of(by)
+    _tell(
+        request=request,
+        recipients=[request.submitted_by] if request.submitted_by_id else [],
+        kind=NotificationKind.DECIDED,
+        title=_DECIDED_TITLES[request.state],
+        body=_("Your %(kind)s “%(title)s” (version %(version)s) was %(state)s by %(who)s. %(comment)s"),
+        state=request.get_state_display(),
+        who=who.name if who is not None else getattr(by, "username", ""),
+        comment=comment or "",
+    )
+
+
 # ------------------------------------------------------------------------------------------ submit
 
 
@@ -402,6 +493,7 @@ def request_submit(*, subject, kind, unit, title, by, snapshot=None, amount=None
     if latest is not None and latest is not request:
         data["previous"] = latest.pk
     _record(request=request, action=EventAction.SUBMIT, from_state=from_state, by=by, step=first, data=data)
+    _tell_current_approvers(request)
     return request
 
 
@@ -437,6 +529,9 @@ def request_approve(*, request, by, comment=""):
     )
     if request.state == RequestState.APPROVED:
         _call_hook(request, "on_approved")
+        _tell_submitter(request, by=by, comment=step.comment)
+    else:
+        _tell_current_approvers(request)
     return request
 
 
@@ -462,6 +557,7 @@ def _end(*, request, by, comment, step_state, request_state, action, hook):
         on_behalf_of=on_behalf_of,
     )
     _call_hook(request, hook)
+    _tell_submitter(request, by=by, comment=comment)
     return request
 
 
@@ -527,7 +623,7 @@ def request_nudge(*, request, by):
     if last is not None and working_days_between(timezone.localdate(last.at), timezone.localdate()) < 1:
         raise Conflict(_("You have already nudged this request; you can nudge again on the next working day."))
     step = request.current_step
-    return _record(
+    event = _record(
         request=request,
         action=EventAction.NUDGE,
         from_state=RequestState.SUBMITTED,
@@ -535,6 +631,14 @@ def request_nudge(*, request, by):
         step=step,
         data={"approver": step.approver_id, "approver_role": step.approver_role},
     )
+    _tell(
+        request=request,
+        recipients=approvers_of(step),
+        kind=NotificationKind.NUDGED,
+        title=_("Reminder: %(title)s is waiting for your decision"),
+        body=_("%(submitter)s asks you to decide the %(kind)s “%(title)s” of %(unit)s (due %(due)s)."),
+    )
+    return event
 
 
 # ------------------------------------------------------------------------------------------ approver's moves
@@ -562,6 +666,16 @@ def request_forward(*, request, by, to_staff, comment=""):
         comment=(comment or "").strip(),
         on_behalf_of=on_behalf_of,
         data=data,
+    )
+    who = _staff_of(by)
+    _tell(
+        request=request,
+        recipients=[to_staff],
+        kind=NotificationKind.SUBMITTED,
+        title=_("Forwarded to you: %(title)s"),
+        body=_("%(who)s handed you their step on the %(kind)s “%(title)s” of %(unit)s. Please decide by %(due)s. %(comment)s"),
+        who=who.name if who is not None else by.username,
+        comment=(comment or "").strip(),
     )
     return request
 
@@ -597,6 +711,20 @@ def request_add_signer(*, request, by, staff, before, comment=""):
         comment=(comment or "").strip(),
         on_behalf_of=on_behalf_of,
         data={"staff": staff.pk, "before": bool(before)},
+    )
+    who = _staff_of(by)
+    _tell(
+        request=request,
+        recipients=[staff],
+        kind=NotificationKind.SUBMITTED,
+        title=_("Your review is requested: %(title)s"),
+        body=(
+            _("%(who)s added you as a reviewer of the %(kind)s “%(title)s” of %(unit)s; it waits for you now. %(comment)s")
+            if before
+            else _("%(who)s added you as a reviewer of the %(kind)s “%(title)s” of %(unit)s, after their own step. %(comment)s")
+        ),
+        who=who.name if who is not None else by.username,
+        comment=(comment or "").strip(),
     )
     return request
 
@@ -674,6 +802,13 @@ def request_escalate(*, request, now=None):
         step=step,
         data={"due_at": request.due_at, "current_step": request.current_step_id},
     )
+    _tell(
+        request=request,
+        recipients=_directors(),
+        kind=NotificationKind.ESCALATED,
+        title=_("Escalated to you: %(title)s"),
+        body=_("The %(kind)s “%(title)s” of %(unit)s was due on %(due)s and is still waiting; it now comes to you as well."),
+    )
     return True
 
 
@@ -689,6 +824,48 @@ def requests_escalate_overdue(now=None):
         .order_by("due_at", "pk")
     )
     return sum(1 for request in overdue if request_escalate(request=request, now=now))
+
+
+@transaction.atomic
+def request_remind(*, request, now=None):
+    """Remind the current approvers of one overdue request, at most once per day. Returns True if sent."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    request = (
+        ApprovalRequest.objects.select_for_update()
+        .filter(pk=request.pk, state=RequestState.SUBMITTED, due_at__lt=now)
+        .exclude(reminded_on__gte=today)
+        .first()
+    )
+    if request is None or request.current_step_id is None:
+        return False
+    request.reminded_on = today
+    request.save(update_fields=["reminded_on", "updated_at"])
+    from approvals.selectors import working_days_overdue
+
+    _tell(
+        request=request,
+        recipients=approvers_of(request.current_step, today=today),
+        kind=NotificationKind.REMINDER,
+        title=_("Overdue: %(title)s"),
+        body=_(
+            "The %(kind)s “%(title)s” of %(unit)s was due on %(due)s (%(days)s working days ago) and waits for your decision."
+        ),
+        days=working_days_overdue(request=request, now=now),
+    )
+    return True
+
+
+def requests_remind_overdue(now=None):
+    """Remind the approvers of every overdue request, once per day each (beat: daily). Safe to run twice."""
+    now = now or timezone.now()
+    overdue = (
+        ApprovalRequest.objects.unscoped()
+        .filter(state=RequestState.SUBMITTED, due_at__lt=now)
+        .exclude(reminded_on__gte=timezone.localdate(now))
+        .order_by("due_at", "pk")
+    )
+    return sum(1 for request in overdue if request_remind(request=request, now=now))
 
 
 # ------------------------------------------------------------------------------------------ delegation

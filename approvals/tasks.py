@@ -9,3 +9,9 @@ from approvals import services
 def approvals_remind_overdue():
     """Escalate requests past their SLA to the director (once each); returns how many were escalated."""
     return services.requests_escalate_overdue()
+
+
+@shared_task(name="approvals.send_overdue_reminders", soft_time_limit=300, time_limit=360)
+def approvals_send_overdue_reminders():
+    """Remind the approvers of overdue requests, once per day per request; returns how many were reminded."""
+    return services.requests_remind_overdue()

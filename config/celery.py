@@ -20,6 +20,9 @@ app.conf.beat_schedule = {
     # Approvals past their SLA (working days on China's calendar) are escalated to the director once;
     # hourly is prompt enough for a deadline counted in days, and the task is safe to run twice.
     "approvals.remind_overdue": {"task": "approvals.remind_overdue", "schedule": crontab(minute=7)},
+    # Overdue approvals remind their current approvers once a day, at the start of the morning's work
+    # (the task skips requests already reminded today, so a second run sends nothing).
+    "approvals.send_overdue_reminders": {"task": "approvals.send_overdue_reminders", "schedule": crontab(hour=9, minute=13)},
     # Open tasks due today or overdue remind their owner once a day, and go to the supervisor once when a
     # working day late. Daily at 08:30 Beijing time (CELERY_TIMEZONE is Asia/Shanghai), before the working
     # day starts; the job marks each task (reminded_on / escalated_on), so a second run that day sends nothing.

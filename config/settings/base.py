@@ -159,7 +159,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Enums shared by several serializers get one name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalKindEnum": "approvals.choices.ApprovalKind",
+        "RequestStateEnum": "approvals.choices.RequestState",
+        "StepStateEnum": "approvals.choices.StepState",
+        "StepKindEnum": "approvals.choices.StepKind",
+        "EventActionEnum": "approvals.choices.EventAction",
+        "NotificationKindEnum": "notifications.choices.NotificationKind",
+    },
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")

@@ -1,0 +1,79 @@
+"""Forms of the approval pages: the moves on a request, bulk decisions, delegations."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from approvals.choices import BulkAction
+from regions.models import StaffProfile
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} · {obj.get_role_display()} · {obj.unit.name}"
+
+
+def reviewers():
+    # Anyone in service with a login may be handed a step or act as a delegate, wherever they sit.
+    return (
+        StaffProfile.objects.filter(is_active=True, user__isnull=False)
+        .select_related("unit")
+        .order_by("unit__path", "employee_no")
+    )
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Review comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when returning or rejecting: the submitter needs the reason."),
+    )
+
+
+class ForwardForm(forms.Form):
+    to_staff = StaffChoiceField(label=_("Forward to"), queryset=StaffProfile.objects.none())
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_staff"].queryset = reviewers()
+
+
+class AddSignerForm(forms.Form):
+    staff = StaffChoiceField(label=_("Reviewer to add"), queryset=StaffProfile.objects.none())
+    before = forms.TypedChoiceField(
+        label=_("When"),
+        choices=[("1", _("Before me (they decide first)")), ("0", _("After me"))],
+        coerce=lambda value: value == "1",
+        initial="1",
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = reviewers()
+
+
+class BulkForm(forms.Form):
+    ids = forms.TypedMultipleChoiceField(label=_("Requests"), coerce=int, choices=[])
+    action = forms.ChoiceField(label=_("Decision"), choices=BulkAction.choices)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(str(pk), str(pk)) for pk in ids]
+
+
+class DelegationForm(forms.Form):
+    to_staff = StaffChoiceField(label=_("Delegate"), queryset=StaffProfile.objects.none())
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = reviewers()
+        if exclude is not None:
+            queryset = queryset.exclude(pk=exclude.pk)
+        self.fields["to_staff"].queryset = queryset
