@@ -238,7 +238,14 @@ def _app_entries():
         registry_workflow,
     )
 
-    modules = (registry_approvals, registry_plans, registry_plans_pages, registry_workflow, registry_budgets, registry_notifications)
+    modules = (
+        registry_approvals,
+        registry_plans,
+        registry_plans_pages,
+        registry_workflow,
+        registry_budgets,
+        registry_notifications,
+    )
     for module in modules:
         yield from module.ENTRIES
 
