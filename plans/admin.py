@@ -1,4 +1,4 @@
-"""Admin for targets (read-only: they change only through the services, as new versions) and for
+"""Admin for targets and plans (read-only: they change only through the services, as new versions) and for
 seasonal distributions (twelve months inline, checked by the same rule as the service)."""
 
 from django import forms
@@ -6,7 +6,16 @@ from django.contrib import admin
 
 from core.errors import DomainError
 from plans import services
-from plans.models import SeasonalDistribution, SeasonalDistributionMonth, Target
+from plans.models import (
+    Plan,
+    PlanActionLine,
+    PlanBudgetLine,
+    PlanTargetLine,
+    PlanVersion,
+    SeasonalDistribution,
+    SeasonalDistributionMonth,
+    Target,
+)
 
 
 @admin.register(Target)
@@ -66,3 +75,54 @@ class SeasonalDistributionAdmin(admin.ModelAdmin):
     raw_id_fields = ["unit"]
     inlines = [MonthInline]
     fields = ["name", "unit", "kind"]
+
+
+# --- plans: read-only here; they change through the services (drafts, submission, approval) ---------
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TargetLineInline(_ReadOnlyInline):
+    model = PlanTargetLine
+    fields = ["metric", "period", "value", "split_method", "distribution"]
+
+
+class ActionLineInline(_ReadOnlyInline):
+    model = PlanActionLine
+    fields = ["what", "owner", "due_on", "notes"]
+
+
+class BudgetLineInline(_ReadOnlyInline):
+    model = PlanBudgetLine
+    fields = ["category", "amount", "note"]
+
+
+class VersionInline(_ReadOnlyInline):
+    model = PlanVersion
+    fields = ["number", "title", "request", "created_at"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "unit", "period", "author", "state", "submitted_at", "approved_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["title", "unit__name", "unit__code", "author__name"]
+    list_select_related = ["unit", "author"]
+    readonly_fields = [f.name for f in Plan._meta.fields]
+    inlines = [TargetLineInline, ActionLineInline, BudgetLineInline, VersionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

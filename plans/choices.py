@@ -42,3 +42,46 @@ class DecompositionLevel(models.TextChoices):
     STAFF = "staff", _("sales staff")
     QUARTERS = "quarters", _("quarters")
     MONTHS = "months", _("months")
+
+
+class PlanKind(models.TextChoices):
+    """The kinds of plan (计划) a unit drafts and submits; each has its approval kind (PLAN_APPROVAL_KIND)."""
+
+    MARKETING = "marketing", _("marketing plan")
+    WORK = "work", _("work plan")
+    STRATEGY = "strategy", _("development strategy")
+    CHANNEL_EXPANSION = "channel_expansion", _("channel expansion plan")
+    PROMOTION = "promotion", _("promotion plan")
+    PRODUCT_EXPANSION = "product_expansion", _("product expansion plan")
+    CUSTOMER_EXPANSION = "customer_expansion", _("customer expansion plan")
+    EXPENSE_PROFIT = "expense_profit", _("expense and profit plan")
+    STAFF_DEVELOPMENT = "staff_development", _("staff development plan")
+
+
+def approval_kind_of(kind):
+    """The approvals.choices.ApprovalKind a plan of this kind is submitted as (PLAN_<KIND>)."""
+    from approvals.choices import ApprovalKind
+
+    return ApprovalKind(f"plan_{PlanKind(kind).value}")
+
+
+# Kinds a salesperson may write: their own work plan only.
+REP_PLAN_KINDS = frozenset({PlanKind.WORK})
+
+
+class PlanState(models.TextChoices):
+    """A plan's state, mirrored from its latest approval request (draft until first submitted)."""
+
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    RETURNED = "returned", _("returned for revision")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# The draft's lines and text change only in these states (after a return or a withdrawal the author revises).
+EDITABLE_STATES = (PlanState.DRAFT, PlanState.RETURNED, PlanState.WITHDRAWN)
+
+# How a plan's target line is split to children (units or staff); months are split by a distribution or by hand.
+PLAN_SPLIT_METHODS = (SplitMethod.SHARES, SplitMethod.LAST_YEAR, SplitMethod.MANUAL)

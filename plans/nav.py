@@ -1,6 +1,13 @@
 """This app's entries in the main navigation (read by core.context_processors.navigation)."""
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 
 def items(user, role):
-    """(label, url) pairs this user may follow; empty when the app has nothing for them."""
-    return []
+    """(label, url) pairs this user may follow; empty when the app has nothing for them.
+
+    Every role reads plans and targets inside its scope (a salesperson: their own work plans and targets)."""
+    if role is None or role == "branch_system":
+        return []
+    return [(_("Plans"), reverse("plans:plan_list")), (_("Targets"), reverse("plans:target_list"))]

@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from core.errors import Unprocessable
 from core.periods import Period
+from core.roles import Role, can
+from core.scoping import scope_of
 from customers.choices import InvoiceStatus
 from customers.models import Allocation, Customer, Invoice
-from plans.choices import Metric
+from plans.choices import EDITABLE_STATES, REP_PLAN_KINDS, Metric, PlanState
 
 RATE = Decimal("0.0001")
 
@@ -92,3 +94,333 @@ def attainment(*, target):
         return {"target": target.value, "actual": None, "rate": None}
     rate = None if target.value == 0 else (achieved / target.value).quantize(RATE, rounding=ROUND_HALF_UP)
     return {"target": target.value, "actual": achieved, "rate": rate}
+
+
+# --- plans ----------------------------------------------------------------------------------------
+MANAGER_ROLES = frozenset(
+    {Role.DIRECTOR, Role.CENTER_STAFF, Role.REGIONAL_MANAGER, Role.PROVINCIAL_MANAGER, Role.DISTRICT_MANAGER}
+)
+
+
+def _staff(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    staff = getattr(user, "staff_profile", None)
+    return staff if staff is not None and staff.is_active else None
+
+
+def is_plan_writer(plan, user):
+    """The author of the plan, or the manager of its unit (a non-rep post on that very unit), with the
+    right to write plans. Whatever the state; see can_edit for the state."""
+    staff = _staff(user)
+    if staff is None or not can(user, "plan.change"):
+        return False
+    if staff.pk == plan.author_id:
+        return True
+    return staff.unit_id == plan.unit_id and staff.role in MANAGER_ROLES
+
+
+def can_create(user, *, unit=None, kind=None):
+    """May this person start a plan (of this unit and kind, when given)?"""
+    staff = _staff(user)
+    if staff is None or not can(user, "plan.change"):
+        return False
+    if kind is not None and staff.role == Role.SALES_REP and kind not in REP_PLAN_KINDS:
+        return False
+    if unit is not None and (not unit.is_active or not scope_of(user).covers_path(unit.path)):
+        return False
+    return True
+
+
+def can_edit(plan, user):
+    return plan.state in EDITABLE_STATES and is_plan_writer(plan, user)
+
+
+def can_submit(plan, user):
+    staff = _staff(user)
+    if staff is not None and staff.role == Role.SALES_REP and plan.kind not in REP_PLAN_KINDS:
+        return False
+    return can_edit(plan, user)
+
+
+def can_withdraw(plan, user):
+    if plan.state != PlanState.SUBMITTED or user is None:
+        return False
+    request = plan_request(plan)
+    return (
+        request is not None and request.submitted_by_id == user.pk and not request.steps.filter(decided_at__isnull=False).exists()
+    )
+
+
+def can_revise(plan, user):
+    return plan.state in (PlanState.APPROVED, PlanState.REJECTED) and is_plan_writer(plan, user)
+
+
+def child_split_columns(plan):
+    """("unit", active child units) — or ("staff", active sales staff) for a district's plan: the columns
+    of the split table and the ids plan_lines_save accepts in `children`."""
+    from plans.services import _child_candidates
+
+    return _child_candidates(plan.unit)
+
+
+def plan_request(plan):
+    """The plan's latest approval request (any state), or None before the first submission."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from approvals.models import ApprovalRequest
+
+    return (
+        ApprovalRequest.objects.unscoped()
+        .filter(content_type=ContentType.objects.get_for_model(plan), object_id=plan.pk)
+        .order_by("-version", "-pk")
+        .first()
+    )
+
+
+def plan_versions(plan):
+    return plan.versions.select_related("request").order_by("number")
+
+
+def _money_text(value):
+    return f"{Decimal(value):.2f}"
+
+
+def plan_lines(plan):
+    """The live draft's lines as JSON (the shape frozen into PlanVersion.lines)."""
+    targets = []
+    for line in plan.target_lines.prefetch_related("splits__unit", "splits__staff").order_by("order", "id"):
+        children, months = [], []
+        for split in line.splits.all():
+            if split.month is not None:
+                months.append({"month": str(split.month), "value": _money_text(split.value)})
+            elif split.unit_id is not None:
+                children.append(
+                    {
+                        "kind": "unit",
+                        "id": split.unit_id,
+                        "code": split.unit.code,
+                        "name": split.unit.name,
+                        "value": _money_text(split.value),
+                    }
+                )
+            else:
+                children.append(
+                    {
+                        "kind": "staff",
+                        "id": split.staff_id,
+                        "code": split.staff.employee_no,
+                        "name": split.staff.name,
+                        "value": _money_text(split.value),
+                    }
+                )
+        children.sort(key=lambda child: (child["code"], child["id"]))
+        months.sort(key=lambda month: month["month"])
+        targets.append(
+            {
+                "metric": line.metric,
+                "metric_label": str(Metric(line.metric).label),
+                "period": str(line.period),
+                "value": _money_text(line.value),
+                "split_method": line.split_method,
+                "distribution": line.distribution_id,
+                "children": children,
+                "months": months,
+            }
+        )
+    actions = [
+        {
+            "what": line.what,
+            "owner": line.owner_id,
+            "owner_name": line.owner.name,
+            "due_on": line.due_on.isoformat(),
+            "notes": line.notes,
+        }
+        for line in plan.action_lines.select_related("owner").order_by("order", "id")
+    ]
+    budget = [
+        {"category": line.category, "amount": _money_text(line.amount), "note": line.note}
+        for line in plan.budget_lines.order_by("order", "id")
+    ]
+    return {"targets": targets, "actions": actions, "budget": budget}
+
+
+def plan_totals(plan):
+    budget = sum((line.amount for line in plan.budget_lines.all()), Decimal("0.00"))
+    targets = {f"{line.metric} {line.period}": _money_text(line.value) for line in plan.target_lines.order_by("order", "id")}
+    return {"budget": _money_text(budget), "targets": targets}
+
+
+def _version_content(version):
+    return {"title": version.title, "body": version.body, **version.lines}
+
+
+def plan_diff(plan, *, old=None, new=None):
+    """The difference between two versions (numbers; default the last two), or None with fewer than two
+    versions. `new` may be "draft": the live draft against version `old` (default the last)."""
+    from plans.diff import diff_versions
+
+    versions = {version.number: version for version in plan.versions.all()}
+    if new == "draft":
+        base = versions.get(old) if old is not None else (versions[max(versions)] if versions else None)
+        if base is None:
+            return None
+        return diff_versions(_version_content(base), {"title": plan.title, "body": plan.body, **plan_lines(plan)})
+    if old is None and new is None:
+        if len(versions) < 2:
+            return None
+        numbers = sorted(versions)
+        old, new = numbers[-2], numbers[-1]
+    elif new is None:
+        new = max(versions) if versions else None
+    elif old is None:
+        old = max((n for n in versions if n < new), default=None)
+    if old not in versions or new not in versions:
+        return None
+    return diff_versions(_version_content(versions[old]), _version_content(versions[new]))
+
+
+def _pct(part, whole):
+    if whole is None or part is None or whole == 0:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def plan_review_context(*, plan, request):
+    """What an approver needs to decide on a plan: per target line, its value against last year's actual
+    and the parent unit's current target; the splits; actions, budget; and what changed since the
+    previous version. Reads the version frozen for this request (the live draft if none)."""
+    from plans.models import PlanVersion, Target
+
+    version = PlanVersion.objects.filter(request=request).first() if request is not None else None
+    lines = version.lines if version is not None else plan_lines(plan)
+    parent_unit = plan.unit.parent
+    rows = []
+    for line in lines.get("targets", []):
+        value = Decimal(line["value"])
+        period = Period.parse(line["period"])
+        try:
+            last_year = actual(metric=line["metric"], period=period.same_period_last_year(), unit=plan.unit)
+        except Unprocessable:
+            last_year = None
+        growth = None
+        if last_year:
+            growth = ((value - last_year) * 100 / last_year).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        parent_target = None
+        if parent_unit is not None:
+            parent_target = (
+                Target.objects.filter(metric=line["metric"], period=str(period), unit=parent_unit, is_current=True)
+                .values_list("value", flat=True)
+                .first()
+            )
+        rows.append(
+            {
+                **line,
+                "value": value,
+                "metric_label": Metric(line["metric"]).label,
+                "last_year": last_year,
+                "growth_pct": growth,
+                "parent_unit": parent_unit,
+                "parent_target": parent_target,
+                "share_pct": _pct(value, parent_target),
+                "children": [{**child, "value": Decimal(child["value"])} for child in line.get("children", [])],
+                "months": [{**month, "value": Decimal(month["value"])} for month in line.get("months", [])],
+            }
+        )
+    budget = [{**row, "amount": Decimal(row["amount"])} for row in lines.get("budget", [])]
+    previous = None
+    diff = None
+    if version is not None:
+        previous = plan.versions.filter(number__lt=version.number).order_by("-number").first()
+        if previous is not None:
+            from plans.diff import diff_versions
+
+            diff = diff_versions(_version_content(previous), _version_content(version))
+    return {
+        "plan": plan,
+        "version": version,
+        "previous_version": previous,
+        "targets": rows,
+        "actions": lines.get("actions", []),
+        "budget": budget,
+        "budget_total": sum((row["amount"] for row in budget), Decimal("0.00")),
+        "diff": diff,
+    }
+
+
+# --- attainment of many targets at once (the lists) -------------------------------------------------
+def _monthly_rows(metric, start, end):
+    """[(district id, salesperson id, (year, month), value)] of a metric's facts between two dates,
+    in one query grouped by month — the same facts and rules as the sources of `actual`."""
+    from django.db.models.functions import TruncMonth
+
+    if metric == Metric.SALES_AMOUNT:
+        rows = (
+            Invoice.objects.unscoped()
+            .filter(issue_date__range=(start, end))
+            .exclude(status=InvoiceStatus.CANCELLED)
+            .annotate(m=TruncMonth("issue_date"))
+            .values_list("district_id", "salesperson_id", "m")
+            .annotate(v=Sum("amount"))
+            .order_by()
+        )
+    elif metric == Metric.COLLECTIONS:
+        rows = (
+            Allocation.objects.unscoped()
+            .filter(allocated_on__range=(start, end), reversed_on__isnull=True)
+            .annotate(m=TruncMonth("allocated_on"))
+            .values_list("invoice__district_id", "invoice__salesperson_id", "m")
+            .annotate(v=Sum("amount"))
+            .order_by()
+        )
+    elif metric == Metric.NEW_CUSTOMERS:
+        zone = timezone.get_default_timezone()
+        since = timezone.make_aware(datetime.combine(start, time.min), zone)
+        until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), zone)
+        rows = (
+            Customer.objects.unscoped()
+            .filter(created_at__gte=since, created_at__lt=until)
+            .annotate(m=TruncMonth("created_at", tzinfo=zone))
+            .values_list("district_id", "salesperson_id", "m")
+            .annotate(v=Count("pk"))
+            .order_by()
+        )
+    else:
+        return None
+    return [(district, staff, (month.year, month.month), Decimal(value or 0)) for district, staff, month, value in rows]
+
+
+def attainments(*, targets):
+    """{target id: attainment(target)} for many targets with one query per metric (plus one for the
+    districts' paths) instead of one per target; the same figures as `attainment`."""
+    from collections import defaultdict
+
+    from regions.models import OrgUnit
+
+    targets = list(targets)
+    result = {}
+    by_metric = defaultdict(list)
+    for target in targets:
+        by_metric[target.metric].append(target)
+    for metric, rows in by_metric.items():
+        periods = [Period.parse(target.period) for target in rows]
+        facts = _monthly_rows(metric, min(p.start for p in periods), max(p.end for p in periods))
+        if facts is None:
+            for target in rows:
+                result[target.pk] = {"target": target.value, "actual": None, "rate": None}
+            continue
+        paths = dict(OrgUnit.objects.filter(pk__in={f[0] for f in facts if f[0] is not None}).values_list("pk", "path"))
+        for target, period in zip(rows, periods, strict=True):
+            months = {(m.year, m.index) for m in period.months()}
+            if target.staff_id is not None:
+                achieved = sum((v for _d, s, m, v in facts if s == target.staff_id and m in months), Decimal(0))
+            else:
+                prefix = target.unit.path
+                achieved = sum(
+                    (v for d, _s, m, v in facts if m in months and d is not None and paths.get(d, "").startswith(prefix)),
+                    Decimal(0),
+                )
+            achieved = achieved.quantize(Decimal("0.01"))
+            rate = None if target.value == 0 else (achieved / target.value).quantize(RATE, rounding=ROUND_HALF_UP)
+            result[target.pk] = {"target": target.value, "actual": achieved, "rate": rate}
+    return result

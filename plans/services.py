@@ -11,9 +11,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, InvalidInput, Unprocessable
+from core.errors import Conflict, DomainError, InvalidInput, Unprocessable
 from core.money import allocate
 from core.periods import QUARTER, YEAR, Period
 from plans.choices import COUNT_METRICS, DecompositionLevel, DistributionKind, Metric, SplitMethod, decimal_places
@@ -55,6 +56,8 @@ def _value(value, *, metric, field="value", label=None):
         raise InvalidInput(_("%(label)s must be a number, not %(value)s.") % {"label": label, "value": value}, field=field)
     if number < 0:
         raise InvalidInput(_("%(label)s cannot be negative (%(value)s).") % {"label": label, "value": number}, field=field)
+    if number >= Decimal("1e16"):
+        raise InvalidInput(_("%(label)s is too large (%(value)s).") % {"label": label, "value": number}, field=field)
     places = decimal_places(metric)
     unit = Decimal(1).scaleb(-places)
     if number != number.quantize(unit):
@@ -356,15 +359,58 @@ def split_to_staff(*, target, method, shares=None, values=None, by=None):
     )
 
 
+def _month_values(values, months, *, target):
+    """{"2026-01": value} for every month of the target's period, adding up exactly → [Decimal]."""
+    if not isinstance(values, dict) or not values:
+        raise InvalidInput(_("Give a value for every month, keyed by the month (2026-07)."), field="values")
+    given = {}
+    for key, value in values.items():
+        try:
+            given[str(Period.parse(str(key)))] = value
+        except ValueError:
+            raise InvalidInput(_("%(key)s is not a month of %(period)s.") % {"key": key, "period": target.period}, field="values")
+    names = [str(month) for month in months]
+    unknown = sorted(set(given) - set(names))
+    if unknown:
+        raise InvalidInput(
+            _("These are not months of %(period)s: %(months)s.") % {"period": target.period, "months": ", ".join(unknown)},
+            field="values",
+        )
+    parts = [
+        _value(given.get(name, 0), metric=target.metric, field="values", label=_("The value of %(child)s") % {"child": name})
+        for name in names
+    ]
+    total = sum(parts, Decimal("0.00"))
+    if total != target.value:
+        difference = total - target.value
+        raise InvalidInput(
+            _("The months add up to %(total)s, but the target is %(target)s: %(difference)s %(direction)s.")
+            % {
+                "total": total,
+                "target": target.value,
+                "difference": abs(difference),
+                "direction": _("too much") if difference > 0 else _("too little"),
+            },
+            field="values",
+        )
+    return parts
+
+
 @transaction.atomic
-def split_to_months(*, target, distribution=None, by=None):
+def split_to_months(*, target, distribution=None, values=None, by=None):
     """Split a year's or a quarter's target across its months (same unit or person), weighted by a
-    seasonal distribution's values for those months, or equally without one."""
+    seasonal distribution's values for those months, or equally without one — or, with `values`
+    ({"2026-07": value}, missing months 0), exactly as given when they add up to the target (an
+    approved plan's month split; `distribution` is then only recorded)."""
     target = _lock_current(target)
     if target.period.kind not in (YEAR, QUARTER):
         raise InvalidInput(_("Only a year's or a quarter's target is split across months."), field="target")
     months = target.period.months()
-    if distribution is None:
+    if values is not None:
+        if distribution is not None and not isinstance(distribution, SeasonalDistribution):
+            distribution = SeasonalDistribution.objects.filter(pk=distribution).first()
+        weights = parts = _month_values(values, months, target=target)
+    elif distribution is None:
         weights = [Decimal(1)] * len(months)
     else:
         if not isinstance(distribution, SeasonalDistribution):
@@ -385,7 +431,8 @@ def split_to_months(*, target, distribution=None, by=None):
                 % {"name": distribution.name, "period": target.period},
                 field="distribution",
             )
-    parts = allocate(target.value, weights, places=decimal_places(target.metric))
+    if values is None:
+        parts = allocate(target.value, weights, places=decimal_places(target.metric))
     result = SplitResult(parent=target, method=SplitMethod.SEASONAL)
     result.weights = {str(month): weight for month, weight in zip(months, weights, strict=True)}
     for month, part in zip(months, parts, strict=True):
@@ -510,3 +557,789 @@ def distribution_save(*, name, kind, values, unit=None):
         [SeasonalDistributionMonth(distribution=distribution, month=n, value=value) for n, value in enumerate(checked, start=1)]
     )
     return distribution
+
+
+# =================================================================================================
+# Plans (计划): drafts with target, split, action and budget lines; submission through approvals.
+#
+# Who may do what (one rule, read by pages and API through plans.selectors.can_*):
+# - write a plan: anyone with `plan.change` whose scope covers the unit; a salesperson only their own
+#   work plan for their own district;
+# - edit, submit and revise a draft: its author, or the manager of the plan's unit (who answers for it);
+#   upper levels read it and decide on it through the approval chain, they do not edit it;
+# - withdraw: the submitter, through approvals.services.request_withdraw.
+# =================================================================================================
+
+
+class PlanDoesNotAddUp(Unprocessable):
+    """A plan whose target lines' splits do not add up; `mismatches` says by how much and where."""
+
+    default_code = "does_not_add_up"
+
+    def __init__(self, mismatches):
+        self.mismatches = mismatches
+        message = _("The targets do not add up: %(problems)s") % {"problems": "; ".join(m["message"] for m in mismatches)}
+        super().__init__(message, field="targets")
+
+    def as_dict(self):
+        body = super().as_dict()
+        body["mismatches"] = [
+            {**m, "expected": str(m["expected"]), "actual": str(m["actual"]), "difference": str(m["difference"])}
+            for m in self.mismatches
+        ]
+        return body
+
+
+def _not_allowed(message, field=None):
+    from approvals.services import NotAllowed
+
+    return NotAllowed(message, field=field)
+
+
+def _plan_kind(kind):
+    from plans.choices import PlanKind
+
+    if kind not in PlanKind.values:
+        raise InvalidInput(
+            _("Unknown kind of plan %(kind)s: use one of %(choices)s.") % {"kind": kind, "choices": ", ".join(PlanKind.values)},
+            field="kind",
+        )
+    return PlanKind(kind)
+
+
+def _text(value, *, field, label, max_length, required=True):
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(_("%(label)s must be text.") % {"label": label}, field=field)
+    if "\x00" in value:
+        raise InvalidInput(_("Null characters are not allowed."), field=field)
+    value = value.strip()
+    if required and not value:
+        raise InvalidInput(_("%(label)s is required.") % {"label": label}, field=field)
+    if max_length is not None and len(value) > max_length:
+        raise InvalidInput(_("%(label)s is at most %(max)s characters long.") % {"label": label, "max": max_length}, field=field)
+    return value
+
+
+def _lock_plan(plan):
+    from plans.models import Plan
+
+    return Plan.objects.select_for_update().select_related("unit", "author").get(pk=plan.pk)
+
+
+def _require_writer(plan, by, message):
+    from plans import selectors
+
+    if not selectors.is_plan_writer(plan, by):
+        raise _not_allowed(message)
+
+
+def _require_editable(plan):
+    if not plan.is_editable:
+        raise Conflict(
+            _("The plan is %(state)s; a draft is changed only before submission or after a return or withdrawal.")
+            % {"state": plan.get_state_display()},
+            field="state",
+        )
+
+
+@transaction.atomic
+def plan_create(*, kind, unit, period, title, by, body=""):
+    """Start a plan (draft) of a unit for a period; the author is the person writing it."""
+    from core.roles import can, role_of
+    from core.scoping import scope_of
+    from plans.choices import REP_PLAN_KINDS
+    from plans.models import Plan
+
+    kind = _plan_kind(kind)
+    staff = getattr(by, "staff_profile", None) if by is not None else None
+    if role_of(by) is None or not can(by, "plan.change"):
+        raise _not_allowed(_("You have no right to write plans."))
+    if staff is None:
+        raise _not_allowed(_("Only a staff member can write a plan."))
+    if not isinstance(unit, OrgUnit):
+        unit = OrgUnit.objects.filter(pk=unit).first() if isinstance(unit, int) else None
+        if unit is None:
+            raise InvalidInput(_("No such org unit."), field="unit")
+    if not unit.is_active:
+        raise InvalidInput(_("%(unit)s is closed and takes no new plans.") % {"unit": unit}, field="unit")
+    if not scope_of(by).covers_path(unit.path):
+        raise _not_allowed(_("You can write plans only for your own unit or a unit below it."), field="unit")
+    if staff.role == Role.SALES_REP and kind not in REP_PLAN_KINDS:
+        raise _not_allowed(_("A salesperson writes only their own work plan."), field="kind")
+    period = _period(period)
+    title = _text(title, field="title", label=_("The title"), max_length=200)
+    body = _text(body, field="body", label=_("The text"), max_length=None, required=False)
+    return Plan.objects.create(kind=kind, unit=unit, period=period, title=title, body=body, author=staff)
+
+
+@transaction.atomic
+def plan_update(*, plan, by, title=None, body=None, period=None):
+    """Change the title, text or period of a draft (only before submission or after a return)."""
+    plan = _lock_plan(plan)
+    _require_writer(plan, by, _("Only the author or the manager of the unit can change this plan."))
+    _require_editable(plan)
+    fields = ["updated_at"]
+    if title is not None:
+        plan.title = _text(title, field="title", label=_("The title"), max_length=200)
+        fields.append("title")
+    if body is not None:
+        plan.body = _text(body, field="body", label=_("The text"), max_length=None, required=False)
+        fields.append("body")
+    if period is not None:
+        period = _period(period)
+        outside = [line for line in plan.target_lines.all() if not period.contains(line.period)]
+        if outside:
+            raise InvalidInput(
+                _("Target lines lie outside %(period)s (%(lines)s); change or remove them first.")
+                % {"period": period, "lines": ", ".join(f"{line.get_metric_display()} {line.period}" for line in outside)},
+                field="period",
+            )
+        plan.period = period
+        fields.append("period")
+    plan.save(update_fields=fields)
+    return plan
+
+
+# --- lines ----------------------------------------------------------------------------------------
+def _child_candidates(unit):
+    """What a unit's targets split to: ("staff", active reps) for a district, else ("unit", active children)."""
+    if unit.kind == UnitKind.DISTRICT:
+        return "staff", list(
+            StaffProfile.objects.filter(unit_id=unit.pk, role=Role.SALES_REP, is_active=True).order_by("employee_no")
+        )
+    return "unit", list(OrgUnit.objects.filter(parent_id=unit.pk, is_active=True).order_by("code"))
+
+
+def _child_label(child):
+    return _staff_label(child) if isinstance(child, StaffProfile) else _unit_label(child)
+
+
+def _in_line(line_label, group, check, *args, **kwargs):
+    """Run a check; a DomainError it raises is re-raised naming the line, on the group's field."""
+    try:
+        return check(*args, **kwargs)
+    except DomainError as error:
+        raise type(error)(f"{line_label}: {error.message}", field=group)
+
+
+def _as_list(rows, field):
+    if rows is None:
+        return None
+    if not isinstance(rows, list | tuple):
+        raise InvalidInput(_("Give a list of lines."), field=field)
+    if len(rows) > 500:
+        raise InvalidInput(_("At most 500 lines."), field=field)
+    return list(rows)
+
+
+def _as_mapping(value, *, label, field, what):
+    if value in (None, "", []):
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidInput(_("%(label)s: give %(what)s as an object {key: value}.") % {"label": label, "what": what}, field=field)
+    return value
+
+
+def _distribution_for(value, unit, *, label):
+    if value in (None, ""):
+        return None
+    if isinstance(value, SeasonalDistribution):
+        distribution = value
+    else:
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(_("%(label)s: no such seasonal distribution.") % {"label": label}, field="targets")
+        distribution = SeasonalDistribution.objects.filter(pk=pk).select_related("unit").first() if 0 < pk < 2**63 else None
+        if distribution is None:
+            raise InvalidInput(_("%(label)s: no such seasonal distribution.") % {"label": label}, field="targets")
+    if distribution.unit_id is not None and not distribution.unit.contains(unit):
+        raise InvalidInput(
+            _("%(label)s: the distribution %(name)s belongs to %(unit)s and cannot be used outside it.")
+            % {"label": label, "name": distribution.name, "unit": distribution.unit},
+            field="targets",
+        )
+    return distribution
+
+
+def _clean_target_lines(plan, rows):
+    from plans.choices import PLAN_SPLIT_METHODS
+
+    child_kind, candidates = _child_candidates(plan.unit)
+    by_id = {child.pk: child for child in candidates}
+    cleaned, seen = [], set()
+    for n, row in enumerate(rows, start=1):
+        label = _("Target line %(n)s") % {"n": n}
+        if not isinstance(row, dict):
+            raise InvalidInput(_("%(label)s: give the line as an object.") % {"label": label}, field="targets")
+        metric = _in_line(label, "targets", _metric, row.get("metric"))
+        raw_period = row.get("period") or str(plan.period)
+        period = _in_line(label, "targets", _period, raw_period if isinstance(raw_period, str) else repr(raw_period))
+        if not plan.period.contains(period):
+            raise InvalidInput(
+                _("%(label)s: %(period)s lies outside the plan's period %(plan_period)s.")
+                % {"label": label, "period": period, "plan_period": plan.period},
+                field="targets",
+            )
+        value = _in_line(label, "targets", _value, row.get("value"), metric=metric, field="targets", label=_("The target"))
+        key = (metric.value, str(period))
+        if key in seen:
+            raise InvalidInput(
+                _("%(label)s: %(metric)s %(period)s is already set by an earlier line.")
+                % {"label": label, "metric": metric.label, "period": period},
+                field="targets",
+            )
+        seen.add(key)
+        method = row.get("split_method") or ""
+        if method not in ("", *PLAN_SPLIT_METHODS):
+            raise InvalidInput(
+                _("%(label)s: split by shares, by last year's actuals or by hand, not %(method)s.")
+                % {"label": label, "method": method},
+                field="targets",
+            )
+        distribution = _distribution_for(row.get("distribution"), plan.unit, label=label)
+        children = []
+        given = _as_mapping(row.get("children"), label=label, field="targets", what=_("the children's values"))
+        for raw_id, raw_value in given.items():
+            try:
+                child = by_id.get(int(raw_id))
+            except (TypeError, ValueError):
+                child = None
+            if child is None:
+                if child_kind == "staff":
+                    message = _("%(label)s: %(id)s is not an active salesperson of %(unit)s.")
+                else:
+                    message = _("%(label)s: %(id)s is not an active sub-unit of %(unit)s.")
+                raise InvalidInput(message % {"label": label, "id": raw_id, "unit": plan.unit.name}, field="targets")
+            part = _in_line(
+                label,
+                "targets",
+                _value,
+                raw_value,
+                metric=metric,
+                field="targets",
+                label=_("The value of %(child)s") % {"child": _child_label(child)},
+            )
+            children.append((child, part))
+        children.sort(key=lambda pair: candidates.index(pair[0]))
+        months = []
+        given = _as_mapping(row.get("months"), label=label, field="targets", what=_("the months' values"))
+        if given and period.kind not in (YEAR, QUARTER):
+            raise InvalidInput(
+                _("%(label)s: only a year's or a quarter's target is split across months.") % {"label": label}, field="targets"
+            )
+        names = [str(month) for month in period.months()]
+        for raw_month, raw_value in given.items():
+            if str(raw_month) not in names:
+                raise InvalidInput(
+                    _("%(label)s: %(month)s is not a month of %(period)s.")
+                    % {"label": label, "month": raw_month, "period": period},
+                    field="targets",
+                )
+            part = _in_line(
+                label,
+                "targets",
+                _value,
+                raw_value,
+                metric=metric,
+                field="targets",
+                label=_("The value of %(child)s") % {"child": raw_month},
+            )
+            months.append((str(raw_month), part))
+        months.sort()
+        cleaned.append(
+            {
+                "metric": metric,
+                "period": period,
+                "value": value,
+                "split_method": method,
+                "distribution": distribution,
+                "child_kind": child_kind,
+                "children": children,
+                "months": months,
+            }
+        )
+    return cleaned
+
+
+def _date(value, *, label):
+    from datetime import date
+
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InvalidInput(_("%(label)s: give the due date as YYYY-MM-DD.") % {"label": label}, field="actions")
+
+
+def _clean_action_lines(plan, rows):
+    cleaned = []
+    for n, row in enumerate(rows, start=1):
+        label = _("Action %(n)s") % {"n": n}
+        if not isinstance(row, dict):
+            raise InvalidInput(_("%(label)s: give the line as an object.") % {"label": label}, field="actions")
+        what = _in_line(label, "actions", _text, row.get("what"), field="actions", label=_("The action"), max_length=200)
+        owner = row.get("owner")
+        if not isinstance(owner, StaffProfile):
+            try:
+                pk = int(owner)
+            except (TypeError, ValueError):
+                pk = 0
+            owner = StaffProfile.objects.select_related("unit").filter(pk=pk).first() if 0 < pk < 2**63 else None
+        if owner is None:
+            raise InvalidInput(_("%(label)s: choose who does it.") % {"label": label}, field="actions")
+        if not owner.is_active or not owner.unit.path.startswith(plan.unit.path):
+            raise InvalidInput(
+                _("%(label)s: %(name)s is not in service in %(unit)s.")
+                % {"label": label, "name": owner.name, "unit": plan.unit.name},
+                field="actions",
+            )
+        if plan.author.role == Role.SALES_REP and owner.pk != plan.author_id:
+            raise InvalidInput(
+                _("%(label)s: a salesperson's work plan gives actions only to its author.") % {"label": label},
+                field="actions",
+            )
+        due_on = _date(row.get("due_on"), label=label)
+        notes = _in_line(
+            label, "actions", _text, row.get("notes"), field="actions", label=_("The notes"), max_length=2000, required=False
+        )
+        cleaned.append({"what": what, "owner": owner, "due_on": due_on, "notes": notes})
+    return cleaned
+
+
+def _clean_budget_lines(plan, rows):
+    cleaned = []
+    for n, row in enumerate(rows, start=1):
+        label = _("Budget line %(n)s") % {"n": n}
+        if not isinstance(row, dict):
+            raise InvalidInput(_("%(label)s: give the line as an object.") % {"label": label}, field="budget")
+        category = _in_line(label, "budget", _text, row.get("category"), field="budget", label=_("The category"), max_length=100)
+        amount = _in_line(
+            label, "budget", _value, row.get("amount"), metric=Metric.SALES_AMOUNT, field="budget", label=_("The amount")
+        )
+        note = _in_line(
+            label, "budget", _text, row.get("note"), field="budget", label=_("The note"), max_length=300, required=False
+        )
+        cleaned.append({"category": category, "amount": amount, "note": note})
+    return cleaned
+
+
+def _weight(value):
+    try:
+        weight = Decimal(value).quantize(Decimal("0.0001"))
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    return weight if abs(weight) < Decimal("1e16") else None
+
+
+def _write_target_lines(plan, cleaned):
+    from plans.models import PlanSplitLine, PlanTargetLine
+
+    plan.target_lines.all().delete()
+    splits = []
+    for order, row in enumerate(cleaned):
+        line = PlanTargetLine.objects.create(
+            plan=plan,
+            metric=row["metric"],
+            period=row["period"],
+            value=row["value"],
+            split_method=row["split_method"],
+            distribution=row["distribution"],
+            order=order,
+        )
+        for child, value in row["children"]:
+            key = {"staff": child} if isinstance(child, StaffProfile) else {"unit": child}
+            splits.append(PlanSplitLine(line=line, value=value, weight=_weight(row.get("weights", {}).get(child.pk)), **key))
+        for month, value in row["months"]:
+            splits.append(PlanSplitLine(line=line, month=month, value=value, weight=_weight(row.get("weights", {}).get(month))))
+    PlanSplitLine.objects.bulk_create(splits)
+
+
+def _write_action_lines(plan, cleaned):
+    from plans.models import PlanActionLine
+
+    plan.action_lines.all().delete()
+    PlanActionLine.objects.bulk_create([PlanActionLine(plan=plan, order=n, **row) for n, row in enumerate(cleaned)])
+
+
+def _write_budget_lines(plan, cleaned):
+    from plans.models import PlanBudgetLine
+
+    plan.budget_lines.all().delete()
+    PlanBudgetLine.objects.bulk_create([PlanBudgetLine(plan=plan, order=n, **row) for n, row in enumerate(cleaned)])
+
+
+@transaction.atomic
+def plan_lines_save(*, plan, by, targets=None, actions=None, budget=None):
+    """Replace the draft's target (with split), action and budget lines — each group given is replaced
+    as a whole, None keeps a group. Every line is checked before anything is written; sums are checked
+    by plan_check (a draft may be half-done), not here."""
+    plan = _lock_plan(plan)
+    _require_writer(plan, by, _("Only the author or the manager of the unit can change this plan."))
+    _require_editable(plan)
+    targets, actions, budget = _as_list(targets, "targets"), _as_list(actions, "actions"), _as_list(budget, "budget")
+    cleaned_targets = _clean_target_lines(plan, targets) if targets is not None else None
+    cleaned_actions = _clean_action_lines(plan, actions) if actions is not None else None
+    cleaned_budget = _clean_budget_lines(plan, budget) if budget is not None else None
+    if cleaned_targets is not None:
+        _write_target_lines(plan, cleaned_targets)
+    if cleaned_actions is not None:
+        _write_action_lines(plan, cleaned_actions)
+    if cleaned_budget is not None:
+        _write_budget_lines(plan, cleaned_budget)
+    plan.save(update_fields=["updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_split_suggest(*, plan, by, metric, period=None, method=None, shares=None, distribution=None, months=True):
+    """Fill one target line's split: the children by shares ({child id: weight}) or by their actuals of
+    the same period last year (equal if all are zero), and — `months` — the months by a seasonal
+    distribution or equally. Values follow the one rounding rule (`core.money.allocate`), so they add
+    up exactly. `method` None leaves the children as they are. Returns the line."""
+    from plans.models import PlanSplitLine
+
+    plan = _lock_plan(plan)
+    _require_writer(plan, by, _("Only the author or the manager of the unit can change this plan."))
+    _require_editable(plan)
+    metric = _metric(metric)
+    period = _period(period) if period else plan.period
+    line = plan.target_lines.filter(metric=metric, period=str(period)).first()
+    if line is None:
+        raise InvalidInput(
+            _("The plan has no target line for %(metric)s %(period)s; add it first.")
+            % {"metric": metric.label, "period": period},
+            field="metric",
+        )
+    places = decimal_places(metric)
+    if method not in (None, "", SplitMethod.SHARES, SplitMethod.LAST_YEAR):
+        raise InvalidInput(
+            _("Suggest a split by shares or by last year's actuals, not %(method)s.") % {"method": method}, field="method"
+        )
+    if method:
+        child_kind, children = _child_candidates(plan.unit)
+        if not children:
+            raise Unprocessable(
+                _("%(unit)s has no active sub-units or sales staff to split to.") % {"unit": plan.unit}, field="method"
+            )
+        if method == SplitMethod.SHARES:
+            weights = _weights_from_shares(shares, children, label_of=_child_label)
+        else:
+            last_year = line.period.same_period_last_year()
+            owner = "staff" if child_kind == "staff" else "unit"
+            weights = [_actual_or_refuse(metric, last_year, **{owner: child}) for child in children]
+            if not any(weights):
+                weights = [Decimal(1)] * len(children)
+        parts = allocate(line.value, weights, places=places)
+        line.splits.filter(month__isnull=True).delete()
+        PlanSplitLine.objects.bulk_create(
+            [
+                PlanSplitLine(line=line, value=part, weight=_weight(weight), **{child_kind: child})
+                for child, part, weight in zip(children, parts, weights, strict=True)
+            ]
+        )
+        line.split_method = method
+    if months and line.period.kind in (YEAR, QUARTER):
+        month_periods = line.period.months()
+        chosen = _distribution_for(distribution, plan.unit, label=_("Seasonal distribution")) if distribution else None
+        if chosen is None:
+            weights = [Decimal(1)] * len(month_periods)
+        else:
+            by_month = chosen.weights()
+            weights = [by_month.get(month.index, Decimal(0)) for month in month_periods]
+            if not any(weights):
+                raise Unprocessable(
+                    _("The distribution %(name)s gives no weight to any month of %(period)s.")
+                    % {"name": chosen.name, "period": line.period},
+                    field="distribution",
+                )
+        parts = allocate(line.value, weights, places=places)
+        line.splits.filter(month__isnull=False).delete()
+        PlanSplitLine.objects.bulk_create(
+            [
+                PlanSplitLine(line=line, month=month, value=part, weight=_weight(weight))
+                for month, part, weight in zip(month_periods, parts, weights, strict=True)
+            ]
+        )
+        line.distribution = chosen
+    line.save()
+    plan.save(update_fields=["updated_at"])
+    return line
+
+
+# --- checking and submitting -----------------------------------------------------------------------
+def _figure(value, metric):
+    return f"{value:,.0f}" if metric in COUNT_METRICS else f"{value:,.2f}"
+
+
+def plan_check(*, plan):
+    """Where a plan's splits do not add up: for every target line, its children (sub-units or sales
+    staff) and its months must sum exactly to the line's value. A level with no split lines is not
+    split and not reported. Each mismatch: {metric, period, level, expected, actual, difference
+    (actual − expected), missing (children or months without a value), message}."""
+    problems = []
+    _kind, candidates = _child_candidates(plan.unit)
+    for line in plan.target_lines.prefetch_related("splits__unit", "splits__staff").order_by("order", "id"):
+        splits = list(line.splits.all())
+        metric = Metric(line.metric)
+        levels = []
+        child_rows = [s for s in splits if s.month is None]
+        if child_rows:
+            have = {s.unit_id or s.staff_id for s in child_rows}
+            missing = [getattr(c, "name", str(c)) for c in candidates if c.pk not in have]
+            level = "staff" if plan.unit.kind == UnitKind.DISTRICT else "children"
+            levels.append((level, child_rows, missing))
+        month_rows = [s for s in splits if s.month is not None]
+        if month_rows:
+            have = {str(s.month) for s in month_rows}
+            missing = [str(m) for m in line.period.months() if str(m) not in have]
+            levels.append(("months", month_rows, missing))
+        for level, rows, missing in levels:
+            total = sum((row.value for row in rows), Decimal("0.00"))
+            if total == line.value:
+                continue
+            difference = total - line.value
+            where = _("%(unit)s, target %(value)s") % {"unit": plan.unit.name, "value": _figure(line.value, metric)}
+            template = {
+                "children": _("%(metric)s %(period)s: the sub-units add up to %(total)s, off by %(difference)s (%(where)s)"),
+                "staff": _("%(metric)s %(period)s: the sales staff add up to %(total)s, off by %(difference)s (%(where)s)"),
+                "months": _("%(metric)s %(period)s: the months add up to %(total)s, off by %(difference)s (%(where)s)"),
+            }[level]
+            message = template % {
+                "metric": metric.label,
+                "period": line.period,
+                "total": _figure(total, metric),
+                "difference": _figure(abs(difference), metric),
+                "where": where,
+            }
+            if missing:
+                message += _("; without a value: %(missing)s") % {"missing": ", ".join(missing)}
+            problems.append(
+                {
+                    "metric": line.metric,
+                    "period": str(line.period),
+                    "level": level,
+                    "expected": line.value,
+                    "actual": total,
+                    "difference": difference,
+                    "missing": missing,
+                    "message": str(message),
+                }
+            )
+    return problems
+
+
+def plan_snapshot(*, plan):
+    """The content of the draft as it would be frozen (title, text, lines, totals)."""
+    from plans import selectors
+
+    return {
+        "plan": plan.pk,
+        "title": plan.title,
+        "body": plan.body,
+        **selectors.plan_lines(plan),
+        "totals": selectors.plan_totals(plan),
+    }
+
+
+@transaction.atomic
+def plan_submit(*, plan, by):
+    """Submit the draft for approval (报审): the lines must add up; freezes the next PlanVersion and opens
+    the approval request (chain and SLA from approvals). The plan's state follows the request."""
+    from approvals.services import request_submit
+    from plans import selectors
+    from plans.choices import REP_PLAN_KINDS, PlanState
+    from plans.models import PlanVersion
+
+    plan = _lock_plan(plan)
+    _require_writer(plan, by, _("Only the author or the manager of the unit can submit this plan."))
+    staff = getattr(by, "staff_profile", None)
+    if staff is not None and staff.role == Role.SALES_REP and plan.kind not in REP_PLAN_KINDS:
+        raise _not_allowed(_("A salesperson submits only their own work plan."), field="kind")
+    _require_editable(plan)
+    lines = selectors.plan_lines(plan)
+    if not plan.body.strip() and not (lines["targets"] or lines["actions"] or lines["budget"]):
+        raise InvalidInput(_("The plan is empty: write its text or add target, action or budget lines."), field="body")
+    problems = plan_check(plan=plan)
+    if problems:
+        raise PlanDoesNotAddUp(problems)
+    totals = selectors.plan_totals(plan)
+    number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = PlanVersion.objects.create(
+        plan=plan, number=number, title=plan.title, body=plan.body, lines=lines, totals=totals, created_by=by
+    )
+    budget_total = Decimal(totals["budget"])
+    request = request_submit(
+        subject=plan,
+        kind=plan.approval_kind,
+        unit=plan.unit,
+        title=plan.title,
+        by=by,
+        snapshot=version.snapshot(),
+        amount=budget_total if budget_total else None,
+    )
+    version.request = request
+    version.save(update_fields=["request"])
+    plan.state = PlanState.SUBMITTED
+    plan.submitted_at = request.submitted_at
+    plan.save(update_fields=["state", "submitted_at", "updated_at"])
+    return request
+
+
+@transaction.atomic
+def plan_withdraw(*, plan, by):
+    """The submitter takes the plan back (撤回) before any reviewer decided; it is editable again."""
+    from approvals.services import request_withdraw
+    from plans import selectors
+    from plans.choices import PlanState
+
+    plan = _lock_plan(plan)
+    request = selectors.plan_request(plan)
+    if request is None or plan.state != PlanState.SUBMITTED:
+        raise Conflict(
+            _("Only a submitted plan can be withdrawn; this one is %(state)s.") % {"state": plan.get_state_display()},
+            field="state",
+        )
+    return request_withdraw(request=request, by=by)
+
+
+def _lines_input(lines):
+    """A version's lines JSON → the input of plan_lines_save."""
+    targets = [
+        {
+            "metric": row["metric"],
+            "period": row["period"],
+            "value": row["value"],
+            "split_method": row.get("split_method") or "",
+            "distribution": row.get("distribution"),
+            "children": {str(child["id"]): child["value"] for child in row.get("children", [])},
+            "months": {month["month"]: month["value"] for month in row.get("months", [])},
+        }
+        for row in lines.get("targets", [])
+    ]
+    actions = [
+        {"what": row["what"], "owner": row["owner"], "due_on": row["due_on"], "notes": row.get("notes", "")}
+        for row in lines.get("actions", [])
+    ]
+    budget = [
+        {"category": row["category"], "amount": row["amount"], "note": row.get("note", "")} for row in lines.get("budget", [])
+    ]
+    return targets, actions, budget
+
+
+@transaction.atomic
+def plan_revise(*, plan, by):
+    """Change a decided plan. Approved: the same plan becomes a draft again (from its last version) and
+    its next approval sets new Target versions. Rejected: a rejected matter is never submitted again, so
+    a new draft plan (revises=the rejected one) is made from the last version. Returns the draft."""
+    from plans.choices import PlanState
+    from plans.models import Plan
+
+    plan = _lock_plan(plan)
+    _require_writer(plan, by, _("Only the author or the manager of the unit can revise this plan."))
+    if plan.state not in (PlanState.APPROVED, PlanState.REJECTED):
+        raise Conflict(
+            _("Only an approved or rejected plan is revised; this one is %(state)s.") % {"state": plan.get_state_display()},
+            field="state",
+        )
+    last = plan.versions.order_by("-number").first()
+    if plan.state == PlanState.APPROVED:
+        draft = plan
+        draft.state = PlanState.DRAFT
+        if last is not None:
+            draft.title, draft.body = last.title, last.body
+        draft.save(update_fields=["state", "title", "body", "updated_at"])
+    else:
+        staff = getattr(by, "staff_profile", None) or plan.author
+        draft = Plan.objects.create(
+            kind=plan.kind,
+            unit=plan.unit,
+            period=plan.period,
+            title=last.title if last else plan.title,
+            body=last.body if last else plan.body,
+            author=staff,
+            revises=plan,
+        )
+    if last is not None:
+        targets, actions, budget = _lines_input(last.lines)
+        draft = Plan.objects.select_related("unit", "author").get(pk=draft.pk)
+        _write_target_lines(draft, _clean_target_lines(draft, targets))
+        _write_action_lines(draft, _clean_action_lines(draft, actions))
+        _write_budget_lines(draft, _clean_budget_lines(draft, budget))
+    return draft
+
+
+# --- approval hooks (called by approvals.services inside the transition) ---------------------------
+def plan_on_decided(*, plan, request, state):
+    """Mirror a return, rejection or withdrawal of the plan's request on the plan."""
+    from plans.models import Plan
+
+    Plan.objects.filter(pk=plan.pk).update(state=state, updated_at=timezone.now())
+    plan.state = state
+
+
+def plan_on_approved(*, plan, request):
+    """The plan's request is approved: set its targets (new versions for the unit, its children and
+    months, exactly as approved), turn its actions into tasks, and mark it approved."""
+    from plans.choices import PlanState
+    from plans.models import Plan, PlanVersion
+
+    version = PlanVersion.objects.filter(request=request).first() or plan.versions.order_by("-number").first()
+    lines = version.lines if version is not None else plan_snapshot(plan=plan)
+    plan = Plan.objects.select_related("unit").get(pk=plan.pk)
+    by = request.submitted_by
+    try:
+        _apply_targets(plan, lines.get("targets", []), by=by)
+    except DomainError as error:
+        raise Conflict(
+            _("The plan's targets cannot be set as approved (%(error)s); return it for revision.") % {"error": error.message},
+            field="targets",
+        )
+    if lines.get("actions"):
+        from workflow.services import task_create
+
+        for row in lines["actions"]:
+            owner = StaffProfile.objects.get(pk=row["owner"])
+            try:
+                task_create(
+                    title=row["what"],
+                    owner=owner,
+                    due_on=_date(row["due_on"], label=row["what"]),
+                    by=by,
+                    description=row.get("notes", ""),
+                    source=plan,
+                )
+            except DomainError as error:
+                raise Conflict(
+                    _("The action %(what)s cannot become a task (%(error)s); return the plan for revision.")
+                    % {"what": row["what"], "error": error.message},
+                    field="actions",
+                )
+    now = timezone.now()
+    Plan.objects.filter(pk=plan.pk).update(state=PlanState.APPROVED, approved_at=now, updated_at=now)
+
+
+def _apply_targets(plan, rows, *, by):
+    child_kind, candidates = _child_candidates(plan.unit)
+    for row in rows:
+        target = target_set(metric=row["metric"], period=row["period"], unit=plan.unit, value=row["value"], by=by)
+        children = {int(child["id"]): child["value"] for child in row.get("children", [])}
+        if children:
+            values = {child.pk: children.get(child.pk, "0") for child in candidates}
+            unknown = set(children) - set(values)
+            if unknown:
+                raise Conflict(
+                    _("%(ids)s are no longer active children of %(unit)s.")
+                    % {"ids": ", ".join(map(str, sorted(unknown))), "unit": plan.unit.name},
+                    field="targets",
+                )
+            split = split_to_staff if child_kind == "staff" else split_to_units
+            split(target=target, method=SplitMethod.MANUAL, values=values, by=by)
+        months = {month["month"]: month["value"] for month in row.get("months", [])}
+        if months:
+            split_to_months(target=target, values=months, distribution=row.get("distribution"), by=by)

@@ -523,3 +523,31 @@ def test_admin_lists_targets_read_only_and_checks_distribution_months(admin_clie
     response = admin_client.post("/admin/plans/seasonaldistribution/add/", form)
     assert response.status_code == 302
     assert sum(SeasonalDistribution.objects.get(name="后台分布").weights().values()) == D("100.00")
+
+
+def test_attainments_of_many_targets_equal_one_by_one_with_few_queries(units, personas, django_assert_max_num_queries):
+    rep = personas["rep_hangzhou"].staff
+    mine = CustomerFactory(district=units["330100"], salesperson=rep)
+    other = CustomerFactory(district=units["330100"])
+    guangzhou = CustomerFactory(district=units["440100"])
+    _invoice(mine, date(2026, 7, 5), "1000.00")
+    _invoice(other, date(2026, 8, 1), "500.00")
+    _invoice(guangzhou, date(2026, 7, 1), "700.00")
+    _invoice(mine, date(2026, 10, 1), "50.00")
+    ledger.invoice_cancel(invoice=_invoice(other, date(2026, 9, 1), "80.00"), reason="作废", on=date(2026, 9, 2))
+    ledger.payment_record(customer=mine, received_on=date(2026, 7, 20), amount=D("400.00"))
+    reversed_payment = ledger.payment_record(customer=mine, received_on=date(2026, 8, 20), amount=D("100.00"))
+    ledger.payment_reverse(payment=reversed_payment, reason="退票", on=date(2026, 8, 25))
+    ledger.payment_record(customer=guangzhou, received_on=date(2026, 9, 1), amount=D("300.00"))
+    Customer.objects.filter(pk__in=[mine.pk, other.pk]).update(created_at="2026-07-10T09:00:00+08:00")
+    Customer.objects.filter(pk=guangzhou.pk).update(created_at="2026-05-01T00:30:00+08:00")  # 2026-04-30 in UTC
+    targets = []
+    for metric in ("sales_amount", "collections", "new_customers", "new_channels"):
+        for period in ("2026", "2026-Q3", "2026-07", "2026-09", "2026-05", "2026-04", "2026-Q4"):
+            for owner in ({"unit": units["330100"]}, {"unit": units["HD"]}, {"unit": units["HN"]}, {"staff": rep}):
+                targets.append(services.target_set(metric=metric, period=period, value="300", **owner))
+    rows = list(Target.objects.filter(pk__in=[t.pk for t in targets]).select_related("unit", "staff"))
+    with django_assert_max_num_queries(8):
+        many = selectors.attainments(targets=rows)
+    assert many == {t.pk: selectors.attainment(target=t) for t in rows}
+    assert any(value["actual"] for value in many.values())

@@ -10,6 +10,18 @@ class Command(BaseCommand):
         "Load the demo company (organisation, managers, sales staff, customers and their sales ledger) and print the demo logins."
     )
 
+    @staticmethod
+    def _later_loaders():
+        from budgets.demo import load_demo_budgets
+        from plans.demo import load_demo_plans
+        from workflow.demo import load_demo_workflow
+
+        return [
+            ("计划与审批 / plans and approvals", load_demo_plans),
+            ("任务 / tasks", load_demo_workflow),
+            ("费用预算 / budgets", load_demo_budgets),
+        ]
+
     def handle(self, *args, **options):
         translation.activate("zh-hans")
         logins = load_demo_company()
@@ -19,6 +31,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"客户 / customers: {counts['customers']}, 发票 / invoices: {counts['invoices']}, 回款 / payments: {counts['payments']}"
             )
+        # Plans (and their approvals), tasks and budgets read the people and the facts loaded above.
+        for label, load in self._later_loaders():
+            counts = load()
+            if counts and any(counts.values()):
+                self.stdout.write(f"{label}: " + ", ".join(f"{key} {value}" for key, value in counts.items()))
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / Demo data loaded."))
         self.stdout.write(f"演示账号 / Demo logins (password 密码: {DEMO_PASSWORD}):")
         for username, role, unit in logins:

@@ -1,0 +1,38 @@
+from datetime import date, datetime, time
+
+import pytest
+from django.utils import timezone
+
+from approvals.choices import RequestState
+from approvals.models import ApprovalRequest
+from plans.choices import PlanState
+from plans.demo import load_demo_plans
+from plans.models import Plan, Target
+from plans.services import check_decomposition
+from regions.demo import load_demo_company
+from regions.models import OrgUnit
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 27)
+
+
+def test_demo_plans_are_approved_waiting_returned_and_idempotent():
+    load_demo_company(reps_per_district=1)
+    counts = load_demo_plans(today=TODAY)
+    regions = OrgUnit.objects.filter(kind="region", is_active=True)
+    assert counts["approved"] == regions.count() > 0
+    assert counts["waiting"] >= 5 and counts["overdue"] == 2 and counts["returned"] == 1 and counts["work_plans"] == 2
+    for region in regions:
+        plan = Plan.objects.get(unit=region, kind="marketing", period="2026")
+        assert plan.state == PlanState.APPROVED
+        target = Target.objects.get(unit=region, metric="sales_amount", period="2026", is_current=True)
+        assert check_decomposition(target=target) == []
+        assert target.children.filter(period="2026").count() == region.children.filter(is_active=True).count()
+    assert Plan.objects.filter(state=PlanState.RETURNED).count() == 1
+    overdue = ApprovalRequest.objects.filter(
+        state=RequestState.SUBMITTED, due_at__lt=timezone.make_aware(datetime.combine(TODAY, time.min))
+    )
+    assert overdue.count() >= 1
+    assert load_demo_plans(today=TODAY)["created"] == 0
+    assert Plan.objects.count() == counts["created"]
