@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("workflow.api.urls")),
     path("", include("budgets.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("performance.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("tasks/", include("workflow.urls")),
     path("budgets/", include("budgets.urls")),
     path("inbox/", include("notifications.urls")),
+    path("performance/", include("performance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

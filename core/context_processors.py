@@ -14,6 +14,7 @@ from core.roles import can, role_of
 
 # (group label, the apps' nav modules whose items the group holds)
 APP_GROUPS = [
+    (_("Performance"), ["performance.nav"]),
     (_("Plans"), ["plans.nav", "budgets.nav"]),
     (_("Approvals"), ["approvals.nav"]),
     (None, ["workflow.nav"]),  # a single entry of its own (tasks)
@@ -45,10 +46,10 @@ def navigation(request):
     if any(can(user, right) for right in ("customer.change", "invoice.change", "payment.change")):
         sales.append((_("Import"), reverse("customers:import")))
     menu = _group(None, [(_("Home"), reverse("home"))])
-    for label, modules in APP_GROUPS[:2]:
+    for label, modules in APP_GROUPS[:3]:
         menu += _group(label, [entry for module in modules for entry in import_module(module).items(user, role)])
     menu += _group(_("Customers & receivables"), sales)
-    for label, modules in APP_GROUPS[2:]:
+    for label, modules in APP_GROUPS[3:]:
         menu += _group(label, [entry for module in modules for entry in import_module(module).items(user, role)])
     menu += _group(_("Organisation"), organisation)
     tools = [(_("API docs"), reverse("api-docs"))]

@@ -233,6 +233,7 @@ def _app_entries():
         registry_approvals,
         registry_budgets,
         registry_notifications,
+        registry_performance,
         registry_plans,
         registry_plans_pages,
         registry_workflow,
@@ -245,6 +246,7 @@ def _app_entries():
         registry_workflow,
         registry_budgets,
         registry_notifications,
+        registry_performance,
     )
     for module in modules:
         yield from module.ENTRIES

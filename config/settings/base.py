@@ -167,6 +167,16 @@ SPECTACULAR_SETTINGS = {
         "StepKindEnum": "approvals.choices.StepKind",
         "EventActionEnum": "approvals.choices.EventAction",
         "NotificationKindEnum": "notifications.choices.NotificationKind",
+        "UnitKindEnum": "regions.choices.UnitKind",
+        "CustomerKindEnum": "customers.choices.CustomerKind",
+        "PaymentMethodEnum": "customers.choices.PaymentMethod",
+        "PlanKindEnum": "plans.choices.PlanKind",
+        "PlanStateEnum": "plans.choices.PlanState",
+        "SplitMethodEnum": "plans.choices.SplitMethod",
+        "DistributionKindEnum": "plans.choices.DistributionKind",
+        "TaskStateEnum": "workflow.choices.TaskState",
+        "ExpenseStateEnum": "budgets.choices.ExpenseState",
+        "AllocationMethodEnum": "budgets.choices.AllocationMethod",
     },
 }
 
