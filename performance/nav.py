@@ -1,6 +1,13 @@
 """This app's entries in the main navigation (read by core.context_processors.navigation)."""
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 
 def items(user, role):
-    """(label, url) pairs this user may follow; empty when the app has nothing for them."""
-    return []
+    """(label, url) pairs this user may follow; empty when the app has nothing for them.
+
+    Everyone with a scope reads attainment inside it (a salesperson: their own)."""
+    if role is None or role == "branch_system":
+        return []
+    return [(_("Attainment"), reverse("performance:attainment"))]

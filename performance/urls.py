@@ -1,3 +1,9 @@
+from django.urls import path
+
+from performance import views
+
 app_name = "performance"
 
-urlpatterns = []
+urlpatterns = [
+    path("attainment/", views.AttainmentView.as_view(), name="attainment"),
+]

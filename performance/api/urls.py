@@ -1,1 +1,8 @@
-urlpatterns = []
+from django.urls import path
+
+from performance.api.views import AttainmentView, RankingView
+
+urlpatterns = [
+    path("reports/attainment/", AttainmentView.as_view(), name="report-attainment"),
+    path("reports/rankings/", RankingView.as_view(), name="report-rankings"),
+]

@@ -13,6 +13,7 @@ class Command(BaseCommand):
     @staticmethod
     def _later_loaders():
         from budgets.demo import load_demo_budgets
+        from performance.demo import load_demo_performance
         from plans.demo import load_demo_plans
         from workflow.demo import load_demo_workflow
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             ("计划与审批 / plans and approvals", load_demo_plans),
             ("任务 / tasks", load_demo_workflow),
             ("费用预算 / budgets", load_demo_budgets),
+            # Last: the monthly summaries are built from every fact loaded above.
+            ("业绩汇总 / summaries", load_demo_performance),
         ]
 
     def handle(self, *args, **options):

@@ -1,0 +1,78 @@
+"""Serializers of the performance API: the attainment and ranking queries and answers."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.filters import MAX_ID
+from performance.selectors import METRICS, parse_period
+
+METRIC_CHOICES = [(metric.value, metric.label) for metric in METRICS]
+
+
+class AttainmentQuerySerializer(serializers.Serializer):
+    """The query of the attainment table."""
+
+    unit = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, label=_("org unit"), help_text="Defaults to the caller's own unit."
+    )
+    period = serializers.CharField(
+        required=False,
+        max_length=20,
+        label=_("period"),
+        help_text="2026, 2026-Q3 or 2026-07; not in the future. Defaults to this month.",
+    )
+    metric = serializers.ChoiceField(choices=METRIC_CHOICES, required=False, label=_("metric"))
+
+    def validate_period(self, value):
+        from core.errors import InvalidInput
+
+        try:
+            return parse_period(value)
+        except InvalidInput as error:
+            raise serializers.ValidationError(str(error.message)) from None
+
+
+class RankingQuerySerializer(AttainmentQuerySerializer):
+    metric = serializers.ChoiceField(choices=METRIC_CHOICES, label=_("metric"))
+
+
+class FigureSerializer(serializers.Serializer):
+    target = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    actual = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    rate = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True, help_text="actual ÷ target")
+    rank = serializers.IntegerField(allow_null=True, help_text="Among the siblings, by rate (1 = highest).")
+
+
+class AttainmentRowSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="unit or staff")
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    figures = serializers.DictField(child=FigureSerializer(), help_text="By metric.")
+
+
+class AttainmentTableSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    period = serializers.CharField()
+    metrics = serializers.ListField(child=serializers.CharField(), help_text="The metrics in the figures.")
+    child_kind = serializers.CharField(allow_null=True, help_text="unit, staff, or null when there are no children")
+    head = AttainmentRowSerializer()
+    children = AttainmentRowSerializer(many=True)
+
+
+class RankingRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField(allow_null=True)
+    kind = serializers.CharField(help_text="unit or staff")
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    target = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    actual = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    rate = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
+
+
+class RankingSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    period = serializers.CharField()
+    metric = serializers.CharField()
+    rows = RankingRowSerializer(many=True)

@@ -1,0 +1,85 @@
+"""Summary tables of the performance app: the sales facts rolled up by month, so that dashboards,
+attainment pages and reports never scan the raw invoices, payments and customers."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.money import MoneyField
+from core.scoping import ScopedQuerySet, ScopeSpec
+
+
+class MonthlyFact(models.Model):
+    """The sales facts of one month (月度汇总) for one district office × salesperson × product.
+
+    A derived row, never edited by hand: `performance.services.summaries_rebuild` deletes and re-inserts
+    whole months from the raw facts (customers.Invoice, InvoiceLine, Allocation, Customer) with the very
+    definitions of `plans.selectors.actual`:
+
+    - `invoiced`: invoices issued in the month that are not cancelled (a cancelled invoice counts nowhere,
+      whenever it was cancelled). An invoice with product lines is split by line amount over product rows;
+      the product-null row holds invoices without lines (and any difference between an invoice and its lines),
+      so the sum over all rows is the sales amount.
+    - `invoice_count`, `collected` and `new_customers` live on product-null rows only (a payment or a new
+      customer has no product): `invoice_count` counts the month's invoices that are not cancelled;
+      `collected` the allocations made in the month that are not reversed, by the invoice's district and
+      salesperson; `new_customers` the customers created in the month (Beijing days) by their district and
+      salesperson.
+
+    `salesperson` is null for facts without one; `product` null as said above. Four partial unique
+    constraints make (month, district, salesperson, product) unique with NULLs taken as values.
+    """
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    district = models.ForeignKey(
+        "regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("district office"), db_index=False
+    )
+    salesperson = models.ForeignKey(
+        "regions.StaffProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("salesperson")
+    )
+    product = models.ForeignKey(
+        "customers.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    invoiced = MoneyField(_("invoiced"), default=Decimal("0.00"))
+    invoice_count = models.PositiveIntegerField(_("invoices"), default=0)
+    collected = MoneyField(_("collected"), default=Decimal("0.00"))
+    new_customers = models.PositiveIntegerField(_("new customers"), default=0)
+
+    scope_spec = ScopeSpec(path="district__path", owner="salesperson")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly summary")
+        verbose_name_plural = _("monthly summaries")
+        ordering = ["month", "district", "salesperson", "product"]
+        indexes = [
+            models.Index(fields=["district", "month"], name="monthlyfact_district_month"),
+            models.Index(fields=["month"], name="monthlyfact_month"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "district", "salesperson", "product"],
+                condition=Q(salesperson__isnull=False, product__isnull=False),
+                name="monthlyfact_unique_rep_product",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "district", "salesperson"],
+                condition=Q(salesperson__isnull=False, product__isnull=True),
+                name="monthlyfact_unique_rep",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "district", "product"],
+                condition=Q(salesperson__isnull=True, product__isnull=False),
+                name="monthlyfact_unique_product",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "district"],
+                condition=Q(salesperson__isnull=True, product__isnull=True),
+                name="monthlyfact_unique_district",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.district_id}/{self.salesperson_id}/{self.product_id}"
