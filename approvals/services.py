@@ -605,11 +605,20 @@ def request_withdraw(*, request, by):
     _require_submitter(request, by, _("Only the submitter can withdraw a request."))
     if request.steps.filter(decided_at__isnull=False).exists():
         raise Conflict(_("A reviewer has already approved a step; ask them to return the request instead."), field="state")
+    # Whoever it was waiting for learns that it no longer is (read before the step is closed).
+    waiting_for = approvers_of(request.current_step)
     _close_open_steps(request)
     request.state, request.current_step = RequestState.WITHDRAWN, None
     request.save()
     _record(request=request, action=EventAction.WITHDRAW, from_state=RequestState.SUBMITTED, by=by)
     _call_hook(request, "on_withdrawn")
+    _tell(
+        request=request,
+        recipients=waiting_for,
+        kind=NotificationKind.OTHER,
+        title=_("Withdrawn: %(title)s"),
+        body=_("%(submitter)s withdrew the %(kind)s “%(title)s” of %(unit)s; it no longer waits for your decision."),
+    )
     return request
 
 

@@ -104,6 +104,17 @@ def test_nudge_forward_and_add_signer(personas, units):
     assert len(inbox(personas["rm_east"])) == 1
 
 
+def test_withdrawal_tells_whoever_it_was_waiting_for(personas, units):
+    work = submit(personas, units, by="dm_hangzhou", kind=K.PLAN_WORK, unit="330100", title="杭州工作计划")
+    services.request_withdraw(request=work, by=personas["dm_hangzhou"].user)
+    messages = inbox(personas["pm_zhejiang"])
+    assert [n.kind for n in messages] == [NotificationKind.SUBMITTED, NotificationKind.OTHER]
+    assert "撤回" in messages[-1].title and "杭州工作计划" in messages[-1].title
+    assert messages[-1].url == f"/approvals/{work.pk}/"
+    # The submitter is not told about their own move.
+    assert not [n for n in inbox(personas["dm_hangzhou"]) if n.kind == NotificationKind.OTHER]
+
+
 def test_escalation_tells_the_director_and_reminders_go_once_a_day(personas, units):
     work = submit(personas, units, by="dm_hangzhou", kind=K.PLAN_WORK, unit="330100")
     later = work.due_at + timedelta(hours=1)
