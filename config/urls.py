@@ -16,6 +16,9 @@ api_v1 = [
     path("", include("budgets.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("performance.api.urls")),
+    path("", include("reports.api.urls")),
+    path("", include("appraisal.api.urls")),
+    path("", include("dashboard.api.urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +34,9 @@ urlpatterns = [
     path("budgets/", include("budgets.urls")),
     path("inbox/", include("notifications.urls")),
     path("performance/", include("performance.urls")),
+    path("reports/", include("reports.urls")),
+    path("appraisal/", include("appraisal.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -14,7 +14,8 @@ from core.roles import can, role_of
 
 # (group label, the apps' nav modules whose items the group holds)
 APP_GROUPS = [
-    (_("Performance"), ["performance.nav"]),
+    (None, ["dashboard.nav"]),  # the dashboard, first for managers
+    (_("Performance"), ["performance.nav", "reports.nav", "appraisal.nav"]),
     (_("Plans"), ["plans.nav", "budgets.nav"]),
     (_("Approvals"), ["approvals.nav"]),
     (None, ["workflow.nav"]),  # a single entry of its own (tasks)

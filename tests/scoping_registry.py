@@ -230,12 +230,15 @@ REGISTRY = [
 # Each app registers its own entries in tests/registry_<app>.py (one file per app keeps parallel work apart).
 def _app_entries():
     from tests import (
+        registry_appraisal,
         registry_approvals,
         registry_budgets,
+        registry_dashboard,
         registry_notifications,
         registry_performance,
         registry_plans,
         registry_plans_pages,
+        registry_reports,
         registry_workflow,
     )
 
@@ -247,6 +250,9 @@ def _app_entries():
         registry_budgets,
         registry_notifications,
         registry_performance,
+        registry_reports,
+        registry_appraisal,
+        registry_dashboard,
     )
     for module in modules:
         yield from module.ENTRIES

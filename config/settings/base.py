@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "channels",
     "performance",
     "risk",
+    "reports",
+    "appraisal",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

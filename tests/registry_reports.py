@@ -1,0 +1,3 @@
+"""Scoping-contract entries of this app (joined into tests.scoping_registry.REGISTRY)."""
+
+ENTRIES = []
