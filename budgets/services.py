@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets.choices import AllocationMethod, AllocationTarget, ExpenseCategory, ExpenseState
 from budgets.models import Budget, Expense
+from core import versions
 from core.errors import Conflict, DomainError, InvalidInput, Unprocessable
 from core.money import allocate
 from core.periods import MONTH, QUARTER, YEAR, Period
@@ -109,19 +109,14 @@ def _unit_label(unit):
 # --- versions -------------------------------------------------------------------------------------
 def _supersede(*, unit, period, category, amount, parent=None, method=AllocationMethod.SET, by=None):
     """Write a new current version of the budget at this key (the previous one stays, not current)."""
-    key = {"unit": unit, "period": str(period), "category": category}
-    rows = Budget.objects.filter(**key)
-    # Lock the current version, so a concurrent recording against it waits for the new one.
-    list(rows.select_for_update().filter(is_current=True))
-    latest = rows.aggregate(v=Max("version"))["v"] or 0
-    rows.filter(is_current=True).update(is_current=False)
-    return Budget.objects.create(
-        **key,
+    # The current version is locked first, so a concurrent recording against it waits for the new one.
+    return versions.supersede(
+        Budget,
+        key={"unit": unit, "period": str(period), "category": category},
+        lock_current=True,
         amount=amount,
         starts_on=period.start,
         ends_on=period.end,
-        version=latest + 1,
-        is_current=True,
         parent=parent,
         method=method,
         created_by=by,
@@ -129,12 +124,12 @@ def _supersede(*, unit, period, category, amount, parent=None, method=Allocation
 
 
 def _lock_current(budget):
-    locked = Budget.objects.select_for_update(of=("self",)).order_by().filter(pk=budget.pk).first()
-    if locked is None or not locked.is_current:
-        raise Conflict(
-            _("This budget has been superseded by a newer version; allocate the current one."), field="budget", code="stale"
-        )
-    return locked
+    return versions.lock_current(
+        Budget,
+        budget.pk,
+        stale_message=_("This budget has been superseded by a newer version; allocate the current one."),
+        field="budget",
+    )
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import versions
 from core.errors import Conflict, DomainError, InvalidInput, Unprocessable
 from core.money import allocate
 from core.periods import QUARTER, YEAR, Period
@@ -105,16 +106,11 @@ def _key(*, metric, period, unit, staff):
 def _supersede(*, metric, period, unit, staff, owner_unit, value, parent=None, split_method="", distribution=None, by=None):
     """Write a new current version of the target at this key (the previous one stays, not current)."""
     _lock_owner(owner_unit)
-    key = _key(metric=metric, period=period, unit=unit, staff=staff)
-    rows = Target.objects.filter(**key)
-    latest = rows.aggregate(v=Max("version"))["v"] or 0
-    rows.filter(is_current=True).update(is_current=False)
-    return Target.objects.create(
-        **key,
+    return versions.supersede(
+        Target,
+        key=_key(metric=metric, period=period, unit=unit, staff=staff),
         owner_unit=owner_unit,
         value=value,
-        version=latest + 1,
-        is_current=True,
         parent=parent,
         split_method=split_method,
         distribution=distribution,
@@ -123,12 +119,12 @@ def _supersede(*, metric, period, unit, staff, owner_unit, value, parent=None, s
 
 
 def _lock_current(target):
-    locked = Target.objects.select_for_update(of=("self",)).order_by().filter(pk=target.pk).first()
-    if locked is None or not locked.is_current:
-        raise Conflict(
-            _("This target has been superseded by a newer version; split the current one."), field="target", code="stale"
-        )
-    return locked
+    return versions.lock_current(
+        Target,
+        target.pk,
+        stale_message=_("This target has been superseded by a newer version; split the current one."),
+        field="target",
+    )
 
 
 # --- setting a target -----------------------------------------------------------------------------
