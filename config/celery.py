@@ -34,4 +34,7 @@ app.conf.beat_schedule = {
     # Late corrections to older months (a reversal, a cancellation, a back-dated import) reach the
     # summaries through a full rebuild every night, before the working day.
     "performance.rebuild_summaries": {"task": "performance.rebuild_summaries", "schedule": crontab(hour=3, minute=20)},
+    # Appraisal: recompute the last finished period of every approved scheme after the nightly summary
+    # rebuild (03:20), so late fact corrections reach the scores; manual scores and comments are kept.
+    "appraisal.compute_all": {"task": "appraisal.compute_all", "schedule": crontab(hour=4, minute=10)},
 }

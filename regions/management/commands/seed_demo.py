@@ -12,6 +12,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _later_loaders():
+        from appraisal.demo import load_demo_appraisal
         from budgets.demo import load_demo_budgets
         from performance.demo import load_demo_performance
         from plans.demo import load_demo_plans
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             ("费用预算 / budgets", load_demo_budgets),
             # Last: the monthly summaries are built from every fact loaded above.
             ("业绩汇总 / summaries", load_demo_performance),
+            # After the summaries: appraisal runs read them.
+            ("绩效考核与激励 / appraisal", load_demo_appraisal),
         ]
 
     def handle(self, *args, **options):
