@@ -16,6 +16,7 @@ class Command(BaseCommand):
         from budgets.demo import load_demo_budgets
         from performance.demo import load_demo_performance
         from plans.demo import load_demo_plans
+        from reports.demo import load_demo_reports
         from workflow.demo import load_demo_workflow
 
         return [
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             ("业绩汇总 / summaries", load_demo_performance),
             # After the summaries: appraisal runs read them.
             ("绩效考核与激励 / appraisal", load_demo_appraisal),
+            # After the summaries and the targets: reports are built from them.
+            ("业务报告 / business reports", load_demo_reports),
         ]
 
     def handle(self, *args, **options):

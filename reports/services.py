@@ -1,0 +1,234 @@
+"""Writes of business reports: request a build (a run), build (figures outside any write, then one
+transaction), write the analysis, submit to the Development Center, mirror the decision.
+
+Decisions written down here:
+- An approved report is final: rebuilding it is refused (Conflict 409), so what the center approved
+  stays exactly what it read. A later correction goes into the next period's report.
+- Rebuilding a built, returned or rejected report replaces its figures and keeps the analysis; a
+  report waiting for a decision keeps its state (the reviewer reads the snapshot frozen at submission).
+- Only the manager of the report's unit and the Development Center (director, center staff) build,
+  write and submit reports: the regional manager for their region, the center for any region and for
+  the company. Everyone whose scope covers the unit reads it.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, DomainError, InvalidInput
+from core.periods import Period
+from core.roles import Role, role_of
+from core.scoping import scope_of
+from performance.selectors import parse_period
+from regions.choices import UnitKind
+from reports.choices import ACTIVE_RUN_STATES, PERIOD_KIND, WRITABLE_STATES, ReportKind, ReportState, RunState
+from reports.models import BusinessReport, ReportRun
+from reports.selectors import report_figures
+
+# A run still queued or running after this long was lost (a killed worker): a new request may replace
+# it. Longer than the task's hard time limit plus its retries' back-off.
+STALE_RUN_AFTER = datetime.timedelta(minutes=30)
+
+CENTER_ROLES = (Role.DIRECTOR, Role.CENTER_STAFF)
+
+
+class NotAllowed(DomainError):
+    status_code = 403
+    default_code = "not_allowed"
+
+
+def may_write(user, unit):
+    """The Development Center for every report; a regional manager for their own region's."""
+    role = role_of(user)
+    if role in CENTER_ROLES:
+        return True
+    return role == Role.REGIONAL_MANAGER and unit.kind == UnitKind.REGION and scope_of(user).covers_path(unit.path)
+
+
+def _checkpoint(name):
+    """A no-op that tests replace to stop or slow a build at a named point (after_figures, in_transaction)."""
+
+
+def report_period(period, kind, *, today=None):
+    """The period of a report of `kind`: well formed, of the kind's length, and over (a month or quarter is
+    reported once it has ended). InvalidInput on "period" otherwise."""
+    if kind not in ReportKind.values:
+        raise InvalidInput(_("Choose a monthly or a quarterly report."), field="kind")
+    today = today or timezone.localdate()
+    period = parse_period(str(period).strip() if period is not None else "", today=today)
+    if period.kind != PERIOD_KIND[kind]:
+        if kind == ReportKind.MONTHLY:
+            message = _("A monthly report covers a month, such as 2026-10.")
+        else:
+            message = _("A quarterly report covers a quarter, such as 2026-Q3.")
+        raise InvalidInput(message, field="period")
+    if period.end >= today:
+        raise InvalidInput(
+            _("The period %(period)s has not ended yet: it can be reported from %(day)s.")
+            % {"period": period, "day": period.end + datetime.timedelta(days=1)},
+            field="period",
+        )
+    return period
+
+
+def _check_unit(unit):
+    if unit is None or unit.kind not in (UnitKind.REGION, UnitKind.CENTER):
+        raise InvalidInput(_("Reports are made for a region or for the whole company."), field="unit")
+    if not unit.is_active:
+        raise InvalidInput(_("The unit %(name)s is closed.") % {"name": unit.name}, field="unit")
+
+
+def _refuse_approved(unit, period, kind):
+    if BusinessReport.objects.filter(unit=unit, period=str(period), kind=kind, state=ReportState.APPROVED).exists():
+        raise Conflict(
+            _("The report of %(unit)s for %(period)s is already approved; an approved report is not rebuilt.")
+            % {"unit": unit.name, "period": period},
+            field="period",
+        )
+
+
+def _run_update(run, **fields):
+    """Progress in its own short write (autocommit), so the page sees it while the build goes on."""
+    if run is None:
+        return
+    ReportRun.objects.filter(pk=run.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(run, name, value)
+
+
+def report_request(*, unit, period, kind, by=None, enqueue=True):
+    """Ask for a report to be (re)built: checks, then a queued run, then the Celery task after commit.
+    A run of the same unit, period and kind already queued or running → Conflict (409), nothing added."""
+    if by is not None and not may_write(by, unit):
+        raise NotAllowed(_("Only the unit's manager or the Development Center can build this report."))
+    _check_unit(unit)
+    period = report_period(period, kind)
+    _refuse_approved(unit, period, kind)
+    # A run left queued/running by a killed worker would block the report for ever: retire it.
+    ReportRun.objects.filter(
+        unit=unit, period=str(period), kind=kind, state__in=ACTIVE_RUN_STATES, created_at__lt=timezone.now() - STALE_RUN_AFTER
+    ).update(state=RunState.FAILED, message=_("Abandoned: the build did not finish in time."), finished_at=timezone.now())
+    try:
+        with transaction.atomic():
+            run = ReportRun.objects.create(unit=unit, period=period, kind=kind, requested_by=by)
+    except IntegrityError:
+        raise Conflict(
+            _("The report of %(unit)s for %(period)s is already being built; wait for that build to finish.")
+            % {"unit": unit.name, "period": period},
+            field="period",
+        ) from None
+    if enqueue:
+        from reports.tasks import build_report
+
+        def send():
+            result = build_report.delay(run.pk)
+            # Eager runs finish inside delay(); record the id only if the run has not moved on.
+            ReportRun.objects.filter(pk=run.pk, task_id="").update(task_id=result.id or "")
+
+        transaction.on_commit(send)
+    return run
+
+
+def report_build(*, unit, period, kind, by=None, run=None):
+    """Build (or rebuild) the report: figures computed in full first, outside any write; then, in ONE
+    transaction, the report's row replaced (update_or_create on unit × period × kind), keeping the
+    analysis and any open approval. A worker killed at any moment leaves the old report or the new one.
+    An approved report → Conflict (409)."""
+    _check_unit(unit)
+    period = report_period(period, kind)
+    _refuse_approved(unit, period, kind)
+    _run_update(run, state=RunState.RUNNING, progress=5, started_at=timezone.now(), message="")
+
+    data = report_figures(unit, period, kind, progress=lambda percent: _run_update(run, progress=percent))
+    _checkpoint("after_figures")
+
+    now = timezone.now()
+    data["source"]["built_at"] = now.isoformat()
+    with transaction.atomic():
+        existing = BusinessReport.objects.select_for_update().filter(unit=unit, period=str(period), kind=kind).first()
+        if existing is not None and existing.state == ReportState.APPROVED:
+            raise Conflict(
+                _("The report of %(unit)s for %(period)s is already approved; an approved report is not rebuilt.")
+                % {"unit": unit.name, "period": period},
+                field="period",
+            )
+        report, _created = BusinessReport.objects.update_or_create(
+            unit=unit,
+            period=period,
+            kind=kind,
+            defaults={"data": data, "built_at": now, "built_by": by, "run": run},
+            create_defaults={"data": data, "built_at": now, "built_by": by, "run": run, "state": ReportState.BUILT},
+        )
+        _checkpoint("in_transaction")
+        if run is not None:
+            ReportRun.objects.filter(pk=run.pk).update(
+                state=RunState.SUCCEEDED, progress=100, finished_at=timezone.now(), report=report, message=""
+            )
+            run.state, run.progress, run.report = RunState.SUCCEEDED, 100, report
+    return report
+
+
+def run_fail(*, run, message):
+    _run_update(run, state=RunState.FAILED, message=str(message)[:2000], finished_at=timezone.now())
+
+
+def _lock(report):
+    return BusinessReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+
+
+@transaction.atomic
+def report_analysis_save(*, report, by, analysis):
+    """The manager's analysis (分析): written while the report is built or returned for revision."""
+    report = _lock(report)
+    if not may_write(by, report.unit):
+        raise NotAllowed(_("Only the unit's manager or the Development Center can write this report's analysis."))
+    if report.state not in WRITABLE_STATES:
+        raise Conflict(
+            _("The report is %(state)s; its analysis can no longer be changed.") % {"state": report.get_state_display()},
+            field="analysis",
+        )
+    report.analysis = (analysis or "").strip()
+    report.save(update_fields=["analysis", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def report_submit(*, report, by, analysis=None):
+    """Submit the report with its analysis to the Development Center (报发展中心), through the one
+    approval mechanism (kind REPORT). Returns the approval request."""
+    from approvals.choices import ApprovalKind
+    from approvals.services import request_submit
+
+    report = _lock(report)
+    if not may_write(by, report.unit):
+        raise NotAllowed(_("Only the unit's manager or the Development Center can submit this report."))
+    if report.state not in WRITABLE_STATES:
+        raise Conflict(
+            _("The report is %(state)s; it cannot be submitted now.") % {"state": report.get_state_display()}, field="state"
+        )
+    if analysis is not None:
+        report.analysis = analysis.strip()
+    if not report.analysis:
+        raise InvalidInput(_("Write the analysis before submitting the report."), field="analysis")
+    request = request_submit(subject=report, kind=ApprovalKind.REPORT, unit=report.unit, title=report.title, by=by)
+    report.state = ReportState.SUBMITTED
+    report.submitted_at = request.submitted_at
+    report.save(update_fields=["analysis", "state", "submitted_at", "updated_at"])
+    return request
+
+
+def report_on_decided(*, report, state):
+    """Mirror the approval request's decision on the report (called inside the approval's transaction)."""
+    fields = {"state": state, "updated_at": timezone.now()}
+    if state == ReportState.APPROVED:
+        fields["approved_at"] = timezone.now()
+    BusinessReport.objects.filter(pk=report.pk).update(**fields)
+    report.state = state
+
+
+def previous_period(kind, *, today=None):
+    """The last month (monthly) or quarter (quarterly) that has ended."""
+    today = today or timezone.localdate()
+    return Period.of(today, PERIOD_KIND[kind]).previous()
