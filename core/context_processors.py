@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import can, role_of
+from dashboard import nav as dashboard_nav
 
 # (group label, the apps' nav modules whose items the group holds)
 APP_GROUPS = [
-    (None, ["dashboard.nav"]),  # the dashboard, first for managers
     (_("Performance"), ["performance.nav", "reports.nav", "appraisal.nav"]),
     (_("Plans"), ["plans.nav", "budgets.nav"]),
     (_("Approvals"), ["approvals.nav"]),
@@ -46,7 +46,9 @@ def navigation(request):
     sales = [(_("Customers"), reverse("customers:customer_list")), (_("Receivables & ageing"), reverse("customers:ageing"))]
     if any(can(user, right) for right in ("customer.change", "invoice.change", "payment.change")):
         sales.append((_("Import"), reverse("customers:import")))
-    menu = _group(None, [(_("Home"), reverse("home"))])
+    # Managers and the center land on their dashboard: the first entry is it, under that name.
+    home_label = _("Dashboard") if dashboard_nav.is_home(role) else _("Home")
+    menu = _group(None, [(home_label, reverse("home"))])
     for label, modules in APP_GROUPS[:3]:
         menu += _group(label, [entry for module in modules for entry in import_module(module).items(user, role)])
     menu += _group(_("Customers & receivables"), sales)
@@ -58,7 +60,9 @@ def navigation(request):
         tools.append((_("Admin"), reverse("admin:index")))
     menu += _group(_("Tools"), tools)
     flat = [(label, url) for entry in menu for label, url in (entry["children"] or [(entry["label"], entry["url"])])]
-    active = _active_url(request.path, [url for _label, url in flat])
+    # A drilled-down dashboard (/dashboard/?unit=…) belongs to the home entry.
+    path = reverse("home") if request.path == reverse("dashboard:dashboard") else request.path
+    active = _active_url(path, [url for _label, url in flat])
     for entry in menu:
         urls = [url for _label, url in entry["children"]] or [entry["url"]]
         entry["active"] = active in urls

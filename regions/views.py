@@ -220,7 +220,8 @@ def _worklist(user):
 
 
 class HomeView(View):
-    """The landing page for each role; the dashboards of later issues replace its body."""
+    """The landing page for each role: managers and the Development Center land on their dashboard (驾驶舱),
+    the others on their own home page."""
 
     def get(self, request):
         if not request.user.is_authenticated:
@@ -232,6 +233,13 @@ class HomeView(View):
         context = {"role": role, "profile": profile}
         if role is None:
             return render(request, "core/home_norole.html", context)
+        from dashboard.nav import is_home
+
+        if is_home(role):
+            from dashboard.views import DashboardView
+
+            # Rendered here rather than redirected to, so the address people bookmark stays "/".
+            return DashboardView.as_view()(request)
         units = OrgUnit.objects.for_user(request.user)
         context["unit_counts"] = {
             row["kind"]: row["n"] for row in units.filter(is_active=True).values("kind").annotate(n=Count("id"))

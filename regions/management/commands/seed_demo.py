@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def _later_loaders():
         from appraisal.demo import load_demo_appraisal
         from budgets.demo import load_demo_budgets
+        from dashboard.demo import load_demo_dashboard
         from performance.demo import load_demo_performance
         from plans.demo import load_demo_plans
         from reports.demo import load_demo_reports
@@ -25,6 +26,8 @@ class Command(BaseCommand):
             ("费用预算 / budgets", load_demo_budgets),
             # Last: the monthly summaries are built from every fact loaded above.
             ("业绩汇总 / summaries", load_demo_performance),
+            # The dashboard's receivables snapshots (latest and 24 month ends) and month × district totals.
+            ("驾驶舱快照 / dashboard snapshots", load_demo_dashboard),
             # After the summaries: appraisal runs read them.
             ("绩效考核与激励 / appraisal", load_demo_appraisal),
             # After the summaries and the targets: reports are built from them.

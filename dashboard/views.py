@@ -1,0 +1,165 @@
+"""The dashboard page (驾驶舱): a unit's (or a salesperson's) figures with drill-down
+center → region → province → district → salesperson → customer."""
+
+from decimal import Decimal
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core import audit
+from core.errors import InvalidInput
+from core.scoping import scope_of
+from dashboard import selectors
+from plans.choices import Metric
+from regions.models import OrgUnit, StaffProfile
+
+METRIC_LABELS = [(m.value, m.label) for m in selectors.METRICS]
+
+
+class DashboardView(LoginRequiredMixin, View):
+    """The user's own unit (or, for a salesperson, themself); `?unit=` and `?staff=` drill down inside
+    the user's scope. Outside the scope → 404; a malformed id → 400 with the reason."""
+
+    template_name = "dashboard/dashboard.html"
+
+    def get(self, request):
+        raw_unit, raw_staff = request.GET.get("unit", ""), request.GET.get("staff", "")
+        try:
+            unit, staff = selectors.resolve_subject(request.user, unit=raw_unit, staff=raw_staff)
+        except InvalidInput as error:
+            return render(request, "dashboard/bad_query.html", {"message": error.message, "field": error.field}, status=400)
+        except Http404:
+            _log_denial(request, raw_unit, raw_staff)
+            raise
+        data = selectors.dashboard(user=request.user, unit=unit, staff=staff)
+        scope = scope_of(request.user)
+        trail = [] if scope.own_only else _trail(unit, scope)
+        if staff is not None and not scope.own_only:
+            trail.append(unit)
+        context = {
+            "data": data,
+            "unit": unit,
+            "staff": staff,
+            "trail": trail,
+            "metrics": [
+                {"value": value, "label": label, "count": value != Metric.SALES_AMOUNT and value != Metric.COLLECTIONS}
+                for value, label in METRIC_LABELS
+            ],
+            "head_cards": {key: _cards(data["head"][key]) for key in ("month", "year")},
+            "children": [_child_row(child) for child in data["children"]] if data["child_kind"] != "customer" else [],
+            "customers": data["children"] if data["child_kind"] == "customer" else [],
+            "worklist": data["worklist"],
+            "charts": _charts(data),
+            "pace_percent": {key: _percent(value).quantize(Decimal("0.1")) for key, value in data["pace"].items()},
+            "trend_rows": [_trend_row(row) for row in reversed(data["trend"])],
+        }
+        return render(request, self.template_name, context)
+
+
+def _trail(unit, scope):
+    """The units above `unit` inside the scope, top first: one query at every level (the unit itself is
+    read with its ancestors so that the company, which has none, costs the same query as a region)."""
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    above = OrgUnit.objects.filter(pk__in=[*ids, unit.pk]).order_by("depth")
+    return [u for u in above if u.pk != unit.pk and scope.covers_path(u.path)]
+
+
+def _log_denial(request, raw_unit, raw_staff):
+    """Record a look at an existing unit or person outside the scope (not a plain unknown id)."""
+    for raw, model in ((raw_unit, OrgUnit), (raw_staff, StaffProfile)):
+        raw = str(raw).strip()
+        if raw.isdigit() and len(raw) <= 12 and model.objects.filter(pk=int(raw)).exists():
+            audit.log_denial(request, reason="out of scope", status=404)
+            return
+
+
+def _percent(rate):
+    return None if rate is None else (rate * 100).quantize(selectors.RATE.scaleb(2))
+
+
+def _cards(figures):
+    cards = []
+    for value, label in METRIC_LABELS:
+        figure = figures[value]
+        percent = _percent(figure["rate"])
+        cards.append(
+            {
+                **figure,
+                "metric": value,
+                "label": label,
+                "count": value in (Metric.NEW_CUSTOMERS, Metric.NEW_CHANNELS),
+                "percent": percent,
+                "bar": None if percent is None else max(0, min(100, int(percent))),
+            }
+        )
+    return cards
+
+
+def _child_row(child):
+    row = dict(child)
+    for key in ("month", "year"):
+        row[f"{key}_sales"] = {**child[key][Metric.SALES_AMOUNT], "percent": _percent(child[key][Metric.SALES_AMOUNT]["rate"])}
+        row[f"{key}_collections"] = {
+            **child[key][Metric.COLLECTIONS],
+            "percent": _percent(child[key][Metric.COLLECTIONS]["rate"]),
+        }
+    row["overdue_percent"] = _percent(child["receivables"]["overdue_share"])
+    return row
+
+
+def _trend_row(row):
+    result = dict(row)
+    for key in ("sales_mom", "sales_yoy", "collections_mom", "collections_yoy"):
+        result[key] = _percent(row[key])
+    return result
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def _charts(data):
+    """What the ECharts charts draw (numbers as JSON numbers; money is exact in the tables beside them)."""
+    sales = Metric.SALES_AMOUNT.value
+    collections = Metric.COLLECTIONS.value
+    return {
+        "labels": {
+            "sales": str(Metric.SALES_AMOUNT.label),
+            "collections": str(Metric.COLLECTIONS.label),
+            "mom": _("Month over month"),
+            "yoy": _("Year over year"),
+            "open": _("Open amount"),
+            "overdue_share": _("Overdue share"),
+            "attainment": _("Attainment"),
+            "month": _("This month"),
+            "year": _("This year"),
+            "pace": _("Time elapsed"),
+        },
+        "trend": [
+            {
+                "month": row["month"],
+                "sales": _number(row["sales"]),
+                "collections": _number(row["collections"]),
+                "sales_mom": _number(row["sales_mom"]),
+                "sales_yoy": _number(row["sales_yoy"]),
+                "collections_mom": _number(row["collections_mom"]),
+                "collections_yoy": _number(row["collections_yoy"]),
+            }
+            for row in data["trend"]
+        ],
+        "ageing": [
+            {"label": b["label"], "key": b["key"], "amount": _number(b["amount"])} for b in data["receivables"]["buckets"]
+        ],
+        "overdue_trend": [{"as_of": row["as_of"].isoformat(), "share": _number(row["share"])} for row in data["overdue_trend"]],
+        "gauges": {
+            key: {
+                metric: _number(data["head"][key][metric]["rate"]) for metric in (sales, collections, Metric.NEW_CUSTOMERS.value)
+            }
+            for key in ("month", "year")
+        },
+        "metric_labels": {value: str(label) for value, label in METRIC_LABELS},
+        "pace": {key: _number(value) for key, value in data["pace"].items()},
+    }
