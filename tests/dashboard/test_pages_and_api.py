@@ -106,10 +106,10 @@ def test_drill_down_links_region_to_customer(facts, personas, units):
     page = client.get(PAGE).content.decode()
     assert 'data-testid="drill-330000"' in page  # 浙江 below 华东
     page = client.get(PAGE, {"unit": units["330000"].pk}).content.decode()
-    assert f'href="?unit={units[HANGZHOU].pk}" data-testid="drill-{HANGZHOU}"' in page
+    assert f'href="/dashboard/?unit={units[HANGZHOU].pk}" data-testid="drill-{HANGZHOU}"' in page
     page = client.get(PAGE, {"unit": units[HANGZHOU].pk}).content.decode()
     rep = personas["rep_hangzhou"].staff
-    assert f'href="?staff={rep.pk}" data-testid="drill-{rep.employee_no}"' in page
+    assert f'href="/dashboard/?staff={rep.pk}" data-testid="drill-{rep.employee_no}"' in page
     response = client.get(PAGE, {"staff": rep.pk})
     assert response.status_code == 200
     customer = next(c for c in facts["customers"] if c.salesperson_id == rep.pk)
