@@ -34,9 +34,9 @@ app.conf.beat_schedule = {
     # Late corrections to older months (a reversal, a cancellation, a back-dated import) reach the
     # summaries through a full rebuild every night, before the working day.
     "performance.rebuild_summaries": {"task": "performance.rebuild_summaries", "schedule": crontab(hour=3, minute=20)},
-    # The dashboard's receivables snapshot (ageing by district × salesperson, customers over their credit limit)
-    # and month × district roll-up: rebuilt every 10 minutes (≈80–115 s at 10M invoices, measured) so that no
-    # dashboard request scans invoices; at minute 5, 15, … so the roll-up picks up the summaries just refreshed.
+    # The dashboard's receivables snapshot (ageing by district × salesperson, customers over their credit limit):
+    # rebuilt every 10 minutes (≈80–115 s at 10M invoices, measured) so that no dashboard request scans invoices;
+    # at minute 5, 15, … so it does not start together with the summary refresh.
     "dashboard.refresh_receivables": {"task": "dashboard.refresh_receivables", "schedule": crontab(minute="5-59/10")},
     # Appraisal: recompute the last finished period of every approved scheme after the nightly summary
     # rebuild (03:20), so late fact corrections reach the scores; manual scores and comments are kept.

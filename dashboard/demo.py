@@ -21,6 +21,5 @@ def load_demo_dashboard(*, today=None):
     for day in wanted:
         if day not in present:
             services.receivables_snapshot_rebuild(as_of=day)
-    services.district_month_totals_rebuild()  # derived whole from the summaries: replaces, adds nothing new
     dates_after = snapshots.filter(as_of__in=wanted).values("as_of").distinct().count()
     return {"snapshot_dates": dates_after - len(present), "rows": snapshots.count() - rows_before}

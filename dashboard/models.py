@@ -149,34 +149,3 @@ class DistrictReceivableSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.as_of} {self.district_id} {self.bucket}"
-
-
-class DistrictMonthTotal(models.Model):
-    """performance.MonthlyFact rolled up to month × district office (salespeople and products together):
-    sales and collections only. The 24-month trend of a region or of the company reads a few thousand of
-    these instead of hundreds of thousands of summary rows. Rebuilt whole from MonthlyFact by
-    `dashboard.services.district_month_totals_rebuild` (every 10 minutes with the receivables); the
-    dashboard reads the two most recent months from MonthlyFact itself, so they are never staler than
-    the attainment figures."""
-
-    month = models.DateField(_("month"))
-    district = models.ForeignKey(
-        "regions.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name=_("district office"), db_index=False
-    )
-    invoiced = MoneyField(_("invoiced"), default=Decimal("0.00"))
-    collected = MoneyField(_("collected"), default=Decimal("0.00"))
-
-    scope_spec = ScopeSpec(path="district__path")
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("monthly district total")
-        verbose_name_plural = _("monthly district totals")
-        ordering = ["month", "district"]
-        indexes = [
-            models.Index(fields=["district", "month"], name="dmtotal_district_month", include=["invoiced", "collected"]),
-        ]
-        constraints = [models.UniqueConstraint(fields=["month", "district"], name="dmtotal_unique")]
-
-    def __str__(self):
-        return f"{self.month:%Y-%m} {self.district_id}"

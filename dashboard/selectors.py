@@ -12,7 +12,7 @@ import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q, Subquery, Sum
+from django.db.models import BigIntegerField, Case, Count, Max, Q, Subquery, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +25,8 @@ from core.scoping import scope_of
 from customers.models import Customer, Invoice
 from customers.selectors import invoice_counts_on, with_open_amount
 from dashboard.choices import BUCKET_DAYS, OVERDUE_BUCKETS, AgeingBucket
-from dashboard.models import CreditSnapshot, DistrictMonthTotal, DistrictReceivableSnapshot, ReceivableSnapshot
-from performance.models import MonthlyFact
+from dashboard.models import CreditSnapshot, DistrictReceivableSnapshot, ReceivableSnapshot
+from performance.models import DistrictMonthFact, MonthlyFact
 from performance.selectors import attainment_table, default_unit
 from plans.choices import Metric
 from plans.models import Target
@@ -221,7 +221,16 @@ def _receivables(*, unit, staff, child_kind, children, as_of):
     model = DistrictReceivableSnapshot if staff is None and unit.kind != UnitKind.DISTRICT else ReceivableSnapshot
     rows = _snapshot_rows(model, unit=unit, staff=staff).filter(as_of=as_of).order_by()
     if child_kind == "unit":
-        group = "district__path"
+        # Each district row is labelled in SQL with the child unit above it, so the rows come back already
+        # rolled up (children × buckets, not districts × buckets).
+        rows = rows.annotate(
+            child=Case(
+                *(When(district__path__startswith=child["path"], then=Value(child["id"])) for child in children),
+                default=None,
+                output_field=BigIntegerField(),
+            )
+        )
+        group = "child"
     elif child_kind == "staff":
         group = "salesperson_id"
     else:
@@ -237,15 +246,8 @@ def _receivables(*, unit, staff, child_kind, children, as_of):
             cell = by_group[row[group]][row["bucket"]]
             by_group[row[group]][row["bucket"]] = (cell[0] + amount, cell[1] + n)
     per_child = {}
-    for child in children:
-        if child_kind == "unit":
-            merged = defaultdict(lambda: (ZERO, 0))
-            for path, cells in by_group.items():
-                if path.startswith(child["path"]):
-                    for key, (amount, n) in cells.items():
-                        merged[key] = (merged[key][0] + amount, merged[key][1] + n)
-            per_child[child["id"]] = _receivable_block(merged)
-        elif child_kind == "staff":
+    if child_kind in ("unit", "staff"):
+        for child in children:
             per_child[child["id"]] = _receivable_block(by_group.get(child["id"], {}))
     return {"as_of": as_of, **_receivable_block(head)}, per_child
 
@@ -287,25 +289,21 @@ def _shift_month(first, months):
 
 
 def _trend(*, unit, staff, month):
-    """The last 24 months of sales and collections, with month-over-month and year-over-year change.
-    A salesperson's from the summaries (one query); a unit's from the month × district roll-up for the
-    older months and from the summaries for the two most recent ones (two queries)."""
+    """The last 24 months of sales and collections, with month-over-month and year-over-year change, in
+    one query: a salesperson's from the summaries, a unit's from the district roll-up
+    (performance.DistrictMonthFact, written with the summaries)."""
     last = month.start
     first = _shift_month(last, -(TREND_MONTHS - 1))
     earliest = _shift_month(first, -12)
-    recent = _shift_month(last, -1)
-    facts = MonthlyFact.objects.unscoped()
     if staff is not None:
-        sources = [facts.filter(salesperson_id=staff.pk, month__range=(earliest, last))]
+        sources = [MonthlyFact.objects.unscoped().filter(salesperson_id=staff.pk, month__range=(earliest, last))]
     else:
-        sources = [
-            DistrictMonthTotal.objects.unscoped().filter(month__range=(earliest, _shift_month(recent, -1))),
-            facts.filter(month__range=(recent, last)),
-        ]
+        rows = DistrictMonthFact.objects.unscoped().filter(month__range=(earliest, last))
         if unit.kind == UnitKind.DISTRICT:
-            sources = [rows.filter(district_id=unit.pk) for rows in sources]
+            rows = rows.filter(district_id=unit.pk)
         elif unit.kind != UnitKind.CENTER:
-            sources = [rows.filter(district__path__startswith=unit.path) for rows in sources]
+            rows = rows.filter(district__path__startswith=unit.path)
+        sources = [rows]
     by_month = {}
     for rows in sources:
         for row in rows.order_by().values("month").annotate(sales=Sum("invoiced"), collections=Sum("collected")):

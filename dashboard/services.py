@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidInput
 from customers.models import Allocation, Customer, Invoice
 from dashboard.choices import BUCKET_DAYS
-from dashboard.models import CreditSnapshot, DistrictMonthTotal, DistrictReceivableSnapshot, ReceivableSnapshot
-from performance.models import MonthlyFact
+from dashboard.models import CreditSnapshot, DistrictReceivableSnapshot, ReceivableSnapshot
 
 SNAPSHOT_MODELS = (ReceivableSnapshot, DistrictReceivableSnapshot, CreditSnapshot)
 
@@ -194,25 +193,4 @@ def receivables_snapshots_backfill(*, today=None, months=24):
     today = today or timezone.localdate()
     results = [receivables_snapshot_rebuild(as_of=day) for day in month_ends(today=today, months=months)]
     results.append(receivables_snapshot_rebuild(as_of=today))
-    district_month_totals_rebuild()
     return results
-
-
-@transaction.atomic
-def district_month_totals_rebuild():
-    """Replace the month × district roll-up of the monthly summaries in one statement; returns rows
-    written. Safe to run twice (the same rows come back)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY + 1])
-    rows = DistrictMonthTotal.objects.unscoped()
-    rows._raw_delete(rows.db)
-    table = connection.ops.quote_name(DistrictMonthTotal._meta.db_table)
-    facts = connection.ops.quote_name(MonthlyFact._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (month, district_id, invoiced, collected) "
-            f"SELECT month, district_id, ROUND(SUM(invoiced), 2), ROUND(SUM(collected), 2) FROM {facts} "
-            "GROUP BY month, district_id"
-        )
-        return cursor.rowcount

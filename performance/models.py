@@ -83,3 +83,32 @@ class MonthlyFact(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.district_id}/{self.salesperson_id}/{self.product_id}"
+
+
+class DistrictMonthFact(models.Model):
+    """The sales facts of one month for one district office (地办月度汇总): MonthlyFact added up over its
+    salespeople and products, written in the same transaction as the MonthlyFact rows of that month (so the
+    two never disagree). Attainment of units and the dashboard read it: a company-wide year is a few
+    thousand rows here instead of tens of thousands of salesperson × product rows."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    district = models.ForeignKey(
+        "regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("district office"), db_index=False
+    )
+    invoiced = MoneyField(_("invoiced"), default=Decimal("0.00"))
+    invoice_count = models.PositiveIntegerField(_("invoices"), default=0)
+    collected = MoneyField(_("collected"), default=Decimal("0.00"))
+    new_customers = models.PositiveIntegerField(_("new customers"), default=0)
+
+    scope_spec = ScopeSpec(path="district__path")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("district monthly summary")
+        verbose_name_plural = _("district monthly summaries")
+        ordering = ["month", "district"]
+        indexes = [models.Index(fields=["month"], name="districtmonthfact_month")]
+        constraints = [models.UniqueConstraint(fields=["district", "month"], name="districtmonthfact_unique")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.district_id}"

@@ -13,7 +13,7 @@ from core.errors import InvalidInput, Unprocessable
 from core.periods import Period
 from core.roles import Role
 from core.scoping import scope_of
-from performance.models import MonthlyFact
+from performance.models import DistrictMonthFact, MonthlyFact
 from plans.choices import Metric
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
@@ -50,11 +50,12 @@ def actual_from_summary(*, metric, period, unit=None, staff=None):
     whole company — as plans.selectors.actual, read from the summaries."""
     column = _column(metric)
     period = Period.parse(period)
-    rows = MonthlyFact.objects.unscoped().filter(month__range=_months(period))
     if staff is not None:
-        rows = rows.filter(salesperson=staff)
-    elif unit is not None:
-        rows = rows.filter(district__path__startswith=unit.path)
+        rows = MonthlyFact.objects.unscoped().filter(month__range=_months(period), salesperson=staff)
+    else:
+        rows = DistrictMonthFact.objects.unscoped().filter(month__range=_months(period))
+        if unit is not None:
+            rows = rows.filter(district__path__startswith=unit.path)
     value = rows.aggregate(v=Sum(column))["v"] or 0
     return Decimal(value).quantize(CENT)
 
@@ -156,8 +157,14 @@ def attainment_table(*, user, unit, period, metrics=None):
             {"kind": "unit", "id": u.pk, "code": u.code, "name": u.name, "object": u, "path": u.path}
             for u in OrgUnit.objects.filter(parent_id=unit.pk, is_active=True).order_by("code")
         ]
+        # Units add up their districts: read the district roll-up (a few rows per district and month), not the
+        # salesperson × product rows.
         by_district = list(
-            facts.filter(district__path__startswith=unit.path).values("district__path").annotate(**sums).order_by()
+            DistrictMonthFact.objects.unscoped()
+            .filter(month__range=month_range, district__path__startswith=unit.path)
+            .values("district__path")
+            .annotate(**sums)
+            .order_by()
         )
         head_actuals = _zero({m: sum((row[m] or 0 for row in by_district), Decimal(0)) for m in metrics})
         child_actuals = []

@@ -17,7 +17,7 @@ from core.errors import InvalidInput
 from core.periods import MONTH, Period
 from customers.choices import InvoiceStatus
 from customers.models import Allocation, Customer, Invoice, InvoiceLine
-from performance.models import MonthlyFact
+from performance.models import DistrictMonthFact, MonthlyFact
 
 # Serialises rebuilds on PostgreSQL (two at once would both insert the same months); SQLite serialises
 # writers anyway.
@@ -183,10 +183,34 @@ def summaries_rebuild(*, months=None):
     if firsts is not None:
         stale = stale.filter(month__in=firsts)
     stale._raw_delete(stale.db)
+    stale_districts = DistrictMonthFact.objects.unscoped()
+    if firsts is not None:
+        stale_districts = stale_districts.filter(month__in=firsts)
+    stale_districts._raw_delete(stale_districts.db)
     sql, params = _insert_sql(_ranges(firsts) if firsts is not None else None)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        written = cursor.rowcount
+        cursor.execute(*_district_insert_sql(firsts))
+    return written
+
+
+def _district_insert_sql(firsts):
+    """The district rows of the months just written, added up from them in the database."""
+    rows = MonthlyFact.objects.unscoped()
+    if firsts is not None:
+        rows = rows.filter(month__in=firsts)
+    rows = (
+        rows.values("month", "district_id")
+        .annotate(Sum("invoiced"), Sum("invoice_count"), Sum("collected"), Sum("new_customers"))
+        .order_by()
+    )
+    sql, params = rows.query.get_compiler(connection=connection).as_sql()
+    table = connection.ops.quote_name(DistrictMonthFact._meta.db_table)
+    return (
+        f"INSERT INTO {table} (month, district_id, invoiced, invoice_count, collected, new_customers) {sql}",
+        params,
+    )
 
 
 def recent_months(*, today=None):

@@ -5,20 +5,19 @@ the monthly summaries (performance.MonthlyFact), the current targets (plans.Targ
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, Q, Sum
 
 from core.money import ZERO, money
 from core.periods import Period
 from customers.models import Allocation, Customer, Invoice
-from customers.selectors import CHILD_LEVEL, ageing, ageing_buckets, allocation_counts_on, invoice_counts_on
+from customers.selectors import CHILD_LEVEL, ageing, ageing_buckets
 from performance.models import MonthlyFact
 from performance.selectors import COLUMNS
 from plans.choices import Metric
 from regions.choices import UnitKind
 from regions.models import OrgUnit
 
-MONEY = DecimalField(max_digits=18, decimal_places=2)
 CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
 
@@ -184,54 +183,55 @@ def _ageing_section(unit, as_of):
 
 def _over_credit_limit(unit, as_of):
     """Customers of the unit whose open receivable as of the date exceeds a (non-zero) credit limit, as
-    customers.services._credit_check reads a limit: the count and the largest excesses."""
-    invoiced = (
-        Invoice.objects.filter(invoice_counts_on(as_of), customer=OuterRef("pk"))
-        .order_by()
-        .values("customer")
-        .annotate(total=Sum("amount"))
-        .values("total")
+    customers.services._credit_check reads a limit: the count and the largest excesses.
+
+    One statement: what was invoiced and what was allocated are each summed per customer in one pass and
+    then joined to the customers (a subquery per customer took 40 s and more on 400,000 customers)."""
+    invoice = Invoice._meta.db_table
+    allocation = Allocation._meta.db_table
+    customer = Customer._meta.db_table
+    orgunit = OrgUnit._meta.db_table
+    counts = "i.issue_date <= %(d)s AND (i.cancelled_on IS NULL OR i.cancelled_on > %(d)s)"
+    ours = (
+        f"i.customer_id IN (SELECT c.id FROM {customer} c JOIN {orgunit} u ON u.id = c.district_id WHERE u.path LIKE %(prefix)s)"
     )
-    allocated = (
-        Allocation.objects.filter(
-            allocation_counts_on(as_of), invoice_counts_on(as_of, prefix="invoice__"), invoice__customer=OuterRef("pk")
+    sql = f"""
+        WITH invoiced AS (
+            SELECT i.customer_id, SUM(i.amount) AS amount FROM {invoice} i
+            WHERE {counts} AND {ours} GROUP BY i.customer_id
+        ), allocated AS (
+            SELECT i.customer_id, SUM(a.amount) AS amount FROM {allocation} a JOIN {invoice} i ON i.id = a.invoice_id
+            WHERE {counts} AND {ours}
+              AND a.allocated_on <= %(d)s AND (a.reversed_on IS NULL OR a.reversed_on > %(d)s)
+            GROUP BY i.customer_id
+        ), open AS (
+            SELECT c.id, c.name, u.code, c.credit_limit, COALESCE(v.amount, 0) - COALESCE(a.amount, 0) AS open_amount
+            FROM {customer} c JOIN {orgunit} u ON u.id = c.district_id
+            LEFT JOIN invoiced v ON v.customer_id = c.id LEFT JOIN allocated a ON a.customer_id = c.id
+            WHERE u.path LIKE %(prefix)s AND c.credit_limit > 0
         )
-        .order_by()
-        .values("invoice__customer")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    zero = Value(ZERO, output_field=MONEY)
-    customers = (
-        Customer.objects.for_unit(unit)
-        .filter(credit_limit__gt=0)
-        .annotate(
-            open_amount=Coalesce(Subquery(invoiced, output_field=MONEY), zero, output_field=MONEY)
-            - Coalesce(Subquery(allocated, output_field=MONEY), zero, output_field=MONEY)
-        )
-        .annotate(excess=F("open_amount") - F("credit_limit"))
-        .filter(excess__gt=0)
-    )
-    top = list(
-        customers.order_by("-excess", "pk").values("pk", "name", "district__code", "credit_limit", "open_amount", "excess")[
-            :OVER_LIMIT_SHOWN
-        ]
-    )
-    count = len(top) if len(top) < OVER_LIMIT_SHOWN else customers.count()
-    return {
-        "count": count,
-        "top": [
+        SELECT id, name, code, credit_limit, open_amount, COUNT(*) OVER () FROM open
+        WHERE open_amount > credit_limit
+        ORDER BY open_amount - credit_limit DESC, id
+        LIMIT {OVER_LIMIT_SHOWN}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"d": as_of, "prefix": unit.path + "%"})
+        rows = cursor.fetchall()
+    top = []
+    for pk, name, code, limit, open_amount, _count in rows:
+        limit, open_amount = money(Decimal(str(limit))), money(Decimal(str(open_amount)))
+        top.append(
             {
-                "customer_id": row["pk"],
-                "name": row["name"],
-                "district": row["district__code"],
-                "credit_limit": money(row["credit_limit"]),
-                "open": money(row["open_amount"]),
-                "excess": money(row["excess"]),
+                "customer_id": pk,
+                "name": name,
+                "district": code,
+                "credit_limit": limit,
+                "open": open_amount,
+                "excess": open_amount - limit,
             }
-            for row in top
-        ],
-    }
+        )
+    return {"count": rows[0][5] if rows else 0, "top": top}
 
 
 def report_figures(unit, period, kind, *, progress=None):

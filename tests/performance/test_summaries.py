@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from core.periods import Period
 from performance import services
-from performance.models import MonthlyFact
+from performance.models import DistrictMonthFact, MonthlyFact
 from performance.selectors import actual_from_summary
 from plans.choices import Metric
 from plans.selectors import actual
@@ -88,6 +88,35 @@ def test_rebuild_twice_gives_identical_rows_and_months_rebuild_like_all(facts):
     assert _rows() == first
     services.summaries_rebuild(months=[])
     assert _rows() == first
+
+
+def _district_rows():
+    return list(
+        DistrictMonthFact.objects.unscoped()
+        .order_by("month", "district_id")
+        .values_list("month", "district_id", "invoiced", "invoice_count", "collected", "new_customers")
+    )
+
+
+def test_district_rollup_is_the_sum_of_the_summaries_after_every_rebuild(facts):
+    def expected():
+        return [
+            (row["month"], row["district_id"], row["i"], row["n"], row["c"], row["k"])
+            for row in MonthlyFact.objects.unscoped()
+            .values("month", "district_id")
+            .annotate(i=Sum("invoiced"), n=Sum("invoice_count"), c=Sum("collected"), k=Sum("new_customers"))
+            .order_by("month", "district_id")
+        ]
+
+    first = _district_rows()
+    assert first and first == expected()
+    services.summaries_rebuild(months=["2026-01"])
+    assert _district_rows() == first
+    # A month rebuilt after a change moves both tables together.
+    MonthlyFact.objects.unscoped().filter(month=date(2026, 2, 1)).delete()
+    DistrictMonthFact.objects.unscoped().filter(month=date(2026, 2, 1)).delete()
+    services.summaries_rebuild(months=["2026-02"])
+    assert _district_rows() == first == expected()
 
 
 def test_rebuilding_a_month_picks_up_a_later_reversal(facts):

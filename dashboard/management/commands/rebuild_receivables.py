@@ -26,9 +26,6 @@ class Command(BaseCommand):
                 for day in services.month_ends(today=timezone.localdate(), months=month_ends):
                     self._one(day)
             self._one(as_of)
-            started_totals = time.monotonic()
-            rows = services.district_month_totals_rebuild()
-            self.stdout.write(f"month × district totals: {rows} rows in {time.monotonic() - started_totals:.1f}s")
         except DomainError as error:
             raise CommandError(str(error.message)) from None
         self.stdout.write(f"done in {time.monotonic() - started:.1f}s")
