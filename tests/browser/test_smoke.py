@@ -23,8 +23,9 @@ def test_regional_manager_reads_ageing_and_drills_down(page, org, hire):
 
     log_in(page, "rm_east")
     expect(page).to_have_title(re.compile("大区销售管理系统"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("您好，华东经理")
-    expect(page.locator("main")).to_contain_text("华东大区")
+    # A manager lands on the dashboard of their own unit.
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"驾驶舱\s*·\s*华东大区"))
+    expect(page.locator(".navbar")).to_contain_text("华东经理")
 
     page.goto("/customers/ageing/")
     expect(page.get_by_role("heading", level=1)).to_have_text("应收账款与账龄")
