@@ -39,7 +39,7 @@ from appraisal.scoring import HUNDRED, clean_tiers, competition_ranks, decimal_i
 from core.errors import Conflict, DomainError, InvalidInput
 from core.money import money
 from core.periods import Period
-from core.roles import Role
+from core.roles import Role, can
 from core.scoping import scope_of
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
@@ -54,7 +54,7 @@ class NotAllowed(DomainError):
 
 def _require(by, action, message):
     # `by` None: a task or a command acting for the company.
-    if by is not None and not rights.may(by, action):
+    if by is not None and not can(by, action):
         raise NotAllowed(message)
 
 
@@ -618,7 +618,7 @@ def _rank_run(run):
 def may_score(user, score):
     """The rule for entering a manual score: a manager (or the center) whose scope covers the person's
     unit and whose role sits above the person's — their own manager or a higher one; never oneself."""
-    if not rights.may(user, "appraisal.score"):
+    if not can(user, "appraisal.score"):
         return False
     staff = getattr(user, "staff_profile", None)
     if staff is not None and staff.pk == score.staff_id:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from appraisal import rights, selectors, services
+from appraisal import selectors, services
 from appraisal.filtersets import IncentiveSchemeFilterSet, RewardFilterSet, RunFilterSet, SchemeFilterSet
 from appraisal.forms import (
     ItemFormSet,
@@ -30,6 +30,7 @@ from appraisal.models import AppraisalRun, AppraisalScheme, AppraisalScore, Ince
 from budgets.views import FilteredListMixin, approval_url
 from core import audit
 from core.errors import DomainError
+from core.roles import can
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 
 
@@ -40,10 +41,10 @@ class RightsMixin:
     change_right = None
 
     def may_change(self):
-        return self.change_right is not None and rights.may(self.request.user, self.change_right)
+        return self.change_right is not None and can(self.request.user, self.change_right)
 
     def require_view(self):
-        if not rights.may(self.request.user, "appraisal.view"):
+        if not can(self.request.user, "appraisal.view"):
             audit.log_denial(self.request, reason="no right to read this", status=403)
             raise PermissionDenied
 

@@ -47,6 +47,13 @@ PLANNING = frozenset({"plan.change", "target.change"})
 MANAGING = frozenset({"task.assign", "budget.change"})
 # Everyone who works: their own tasks, their own plans (work plans) and recording expenses.
 WORKING = frozenset({"task.change", "expense.change"})
+# Appraisal and incentives: everyone reads their part; the Development Center drafts schemes and runs the
+# scoring (考核办法由发展中心制定); managers score their people's manual items and propose rewards.
+APPRAISAL_READ = frozenset({"appraisal.view"})
+APPRAISAL_CENTER = frozenset({"appraisal.scheme"})
+APPRAISAL_MANAGING = frozenset({"appraisal.score", "reward.propose"})
+# Building business reports (the report service narrows it to a region's or the company's report in scope).
+REPORTING = frozenset({"report.build"})
 
 ROLE_TABLE = {
     Role.DIRECTOR: RoleSpec(
@@ -55,7 +62,11 @@ ROLE_TABLE = {
         | LEDGER_CHANGES
         | PLANNING
         | MANAGING
-        | WORKING,
+        | WORKING
+        | APPRAISAL_READ
+        | APPRAISAL_CENTER
+        | APPRAISAL_MANAGING
+        | REPORTING,
         home="center",
     ),
     Role.CENTER_STAFF: RoleSpec(
@@ -64,25 +75,52 @@ ROLE_TABLE = {
         | LEDGER_CHANGES
         | PLANNING
         | MANAGING
-        | WORKING,
+        | WORKING
+        | APPRAISAL_READ
+        | APPRAISAL_CENTER
+        | APPRAISAL_MANAGING
+        | REPORTING,
         home="center",
     ),
     Role.REGIONAL_MANAGER: RoleSpec(
         sees=Sees.SUBTREE,
-        may=frozenset({"staff.change", "apikey.view"}) | LEDGER_CHANGES | PLANNING | MANAGING | WORKING,
+        may=frozenset({"staff.change", "apikey.view"})
+        | LEDGER_CHANGES
+        | PLANNING
+        | MANAGING
+        | WORKING
+        | APPRAISAL_READ
+        | APPRAISAL_MANAGING
+        | REPORTING,
         home="manager",
     ),
     Role.PROVINCIAL_MANAGER: RoleSpec(
         sees=Sees.SUBTREE,
-        may=frozenset({"staff.change", "apikey.view"}) | LEDGER_CHANGES | PLANNING | MANAGING | WORKING,
+        may=frozenset({"staff.change", "apikey.view"})
+        | LEDGER_CHANGES
+        | PLANNING
+        | MANAGING
+        | WORKING
+        | APPRAISAL_READ
+        | APPRAISAL_MANAGING
+        | REPORTING,
         home="manager",
     ),
     Role.DISTRICT_MANAGER: RoleSpec(
-        sees=Sees.SUBTREE, may=frozenset({"apikey.view"}) | LEDGER_CHANGES | PLANNING | MANAGING | WORKING, home="manager"
+        sees=Sees.SUBTREE,
+        may=frozenset({"apikey.view"})
+        | LEDGER_CHANGES
+        | PLANNING
+        | MANAGING
+        | WORKING
+        | APPRAISAL_READ
+        | APPRAISAL_MANAGING
+        | REPORTING,
+        home="manager",
     ),
     # A salesperson changes only their own records: the scope (own rows) bounds what the right reaches.
     # Their own work plan ("plan.change" limited to work plans by the plan service), tasks and expenses.
-    Role.SALES_REP: RoleSpec(sees=Sees.OWN, may=LEDGER_CHANGES | WORKING | {"plan.change"}, home="sales"),
+    Role.SALES_REP: RoleSpec(sees=Sees.OWN, may=LEDGER_CHANGES | WORKING | APPRAISAL_READ | {"plan.change"}, home="sales"),
     # A branch system feeds customers, sales and payments; collection work is done by people.
     BRANCH_SYSTEM: RoleSpec(
         sees=Sees.SUBTREE, may=frozenset({"customer.change", "invoice.change", "payment.change"}), home="none"

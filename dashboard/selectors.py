@@ -30,6 +30,7 @@ from performance.models import DistrictMonthFact, MonthlyFact
 from performance.selectors import attainment_table, default_unit
 from plans.choices import Metric
 from plans.models import Target
+from regions import selectors as region_selectors
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -44,7 +45,7 @@ FACT_METRICS = (Metric.SALES_AMOUNT, Metric.COLLECTIONS, Metric.NEW_CUSTOMERS)
 UNRECORDED_METRICS = (Metric.NEW_CHANNELS,)
 METRICS = (*FACT_METRICS, *UNRECORDED_METRICS)
 COLUMNS = {Metric.SALES_AMOUNT: "invoiced", Metric.COLLECTIONS: "collected", Metric.NEW_CUSTOMERS: "new_customers"}
-# The worklist of regions.views._worklist; a branch system (API key) has none.
+# The worklist of regions.selectors.worklist; a branch system (API key) has none.
 WORKLIST_KEYS = ("waiting", "waiting_overdue", "submitted", "returned", "tasks_open", "tasks_overdue", "unread")
 CHILD_LEVEL = {
     UnitKind.CENTER: UnitKind.REGION,
@@ -475,8 +476,6 @@ def dashboard(*, user, unit, staff=None, today=None):
     """Every figure of the dashboard of a unit (or of a salesperson) on a day, in a constant number of
     queries. The caller resolved `unit`/`staff` inside the user's scope (resolve_subject); this checks
     again and raises Http404 outside."""
-    from regions.views import _worklist
-
     today = today or timezone.localdate()
     scope = scope_of(user)
     if unit is None or not scope.covers_path(unit.path):
@@ -520,7 +519,7 @@ def dashboard(*, user, unit, staff=None, today=None):
             block = child_receivables.get(child["id"]) or _receivable_block({})
             child["receivables"] = {key: block[key] for key in ("total", "overdue", "overdue_share")}
     credit = _credit(unit=unit, staff=staff, as_of=as_of)
-    worklist = _worklist(user) if not getattr(user, "api_key", None) else dict.fromkeys(WORKLIST_KEYS, 0)
+    worklist = region_selectors.worklist(user) if not getattr(user, "api_key", None) else dict.fromkeys(WORKLIST_KEYS, 0)
     sales = Metric.SALES_AMOUNT.value
 
     def ranked(key):

@@ -29,3 +29,29 @@ def org_unit_tree(*, user, root=None, include_closed=False):
 
 def staff_list(*, user):
     return StaffProfile.objects.for_user(user).select_related("unit", "user")
+
+
+def worklist(user):
+    """What waits for the person today: decisions, their own submissions in flight, tasks, messages.
+    A handful of COUNT queries, whatever the size of the data."""
+    from django.utils import timezone
+
+    from approvals.choices import RequestState
+    from approvals.selectors import my_submissions, queue_for
+    from notifications.models import Notification
+    from workflow.choices import TaskState
+    from workflow.selectors import my_tasks
+
+    waiting = queue_for(user=user)
+    tasks = my_tasks(user).filter(state=TaskState.OPEN)
+    today = timezone.localdate()
+    return {
+        "waiting": waiting.count(),
+        # (A filtered Count over the `overdue` annotation reads 0 on SQLite; a filtered count does not.)
+        "waiting_overdue": waiting.filter(overdue=True).count(),
+        "submitted": my_submissions(user=user).filter(state=RequestState.SUBMITTED).count(),
+        "returned": my_submissions(user=user).filter(state=RequestState.RETURNED).count(),
+        "tasks_open": tasks.count(),
+        "tasks_overdue": tasks.filter(due_on__lt=today).count(),
+        "unread": Notification.objects.for_user(user).unread().count(),
+    }

@@ -14,6 +14,7 @@ from regions import services
 from regions.filtersets import OrgUnitFilterSet, StaffFilterSet
 from regions.forms import ApiKeyCreateForm, OrgUnitCreateForm, OrgUnitEditForm, StaffCreateForm
 from regions.models import OrgUnit, StaffProfile
+from regions.selectors import worklist
 
 
 class OrgUnitListView(ScopedListView):
@@ -193,32 +194,6 @@ class ApiKeyListView(ScopedListView):
         return render(request, self.template_name, self.get_context_data(form=form), status=400)
 
 
-def _worklist(user):
-    """What waits for the person today: decisions, their own submissions in flight, tasks, messages.
-    A handful of COUNT queries, whatever the size of the data."""
-    from django.utils import timezone
-
-    from approvals.choices import RequestState
-    from approvals.selectors import my_submissions, queue_for
-    from notifications.models import Notification
-    from workflow.choices import TaskState
-    from workflow.selectors import my_tasks
-
-    waiting = queue_for(user=user)
-    tasks = my_tasks(user).filter(state=TaskState.OPEN)
-    today = timezone.localdate()
-    return {
-        "waiting": waiting.count(),
-        # (A filtered Count over the `overdue` annotation reads 0 on SQLite; a filtered count does not.)
-        "waiting_overdue": waiting.filter(overdue=True).count(),
-        "submitted": my_submissions(user=user).filter(state=RequestState.SUBMITTED).count(),
-        "returned": my_submissions(user=user).filter(state=RequestState.RETURNED).count(),
-        "tasks_open": tasks.count(),
-        "tasks_overdue": tasks.filter(due_on__lt=today).count(),
-        "unread": Notification.objects.for_user(user).unread().count(),
-    }
-
-
 class HomeView(View):
     """The landing page for each role: managers and the Development Center land on their dashboard (驾驶舱),
     the others on their own home page."""
@@ -246,7 +221,7 @@ class HomeView(View):
         }
         context["staff_count"] = StaffProfile.objects.for_user(request.user).filter(is_active=True).count()
         context["home"] = ROLE_TABLE[role].home
-        context["worklist"] = _worklist(request.user)
+        context["worklist"] = worklist(request.user)
         if profile is not None:
             context["subordinate_units"] = (
                 units.filter(parent=profile.unit, is_active=True)

@@ -1,5 +1,5 @@
 """Reads of business reports: the figures of a report (`report_figures`), computed in the database from
-the monthly summaries (performance.MonthlyFact), the current targets (plans.Target) and the receivables
+the monthly summaries (their district roll-up, performance.DistrictMonthFact), the current targets (plans.Target) and the receivables
 (customers, with the ageing definitions of customers.selectors), in a constant number of queries."""
 
 import datetime
@@ -12,7 +12,7 @@ from core.money import ZERO, money
 from core.periods import Period
 from customers.models import Allocation, Customer, Invoice
 from customers.selectors import CHILD_LEVEL, ageing, ageing_buckets
-from performance.models import MonthlyFact
+from performance.models import DistrictMonthFact
 from performance.selectors import COLUMNS
 from plans.choices import Metric
 from regions.choices import UnitKind
@@ -90,7 +90,7 @@ def _fact_sums(unit, periods):
             aggregates[f"s{n}_{m}"] = Sum(COLUMNS[metric], filter=within)
         aggregates[f"r{n}"] = Count("pk", filter=within)
     rows = (
-        MonthlyFact.objects.unscoped()
+        DistrictMonthFact.objects.unscoped()
         .filter(months, district__path__startswith=unit.path)
         .values("district__path")
         .annotate(**aggregates)

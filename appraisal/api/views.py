@@ -10,7 +10,7 @@ from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from appraisal import rights, selectors, services
+from appraisal import selectors, services
 from appraisal.api import serializers as s
 from appraisal.filtersets import IncentiveSchemeFilterSet, RewardFilterSet, RunFilterSet, SchemeFilterSet, ScoreFilterSet
 from appraisal.models import (
@@ -25,6 +25,7 @@ from appraisal.models import (
 )
 from core.api import RolePermission, ScopedViewSet
 from core.errors import InvalidInput
+from core.roles import can
 from regions.models import OrgUnit
 
 
@@ -35,8 +36,8 @@ class AppraisalPermission(RolePermission):
     @staticmethod
     def _allowed(request, view):
         if request.method in permissions.SAFE_METHODS:
-            return rights.may(request.user, "appraisal.view")
-        return rights.may(request.user, getattr(view, "change_action", None))
+            return can(request.user, "appraisal.view")
+        return can(request.user, getattr(view, "change_action", None))
 
 
 class AppraisalViewSet(ScopedViewSet):

@@ -25,7 +25,7 @@ class BusinessReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     filterset_class = BusinessReportFilterSet
     # Building needs the planning right (managers and the center); the service narrows it to the
     # region's manager and the center.
-    change_action = "target.change"
+    change_action = "report.build"
 
     def narrow_queryset(self, queryset):
         queryset = queryset.select_related("unit")
