@@ -9,5 +9,6 @@ class CoreConfig(AppConfig):
     def ready(self):
         from core import (
             audit,  # noqa: F401  (connects the history signal)
+            lookups,  # noqa: F401  (registers field__any)
             schema,  # noqa: F401  (registers the API key auth scheme)
         )

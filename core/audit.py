@@ -99,44 +99,65 @@ def _fill_door(sender, history_instance, **kwargs):
 def bulk_create_audited(objs, model):
     """Insert many new rows of an audited model and their "created" history rows, in bulk, with the
     door, user and API key of the current context (COPY on PostgreSQL, see core.bulk)."""
+    from core.bulk import insert_many
+
+    insert_many(model, objs)
+    write_created_history(model, [obj.pk for obj in objs])
+    return objs
+
+
+def insert_audited(model, columns, rows):
+    """Insert new rows given as tuples (see core.bulk.insert_rows) and their "created" history rows;
+    returns the new ids in order. The fastest safe path for a batch: no model instances."""
+    from core.bulk import insert_rows
+
+    ids = insert_rows(model, columns, rows)
+    write_created_history(model, ids)
+    return ids
+
+
+def write_created_history(model, ids):
+    """The "created" history rows of rows just inserted, copied by the database from the rows
+    themselves (INSERT … SELECT): the history holds exactly what was written, and no value makes a
+    round trip through Python."""
     from django.db import connection
     from django.utils import timezone
 
-    from core.bulk import copy_rows, insert_many, next_ids
-
-    insert_many(model, objs)
+    if not ids:
+        return
     ctx = current()
-    user_id = ctx.user.pk if ctx.user is not None and getattr(ctx.user, "pk", None) else None
     history_model = model.history.model
-    now = timezone.now()
+    meta, source = history_model._meta, model._meta
     extra = {
-        "history_date": now,
+        "history_date": timezone.now(),
         "history_change_reason": None,
         "history_type": "+",
-        "history_user_id": user_id,
+        "history_user_id": ctx.user.pk if ctx.user is not None and getattr(ctx.user, "pk", None) else None,
         "history_door": ctx.door,
         "history_api_key_id": ctx.api_key_id,
         "history_detail": ctx.detail[:200],
     }
-    tracked = [f.attname for f in history_model.tracked_fields]
-    if connection.vendor == "postgresql":
-        # Tuples straight to COPY: building a model instance per history row would cost more than the write.
-        meta = history_model._meta
-        ids = next_ids(meta.db_table, meta.pk.column, len(objs))
-        columns, sources = [], []
-        for f in meta.concrete_fields:
-            columns.append(f.column)
-            sources.append(
-                ("id", None) if f.primary_key else ("extra", extra[f.attname]) if f.attname in extra else ("obj", f.attname)
-            )
-        rows = (
-            [pk if kind == "id" else value if kind == "extra" else getattr(obj, value) for kind, value in sources]
-            for obj, pk in zip(objs, ids, strict=True)
-        )
-        copy_rows(meta.db_table, columns, rows)
-    else:
-        insert_many(history_model, [history_model(**extra, **{name: getattr(obj, name) for name in tracked}) for obj in objs])
-    return objs
+    columns, selects, params = [], [], []
+    for f in meta.concrete_fields:
+        if f.primary_key:
+            continue  # history_id: the table's own sequence
+        columns.append(connection.ops.quote_name(f.column))
+        if f.attname in extra:
+            selects.append("%s")
+            params.append(f.get_db_prep_save(extra[f.attname], connection))
+        else:
+            selects.append(connection.ops.quote_name(source.get_field(f.attname).column))
+    table, pk = connection.ops.quote_name(source.db_table), connection.ops.quote_name(source.pk.column)
+    head = (
+        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(selects)} FROM {table}"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{head} WHERE {pk} = ANY(%s) ORDER BY {pk}", [*params, list(ids)])
+        else:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                cursor.execute(f"{head} WHERE {pk} IN ({', '.join(['%s'] * len(chunk))}) ORDER BY {pk}", [*params, *chunk])
 
 
 class AuditDoorMiddleware:

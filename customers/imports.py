@@ -296,6 +296,12 @@ def _date_cell(value):
         # An Excel date serial in a cell not formatted as a date.
         return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))
     text = str(value).strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        # The template's own format, read by the C parser; anything it refuses goes the long way.
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(text, fmt).date()
@@ -408,10 +414,12 @@ def parse(*, kind, data, filename, progress=None):
             raise ImportFileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
         parsed.total += 1
         values = {}
+        previewed = len(parsed.preview["rows"]) < PREVIEW_ROWS
         shown = []
         for index, column, header_text in mapped:
             raw = cells[index] if index < len(cells) else None
-            shown.append("" if raw is None else (raw.isoformat()[:10] if isinstance(raw, datetime.date) else str(raw))[:100])
+            if previewed:
+                shown.append("" if raw is None else (raw.isoformat()[:10] if isinstance(raw, datetime.date) else str(raw))[:100])
             if _blank(raw):
                 if column.required:
                     parsed.add_error(number, header_text, _("This cell is required."))
@@ -425,7 +433,7 @@ def parse(*, kind, data, filename, progress=None):
         for column in COLUMNS[kind]:
             if column.key not in values and column.key in DEFAULTS:
                 values[column.key] = DEFAULTS[column.key]
-        if len(parsed.preview["rows"]) < PREVIEW_ROWS:
+        if previewed:
             parsed.preview["rows"].append([number, *(s.replace("\x00", "") for s in shown)])
         parsed.rows.append(Row(number, values))
         if progress is not None and parsed.total % PROGRESS_EVERY == 0:
@@ -556,12 +564,10 @@ def _resolve_facts(kind, parsed, user):
     model = Invoice if kind == ImportKind.INVOICES else Payment
     rows = parsed.rows
     numbers = {row.values["customer"] for row in rows if row.values.get("customer")}
-    customers = {c.external_id: c for c in Customer.objects.for_user(user).filter(external_id__in=numbers)}
+    customers = {c.external_id: c for c in Customer.objects.for_user(user).filter(external_id__any=list(numbers))}
     staff = _staff_in_scope(parsed, user) if kind == ImportKind.INVOICES else {}
     ids = [row.values["external_id"] for row in rows if row.values.get("external_id")]
-    existing = {}
-    for start in range(0, len(ids), 5000):
-        existing.update({o.external_id: o for o in model.objects.filter(external_id__in=ids[start : start + 5000])})
+    existing = {o.external_id: o for o in model.objects.filter(external_id__any=ids)}
     date_key = "issue_date" if kind == ImportKind.INVOICES else "received_on"
     for row in rows:
         values = row.values
@@ -635,7 +641,8 @@ def _write_row(kind, row):
 FIELD_TO_KEY = {"district": "district_code", "salesperson": "salesperson_no", "customer": "customer"}
 
 
-INVOICE_BATCH = 2000
+# Rows per call of the batch service: customers are locked and their exposure read once per call.
+INVOICE_BATCH = 20_000
 
 
 class _Rollback(Exception):
@@ -676,7 +683,8 @@ def write(*, kind, parsed):
             for row in chunk
         ]
         try:
-            services.invoice_record_many(records=records)
+            # resolve() looked the external ids up in this transaction (job_commit checks again).
+            services.invoice_record_many(records=records, external_ids_checked=True)
         except services.BatchInvalid as batch:
             index, error = next(iter(batch.errors.items()))
             raise _RowFailed(chunk[index], error) from None

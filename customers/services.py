@@ -24,8 +24,9 @@ from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.audit import bulk_create_audited
+from core.audit import insert_audited
 from core.errors import Conflict, InvalidInput
 from core.money import CENT, ZERO, money
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
@@ -48,6 +49,7 @@ from regions.models import OrgUnit, StaffProfile
 
 # A MoneyField holds 18 digits, two of them decimals.
 MONEY_LIMIT = Decimal(10) ** 16
+_AMOUNT = gettext_lazy("The amount")
 MONEY_OUTPUT = DecimalField(max_digits=18, decimal_places=2)
 
 
@@ -69,7 +71,7 @@ def _decimal(value, *, field, label):
 
 def _money(value, *, field, label=None, allow_zero=False):
     """A money amount: a number with at most two decimals, positive (or zero if allowed), < 10^16."""
-    label = label or _("The amount")
+    label = label or _AMOUNT  # lazy: translated only when an error is worded
     number = _decimal(value, field=field, label=label)
     if number != number.quantize(CENT, rounding="ROUND_DOWN"):
         raise InvalidInput(_("%(label)s has more than two decimals: %(value)s.") % {"label": label, "value": number}, field=field)
@@ -351,11 +353,11 @@ def exposures(customer_ids):
     index look-ups (invoice_open_by_customer) answer it, however long the customers' history.
     """
     result = dict.fromkeys(customer_ids, ZERO)
-    open_invoices = Invoice.objects.filter(customer_id__in=customer_ids, status=InvoiceStatus.OPEN).order_by()
+    open_invoices = Invoice.objects.filter(customer_id__any=customer_ids, status=InvoiceStatus.OPEN).order_by()
     for row in open_invoices.values("customer_id").annotate(total=Sum("amount")):
         result[row["customer_id"]] += row["total"]
     allocated = Allocation.objects.filter(
-        invoice__customer_id__in=customer_ids, invoice__status=InvoiceStatus.OPEN, reversed_on__isnull=True
+        invoice__customer_id__any=customer_ids, invoice__status=InvoiceStatus.OPEN, reversed_on__isnull=True
     ).order_by()
     for row in allocated.values("invoice__customer_id").annotate(total=Sum("amount")):
         result[row["invoice__customer_id"]] -= row["total"]
@@ -523,81 +525,137 @@ def _price_lookup(records):
 
 
 @transaction.atomic
-def invoice_record_many(*, records):
+def invoice_record_many(*, records, external_ids_checked=False):
     """Record a batch of invoices (the branch systems' bulk push) with the same rules as invoice_record,
     in a constant number of queries: customers locked and their exposure read once, invoices, lines and
     their history written in bulk. All or nothing: any refused record raises BatchInvalid naming it.
 
     `records` are dicts of invoice_record's arguments; credit checks run in the order given, each
-    invoice adding to its customer's exposure.
+    invoice adding to its customer's exposure. `external_ids_checked`: the caller has already looked
+    the records' external ids up in this transaction (none is taken); the unique constraint still
+    guards against a concurrent writer.
     """
     price_on = _price_lookup(records)
     errors, clean = {}, []
     for index, record in enumerate(records):
         try:
-            clean.append(
-                (
-                    index,
-                    record,
-                    *_invoice_input(
-                        issue_date=record.get("issue_date"),
-                        due_date=record.get("due_date"),
-                        amount=record.get("amount"),
-                        lines=record.get("lines"),
-                        number=record.get("number", ""),
-                        price_on=price_on,
-                    ),
-                )
-            )
+            clean.append((index, record, *_invoice_input_fast(record, price_on)))
         except InvalidInput as error:
             errors[index] = error
     customer_ids = sorted({record["customer"].pk for _i, record, *_rest in clean})
-    # Locked in id order, the order every posting uses, so concurrent batches cannot deadlock.
-    customers = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=customer_ids).order_by("pk")}
+    # Locked in id order, the order every posting uses, so concurrent batches cannot deadlock. Plain
+    # rows, not instances: only these fields are read.
+    customers = {
+        row.id: row
+        for row in Customer.objects.select_for_update()
+        .filter(pk__any=customer_ids)
+        .order_by("pk")
+        .values_list("id", "name", "status", "district_id", "salesperson_id", "credit_limit", named=True)
+    }
     exposure = exposures(customer_ids)
-    wanted_ids = [r.get("external_id") for _i, r, *_rest in clean if r.get("external_id")]
-    taken = set(Invoice.objects.filter(external_id__in=wanted_ids).values_list("external_id", flat=True))
+    # Only ids that can be valid are looked up (the others are refused below, by _text).
+    wanted_ids = [x for _i, r, *_rest in clean if type(x := r.get("external_id")) is str and x and "\x00" not in x]
+    taken = set()
+    if wanted_ids and not external_ids_checked:
+        taken = set(Invoice.objects.filter(external_id__any=wanted_ids).values_list("external_id", flat=True))
 
-    invoices, line_rows, results = [], [], []
+    rows, line_rows, checks = [], [], []
     for index, record, issue_date, due_date, number, amount, lines in clean:
         customer = customers[record["customer"].pk]
         try:
             salesperson_id = _invoice_party(customer, record.get("salesperson"))
-            external_id = _text(record.get("external_id"), field="external_id", max_length=64) or None
+            external_id = record.get("external_id")
+            if not (
+                type(external_id) is str
+                and len(external_id) <= 64
+                and "\x00" not in external_id
+                and external_id == external_id.strip()
+            ):
+                external_id = _text(external_id, field="external_id", max_length=64)
+            external_id = external_id or None
             if external_id in taken:
                 raise Conflict(_("The external id %(id)s is already used.") % {"id": external_id}, field="external_id")
-            over = _credit_check(customer, exposure[customer.pk] + amount)
+            over = _credit_check(customer, exposure[customer.id] + amount)
         except (InvalidInput, Conflict) as error:
             errors[index] = error
             continue
-        exposure[customer.pk] += amount
+        exposure[customer.id] += amount
         if external_id:
             taken.add(external_id)
-        invoice = Invoice(
-            external_id=external_id,
-            number=number,
-            customer=customer,
-            district_id=customer.district_id,
-            salesperson_id=salesperson_id,
-            issue_date=issue_date,
-            due_date=due_date,
-            amount=amount,
-            over_credit_limit=over,
-        )
-        invoices.append(invoice)
+        rows.append((external_id, number, customer.id, customer.district_id, salesperson_id, issue_date, due_date, amount, over))
         line_rows.append(lines)
-        results.append(
-            InvoiceResult(
-                invoice=invoice, over_credit_limit=over, exposure=exposure[customer.pk], credit_limit=customer.credit_limit
-            )
-        )
+        checks.append((over, exposure[customer.id], customer.credit_limit))
     if errors:
         raise BatchInvalid(dict(sorted(errors.items())))
-    bulk_create_audited(invoices, Invoice)
-    InvoiceLine.objects.bulk_create(
-        [InvoiceLine(invoice=invoice, **row) for invoice, rows in zip(invoices, line_rows, strict=True) for row in rows]
+    ids = insert_audited(Invoice, _BATCH_COLUMNS, rows)
+    if any(line_rows):
+        InvoiceLine.objects.bulk_create(
+            [InvoiceLine(invoice_id=pk, **line) for pk, lines in zip(ids, line_rows, strict=True) for line in lines]
+        )
+    return [
+        BatchInvoiceResult(row=row, id=pk, over_credit_limit=over, exposure=exposure_after, credit_limit=limit)
+        for row, pk, (over, exposure_after, limit) in zip(rows, ids, checks, strict=True)
+    ]
+
+
+_BATCH_COLUMNS = (
+    "external_id",
+    "number",
+    "customer_id",
+    "district_id",
+    "salesperson_id",
+    "issue_date",
+    "due_date",
+    "amount",
+    "over_credit_limit",
+)
+
+
+class BatchInvoiceResult:
+    """An invoice recorded by invoice_record_many: its id and the credit check's findings; the Invoice
+    itself is built only when asked for (most callers need the id)."""
+
+    __slots__ = ("_row", "id", "over_credit_limit", "exposure", "credit_limit", "_invoice")
+
+    def __init__(self, *, row, id, over_credit_limit, exposure, credit_limit):
+        self._row, self.id, self._invoice = row, id, None
+        self.over_credit_limit, self.exposure, self.credit_limit = over_credit_limit, exposure, credit_limit
+
+    @property
+    def invoice(self):
+        if self._invoice is None:
+            self._invoice = Invoice.objects.get(pk=self.id)
+        return self._invoice
+
+
+def _invoice_input_fast(record, price_on):
+    """_invoice_input for a batch record; the common record (dates as dates, a Decimal amount with
+    cents, no lines) is checked without the general path's conversions."""
+    issue_date, due_date, amount = record.get("issue_date"), record.get("due_date"), record.get("amount")
+    number = record.get("number", "")
+    if (
+        record.get("lines") is None
+        and type(issue_date) is datetime.date
+        and type(due_date) is datetime.date
+        and type(amount) is Decimal
+        and type(number) is str
+        and amount.is_finite()
+        and ZERO < amount < MONEY_LIMIT
+        and amount.as_tuple().exponent == -2
+        and issue_date <= due_date
+        and len(number) <= 40
+        and "\x00" not in number
+        and number == number.strip()
+    ):
+        return issue_date, due_date, number, amount, []
+    return _invoice_input(
+        issue_date=issue_date,
+        due_date=due_date,
+        amount=amount,
+        lines=record.get("lines"),
+        number=number,
+        price_on=price_on,
     )
-    return results
 
 
 _UNCHANGED = object()

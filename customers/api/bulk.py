@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status
@@ -186,8 +186,14 @@ class BulkUpsert(abc.ABC):
         ids = [row.external_id for row in rows if row.external_id and not row.errors]
         if not ids:
             return
-        existing = {obj.external_id: obj for obj in self.existing_queryset().filter(external_id__in=ids)}
-        visible = set(self.model.objects.for_user(self.user).filter(external_id__in=ids).values_list("pk", flat=True))
+        existing = {obj.external_id: obj for obj in self.existing_queryset().filter(external_id__any=ids)}
+        if not existing:
+            return  # all new: nothing to check against the caller's scope
+        visible = set(
+            self.model.objects.for_user(self.user)
+            .filter(pk__any=[obj.pk for obj in existing.values()])
+            .values_list("pk", flat=True)
+        )
         for row in rows:
             obj = existing.get(row.external_id)
             if obj is None or row.errors:
@@ -251,7 +257,8 @@ class BulkUpsert(abc.ABC):
             queryset = (
                 model._default_manager.for_user(self.user) if hasattr(model._default_manager, "for_user") else model.objects
             )
-            for obj in queryset.filter(Q(pk__in=ids) | Q(**{f"{slug_field}__in": slugs})):
+            # Ids and slugs are validated ints and strings: `__any` passes each list as one parameter.
+            for obj in queryset.filter(Q(pk__any=list(ids)) | Q(**{f"{slug_field}__any": list(slugs)})):
                 found_ids[obj.pk] = obj
                 found_slugs[getattr(obj, slug_field)] = obj
         for row in rows:
@@ -461,9 +468,7 @@ class InvoiceBulk(BulkUpsert):
         return data
 
     def existing_queryset(self):
-        return Invoice.objects.annotate(
-            live_allocations=Count("allocations", filter=Q(allocations__reversed_on__isnull=True))
-        ).prefetch_related("lines")
+        return Invoice.objects.prefetch_related("lines")
 
     def resolve(self, rows):
         self._lookup(
@@ -518,7 +523,9 @@ class InvoiceBulk(BulkUpsert):
         records = [{k: v for k, v in row.data.items() if k != "cancelled_reason"} for row in new]
         try:
             with transaction.atomic():
-                results = services.invoice_record_many(records=records)
+                # _fetch_existing looked every external id up just before; a concurrent writer of the
+                # same id is stopped by the unique constraint (409).
+                results = services.invoice_record_many(records=records, external_ids_checked=True)
         except services.BatchInvalid as batch:
             for index, error in batch.errors.items():
                 new[index].error(error.field, error.message)
@@ -527,7 +534,7 @@ class InvoiceBulk(BulkUpsert):
                 row.result = row.result or "created"
             return
         for row, result in zip(new, results, strict=True):
-            row.id, row.result = result.invoice.pk, "created"
+            row.id, row.result = result.id, "created"
             if row.data.get("cancelled_reason"):
                 services.invoice_cancel(invoice=result.invoice, reason=row.data["cancelled_reason"])
 
@@ -606,7 +613,7 @@ class PaymentBulk(BulkUpsert):
     row_serializer_class = PaymentBulkRow
 
     def existing_queryset(self):
-        return Payment.objects.annotate(live_allocations=Count("allocations", filter=Q(allocations__reversed_on__isnull=True)))
+        return Payment.objects.all()
 
     def resolve(self, rows):
         self._lookup(
