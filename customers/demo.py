@@ -35,6 +35,7 @@ from customers.models import (
     Product,
     ProductPrice,
 )
+from customers.services import open_balances_refresh
 from customers.validators import CREDIT_CODE_CHARSET, credit_code_check_character, pinyin_initials
 from regions.demo import STAFFED_PROVINCES, DemoNames
 from regions.models import OrgUnit, StaffProfile
@@ -208,6 +209,8 @@ def load_demo_customers(*, customers=2000, months=24, today=None, seed=SEED, pla
         _make_sales(rng, customer, profile, firsts, today, products, prices, invoices, payments)
     plan_specs = _plan_collections(rng, customer_objs, invoices, payments, today, plans)
     _write_facts(invoices, payments)
+    # The facts went in with bulk_create, past the postings that keep each customer's open balance.
+    open_balances_refresh([customer.pk for customer in customer_objs])
     _write_plans(rng, plan_specs, today)
     return {"customers": len(customer_objs), "invoices": len(invoices), "payments": len(payments)}
 

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -369,6 +369,49 @@ def customer_exposure(customer):
     return exposures([customer.pk])[customer.pk]
 
 
+def open_balances_refresh(customer_ids=None):
+    """Set customers' open_balance from their invoices and allocations (exposures, in one UPDATE):
+    after a posting that changes allocations or cancels, and after a bulk load (None: every customer)."""
+    open_invoices = (
+        Invoice.objects.filter(customer=OuterRef("pk"), status=InvoiceStatus.OPEN)
+        .order_by()
+        .values("customer")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    allocated = (
+        Allocation.objects.filter(invoice__customer=OuterRef("pk"), invoice__status=InvoiceStatus.OPEN, reversed_on__isnull=True)
+        .order_by()
+        .values("invoice__customer")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    customers = Customer.objects.all() if customer_ids is None else Customer.objects.filter(pk__in=list(customer_ids))
+    return customers.update(
+        open_balance=Coalesce(Subquery(open_invoices, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT)
+        - Coalesce(Subquery(allocated, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT)
+    )
+
+
+def _open_balances_add(deltas):
+    """Add {customer id: amount} to the customers' open balances (new invoices), in one statement."""
+    if not deltas:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            ids, amounts = zip(*sorted(deltas.items()), strict=True)
+            cursor.execute(
+                "UPDATE customers_customer c SET open_balance = c.open_balance + d.delta "
+                "FROM unnest(%s::bigint[], %s::numeric[]) AS d(id, delta) WHERE c.id = d.id",
+                [list(ids), list(amounts)],
+            )
+        else:
+            cursor.executemany(
+                "UPDATE customers_customer SET open_balance = open_balance + %s WHERE id = %s",
+                [(str(amount), pk) for pk, amount in sorted(deltas.items())],
+            )
+
+
 def _invoice_lines(lines, issue_date, price_on=None):
     if isinstance(lines, (str, bytes, dict)) or not hasattr(lines, "__iter__"):
         raise InvalidInput(_("Lines must be a list."), field="lines")
@@ -475,8 +518,9 @@ def invoice_record(*, customer, issue_date, due_date, amount=None, lines=None, s
     customer = _lock_customer(customer)
     salesperson_id = _invoice_party(customer, salesperson)
     external_id = _external_id(external_id, model=Invoice)
-    exposure = customer_exposure(customer) + amount
+    exposure = customer.open_balance + amount  # read under the row lock
     over = _credit_check(customer, exposure)
+    _open_balances_add({customer.pk: amount})
     invoice = Invoice.objects.create(
         external_id=external_id,
         number=number,
@@ -550,9 +594,9 @@ def invoice_record_many(*, records, external_ids_checked=False):
         for row in Customer.objects.select_for_update()
         .filter(pk__any=customer_ids)
         .order_by("pk")
-        .values_list("id", "name", "status", "district_id", "salesperson_id", "credit_limit", named=True)
+        .values_list("id", "name", "status", "district_id", "salesperson_id", "credit_limit", "open_balance", named=True)
     }
-    exposure = exposures(customer_ids)
+    exposure = {pk: customer.open_balance for pk, customer in customers.items()}
     # Only ids that can be valid are looked up (the others are refused below, by _text).
     wanted_ids = [x for _i, r, *_rest in clean if type(x := r.get("external_id")) is str and x and "\x00" not in x]
     taken = set()
@@ -588,6 +632,7 @@ def invoice_record_many(*, records, external_ids_checked=False):
     if errors:
         raise BatchInvalid(dict(sorted(errors.items())))
     ids = insert_audited(Invoice, _BATCH_COLUMNS, rows)
+    _open_balances_add({pk: exposure[pk] - customer.open_balance for pk, customer in customers.items() if pk in exposure})
     if any(line_rows):
         InvoiceLine.objects.bulk_create(
             [InvoiceLine(invoice_id=pk, **line) for pk, lines in zip(ids, line_rows, strict=True) for line in lines]
@@ -661,6 +706,18 @@ def _invoice_input_fast(record, price_on):
 _UNCHANGED = object()
 
 
+def _lock_invoice_and_customers(invoice, new_customer=None):
+    """Lock the invoice's customer (and the customer it moves to), then the invoice: customers before
+    invoices, in id order, the order every posting takes its locks in, so two postings cannot deadlock."""
+    customer_id = Invoice.objects.filter(pk=invoice.pk).values_list("customer_id", flat=True).get()
+    ids = {customer_id} | ({new_customer.pk} if new_customer is not None else set())
+    list(Customer.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk").values_list("pk", flat=True))
+    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if locked.customer_id != customer_id:
+        raise Conflict(_("The invoice %(invoice)s was changed meanwhile; try again.") % {"invoice": locked}, field="invoice")
+    return locked
+
+
 @transaction.atomic
 def invoice_update(
     *, invoice, customer=None, issue_date=None, due_date=None, amount=None, lines=None, salesperson=_UNCHANGED, number=None
@@ -669,7 +726,7 @@ def invoice_update(
     changes. Once payments are allocated to it, its customer, dates of issue, amount and lines are fixed
     (the allocations were made against them): only the number, due date and salesperson may change.
     Returns True if anything changed."""
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    invoice = _lock_invoice_and_customers(invoice, customer)
     if invoice.status == InvoiceStatus.CANCELLED:
         raise Conflict(_("The invoice %(invoice)s is cancelled and cannot change.") % {"invoice": invoice}, field="invoice")
     customer = invoice.customer if customer is None else customer
@@ -703,7 +760,7 @@ def invoice_update(
         _invoice_party(locked, None)  # the new customer must be active
     over = invoice.over_credit_limit
     if customer.pk != invoice.customer_id or amount != invoice.amount:
-        exposure = customer_exposure(locked) + amount - (invoice.amount if customer.pk == invoice.customer_id else ZERO)
+        exposure = locked.open_balance + amount - (invoice.amount if customer.pk == invoice.customer_id else ZERO)
         over = _credit_check(locked, exposure)
     changes = {
         "customer_id": locked.pk,
@@ -722,11 +779,14 @@ def invoice_update(
             invoice.lines.all().delete()
             InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, **row) for row in line_rows])
             changed.append("lines")
+    old_customer_id = invoice.customer_id
     for name in changed:
         if name != "lines":
             setattr(invoice, name, changes[name])
     if set(changed) - {"lines"}:
         invoice.save()
+    if "amount" in changed or "customer_id" in changed:
+        open_balances_refresh({old_customer_id, locked.pk})
     return bool(changed)
 
 
@@ -736,7 +796,7 @@ def invoice_cancel(*, invoice, reason, on=None):
     allocated to it: reverse those payments first."""
     reason = _text(reason, field="reason", max_length=200, required=True, label=_("A reason"))
     on = _date(on, field="on") if on is not None else timezone.localdate()
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    invoice = _lock_invoice_and_customers(invoice)
     if invoice.status == InvoiceStatus.CANCELLED:
         raise Conflict(_("The invoice %(invoice)s is already cancelled.") % {"invoice": invoice}, field="invoice")
     if invoice.allocations.filter(reversed_on__isnull=True).exists():
@@ -758,6 +818,7 @@ def invoice_cancel(*, invoice, reason, on=None):
     invoice.cancelled_on = on
     invoice.cancel_reason = reason
     invoice.save(update_fields=["status", "cancelled_on", "cancel_reason"])
+    open_balances_refresh([invoice.customer_id])
     return invoice
 
 
@@ -928,6 +989,7 @@ def payment_record(
         ]
     Allocation.objects.bulk_create(rows)
     _refresh_invoice_status({row.invoice_id for row in rows})
+    open_balances_refresh([customer.pk])
     return payment
 
 
@@ -993,6 +1055,7 @@ def payment_reverse(*, payment, reason, on=None):
     payment.reverse_reason = reason
     payment.save(update_fields=["status", "reversed_on", "reverse_reason"])
     _refresh_invoice_status(invoice_ids)
+    open_balances_refresh([payment.customer_id])
     return payment
 
 
@@ -1035,6 +1098,7 @@ def customer_credit_apply(*, customer, on):
                 available -= share
     Allocation.objects.bulk_create(rows)
     _refresh_invoice_status({row.invoice_id for row in rows})
+    open_balances_refresh([customer.pk])
     return rows
 
 

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from core.errors import DomainError, InvalidInput
 from customers import selectors, services
 from customers.exports import ageing_xlsx
-from customers.models import Allocation, Invoice, Payment
+from customers.models import Allocation, Customer, Invoice, Payment
 from regions.models import OrgUnit
 from tests.customers.factories import CustomerFactory, StaffFactory
 
@@ -141,6 +141,9 @@ operation = st.one_of(
     st.tuples(st.just("reverse"), st.integers(0, 50), later),
     st.tuples(st.just("cancel"), st.integers(0, 50), later),
     st.tuples(st.just("credit"), st.integers(0, 3), day),
+    # The branch systems' batch push, and corrections of a recorded invoice (amount, customer).
+    st.tuples(st.just("batch"), st.lists(st.tuples(st.integers(0, 3), day, cents), min_size=1, max_size=4)),
+    st.tuples(st.just("amend"), st.integers(0, 50), cents, st.integers(0, 3)),
 )
 
 
@@ -182,6 +185,23 @@ def _apply(op, customers):
     elif kind == "credit":
         _, c, on = op
         services.customer_credit_apply(customer=customers[c], on=BASE + timedelta(days=on))
+    elif kind == "batch":
+        services.invoice_record_many(
+            records=[
+                {
+                    "customer": customers[c],
+                    "issue_date": BASE + timedelta(days=issued),
+                    "due_date": BASE + timedelta(days=issued + 30),
+                    "amount": amount,
+                }
+                for c, issued, amount in op[1]
+            ]
+        )
+    elif kind == "amend":
+        _, pick, amount, c = op
+        invoices = list(Invoice.objects.filter(customer__in=customers).order_by("id"))
+        if invoices:
+            services.invoice_update(invoice=invoices[pick % len(invoices)], amount=amount, customer=customers[c])
 
 
 def _counts(issue, cancelled, on):
@@ -286,11 +306,17 @@ def test_open_equals_invoiced_minus_allocated_for_every_unit_and_date(units, ope
         ]
         for op in operations:
             counts = (Invoice.objects.count(), Payment.objects.count(), Allocation.objects.count())
+            balances = dict(Customer.objects.values_list("pk", "open_balance"))
             try:
-                _apply(op, customers)
+                with transaction.atomic():
+                    _apply(op, customers)
             except DomainError:
                 # A refused operation writes nothing.
                 assert (Invoice.objects.count(), Payment.objects.count(), Allocation.objects.count()) == counts
+                assert dict(Customer.objects.values_list("pk", "open_balance")) == balances
+            # The open balance every credit check reads equals the ledger's open receivable, after every posting.
+            balances = dict(Customer.objects.values_list("pk", "open_balance"))
+            assert balances == services.exposures(list(balances)), op
         _check_ledger(units, check_days)
         transaction.set_rollback(True)
 

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from core.roles import Role
 from customers.models import Customer, Invoice
+from customers.services import open_balances_refresh
 from plans.models import Target
 from regions.models import OrgUnit, StaffProfile
 from regions.services import load_default_organisation, staff_hire
@@ -87,6 +88,11 @@ class Command(BaseCommand):
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 for statement in saved:
                     self._run(cursor, statement)
+            self.stdout.write("Open balances…")
+            t0 = time.perf_counter()
+            # The ledger was written in SQL, past the postings that keep each customer's open balance.
+            open_balances_refresh()
+            self.stdout.write(f"{time.perf_counter() - t0:9.1f}s  open balances")
             self.stdout.write("Targets…")
             for statement in self._statements(TARGETS_SQL_FILE, params):
                 self._run(cursor, statement)
