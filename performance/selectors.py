@@ -4,6 +4,7 @@ invoices). The figures are those of `plans.selectors.actual` — the tests hold 
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import Q, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -152,26 +153,12 @@ def attainment_table(*, user, unit, period, metrics=None):
         head_actuals = _zero(facts.filter(district__path__startswith=unit.path).aggregate(**sums))
         target_filter = Q(unit_id=unit.pk) | Q(staff_id__in=staff_ids)
     else:
-        child_kind = "unit"
-        children = [
-            {"kind": "unit", "id": u.pk, "code": u.code, "name": u.name, "object": u, "path": u.path}
-            for u in OrgUnit.objects.filter(parent_id=unit.pk, is_active=True).order_by("code")
-        ]
-        # Units add up their districts: read the district roll-up (a few rows per district and month), not the
-        # salesperson × product rows.
-        by_district = list(
-            DistrictMonthFact.objects.unscoped()
-            .filter(month__range=month_range, district__path__startswith=unit.path)
-            .values("district__path")
-            .annotate(**sums)
-            .order_by()
-        )
-        head_actuals = _zero({m: sum((row[m] or 0 for row in by_district), Decimal(0)) for m in metrics})
-        child_actuals = []
-        for child in children:
-            rows = [row for row in by_district if row["district__path"].startswith(child["path"])]
-            child_actuals.append(_zero({m: sum((row[m] or 0 for row in rows), Decimal(0)) for m in metrics}))
-        target_filter = Q(unit_id__in=[unit.pk, *(child["id"] for child in children)])
+        # Units: one statement does it all — the unit and its children, each with its districts' facts
+        # added up from the district roll-up and its current targets.
+        head_figures, children = _unit_rows(unit, period, metrics, month_range)
+        head = {"kind": "unit", "id": unit.pk, "code": unit.code, "name": unit.name, "object": unit, "figures": head_figures}
+        _rank(children, metrics)
+        return {"unit": unit, "period": period, "metrics": metrics, "child_kind": "unit", "head": head, "children": children}
 
     targets = defaultdict(dict)
     for target in Target.objects.filter(target_filter, is_current=True, period=str(period), metric__in=metrics):
@@ -182,7 +169,12 @@ def attainment_table(*, user, unit, period, metrics=None):
     head["figures"] = _figures(metrics, targets[("unit", unit.pk)], head_actuals)
     for child, achieved in zip(children, child_actuals, strict=True):
         child["figures"] = _figures(metrics, targets[(child["kind"], child["id"])], achieved)
-        child.pop("path", None)
+    _rank(children, metrics)
+    return {"unit": unit, "period": period, "metrics": metrics, "child_kind": child_kind, "head": head, "children": children}
+
+
+def _rank(children, metrics):
+    """Rank siblings per metric by rate, highest first; ties and rows without a rate by code."""
     for metric in metrics:
         rated = sorted(
             (child for child in children if child["figures"][metric]["rate"] is not None),
@@ -190,7 +182,82 @@ def attainment_table(*, user, unit, period, metrics=None):
         )
         for rank, child in enumerate(rated, start=1):
             child["figures"][metric]["rank"] = rank
-    return {"unit": unit, "period": period, "metrics": metrics, "child_kind": child_kind, "head": head, "children": children}
+
+
+# The unit and its active children; per unit, its districts' facts of the months (the district roll-up;
+# districts matched to a child by path prefix) and one row per current unit target of the period.
+# In the model's field order, as Model.from_db expects them.
+_UNIT_COLUMNS = tuple(
+    f.attname
+    for f in OrgUnit._meta.concrete_fields
+    if f.attname in {"id", "kind", "code", "name", "name_en", "parent_id", "path", "depth", "is_active"}
+)
+_ACTIVE_AT = _UNIT_COLUMNS.index("is_active")
+_UNIT_ROWS_SQL = f"""
+    WITH kids AS (
+        SELECT {", ".join(_UNIT_COLUMNS)} FROM regions_orgunit
+        WHERE id = %(unit)s OR (parent_id = %(unit)s AND is_active = %(true)s)
+    ), facts AS (
+        SELECT k.id AS kid, SUM(f.invoiced) AS sales_amount, SUM(f.collected) AS collections,
+               SUM(f.new_customers) AS new_customers
+        FROM performance_districtmonthfact f
+        JOIN regions_orgunit d ON d.id = f.district_id AND d.path LIKE %(prefix)s
+        JOIN kids k ON d.path LIKE k.path || '%%'
+        WHERE f.month BETWEEN %(start)s AND %(end)s
+        GROUP BY k.id
+    )
+    SELECT {", ".join("k." + c for c in _UNIT_COLUMNS)}, f.sales_amount, f.collections, f.new_customers, t.metric, t.value
+    FROM kids k
+    LEFT JOIN facts f ON f.kid = k.id
+    LEFT JOIN plans_target t ON t.unit_id = k.id AND t.staff_id IS NULL AND t.period = %(period)s
+         AND t.is_current = %(true)s AND t.metric IN ('sales_amount', 'collections', 'new_customers')
+    ORDER BY k.code
+"""
+
+
+def _decimal(value):
+    # PostgreSQL returns sums as Decimal; SQLite as int or float (the shortest repr is the stored cents).
+    return None if value is None else value if isinstance(value, Decimal) else Decimal(str(value)).quantize(CENT)
+
+
+def _unit_rows(unit, period, metrics, month_range):
+    """(figures of the unit, [child rows with figures]) from one statement."""
+    params = {
+        "unit": unit.pk,
+        "true": True,
+        "prefix": unit.path + "%",
+        "start": month_range[0],
+        "end": month_range[1],
+        "period": str(period),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_UNIT_ROWS_SQL, params)
+        rows = cursor.fetchall()
+    units, actuals, targets = {}, {}, defaultdict(dict)
+    width = len(_UNIT_COLUMNS)
+    for row in rows:
+        pk = row[0]
+        if pk not in units:
+            values = list(row[:width])
+            values[_ACTIVE_AT] = bool(values[_ACTIVE_AT])  # SQLite returns 0/1
+            units[pk] = OrgUnit.from_db(connection.alias, _UNIT_COLUMNS, values)
+            actuals[pk] = _zero({m: _decimal(row[width + METRICS.index(m)]) for m in metrics})
+        metric, value = row[-2], row[-1]
+        if metric in metrics:
+            targets[pk][metric] = _decimal(value)
+    children = [
+        {
+            "kind": "unit",
+            "id": pk,
+            "code": u.code,
+            "name": u.name,
+            "object": u,
+            "figures": _figures(metrics, targets[pk], actuals[pk]),
+        }
+        for pk, u in units.items()
+        if pk != unit.pk
+    ]
+    return _figures(metrics, targets[unit.pk], actuals[unit.pk]), children
 
 
 def ranking(table, metric):
