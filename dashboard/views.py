@@ -107,6 +107,8 @@ def _child_row(child):
             "percent": _percent(child[key][Metric.COLLECTIONS]["rate"]),
         }
     row["overdue_percent"] = _percent(child["receivables"]["overdue_share"])
+    # The drill-down query, written once per row rather than worked out in the template for every link.
+    row["query"] = f"{'staff' if child['kind'] == 'staff' else 'unit'}={child['id']}"
     return row
 
 

@@ -150,8 +150,11 @@ def attainment_table(*, user, unit, period, metrics=None):
             for row in facts.filter(salesperson_id__in=staff_ids).values("salesperson_id").annotate(**sums).order_by()
         }
         child_actuals = [_zero({m: by_staff.get(child["id"], {}).get(m) for m in metrics}) for child in children]
-        head_actuals = _zero(facts.filter(district__path__startswith=unit.path).aggregate(**sums))
-        target_filter = Q(unit_id=unit.pk) | Q(staff_id__in=staff_ids)
+        # The district itself from its roll-up: a row a month.
+        head_actuals = _zero(
+            DistrictMonthFact.objects.unscoped().filter(month__range=month_range, district_id=unit.pk).aggregate(**sums)
+        )
+        target_filter = Q(unit_id=unit.pk) | Q(staff_id__any=staff_ids)
     else:
         # Units: one statement does it all — the unit and its children, each with its districts' facts
         # added up from the district roll-up and its current targets.
@@ -161,9 +164,11 @@ def attainment_table(*, user, unit, period, metrics=None):
         return {"unit": unit, "period": period, "metrics": metrics, "child_kind": "unit", "head": head, "children": children}
 
     targets = defaultdict(dict)
-    for target in Target.objects.filter(target_filter, is_current=True, period=str(period), metric__in=metrics):
-        key = ("staff", target.staff_id) if target.staff_id else ("unit", target.unit_id)
-        targets[key][target.metric] = target.value
+    rows = Target.objects.filter(target_filter, is_current=True, period=str(period), metric__in=metrics).values_list(
+        "staff_id", "unit_id", "metric", "value"
+    )
+    for staff_id, unit_id, metric, value in rows:
+        targets[("staff", staff_id) if staff_id else ("unit", unit_id)][metric] = value
 
     head = {"kind": "unit", "id": unit.pk, "code": unit.code, "name": unit.name, "object": unit}
     head["figures"] = _figures(metrics, targets[("unit", unit.pk)], head_actuals)
