@@ -251,6 +251,13 @@ def _blank(value):
 
 
 def _text(value, column):
+    if type(value) is str:  # the common cell, from a CSV or a text cell
+        text = value.strip()
+        if "\x00" in text:
+            raise CellError(_("The cell contains a NUL character."))
+        if len(text) > column.max_length:
+            raise CellError(_("At most %(max)d characters.") % {"max": column.max_length})
+        return text
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (datetime.datetime, datetime.date)):
@@ -408,7 +415,7 @@ def parse(*, kind, data, filename, progress=None):
     parsed = Parsed(columns=[(c, h) for _i, c, h in mapped], rows=[], errors=[], preview={})
     parsed.preview = {"columns": [h for _i, _c, h in mapped], "rows": []}
     for number, cells in rows:
-        if all(_blank(cell) for cell in cells):
+        if (not cells or _blank(cells[0])) and all(_blank(cell) for cell in cells):
             continue
         if parsed.total >= MAX_ROWS:
             raise ImportFileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
