@@ -60,6 +60,13 @@ def test_tiny_data_set_is_consistent_and_indexes_are_back(db):
         )
         == 0
     )
+    # Every customer's kept open balance equals the ledger's open receivable (the credit checks read it).
+    from customers.models import Customer
+    from customers.services import exposures
+
+    balances = dict(Customer.objects.values_list("pk", "open_balance"))
+    assert balances == exposures(list(balances))
+    assert any(balances.values())
     # Deterministic: the same seed gives the same total.
     assert str(_scalar("SELECT sum(amount) FROM customers_invoice")) == _TINY_TOTAL
     _targets_add_up()
