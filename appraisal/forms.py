@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.choices import AppraisedRole, ItemKind, PeriodKind, RewardKind, ScoringRule
+from appraisal.choices import AppraisedRole, IncentiveSubject, ItemKind, PeriodKind, RewardKind, ScoringRule
 from appraisal.models import AppraisalScheme
 from budgets.forms import UnitChoiceField
 from regions.models import OrgUnit, StaffProfile
@@ -158,3 +158,64 @@ class RewardForm(forms.Form):
             .select_related("unit")
             .order_by("unit__path", "employee_no")
         )
+
+
+# ---------------------------------------------------------------------------------------- incentives
+
+
+class IncentiveTiersField(forms.CharField):
+    """Tiers written as `80:0.5, 100:1+2000` — from what percent of the sales target, which bonus (percent
+    of the period's sales) and, after +, a fixed amount."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return []
+        tiers = []
+        for part in value.replace("，", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            start, sep, rest = part.replace("：", ":").partition(":")
+            if not sep:
+                raise forms.ValidationError(_("Write tiers as attainment:bonus pairs, e.g. 80:0.5, 100:1+2000."))
+            rate, _plus, fixed = rest.replace("＋", "+").partition("+")
+            tiers.append(
+                {"min_attainment": start.strip(), "bonus_rate": rate.strip() or "0", "fixed_amount": fixed.strip() or "0"}
+            )
+        return tiers
+
+
+class IncentiveSchemeForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=200)
+    subject = forms.ChoiceField(label=_("pays"), choices=IncentiveSubject.choices)
+    valid_from = forms.DateField(label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    unit = UnitChoiceField(
+        label=_("org unit"), queryset=OrgUnit.objects.none(), required=False, help_text=_("Empty: the whole company.")
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _scoped_units(user)
+
+
+class ScaleClassForm(forms.Form):
+    name = forms.CharField(label=_("scale class"), max_length=50, required=False)
+    min_sales = forms.DecimalField(
+        label=_("last year's sales from"), max_digits=18, decimal_places=2, min_value=0, required=False
+    )
+    tiers = IncentiveTiersField(
+        label=_("tiers"), required=False, help_text=_("attainment:bonus[+fixed], e.g. 80:0.5, 100:1+2000")
+    )
+
+
+ScaleClassFormSet = forms.formset_factory(ScaleClassForm, extra=3, max_num=10)
+
+
+def classes_from(formset):
+    """The filled rows of a scale-class formset as the service's dicts (rows without a name are ignored)."""
+    return [
+        {"name": data["name"], "min_sales": data.get("min_sales") or Decimal(0), "tiers": data.get("tiers") or []}
+        for data in (getattr(form, "cleaned_data", {}) for form in formset.forms)
+        if data.get("name")
+    ]

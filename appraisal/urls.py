@@ -15,6 +15,7 @@ urlpatterns = [
     path("runs/<int:pk>/export/", views.RunExportView.as_view(), name="run_export"),
     path("scores/<int:pk>/", views.ScoreDetailView.as_view(), name="score_detail"),
     path("incentives/", views.IncentiveListView.as_view(), name="incentive_list"),
+    path("incentives/new/", views.IncentiveCreateView.as_view(), name="incentive_create"),
     path("incentives/<int:pk>/", views.IncentiveDetailView.as_view(), name="incentive_detail"),
     path("rewards/", views.RewardListView.as_view(), name="reward_list"),
     path("rewards/new/", views.RewardCreateView.as_view(), name="reward_create"),

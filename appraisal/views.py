@@ -17,12 +17,15 @@ from django.views import View
 from appraisal import selectors, services
 from appraisal.filtersets import IncentiveSchemeFilterSet, RewardFilterSet, RunFilterSet, SchemeFilterSet
 from appraisal.forms import (
+    IncentiveSchemeForm,
     ItemFormSet,
     ManualScoreForm,
     RewardForm,
     RunForm,
+    ScaleClassFormSet,
     SchemeForm,
     SuggestForm,
+    classes_from,
     initial_items,
     items_from,
 )
@@ -55,7 +58,7 @@ class RightsMixin:
 
 
 def _domain_error_on(form, error, formset=None):
-    if error.field == "items" and formset is not None:
+    if error.field in ("items", "classes") and formset is not None:
         formset._non_form_errors = formset.error_class([str(error.message)])
     else:
         apply_domain_error(form, error)
@@ -338,6 +341,36 @@ class IncentiveListView(RightsMixin, FilteredListMixin, ScopedListView):
 
     def narrow_queryset(self, queryset):
         return self.filter_queryset(queryset.select_related("unit")).order_by("-valid_from", "name", "id")
+
+
+class IncentiveCreateView(RightsMixin, ScopedViewMixin, View):
+    """The Development Center sets an incentive scheme: scale classes by last year's sales, and per class
+    the bonus by attainment tier."""
+
+    model = IncentiveScheme
+    change_right = "appraisal.scheme"
+    template_name = "appraisal/incentive_form.html"
+
+    def get(self, request):
+        self.require_change()
+        return self._render(IncentiveSchemeForm(user=request.user), ScaleClassFormSet(prefix="classes"))
+
+    def post(self, request):
+        self.require_change()
+        form = IncentiveSchemeForm(request.POST, user=request.user)
+        formset = ScaleClassFormSet(request.POST, prefix="classes")
+        if form.is_valid() and formset.is_valid():
+            try:
+                scheme = services.incentive_scheme_create(**form.cleaned_data, classes=classes_from(formset), by=request.user)
+            except DomainError as error:
+                _domain_error_on(form, error, formset)
+            else:
+                messages.success(request, _("The incentive scheme is set."))
+                return redirect(scheme.get_absolute_url())
+        return self._render(form, formset, status=400)
+
+    def _render(self, form, formset, status=200):
+        return render(self.request, self.template_name, {"form": form, "formset": formset}, status=status)
 
 
 class IncentiveDetailView(RightsMixin, ScopedDetailView):

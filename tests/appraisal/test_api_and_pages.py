@@ -217,6 +217,58 @@ def test_scheme_pages_draft_refuse_bad_weights_and_submit(personas):
     assert personas["rm_east"].web().post(detail, {"action": "retire"}).status_code == 403
 
 
+def test_incentive_scheme_page_sets_classes_and_tiers_and_refuses_bad_ones(personas):
+    from appraisal.models import IncentiveScheme
+
+    client = personas["center"].web()
+    assert client.get(reverse("appraisal:incentive_create")).status_code == 200
+    data = {
+        "name": "2027年地办激励",
+        "subject": "district",
+        "valid_from": "2027-01-01",
+        "classes-TOTAL_FORMS": "3",
+        "classes-INITIAL_FORMS": "0",
+        "classes-0-name": "小型",
+        "classes-0-min_sales": "0",
+        "classes-0-tiers": "80:0.5, 100：1＋2000",
+        # Thresholds must rise: a second class from 0 again is refused, and nothing is written.
+        "classes-1-name": "大型",
+        "classes-1-min_sales": "0",
+        "classes-1-tiers": "100:1.5",
+    }
+    response = client.post(reverse("appraisal:incentive_create"), data)
+    assert response.status_code == 400
+    (message,) = response.context["formset"].non_form_errors()
+    assert message in response.content.decode()
+    assert not IncentiveScheme.objects.filter(name="2027年地办激励").exists()
+    bad_tiers = {**data, "classes-1-min_sales": "5000000", "classes-1-tiers": "100"}
+    response = client.post(reverse("appraisal:incentive_create"), bad_tiers)
+    assert response.status_code == 400 and response.context["formset"].forms[1].errors["tiers"]
+
+    response = client.post(reverse("appraisal:incentive_create"), {**data, "classes-1-min_sales": "5000000"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    scheme = IncentiveScheme.objects.get(name="2027年地办激励")
+    classes = [
+        (c.name, c.min_sales, [(t.min_attainment, t.bonus_rate, t.fixed_amount) for t in c.tiers.all()])
+        for c in scheme.classes.order_by("min_sales")
+    ]
+    assert classes == [
+        (
+            "小型",
+            Decimal("0.00"),
+            [(Decimal("80.00"), Decimal("0.5000"), Decimal("0.00")), (Decimal("100.00"), Decimal("1.0000"), Decimal("2000.00"))],
+        ),
+        ("大型", Decimal("5000000.00"), [(Decimal("100.00"), Decimal("1.5000"), Decimal("0.00"))]),
+    ]
+    assert client.get(response["Location"]).status_code == 200
+    # Managers read incentive schemes; only the Development Center sets them.
+    manager = personas["rm_east"].web()
+    assert manager.get(reverse("appraisal:incentive_create")).status_code == 403
+    assert manager.post(reverse("appraisal:incentive_create"), data).status_code == 403
+    assert "incentive_create" not in manager.get(reverse("appraisal:incentive_list")).content.decode()
+    assert reverse("appraisal:incentive_create") in client.get(reverse("appraisal:incentive_list")).content.decode()
+
+
 def test_run_and_score_pages(facts, personas):
     run = _company_run(facts, personas)
     rep = personas["rep_hangzhou"]
