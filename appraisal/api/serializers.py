@@ -211,6 +211,15 @@ class SchemeWriteSerializer(StrictSerializer):
     items = ItemWriteSerializer(many=True)
 
 
+class SchemePatchSerializer(SchemeWriteSerializer):
+    """Any of a draft's fields; `items`, if given, replaces the whole list."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
 class RunWriteSerializer(StrictSerializer):
     scheme = ScopedPrimaryKeyRelatedField(model=AppraisalScheme)
     period = serializers.CharField(max_length=7)

@@ -73,6 +73,16 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AppraisalV
         scheme = services.scheme_create(**data, by=request.user)
         return Response(s.SchemeSerializer(self.get_queryset().get(pk=scheme.pk)).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.SchemePatchSerializer, responses={200: s.SchemeSerializer})
+    def partial_update(self, request, pk=None):
+        """Change a draft: any of its fields and, if given, the whole list of items (weights adding up to 100)."""
+        scheme = self.get_object()
+        data = _valid(self, s.SchemePatchSerializer)
+        if "items" in data:
+            data["items"] = _plain(data["items"])
+        services.scheme_update(scheme=scheme, by=request.user, **data)
+        return Response(s.SchemeSerializer(self.get_queryset().get(pk=scheme.pk)).data)
+
     @extend_schema(request=s.EmptySerializer, responses={200: s.SchemeSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def submit(self, request, pk=None):
@@ -80,6 +90,25 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AppraisalV
         scheme = self.get_object()
         _valid(self, s.EmptySerializer)
         services.scheme_submit(scheme=scheme, by=request.user)
+        return Response(s.SchemeSerializer(self.get_queryset().get(pk=scheme.pk)).data)
+
+    @extend_schema(request=s.EmptySerializer, responses={201: s.SchemeSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def revise(self, request, pk=None):
+        """Start the next version of an approved scheme (a draft with the same items); approving it retires
+        this one. 409 if the scheme is not approved or a revision is already in progress."""
+        scheme = self.get_object()
+        _valid(self, s.EmptySerializer)
+        draft = services.scheme_revise(scheme=scheme, by=request.user)
+        return Response(s.SchemeSerializer(self.get_queryset().get(pk=draft.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EmptySerializer, responses={200: s.SchemeSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def retire(self, request, pk=None):
+        """Retire an approved scheme: no new runs are computed with it (409 if it is not approved)."""
+        scheme = self.get_object()
+        _valid(self, s.EmptySerializer)
+        services.scheme_retire(scheme=scheme, by=request.user)
         return Response(s.SchemeSerializer(self.get_queryset().get(pk=scheme.pk)).data)
 
 

@@ -37,6 +37,49 @@ def test_api_drafts_and_submits_a_scheme(personas):
     assert response.status_code == 403
 
 
+def test_api_changes_a_draft_then_revises_and_retires_the_approved_scheme(personas):
+    client = personas["center"].api(language="en")
+    body = {"name": "业务员考核", "role": "sales_rep", "period_kind": "month", "valid_from": "2026-01-01", "items": REP_ITEMS}
+    scheme_id = client.post(reverse("appraisal-scheme-list"), body, format="json").json()["id"]
+    detail = reverse("appraisal-scheme-detail", kwargs={"pk": scheme_id})
+    response = client.patch(detail, {"description": "季度修订", "name": "业务员月度考核"}, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["name"], response.json()["description"]) == ("业务员月度考核", "季度修订")
+    items = [{"kind": "sales_attainment", "weight": "60"}, {"kind": "manual", "label": "协作", "weight": "30"}]
+    response = client.patch(detail, {"items": items}, format="json")
+    assert response.status_code == 400 and "exactly 100" in response.json()["errors"]["items"][0]
+    response = client.patch(detail, {"items": [*items, {"kind": "collections_attainment", "weight": "10"}]}, format="json")
+    assert response.status_code == 200 and [i["kind"] for i in response.json()["items"]][-1] == "collections_attainment"
+    # Only an approved scheme is revised or retired.
+    assert client.post(reverse("appraisal-scheme-revise", kwargs={"pk": scheme_id}), {}, format="json").status_code == 409
+    assert client.post(reverse("appraisal-scheme-retire", kwargs={"pk": scheme_id}), {}, format="json").status_code == 409
+    # A manager reads it but changes nothing.
+    assert personas["rm_east"].api().patch(detail, {"description": "x"}, format="json").status_code == 403
+
+    approved = approved_scheme(personas, name="已批准办法")
+    response = client.post(reverse("appraisal-scheme-revise", kwargs={"pk": approved.pk}), {}, format="json")
+    assert response.status_code == 201, response.content
+    draft = response.json()
+    assert (draft["state"], draft["version"]) == ("draft", approved.version + 1)
+    assert client.post(reverse("appraisal-scheme-revise", kwargs={"pk": approved.pk}), {}, format="json").status_code == 409
+    assert (
+        personas["rm_east"]
+        .api()
+        .post(reverse("appraisal-scheme-retire", kwargs={"pk": approved.pk}), {}, format="json")
+        .status_code
+        == 403
+    )
+    response = client.post(reverse("appraisal-scheme-retire", kwargs={"pk": approved.pk}), {}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "retired"
+    # A retired scheme is not changed through PATCH either (only drafts are).
+    assert (
+        client.patch(
+            reverse("appraisal-scheme-detail", kwargs={"pk": approved.pk}), {"description": "y"}, format="json"
+        ).status_code
+        == 409
+    )
+
+
 def test_api_refuses_weights_not_adding_up_to_100(personas):
     body = {
         "name": "x",
