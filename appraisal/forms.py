@@ -33,6 +33,20 @@ class SchemeForm(forms.Form):
         self.fields["valid_from"].initial = timezone.localdate().replace(day=1)
 
 
+def _pairs(value, message):
+    """`a:b, c:d` (Chinese or ASCII commas and colons) as [(a, b), …]; a part without a colon → message."""
+    pairs = []
+    for part in value.replace("，", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        left, sep, right = part.replace("：", ":").partition(":")
+        if not sep:
+            raise forms.ValidationError(message)
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
 class TiersField(forms.CharField):
     """Tiers written as `80:60, 100:90, 120:110` — from what percent of the target, which score."""
 
@@ -40,16 +54,8 @@ class TiersField(forms.CharField):
         value = super().to_python(value)
         if not value:
             return []
-        tiers = []
-        for part in value.replace("，", ",").split(","):
-            part = part.strip()
-            if not part:
-                continue
-            start, sep, score = part.replace("：", ":").partition(":")
-            if not sep:
-                raise forms.ValidationError(_("Write tiers as percent:score pairs, e.g. 80:60, 100:90."))
-            tiers.append({"from": start.strip(), "score": score.strip()})
-        return tiers
+        pairs = _pairs(value, _("Write tiers as percent:score pairs, e.g. 80:60, 100:90."))
+        return [{"from": start, "score": score} for start, score in pairs]
 
 
 class ItemForm(forms.Form):
@@ -172,17 +178,9 @@ class IncentiveTiersField(forms.CharField):
         if not value:
             return []
         tiers = []
-        for part in value.replace("，", ",").split(","):
-            part = part.strip()
-            if not part:
-                continue
-            start, sep, rest = part.replace("：", ":").partition(":")
-            if not sep:
-                raise forms.ValidationError(_("Write tiers as attainment:bonus pairs, e.g. 80:0.5, 100:1+2000."))
+        for start, rest in _pairs(value, _("Write tiers as attainment:bonus pairs, e.g. 80:0.5, 100:1+2000.")):
             rate, _plus, fixed = rest.replace("＋", "+").partition("+")
-            tiers.append(
-                {"min_attainment": start.strip(), "bonus_rate": rate.strip() or "0", "fixed_amount": fixed.strip() or "0"}
-            )
+            tiers.append({"min_attainment": start, "bonus_rate": rate.strip() or "0", "fixed_amount": fixed.strip() or "0"})
         return tiers
 
 

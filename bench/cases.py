@@ -211,6 +211,23 @@ class _Rollback(Exception):
     pass
 
 
+def _invoice_records(customers, counter, size, as_of, prefix):
+    """`size` new invoices as a branch system pushes them, round the `customers` (external id first)."""
+    records = []
+    for i in range(size):
+        n = next(counter)
+        records.append(
+            {
+                "external_id": f"{prefix}{n}",
+                "customer_external_id": customers[i % len(customers)][0],
+                "issue_date": str(as_of),
+                "due_date": str(as_of + timedelta(days=30)),
+                "amount": f"{1000 + n % 997}.{n % 100:02d}",
+            }
+        )
+    return records
+
+
 def _customer_samples(samples=12, size=500):
     """`samples` disjoint sets of `size` customers: (external id, id, district, salesperson). Each timed
     run takes the next set, as successive pushes from branches name different customers — and so no
@@ -251,23 +268,10 @@ def _ingest_case(batches=5, size=1000):
 
         def payloads():
             customers = samples[next(turn) % len(samples)]
-            out = []
-            for _ in range(batches):
-                records = []
-                for i in range(size):
-                    n = next(counter)
-                    ext = customers[i % len(customers)][0]
-                    records.append(
-                        {
-                            "external_id": f"SC-BENCH-{n}",
-                            "customer_external_id": ext,
-                            "issue_date": str(ctx.as_of),
-                            "due_date": str(ctx.as_of + timedelta(days=30)),
-                            "amount": f"{1000 + n % 997}.{n % 100:02d}",
-                        }
-                    )
-                out.append(jsonlib.dumps({"records": records}))
-            return out
+            return [
+                jsonlib.dumps({"records": _invoice_records(customers, counter, size, ctx.as_of, "SC-BENCH-")})
+                for _ in range(batches)
+            ]
 
         def ours():
             bodies = payloads()
@@ -363,21 +367,11 @@ def _concurrent_ingest_case(clients=2, batches=5, size=1000):
 
         def bodies():
             customers = samples[next(turn) % len(samples)]
-            out = []
-            for _ in range(batches):
-                records = []
-                for i in range(size):
-                    n = next(counter)
-                    records.append(
-                        {
-                            "external_id": f"SC-CONC-{os.getpid()}-{n}",
-                            "customer_external_id": customers[i % len(customers)][0],
-                            "issue_date": str(ctx.as_of),
-                            "due_date": str(ctx.as_of + timedelta(days=30)),
-                            "amount": f"{1000 + n % 997}.{n % 100:02d}",
-                        }
-                    )
-                out.append(jsonlib.dumps({"records": records}).encode())
+            prefix = f"SC-CONC-{os.getpid()}-"
+            out = [
+                jsonlib.dumps({"records": _invoice_records(customers, counter, size, ctx.as_of, prefix)}).encode()
+                for _ in range(batches)
+            ]
             return out, [c[1] for c in customers]
 
         def push(payloads, ids, failures):

@@ -96,16 +96,6 @@ def _fill_door(sender, history_instance, **kwargs):
         history_instance.history_user = user
 
 
-def bulk_create_audited(objs, model):
-    """Insert many new rows of an audited model and their "created" history rows, in bulk, with the
-    door, user and API key of the current context (COPY on PostgreSQL, see core.bulk)."""
-    from core.bulk import insert_many
-
-    insert_many(model, objs)
-    write_created_history(model, [obj.pk for obj in objs])
-    return objs
-
-
 def insert_audited(model, columns, rows):
     """Insert new rows given as tuples (see core.bulk.insert_rows) and their "created" history rows;
     returns the new ids in order. The fastest safe path for a batch: no model instances."""

@@ -99,26 +99,3 @@ def insert_rows(model, columns, rows):
         ((pk, *row, *defaults) for pk, row in zip(ids, rows, strict=True)),
     )
     return ids
-
-
-def insert_many(model, objs):
-    """Insert unsaved instances and set their primary keys; COPY on PostgreSQL."""
-    if not objs:
-        return objs
-    if connection.vendor != "postgresql":
-        return model._default_manager.bulk_create(objs, batch_size=1000)
-    meta = model._meta
-    for obj in objs:
-        for field in meta.concrete_fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                field.pre_save(obj, add=True)
-    missing = [obj for obj in objs if obj.pk is None]
-    if missing:
-        for obj, pk in zip(missing, next_ids(meta.db_table, meta.pk.column, len(missing)), strict=True):
-            obj.pk = pk
-    fields = meta.concrete_fields
-    copy_rows(meta.db_table, [f.column for f in fields], ([getattr(obj, f.attname) for f in fields] for obj in objs))
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objs

@@ -347,6 +347,8 @@ def _sum(queryset, field):
 
 def exposures(customer_ids):
     """Each customer's open receivable now: live invoices minus live allocations, whatever their dates.
+    The postings keep it in Customer.open_balance (credit checks read that); this recomputation from the
+    ledger, written apart from open_balances_refresh, is what the tests hold the kept balances to.
 
     Only invoices with status "open" can have anything open — "paid" means fully allocated (kept so by
     every posting, see _refresh_invoice_status) and "cancelled" ones count for nothing — so two small
@@ -362,11 +364,6 @@ def exposures(customer_ids):
     for row in allocated.values("invoice__customer_id").annotate(total=Sum("amount")):
         result[row["invoice__customer_id"]] -= row["total"]
     return result
-
-
-def customer_exposure(customer):
-    """The customer's open receivable now (see exposures)."""
-    return exposures([customer.pk])[customer.pk]
 
 
 def open_balances_refresh(customer_ids=None):
