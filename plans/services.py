@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from core import versions
 from core.errors import Conflict, DomainError, InvalidInput, Unprocessable
-from core.money import allocate
+from core.money import allocate, parse_decimal, parse_weight
 from core.periods import QUARTER, YEAR, Period
+from core.splits import keyed_once, parse_id
 from plans.choices import COUNT_METRICS, DecompositionLevel, DistributionKind, Metric, SplitMethod, decimal_places
 from plans.models import SeasonalDistribution, SeasonalDistributionMonth, Target
 from regions.choices import Role, UnitKind
@@ -47,28 +48,22 @@ def _period(period):
 
 
 def _value(value, *, metric, field="value", label=None):
-    """A target value: a Decimal ≥ 0, to the cent for amounts and whole for counts."""
+    """A target value: a Decimal ≥ 0, to the cent for amounts and whole for counts, below 10^16."""
     label = label or _("The target")
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        raise InvalidInput(_("%(label)s must be a number, not %(value)s.") % {"label": label, "value": value}, field=field)
-    if not number.is_finite():
-        raise InvalidInput(_("%(label)s must be a number, not %(value)s.") % {"label": label, "value": value}, field=field)
+    number = parse_decimal(
+        value,
+        field=field,
+        label=label,
+        messages={"max_decimal_places": _("%(label)s is an amount of money: at most two decimal places, not %(value)s.")},
+    )
     if number < 0:
         raise InvalidInput(_("%(label)s cannot be negative (%(value)s).") % {"label": label, "value": number}, field=field)
-    if number >= Decimal("1e16"):
-        raise InvalidInput(_("%(label)s is too large (%(value)s).") % {"label": label, "value": number}, field=field)
-    places = decimal_places(metric)
-    unit = Decimal(1).scaleb(-places)
-    if number != number.quantize(unit):
-        if metric in COUNT_METRICS:
-            message = _("%(label)s counts %(metric)s, so it must be a whole number, not %(value)s.")
-        else:
-            message = _("%(label)s is an amount of money: at most two decimal places, not %(value)s.")
-        raise InvalidInput(message % {"label": label, "value": number, "metric": Metric(metric).label}, field=field)
-    if number >= Decimal("1e16"):
-        raise InvalidInput(_("%(label)s is too large (%(value)s).") % {"label": label, "value": number}, field=field)
+    if metric in COUNT_METRICS and number != number.to_integral_value():
+        raise InvalidInput(
+            _("%(label)s counts %(metric)s, so it must be a whole number, not %(value)s.")
+            % {"label": label, "value": number, "metric": Metric(metric).label},
+            field=field,
+        )
     return number.quantize(Decimal("0.01"))
 
 
@@ -161,17 +156,25 @@ class SplitResult:
         return sum((t.value for t in self.targets), Decimal("0.00"))
 
 
-def _ids(mapping, *, field):
-    """A dict keyed by child id (int or numeric text) → {int id: value}."""
+def _ids(mapping, *, field, label_of=None):
+    """A dict keyed by child id (int or numeric text) → {int id: value}; a child given twice ("85" and
+    "085") is refused, naming it."""
     if not isinstance(mapping, dict) or not mapping:
         raise InvalidInput(_("Give a value for every child, keyed by its id."), field=field)
-    result = {}
-    for key, value in mapping.items():
-        try:
-            result[int(key)] = value
-        except (TypeError, ValueError):
+
+    def normalise(key):
+        number = parse_id(key)
+        if number is None:
             raise InvalidInput(_("%(key)s is not the id of a child.") % {"key": key}, field=field)
-    return result
+        return number
+
+    return keyed_once(mapping, field=field, normalise=normalise, label_of=label_of)
+
+
+def _labels(children, label_of):
+    """key → the child's label (for refusals), the key itself for a key that is not a child."""
+    by_pk = {child.pk: child for child in children}
+    return lambda key: label_of(by_pk[key]) if key in by_pk else key
 
 
 def _check_keys(given, children, *, field, label_of):
@@ -190,19 +193,18 @@ def _check_keys(given, children, *, field, label_of):
 
 
 def _weights_from_shares(shares, children, *, label_of):
-    given = _ids(shares, field="shares")
+    given = _ids(shares, field="shares", label_of=_labels(children, label_of))
     _check_keys(given, children, field="shares", label_of=label_of)
     weights = []
     for child in children:
         raw = given[child.pk]
-        try:
-            weight = Decimal(str(raw).strip())
-        except (InvalidOperation, ValueError, TypeError):
-            raise InvalidInput(
-                _("The share of %(child)s must be a number, not %(value)s.") % {"child": label_of(child), "value": raw},
-                field="shares",
-            )
-        if not weight.is_finite() or weight < 0:
+        weight = parse_weight(
+            raw,
+            field="shares",
+            label=_("The share of %(child)s") % {"child": label_of(child)},
+            messages={"invalid": _("%(label)s must be a number, not %(value)s.")},
+        )
+        if weight < 0:
             raise InvalidInput(
                 _("The share of %(child)s cannot be negative (%(value)s).") % {"child": label_of(child), "value": raw},
                 field="shares",
@@ -214,7 +216,7 @@ def _weights_from_shares(shares, children, *, label_of):
 
 
 def _manual_values(values, children, *, target, label_of):
-    given = _ids(values, field="values")
+    given = _ids(values, field="values", label_of=_labels(children, label_of))
     _check_keys(given, children, field="values", label_of=label_of)
     parts = [
         _value(
@@ -359,12 +361,13 @@ def _month_values(values, months, *, target):
     """{"2026-01": value} for every month of the target's period, adding up exactly → [Decimal]."""
     if not isinstance(values, dict) or not values:
         raise InvalidInput(_("Give a value for every month, keyed by the month (2026-07)."), field="values")
-    given = {}
-    for key, value in values.items():
+    def normalise(key):
         try:
-            given[str(Period.parse(str(key)))] = value
+            return str(Period.parse(str(key)))
         except ValueError:
             raise InvalidInput(_("%(key)s is not a month of %(period)s.") % {"key": key, "period": target.period}, field="values")
+
+    given = keyed_once(values, field="values", normalise=normalise)
     names = [str(month) for month in months]
     unknown = sorted(set(given) - set(names))
     if unknown:
@@ -760,6 +763,23 @@ def _distribution_for(value, unit, *, label):
     return distribution
 
 
+def _id_or_text(raw):
+    """A child's key in a plan line: its id ("085" is 85), or the text as given (refused as unknown later)."""
+    return parse_id(raw) or str(raw)
+
+
+def _id_label(by_id):
+    return lambda key: _child_label(by_id[key]) if key in by_id else key
+
+
+def _month_or_text(raw):
+    """A month's key in a plan line: its canonical text (" 2026-03 " is 2026-03), or the text as given."""
+    try:
+        return str(Period.parse(str(raw)))
+    except ValueError:
+        return str(raw)
+
+
 def _clean_target_lines(plan, rows):
     from plans.choices import PLAN_SPLIT_METHODS
 
@@ -798,11 +818,9 @@ def _clean_target_lines(plan, rows):
         distribution = _distribution_for(row.get("distribution"), plan.unit, label=label)
         children = []
         given = _as_mapping(row.get("children"), label=label, field="targets", what=_("the children's values"))
+        given = _in_line(label, "targets", keyed_once, given, field="targets", normalise=_id_or_text, label_of=_id_label(by_id))
         for raw_id, raw_value in given.items():
-            try:
-                child = by_id.get(int(raw_id))
-            except (TypeError, ValueError):
-                child = None
+            child = by_id.get(raw_id)
             if child is None:
                 if child_kind == "staff":
                     message = _("%(label)s: %(id)s is not an active salesperson of %(unit)s.")
@@ -827,6 +845,7 @@ def _clean_target_lines(plan, rows):
                 _("%(label)s: only a year's or a quarter's target is split across months.") % {"label": label}, field="targets"
             )
         names = [str(month) for month in period.months()]
+        given = _in_line(label, "targets", keyed_once, given, field="targets", normalise=_month_or_text)
         for raw_month, raw_value in given.items():
             if str(raw_month) not in names:
                 raise InvalidInput(
