@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import versions
 from core.errors import Conflict, DomainError, InvalidInput, Unprocessable
-from core.money import allocate, parse_decimal, parse_weight
+from core.money import MONEY_MAX, allocate, parse_decimal, parse_weight
 from core.periods import QUARTER, YEAR, Period
 from core.splits import keyed_once, parse_id
 from plans.choices import COUNT_METRICS, DecompositionLevel, DistributionKind, Metric, SplitMethod, decimal_places
@@ -864,6 +864,10 @@ def _clean_target_lines(plan, rows):
             )
             months.append((str(raw_month), part))
         months.sort()
+        for parts, what in ((children, _("the children")), (months, _("the months"))):
+            _require_within_range(
+                sum((part for _key, part in parts), Decimal("0.00")), field="targets", label=f"{label}: {what}"
+            )
         cleaned.append(
             {
                 "metric": metric,
@@ -927,6 +931,16 @@ def _clean_action_lines(plan, rows):
     return cleaned
 
 
+def _require_within_range(total, *, field, label):
+    """A sum of lines that becomes one amount (the request's, a total) must fit an amount field."""
+    if total > MONEY_MAX:
+        raise InvalidInput(
+            _("%(label)s add up to %(total)s, more than the largest amount the system holds (%(max)s).")
+            % {"label": label, "total": f"{total:,.2f}", "max": f"{MONEY_MAX:,.2f}"},
+            field=field,
+        )
+
+
 def _clean_budget_lines(plan, rows):
     cleaned = []
     for n, row in enumerate(rows, start=1):
@@ -941,6 +955,7 @@ def _clean_budget_lines(plan, rows):
             label, "budget", _text, row.get("note"), field="budget", label=_("The note"), max_length=300, required=False
         )
         cleaned.append({"category": category, "amount": amount, "note": note})
+    _require_within_range(sum((row["amount"] for row in cleaned), Decimal("0.00")), field="budget", label=_("The budget lines"))
     return cleaned
 
 
@@ -1184,6 +1199,7 @@ def plan_submit(*, plan, by):
     if problems:
         raise PlanDoesNotAddUp(problems)
     totals = selectors.plan_totals(plan)
+    _require_within_range(Decimal(totals["budget"]), field="budget", label=_("The budget lines"))
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = PlanVersion.objects.create(
         plan=plan, number=number, title=plan.title, body=plan.body, lines=lines, totals=totals, created_by=by
