@@ -99,7 +99,9 @@ def _shown(sign, digits, exponent):
 
 def parse_weight(value, *, field, label=None, messages=None):
     """A share or weight from input: `parse_decimal` within the weight bounds (16 whole digits, 10 decimals)."""
-    return parse_decimal(value, field=field, label=label, max_digits=WEIGHT_DIGITS, decimal_places=WEIGHT_PLACES, messages=messages)
+    return parse_decimal(
+        value, field=field, label=label, max_digits=WEIGHT_DIGITS, decimal_places=WEIGHT_PLACES, messages=messages
+    )
 
 
 def MoneyField(verbose_name=None, **kwargs):  # noqa: N802 (reads like a field class)

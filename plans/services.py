@@ -361,6 +361,7 @@ def _month_values(values, months, *, target):
     """{"2026-01": value} for every month of the target's period, adding up exactly → [Decimal]."""
     if not isinstance(values, dict) or not values:
         raise InvalidInput(_("Give a value for every month, keyed by the month (2026-07)."), field="values")
+
     def normalise(key):
         try:
             return str(Period.parse(str(key)))
@@ -865,9 +866,7 @@ def _clean_target_lines(plan, rows):
             months.append((str(raw_month), part))
         months.sort()
         for parts, what in ((children, _("the children")), (months, _("the months"))):
-            _require_within_range(
-                sum((part for _key, part in parts), Decimal("0.00")), field="targets", label=f"{label}: {what}"
-            )
+            _require_within_range(sum((part for _key, part in parts), Decimal("0.00")), field="targets", label=f"{label}: {what}")
         cleaned.append(
             {
                 "metric": metric,
@@ -1110,8 +1109,12 @@ def _figure(value, metric):
 def plan_check(*, plan):
     """Where a plan's splits do not add up: for every target line, its children (sub-units or sales
     staff) and its months must sum exactly to the line's value. A level with no split lines is not
-    split and not reported. Each mismatch: {metric, period, level, expected, actual, difference
-    (actual − expected), missing (children or months without a value), message}."""
+    split and not reported. Then the targets of different period levels, as the plan would leave them
+    (`plan_period_conflicts`, level "periods"). Each mismatch: {metric, period, level, expected, actual,
+    difference (actual − expected), missing (children or months without a value), message, owner,
+    lines (the lines and approved targets involved), line_keys ([metric, period] of the plan's lines)}."""
+    from plans import selectors
+
     problems = []
     _kind, candidates = _child_candidates(plan.unit)
     for line in plan.target_lines.prefetch_related("splits__unit", "splits__staff").order_by("order", "id"):
@@ -1159,9 +1162,221 @@ def plan_check(*, plan):
                     "difference": difference,
                     "missing": missing,
                     "message": str(message),
+                    "owner": plan.unit.name,
+                    "lines": [f"{metric.label} {line.period}"],
+                    "line_keys": [[line.metric, str(line.period)]],
                 }
             )
+    problems.extend(plan_period_conflicts(plan=plan, rows=selectors.plan_lines(plan)["targets"]))
     return problems
+
+
+# --- consistency across period levels --------------------------------------------------------------
+# The rule (docs/DECISIONS.md): for one metric and one owner (a unit or a salesperson), the current
+# targets of a year, its quarters and its months must agree once a plan is applied —
+#   * a quarter whose three months all have a target equals their sum; with some months only, those
+#     months add up to no more than the quarter (the months still open cannot be negative);
+#   * a year whose four quarters are all determined (a quarter's own target, else its three months)
+#     equals their sum; otherwise what is already set inside it adds up to no more than the year.
+# A plan is checked with its own lines (and the children and months they split to, a child or month
+# left out counting 0, exactly as approval writes them) laid over the targets already current. Only the
+# rules that a value the plan writes takes part in are reported: a plan is not blamed for an old
+# inconsistency it does not touch. `check` reports them, submit refuses them (422), and approval checks
+# them again under the owners' row locks (409), since other plans may have been approved in between.
+
+
+@dataclass
+class _Written:
+    value: Decimal
+    source: str  # the plan line that writes it, as a reader names it
+
+
+def _owner_key(child_kind, pk):
+    return ("staff" if child_kind == "staff" else "unit", pk)
+
+
+def _plan_writes(plan, rows, candidates, child_kind):
+    """{(owner, metric, period text): _Written} that approving `rows` (the lines as JSON) would set,
+    and the keys two lines set to different values."""
+    writes, twice = {}, []
+    own = ("unit", plan.unit_id)
+
+    def put(owner, metric, period, value, source):
+        key = (owner, metric, str(period))
+        earlier = writes.get(key)
+        if earlier is not None and earlier.value != value:
+            twice.append((key, earlier, _Written(value, source)))
+        writes[key] = _Written(value, source)
+
+    for n, row in enumerate(rows, start=1):
+        try:
+            period = Period.parse(row["period"])
+            value = Decimal(str(row["value"]))
+        except (KeyError, ValueError, ArithmeticError):
+            continue  # not a line approval could set; the line checks report it
+        metric = row["metric"]
+        source = _("target line %(n)s (%(metric)s %(period)s)") % {
+            "n": n,
+            "metric": Metric(metric).label if metric in Metric.values else metric,
+            "period": period,
+        }
+        put(own, metric, period, value, source)
+        children = {int(child["id"]): Decimal(str(child["value"])) for child in row.get("children") or []}
+        if children:
+            for child in candidates:
+                put(_owner_key(child_kind, child.pk), metric, period, children.get(child.pk, Decimal("0.00")), source)
+        months = {str(month["month"]): Decimal(str(month["value"])) for month in row.get("months") or []}
+        if months and period.kind in (YEAR, QUARTER):
+            for month in period.months():
+                put(own, metric, month, months.get(str(month), Decimal("0.00")), source)
+    return writes, twice
+
+
+def _year_periods(year):
+    whole = Period(YEAR, year)
+    return [whole, *whole.children(), *whole.months()]
+
+
+def _broken_levels(values, year):
+    """The rules broken in one owner × metric × year. `values`: {period text: Decimal} as the plan would
+    leave them. Yields (parent Period, expected, actual, complete, parts word, counted period texts)."""
+    whole = Period(YEAR, year)
+    determined, lower = [], Decimal("0.00")
+    counted = {str(whole)}
+    for quarter in whole.children():
+        months = [str(month) for month in quarter.months() if str(month) in values]
+        month_sum = sum((values[month] for month in months), Decimal("0.00"))
+        quarter_value = values.get(str(quarter))
+        if quarter_value is not None:
+            complete = len(months) == 3
+            if (complete and month_sum != quarter_value) or (not complete and month_sum > quarter_value):
+                yield quarter, quarter_value, month_sum, complete, _("its months"), {str(quarter), *months}
+            determined.append(quarter_value)
+            lower += quarter_value
+            counted.add(str(quarter))
+        else:
+            determined.append(month_sum if len(months) == 3 else None)
+            lower += month_sum
+            counted.update(months)
+    year_value = values.get(str(whole))
+    if year_value is None:
+        return
+    if all(part is not None for part in determined):
+        total = sum(determined, Decimal("0.00"))
+        if total != year_value:
+            yield whole, year_value, total, True, _("its quarters and months"), counted
+    elif lower > year_value:
+        yield whole, year_value, lower, False, _("its quarters and months"), counted
+
+
+def plan_period_conflicts(*, plan, rows):
+    """Where the targets of different period levels would disagree once these lines (the plan's lines as
+    JSON: the live draft's or a frozen version's) are approved — the rule above. Each conflict is a
+    mismatch of level "periods" (see plan_check) naming the owner, the lines and the approved targets."""
+    child_kind, candidates = _child_candidates(plan.unit)
+    writes, twice = _plan_writes(plan, rows, candidates, child_kind)
+    if not writes:
+        return []
+    names = {("unit", plan.unit_id): plan.unit.name}
+    names.update({_owner_key(child_kind, child.pk): child.name for child in candidates})
+    line_keys = {}
+    for row in rows:
+        line_keys.setdefault(row.get("metric"), set()).add(str(row.get("period")))
+    conflicts = []
+    for (owner, metric, period), first, second in twice:
+        message = _(
+            "%(metric)s %(period)s of %(owner)s is set twice with different values: %(first)s by %(first_source)s, "
+            "%(second)s by %(second_source)s"
+        ) % {
+            "metric": Metric(metric).label,
+            "period": period,
+            "owner": names.get(owner, owner),
+            "first": _figure(first.value, metric),
+            "first_source": first.source,
+            "second": _figure(second.value, metric),
+            "second_source": second.source,
+        }
+        conflict = _period_conflict(
+            metric, period, first.value, second.value, [], message, names.get(owner), [first.source, second.source]
+        )
+        conflict["line_keys"] = [[metric, period]] if period in line_keys.get(metric, ()) else []
+        conflicts.append(conflict)
+    groups = {}
+    for owner, metric, period in writes:
+        groups.setdefault((owner, metric, Period.parse(period).year), set()).add(period)
+    for (owner, metric, year), written in sorted(groups.items(), key=lambda item: (item[0][1], item[0][2], item[0][0])):
+        kind, pk = owner
+        current = Target.objects.filter(
+            metric=metric, is_current=True, period__in=[str(p) for p in _year_periods(year)], **{f"{kind}_id": pk}
+        )
+        if kind == "unit":
+            current = current.filter(staff__isnull=True)
+        values = {str(target.period): target.value for target in current}
+        approved = set(values)
+        for key, write in writes.items():
+            if key[0] == owner and key[1] == metric and Period.parse(key[2]).year == year:
+                values[key[2]] = write.value
+        for parent, expected, actual, complete, parts, counted in _broken_levels(values, year):
+            if not counted & written:
+                continue  # an old disagreement this plan takes no part in
+            sources = []
+            for period in sorted(counted, key=Period.parse):
+                write = writes.get((owner, metric, period))
+                if write is not None:
+                    if write.source not in sources:
+                        sources.append(write.source)
+                elif period in approved:
+                    sources.append(
+                        _("the approved target %(metric)s %(period)s") % {"metric": Metric(metric).label, "period": period}
+                    )
+            values_text = {
+                "metric": Metric(metric).label,
+                "period": parent,
+                "owner": names.get(owner, owner),
+                "expected": _figure(expected, metric),
+                "parts": parts,
+                "total": _figure(actual, metric),
+                "difference": _figure(abs(actual - expected), metric),
+                "sources": "; ".join(sources),
+            }
+            if complete:
+                message = (
+                    _(
+                        "%(metric)s %(period)s of %(owner)s would be %(expected)s, but %(parts)s add up to %(total)s, "
+                        "off by %(difference)s (%(sources)s)"
+                    )
+                    % values_text
+                )
+                missing = []
+            else:
+                message = (
+                    _(
+                        "%(metric)s %(period)s of %(owner)s would be %(expected)s, but what is set inside it already comes to "
+                        "%(total)s, %(difference)s over, so the rest would be negative (%(sources)s)"
+                    )
+                    % values_text
+                )
+                missing = [str(p) for p in parent.children() if str(p) not in values]
+            conflict = _period_conflict(metric, str(parent), expected, actual, missing, message, names.get(owner), sources)
+            conflict["line_keys"] = [[metric, p] for p in sorted(counted) if p in line_keys.get(metric, ())]
+            conflicts.append(conflict)
+    return conflicts
+
+
+def _period_conflict(metric, period, expected, actual, missing, message, owner, sources):
+    return {
+        "metric": metric,
+        "period": str(period),
+        "level": "periods",
+        "expected": expected,
+        "actual": actual,
+        "difference": actual - expected,
+        "missing": missing,
+        "message": str(message),
+        "owner": owner or "",
+        "lines": [str(source) for source in sources],
+        "line_keys": [],
+    }
 
 
 def plan_snapshot(*, plan):
@@ -1324,8 +1539,25 @@ def plan_on_approved(*, plan, request):
     lines = version.lines if version is not None else plan_snapshot(plan=plan)
     plan = Plan.objects.select_related("unit").get(pk=plan.pk)
     by = request.submitted_by
+    rows = lines.get("targets", [])
+    if rows:
+        # Checked again here, under the locks every target write takes (the owners' unit rows, in id
+        # order): another plan approved since this one was submitted may have changed a year or a month.
+        child_kind, candidates = _child_candidates(plan.unit)
+        owners = {plan.unit_id, *(child.pk for child in candidates if child_kind == "unit")}
+        list(OrgUnit.objects.select_for_update().filter(pk__in=owners).order_by("pk").values_list("pk", flat=True))
+        conflicts = plan_period_conflicts(plan=plan, rows=rows)
+        if conflicts:
+            raise Conflict(
+                _(
+                    "The plan's targets disagree with the targets of other periods as they stand now: %(problems)s. Return it for revision."
+                )
+                % {"problems": "; ".join(c["message"] for c in conflicts)},
+                field="targets",
+                code="periods_disagree",
+            )
     try:
-        _apply_targets(plan, lines.get("targets", []), by=by)
+        _apply_targets(plan, rows, by=by)
     except DomainError as error:
         raise Conflict(
             _("The plan's targets cannot be set as approved (%(error)s); return it for revision.") % {"error": error.message},

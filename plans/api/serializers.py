@@ -144,6 +144,9 @@ class PlanSplitSuggestSerializer(StrictSerializer):
 
 
 class MismatchSerializer(serializers.Serializer):
+    """A line whose split does not add up (level children, staff or months), or targets of different
+    period levels that would disagree once the plan is approved (level periods)."""
+
     metric = serializers.CharField()
     period = serializers.CharField()
     level = serializers.CharField()
@@ -152,6 +155,10 @@ class MismatchSerializer(serializers.Serializer):
     difference = serializers.DecimalField(max_digits=18, decimal_places=2)
     missing = serializers.ListField(child=serializers.CharField())
     message = serializers.CharField()
+    owner = serializers.CharField(help_text="The unit or salesperson whose targets disagree.")
+    lines = serializers.ListField(
+        child=serializers.CharField(), help_text="The plan's lines (and approved targets) that take part."
+    )
 
 
 class PlanCheckSerializer(serializers.Serializer):

@@ -70,7 +70,11 @@ def test_the_same_child_twice_in_a_split_is_a_400_naming_it(personas, plan):
     rep1, rep2 = personas["rep_hangzhou"].staff, personas["rep_hangzhou_2"].staff
     client = personas["dm_hangzhou"].api()
     # split-suggest: "85" and "085" are one child
-    body = {"metric": "sales_amount", "method": "shares", "shares": {str(rep1.pk): "0.50", f"0{rep1.pk}": "0.50", str(rep2.pk): "1"}}
+    body = {
+        "metric": "sales_amount",
+        "method": "shares",
+        "shares": {str(rep1.pk): "0.50", f"0{rep1.pk}": "0.50", str(rep2.pk): "1"},
+    }
     response = client.post(_url(plan, "split-suggest"), body, format="json")
     assert response.status_code == 400, response.content
     errors = response.json()["errors"]
@@ -111,7 +115,9 @@ def test_a_budget_above_the_amount_range_is_a_400_not_a_500(personas, plan):
     client = personas["dm_hangzhou"].api()
     huge = "9999999999999999.99"
     response = client.put(
-        _url(plan, "lines"), {"budget": [{"category": "推广", "amount": huge}, {"category": "差旅", "amount": huge}]}, format="json"
+        _url(plan, "lines"),
+        {"budget": [{"category": "推广", "amount": huge}, {"category": "差旅", "amount": huge}]},
+        format="json",
     )
     assert response.status_code == 400, response.content
     assert "budget" in response.json()["errors"]
