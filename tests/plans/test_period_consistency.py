@@ -80,8 +80,8 @@ def test_the_reported_case_is_refused_by_check_and_submit(personas, units):
     assert (year["expected"], year["actual"], year["difference"]) == ("1200.00", "1500.00", "300.00")
     assert year["owner"] == units["330100"].name
     # Named in Chinese, with the lines that take part.
-    assert "目标行 1" in year["message"] and "目标行 2" in year["message"] and "1,500.00" in year["message"]
-    assert any("目标行 2" in line for line in year["lines"])
+    assert "目标明细 1" in year["message"] and "目标明细 2" in year["message"] and "1,500.00" in year["message"]
+    assert any("目标明细 2" in line for line in year["lines"])
 
     response = client.post(_url(plan, "submit"))
     assert response.status_code == 422, response.content
@@ -92,9 +92,9 @@ def test_the_reported_case_is_refused_by_check_and_submit(personas, units):
 
     # The plan's pages show the disagreement in Chinese too.
     html = dm.web().get(reverse("plans:plan_detail", kwargs={"pk": plan.pk})).content.decode()
-    assert 'data-add-up="problem"' in html and "目标行 2" in html and "1,500.00" in html
+    assert 'data-add-up="problem"' in html and "目标明细 2" in html and "1,500.00" in html
     html = dm.web().get(reverse("plans:plan_edit", kwargs={"pk": plan.pk})).content.decode()
-    assert "目标行 2" in html
+    assert "目标明细 2" in html
 
 
 def test_a_year_and_a_quarter_that_agree_are_approved(personas, units):
