@@ -502,10 +502,14 @@ def _distribution_values(kind, values):
     if kind not in DistributionKind.values:
         raise InvalidInput(_("A distribution is in amounts or in percentages, not %(kind)s.") % {"kind": kind}, field="kind")
     if isinstance(values, dict):
-        try:
-            by_month = {int(month): value for month, value in values.items()}
-        except (TypeError, ValueError):
-            raise InvalidInput(_("Months are numbered 1 to 12."), field="values")
+
+        def month_number(key):
+            number = parse_id(key)
+            if number is None:
+                raise InvalidInput(_("Months are numbered 1 to 12."), field="values")
+            return number
+
+        by_month = keyed_once(values, field="values", normalise=month_number)  # "1" and "01" are one month
         if sorted(by_month) != list(range(1, 13)):
             raise InvalidInput(_("Give a value for each of the 12 months, numbered 1 to 12."), field="values")
         values = [by_month[month] for month in range(1, 13)]

@@ -143,3 +143,13 @@ def test_split_values_that_add_up_beyond_the_range_are_refused(personas, plan):
     assert "targets" in response.json()["errors"]
     response = personas["dm_hangzhou"].api().get(_url(plan, "check"))
     assert response.status_code == 200
+
+
+def test_a_distribution_month_given_twice_is_refused(db):
+    from core.errors import InvalidInput
+
+    values = {str(m): "1" for m in range(1, 13)}
+    values["01"] = "5"  # January twice: before, one of the two was silently dropped
+    with pytest.raises(InvalidInput) as caught:
+        services.distribution_save(name="重复", kind="amounts", values=values)
+    assert caught.value.field == "values"
