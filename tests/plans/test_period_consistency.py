@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ from approvals import services as approvals
 from approvals.choices import RequestState
 from core.errors import Conflict
 from core.money import allocate
-from core.periods import MONTH, QUARTER, YEAR, Period
+from core.periods import QUARTER, YEAR, Period
 from plans import services
 from plans.choices import PlanState
 from plans.models import Plan, Target
@@ -50,10 +51,7 @@ def _approve(request, personas):
 
 
 def _current(unit, metric="sales_amount"):
-    return {
-        str(t.period): t.value
-        for t in Target.objects.filter(unit=unit, staff__isnull=True, metric=metric, is_current=True)
-    }
+    return {str(t.period): t.value for t in Target.objects.filter(unit=unit, staff__isnull=True, metric=metric, is_current=True)}
 
 
 def test_the_reported_case_is_refused_by_check_and_submit(personas, units):
@@ -305,3 +303,60 @@ def test_period_levels_agree_after_every_approval(personas, units, plans, weight
         _assert_consistent({"unit": district, "staff__isnull": True})
         for rep in reps:
             _assert_consistent({"staff": rep})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_conflicting_plans_approved_at_once_leave_one_standing():
+    """Each plan agrees with what is approved; together they break the year. Approved at the same moment
+    by two people, the owner's row lock makes the second check see the first's targets: one stands."""
+    import threading
+
+    from regions.models import OrgUnit
+    from regions.services import load_default_organisation
+
+    load_default_organisation()  # transactional tests flush the database
+    hq, district = OrgUnit.objects.get(code="HQ"), OrgUnit.objects.get(code="330100")
+    directors = [
+        staff_hire(
+            employee_no=f"D{n}", name=f"总监{n}", unit=hq, role=Role.DIRECTOR, hire_date=date(2020, 1, 1), username=f"d{n}"
+        )
+        for n in (1, 2)
+    ]
+    dm = staff_hire(
+        employee_no="M1", name="地办经理", unit=district, role=Role.DISTRICT_MANAGER, hire_date=date(2020, 1, 1), username="m1"
+    )
+    months = {f"2047-{m:02d}": "100.00" for m in range(1, 13)}
+    q1 = {"2047-01": "200.00", "2047-02": "200.00", "2047-03": "200.00"}
+    plans = [
+        _plan(dm.user, district, [{"metric": "sales_amount", "period": "2047", "value": "1200.00", "months": months}]),
+        _plan(dm.user, district, [{"metric": "sales_amount", "period": "2047-Q1", "value": "600.00", "months": q1}]),
+    ]
+    requests = []
+    for plan in plans:
+        request = services.plan_submit(plan=plan, by=dm.user)
+        while request.steps.filter(state="pending").count() > 1:
+            request = approvals.request_approve(request=request, by=directors[0].user)
+        requests.append(request)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def approve(request, director):
+        from approvals.models import ApprovalRequest
+
+        try:
+            barrier.wait()
+            approvals.request_approve(request=ApprovalRequest.objects.get(pk=request.pk), by=director.user)
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=pair) for pair in zip(requests, directors, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "ok"]
+    _assert_consistent({"unit": district, "staff__isnull": True})
