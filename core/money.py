@@ -9,6 +9,9 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 # The largest amount a MoneyField (18 digits, 2 decimals) holds.
 MONEY_MAX = Decimal("9999999999999999.99")
+# Digits of a *sum* of amounts in an answer (totals, differences): many 18-digit amounts add up to more
+# than 18 digits, and a DecimalField that cannot show its value fails the whole response.
+SUM_DIGITS = 24
 
 
 def money(value):

@@ -59,3 +59,14 @@ def test_keys_int_half_understands_are_unknown_children(personas, units, region,
     assert "shares" in response.json()["errors"]
     response = _post(personas, region, {"to": "months", "method": "shares", "shares": {key: "1"}})
     assert response.status_code == 400, response.content
+
+
+def test_totals_beyond_eighteen_digits_are_shown_not_a_500(personas, units):
+    """Each category's budget fits an amount field; their total (1.8 × 10^16) does not, and the report's
+    total used to fail the response. (9 × 10^15 is exact in SQLite's doubles.)"""
+    large = "9000000000000000.00"
+    for category in ("travel", "marketing"):
+        services.budget_set(unit=units["330000"], period="2025", category=category, amount=large)
+    response = personas["rm_east"].api().get(reverse("budget-budget-vs-actual"), {"unit": units["330000"].pk, "period": "2025"})
+    assert response.status_code == 200, response.content
+    assert response.json()["total"]["budget"] == "18000000000000000.00"

@@ -153,3 +153,14 @@ def test_a_distribution_month_given_twice_is_refused(db):
     with pytest.raises(InvalidInput) as caught:
         services.distribution_save(name="重复", kind="amounts", values=values)
     assert caught.value.field == "values"
+
+
+def test_a_check_whose_sums_outgrow_an_amount_is_answered(personas, plan):
+    """Four quarters of 9 × 10^15 against a year of 9 × 10^15: the check's sum (3.6 × 10^16) is shown."""
+    large = "9000000000000000.00"
+    targets = [{"metric": "sales_amount", "period": p, "value": large} for p in ("2047", *(f"2047-Q{q}" for q in range(1, 5)))]
+    services.plan_lines_save(plan=plan, by=personas["dm_hangzhou"].user, targets=targets)
+    response = personas["dm_hangzhou"].api().get(_url(plan, "check"))
+    assert response.status_code == 200, response.content
+    [conflict] = response.json()["mismatches"]
+    assert conflict["actual"] == "36000000000000000.00" and conflict["level"] == "periods"
