@@ -198,12 +198,7 @@ def _weights_from_shares(shares, children, *, label_of):
     weights = []
     for child in children:
         raw = given[child.pk]
-        weight = parse_weight(
-            raw,
-            field="shares",
-            label=_("The share of %(child)s") % {"child": label_of(child)},
-            messages={"invalid": _("%(label)s must be a number, not %(value)s.")},
-        )
+        weight = parse_weight(raw, field="shares", label=_("The share of %(child)s") % {"child": label_of(child)})
         if weight < 0:
             raise InvalidInput(
                 _("The share of %(child)s cannot be negative (%(value)s).") % {"child": label_of(child), "value": raw},
