@@ -10,9 +10,21 @@ import pytest
 from django.utils import translation
 
 from core.errors import InvalidInput
-from core.money import MONEY_MAX, parse_decimal, parse_weight
 
 D = Decimal
+MONEY_MAX = D("9999999999999999.99")
+
+
+def parse_decimal(value, **kwargs):
+    from core.money import parse_decimal
+
+    return parse_decimal(value, **kwargs)
+
+
+def parse_weight(value, **kwargs):
+    from core.money import parse_weight
+
+    return parse_weight(value, **kwargs)
 
 
 @pytest.mark.parametrize(
