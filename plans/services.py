@@ -1301,9 +1301,10 @@ def plan_period_conflicts(*, plan, rows):
         conflict["line_keys"] = [[metric, period]] if period in line_keys.get(metric, ()) else []
         conflicts.append(conflict)
     groups = {}
-    for owner, metric, period in writes:
-        groups.setdefault((owner, metric, Period.parse(period).year), set()).add(period)
-    for (owner, metric, year), written in sorted(groups.items(), key=lambda item: (item[0][1], item[0][2], item[0][0])):
+    for (owner, metric, period), write in writes.items():
+        groups.setdefault((owner, metric, Period.parse(period).year), {})[period] = write
+    for (owner, metric, year), group in sorted(groups.items(), key=lambda item: (item[0][1], item[0][2], item[0][0])):
+        written = set(group)
         kind, pk = owner
         current = Target.objects.filter(
             metric=metric, is_current=True, period__in=[str(p) for p in _year_periods(year)], **{f"{kind}_id": pk}
@@ -1312,15 +1313,13 @@ def plan_period_conflicts(*, plan, rows):
             current = current.filter(staff__isnull=True)
         values = {str(target.period): target.value for target in current}
         approved = set(values)
-        for key, write in writes.items():
-            if key[0] == owner and key[1] == metric and Period.parse(key[2]).year == year:
-                values[key[2]] = write.value
+        values.update({period: write.value for period, write in group.items()})
         for parent, expected, actual, complete, parts, counted in _broken_levels(values, year):
             if not counted & written:
                 continue  # an old disagreement this plan takes no part in
             sources = []
             for period in sorted(counted, key=Period.parse):
-                write = writes.get((owner, metric, period))
+                write = group.get(period)
                 if write is not None:
                     if write.source not in sources:
                         sources.append(write.source)
@@ -1355,7 +1354,9 @@ def plan_period_conflicts(*, plan, rows):
                     )
                     % values_text
                 )
-                missing = [str(p) for p in parent.children() if str(p) not in values]
+                missing = [  # the parts not determined yet (a quarter counts as set when its three months are)
+                    str(p) for p in parent.children() if str(p) not in values and not all(str(m) in values for m in p.months())
+                ]
             conflict = _period_conflict(metric, str(parent), expected, actual, missing, message, names.get(owner), sources)
             conflict["line_keys"] = [[metric, p] for p in sorted(counted) if p in line_keys.get(metric, ())]
             conflicts.append(conflict)
