@@ -1,12 +1,13 @@
 """The arithmetic of appraisal, with no database: how a rate becomes an item score and how item scores
 add up to a total. Rounding: half up to the cent, once, at the end of each step."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
 from appraisal.choices import ScoringRule
 from core.errors import InvalidInput
+from core.money import parse_weight
 
 CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
@@ -54,12 +55,13 @@ def competition_ranks(rows, key):
 
 
 def decimal_in(value, *, field, low=None, high=None, message=None):
-    """Parse a number from input; outside [low, high] or not a number → InvalidInput on `field`."""
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, TypeError, ValueError):
-        raise InvalidInput(message or _("Enter a number."), field=field) from None
-    if not number.is_finite() or (low is not None and number < low) or (high is not None and number > high):
+    """Parse a number from input; outside [low, high] or not a number → InvalidInput on `field`. The
+    digits and exponent are bounded (core.money.parse_decimal: 16 whole digits, 10 decimals) before any
+    arithmetic, so "1e-4000000" or "1e400" is refused at once instead of stalling a worker or overflowing
+    an 18-digit column."""
+    wording = {"invalid": message, "max_whole_digits": message, "max_decimal_places": message} if message else None
+    number = parse_weight(value, field=field, label=_("The number"), messages=wording)
+    if (low is not None and number < low) or (high is not None and number > high):
         raise InvalidInput(message or _("Enter a number."), field=field)
     return number
 

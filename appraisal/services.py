@@ -37,7 +37,7 @@ from appraisal.models import (
 )
 from appraisal.scoring import HUNDRED, clean_tiers, competition_ranks, decimal_in, item_score, rate_of, to_cent, total_score
 from core.errors import Conflict, DomainError, InvalidInput
-from core.money import money
+from core.money import MONEY_MAX, money
 from core.periods import Period
 from core.roles import Role, can
 from core.scoping import scope_of
@@ -677,7 +677,11 @@ def incentive_scheme_create(*, name, subject, valid_from, classes, by, unit=None
             raise InvalidInput(_("Each scale class needs a name."), field="classes")
         threshold = money(
             decimal_in(
-                raw.get("min_sales", 0), field="classes", low=Decimal(0), message=_("Enter the thresholds as amounts from 0 up.")
+                raw.get("min_sales", 0),
+                field="classes",
+                low=Decimal(0),
+                high=MONEY_MAX,
+                message=_("Enter the thresholds as amounts from 0 up."),
             )
         )
         if (last is None and threshold != 0) or (last is not None and threshold <= last):
@@ -708,7 +712,11 @@ def incentive_scheme_create(*, name, subject, valid_from, classes, by, unit=None
             )
             fixed = money(
                 decimal_in(
-                    tier.get("fixed_amount", 0), field="classes", low=Decimal(0), message=_("A fixed bonus is not negative.")
+                    tier.get("fixed_amount", 0),
+                    field="classes",
+                    low=Decimal(0),
+                    high=MONEY_MAX,
+                    message=_("A fixed bonus is not negative."),
                 )
             )
             IncentiveTier.objects.create(

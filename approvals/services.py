@@ -19,7 +19,7 @@ decision, the new reviewer of a forward or an added step, the director of an esc
 import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 
 from django.conf import settings
@@ -34,7 +34,7 @@ from approvals.calendar import add_working_days, working_days_between
 from approvals.choices import ApprovalKind, BulkAction, EventAction, RequestState, StepKind, StepState
 from approvals.models import ApprovalEvent, ApprovalRequest, ApprovalStep, Delegation
 from core.errors import Conflict, DomainError, InvalidInput
-from core.money import money
+from core.money import MONEY_MAX, money, parse_weight
 from core.roles import Role, role_of
 from core.scoping import scope_of
 from notifications.choices import NotificationKind
@@ -226,11 +226,12 @@ def _call_hook(request, name):
 def _clean_amount(amount):
     if amount is None or amount == "":
         return None
-    try:
-        value = money(amount)
-    except (InvalidOperation, TypeError, ValueError):
-        raise InvalidInput(_("Enter the amount as a number, e.g. 1200.50."), field="amount")
-    if not value.is_finite() or value < 0:
+    # Bounded before rounding, and within the 18 digits the request's amount column holds.
+    invalid = _("Enter the amount as a number, e.g. 1200.50.")
+    value = money(parse_weight(amount, field="amount", label=_("The amount"), messages={"invalid": invalid}))
+    if value > MONEY_MAX:
+        raise InvalidInput(_("%(label)s is too large (%(value)s).") % {"label": _("The amount"), "value": value}, field="amount")
+    if value < 0:
         raise InvalidInput(_("The amount cannot be negative."), field="amount")
     return value
 

@@ -9,7 +9,7 @@ recorded at once cannot both slip under the same budget.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,14 +19,14 @@ from budgets.choices import AllocationMethod, AllocationTarget, ExpenseCategory,
 from budgets.models import Budget, Expense
 from core import versions
 from core.errors import Conflict, DomainError, InvalidInput, Unprocessable
-from core.money import allocate
+from core.money import allocate, parse_decimal, parse_weight
 from core.periods import MONTH, QUARTER, YEAR, Period
 from core.roles import can
 from core.scoping import scope_of
+from core.splits import keyed_once, parse_id
 from regions.models import OrgUnit
 
 CENT = Decimal("0.01")
-TOO_LARGE = Decimal("1e16")
 
 
 class NotAllowed(DomainError):
@@ -60,24 +60,17 @@ def _period(period):
 def _amount(value, *, field="amount", label=None, positive=False):
     """An amount of money: a Decimal to the cent, ≥ 0 (> 0 when `positive`), below 10^16."""
     label = label or _("The amount")
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        raise InvalidInput(_("%(label)s must be a number, not %(value)s.") % {"label": label, "value": value}, field=field)
-    if not number.is_finite():
-        raise InvalidInput(_("%(label)s must be a number, not %(value)s.") % {"label": label, "value": value}, field=field)
+    number = parse_decimal(
+        value,
+        field=field,
+        label=label,
+        messages={"max_decimal_places": _("%(label)s is an amount of money: at most two decimal places, not %(value)s.")},
+    )
     if number < 0 or (positive and number == 0):
         message = (
             _("%(label)s must be more than zero (%(value)s).") if positive else _("%(label)s cannot be negative (%(value)s).")
         )
         raise InvalidInput(message % {"label": label, "value": number}, field=field)
-    if number != number.quantize(CENT):
-        raise InvalidInput(
-            _("%(label)s is an amount of money: at most two decimal places, not %(value)s.") % {"label": label, "value": number},
-            field=field,
-        )
-    if number >= TOO_LARGE:
-        raise InvalidInput(_("%(label)s is too large (%(value)s).") % {"label": label, "value": number}, field=field)
     return number.quantize(CENT)
 
 
@@ -197,19 +190,23 @@ def _normalise_keys(given, children, *, field, to):
     numbers) for periods. Unknown and missing keys are refused, naming them."""
     if not isinstance(given, dict):
         raise InvalidInput(_("Give one value per child, keyed by its id or period."), field=field)
-    by_key = {}
-    for raw_key, value in given.items():
+    labels = {child[0]: child[1] for child in children}
+
+    def normalise(raw_key):
         key = str(raw_key).strip()
         if to == AllocationTarget.UNITS:
-            key = int(key) if key.isdigit() else key
-        elif key.isdigit() and children:
+            return parse_id(key) or key
+        number = parse_id(key)
+        if number is not None and children:
             # "3" or 3 for March (a month's number) or the third quarter.
-            number = int(key)
             match = [c[0] for c in children if c[3].index == number]
-            key = match[0] if match else key
-        if key in by_key:
-            raise InvalidInput(_("%(key)s is given twice.") % {"key": raw_key}, field=field)
-        by_key[key] = value
+            return match[0] if match else key
+        try:
+            return str(Period.parse(key))  # "2026-03" however it was spaced
+        except ValueError:
+            return key
+
+    by_key = keyed_once(given, field=field, normalise=normalise, label_of=lambda key: labels.get(key, key))
     known = {child[0] for child in children}
     unknown = [str(key) for key in by_key if key not in known]
     if unknown:
@@ -225,18 +222,11 @@ def _share_weights(shares, children, *, to):
     weights = []
     for key, label, _child_unit, _child_period in children:
         raw = given[key]
-        try:
-            weight = Decimal(str(raw).strip())
-        except (InvalidOperation, ValueError, TypeError):
-            raise InvalidInput(
-                _("The share of %(child)s must be a number, not %(value)s.") % {"child": label, "value": raw}, field="shares"
-            )
-        if not weight.is_finite() or weight < 0:
+        weight = parse_weight(raw, field="shares", label=_("The share of %(child)s") % {"child": label})
+        if weight < 0:
             raise InvalidInput(
                 _("The share of %(child)s cannot be negative (%(value)s).") % {"child": label, "value": raw}, field="shares"
             )
-        if weight >= TOO_LARGE:
-            raise InvalidInput(_("The share of %(child)s is too large.") % {"child": label}, field="shares")
         weights.append(weight)
     if not any(weights):
         raise InvalidInput(_("At least one share must be positive."), field="shares")

@@ -16,7 +16,7 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
-from core.money import CENT, ZERO, money
+from core.money import CENT, ZERO, money, parse_weight
 from customers import services
 from customers.choices import CustomerKind, CustomerStatus, PaymentMethod
 from customers.models import Customer, ImportJob, ImportKind, ImportStatus, Invoice, Payment
@@ -277,11 +277,10 @@ def _money_cell(value, allow_zero=False):
         value = repr(value)
     text = str(value).strip().replace(",", "").replace("，", "").lstrip("¥￥")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        # Bounded digits and exponent before any arithmetic: "1e-4000000" must not stall the import.
+        number = parse_weight(text, field="amount")
+    except DomainError:
         raise CellError(_("%(value)s is not an amount; enter e.g. 1234.56.") % {"value": str(value)[:40]}) from None
-    if not number.is_finite():
-        raise CellError(_("Enter an amount, e.g. 1234.56."))
     if number != number.quantize(CENT, rounding="ROUND_DOWN"):
         raise CellError(_("The amount %(value)s has more than two decimals.") % {"value": text})
     if number < 0 or (number == 0 and not allow_zero):

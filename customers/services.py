@@ -15,7 +15,7 @@ customer, which is what keeps the credit check and oldest-due-first allocation r
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import insert_audited
 from core.errors import Conflict, InvalidInput
-from core.money import CENT, ZERO, money
+from core.money import CENT, ZERO, money, parse_weight
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
 from customers.models import (
     Allocation,
@@ -57,16 +57,16 @@ MONEY_OUTPUT = DecimalField(max_digits=18, decimal_places=2)
 
 
 def _decimal(value, *, field, label):
-    """A Decimal from a Decimal, int or numeric string; floats go through str() so 0.1 stays 0.1."""
-    if isinstance(value, bool) or value is None:
-        raise InvalidInput(_("%(label)s must be a number.") % {"label": label}, field=field)
-    try:
-        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise InvalidInput(_("%(label)s must be a number.") % {"label": label}, field=field) from None
-    if not number.is_finite():
-        raise InvalidInput(_("%(label)s must be a number.") % {"label": label}, field=field)
-    return number
+    """A Decimal from a Decimal, int or numeric string (floats as written, so 0.1 stays 0.1), its digits
+    and exponent bounded before any arithmetic (core.money.parse_decimal); callers check the places."""
+    message = _("%(label)s must be a number.") % {"label": label}
+    message = message.replace("%", "%%")  # parse_decimal formats the wording once more
+    return parse_weight(
+        value,
+        field=field,
+        label=label,
+        messages={"invalid": message, "max_whole_digits": _("%(label)s is too large."), "max_decimal_places": message},
+    )
 
 
 def _money(value, *, field, label=None, allow_zero=False):

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from core import versions
 from core.errors import Conflict, DomainError, InvalidInput, Unprocessable
-from core.money import allocate
+from core.money import MONEY_MAX, allocate, parse_decimal, parse_weight
 from core.periods import QUARTER, YEAR, Period
+from core.splits import keyed_once, parse_id
 from plans.choices import COUNT_METRICS, DecompositionLevel, DistributionKind, Metric, SplitMethod, decimal_places
 from plans.models import SeasonalDistribution, SeasonalDistributionMonth, Target
 from regions.choices import Role, UnitKind
@@ -47,28 +48,22 @@ def _period(period):
 
 
 def _value(value, *, metric, field="value", label=None):
-    """A target value: a Decimal ≥ 0, to the cent for amounts and whole for counts."""
+    """A target value: a Decimal ≥ 0, to the cent for amounts and whole for counts, below 10^16."""
     label = label or _("The target")
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        raise InvalidInput(_("%(label)s must be a number, not %(value)s.") % {"label": label, "value": value}, field=field)
-    if not number.is_finite():
-        raise InvalidInput(_("%(label)s must be a number, not %(value)s.") % {"label": label, "value": value}, field=field)
+    number = parse_decimal(
+        value,
+        field=field,
+        label=label,
+        messages={"max_decimal_places": _("%(label)s is an amount of money: at most two decimal places, not %(value)s.")},
+    )
     if number < 0:
         raise InvalidInput(_("%(label)s cannot be negative (%(value)s).") % {"label": label, "value": number}, field=field)
-    if number >= Decimal("1e16"):
-        raise InvalidInput(_("%(label)s is too large (%(value)s).") % {"label": label, "value": number}, field=field)
-    places = decimal_places(metric)
-    unit = Decimal(1).scaleb(-places)
-    if number != number.quantize(unit):
-        if metric in COUNT_METRICS:
-            message = _("%(label)s counts %(metric)s, so it must be a whole number, not %(value)s.")
-        else:
-            message = _("%(label)s is an amount of money: at most two decimal places, not %(value)s.")
-        raise InvalidInput(message % {"label": label, "value": number, "metric": Metric(metric).label}, field=field)
-    if number >= Decimal("1e16"):
-        raise InvalidInput(_("%(label)s is too large (%(value)s).") % {"label": label, "value": number}, field=field)
+    if metric in COUNT_METRICS and number != number.to_integral_value():
+        raise InvalidInput(
+            _("%(label)s counts %(metric)s, so it must be a whole number, not %(value)s.")
+            % {"label": label, "value": number, "metric": Metric(metric).label},
+            field=field,
+        )
     return number.quantize(Decimal("0.01"))
 
 
@@ -161,17 +156,25 @@ class SplitResult:
         return sum((t.value for t in self.targets), Decimal("0.00"))
 
 
-def _ids(mapping, *, field):
-    """A dict keyed by child id (int or numeric text) → {int id: value}."""
+def _ids(mapping, *, field, label_of=None):
+    """A dict keyed by child id (int or numeric text) → {int id: value}; a child given twice ("85" and
+    "085") is refused, naming it."""
     if not isinstance(mapping, dict) or not mapping:
         raise InvalidInput(_("Give a value for every child, keyed by its id."), field=field)
-    result = {}
-    for key, value in mapping.items():
-        try:
-            result[int(key)] = value
-        except (TypeError, ValueError):
+
+    def normalise(key):
+        number = parse_id(key)
+        if number is None:
             raise InvalidInput(_("%(key)s is not the id of a child.") % {"key": key}, field=field)
-    return result
+        return number
+
+    return keyed_once(mapping, field=field, normalise=normalise, label_of=label_of)
+
+
+def _labels(children, label_of):
+    """key → the child's label (for refusals), the key itself for a key that is not a child."""
+    by_pk = {child.pk: child for child in children}
+    return lambda key: label_of(by_pk[key]) if key in by_pk else key
 
 
 def _check_keys(given, children, *, field, label_of):
@@ -190,19 +193,13 @@ def _check_keys(given, children, *, field, label_of):
 
 
 def _weights_from_shares(shares, children, *, label_of):
-    given = _ids(shares, field="shares")
+    given = _ids(shares, field="shares", label_of=_labels(children, label_of))
     _check_keys(given, children, field="shares", label_of=label_of)
     weights = []
     for child in children:
         raw = given[child.pk]
-        try:
-            weight = Decimal(str(raw).strip())
-        except (InvalidOperation, ValueError, TypeError):
-            raise InvalidInput(
-                _("The share of %(child)s must be a number, not %(value)s.") % {"child": label_of(child), "value": raw},
-                field="shares",
-            )
-        if not weight.is_finite() or weight < 0:
+        weight = parse_weight(raw, field="shares", label=_("The share of %(child)s") % {"child": label_of(child)})
+        if weight < 0:
             raise InvalidInput(
                 _("The share of %(child)s cannot be negative (%(value)s).") % {"child": label_of(child), "value": raw},
                 field="shares",
@@ -214,7 +211,7 @@ def _weights_from_shares(shares, children, *, label_of):
 
 
 def _manual_values(values, children, *, target, label_of):
-    given = _ids(values, field="values")
+    given = _ids(values, field="values", label_of=_labels(children, label_of))
     _check_keys(given, children, field="values", label_of=label_of)
     parts = [
         _value(
@@ -359,12 +356,14 @@ def _month_values(values, months, *, target):
     """{"2026-01": value} for every month of the target's period, adding up exactly → [Decimal]."""
     if not isinstance(values, dict) or not values:
         raise InvalidInput(_("Give a value for every month, keyed by the month (2026-07)."), field="values")
-    given = {}
-    for key, value in values.items():
+
+    def normalise(key):
         try:
-            given[str(Period.parse(str(key)))] = value
+            return str(Period.parse(str(key)))
         except ValueError:
             raise InvalidInput(_("%(key)s is not a month of %(period)s.") % {"key": key, "period": target.period}, field="values")
+
+    given = keyed_once(values, field="values", normalise=normalise)
     names = [str(month) for month in months]
     unknown = sorted(set(given) - set(names))
     if unknown:
@@ -498,10 +497,14 @@ def _distribution_values(kind, values):
     if kind not in DistributionKind.values:
         raise InvalidInput(_("A distribution is in amounts or in percentages, not %(kind)s.") % {"kind": kind}, field="kind")
     if isinstance(values, dict):
-        try:
-            by_month = {int(month): value for month, value in values.items()}
-        except (TypeError, ValueError):
-            raise InvalidInput(_("Months are numbered 1 to 12."), field="values")
+
+        def month_number(key):
+            number = parse_id(key)
+            if number is None:
+                raise InvalidInput(_("Months are numbered 1 to 12."), field="values")
+            return number
+
+        by_month = keyed_once(values, field="values", normalise=month_number)  # "1" and "01" are one month
         if sorted(by_month) != list(range(1, 13)):
             raise InvalidInput(_("Give a value for each of the 12 months, numbered 1 to 12."), field="values")
         values = [by_month[month] for month in range(1, 13)]
@@ -760,6 +763,23 @@ def _distribution_for(value, unit, *, label):
     return distribution
 
 
+def _id_or_text(raw):
+    """A child's key in a plan line: its id ("085" is 85), or the text as given (refused as unknown later)."""
+    return parse_id(raw) or str(raw)
+
+
+def _id_label(by_id):
+    return lambda key: _child_label(by_id[key]) if key in by_id else key
+
+
+def _month_or_text(raw):
+    """A month's key in a plan line: its canonical text (" 2026-03 " is 2026-03), or the text as given."""
+    try:
+        return str(Period.parse(str(raw)))
+    except ValueError:
+        return str(raw)
+
+
 def _clean_target_lines(plan, rows):
     from plans.choices import PLAN_SPLIT_METHODS
 
@@ -798,11 +818,9 @@ def _clean_target_lines(plan, rows):
         distribution = _distribution_for(row.get("distribution"), plan.unit, label=label)
         children = []
         given = _as_mapping(row.get("children"), label=label, field="targets", what=_("the children's values"))
+        given = _in_line(label, "targets", keyed_once, given, field="targets", normalise=_id_or_text, label_of=_id_label(by_id))
         for raw_id, raw_value in given.items():
-            try:
-                child = by_id.get(int(raw_id))
-            except (TypeError, ValueError):
-                child = None
+            child = by_id.get(raw_id)
             if child is None:
                 if child_kind == "staff":
                     message = _("%(label)s: %(id)s is not an active salesperson of %(unit)s.")
@@ -827,6 +845,7 @@ def _clean_target_lines(plan, rows):
                 _("%(label)s: only a year's or a quarter's target is split across months.") % {"label": label}, field="targets"
             )
         names = [str(month) for month in period.months()]
+        given = _in_line(label, "targets", keyed_once, given, field="targets", normalise=_month_or_text)
         for raw_month, raw_value in given.items():
             if str(raw_month) not in names:
                 raise InvalidInput(
@@ -845,6 +864,8 @@ def _clean_target_lines(plan, rows):
             )
             months.append((str(raw_month), part))
         months.sort()
+        for parts, what in ((children, _("the children")), (months, _("the months"))):
+            _require_within_range(sum((part for _key, part in parts), Decimal("0.00")), field="targets", label=f"{label}: {what}")
         cleaned.append(
             {
                 "metric": metric,
@@ -908,6 +929,16 @@ def _clean_action_lines(plan, rows):
     return cleaned
 
 
+def _require_within_range(total, *, field, label):
+    """A sum of lines that becomes one amount (the request's, a total) must fit an amount field."""
+    if total > MONEY_MAX:
+        raise InvalidInput(
+            _("%(label)s add up to %(total)s, more than the largest amount the system holds (%(max)s).")
+            % {"label": label, "total": f"{total:,.2f}", "max": f"{MONEY_MAX:,.2f}"},
+            field=field,
+        )
+
+
 def _clean_budget_lines(plan, rows):
     cleaned = []
     for n, row in enumerate(rows, start=1):
@@ -922,6 +953,7 @@ def _clean_budget_lines(plan, rows):
             label, "budget", _text, row.get("note"), field="budget", label=_("The note"), max_length=300, required=False
         )
         cleaned.append({"category": category, "amount": amount, "note": note})
+    _require_within_range(sum((row["amount"] for row in cleaned), Decimal("0.00")), field="budget", label=_("The budget lines"))
     return cleaned
 
 
@@ -1076,8 +1108,12 @@ def _figure(value, metric):
 def plan_check(*, plan):
     """Where a plan's splits do not add up: for every target line, its children (sub-units or sales
     staff) and its months must sum exactly to the line's value. A level with no split lines is not
-    split and not reported. Each mismatch: {metric, period, level, expected, actual, difference
-    (actual − expected), missing (children or months without a value), message}."""
+    split and not reported. Then the targets of different period levels, as the plan would leave them
+    (`plan_period_conflicts`, level "periods"). Each mismatch: {metric, period, level, expected, actual,
+    difference (actual − expected), missing (children or months without a value), message, owner,
+    lines (the lines and approved targets involved), line_keys ([metric, period] of the plan's lines)}."""
+    from plans import selectors
+
     problems = []
     _kind, candidates = _child_candidates(plan.unit)
     for line in plan.target_lines.prefetch_related("splits__unit", "splits__staff").order_by("order", "id"):
@@ -1125,9 +1161,222 @@ def plan_check(*, plan):
                     "difference": difference,
                     "missing": missing,
                     "message": str(message),
+                    "owner": plan.unit.name,
+                    "lines": [f"{metric.label} {line.period}"],
+                    "line_keys": [[line.metric, str(line.period)]],
                 }
             )
+    problems.extend(plan_period_conflicts(plan=plan, rows=selectors.plan_lines(plan)["targets"]))
     return problems
+
+
+# --- consistency across period levels --------------------------------------------------------------
+# The rule (docs/DECISIONS.md): for one metric and one owner (a unit or a salesperson), the current
+# targets of a year, its quarters and its months must agree once a plan is applied —
+#   * a quarter whose three months all have a target equals their sum; with some months only, those
+#     months add up to no more than the quarter (the months still open cannot be negative);
+#   * a year whose four quarters are all determined (a quarter's own target, else its three months)
+#     equals their sum; otherwise what is already set inside it adds up to no more than the year.
+# A plan is checked with its own lines (and the children and months they split to, a child or month
+# left out counting 0, exactly as approval writes them) laid over the targets already current. Only the
+# rules that a value the plan writes takes part in are reported: a plan is not blamed for an old
+# inconsistency it does not touch. `check` reports them, submit refuses them (422), and approval checks
+# them again under the owners' row locks (409), since other plans may have been approved in between.
+
+
+@dataclass
+class _Written:
+    value: Decimal
+    source: str  # the plan line that writes it, as a reader names it
+
+
+def _owner_key(child_kind, pk):
+    return ("staff" if child_kind == "staff" else "unit", pk)
+
+
+def _plan_writes(plan, rows, candidates, child_kind):
+    """{(owner, metric, period text): _Written} that approving `rows` (the lines as JSON) would set,
+    and the keys two lines set to different values."""
+    writes, twice = {}, []
+    own = ("unit", plan.unit_id)
+
+    def put(owner, metric, period, value, source):
+        key = (owner, metric, str(period))
+        earlier = writes.get(key)
+        if earlier is not None and earlier.value != value:
+            twice.append((key, earlier, _Written(value, source)))
+        writes[key] = _Written(value, source)
+
+    for n, row in enumerate(rows, start=1):
+        try:
+            period = Period.parse(row["period"])
+            value = Decimal(str(row["value"]))
+        except (KeyError, ValueError, ArithmeticError):
+            continue  # not a line approval could set; the line checks report it
+        metric = row["metric"]
+        source = _("target line %(n)s (%(metric)s %(period)s)") % {
+            "n": n,
+            "metric": Metric(metric).label if metric in Metric.values else metric,
+            "period": period,
+        }
+        put(own, metric, period, value, source)
+        children = {int(child["id"]): Decimal(str(child["value"])) for child in row.get("children") or []}
+        if children:
+            for child in candidates:
+                put(_owner_key(child_kind, child.pk), metric, period, children.get(child.pk, Decimal("0.00")), source)
+        months = {str(month["month"]): Decimal(str(month["value"])) for month in row.get("months") or []}
+        if months and period.kind in (YEAR, QUARTER):
+            for month in period.months():
+                put(own, metric, month, months.get(str(month), Decimal("0.00")), source)
+    return writes, twice
+
+
+def _year_periods(year):
+    whole = Period(YEAR, year)
+    return [whole, *whole.children(), *whole.months()]
+
+
+def _broken_levels(values, year):
+    """The rules broken in one owner × metric × year. `values`: {period text: Decimal} as the plan would
+    leave them. Yields (parent Period, expected, actual, complete, parts word, counted period texts)."""
+    whole = Period(YEAR, year)
+    determined, lower = [], Decimal("0.00")
+    counted = {str(whole)}
+    for quarter in whole.children():
+        months = [str(month) for month in quarter.months() if str(month) in values]
+        month_sum = sum((values[month] for month in months), Decimal("0.00"))
+        quarter_value = values.get(str(quarter))
+        if quarter_value is not None:
+            complete = len(months) == 3
+            if (complete and month_sum != quarter_value) or (not complete and month_sum > quarter_value):
+                yield quarter, quarter_value, month_sum, complete, _("its months"), {str(quarter), *months}
+            determined.append(quarter_value)
+            lower += quarter_value
+            counted.add(str(quarter))
+        else:
+            determined.append(month_sum if len(months) == 3 else None)
+            lower += month_sum
+            counted.update(months)
+    year_value = values.get(str(whole))
+    if year_value is None:
+        return
+    if all(part is not None for part in determined):
+        total = sum(determined, Decimal("0.00"))
+        if total != year_value:
+            yield whole, year_value, total, True, _("its quarters and months"), counted
+    elif lower > year_value:
+        yield whole, year_value, lower, False, _("its quarters and months"), counted
+
+
+def plan_period_conflicts(*, plan, rows):
+    """Where the targets of different period levels would disagree once these lines (the plan's lines as
+    JSON: the live draft's or a frozen version's) are approved — the rule above. Each conflict is a
+    mismatch of level "periods" (see plan_check) naming the owner, the lines and the approved targets."""
+    child_kind, candidates = _child_candidates(plan.unit)
+    writes, twice = _plan_writes(plan, rows, candidates, child_kind)
+    if not writes:
+        return []
+    names = {("unit", plan.unit_id): plan.unit.name}
+    names.update({_owner_key(child_kind, child.pk): child.name for child in candidates})
+    line_keys = {}
+    for row in rows:
+        line_keys.setdefault(row.get("metric"), set()).add(str(row.get("period")))
+    conflicts = []
+    for (owner, metric, period), first, second in twice:
+        message = _(
+            "%(metric)s %(period)s of %(owner)s is set twice with different values: %(first)s by %(first_source)s, "
+            "%(second)s by %(second_source)s"
+        ) % {
+            "metric": Metric(metric).label,
+            "period": period,
+            "owner": names.get(owner, owner),
+            "first": _figure(first.value, metric),
+            "first_source": first.source,
+            "second": _figure(second.value, metric),
+            "second_source": second.source,
+        }
+        conflict = _period_conflict(
+            metric, period, first.value, second.value, [], message, names.get(owner), [first.source, second.source]
+        )
+        conflict["line_keys"] = [[metric, period]] if period in line_keys.get(metric, ()) else []
+        conflicts.append(conflict)
+    groups = {}
+    for (owner, metric, period), write in writes.items():
+        groups.setdefault((owner, metric, Period.parse(period).year), {})[period] = write
+    for (owner, metric, year), group in sorted(groups.items(), key=lambda item: (item[0][1], item[0][2], item[0][0])):
+        written = set(group)
+        kind, pk = owner
+        current = Target.objects.filter(
+            metric=metric, is_current=True, period__in=[str(p) for p in _year_periods(year)], **{f"{kind}_id": pk}
+        )
+        if kind == "unit":
+            current = current.filter(staff__isnull=True)
+        values = {str(target.period): target.value for target in current}
+        approved = set(values)
+        values.update({period: write.value for period, write in group.items()})
+        for parent, expected, actual, complete, parts, counted in _broken_levels(values, year):
+            if not counted & written:
+                continue  # an old disagreement this plan takes no part in
+            sources = []
+            for period in sorted(counted, key=Period.parse):
+                write = group.get(period)
+                if write is not None:
+                    if write.source not in sources:
+                        sources.append(write.source)
+                elif period in approved:
+                    sources.append(
+                        _("the approved target %(metric)s %(period)s") % {"metric": Metric(metric).label, "period": period}
+                    )
+            values_text = {
+                "metric": Metric(metric).label,
+                "period": parent,
+                "owner": names.get(owner, owner),
+                "expected": _figure(expected, metric),
+                "parts": parts,
+                "total": _figure(actual, metric),
+                "difference": _figure(abs(actual - expected), metric),
+                "sources": "; ".join(sources),
+            }
+            if complete:
+                message = (
+                    _(
+                        "%(metric)s %(period)s of %(owner)s would be %(expected)s, but %(parts)s add up to %(total)s, "
+                        "off by %(difference)s (%(sources)s)"
+                    )
+                    % values_text
+                )
+                missing = []
+            else:
+                message = (
+                    _(
+                        "%(metric)s %(period)s of %(owner)s would be %(expected)s, but what is set inside it already comes to "
+                        "%(total)s, %(difference)s over, so the rest would be negative (%(sources)s)"
+                    )
+                    % values_text
+                )
+                missing = [  # the parts not determined yet (a quarter counts as set when its three months are)
+                    str(p) for p in parent.children() if str(p) not in values and not all(str(m) in values for m in p.months())
+                ]
+            conflict = _period_conflict(metric, str(parent), expected, actual, missing, message, names.get(owner), sources)
+            conflict["line_keys"] = [[metric, p] for p in sorted(counted) if p in line_keys.get(metric, ())]
+            conflicts.append(conflict)
+    return conflicts
+
+
+def _period_conflict(metric, period, expected, actual, missing, message, owner, sources):
+    return {
+        "metric": metric,
+        "period": str(period),
+        "level": "periods",
+        "expected": expected,
+        "actual": actual,
+        "difference": actual - expected,
+        "missing": missing,
+        "message": str(message),
+        "owner": owner or "",
+        "lines": [str(source) for source in sources],
+        "line_keys": [],
+    }
 
 
 def plan_snapshot(*, plan):
@@ -1165,6 +1414,7 @@ def plan_submit(*, plan, by):
     if problems:
         raise PlanDoesNotAddUp(problems)
     totals = selectors.plan_totals(plan)
+    _require_within_range(Decimal(totals["budget"]), field="budget", label=_("The budget lines"))
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = PlanVersion.objects.create(
         plan=plan, number=number, title=plan.title, body=plan.body, lines=lines, totals=totals, created_by=by
@@ -1289,8 +1539,25 @@ def plan_on_approved(*, plan, request):
     lines = version.lines if version is not None else plan_snapshot(plan=plan)
     plan = Plan.objects.select_related("unit").get(pk=plan.pk)
     by = request.submitted_by
+    rows = lines.get("targets", [])
+    if rows:
+        # Checked again here, under the locks every target write takes (the owners' unit rows, in id
+        # order): another plan approved since this one was submitted may have changed a year or a month.
+        child_kind, candidates = _child_candidates(plan.unit)
+        owners = {plan.unit_id, *(child.pk for child in candidates if child_kind == "unit")}
+        list(OrgUnit.objects.select_for_update().filter(pk__in=owners).order_by("pk").values_list("pk", flat=True))
+        conflicts = plan_period_conflicts(plan=plan, rows=rows)
+        if conflicts:
+            raise Conflict(
+                _(
+                    "The plan's targets disagree with the targets of other periods as they stand now: %(problems)s. Return it for revision."
+                )
+                % {"problems": "; ".join(c["message"] for c in conflicts)},
+                field="targets",
+                code="periods_disagree",
+            )
     try:
-        _apply_targets(plan, lines.get("targets", []), by=by)
+        _apply_targets(plan, rows, by=by)
     except DomainError as error:
         raise Conflict(
             _("The plan's targets cannot be set as approved (%(error)s); return it for revision.") % {"error": error.message},

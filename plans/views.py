@@ -413,7 +413,10 @@ def _target_rows(lines, check):
     """The plan's target lines with their splits and the add-up status of each line."""
     problems = {}
     for problem in check:
-        problems.setdefault((problem["metric"], problem["period"]), []).append(problem)
+        # A disagreement between period levels shows on every line of the plan that takes part in it.
+        keys = [tuple(key) for key in problem.get("line_keys") or []] or [(problem["metric"], problem["period"])]
+        for key in keys:
+            problems.setdefault(key, []).append(problem)
     rows = []
     for line in lines["targets"]:
         found = [

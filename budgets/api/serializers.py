@@ -12,6 +12,7 @@ from budgets.models import Budget, Expense
 from budgets.selectors import used_percent
 from core.api import ScopedPrimaryKeyRelatedField
 from core.filters import MAX_ID
+from core.money import SUM_DIGITS
 from core.serializers import FastReadMixin, MoneyInputField, StrictSerializer, enum_choice_field
 from regions.models import OrgUnit
 
@@ -69,9 +70,9 @@ class BudgetSerializer(FastReadMixin, serializers.ModelSerializer):
 
 class AllocationProblemSerializer(serializers.Serializer):
     level = enum_choice_field(AllocationTarget, read_only=True)
-    expected = serializers.DecimalField(max_digits=18, decimal_places=2)
-    actual = serializers.DecimalField(max_digits=18, decimal_places=2)
-    difference = serializers.DecimalField(max_digits=18, decimal_places=2)
+    expected = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    actual = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    difference = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
     missing = serializers.ListField(child=serializers.CharField())
 
 
@@ -119,19 +120,19 @@ class ExpenseSerializer(FastReadMixin, serializers.ModelSerializer):
 class CategoryFigureSerializer(serializers.Serializer):
     category = enum_choice_field(ExpenseCategory, read_only=True)
     label = serializers.CharField()
-    budget = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    budget = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2, allow_null=True)
     budget_id = serializers.IntegerField(allow_null=True)
-    spent = serializers.DecimalField(max_digits=18, decimal_places=2)
-    pending = serializers.DecimalField(max_digits=18, decimal_places=2)
-    remaining = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    spent = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    pending = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    remaining = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2, allow_null=True)
     used_percent = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
 
 
 class TotalFigureSerializer(serializers.Serializer):
-    budget = serializers.DecimalField(max_digits=18, decimal_places=2)
-    spent = serializers.DecimalField(max_digits=18, decimal_places=2)
-    pending = serializers.DecimalField(max_digits=18, decimal_places=2)
-    remaining = serializers.DecimalField(max_digits=18, decimal_places=2)
+    budget = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    spent = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    pending = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    remaining = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
     used_percent = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
 
 

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
+from core.money import SUM_DIGITS
 from core.serializers import StrictSerializer, enum_choice_field
 from plans import selectors
 from plans.choices import DistributionKind, PlanKind
@@ -144,14 +145,21 @@ class PlanSplitSuggestSerializer(StrictSerializer):
 
 
 class MismatchSerializer(serializers.Serializer):
+    """A line whose split does not add up (level children, staff or months), or targets of different
+    period levels that would disagree once the plan is approved (level periods)."""
+
     metric = serializers.CharField()
     period = serializers.CharField()
     level = serializers.CharField()
-    expected = serializers.DecimalField(max_digits=18, decimal_places=2)
-    actual = serializers.DecimalField(max_digits=18, decimal_places=2)
-    difference = serializers.DecimalField(max_digits=18, decimal_places=2)
+    expected = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    actual = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
+    difference = serializers.DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
     missing = serializers.ListField(child=serializers.CharField())
     message = serializers.CharField()
+    owner = serializers.CharField(help_text="The unit or salesperson whose targets disagree.")
+    lines = serializers.ListField(
+        child=serializers.CharField(), help_text="The plan's lines (and approved targets) that take part."
+    )
 
 
 class PlanCheckSerializer(serializers.Serializer):
