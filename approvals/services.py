@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals.calendar import add_working_days, working_days_between
 from approvals.choices import ApprovalKind, BulkAction, EventAction, RequestState, StepKind, StepState
 from approvals.models import ApprovalEvent, ApprovalRequest, ApprovalStep, Delegation
+from approvals.selectors import could_hold
 from core.errors import Conflict, DomainError, InvalidInput
 from core.money import money
 from core.roles import Role, role_of
@@ -262,7 +263,7 @@ def _acting_for(*, request, step, by):
             if staff.pk == step.approver_id:
                 return None
             today = timezone.localdate()
-            if Delegation.objects.active_on(today).filter(from_staff_id=step.approver_id, to_staff=staff).exists():
+            if Delegation.objects.effective_on(today).filter(from_staff_id=step.approver_id, to_staff=staff).exists():
                 return step.approver
         elif staff.role == step.approver_role and staff.unit_id == step.approver_unit_id:
             return None
@@ -296,6 +297,19 @@ def _check_reviewer(staff, request, field):
         raise InvalidInput(_("%(name)s is not in service or has no login.") % {"name": staff.name}, field=field)
     if staff.pk == request.submitted_by_staff_id:
         raise InvalidInput(_("The submitter cannot review their own submission."), field=field)
+
+
+def _check_could_hold(staff, unit, field):
+    """Refuse handing a step of `unit` to someone whose scope does not cover it (the pickers' rule)."""
+    if not could_hold(unit=unit).filter(pk=staff.pk).exists():
+        raise InvalidInput(
+            _(
+                "%(name)s cannot take this step: only managers of %(unit)s or of a unit above it, "
+                "or Development Center staff, may decide it."
+            )
+            % {"name": staff.name, "unit": unit.name},
+            field=field,
+        )
 
 
 def _close_open_steps(request):
@@ -334,7 +348,7 @@ def approvers_of(step, *, today=None):
         )
     if not people:
         return []
-    delegations = Delegation.objects.active_on(today or timezone.localdate()).filter(from_staff__in=people)
+    delegations = Delegation.objects.effective_on(today or timezone.localdate()).filter(from_staff__in=people)
     delegates = StaffProfile.objects.filter(is_active=True, pk__in=delegations.values("to_staff")).select_related("user")
     return [*people, *delegates]
 
@@ -663,6 +677,7 @@ def request_forward(*, request, by, to_staff, comment=""):
     _check_reviewer(to_staff, request, "to_staff")
     if to_staff.pk == step.approver_id:
         raise InvalidInput(_("%(name)s is already the approver of this step.") % {"name": to_staff.name}, field="to_staff")
+    _check_could_hold(to_staff, step.approver_unit, "to_staff")
     data = {"from_staff": step.approver_id, "from_role": step.approver_role, "to_staff": to_staff.pk}
     step.approver, step.approver_role, step.approver_unit = to_staff, to_staff.role, to_staff.unit
     step.save()
@@ -699,6 +714,7 @@ def request_add_signer(*, request, by, staff, before, comment=""):
     _check_reviewer(staff, request, "staff")
     if staff.pk == step.approver_id:
         raise InvalidInput(_("%(name)s is already the approver of this step.") % {"name": staff.name}, field="staff")
+    _check_could_hold(staff, step.approver_unit, "staff")
     added = _insert_step(
         request=request,
         at_order=step.order if before else step.order + 1,
@@ -890,6 +906,17 @@ def delegation_create(*, from_staff, to_staff, starts_on, ends_on, by, note=""):
         raise InvalidInput(_("The delegate must be in service and have a login."), field="to_staff")
     if to_staff.pk == from_staff.pk:
         raise InvalidInput(_("Choose someone else as the delegate."), field="to_staff")
+    # A delegation is not per request: it reaches every step the person will hold, so the delegate's
+    # scope must cover theirs (else it would let the delegate read and decide outside their scope).
+    if not could_hold(unit=from_staff.unit).filter(pk=to_staff.pk).exists():
+        raise InvalidInput(
+            _(
+                "%(name)s cannot be the delegate: only managers of %(unit)s or of a unit above it, "
+                "or Development Center staff, may act for you."
+            )
+            % {"name": to_staff.name, "unit": from_staff.unit.name},
+            field="to_staff",
+        )
     if starts_on is None or ends_on is None:
         raise InvalidInput(_("Give the first and last day of the delegation."), field="ends_on")
     if ends_on < starts_on:
