@@ -190,3 +190,20 @@ def test_posting_someone_outside_the_pickers_is_refused_on_the_pages(personas, h
     assert response.context["form"].errors["to_staff"]
     assert not Delegation.objects.exists()
     assert hangzhou_plan.steps.count() == 1
+
+
+def test_the_api_lists_the_same_candidates_as_the_pickers(personas, hangzhou_plan):
+    body = personas["pm_zhejiang"].api().get(api("candidates", hangzhou_plan.pk)).json()
+    assert {row["name"] for row in body} == {"rm_east", "center", "director"}
+    assert {"id", "name", "role", "role_display", "unit", "unit_name"} <= set(body[0])
+    # Someone who may read the request but not act on it: 403; outside the scope: 404; a key: 403.
+    assert personas["rm_east"].api().get(api("candidates", hangzhou_plan.pk)).status_code == 403
+    assert personas["pm_guangdong"].api().get(api("candidates", hangzhou_plan.pk)).status_code == 404
+    assert personas["key_hangzhou"].api().get(api("candidates", hangzhou_plan.pk)).status_code == 403
+    for persona, allowed in (
+        ("rep_hangzhou", {"dm_hangzhou", "pm_zhejiang", "rm_east", "center", "director"}),
+        ("pm_guangdong", {"rm_south", "center", "director"}),
+    ):
+        response = personas[persona].api().get(reverse("delegation-candidates"))
+        assert response.status_code == 200
+        assert {row["name"] for row in response.json()} == allowed
