@@ -151,6 +151,16 @@ def is_submitter(*, request, user):
 # ------------------------------------------------------------------------------------------ who may be handed a step
 
 
+def _unit_and_above(unit):
+    return [int(part) for part in unit.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR) if part]
+
+
+def within_reach(*, staff, unit):
+    """True if `staff` sits on `unit` or above it and is not sales staff — `could_hold` for one person,
+    whether or not they are in service (no query)."""
+    return staff.unit_id in _unit_and_above(unit) and staff.role not in OWN_RECORD_ROLES
+
+
 def could_hold(*, unit):
     """People who could hold an approval step of `unit` by the org tree: in service, with a login, sitting
     on `unit` or a unit above it (the Development Center is the root, so its people are always in), and not
@@ -159,9 +169,8 @@ def could_hold(*, unit):
 
     The one rule behind the pickers (delegate, forward, add reviewer) and the services' refusals.
     """
-    above_or_same = [int(part) for part in unit.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR) if part]
     return (
-        StaffProfile.objects.filter(is_active=True, user__isnull=False, unit_id__in=above_or_same)
+        StaffProfile.objects.filter(is_active=True, user__isnull=False, unit_id__in=_unit_and_above(unit))
         .exclude(role__in=OWN_RECORD_ROLES)
         .select_related("unit")
         .order_by("unit__path", "employee_no")

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals.calendar import add_working_days, working_days_between
 from approvals.choices import ApprovalKind, BulkAction, EventAction, RequestState, StepKind, StepState
 from approvals.models import ApprovalEvent, ApprovalRequest, ApprovalStep, Delegation
-from approvals.selectors import could_hold
+from approvals.selectors import within_reach
 from core.errors import Conflict, DomainError, InvalidInput
 from core.money import money
 from core.roles import Role, role_of
@@ -290,26 +290,25 @@ def _require_waiting(request, action):
 
 
 def _check_reviewer(staff, request, field):
-    """A person added to or handed a step must be able to log in and act, and not be the submitter."""
+    """A person added to or handed a step must be able to hold it by the org tree (the step's unit or above,
+    or the center: approvals.selectors.could_hold, the pickers' rule), log in and act, and not be the
+    submitter. Someone out of reach is refused without being named: an id must not tell who it is."""
     if not isinstance(staff, StaffProfile):
         raise InvalidInput(_("Choose a staff member."), field=field)
+    unit = request.current_step.approver_unit
+    if not within_reach(staff=staff, unit=unit):
+        raise InvalidInput(
+            _(
+                "This person cannot take this step: only managers of %(unit)s or of a unit above it, "
+                "or Development Center staff, may decide it."
+            )
+            % {"unit": unit.name},
+            field=field,
+        )
     if not staff.is_active or staff.user_id is None:
         raise InvalidInput(_("%(name)s is not in service or has no login.") % {"name": staff.name}, field=field)
     if staff.pk == request.submitted_by_staff_id:
         raise InvalidInput(_("The submitter cannot review their own submission."), field=field)
-
-
-def _check_could_hold(staff, unit, field):
-    """Refuse handing a step of `unit` to someone whose scope does not cover it (the pickers' rule)."""
-    if not could_hold(unit=unit).filter(pk=staff.pk).exists():
-        raise InvalidInput(
-            _(
-                "%(name)s cannot take this step: only managers of %(unit)s or of a unit above it, "
-                "or Development Center staff, may decide it."
-            )
-            % {"name": staff.name, "unit": unit.name},
-            field=field,
-        )
 
 
 def _close_open_steps(request):
@@ -677,7 +676,6 @@ def request_forward(*, request, by, to_staff, comment=""):
     _check_reviewer(to_staff, request, "to_staff")
     if to_staff.pk == step.approver_id:
         raise InvalidInput(_("%(name)s is already the approver of this step.") % {"name": to_staff.name}, field="to_staff")
-    _check_could_hold(to_staff, step.approver_unit, "to_staff")
     data = {"from_staff": step.approver_id, "from_role": step.approver_role, "to_staff": to_staff.pk}
     step.approver, step.approver_role, step.approver_unit = to_staff, to_staff.role, to_staff.unit
     step.save()
@@ -714,7 +712,6 @@ def request_add_signer(*, request, by, staff, before, comment=""):
     _check_reviewer(staff, request, "staff")
     if staff.pk == step.approver_id:
         raise InvalidInput(_("%(name)s is already the approver of this step.") % {"name": staff.name}, field="staff")
-    _check_could_hold(staff, step.approver_unit, "staff")
     added = _insert_step(
         request=request,
         at_order=step.order if before else step.order + 1,
@@ -908,13 +905,13 @@ def delegation_create(*, from_staff, to_staff, starts_on, ends_on, by, note=""):
         raise InvalidInput(_("Choose someone else as the delegate."), field="to_staff")
     # A delegation is not per request: it reaches every step the person will hold, so the delegate's
     # scope must cover theirs (else it would let the delegate read and decide outside their scope).
-    if not could_hold(unit=from_staff.unit).filter(pk=to_staff.pk).exists():
+    if not within_reach(staff=to_staff, unit=from_staff.unit):
         raise InvalidInput(
             _(
-                "%(name)s cannot be the delegate: only managers of %(unit)s or of a unit above it, "
+                "This person cannot be the delegate: only managers of %(unit)s or of a unit above it, "
                 "or Development Center staff, may act for you."
             )
-            % {"name": to_staff.name, "unit": from_staff.unit.name},
+            % {"unit": from_staff.unit.name},
             field="to_staff",
         )
     if starts_on is None or ends_on is None:

@@ -110,6 +110,7 @@ def test_forwarding_a_guangzhou_request_to_zhejiang_is_refused(personas, guangzh
     response = pm.post(api("forward", guangzhou_plan.pk), {"to_staff": personas["pm_zhejiang"].staff.pk}, format="json")
     assert response.status_code == 400, response.content
     assert "to_staff" in response.json()["errors"]
+    assert "pm_zhejiang" not in response.json()["detail"]  # an id must not tell whom it names
     guangzhou_plan.current_step.refresh_from_db()
     assert guangzhou_plan.current_step.approver == personas["pm_guangdong"].staff
     assert personas["pm_zhejiang"].api().get(api("detail", guangzhou_plan.pk)).status_code == 404
