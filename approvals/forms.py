@@ -4,21 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from approvals.choices import BulkAction
+from approvals.selectors import delegate_candidates, reviewer_candidates
 from regions.models import StaffProfile
 
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} · {obj.get_role_display()} · {obj.unit.name}"
-
-
-def reviewers():
-    # Anyone in service with a login may be handed a step or act as a delegate, wherever they sit.
-    return (
-        StaffProfile.objects.filter(is_active=True, user__isnull=False)
-        .select_related("unit")
-        .order_by("unit__path", "employee_no")
-    )
 
 
 class CommentForm(forms.Form):
@@ -35,9 +27,10 @@ class ForwardForm(forms.Form):
     to_staff = StaffChoiceField(label=_("Forward to"), queryset=StaffProfile.objects.none())
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_staff"].queryset = reviewers()
+        # The picker and the form's validation are the same set: who could hold the step (the org tree).
+        self.fields["to_staff"].queryset = reviewer_candidates(request=request)
 
 
 class AddSignerForm(forms.Form):
@@ -50,9 +43,9 @@ class AddSignerForm(forms.Form):
     )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = reviewers()
+        self.fields["staff"].queryset = reviewer_candidates(request=request)
 
 
 class BulkForm(forms.Form):
@@ -71,9 +64,7 @@ class DelegationForm(forms.Form):
     ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
-    def __init__(self, *args, exclude=None, **kwargs):
+    def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        queryset = reviewers()
-        if exclude is not None:
-            queryset = queryset.exclude(pk=exclude.pk)
-        self.fields["to_staff"].queryset = queryset
+        # Only people whose scope covers the delegator's: the rule delegation_create enforces.
+        self.fields["to_staff"].queryset = delegate_candidates(staff=staff)

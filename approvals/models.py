@@ -8,8 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.choices import OPEN_STATES, ApprovalKind, EventAction, RequestState, StepKind, StepState
 from core.money import MoneyField
-from core.roles import Role
+from core.roles import ROLE_TABLE, Role, Sees
 from core.scoping import ScopedQuerySet, ScopeSpec, scope_of
+
+# Roles that read only their own records (sales staff): they can hold no one else's approval step.
+OWN_RECORD_ROLES = tuple(role for role, spec in ROLE_TABLE.items() if spec.sees == Sees.OWN)
 
 
 def _staff_of(principal):
@@ -24,7 +27,9 @@ class ApprovalRequestQuerySet(ScopedQuerySet):
         A request is readable by whoever's scope covers its unit (the rule of every unit-owned model),
         AND by the people the request itself involves, wherever they sit: its submitter, every approver
         named on a step (including a person it was forwarded to or added as a reviewer), the holders of
-        a pool step's post, an active delegate of a named approver, and anyone who already acted on it.
+        a pool step's post, an active delegate of a named approver — only a delegation within reach
+        (`DelegationQuerySet.effective_on`), so a delegation never widens what its delegate reads — and
+        anyone who already acted on it.
         Without this a forwarded-to colleague in another region could not open what waits for them, and
         a delegate could not read what they are asked to decide. `for_scope`/`for_unit` (tasks, reports)
         keep the plain unit rule: a Scope has no person to be on a chain.
@@ -39,7 +44,7 @@ class ApprovalRequestQuerySet(ScopedQuerySet):
     def _chain_q(self, user, staff):
         from django.utils import timezone
 
-        delegators = Delegation.objects.active_on(timezone.localdate()).filter(to_staff=staff).values("from_staff")
+        delegators = Delegation.objects.effective_on(timezone.localdate()).filter(to_staff=staff).values("from_staff")
         on_chain = ApprovalStep.objects.filter(
             Q(approver=staff)
             | Q(approver__in=delegators)
@@ -251,6 +256,20 @@ class DelegationQuerySet(ScopedQuerySet):
 
     def active_on(self, day):
         return self.filter(starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True)
+
+    def within_reach(self):
+        """Delegations whose delegate's scope covers the delegator's: the delegate sits on the delegator's
+        unit or above it (the center is the root, so it is above every unit) and is not someone who reads
+        only their own records. The rule `delegation_create` enforces; rows made before it (or whose
+        people moved since) that break it are ignored by `effective_on`, so they never let anyone read
+        or decide outside their scope."""
+        return self.filter(from_staff__unit__path__startswith=F("to_staff__unit__path")).exclude(
+            to_staff__role__in=OWN_RECORD_ROLES
+        )
+
+    def effective_on(self, day):
+        """The delegations that let their delegate act (and read) for the delegator on `day`."""
+        return self.active_on(day).within_reach()
 
 
 class Delegation(models.Model):

@@ -8,18 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.calendar import working_days_between
 from approvals.choices import ApprovalKind, RequestState
-from approvals.models import ApprovalRequest, Delegation
+from approvals.models import OWN_RECORD_ROLES, ApprovalRequest, Delegation
 from core.errors import InvalidInput
 from core.roles import Role, role_of
 from regions.choices import UnitKind
-from regions.models import OrgUnit
+from regions.models import PATH_SEPARATOR, OrgUnit, StaffProfile
 
 _RELATED = ["unit", "submitted_by_staff", "current_step__approver", "current_step__approver_unit"]
 
 
 def _waiting_for(staff, today):
     """Requests whose current step this person may act on: named, by holding the post, or as delegate."""
-    delegators = Delegation.objects.active_on(today).filter(to_staff=staff).values("from_staff")
+    delegators = Delegation.objects.effective_on(today).filter(to_staff=staff).values("from_staff")
     return (
         Q(current_step__approver=staff)
         | Q(
@@ -146,3 +146,52 @@ def may_decide(*, request, user):
 
 def is_submitter(*, request, user):
     return user is not None and user.is_authenticated and request.submitted_by_id == user.pk
+
+
+# ------------------------------------------------------------------------------------------ who may be handed a step
+
+
+def _unit_and_above(unit):
+    return [int(part) for part in unit.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR) if part]
+
+
+def within_reach(*, staff, unit):
+    """True if `staff` sits on `unit` or above it and is not sales staff — `could_hold` for one person,
+    whether or not they are in service (no query)."""
+    return staff.unit_id in _unit_and_above(unit) and staff.role not in OWN_RECORD_ROLES
+
+
+def could_hold(*, unit):
+    """People who could hold an approval step of `unit` by the org tree: in service, with a login, sitting
+    on `unit` or a unit above it (the Development Center is the root, so its people are always in), and not
+    someone who reads only their own records (sales staff). Their scope covers `unit`, so handing them a
+    step (forward, added reviewer) or one's steps (delegation) lets them read nothing they could not already.
+
+    The one rule behind the pickers (delegate, forward, add reviewer) and the services' refusals.
+    """
+    return (
+        StaffProfile.objects.filter(is_active=True, user__isnull=False, unit_id__in=_unit_and_above(unit))
+        .exclude(role__in=OWN_RECORD_ROLES)
+        .select_related("unit")
+        .order_by("unit__path", "employee_no")
+    )
+
+
+def reviewer_candidates(*, request):
+    """Whom the current step of `request` may be forwarded to or who may be added as a reviewer: people who
+    could hold the step (`could_hold` of the step's unit), less the submitter and the step's own approver."""
+    step = request.current_step
+    if step is None:
+        return StaffProfile.objects.none()
+    queryset = could_hold(unit=step.approver_unit)
+    if request.submitted_by_staff_id is not None:
+        queryset = queryset.exclude(pk=request.submitted_by_staff_id)
+    if step.approver_id is not None:
+        queryset = queryset.exclude(pk=step.approver_id)
+    return queryset
+
+
+def delegate_candidates(*, staff):
+    """Whom `staff` may delegate their approvals to: people whose scope covers theirs (`could_hold` of
+    their unit), less themselves."""
+    return could_hold(unit=staff.unit).exclude(pk=staff.pk)

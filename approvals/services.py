@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals.calendar import add_working_days, working_days_between
 from approvals.choices import ApprovalKind, BulkAction, EventAction, RequestState, StepKind, StepState
 from approvals.models import ApprovalEvent, ApprovalRequest, ApprovalStep, Delegation
+from approvals.selectors import within_reach
 from core.errors import Conflict, DomainError, InvalidInput
 from core.money import MONEY_MAX, money, parse_weight
 from core.roles import Role, role_of
@@ -263,7 +264,7 @@ def _acting_for(*, request, step, by):
             if staff.pk == step.approver_id:
                 return None
             today = timezone.localdate()
-            if Delegation.objects.active_on(today).filter(from_staff_id=step.approver_id, to_staff=staff).exists():
+            if Delegation.objects.effective_on(today).filter(from_staff_id=step.approver_id, to_staff=staff).exists():
                 return step.approver
         elif staff.role == step.approver_role and staff.unit_id == step.approver_unit_id:
             return None
@@ -290,9 +291,21 @@ def _require_waiting(request, action):
 
 
 def _check_reviewer(staff, request, field):
-    """A person added to or handed a step must be able to log in and act, and not be the submitter."""
+    """A person added to or handed a step must be able to hold it by the org tree (the step's unit or above,
+    or the center: approvals.selectors.could_hold, the pickers' rule), log in and act, and not be the
+    submitter. Someone out of reach is refused without being named: an id must not tell who it is."""
     if not isinstance(staff, StaffProfile):
         raise InvalidInput(_("Choose a staff member."), field=field)
+    unit = request.current_step.approver_unit
+    if not within_reach(staff=staff, unit=unit):
+        raise InvalidInput(
+            _(
+                "This person cannot take this step: only managers of %(unit)s or of a unit above it, "
+                "or Development Center staff, may decide it."
+            )
+            % {"unit": unit.name},
+            field=field,
+        )
     if not staff.is_active or staff.user_id is None:
         raise InvalidInput(_("%(name)s is not in service or has no login.") % {"name": staff.name}, field=field)
     if staff.pk == request.submitted_by_staff_id:
@@ -335,7 +348,7 @@ def approvers_of(step, *, today=None):
         )
     if not people:
         return []
-    delegations = Delegation.objects.active_on(today or timezone.localdate()).filter(from_staff__in=people)
+    delegations = Delegation.objects.effective_on(today or timezone.localdate()).filter(from_staff__in=people)
     delegates = StaffProfile.objects.filter(is_active=True, pk__in=delegations.values("to_staff")).select_related("user")
     return [*people, *delegates]
 
@@ -891,6 +904,17 @@ def delegation_create(*, from_staff, to_staff, starts_on, ends_on, by, note=""):
         raise InvalidInput(_("The delegate must be in service and have a login."), field="to_staff")
     if to_staff.pk == from_staff.pk:
         raise InvalidInput(_("Choose someone else as the delegate."), field="to_staff")
+    # A delegation is not per request: it reaches every step the person will hold, so the delegate's
+    # scope must cover theirs (else it would let the delegate read and decide outside their scope).
+    if not within_reach(staff=to_staff, unit=from_staff.unit):
+        raise InvalidInput(
+            _(
+                "This person cannot be the delegate: only managers of %(unit)s or of a unit above it, "
+                "or Development Center staff, may act for you."
+            )
+            % {"unit": from_staff.unit.name},
+            field="to_staff",
+        )
     if starts_on is None or ends_on is None:
         raise InvalidInput(_("Give the first and last day of the delegation."), field="ends_on")
     if ends_on < starts_on:

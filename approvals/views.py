@@ -238,8 +238,8 @@ class RequestDetailView(ScopedDetailView):
         context["is_submitter"] = waiting and selectors.is_submitter(request=request_obj, user=user)
         context.setdefault("comment_form", CommentForm())
         if context["may_decide"]:
-            context.setdefault("forward_form", ForwardForm())
-            context.setdefault("add_signer_form", AddSignerForm())
+            context.setdefault("forward_form", ForwardForm(request=request_obj))
+            context.setdefault("add_signer_form", AddSignerForm(request=request_obj))
         return context
 
     def post(self, request, *args, **kwargs):
@@ -249,9 +249,9 @@ class RequestDetailView(ScopedDetailView):
             return self._refused(_("Choose a move."), CommentForm(request.POST), "comment_form", 400)
         by, obj = request.user, self.object
         if move == "forward":
-            form, name = ForwardForm(request.POST), "forward_form"
+            form, name = ForwardForm(request.POST, request=obj), "forward_form"
         elif move == "add_signer":
-            form, name = AddSignerForm(request.POST), "add_signer_form"
+            form, name = AddSignerForm(request.POST, request=obj), "add_signer_form"
         else:
             form, name = CommentForm(request.POST), "comment_form"
         if not form.is_valid():
@@ -338,7 +338,7 @@ class DelegationsView(LoginRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         staff = self._staff()
-        return self._render(staff, DelegationForm(exclude=staff))
+        return self._render(staff, DelegationForm(staff=staff))
 
     def post(self, request, *args, **kwargs):
         staff = self._staff()
@@ -351,10 +351,10 @@ class DelegationsView(LoginRequiredMixin, View):
             try:
                 services.delegation_revoke(delegation=delegation, by=request.user)
             except DomainError as error:
-                return self._render(staff, DelegationForm(exclude=staff), error.status_code, refusal=str(error.message))
+                return self._render(staff, DelegationForm(staff=staff), error.status_code, refusal=str(error.message))
             messages.success(request, _("The delegation was revoked."))
             return redirect("approvals:delegations")
-        form = DelegationForm(request.POST, exclude=staff)
+        form = DelegationForm(request.POST, staff=staff)
         if form.is_valid():
             try:
                 services.delegation_create(from_staff=staff, by=request.user, **form.cleaned_data)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("regions.urls")),
+    path("security/", include("core.urls")),
     path("customers/", include("customers.urls")),
     path("approvals/", include("approvals.urls")),
     path("plans/", include("plans.urls")),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from core import login_guard
 from core.roles import BRANCH_SYSTEM
 
 HEADER_KEYWORD = "Api-Key"
@@ -74,6 +75,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raw = request.META["HTTP_X_API_KEY"].strip()
         if raw is None:
             return None
+        # An address that used up its failed attempts gets 429 before any key is checked (core/login_guard.py);
+        # the failure itself is counted by the exception handler, with anonymous calls.
+        login_guard.api_auth_blocked(request)
         key = authenticate_key(raw)
         if key is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))

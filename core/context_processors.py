@@ -42,6 +42,8 @@ def navigation(request):
     organisation = [(_("Organisation"), reverse("regions:orgunit_list")), (_("Staff"), reverse("regions:staff_list"))]
     if can(user, "apikey.view"):
         organisation.append((_("API keys"), reverse("regions:apikey_list")))
+    if can(user, "login.unlock"):
+        organisation.append((_("Login lockouts"), reverse("core:lockouts")))
     # Every role reads customers and receivables inside its scope (a salesperson: their own).
     sales = [(_("Customers"), reverse("customers:customer_list")), (_("Receivables & ageing"), reverse("customers:ageing"))]
     if any(can(user, right) for right in ("customer.change", "invoice.change", "payment.change")):

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core import login_guard
 from core.errors import DomainError
 
 
@@ -19,6 +20,19 @@ def _flatten(detail):
     if isinstance(detail, dict):
         return [str(item) for value in detail.values() for item in _flatten(value)]
     return [str(detail)]
+
+
+def _count_failed_authentication(exc, request):
+    """A wrong key or no credentials counts against the caller's address; past the limit the answer is 429
+    with Retry-After instead of 401 (DRF's throttles never run for a call that fails authentication)."""
+    if request is None:
+        return exc
+    try:
+        login_guard.api_auth_blocked(request)
+    except exceptions.Throttled as throttled:
+        return throttled
+    login_guard.api_auth_failed(request)
+    return exc
 
 
 def exception_handler(exc, context):
@@ -34,6 +48,8 @@ def exception_handler(exc, context):
             {"detail": _("The data conflicts with existing records."), "code": "conflict"},
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        exc = _count_failed_authentication(exc, context.get("request"))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

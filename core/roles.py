@@ -52,13 +52,14 @@ WORKING = frozenset({"task.change", "expense.change"})
 APPRAISAL_READ = frozenset({"appraisal.view"})
 APPRAISAL_CENTER = frozenset({"appraisal.scheme"})
 APPRAISAL_MANAGING = frozenset({"appraisal.score", "reward.propose"})
+# "login.unlock": seeing the login locks in force and lifting one (/security/lockouts/) — the center only.
 # Building business reports (the report service narrows it to a region's or the company's report in scope).
 REPORTING = frozenset({"report.build"})
 
 ROLE_TABLE = {
     Role.DIRECTOR: RoleSpec(
         sees=Sees.ALL,
-        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage"})
+        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage", "login.unlock"})
         | LEDGER_CHANGES
         | PLANNING
         | MANAGING
@@ -71,7 +72,7 @@ ROLE_TABLE = {
     ),
     Role.CENTER_STAFF: RoleSpec(
         sees=Sees.ALL,
-        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage"})
+        may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage", "login.unlock"})
         | LEDGER_CHANGES
         | PLANNING
         | MANAGING

@@ -188,8 +188,8 @@ class ApprovalEmptySerializer(StrictSerializer):
 
 
 def _reviewer_field(**kwargs):
-    # Any person in service may be handed a step, wherever they sit: that is what a forward or an added
-    # reviewer is for (the service checks they can log in and are not the submitter).
+    # Any id of a person in service parses; whether they may be handed the step (the org tree: the step's
+    # unit or above, or the center — approvals.selectors.could_hold) is the service's refusal, with the reason.
     return serializers.PrimaryKeyRelatedField(
         queryset=StaffProfile.objects.filter(is_active=True),
         pk_field=serializers.IntegerField(min_value=1, max_value=MAX_ID),
@@ -264,3 +264,14 @@ class DelegationWriteSerializer(StrictSerializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class StaffCandidateSerializer(serializers.ModelSerializer):
+    """A person who may be handed a step or act as a delegate (what the pages' pickers offer)."""
+
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = StaffProfile
+        fields = ["id", "name", "role", "role_display", "unit", "unit_name"]

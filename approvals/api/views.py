@@ -150,6 +150,17 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         )
         return self._answer(obj)
 
+    @extend_schema(responses={200: s.StaffCandidateSerializer(many=True)})
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def candidates(self, request, pk=None):
+        """Whom I may forward the current step to or add as a reviewer: people who could hold it by the org
+        tree (its unit or above, or the center), less the submitter and its approver — the pages' picker.
+        403 unless I may act on the step."""
+        obj = self.get_object()
+        if not selectors.may_decide(request=obj, user=request.user):
+            raise services.NotAllowed(_("Only the approver of the current step, their delegate or the director can act on it."))
+        return Response(s.StaffCandidateSerializer(selectors.reviewer_candidates(request=obj), many=True).data)
+
     # ---------------------------------------------------------------------------------- lists
 
     @extend_schema(responses={200: s.ApprovalQueueSerializer})
@@ -222,6 +233,16 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
             raise services.NotAllowed(_("Only a staff member can delegate their approvals."))
         delegation = services.delegation_create(from_staff=staff, by=request.user, **data)
         return Response(s.DelegationSerializer(delegation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: s.StaffCandidateSerializer(many=True)})
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def candidates(self, request):
+        """Whom I may delegate my approvals to: people whose scope covers mine (my unit or above, or the
+        center) — the page's picker."""
+        staff = getattr(request.user, "staff_profile", None)
+        if staff is None:
+            raise services.NotAllowed(_("Only a staff member can delegate their approvals."))
+        return Response(s.StaffCandidateSerializer(selectors.delegate_candidates(staff=staff), many=True).data)
 
     @extend_schema(request=s.ApprovalEmptySerializer, responses={200: s.DelegationSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)

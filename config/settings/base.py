@@ -5,6 +5,7 @@ production overrides come from environment variables (see config/settings/produc
 README section "Production").
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "core",
     "approvals",
     "regions",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.audit.AuditDoorMiddleware",
+    # Last: turns a login refused because of a lock into the login page with the reason (core/login_guard.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,6 +116,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Brute-force protection (core/login_guard.py). Logins: django-axes, first backend, refuses a locked
+# account or address before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+LOGIN_FAILURE_LIMIT_ACCOUNT = env_int("LOGIN_FAILURE_LIMIT_ACCOUNT", 5)  # failures of one account, any address
+LOGIN_FAILURE_LIMIT_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_ADDRESS", 30)  # failures from one address, any accounts
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)  # the window counted and the length of a lock
+# Behind a reverse proxy of our own: how many, so the client's address is read from X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+AXES_HANDLER = "core.login_guard.LoginLockoutHandler"
+AXES_FAILURE_LIMIT = 1  # LoginLockoutHandler.get_failures counts limits reached, not failures
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False  # LoginLockoutHandler forgets the person's own typos from their address
+AXES_LOCKOUT_CALLABLE = "core.login_guard.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.login_guard.client_ip"
+AXES_VERBOSE = False
+# API credentials: wrong keys and anonymous calls, counted per address in the default cache.
+API_AUTH_FAILURE_LIMIT = env_int("API_AUTH_FAILURE_LIMIT", 30)
+API_AUTH_FAILURE_WINDOW_SECONDS = env_int("API_AUTH_FAILURE_WINDOW_SECONDS", 600)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -209,6 +234,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Denied access attempts; also stored in core.AccessDenial for the center's review.
         "regsales.security": {"level": "INFO"},
+        # django-axes: every failed login at INFO; its lockouts (WARNING) are what an operator needs.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -274,7 +274,7 @@ def test_nudge_once_per_working_day(personas, units):
 
 def test_a_delegate_acts_while_the_delegation_runs(personas, units):
     request = submit(personas, units, by="dm_hangzhou", kind=K.PLAN_WORK, unit="330100")
-    away, delegate = personas["pm_zhejiang"], personas["pm_guangdong"]
+    away, delegate = personas["pm_zhejiang"], personas["rm_east"]
     today = timezone.localdate()
     with pytest.raises(NotAllowed):
         services.delegation_create(
@@ -337,17 +337,18 @@ def test_forward_hands_the_step_to_someone_else(personas, units):
 
 def test_add_a_reviewer_before_oneself(personas, units):
     request = submit(personas, units, by="rm_east", kind=K.PLAN_MARKETING, unit="HD")
-    center, rm_south = personas["center"], personas["rm_south"]
-    request = services.request_add_signer(request=request, by=center.user, staff=rm_south.staff, before=True, comment="请参考")
+    # A center step: only the center's people could hold it (the director here), docs/DECISIONS.md.
+    center, director = personas["center"], personas["director"]
+    request = services.request_add_signer(request=request, by=center.user, staff=director.staff, before=True, comment="请参考")
     steps = list(request.steps.order_by("order"))
     assert [(s.order, s.kind, s.approver) for s in steps] == [
-        (1, StepKind.ADDED_BEFORE, rm_south.staff),
+        (1, StepKind.ADDED_BEFORE, director.staff),
         (2, StepKind.NORMAL, None),
     ]
     assert request.current_step == steps[0] and steps[0].added_by == center.user
     with pytest.raises(NotAllowed):
         services.request_approve(request=request, by=center.user)
-    request = services.request_approve(request=request, by=rm_south.user)
+    request = services.request_approve(request=request, by=director.user)
     assert request.state == RequestState.SUBMITTED and request.current_step == steps[1]
     assert services.request_approve(request=request, by=center.user).state == RequestState.APPROVED
 

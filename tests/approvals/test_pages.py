@@ -134,7 +134,7 @@ def test_submitter_nudges_and_withdraws_on_the_page(personas, work):
 
 
 def test_forward_on_the_page_lets_the_new_approver_in(personas, work):
-    south = personas["rm_south"]
+    south = personas["rm_east"]
     response = personas["pm_zhejiang"].web().post(detail(work.pk), {"move": "forward", "to_staff": south.staff.pk})
     assert response.status_code == 302
     response = south.web().get(detail(work.pk))
