@@ -21,6 +21,9 @@ api_v1 = [
     path("", include("dashboard.api.urls")),
 ]
 
+# A request refused before any view ran (too large, too many fields): JSON under /api/, the site's page elsewhere.
+handler400 = "core.views.bad_request"
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
