@@ -54,26 +54,29 @@ def _path(parent, step):
 
 
 def find_bad_text(data):
-    """(path, char) of the first string (key or value) holding NUL or a lone surrogate, else None.
+    """(path, top, char) of the first string (key or value) holding NUL or a lone surrogate, else None.
 
-    Walks with an explicit stack; the depth is already bounded, but no recursion is needed anyway.
+    `path` is where it is (`contacts[0].name`), `top` the top-level field it is under (`contacts`), the
+    key of the API's error answer. Walks with an explicit stack; the depth is already bounded, but no
+    recursion is needed anyway.
     """
-    stack = [("", data)]
+    stack = [("", None, data)]
     while stack:
-        path, value = stack.pop()
+        path, top, value = stack.pop()
         if isinstance(value, str):
             found = _BAD_CHAR.search(value)
             if found:
-                return path, found.group()
+                return path, top, found.group()
         elif isinstance(value, dict):
             for key, item in value.items():
                 here = _path(path, key)
+                under = escape_bad_chars(key) if top is None else top
                 found = _BAD_CHAR.search(key)
                 if found:
-                    return here, found.group()
-                stack.append((here, item))
+                    return here, under, found.group()
+                stack.append((here, under, item))
         elif isinstance(value, list):
-            stack.extend((_path(path, n), item) for n, item in enumerate(value))
+            stack.extend((_path(path, n), top, item) for n, item in enumerate(value))
     return None
 
 
@@ -103,6 +106,10 @@ class JSONParser(parsers.JSONParser):
             raise exceptions.ParseError(_("JSON parse error: %(reason)s") % {"reason": exc})
         bad = find_bad_text(data)
         if bad is not None:
-            path, char = bad
-            raise exceptions.ValidationError({path or api_settings.NON_FIELD_ERRORS_KEY: [bad_text_message(char)]})
+            # Keyed by the top-level field, like every other error answer; a nested place is named in the message.
+            path, top, char = bad
+            message = bad_text_message(char)
+            raise exceptions.ValidationError(
+                {top or api_settings.NON_FIELD_ERRORS_KEY: [message if path == top else f"{path}: {message}"]}
+            )
         return data
