@@ -302,3 +302,12 @@ def test_a_1000_invoice_bulk_body_with_lines_fits_under_the_limit(settings):
     }
     size = len(json.dumps({"records": [record] * 1000}, indent=2).encode())
     assert size < settings.DATA_UPLOAD_MAX_MEMORY_SIZE * 0.5
+
+
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=5)
+def test_too_many_form_fields_is_a_json_400(personas):
+    body = "&".join(f"f{n}=x" for n in range(20))
+    response = personas["key_hangzhou"].api().post("/api/v1/customers/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert response.json()["code"] == "too_many_fields"
+    assert not Customer.objects.exists()
