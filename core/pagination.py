@@ -9,7 +9,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
-from rest_framework.pagination import Cursor, CursorPagination, _positive_int
+from rest_framework.pagination import Cursor, CursorPagination
 
 from core.parsers import find_bad_text
 
@@ -43,7 +43,9 @@ class DefaultCursorPagination(CursorPagination):
             # validate=True: DRF's decoder silently dropped characters outside base64.
             querystring = b64decode(encoded.encode("ascii"), validate=True).decode("ascii")
             tokens = parse.parse_qs(querystring, keep_blank_values=True, strict_parsing=bool(querystring))
-            offset = _positive_int(tokens.get("o", ["0"])[0], cutoff=self.offset_cutoff)
+            offset = int(tokens.get("o", ["0"])[0])
+            if offset < 0:
+                raise ValueError(offset)
             reverse = tokens.get("r", ["0"])[0]
             if reverse not in ("0", "1"):
                 raise ValueError(reverse)
@@ -52,22 +54,17 @@ class DefaultCursorPagination(CursorPagination):
             raise self._invalid()
         if position is not None:
             self._check_position(position)
-        return Cursor(offset=offset, reverse=reverse == "1", position=position)
+        return Cursor(offset=min(offset, self.offset_cutoff), reverse=reverse == "1", position=position)
 
     def _ordering_field(self):
         """The model field of the first ordering key (the one the position holds), or None."""
-        model, field = self._model, None
-        for part in self.ordering[0].lstrip("-").split("__"):
-            if model is None:
-                return None
-            try:
-                field = model._meta.get_field(part)
-            except FieldDoesNotExist:
-                return None
-            model = field.related_model
-        if field is not None and field.is_relation:
-            field = field.target_field
-        return field
+        name = self.ordering[0].lstrip("-")  # DRF allows no "__" lookups here
+        meta = self._model._meta
+        try:
+            field = meta.pk if name == "pk" else meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        return field.target_field if field.is_relation else field
 
     def _check_position(self, position):
         """The position must be a value the ordering field can hold, or the keyset filter fails."""

@@ -6,6 +6,7 @@ and with an Idempotency-Key), tampered pagination cursors, and bodies above the 
 
 import base64
 import json
+from urllib.parse import quote
 
 import pytest
 from django.test import override_settings
@@ -262,6 +263,39 @@ def test_a_tampered_datetime_cursor_on_the_oldest_first_queue(personas):
     for position in ["abc", "2026-02-30 10:00:00+00:00", "0000-01-01", "%00"]:
         response = client.get(reverse("approval-queue"), {"cursor": _b64(f"p={position}")})
         assert response.status_code == 400, position
+
+
+@pytest.mark.parametrize(
+    ("ordering", "position", "valid"),
+    [
+        ("-amount", "12.50", True),
+        ("-amount", "abc", False),
+        ("-amount", "NaN", False),
+        ("-amount", "1e999999", False),  # more digits than the column holds
+        ("issue_date", "2026-01-31", True),
+        ("issue_date", "2026-02-30", False),
+        ("issue_date", "abc", False),
+        ("number", "杭州-1", True),
+        ("number", "a\x00b", False),
+        ("number", "x" * 41, False),  # longer than the column
+        ("pk", "abc", False),
+        ("-created_at", "2026-01-01 08:00:00+08:00", True),
+        ("-created_at", "9999-12-31 23:59:59-23:59", False),
+    ],
+)
+def test_positions_are_checked_against_the_ordering_fields_type(db, ordering, position, valid):
+    """Today every list orders by id or a datetime; the check covers dates, decimals and text as well."""
+    from rest_framework.exceptions import ValidationError
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    pagination = type("Paging", (DefaultCursorPagination,), {"ordering": ordering})()
+    request = Request(APIRequestFactory().get("/", {"cursor": _b64("p=" + quote(position))}))  # as DRF encodes it
+    if valid:
+        assert pagination.paginate_queryset(Invoice.objects.all(), request) == []
+    else:
+        with pytest.raises(ValidationError):
+            pagination.paginate_queryset(Invoice.objects.all(), request)
 
 
 # ------------------------------------------------------------------------------- 10: size
