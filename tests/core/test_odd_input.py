@@ -5,17 +5,19 @@ and with an Idempotency-Key), tampered pagination cursors, and bodies above the 
 """
 
 import base64
+import io
 import json
 from urllib.parse import quote
 
 import pytest
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.exceptions import ParseError
 
 from core.idempotency import _storable
 from core.models import IdempotencyRecord
 from core.pagination import DefaultCursorPagination
-from core.parsers import json_depth_exceeds
+from core.parsers import JSONParser, find_bad_text, nested_deeper_than
 from customers.models import Customer, Invoice
 
 # ------------------------------------------------------------------------------------ 5: nesting
@@ -32,14 +34,22 @@ def test_deeply_nested_json_is_a_400_not_a_recursion_error(personas, url):
     assert not IdempotencyRecord.objects.exists()
 
 
-def test_the_depth_limit_counts_brackets_outside_strings_only(settings):
+def test_the_depth_limit_counts_nesting_not_brackets_in_strings(settings):
     settings.API_JSON_MAX_DEPTH = 3
-    assert not json_depth_exceeds('{"a": [[1]]}', 3)
-    assert json_depth_exceeds('{"a": [[[1]]]}', 3)
+
+    def parse(text):
+        return JSONParser().parse(io.BytesIO(text.encode()), "application/json", {})
+
+    assert parse('{"a": [[1]]}') == {"a": [[1]]}
+    with pytest.raises(ParseError):
+        parse('{"a": [[[1]]]}')
     # Brackets inside strings (with escaped quotes) are text, not nesting.
-    assert not json_depth_exceeds('{"a": "[[[[\\"[[[[", "b": ["{{{{"]}', 3)
-    # The scan itself is a loop: a million levels cost no stack.
-    assert json_depth_exceeds("[" * 1_000_000, 64)
+    assert parse('{"a": "[[[[\\"[[[[", "b": ["{{{{"]}')["b"] == ["{{{{"]
+    # A million levels: the decoder stops at the recursion limit, the walk has no recursion at all.
+    with pytest.raises(ParseError):
+        parse("[" * 1_000_000 + "]" * 1_000_000)
+    assert not nested_deeper_than([[["x"]]], 3) and nested_deeper_than([[[["x"]]]], 3)
+    assert find_bad_text({"a": [{"b": "x\x00"}]}) == ("a[0].b", "a", "\x00")
 
 
 def test_nesting_up_to_the_limit_still_parses(personas, settings):
