@@ -25,8 +25,9 @@ from rest_framework.utils.json import strict_constant
 _BAD_CHAR = re.compile("[\x00\ud800-\udfff]")
 
 
-# Decoded JSON holds NUL or a lone surrogate only if the text escapes one (raw control characters are
-# invalid JSON, and UTF-8 text cannot hold a surrogate): most bodies skip the walk over every string.
+# Decoded JSON holds NUL or a lone surrogate only if the text escapes one or holds one (raw control
+# characters are invalid JSON; UTF-8 text cannot hold a surrogate, but a charset such as
+# raw_unicode_escape can): most bodies skip the walk over every string.
 _BAD_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 _CONTAINERS = (dict, list)
 
@@ -107,7 +108,8 @@ class JSONParser(parsers.JSONParser):
             raise exceptions.ParseError(_("JSON parse error: %(reason)s") % {"reason": exc})
         if nested_deeper_than(data, limit):
             raise too_deep
-        bad = find_bad_text(data) if _BAD_ESCAPE.search(text) else None
+        suspect = _BAD_ESCAPE.search(text) or _BAD_CHAR.search(text)  # the latter: an exotic charset's decoding
+        bad = find_bad_text(data) if suspect else None
         if bad is not None:
             # Keyed by the top-level field, like every other error answer; a nested place is named in the message.
             path, top, char = bad

@@ -84,6 +84,15 @@ def test_nul_and_lone_surrogates_are_a_400_naming_the_field(personas, body, fiel
     assert not IdempotencyRecord.objects.exists()  # refused while parsing, before the key is claimed
 
 
+def test_a_surrogate_smuggled_in_by_an_exotic_charset_is_refused_too(personas):
+    body = b'{"name": "\\ud800", "district_code": "330100"}'  # decoded by the charset, not by JSON
+    response = personas["key_hangzhou"].api().post(
+        "/api/v1/customers/", body, content_type="application/json; charset=raw_unicode_escape", HTTP_IDEMPOTENCY_KEY="cs-1"
+    )
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["name"]
+    assert not Customer.objects.exists() and not IdempotencyRecord.objects.exists()
+
+
 def test_nul_deep_in_a_bulk_body_names_the_row_and_field(personas):
     body = json.dumps({"records": [{"external_id": "B-1", "name": "甲"}, {"external_id": "B-\u0000", "name": "乙"}]})
     response = personas["key_hangzhou"].api().post("/api/v1/customers/bulk/", body, content_type="application/json")
