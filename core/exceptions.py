@@ -1,6 +1,8 @@
 """The API's error answers: JSON with a message in the caller's language."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -33,10 +35,29 @@ def _count_failed_authentication(exc, request):
         return throttled
     login_guard.api_auth_failed(request)
     return exc
+def request_refusal(exc):
+    """(status, body) for a request Django refuses before parsing it (too large, too many fields), or None.
+
+    Django raises these as SuspiciousOperation, which outside DRF would become its plain HTML 400 page;
+    the API answers them in its own shape, and `core.views.bad_request` uses the same words on pages.
+    """
+    if isinstance(exc, RequestDataTooBig):
+        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        return status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, {
+            "detail": _("The request body is too large (at most %(limit).0f MB); send fewer records per request.")
+            % {"limit": limit_mb},
+            "code": "request_too_large",
+        }
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return status.HTTP_400_BAD_REQUEST, {"detail": _("The request has too many fields or files."), "code": "too_many_fields"}
+    return None
 
 
 def exception_handler(exc, context):
     """Errors as JSON: {"detail": message, "code": code, "errors": {field: [messages]}}."""
+    refusal = request_refusal(exc)
+    if refusal is not None:
+        return Response(refusal[1], status=refusal[0])
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

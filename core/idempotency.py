@@ -19,10 +19,11 @@ Use `@idempotent` on a viewset's create method or a POST action.
 import functools
 import hashlib
 import json
+import logging
 from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -31,6 +32,9 @@ from rest_framework.response import Response
 
 from core.errors import Conflict, InvalidInput, Unprocessable
 from core.models import IdempotencyRecord
+from core.parsers import escape_bad_chars
+
+logger = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -66,12 +70,25 @@ def request_hash(data):
     if hasattr(data, "lists"):  # a QueryDict from a form post: keep repeated values
         data = {key: values for key, values in data.lists()}
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate (from a form post; the JSON parser refuses them) must hash, not
+    # crash; text without one encodes exactly as plain UTF-8, so stored hashes keep matching.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _storable(data):
-    # Round-trip through JSON so Decimals, dates and lazy strings are stored as the client saw them.
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+    """The answer as JSON values the database accepts: Decimals, dates and lazy strings as the client
+    saw them, and NUL or lone surrogates (which PostgreSQL's jsonb and UTF-8 refuse) written as `\\uXXXX`."""
+    return _clean_text(json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)))
+
+
+def _clean_text(value):
+    if isinstance(value, str):
+        return escape_bad_chars(value)
+    if isinstance(value, dict):
+        return {escape_bad_chars(key): _clean_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean_text(item) for item in value]
+    return value
 
 
 def _replay(record):
@@ -140,8 +157,14 @@ def idempotent(view_method):
         if response.status_code >= 500:
             claim.delete()
             return response
-        with transaction.atomic():
-            claim.update(status_code=response.status_code, response_body=_storable(response.data), completed=True)
+        try:
+            with transaction.atomic():
+                claim.update(status_code=response.status_code, response_body=_storable(response.data), completed=True)
+        except (DatabaseError, TypeError, ValueError):
+            # An answer that cannot be stored must not turn into a 500: the caller gets it, the key is
+            # released (a retry runs again, as after a 5xx), and the reason is logged.
+            logger.exception("Idempotency record %s for %s could not be stored; key released", key, principal)
+            claim.delete()
         return response
 
     wrapper.idempotent = True

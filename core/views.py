@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from core import audit
+from core.exceptions import request_refusal
 from core.roles import can
 
 
@@ -88,3 +90,15 @@ class ScopedDetailView(ScopedViewMixin, DetailView):
                 return redirect(self.request.path)
         context = self.get_context_data(object=self.object, **{context_name: form})
         return render(self.request, self.template_name, context, status=400)
+
+
+def bad_request(request, exception=None):
+    """Django's 400 handler (`handler400`): a request refused before any view ran.
+
+    Under /api/ the answer is the API's JSON error shape (a DRF view answers these itself; this covers
+    anything raised around it); pages get the site's own error page. Too large a body is a 413.
+    """
+    status, body = request_refusal(exception) or (400, {"detail": str(_("Bad request.")), "code": "bad_request"})
+    if request.path.startswith("/api/"):
+        return JsonResponse({key: str(value) for key, value in body.items()}, status=status, json_dumps_params={"ensure_ascii": False})
+    return render(request, "error.html", {"status": status, "detail": body["detail"]}, status=status)

@@ -547,13 +547,13 @@ def _resolve_customers(parsed, user):
         row.refs["salesperson"] = _check_salesperson(parsed, row, staff, district.pk if district else None)
         code = values.get("credit_code")
         if code and code in taken and taken[code] != values.get("external_id"):
-            parsed.add_error(row.number, _header_of(parsed, "credit_code"), _("This credit code belongs to another customer."))
+            parsed.add_error(row.number, _header_of(parsed, "credit_code"), services.CREDIT_CODE_TAKEN)
         customer = existing.get(values.get("external_id"))
         if customer is None:
             row.action = "create"
             continue
         if customer.pk not in visible:
-            parsed.add_error(row.number, _header_of(parsed, "external_id"), _("This customer number is already in use."))
+            parsed.add_error(row.number, _header_of(parsed, "external_id"), services.EXTERNAL_ID_TAKEN)
             continue
         row.target = customer
         fields = {key: values[key] for key in CUSTOMER_FIELDS if key in values}
@@ -604,9 +604,7 @@ def _resolve_facts(kind, parsed, user):
         if same:
             row.action = "unchanged"
         else:
-            parsed.add_error(
-                row.number, _header_of(parsed, "external_id"), _("This number is already used for a different record.")
-            )
+            parsed.add_error(row.number, _header_of(parsed, "external_id"), services.EXTERNAL_ID_TAKEN)
 
 
 # ------------------------------------------------------------------------------------------ writing

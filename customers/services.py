@@ -109,12 +109,18 @@ def _text(value, *, field, max_length, required=False, label=None):
     return value
 
 
+# External ids and credit codes are unique company-wide, so the record already holding one may lie outside
+# the caller's scope: a refusal says only that the value cannot be used, never whose it is.
+EXTERNAL_ID_TAKEN = gettext_lazy("This external id cannot be used; choose another one.")
+CREDIT_CODE_TAKEN = gettext_lazy("This unified social credit code cannot be used; check it, or ask the Development Center.")
+
+
 def _external_id(value, *, model, exclude_pk=None):
     if value in (None, ""):
         return None
     value = _text(value, field="external_id", max_length=64)
     if model.objects.filter(external_id=value).exclude(pk=exclude_pk).exists():
-        raise Conflict(_("The external id %(id)s is already used.") % {"id": value}, field="external_id")
+        raise Conflict(EXTERNAL_ID_TAKEN, field="external_id")
     return value
 
 
@@ -126,9 +132,7 @@ def _credit_code(value, *, exclude_pk=None):
     except ValidationError as error:
         raise InvalidInput(error.messages[0], field="credit_code") from None
     if Customer.objects.filter(credit_code=code).exclude(pk=exclude_pk).exists():
-        raise Conflict(
-            _("The unified social credit code %(code)s belongs to another customer.") % {"code": code}, field="credit_code"
-        )
+        raise Conflict(CREDIT_CODE_TAKEN, field="credit_code")
     return code
 
 
@@ -615,7 +619,7 @@ def invoice_record_many(*, records, external_ids_checked=False):
                 external_id = _text(external_id, field="external_id", max_length=64)
             external_id = external_id or None
             if external_id in taken:
-                raise Conflict(_("The external id %(id)s is already used.") % {"id": external_id}, field="external_id")
+                raise Conflict(EXTERNAL_ID_TAKEN, field="external_id")
             over = _credit_check(customer, exposure[customer.id] + amount)
         except (InvalidInput, Conflict) as error:
             errors[index] = error

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
     "core",
     "approvals",
     "regions",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -81,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -109,6 +112,28 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Content-Security-Policy (django-csp): scripts only from this site's own files, or inline with the
+# request's nonce (`<script nonce="{{ CSP_NONCE }}">`); no inline event handlers, no eval, nothing from
+# another origin (every asset is vendored under static/). Styles allow inline: style="width: 40%" on
+# progress bars, Swagger UI's <style> block and htmx's indicator style — CSS cannot run script, and script
+# is what an injection would need. Bootstrap's icons and Swagger UI's images are data: URIs.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -167,6 +192,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON nesting bounded, NUL and lone surrogates refused at parse time (core/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "core.schema.ScopedAutoSchema",
@@ -180,6 +211,16 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
+# The largest request body (JSON or form; uploaded files are not counted). Django's default, 2.5 MB, refused
+# legitimate bulk pushes: 1,000 customers with every field at its maximum length, three contacts each and
+# Chinese escaped as \uXXXX, pretty-printed, is 6.6 MB; 1,000 invoices with 20 lines each is 2.8 MB (3.8 MB
+# pretty-printed). 8 MiB fits these with margin; above it the API answers a JSON 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 8 * 1024 * 1024)
+
+# The deepest nesting of arrays/objects a JSON request body may have; the deepest real body (a bulk
+# invoice with lines) has 4 levels.
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 64)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Regional Sales Management API / 大区销售管理系统 API",
     "DESCRIPTION": _(
@@ -188,6 +229,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema (/api/schema/) and Swagger UI (/api/docs/) are readable without logging in: a branch's IT
+    # team builds its client before it has a key, and the schema holds the API's shape only, no data.
+    # Every endpoint they describe still needs a key or a session. (README "Production", DECISIONS.)
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

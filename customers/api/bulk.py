@@ -200,7 +200,7 @@ class BulkUpsert(abc.ABC):
                 continue
             if obj.pk not in visible:
                 # External ids are unique company-wide; whose record it is stays outside the caller's scope.
-                row.error("external_id", _("The external id %(id)s is already used by another record.") % {"id": row.external_id})
+                row.error("external_id", services.EXTERNAL_ID_TAKEN)
             else:
                 row.existing = obj
 

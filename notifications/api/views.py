@@ -1,9 +1,9 @@
-"""The inbox over the API: one's own messages only (a branch system has no inbox: empty list)."""
+"""The inbox over the API: one's own messages only. A person's endpoint: a branch system's key gets 403."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -33,8 +33,10 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     queryset = Notification.objects.all()
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilterSet
-    # The scope of an inbox is its owner (Notification.objects.for_user); everyone may mark their own read.
-    permission_classes = [permissions.IsAuthenticated]
+    # The scope of an inbox is its owner (Notification.objects.for_user). Reading and marking read need
+    # "inbox.use", which every person's role holds and a branch system's key does not (core/roles.py).
+    view_action = "inbox.use"
+    change_action = "inbox.use"
 
     @extend_schema(request=NotificationMarkReadSerializer, responses={200: NotificationMarkReadResponseSerializer})
     @action(detail=False, methods=["post"], url_path="mark-read", filterset_class=None, pagination_class=None)

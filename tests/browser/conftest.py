@@ -106,9 +106,21 @@ def page(browser, live_server):
         base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 900}
     )
     context.set_default_timeout(15_000)
+    # Every browser test also checks the Content-Security-Policy: a refused script, style, image or
+    # handler shows up as a `securitypolicyviolation` event (recorded by an init script, which the policy
+    # does not govern) and as a console error; either fails the test at teardown.
+    context.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', function (e) {"
+        " window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber); });"
+    )
     page = context.new_page()
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    page.csp_violations = lambda: violations + (page.evaluate("window.__csp || []") if not page.is_closed() else [])
     yield page
+    found = page.csp_violations() if not page.is_closed() else violations
     context.close()
+    assert not found, f"Content-Security-Policy violations: {found}"
 
 
 @pytest.fixture

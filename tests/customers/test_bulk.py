@@ -162,7 +162,6 @@ def test_bad_envelopes(personas, body, field):
         ({"external_id": "X", "district_code": "330100"}, "name"),
         ({"external_id": "X", "name": "甲"}, "district"),
         ({"external_id": "X", "name": "甲", "district_code": "330100", "credit_code": "91350100M000100Y44"}, "credit_code"),
-        ({"external_id": "X", "name": "甲\x00", "district_code": "330100"}, "name"),
         ({"external_id": "X", "name": "甲", "district_code": "330100", "vip": True}, "vip"),
         (
             {"external_id": "X", "name": "甲", "district_code": "330100", "salesperson_employee_no": "NOPE"},

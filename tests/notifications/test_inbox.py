@@ -71,7 +71,9 @@ def test_api_lists_own_and_marks_read(personas, messages_):
 
 
 def test_branch_keys_have_no_inbox(personas, messages_):
-    assert personas["key_hangzhou"].api().get(reverse("notification-list")).json()["results"] == []
+    # A person's endpoint: a key is refused (403), as on approvals and appraisal (issue 12, item 17).
+    response = personas["key_hangzhou"].api().get(reverse("notification-list"))
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
 
 
 def test_inbox_query_count_is_constant(personas, django_assert_max_num_queries):

@@ -1,4 +1,3 @@
-<script>
 /* Live totals on the plan and distribution forms (a convenience: the server's check is the authority).
    Amounts are added in cents so that 0.1 + 0.2 shows 0.30. */
 (function () {
@@ -79,4 +78,3 @@
   document.addEventListener("change", refresh);
   document.addEventListener("DOMContentLoaded", refresh);
 })();
-</script>

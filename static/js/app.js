@@ -1,0 +1,57 @@
+/* Small behaviours of the pages, attached by data attributes: the Content-Security-Policy allows no
+   inline event handlers (onclick=, onchange=, hx-on=), so they live here. */
+(function () {
+  "use strict";
+
+  // <select data-autosubmit>: choosing a value submits its form.
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("[data-autosubmit]") && target.form) {
+      target.form.submit();
+    }
+  });
+
+  // <input data-select-on-focus>: the whole value is selected, ready to copy.
+  document.addEventListener("focusin", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("[data-select-on-focus]")) {
+      target.select();
+    }
+  });
+
+  // <form data-confirm="question">: asks before submitting.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+
+  // <button data-copy-target="#id" data-done="Copied">: copies the target input's value.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy-target]") : null;
+    if (!button) { return; }
+    var input = document.querySelector(button.dataset.copyTarget);
+    if (!input) { return; }
+    input.focus();
+    input.select();
+    var done = function () { button.textContent = button.dataset.done; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(done, function () { document.execCommand("copy"); done(); });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  });
+
+  // hx-target answers with data-swap-errors="400 403 409": htmx swaps those error answers in too (they
+  // carry the refusal's message), instead of dropping them.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var element = event.detail.elt;
+    var codes = element && element.closest ? element.closest("[data-swap-errors]") : null;
+    if (codes && codes.dataset.swapErrors.split(" ").indexOf(String(event.detail.xhr.status)) !== -1) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();
