@@ -262,9 +262,17 @@ class Payment(models.Model):
         return self.external_id or self.reference or f"#{self.pk}"
 
 
+class AllocationOrigin(models.TextChoices):
+    # Made with the payment (as the branch said, or oldest due first): what a re-push is compared with.
+    PAYMENT = "payment", _("with the payment")
+    # The customer's credit applied later (by a person, a branch system or the auto-apply policy).
+    CREDIT = "credit", _("credit applied")
+
+
 class Allocation(models.Model):
     """A part of a payment applied to an invoice, from a date. A payment's reversal ends its
-    allocations on the reversal date, so receivables "as of" any date stay reproducible."""
+    allocations on the reversal date, so receivables "as of" any date stay reproducible; so does a
+    re-allocation (the old allocations end with a reason, the new ones start on the same date)."""
 
     payment = models.ForeignKey(
         Payment, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("payment"), db_index=False
@@ -275,6 +283,11 @@ class Allocation(models.Model):
     amount = MoneyField(_("amount"))
     allocated_on = models.DateField(_("allocated on"))
     reversed_on = models.DateField(_("reversed on"), null=True, blank=True)
+    # db_default: rows written by COPY and set-based loads (seed_scale) get it from the database.
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=AllocationOrigin.choices, default=AllocationOrigin.PAYMENT, db_default="payment"
+    )
+    reverse_reason = models.CharField(_("reversal reason"), max_length=200, blank=True, default="", db_default="")
 
     scope_spec = ScopeSpec(path="invoice__district__path", owner="invoice__salesperson")
     objects = ScopedQuerySet.as_manager()

@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from core.money import CENT, ZERO, money
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
 from customers.models import (
     Allocation,
+    AllocationOrigin,
     CollectionPlan,
     CollectionPlanLine,
     Contact,
@@ -530,6 +531,7 @@ def invoice_record(*, customer, issue_date, due_date, amount=None, lines=None, s
         over_credit_limit=over,
     )
     InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, **row) for row in line_rows])
+    credit_auto_apply(on_by_customer={customer.pk: issue_date})
     return InvoiceResult(invoice=invoice, over_credit_limit=over, exposure=exposure, credit_limit=customer.credit_limit)
 
 
@@ -634,6 +636,11 @@ def invoice_record_many(*, records, external_ids_checked=False):
         InvoiceLine.objects.bulk_create(
             [InvoiceLine(invoice_id=pk, **line) for pk, lines in zip(ids, line_rows, strict=True) for line in lines]
         )
+    if settings.CREDIT_AUTO_APPLY:
+        on_by_customer = {}
+        for row in rows:  # (…, customer_id, …, issue_date, …): the latest new invoice of each customer
+            on_by_customer[row[2]] = max(row[5], on_by_customer.get(row[2], row[5]))
+        credit_auto_apply(on_by_customer=on_by_customer)
     return [
         BatchInvoiceResult(row=row, id=pk, over_credit_limit=over, exposure=exposure_after, credit_limit=limit)
         for row, pk, (over, exposure_after, limit) in zip(rows, ids, checks, strict=True)
@@ -893,8 +900,9 @@ def _allocate_oldest_first(*, payment, available, invoices, on):
     return allocations
 
 
-def _explicit_allocations(*, customer, payment_amount, received_on, allocations):
-    """Check allocations the branch asked for; return [(invoice, amount)] with invoices locked."""
+def _explicit_allocations(*, customer, payment_amount, received_on, allocations, total_label=None):
+    """Check allocations the branch asked for; return [(invoice, amount)] with invoices locked.
+    `payment_amount` bounds their total (the payment, or the credit being applied: `total_label`)."""
     if isinstance(allocations, (str, bytes, dict)) or not hasattr(allocations, "__iter__"):
         raise InvalidInput(_("Allocations must be a list."), field="allocations")
     requested = []
@@ -942,6 +950,12 @@ def _explicit_allocations(*, customer, payment_amount, received_on, allocations)
         total += amount
         result.append((invoice, amount))
     if total > payment_amount:
+        if total_label is not None:
+            raise InvalidInput(
+                _("The allocations add up to %(total)s, more than %(what)s of %(amount)s.")
+                % {"total": total, "what": total_label, "amount": payment_amount},
+                field="allocations",
+            )
         raise InvalidInput(
             _("The allocations add up to %(total)s, more than the payment of %(amount)s.")
             % {"total": total, "amount": payment_amount},
@@ -1046,7 +1060,7 @@ def payment_reverse(*, payment, reason, on=None):
     live = payment.allocations.filter(reversed_on__isnull=True)
     invoice_ids = set(live.values_list("invoice_id", flat=True))
     list(Invoice.objects.select_for_update().filter(pk__in=sorted(invoice_ids)).order_by("id").values_list("id", flat=True))
-    live.update(reversed_on=on)
+    live.update(reversed_on=on, reverse_reason=reason)
     payment.status = PaymentStatus.REVERSED
     payment.reversed_on = on
     payment.reverse_reason = reason
@@ -1056,46 +1070,176 @@ def payment_reverse(*, payment, reason, on=None):
     return payment
 
 
+def _allocation_key(allocations):
+    """{invoice id: amount} of a list of allocations (dicts or (invoice, amount) pairs): the same
+    invoice twice counts once with the sum, so the comparison ignores order and splitting."""
+    result = {}
+    for item in allocations:
+        invoice, amount = (item["invoice"], item["amount"]) if isinstance(item, dict) else item
+        invoice_id = invoice.pk if isinstance(invoice, Invoice) else invoice
+        result[invoice_id] = result.get(invoice_id, ZERO) + Decimal(amount)
+    return result
+
+
+def payment_allocations_differ(*, payment, allocations):
+    """True if `allocations` ([{"invoice": Invoice or id, "amount": …}]) differ from what the payment
+    itself pays now (its live allocations made with it, not credit applied later) as a set of
+    invoice → amount. None (left out) never differs: it lets the system choose, and it did."""
+    if allocations is None:
+        return False
+    if not isinstance(allocations, (list, tuple)):
+        return True  # malformed: payment_reallocate words the error
+    own = payment.allocations.filter(origin=AllocationOrigin.PAYMENT)
+    # A reversed payment is compared with what it paid until its reversal (a retry of the same record).
+    own = (
+        own.filter(reversed_on=payment.reversed_on)
+        if payment.status == PaymentStatus.REVERSED
+        else own.filter(reversed_on__isnull=True)
+    )
+    current = _allocation_key(own.values_list("invoice_id", "amount"))
+    try:
+        return _allocation_key(allocations) != current
+    except (KeyError, TypeError, ValueError, InvalidOperation):
+        return True
+
+
 @transaction.atomic
-def customer_credit_apply(*, customer, on):
-    """Apply the customer's credit (the unallocated part of posted payments received by `on`) to open
-    invoices issued by `on`, oldest due first, allocated on `on`."""
-    on = _date(on, field="on")
-    customer = _lock_customer(customer)
-    allocated = (
-        Allocation.objects.filter(payment=OuterRef("pk"))
+def payment_reallocate(*, payment, allocations, reason, on=None):
+    """Allocate a payment anew (a branch re-sends it with other allocations): its live allocations end
+    on `on` with the reason, and `allocations` ([{"invoice", "amount"}], checked as payment_record
+    checks them; [] keeps it all as credit) start on `on`. Nothing is deleted, so the receivable as of
+    any earlier date stays what it was. `on` defaults to today (or the receipt date, if later).
+    Credit applied later from this payment ends too: the new list says what the payment pays.
+    Returns False, writing nothing, when the allocations are already these."""
+    reason = _text(reason, field="reason", max_length=200, required=True, label=_("A reason"))
+    customer = _lock_customer(payment.customer)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.customer_id != customer.pk:
+        raise Conflict(_("The payment %(payment)s was changed meanwhile; try again.") % {"payment": payment}, field="payment")
+    if not payment_allocations_differ(payment=payment, allocations=allocations):
+        return False
+    if payment.status == PaymentStatus.REVERSED:
+        raise Conflict(
+            _("The payment %(payment)s is reversed; its allocations cannot change.") % {"payment": payment},
+            field="allocations",
+        )
+    live = payment.allocations.filter(reversed_on__isnull=True)
+    old = list(live.values_list("invoice_id", "allocated_on"))
+    earliest = max([payment.received_on, *(allocated_on for _i, allocated_on in old)])
+    if on is None:
+        on = max(timezone.localdate(), earliest)
+    else:
+        on = _date(on, field="on")
+        if on < earliest:
+            raise InvalidInput(
+                _("The payment's allocations cannot change before %(date)s.") % {"date": earliest.isoformat()}, field="on"
+            )
+    # Invoices in id order (old and new together), after the customer and the payment: the lock order.
+    requested = {
+        item["invoice"].pk if isinstance(item.get("invoice"), Invoice) else item.get("invoice")
+        for item in allocations
+        if isinstance(item, dict)
+    }
+    ids = sorted({invoice_id for invoice_id, _d in old} | {i for i in requested if isinstance(i, int)})
+    list(Invoice.objects.select_for_update().filter(pk__in=ids).order_by("id").values_list("id", flat=True))
+    live.update(reversed_on=on, reverse_reason=reason)
+    explicit = _explicit_allocations(customer=customer, payment_amount=payment.amount, received_on=on, allocations=allocations)
+    rows = [Allocation(payment=payment, invoice=invoice, amount=share, allocated_on=on) for invoice, share in explicit]
+    Allocation.objects.bulk_create(rows)
+    _refresh_invoice_status({invoice_id for invoice_id, _d in old} | {row.invoice_id for row in rows})
+    open_balances_refresh([customer.pk])
+    return True
+
+
+def _payment_credits(payments, on):
+    """{payment id: the part of it not allocated from `on` on}: allocations reversed after `on` still
+    count on the days between, so their amount is not free from `on` (as in _invoice_balances)."""
+    used = (
+        Allocation.objects.filter(_allocated_from(on), payment=OuterRef("pk"))
         .order_by()
         .values("payment")
         .annotate(total=Sum("amount"))
         .values("total")
     )
+    return {
+        row.pk: row.amount - row.used
+        for row in Payment.objects.filter(pk__in=[p.pk for p in payments]).annotate(
+            used=Coalesce(Subquery(used, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT)
+        )
+    }
+
+
+@transaction.atomic
+def customer_credit_apply(*, customer, on=None, allocations=None):
+    """Apply the customer's credit (the unallocated part of posted payments received by `on`, default
+    today) to open invoices issued by `on`, allocated on `on`: to the invoices and amounts given in
+    `allocations` ([{"invoice": Invoice or id, "amount": …}], checked like a payment's allocations), or,
+    when None, oldest due first. The credit is taken from the oldest payments first. Returns the new
+    allocations (origin "credit"); an empty list when there is nothing to apply."""
+    on = timezone.localdate() if on is None else _date(on, field="on")
+    customer = _lock_customer(customer)
     payments = list(
         Payment.objects.select_for_update()
         .filter(customer=customer, status=PaymentStatus.POSTED, received_on__lte=on)
         .order_by("received_on", "id")
     )
-    credits = {
-        row.pk: row.amount - row.allocated
-        for row in Payment.objects.filter(pk__in=[p.pk for p in payments]).annotate(
-            allocated=Coalesce(Subquery(allocated, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT)
+    credits = _payment_credits(payments, on)
+    if allocations is None:
+        invoices = _lock_open_invoices(customer, on)
+        balances = _invoice_balances([invoice.pk for invoice in invoices], on)
+        wanted = [(invoice, balances[invoice.pk]) for invoice in invoices]
+    else:
+        available = sum((amount for amount in credits.values() if amount > 0), ZERO)
+        if allocations and not available:
+            raise InvalidInput(_("%(name)s has no credit to apply.") % {"name": customer.name}, field="allocations")
+        wanted = _explicit_allocations(
+            customer=customer, payment_amount=available, received_on=on, allocations=allocations, total_label=_("the credit")
         )
-    }
-    invoices = _lock_open_invoices(customer, on)
-    balances = _invoice_balances([invoice.pk for invoice in invoices], on)
     rows = []
-    for payment in payments:
-        available = credits[payment.pk]
-        for invoice in invoices:
-            if available <= 0:
-                break
-            share = min(available, balances[invoice.pk])
-            if share > 0:
-                rows.append(Allocation(payment=payment, invoice=invoice, amount=share, allocated_on=on))
-                balances[invoice.pk] -= share
-                available -= share
+    sources = [[payment, credits[payment.pk]] for payment in payments if credits[payment.pk] > 0]
+    for invoice, amount in wanted:
+        while amount > 0 and sources:
+            payment, left = sources[0]
+            share = min(left, amount)
+            rows.append(
+                Allocation(payment=payment, invoice=invoice, amount=share, allocated_on=on, origin=AllocationOrigin.CREDIT)
+            )
+            amount -= share
+            sources[0][1] -= share
+            if sources[0][1] <= 0:
+                sources.pop(0)
     Allocation.objects.bulk_create(rows)
     _refresh_invoice_status({row.invoice_id for row in rows})
     open_balances_refresh([customer.pk])
+    return rows
+
+
+def credit_auto_apply(*, on_by_customer):
+    """The CREDIT_AUTO_APPLY policy, after new invoices of these customers ({customer id: latest issue
+    date}): those that have credit get it applied oldest due first, from today or the issue date if
+    later. One query finds the customers with credit, so a batch of customers without any pays nothing
+    more. Called inside the posting's transaction, with the customers already locked."""
+    if not settings.CREDIT_AUTO_APPLY or not on_by_customer:
+        return []
+    used = (
+        Allocation.objects.filter(payment=OuterRef("pk"), reversed_on__isnull=True)
+        .order_by()
+        .values("payment")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    with_credit = (
+        Payment.objects.filter(customer_id__any=sorted(on_by_customer), status=PaymentStatus.POSTED)
+        .annotate(used=Coalesce(Subquery(used, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT))
+        .filter(amount__gt=F("used"))
+        .order_by()
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+    today = timezone.localdate()
+    rows = []
+    for customer_id in sorted(set(with_credit)):  # id order: the lock order
+        rows += customer_credit_apply(customer=Customer(pk=customer_id), on=max(today, on_by_customer[customer_id]))
     return rows
 
 
