@@ -81,12 +81,16 @@ class Customer(models.Model):
     # credit check reads one row instead of summing the customer's invoices and allocations; equal to
     # customers.services.exposures() at every commit (tested).
     open_balance = MoneyField(_("open receivable"), default=ZERO, db_default=ZERO, editable=False)
+    # When a posting last moved open_balance (or a payment's allocations), for branches that sync balances
+    # (`updated_since` of the credit-balances list). Not indexed: an index would make the balance updates
+    # non-HOT (docs/DECISIONS.md #6).
+    balance_changed_at = models.DateTimeField(_("balance changed at"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     # The open balance moves with every invoice and payment, which have their own history.
-    history = audit_history(excluded_fields=["open_balance"])
+    history = audit_history(excluded_fields=["open_balance", "balance_changed_at"])
     scope_spec = ScopeSpec(path="district__path", owner="salesperson")
     objects = ScopedQuerySet.as_manager()
 
@@ -105,7 +109,9 @@ class Customer(models.Model):
         # only the postings write it, with UPDATE … SET open_balance = …
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "open_balance"
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in ("open_balance", "balance_changed_at")
             ]
         super().save(*args, **kwargs)
 

@@ -387,7 +387,8 @@ def open_balances_refresh(customer_ids=None):
     customers = Customer.objects.all() if customer_ids is None else Customer.objects.filter(pk__in=list(customer_ids))
     return customers.update(
         open_balance=Coalesce(Subquery(open_invoices, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT)
-        - Coalesce(Subquery(allocated, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT)
+        - Coalesce(Subquery(allocated, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT),
+        balance_changed_at=timezone.now(),
     )
 
 
@@ -395,18 +396,20 @@ def _open_balances_add(deltas):
     """Add {customer id: amount} to the customers' open balances (new invoices), in one statement."""
     if not deltas:
         return
+    now = timezone.now()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             ids, amounts = zip(*sorted(deltas.items()), strict=True)
             cursor.execute(
-                "UPDATE customers_customer c SET open_balance = c.open_balance + d.delta "
+                "UPDATE customers_customer c SET open_balance = c.open_balance + d.delta, balance_changed_at = %s "
                 "FROM unnest(%s::bigint[], %s::numeric[]) AS d(id, delta) WHERE c.id = d.id",
-                [list(ids), list(amounts)],
+                [now, list(ids), list(amounts)],
             )
         else:
+            now = connection.ops.adapt_datetimefield_value(now)
             cursor.executemany(
-                "UPDATE customers_customer SET open_balance = open_balance + %s WHERE id = %s",
-                [(str(amount), pk) for pk, amount in sorted(deltas.items())],
+                "UPDATE customers_customer SET open_balance = open_balance + %s, balance_changed_at = %s WHERE id = %s",
+                [(str(amount), now, pk) for pk, amount in sorted(deltas.items())],
             )
 
 

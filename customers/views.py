@@ -87,7 +87,7 @@ class FilteredListMixin:
         return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
     def adjust_filter_form(self, form):
-        for name in ("external_id", "credit_code", "customer", "customer_external_id", "invoice", "owner"):
+        for name in ("external_id", "credit_code", "customer", "customer_external_id", "invoice", "owner", "unit_code"):
             if name in form.fields:
                 form.fields[name].widget = forms.HiddenInput()
 

@@ -21,12 +21,14 @@ from core import audit
 from core.api import ScopedViewSet
 from core.errors import InvalidInput
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.money import ZERO
 from core.roles import role_of
 from customers import selectors, services
 from customers.api import bulk
 from customers.api import serializers as s
 from customers.filtersets import (
     CollectionPlanFilterSet,
+    CreditBalanceFilterSet,
     CustomerFilterSet,
     InvoiceFilterSet,
     PaymentFilterSet,
@@ -98,11 +100,70 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         body = {"customer": customer.pk, "as_of": as_of, "credit_limit": customer.credit_limit, **balance}
         return Response(s.CustomerBalanceSerializer(body).data)
 
+    @extend_schema(
+        request=s.CreditApplyInputSerializer,
+        responses={200: s.CreditAppliedSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        filters=False,
+    )
+    # Applying credit allocates payments: the payment right, like recording a payment.
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="apply-credit",
+        filterset_class=None,
+        pagination_class=None,
+        change_action="payment.change",
+    )
+    @idempotent
+    def apply_credit(self, request, pk=None):
+        """Apply the customer's credit (payments not allocated to any invoice) to its open invoices: to the
+        invoices and amounts given, or, with `allocations` left out or null, oldest due first."""
+        customer = self.get_object()
+        data = _valid(self, s.CreditApplyInputSerializer)
+        on = data.get("on") or timezone.localdate()
+        allocations = data.get("allocations")
+        if allocations is not None:
+            allocations = [{"invoice": row["invoice"], "amount": row["amount"]} for row in allocations]
+        rows = services.customer_credit_apply(customer=customer, on=on, allocations=allocations)
+        after = selectors.with_credit(Customer.objects.filter(pk=customer.pk)).values("credit", "open_balance").get()
+        body = {
+            "customer": customer.pk,
+            "on": on,
+            "applied": sum((row.amount for row in rows), ZERO),
+            "allocations": [
+                {
+                    "payment": row.payment.pk,
+                    "payment_external_id": row.payment.external_id,
+                    "invoice": row.invoice.pk,
+                    "invoice_external_id": row.invoice.external_id,
+                    "invoice_number": row.invoice.number,
+                    "amount": row.amount,
+                }
+                for row in rows
+            ],
+            **after,
+        }
+        return Response(s.CreditAppliedSerializer(body).data)
+
     @extend_schema(**BULK_SCHEMA)
     @action(detail=False, methods=["post"], url_path="bulk", filterset_class=None, pagination_class=None)
     def bulk(self, request):
         """Upsert up to 1,000 customers keyed by `external_id`, all or nothing."""
         return bulk.CustomerBulk(request=request).response()
+
+
+class CreditBalanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Customers' open receivable, available credit and credit limit now — one page for many customers
+    (a branch syncing 300 customers reads one or a few pages, keyset-paginated, instead of 300 balances).
+    `{id}` is the customer's id. For a position as of another date: `GET /customers/{id}/balance/`."""
+
+    queryset = Customer.objects.all()
+    serializer_class = s.CreditBalanceSerializer
+    filterset_class = CreditBalanceFilterSet
+
+    def narrow_queryset(self, queryset):
+        return selectors.with_credit(queryset.select_related("district"))
 
 
 class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -165,14 +226,20 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def narrow_queryset(self, queryset):
         return queryset.select_related("customer").prefetch_related("allocations__invoice")
 
-    @extend_schema(request=s.PaymentWriteSerializer, responses={201: s.PaymentSerializer}, parameters=[IDEMPOTENCY_PARAMETER])
+    @extend_schema(
+        request=s.PaymentWriteSerializer, responses={201: s.PaymentRecordedSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+    )
     @idempotent
     def create(self, request):
         data = _valid(self, s.PaymentWriteSerializer)
         if data.get("allocations") is not None:
             data["allocations"] = [{"invoice": row["invoice"], "amount": row["amount"]} for row in data["allocations"]]
         payment = services.payment_record(**data)
-        return Response(s.PaymentSerializer(self.get_queryset().get(pk=payment.pk)).data, status=status.HTTP_201_CREATED)
+        payment = self.get_queryset().get(pk=payment.pk)
+        payment.unallocated = payment.amount - sum(
+            (row.amount for row in payment.allocations.all() if row.reversed_on is None), ZERO
+        )
+        return Response(s.PaymentRecordedSerializer(payment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReasonSerializer, responses={200: s.PaymentSerializer}, parameters=[IDEMPOTENCY_PARAMETER])
     @action(detail=True, methods=["post"], filterset_class=None)
@@ -255,6 +322,11 @@ class ReportNegotiation(DefaultContentNegotiation):
 
 class AgeingRowSerializer(s.serializers.Serializer):
     key = s.serializers.JSONField(help_text="Id of the unit, salesperson, customer or invoice (null: total).")
+    code = s.serializers.CharField(
+        allow_null=True,
+        help_text="What a branch system names the row by: the unit's code (e.g. 330100) for region, province and "
+        "district rows; the employee number, or the customer's or invoice's external id (null: none, or the total).",
+    )
     label = s.serializers.CharField()
     buckets = s.serializers.DictField(child=s.serializers.DecimalField(max_digits=18, decimal_places=2))
     total = s.serializers.DecimalField(max_digits=18, decimal_places=2)
@@ -269,6 +341,7 @@ class AgeingBucketSerializer(s.serializers.Serializer):
 
 class AgeingReportSerializer(s.serializers.Serializer):
     unit = s.serializers.IntegerField(allow_null=True)
+    unit_code = s.serializers.CharField(allow_null=True)
     as_of = s.serializers.DateField()
     by = s.serializers.CharField()
     buckets = AgeingBucketSerializer(many=True)
@@ -291,6 +364,11 @@ class AgeingReportView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("unit", OpenApiTypes.INT, description="Org unit id; defaults to the caller's own unit."),
+            OpenApiParameter(
+                "unit_code",
+                OpenApiTypes.STR,
+                description="Org unit code (e.g. 330100), instead of `unit`: what branch systems use.",
+            ),
             OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; defaults to today."),
             OpenApiParameter(
                 "by", OpenApiTypes.STR, enum=["child", "region", "province", "district", "salesperson", "customer", "invoice"]
@@ -307,10 +385,11 @@ class AgeingReportView(APIView):
         query.is_valid(raise_exception=True)
         query = query.validated_data
         unit = None
-        if query.get("unit") is not None:
-            unit = OrgUnit.objects.for_user(request.user).filter(pk=query["unit"]).first()
+        if query.get("unit") is not None or query.get("unit_code"):
+            lookup = {"pk": query["unit"]} if query.get("unit") is not None else {"code": query["unit_code"]}
+            unit = OrgUnit.objects.for_user(request.user).filter(**lookup).first()
             if unit is None:
-                if OrgUnit.objects.filter(pk=query["unit"]).exists():
+                if OrgUnit.objects.filter(**lookup).exists():
                     audit.log_denial(request, reason="out of scope", status=404)
                 raise Http404
         buckets = selectors.buckets_from_days(query["buckets"]) if query.get("buckets") else None
@@ -326,6 +405,7 @@ class AgeingReportView(APIView):
             return response
         body = {
             "unit": report.unit.pk if report.unit is not None else None,
+            "unit_code": report.unit.code if report.unit is not None else None,
             "as_of": report.as_of,
             "by": report.group_by,
             "buckets": [{"key": b.key, "label": str(b.label), "first": b.first, "last": b.last} for b in report.buckets],
