@@ -171,6 +171,15 @@ class PaymentReverseForm(forms.Form):
     )
 
 
+class CreditApplyForm(forms.Form):
+    on = forms.DateField(
+        label=_("applied on"),
+        required=False,
+        help_text=_("Empty: today. The credit goes to the open invoices, oldest due first."),
+        widget=iso_date_input(),
+    )
+
+
 def _customer_field(form, user, customer):
     """The scoped customer choice. When the page was opened for one customer the field is hidden (a
     select of every customer in a national scope would be thousands of options) and the page names it."""

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.CustomerCreateView.as_view(), name="customer_create"),
     path("<int:pk>/", views.CustomerDetailView.as_view(), name="customer_detail"),
     path("<int:pk>/edit/", views.CustomerEditView.as_view(), name="customer_edit"),
+    path("<int:pk>/apply-credit/", views.CustomerCreditApplyView.as_view(), name="customer_credit_apply"),
     path("invoices/", views.InvoiceListView.as_view(), name="invoice_list"),
     path("invoices/<int:pk>/", views.InvoiceDetailView.as_view(), name="invoice_detail"),
     path("payments/", views.PaymentListView.as_view(), name="payment_list"),
