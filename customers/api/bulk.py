@@ -728,6 +728,10 @@ class PaymentBulk(BulkUpsert):
         _annotate_allocations(rows, {row.id: row for row in rows})
 
 
+# The bulk answer is built as plain data: money goes out as strings, as DecimalField renders it.
+_MONEY_OUT = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
 def _annotate_allocations(rows, by_payment):
     """Each written payment's live allocations and unallocated rest, in two queries for the batch."""
     for row in rows:
@@ -743,9 +747,15 @@ def _annotate_allocations(rows, by_payment):
     )
     for payment_id, invoice_id, external_id, number, amount in live:
         by_payment[payment_id].extra["allocations"].append(
-            {"invoice": invoice_id, "invoice_external_id": external_id, "invoice_number": number, "amount": amount}
+            {
+                "invoice": invoice_id,
+                "invoice_external_id": external_id,
+                "invoice_number": number,
+                "amount": _MONEY_OUT.to_representation(amount),
+            }
         )
         allocated[payment_id] = allocated.get(payment_id, ZERO) + amount
     for pk, amount, state in payments:
         # A reversed payment is no credit: nothing of it is left to allocate.
-        by_payment[pk].extra["unallocated"] = amount - allocated.get(pk, ZERO) if state != PaymentStatus.REVERSED else ZERO
+        unallocated = amount - allocated.get(pk, ZERO) if state != PaymentStatus.REVERSED else ZERO
+        by_payment[pk].extra["unallocated"] = _MONEY_OUT.to_representation(unallocated)
