@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import views
+from customers import product_views, views
 
 app_name = "customers"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("collection-plans/", views.CollectionPlanListView.as_view(), name="collectionplan_list"),
     path("collection-plans/new/", views.CollectionPlanCreateView.as_view(), name="collectionplan_create"),
     path("collection-plans/<int:pk>/", views.CollectionPlanDetailView.as_view(), name="collectionplan_detail"),
+    path("products/", product_views.ProductListView.as_view(), name="product_list"),
+    path("products/new/", product_views.ProductCreateView.as_view(), name="product_create"),
+    path("products/<int:pk>/", product_views.ProductEditView.as_view(), name="product_edit"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("import/template/<str:kind>.<str:fmt>", views.ImportTemplateView.as_view(), name="import_template"),
     path("import/<int:pk>/", views.ImportJobView.as_view(), name="import_job"),

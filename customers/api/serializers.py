@@ -522,6 +522,34 @@ class CreditApplyInputSerializer(StrictSerializer):
     on = serializers.DateField(required=False, label=_("effective date"), help_text="YYYY-MM-DD; defaults to today.")
 
 
+class ProductPriceInputSerializer(StrictSerializer):
+    price = MoneyInputField(min_value=Decimal(0), label=_("price"))
+    effective_from = serializers.DateField(label=_("effective from"))
+
+
+class ProductWriteSerializer(StrictSerializer):
+    """Create (code and name required) or, with partial=True, change a product. Codes are unique."""
+
+    code = serializers.CharField(max_length=30, label=_("code"))
+    name = serializers.CharField(max_length=100, label=_("name"))
+    name_en = serializers.CharField(max_length=100, required=False, allow_blank=True, label=_("English name"))
+    category = serializers.CharField(max_length=50, required=False, allow_blank=True, label=_("category"))
+    is_active = serializers.BooleanField(required=False, label=_("active"))
+    price = MoneyInputField(
+        min_value=Decimal(0), required=False, label=_("price"), help_text="On create only: the first list price."
+    )
+    effective_from = serializers.DateField(
+        required=False, label=_("effective from"), help_text="On create only: the date the first price takes effect."
+    )
+
+    def validate(self, attrs):
+        if self.partial and ({"price", "effective_from"} & set(attrs)):
+            raise serializers.ValidationError(
+                {"price": [_("Add prices with POST /api/v1/products/{id}/prices/; the price list keeps every price.")]}
+            )
+        return attrs
+
+
 class PlanLineInputSerializer(StrictSerializer):
     due_on = serializers.DateField(label=_("planned date"))
     amount = MoneyInputField(min_value=POSITIVE, label=_("planned amount"))

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import audit
-from core.api import ScopedViewSet
+from core.api import RolePermission, ScopedViewSet
 from core.errors import InvalidInput
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.money import ZERO
@@ -167,13 +167,42 @@ class CreditBalanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
 
 
 class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Financial products (金融产品) and their price lists; read-only, the same for every unit."""
+    """Financial products (金融产品) and their price lists, the same for every unit: everyone reads them;
+    the Development Center (its people and its API key) keeps them."""
 
-    # Products belong to the whole company, not to a unit: there is no scope to apply, only a login.
+    # Products belong to the whole company, not to a unit: there is no scope to apply, only a login to
+    # read and the center's right ("product.change", core.roles.CENTER_ONLY) to write.
     queryset = Product.objects.prefetch_related("prices")
     serializer_class = s.ProductSerializer
     filterset_class = ProductFilterSet
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, RolePermission]
+    change_action = "product.change"
+
+    @extend_schema(request=s.ProductWriteSerializer, responses={201: s.ProductSerializer}, parameters=[IDEMPOTENCY_PARAMETER])
+    @idempotent
+    def create(self, request):
+        data = _valid(self, s.ProductWriteSerializer)
+        product = services.product_create(**data)
+        return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ProductWriteSerializer, responses={200: s.ProductSerializer})
+    def partial_update(self, request, pk=None):
+        product = self.get_object()
+        data = _valid(self, s.ProductWriteSerializer, partial=True)
+        services.product_update(product=product, **data)
+        return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data)
+
+    @extend_schema(
+        request=s.ProductPriceInputSerializer, responses={201: s.ProductSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+    )
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    @idempotent
+    def prices(self, request, pk=None):
+        """Add a list price from a date on (the price list keeps every earlier price)."""
+        product = self.get_object()
+        data = _valid(self, s.ProductPriceInputSerializer)
+        services.product_price_add(product=product, **data)
+        return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data, status=status.HTTP_201_CREATED)
 
 
 class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
