@@ -233,6 +233,7 @@ def _app_entries():
         registry_appraisal,
         registry_approvals,
         registry_budgets,
+        registry_customers,
         registry_dashboard,
         registry_notifications,
         registry_performance,
@@ -253,6 +254,7 @@ def _app_entries():
         registry_reports,
         registry_appraisal,
         registry_dashboard,
+        registry_customers,
     )
     for module in modules:
         yield from module.ENTRIES
