@@ -170,6 +170,7 @@ class InvoiceLineSerializer(FastReadMixin, serializers.ModelSerializer):
 
 class InvoiceSerializer(FastReadMixin, serializers.ModelSerializer):
     customer_external_id = serializers.CharField(source="customer.external_id", read_only=True)
+    district_code = serializers.CharField(source="district.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     status = enum_choice_field(InvoiceStatus, read_only=True)
     lines = InvoiceLineSerializer(many=True, read_only=True)
@@ -184,6 +185,7 @@ class InvoiceSerializer(FastReadMixin, serializers.ModelSerializer):
             "customer_external_id",
             "customer_name",
             "district",
+            "district_code",
             "salesperson",
             "issue_date",
             "due_date",
@@ -233,6 +235,7 @@ class AllocationSerializer(FastReadMixin, serializers.ModelSerializer):
 
 class PaymentSerializer(FastReadMixin, serializers.ModelSerializer):
     customer_external_id = serializers.CharField(source="customer.external_id", read_only=True)
+    district_code = serializers.CharField(source="district.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     status = enum_choice_field(PaymentStatus, read_only=True)
     allocations = AllocationSerializer(many=True, read_only=True)
@@ -246,6 +249,7 @@ class PaymentSerializer(FastReadMixin, serializers.ModelSerializer):
             "customer_external_id",
             "customer_name",
             "district",
+            "district_code",
             "salesperson",
             "received_on",
             "amount",
@@ -313,6 +317,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 class CollectionPlanSerializer(FastReadMixin, serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True)
+    district_code = serializers.CharField(source="district.code", read_only=True)
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     lines = CollectionPlanLineSerializer(many=True, read_only=True)
     status = enum_choice_field(CollectionPlanStatus, read_only=True)
@@ -326,6 +331,7 @@ class CollectionPlanSerializer(FastReadMixin, serializers.ModelSerializer):
             "customer_name",
             "invoice",
             "district",
+            "district_code",
             "owner",
             "owner_name",
             "status",

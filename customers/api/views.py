@@ -214,7 +214,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     change_action = "invoice.change"
 
     def narrow_queryset(self, queryset):
-        return queryset.select_related("customer").prefetch_related("lines__product")
+        return queryset.select_related("customer", "district").prefetch_related("lines__product")
 
     @extend_schema(
         request=s.InvoiceWriteSerializer, responses={201: s.InvoiceRecordedSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
@@ -253,7 +253,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     change_action = "payment.change"
 
     def narrow_queryset(self, queryset):
-        return queryset.select_related("customer").prefetch_related("allocations__invoice")
+        return queryset.select_related("customer", "district").prefetch_related("allocations__invoice")
 
     @extend_schema(
         request=s.PaymentWriteSerializer, responses={201: s.PaymentRecordedSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
@@ -296,7 +296,7 @@ class CollectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     change_action = "collection.change"
 
     def narrow_queryset(self, queryset):
-        return queryset.select_related("customer", "owner").prefetch_related("lines", "follow_ups__by")
+        return queryset.select_related("customer", "owner", "district").prefetch_related("lines", "follow_ups__by")
 
     @extend_schema(
         request=s.CollectionPlanWriteSerializer, responses={201: s.CollectionPlanSerializer}, parameters=[IDEMPOTENCY_PARAMETER]

@@ -415,5 +415,9 @@ def test_units_by_code_in_ageing_and_lists(ledger, personas, units):
     assert client.get(reverse("report-ageing"), {"unit_code": "nope"}).status_code == 404
     assert personas["key_hangzhou"].api().get(reverse("report-ageing"), {"unit_code": "440100"}).status_code == 404
     assert client.get(reverse("report-ageing"), {"unit_code": "330000", "unit": units["330000"].pk}).status_code == 400
+    # Rows that name a unit carry its code too.
+    assert {row["district_code"] for row in client.get(reverse("invoice-list"), {"unit_code": "330100"}).json()["results"]} == {
+        "330100"
+    }
     for name, code, count in (("customer-list", "330100", 1), ("invoice-list", "330000", 2), ("invoice-list", "440000", 0)):
         assert len(client.get(reverse(name), {"unit_code": code}).json()["results"]) == count, (name, code)
