@@ -33,6 +33,8 @@ class Scoped:
     rep_sees: str = "own"
     # find(obj) -> query parameters that narrow a list to the object (lists are paginated).
     find: Callable = lambda obj: {}
+    # Company-wide data (no unit, e.g. products): every persona reads it; `writers` still decide writes.
+    company_wide: bool = False
 
 
 def _unit(district, owner):
