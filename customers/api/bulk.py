@@ -54,7 +54,7 @@ class BulkRequestSerializer(serializers.Serializer):
     records = serializers.ListField(child=serializers.JSONField(), min_length=1, max_length=MAX_RECORDS)
 
 
-class AllocationResultSerializer(serializers.Serializer):
+class PaymentAllocationResultSerializer(serializers.Serializer):
     invoice = serializers.IntegerField(help_text="Our id of the invoice.")
     invoice_external_id = serializers.CharField(allow_null=True)
     invoice_number = serializers.CharField(allow_blank=True)
@@ -67,7 +67,7 @@ class BulkRowResultSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=["created", "updated", "unchanged", "error"])
     id = serializers.IntegerField(allow_null=True, help_text="Our id of the record (null when nothing was written).")
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-    allocations = AllocationResultSerializer(
+    allocations = PaymentAllocationResultSerializer(
         many=True,
         required=False,
         help_text="Payments, when written: the allocations the payment now pays (made with it, "
