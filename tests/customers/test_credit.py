@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.errors import InvalidInput
 from core.roles import ROLE_TABLE, Role, RoleSpec
 from customers import selectors, services
 from customers.models import Allocation, AllocationOrigin, Customer, Invoice, Payment
@@ -421,3 +422,61 @@ def test_units_by_code_in_ageing_and_lists(ledger, personas, units):
     }
     for name, code, count in (("customer-list", "330100", 1), ("invoice-list", "330000", 2), ("invoice-list", "440000", 0)):
         assert len(client.get(reverse(name), {"unit_code": code}).json()["results"]) == count, (name, code)
+
+
+# ------------------------------------------------------------------------------------ concurrency
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_reallocation_credit_apply_and_payments_racing_never_over_allocate():
+    """Twenty rounds: a re-allocation, a credit application and an oldest-due-first payment of one
+    customer at once. The customer's row lock serialises them: no invoice and no payment is ever
+    allocated beyond its amount, and the kept balance equals the ledger."""
+    import threading
+
+    from regions.models import OrgUnit
+    from regions.services import load_default_organisation
+
+    load_default_organisation()  # transactional tests flush the database
+    customer = services.customer_create(name="并发余款客户", district=OrgUnit.objects.get(code="330100"))
+    invoices = [
+        services.invoice_record(
+            customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, n), amount=D("100")
+        ).invoice
+        for n in range(1, 4)
+    ]
+    credit = services.payment_record(customer=customer, received_on=date(2025, 1, 5), amount=D("150"), allocations=[])
+    target = services.payment_record(customer=customer, received_on=date(2025, 1, 5), amount=D("80"), allocations=[])
+    for n in range(20):
+        barrier = threading.Barrier(3)
+
+        def run(action, barrier=barrier):
+            try:
+                barrier.wait()
+                action()
+            except InvalidInput:
+                pass  # a refusal (nothing left to allocate) writes nothing
+            finally:
+                connection.close()
+
+        pick = invoices[n % 3]
+        actions = [
+            lambda pick=pick, n=n: services.payment_reallocate(
+                payment=target, allocations=[{"invoice": pick, "amount": D("80")}] if n % 2 else [], reason="重新核销"
+            ),
+            lambda: services.customer_credit_apply(customer=customer, on=TODAY),
+            lambda: services.payment_record(customer=customer, received_on=date(2025, 1, 6), amount=D("7")),
+        ]
+        threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        live = Allocation.objects.filter(reversed_on__isnull=True)
+        for invoice in invoices:
+            assert sum((a.amount for a in live.filter(invoice=invoice)), D("0")) <= invoice.amount
+        for payment in Payment.objects.all():
+            assert sum((a.amount for a in live.filter(payment=payment)), D("0")) <= payment.amount
+        _assert_balances_exact()
+    assert credit.allocations.exists()
