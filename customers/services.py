@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.audit import insert_audited
+from core.audit import insert_audited, write_created_history
 from core.errors import Conflict, InvalidInput
 from core.money import CENT, ZERO, money
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
@@ -938,15 +938,21 @@ def _refresh_invoice_status(invoice_ids):
         .values("total")
     )
     rows = (
-        Invoice.objects.filter(pk__in=invoice_ids)
+        Invoice.objects.filter(pk__any=sorted(invoice_ids))
         .exclude(status=InvoiceStatus.CANCELLED)
         .annotate(allocated=Coalesce(Subquery(live, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT))
+        .values_list("pk", "status", "amount", "allocated")
     )
-    for invoice in rows:
-        status = InvoiceStatus.PAID if invoice.allocated >= invoice.amount else InvoiceStatus.OPEN
-        if invoice.status != status:
-            invoice.status = status
-            invoice.save(update_fields=["status"])
+    changes = {}
+    for pk, current, amount, allocated in rows:
+        status = InvoiceStatus.PAID if allocated >= amount else InvoiceStatus.OPEN
+        if current != status:
+            changes.setdefault(status, []).append(pk)
+    # One UPDATE per new status and one INSERT … SELECT of their "changed" history rows, however many
+    # invoices a posting pays off (a credit application over a whole batch may pay thousands).
+    for status, ids in changes.items():
+        Invoice.objects.filter(pk__any=ids).update(status=status)
+    write_created_history(Invoice, sorted(pk for ids in changes.values() for pk in ids), history_type="~")
 
 
 def _lock_open_invoices(customer, on):
@@ -1242,6 +1248,60 @@ def _payment_credits(payments, on):
     }
 
 
+def _credit_sources(customer_ids, on):
+    """{customer id: [[payment, credit left]]}, oldest payment first: the posted payments received by
+    `on` with something not allocated from `on`, locked (after the customers, which the caller holds)."""
+    payments = list(
+        Payment.objects.select_for_update()
+        .filter(customer_id__any=sorted(customer_ids), status=PaymentStatus.POSTED, received_on__lte=on)
+        .order_by("customer_id", "received_on", "id")
+    )
+    credits = _payment_credits(payments, on)
+    sources = {}
+    for payment in payments:
+        if credits[payment.pk] > 0:
+            sources.setdefault(payment.customer_id, []).append([payment, credits[payment.pk]])
+    return sources
+
+
+def _credit_post(*, sources, wanted, on):
+    """Allocate `wanted` ([(invoice, amount)], in order) from the customers' credit `sources` (used up
+    in order), allocated on `on`; refresh the invoices' status and the customers' open balances."""
+    rows = []
+    for invoice, amount in wanted:
+        queue = sources.get(invoice.customer_id) or []
+        while amount > 0 and queue:
+            payment, left = queue[0]
+            share = min(left, amount)
+            rows.append(
+                Allocation(payment=payment, invoice=invoice, amount=share, allocated_on=on, origin=AllocationOrigin.CREDIT)
+            )
+            amount -= share
+            queue[0][1] -= share
+            if queue[0][1] <= 0:
+                queue.pop(0)
+    Allocation.objects.bulk_create(rows)
+    _refresh_invoice_status({row.invoice_id for row in rows})
+    open_balances_refresh(sorted({row.payment.customer_id for row in rows}))
+    return rows
+
+
+def _credit_apply_oldest_first(*, customer_ids, on):
+    """Apply the credit of customers (already locked) to their open invoices issued by `on`, oldest due
+    first, in a constant number of queries (plus one write per invoice it pays off)."""
+    sources = _credit_sources(customer_ids, on)
+    if not sources:
+        return []
+    # Only "open" invoices can take anything: "paid" ones are fully allocated (from `on` too).
+    invoices = list(
+        Invoice.objects.select_for_update()
+        .filter(customer_id__any=sorted(sources), status=InvoiceStatus.OPEN, issue_date__lte=on)
+        .order_by("customer_id", "due_date", "issue_date", "id")
+    )
+    balances = _invoice_balances([invoice.pk for invoice in invoices], on)
+    return _credit_post(sources=sources, wanted=[(invoice, balances[invoice.pk]) for invoice in invoices], on=on)
+
+
 @transaction.atomic
 def customer_credit_apply(*, customer, on=None, allocations=None):
     """Apply the customer's credit (the unallocated part of posted payments received by `on`, default
@@ -1251,47 +1311,23 @@ def customer_credit_apply(*, customer, on=None, allocations=None):
     allocations (origin "credit"); an empty list when there is nothing to apply."""
     on = timezone.localdate() if on is None else _date(on, field="on")
     customer = _lock_customer(customer)
-    payments = list(
-        Payment.objects.select_for_update()
-        .filter(customer=customer, status=PaymentStatus.POSTED, received_on__lte=on)
-        .order_by("received_on", "id")
-    )
-    credits = _payment_credits(payments, on)
     if allocations is None:
-        invoices = _lock_open_invoices(customer, on)
-        balances = _invoice_balances([invoice.pk for invoice in invoices], on)
-        wanted = [(invoice, balances[invoice.pk]) for invoice in invoices]
-    else:
-        available = sum((amount for amount in credits.values() if amount > 0), ZERO)
-        if allocations and not available:
-            raise InvalidInput(_("%(name)s has no credit to apply.") % {"name": customer.name}, field="allocations")
-        wanted = _explicit_allocations(
-            customer=customer, payment_amount=available, received_on=on, allocations=allocations, total_label=_("the credit")
-        )
-    rows = []
-    sources = [[payment, credits[payment.pk]] for payment in payments if credits[payment.pk] > 0]
-    for invoice, amount in wanted:
-        while amount > 0 and sources:
-            payment, left = sources[0]
-            share = min(left, amount)
-            rows.append(
-                Allocation(payment=payment, invoice=invoice, amount=share, allocated_on=on, origin=AllocationOrigin.CREDIT)
-            )
-            amount -= share
-            sources[0][1] -= share
-            if sources[0][1] <= 0:
-                sources.pop(0)
-    Allocation.objects.bulk_create(rows)
-    _refresh_invoice_status({row.invoice_id for row in rows})
-    open_balances_refresh([customer.pk])
-    return rows
+        return _credit_apply_oldest_first(customer_ids=[customer.pk], on=on)
+    sources = _credit_sources([customer.pk], on)
+    available = sum((left for _payment, left in sources.get(customer.pk, ())), ZERO)
+    if allocations and not available:
+        raise InvalidInput(_("%(name)s has no credit to apply.") % {"name": customer.name}, field="allocations")
+    wanted = _explicit_allocations(
+        customer=customer, payment_amount=available, received_on=on, allocations=allocations, total_label=_("the credit")
+    )
+    return _credit_post(sources=sources, wanted=wanted, on=on)
 
 
 def credit_auto_apply(*, on_by_customer):
     """The CREDIT_AUTO_APPLY policy, after new invoices of these customers ({customer id: latest issue
-    date}): those that have credit get it applied oldest due first, from today or the issue date if
-    later. One query finds the customers with credit, so a batch of customers without any pays nothing
-    more. Called inside the posting's transaction, with the customers already locked."""
+    date}): their credit is applied oldest due first, on today (or the latest issue date, if later).
+    A handful of queries for the whole batch (one finds the customers with credit; those without cost
+    nothing more). Called inside the posting's transaction, with the customers already locked."""
     if not settings.CREDIT_AUTO_APPLY or not on_by_customer:
         return []
     used = (
@@ -1301,7 +1337,7 @@ def credit_auto_apply(*, on_by_customer):
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    with_credit = (
+    with_credit = set(
         Payment.objects.filter(customer_id__any=sorted(on_by_customer), status=PaymentStatus.POSTED)
         .annotate(used=Coalesce(Subquery(used, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT))
         .filter(amount__gt=F("used"))
@@ -1309,11 +1345,11 @@ def credit_auto_apply(*, on_by_customer):
         .values_list("customer_id", flat=True)
         .distinct()
     )
-    today = timezone.localdate()
-    rows = []
-    for customer_id in sorted(set(with_credit)):  # id order: the lock order
-        rows += customer_credit_apply(customer=Customer(pk=customer_id), on=max(today, on_by_customer[customer_id]))
-    return rows
+    if not with_credit:
+        return []
+    # One date for the batch: an allocation may always start later than its invoice and payment.
+    on = max([timezone.localdate(), *(on_by_customer[pk] for pk in with_credit)])
+    return _credit_apply_oldest_first(customer_ids=with_credit, on=on)
 
 
 # -------------------------------------------------------------------------------- collection plans

@@ -131,7 +131,11 @@ def test_a_repushed_payment_with_other_allocations_is_reallocated_and_the_ledger
         report = selectors.ageing(invoices=Invoice.objects.all(), as_of=as_of, group_by="invoice")
         assert {row["code"]: row["total"] for row in report.rows} == {k: v for k, v in expected.items() if v}
         assert report.totals["total"] == sum(expected.values())
-    assert Invoice.objects.get(external_id="I-2").status == "paid"
+    paid = Invoice.objects.get(external_id="I-2")
+    assert paid.status == "paid"
+    # The change of status is in the invoice's history, with the door and the key that caused it.
+    (change,) = paid.history.filter(history_type="~")
+    assert (change.status, change.history_door, change.history_api_key_id is not None) == ("paid", "api", True)
     _assert_balances_exact()
     assert Customer.objects.get(external_id="C-1").open_balance == D("900.00")
 
