@@ -178,6 +178,8 @@ REGISTRY = [
         make=_payment,
         api_list="payment-list",
         api_detail="payment-detail",
+        api_patch={"reference": "银行流水 1"},
+        writers=LEDGER_WRITERS | {"key_hangzhou", "key_guangdong"},
         find=lambda obj: {"external_id": obj.external_id},
     ),
     Scoped(

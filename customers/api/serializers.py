@@ -514,6 +514,25 @@ class PaymentWriteSerializer(StrictSerializer):
         return attrs
 
 
+class PaymentUpdateSerializer(StrictSerializer):
+    """PATCH of a payment: only what is given changes. Its date and amount are fixed while it is
+    allocated (reverse it and record a new one); `allocations` as in PaymentWriteSerializer."""
+
+    received_on = serializers.DateField(required=False, label=_("received on"))
+    amount = MoneyInputField(min_value=POSITIVE, required=False, label=_("amount"))
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, label=_("reference"))
+    allocations = AllocationInputSerializer(
+        many=True,
+        required=False,
+        allow_null=True,
+        label=_("allocations"),
+        help_text="Left out or null: the allocations made stay. A list (`[]`: none, all credit): compared with the "
+        "payment's allocations as a set of invoice → amount; if it differs, the old ones end today with a reason "
+        "and these count from today.",
+    )
+
+
 class CreditApplyInputSerializer(StrictSerializer):
     """Apply a customer's credit: to the invoices given, or (allocations left out or null) oldest due first."""
 

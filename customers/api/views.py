@@ -5,6 +5,7 @@ resolves every reference in its input through the caller's scope. Single POSTs h
 `Idempotency-Key`; bulk upserts (`…/bulk/`) are idempotent by `external_id` (see `bulk.py`).
 """
 
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from core.roles import role_of
 from customers import selectors, services
 from customers.api import bulk
 from customers.api import serializers as s
+from customers.choices import PaymentStatus
 from customers.filtersets import (
     CollectionPlanFilterSet,
     CreditBalanceFilterSet,
@@ -264,11 +266,31 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         if data.get("allocations") is not None:
             data["allocations"] = [{"invoice": row["invoice"], "amount": row["amount"]} for row in data["allocations"]]
         payment = services.payment_record(**data)
-        payment = self.get_queryset().get(pk=payment.pk)
-        payment.unallocated = payment.amount - sum(
-            (row.amount for row in payment.allocations.all() if row.reversed_on is None), ZERO
-        )
-        return Response(s.PaymentRecordedSerializer(payment).data, status=status.HTTP_201_CREATED)
+        return Response(s.PaymentRecordedSerializer(self._recorded(payment.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PaymentUpdateSerializer, responses={200: s.PaymentRecordedSerializer})
+    def partial_update(self, request, pk=None):
+        """Correct a payment (method, reference; date and amount while unallocated) and, with
+        `allocations`, allocate it anew (the old allocations end today with a reason, kept)."""
+        payment = self.get_object()
+        data = _valid(self, s.PaymentUpdateSerializer, partial=True)
+        allocations = data.pop("allocations", None)
+        with transaction.atomic():
+            if data:
+                services.payment_update(payment=payment, **data)
+            if allocations is not None:
+                services.payment_reallocate(
+                    payment=payment,
+                    allocations=[{"invoice": row["invoice"], "amount": row["amount"]} for row in allocations],
+                    reason=_("Re-allocated: the allocations were changed through the API."),
+                )
+        return Response(s.PaymentRecordedSerializer(self._recorded(payment.pk)).data)
+
+    def _recorded(self, pk):
+        payment = self.get_queryset().get(pk=pk)
+        live = sum((row.amount for row in payment.allocations.all() if row.reversed_on is None), ZERO)
+        payment.unallocated = ZERO if payment.status == PaymentStatus.REVERSED else payment.amount - live
+        return payment
 
     @extend_schema(request=s.ReasonSerializer, responses={200: s.PaymentSerializer}, parameters=[IDEMPOTENCY_PARAMETER])
     @action(detail=True, methods=["post"], filterset_class=None)

@@ -484,3 +484,29 @@ def test_reallocation_credit_apply_and_payments_racing_never_over_allocate():
             assert sum((a.amount for a in live.filter(payment=payment)), D("0")) <= payment.amount
         _assert_balances_exact()
     assert credit.allocations.exists()
+
+
+def test_patch_a_payment_with_other_allocations(ledger, personas):
+    client = ledger
+    assert (
+        _push(
+            client, "payment-bulk", [{**PAYMENT, "allocations": [{"invoice_external_id": "I-1", "amount": "600.00"}]}]
+        ).status_code
+        == 200
+    )
+    payment = Payment.objects.get(external_id="P-1")
+    url = reverse("payment-detail", kwargs={"pk": payment.pk})
+    response = client.patch(
+        url, {"reference": "银行流水 9", "allocations": [{"invoice_external_id": "I-2", "amount": "250.00"}]}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert data["reference"] == "银行流水 9" and data["unallocated"] == "350.00"
+    live = [(a["invoice_external_id"], a["amount"]) for a in data["allocations"] if a["reversed_on"] is None]
+    ended = [(a["invoice_external_id"], a["reverse_reason"] != "") for a in data["allocations"] if a["reversed_on"]]
+    assert (live, ended) == ([("I-2", "250.00")], [("I-1", True)])
+    _assert_balances_exact()
+    # The amount is fixed while allocated (409 naming the field); out of scope 404.
+    response = client.patch(url, {"amount": "700.00"}, format="json")
+    assert response.status_code == 409 and "amount" in response.json()["errors"]
+    assert personas["key_guangdong"].api().patch(url, {"reference": "x"}, format="json").status_code == 404
