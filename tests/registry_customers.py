@@ -12,6 +12,7 @@ def _product(district, owner):
     n = next(_counter)
     return product_create(code=f"REG-P{n}", name=f"登记产品{n}", price="10.00", effective_from="2025-01-01")
 
+
 ENTRIES = [
     # Customers' balances and credit, one row per customer (the id is the customer's).
     Scoped(
