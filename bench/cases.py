@@ -498,7 +498,9 @@ def _serialise_case(rows=1000):
         from customers.models import Invoice
 
         # Fetched once: the case times the serialisation, not the query.
-        fetched = list(Invoice.objects.select_related("customer").prefetch_related("lines__product").order_by("-id")[:rows])
+        fetched = list(
+            Invoice.objects.select_related("customer", "district").prefetch_related("lines__product").order_by("-id")[:rows]
+        )
 
         def fetch():
             return fetched
@@ -518,6 +520,7 @@ def _serialise_case(rows=1000):
                         "customer_external_id": inv.customer.external_id,
                         "customer_name": inv.customer.name,
                         "district": inv.district_id,
+                        "district_code": inv.district.code,
                         "salesperson": inv.salesperson_id,
                         "issue_date": inv.issue_date.isoformat(),
                         "due_date": inv.due_date.isoformat(),

@@ -106,10 +106,10 @@ def insert_audited(model, columns, rows):
     return ids
 
 
-def write_created_history(model, ids):
-    """The "created" history rows of rows just inserted, copied by the database from the rows
-    themselves (INSERT … SELECT): the history holds exactly what was written, and no value makes a
-    round trip through Python."""
+def write_created_history(model, ids, *, history_type="+"):
+    """The "created" history rows of rows just inserted (or, with history_type="~", the "changed" rows
+    of rows just updated set-wise), copied by the database from the rows themselves (INSERT … SELECT):
+    the history holds exactly what was written, and no value makes a round trip through Python."""
     from django.db import connection
     from django.utils import timezone
 
@@ -121,7 +121,7 @@ def write_created_history(model, ids):
     extra = {
         "history_date": timezone.now(),
         "history_change_reason": None,
-        "history_type": "+",
+        "history_type": history_type,
         "history_user_id": ctx.user.pk if ctx.user is not None and getattr(ctx.user, "pk", None) else None,
         "history_door": ctx.door,
         "history_api_key_id": ctx.api_key_id,

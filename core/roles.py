@@ -56,11 +56,16 @@ APPRAISAL_MANAGING = frozenset({"appraisal.score", "reward.propose"})
 # "login.unlock": seeing the login locks in force and lifting one (/security/lockouts/) — the center only.
 # Building business reports (the report service narrows it to a region's or the company's report in scope).
 REPORTING = frozenset({"report.build"})
+# Company-wide reference data kept by the Development Center: products and their price list. Held by the
+# center's roles and by branch-system keys, but only a principal on the center unit may use it (CENTER_ONLY).
+CATALOGUE = frozenset({"product.change"})
+CENTER_ONLY = CATALOGUE
 
 ROLE_TABLE = {
     Role.DIRECTOR: RoleSpec(
         sees=Sees.ALL,
         may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage", "login.unlock"})
+        | CATALOGUE
         | LEDGER_CHANGES
         | PLANNING
         | MANAGING
@@ -74,6 +79,7 @@ ROLE_TABLE = {
     Role.CENTER_STAFF: RoleSpec(
         sees=Sees.ALL,
         may=frozenset({"orgunit.change", "staff.change", "apikey.view", "apikey.manage", "login.unlock"})
+        | CATALOGUE
         | LEDGER_CHANGES
         | PLANNING
         | MANAGING
@@ -124,8 +130,9 @@ ROLE_TABLE = {
     # Their own work plan ("plan.change" limited to work plans by the plan service), tasks and expenses.
     Role.SALES_REP: RoleSpec(sees=Sees.OWN, may=LEDGER_CHANGES | WORKING | APPRAISAL_READ | {"plan.change"}, home="sales"),
     # A branch system feeds customers, sales and payments; collection work is done by people.
+    # The center's own key may also keep the product catalogue (CENTER_ONLY); a branch's key may not.
     BRANCH_SYSTEM: RoleSpec(
-        sees=Sees.SUBTREE, may=frozenset({"customer.change", "invoice.change", "payment.change"}), home="none"
+        sees=Sees.SUBTREE, may=frozenset({"customer.change", "invoice.change", "payment.change"}) | CATALOGUE, home="none"
     ),
 }
 
@@ -155,7 +162,21 @@ def role_of(principal):
     return profile.role
 
 
+def _on_center(principal):
+    """True if the principal sits on the Development Center (a person's unit, or an API key's)."""
+    if getattr(principal, "is_superuser", False):
+        return True
+    unit = getattr(principal, "scope_unit", None)
+    if unit is None:
+        profile = getattr(principal, "staff_profile", None)
+        unit = profile.unit if profile is not None else None
+    return unit is not None and unit.kind == "center"
+
+
 def can(principal, action):
-    """True if the principal's role may perform `action` (e.g. "staff.change")."""
+    """True if the principal's role may perform `action` (e.g. "staff.change"); a CENTER_ONLY action
+    also needs the principal to sit on the Development Center."""
     role = role_of(principal)
-    return role is not None and action in ROLE_TABLE[role].may
+    if role is None or action not in ROLE_TABLE[role].may:
+        return False
+    return action not in CENTER_ONLY or _on_center(principal)

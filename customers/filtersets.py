@@ -2,7 +2,7 @@
 the pages and the API. Filters only narrow: every list is already cut by the caller's scope."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,22 +12,31 @@ from customers.models import CollectionPlan, Customer, Invoice, Payment, Product
 from regions.models import OrgUnit
 
 
-def _subtree(queryset, lookup, unit_id):
+def _subtree(queryset, lookup, unit_id=None, code=None):
     # The unit is read unscoped on purpose: the rows are still cut by the caller's scope, so an
     # outside unit simply gives an empty list (as if it had nothing), never someone else's rows.
-    path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+    units = OrgUnit.objects.filter(pk=unit_id) if code is None else OrgUnit.objects.filter(code=code)
+    path = units.values_list("path", flat=True).first()
     if path is None:
         return queryset.none()
     return queryset.filter(**{f"{lookup}__startswith": path})
 
 
 class UnitSubtreeMixin:
-    """`unit=<id>`: rows of that unit and every unit below it (a path-prefix test on one index)."""
+    """`unit=<id>` or `unit_code=<code>` (the code a branch system knows, e.g. 330100): rows of that unit
+    and every unit below it (a path-prefix test on one index)."""
 
     unit_path_lookup = "district__path"
 
     def filter_unit(self, queryset, name, value):
-        return _subtree(queryset, self.unit_path_lookup, value)
+        return _subtree(queryset, self.unit_path_lookup, unit_id=value)
+
+    def filter_unit_code(self, queryset, name, value):
+        return _subtree(queryset, self.unit_path_lookup, code=value.strip())
+
+
+def _unit_code_filter():
+    return django_filters.CharFilter(method="filter_unit_code", max_length=20, label=_("org unit code (with sub-units)"))
 
 
 def _search_customers(queryset, value, prefix=""):
@@ -44,6 +53,7 @@ def _search_customers(queryset, value, prefix=""):
 
 class CustomerFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
     unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit_code = _unit_code_filter()
     q = django_filters.CharFilter(method="search", label=_("search (name, pinyin initials, credit code)"))
     salesperson = IdFilter(field_name="salesperson_id", label=_("salesperson"))
     status = django_filters.ChoiceFilter(choices=CustomerStatus.choices, label=_("status"))
@@ -76,6 +86,7 @@ class ProductFilterSet(django_filters.FilterSet):
 
 class InvoiceFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
     unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit_code = _unit_code_filter()
     customer = IdFilter(field_name="customer_id", label=_("customer"))
     customer_external_id = django_filters.CharFilter(field_name="customer__external_id", label=_("customer's external id"))
     salesperson = IdFilter(field_name="salesperson_id", label=_("salesperson"))
@@ -102,6 +113,7 @@ class InvoiceFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
 
 class PaymentFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
     unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit_code = _unit_code_filter()
     customer = IdFilter(field_name="customer_id", label=_("customer"))
     customer_external_id = django_filters.CharFilter(field_name="customer__external_id", label=_("customer's external id"))
     salesperson = IdFilter(field_name="salesperson_id", label=_("salesperson"))
@@ -122,6 +134,7 @@ class PaymentFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
 
 class CollectionPlanFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
     unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit_code = _unit_code_filter()
     customer = IdFilter(field_name="customer_id", label=_("customer"))
     invoice = IdFilter(field_name="invoice_id", label=_("invoice"))
     owner = IdFilter(field_name="owner_id", label=_("owner"))
@@ -135,3 +148,41 @@ class CollectionPlanFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return _search_customers(queryset, value, prefix="customer__")
+
+
+class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
+    """`a,b,c`: any of these values (at most 1,000)."""
+
+    def filter(self, qs, value):
+        if value and len(value) > 1000:
+            from core.errors import InvalidInput
+
+            raise InvalidInput(_("At most 1,000 values."), field=self.field_name)
+        return super().filter(qs, value)
+
+
+class CreditBalanceFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
+    """The credit-balances list: customers' open receivable, credit and limit, for a branch to sync."""
+
+    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit_code = _unit_code_filter()
+    district_code = django_filters.CharFilter(field_name="district__code", max_length=20, label=_("district office code"))
+    external_id = CharInFilter(field_name="external_id", lookup_expr="in", label=_("external ids (comma-separated)"))
+    over_limit = django_filters.BooleanFilter(method="filter_over_limit", label=_("over the credit limit"))
+    has_credit = django_filters.BooleanFilter(method="filter_has_credit", label=_("has credit to apply"))
+    updated_since = django_filters.IsoDateTimeFilter(method="filter_updated_since", label=_("archive or balance changed since"))
+
+    class Meta:
+        model = Customer
+        fields = []
+
+    def filter_over_limit(self, queryset, name, value):
+        over = Q(credit_limit__gt=0, open_balance__gt=F("credit_limit"))
+        return queryset.filter(over) if value else queryset.exclude(over)
+
+    def filter_updated_since(self, queryset, name, value):
+        return queryset.filter(Q(updated_at__gte=value) | Q(balance_changed_at__gte=value))
+
+    def filter_has_credit(self, queryset, name, value):
+        # `credit` is annotated by the view (customers.selectors.with_credit).
+        return queryset.filter(credit__gt=0) if value else queryset.filter(credit__lte=0)

@@ -171,6 +171,15 @@ class PaymentReverseForm(forms.Form):
     )
 
 
+class CreditApplyForm(forms.Form):
+    on = forms.DateField(
+        label=_("applied on"),
+        required=False,
+        help_text=_("Empty: today. The credit goes to the open invoices, oldest due first."),
+        widget=iso_date_input(),
+    )
+
+
 def _customer_field(form, user, customer):
     """The scoped customer choice. When the page was opened for one customer the field is hidden (a
     select of every customer in a national scope would be thousands of options) and the page names it."""
@@ -280,3 +289,24 @@ class CollectionPlanLineForm(forms.Form):
 
 
 CollectionPlanLineFormSet = forms.formset_factory(CollectionPlanLineForm, extra=3)
+
+
+class ProductForm(forms.Form):
+    """A product of the catalogue (the Development Center's); on a new product, its first price too."""
+
+    code = forms.CharField(label=_("code"), max_length=30)
+    name = forms.CharField(label=_("name"), max_length=100)
+    name_en = forms.CharField(label=_("English name"), max_length=100, required=False)
+    category = forms.CharField(label=_("category"), max_length=50, required=False)
+    is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
+
+
+class ProductPriceForm(forms.Form):
+    # Bounded like a MoneyField (16 digits before the point, 2 after); never negative.
+    price = forms.DecimalField(label=_("price"), max_digits=18, decimal_places=2, min_value=0)
+    effective_from = forms.DateField(label=_("effective from"), widget=iso_date_input())
+
+
+class NewProductForm(ProductForm):
+    price = forms.DecimalField(label=_("price"), max_digits=18, decimal_places=2, min_value=0, required=False)
+    effective_from = forms.DateField(label=_("effective from"), required=False, widget=iso_date_input())

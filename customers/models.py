@@ -81,12 +81,16 @@ class Customer(models.Model):
     # credit check reads one row instead of summing the customer's invoices and allocations; equal to
     # customers.services.exposures() at every commit (tested).
     open_balance = MoneyField(_("open receivable"), default=ZERO, db_default=ZERO, editable=False)
+    # When a posting last moved open_balance (or a payment's allocations), for branches that sync balances
+    # (`updated_since` of the credit-balances list). Not indexed: an index would make the balance updates
+    # non-HOT (docs/DECISIONS.md #6).
+    balance_changed_at = models.DateTimeField(_("balance changed at"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     # The open balance moves with every invoice and payment, which have their own history.
-    history = audit_history(excluded_fields=["open_balance"])
+    history = audit_history(excluded_fields=["open_balance", "balance_changed_at"])
     scope_spec = ScopeSpec(path="district__path", owner="salesperson")
     objects = ScopedQuerySet.as_manager()
 
@@ -105,7 +109,9 @@ class Customer(models.Model):
         # only the postings write it, with UPDATE … SET open_balance = …
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "open_balance"
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in ("open_balance", "balance_changed_at")
             ]
         super().save(*args, **kwargs)
 
@@ -262,9 +268,17 @@ class Payment(models.Model):
         return self.external_id or self.reference or f"#{self.pk}"
 
 
+class AllocationOrigin(models.TextChoices):
+    # Made with the payment (as the branch said, or oldest due first): what a re-push is compared with.
+    PAYMENT = "payment", _("with the payment")
+    # The customer's credit applied later (by a person, a branch system or the auto-apply policy).
+    CREDIT = "credit", _("credit applied")
+
+
 class Allocation(models.Model):
     """A part of a payment applied to an invoice, from a date. A payment's reversal ends its
-    allocations on the reversal date, so receivables "as of" any date stay reproducible."""
+    allocations on the reversal date, so receivables "as of" any date stay reproducible; so does a
+    re-allocation (the old allocations end with a reason, the new ones start on the same date)."""
 
     payment = models.ForeignKey(
         Payment, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("payment"), db_index=False
@@ -275,6 +289,11 @@ class Allocation(models.Model):
     amount = MoneyField(_("amount"))
     allocated_on = models.DateField(_("allocated on"))
     reversed_on = models.DateField(_("reversed on"), null=True, blank=True)
+    # db_default: rows written by COPY and set-based loads (seed_scale) get it from the database.
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=AllocationOrigin.choices, default=AllocationOrigin.PAYMENT, db_default="payment"
+    )
+    reverse_reason = models.CharField(_("reversal reason"), max_length=200, blank=True, default="", db_default="")
 
     scope_spec = ScopeSpec(path="invoice__district__path", owner="invoice__salesperson")
     objects = ScopedQuerySet.as_manager()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidInput
 from core.money import ZERO, money
 from core.scoping import scope_of
+from customers.choices import PaymentStatus
 from customers.models import Allocation, CollectionPlanLine, Customer, Invoice, Payment
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
@@ -102,6 +103,32 @@ def customer_balance(*, customer, as_of=None):
         total=Coalesce(Sum("amount"), _zero(), output_field=MONEY)
     )["total"]
     return {**summary, "credit": money(paid) - money(used)}
+
+
+def with_credit(customers):
+    """Annotate customers with `credit`: what they have paid (posted payments) and is allocated to no
+    invoice now — the over-payments that customer_credit_apply can still apply. Two correlated sums per
+    customer, on the payments' customer index: cheap for a page, not meant for the whole company."""
+    paid = (
+        Payment.objects.filter(customer=OuterRef("pk"), status=PaymentStatus.POSTED)
+        .order_by()
+        .values("customer")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    used = (
+        Allocation.objects.filter(
+            payment__customer=OuterRef("pk"), payment__status=PaymentStatus.POSTED, reversed_on__isnull=True
+        )
+        .order_by()
+        .values("payment__customer")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return customers.annotate(
+        credit=Coalesce(Subquery(paid, output_field=MONEY), _zero(), output_field=MONEY)
+        - Coalesce(Subquery(used, output_field=MONEY), _zero(), output_field=MONEY)
+    )
 
 
 # ------------------------------------------------------------------------------------------- ageing
@@ -216,14 +243,19 @@ class AgeingReport:
 
 
 def _labels(group_by, keys):
+    """{key: (label, code)}: the code is what a branch system names the row by — the unit's code, the
+    salesperson's employee number, the customer's or the invoice's external id."""
     keys = [key for key in keys if key is not None]
     if group_by in ("region", "province", "district"):
-        return {pk: unit.display_name for pk, unit in OrgUnit.objects.in_bulk(keys).items()}
+        return {pk: (unit.display_name, unit.code) for pk, unit in OrgUnit.objects.in_bulk(keys).items()}
     if group_by == "salesperson":
-        return dict(StaffProfile.objects.filter(pk__in=keys).values_list("pk", "name"))
-    if group_by == "customer":
-        return dict(Customer.objects.filter(pk__in=keys).values_list("pk", "name"))
-    return {pk: str(invoice) for pk, invoice in Invoice.objects.only("id", "number", "external_id").in_bulk(keys).items()}
+        rows = StaffProfile.objects.filter(pk__in=keys).values_list("pk", "name", "employee_no")
+    elif group_by == "customer":
+        rows = Customer.objects.filter(pk__in=keys).values_list("pk", "name", "external_id")
+    else:
+        invoices = Invoice.objects.only("id", "number", "external_id").in_bulk(keys)
+        return {pk: (str(invoice), invoice.external_id) for pk, invoice in invoices.items()}
+    return {pk: (label, code) for pk, label, code in rows}
 
 
 # The column each level groups on. Region and province roll up from districts in Python (at most a few
@@ -309,9 +341,10 @@ def ageing(*, invoices, as_of, group_by, buckets=None, allocations=None):
             grand[bucket_key] += value
     labels = _labels(group_by, [row["key"] for row in rows])
     for row in rows:
-        row["label"] = labels.get(row["key"]) or (_("No salesperson") if row["key"] is None else str(row["key"]))
+        label, row["code"] = labels.get(row["key"], (None, None))
+        row["label"] = label or (_("No salesperson") if row["key"] is None else str(row["key"]))
     rows.sort(key=lambda row: (-row["total"], row["label"], str(row["key"])))
-    totals = {"key": None, "label": _("Total"), "buckets": grand, "total": sum(grand.values(), ZERO)}
+    totals = {"key": None, "code": None, "label": _("Total"), "buckets": grand, "total": sum(grand.values(), ZERO)}
     return AgeingReport(as_of=as_of, group_by=group_by, buckets=bucket_list, rows=rows, totals=totals)
 
 

@@ -34,6 +34,7 @@ from customers.forms import (
     CollectionPlanForm,
     CollectionPlanLineFormSet,
     ContactForm,
+    CreditApplyForm,
     CustomerForm,
     FollowUpForm,
     ImportUploadForm,
@@ -87,7 +88,7 @@ class FilteredListMixin:
         return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
     def adjust_filter_form(self, form):
-        for name in ("external_id", "credit_code", "customer", "customer_external_id", "invoice", "owner"):
+        for name in ("external_id", "credit_code", "customer", "customer_external_id", "invoice", "owner", "unit_code"):
             if name in form.fields:
                 form.fields[name].widget = forms.HiddenInput()
 
@@ -224,7 +225,36 @@ class CustomerDetailView(ScopedDetailView):
         context["history"] = _history_rows(customer)
         context["may_record_payment"] = can(user, "payment.change")
         context["may_plan"] = can(user, "collection.change")
+        if context["may_record_payment"] and context["balance"]["credit"] > 0:
+            context.setdefault("credit_form", CreditApplyForm())
         return context
+
+
+class CustomerCreditApplyView(CustomerDetailView):
+    """POST: apply the customer's credit to its open invoices, oldest due first (the customer page's
+    form). Applying credit allocates payments, so it needs the payment right."""
+
+    change_action = "payment.change"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        form = CreditApplyForm(request.POST)
+        if form.is_valid():
+            try:
+                rows = services.customer_credit_apply(customer=self.object, on=form.cleaned_data["on"] or timezone.localdate())
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                applied = sum((row.amount for row in rows), ZERO)
+                if rows:
+                    messages.success(request, _("%(amount)s of credit was applied to open invoices.") % {"amount": applied})
+                else:
+                    messages.info(request, _("There was no credit or no open invoice to apply it to."))
+                return redirect("customers:customer_detail", pk=self.object.pk)
+        context = self.get_context_data(object=self.object, credit_form=form)
+        return render(request, self.template_name, context, status=400)
 
 
 class CustomerCreateView(ScopedViewMixin, View):

@@ -33,6 +33,8 @@ class Scoped:
     rep_sees: str = "own"
     # find(obj) -> query parameters that narrow a list to the object (lists are paginated).
     find: Callable = lambda obj: {}
+    # Company-wide data (no unit, e.g. products): every persona reads it; `writers` still decide writes.
+    company_wide: bool = False
 
 
 def _unit(district, owner):
@@ -176,6 +178,8 @@ REGISTRY = [
         make=_payment,
         api_list="payment-list",
         api_detail="payment-detail",
+        api_patch={"reference": "银行流水 1"},
+        writers=LEDGER_WRITERS | {"key_hangzhou", "key_guangdong"},
         find=lambda obj: {"external_id": obj.external_id},
     ),
     Scoped(
@@ -234,6 +238,7 @@ def _app_entries():
         registry_approvals,
         registry_budgets,
         registry_core,
+        registry_customers,
         registry_dashboard,
         registry_notifications,
         registry_performance,
@@ -255,6 +260,7 @@ def _app_entries():
         registry_appraisal,
         registry_dashboard,
         registry_core,
+        registry_customers,
     )
     for module in modules:
         yield from module.ENTRIES

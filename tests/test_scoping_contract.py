@@ -32,6 +32,8 @@ OWNER = "rep_hangzhou_2"
 
 
 def in_scope(persona, entry, district_code, owner_name):
+    if entry.company_wide:
+        return True
     if district_code not in COVERS[persona]:
         return False
     if persona in REPS:

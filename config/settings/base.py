@@ -296,6 +296,10 @@ if CREDIT_LIMIT_POLICY not in ("flag", "refuse"):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("The environment variable CREDIT_LIMIT_POLICY must be flag or refuse.")
+# Company policy on customers' credit (over-payments not allocated to any invoice): when true, a new
+# invoice (single or bulk) is paid from the customer's credit at once, oldest due first; when false,
+# credit is applied only when someone asks (the customer page, POST /api/v1/customers/{id}/apply-credit/).
+CREDIT_AUTO_APPLY = env_bool("CREDIT_AUTO_APPLY", False)
 # Default ageing buckets, in days past due: (label, first day, last day); None = open-ended.
 AGEING_BUCKETS = [
     ("not_due", None, 0),

@@ -30,13 +30,13 @@ from rest_framework.settings import api_settings
 
 from core.errors import DomainError
 from core.filters import MAX_ID
-from core.money import CENT
+from core.money import CENT, ZERO
 from core.roles import Role, role_of
 from core.serializers import MoneyInputField, StrictSerializer
 from customers import services
 from customers.api.serializers import POSITIVE, ContactInputSerializer, CreditCodeField
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
-from customers.models import Contact, Customer, Invoice, Payment, Product
+from customers.models import Allocation, Contact, Customer, Invoice, Payment, Product
 from regions.models import OrgUnit, StaffProfile
 
 MAX_RECORDS = 1000
@@ -54,12 +54,31 @@ class BulkRequestSerializer(serializers.Serializer):
     records = serializers.ListField(child=serializers.JSONField(), min_length=1, max_length=MAX_RECORDS)
 
 
+class PaymentAllocationResultSerializer(serializers.Serializer):
+    invoice = serializers.IntegerField(help_text="Our id of the invoice.")
+    invoice_external_id = serializers.CharField(allow_null=True)
+    invoice_number = serializers.CharField(allow_blank=True)
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
 class BulkRowResultSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="Position of the record in `records`, from 0.")
     external_id = serializers.CharField(allow_null=True)
     result = serializers.ChoiceField(choices=["created", "updated", "unchanged", "error"])
     id = serializers.IntegerField(allow_null=True, help_text="Our id of the record (null when nothing was written).")
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    allocations = PaymentAllocationResultSerializer(
+        many=True,
+        required=False,
+        help_text="Payments, when written: the allocations the payment now pays (made with it, "
+        "explicitly or oldest due first, and credit applied from it later).",
+    )
+    unallocated = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        required=False,
+        help_text="Payments, when written: the part of the payment not allocated — the customer's credit from it.",
+    )
 
 
 class BulkResponseSerializer(serializers.Serializer):
@@ -94,6 +113,7 @@ class Row:
     result: str = ""
     id: int | None = None
     errors: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # more of the result, for written records (see annotate)
 
     def error(self, field_name, message):
         self.errors.setdefault(field_name or NON_FIELD, []).append(str(message))
@@ -105,6 +125,7 @@ class Row:
             "result": "error" if self.errors else self.result,
             "id": self.id if written or self.result == "unchanged" else None,
             "errors": self.errors,
+            **(self.extra if written else {}),
         }
 
 
@@ -134,6 +155,8 @@ class BulkUpsert(abc.ABC):
             self.write([row for row in rows if not row.errors])
             if any(row.errors for row in rows):
                 transaction.set_rollback(True)
+            else:
+                self.annotate([row for row in rows if row.id is not None])
         return self._answer(rows)
 
     def _records(self):
@@ -284,6 +307,10 @@ class BulkUpsert(abc.ABC):
 
     def existing_queryset(self):
         return self.model.objects.all()
+
+    def annotate(self, rows):
+        """Add to the written rows' results (row.extra), with a constant number of queries."""
+        return None
 
     @abc.abstractmethod
     def resolve(self, rows):
@@ -591,6 +618,15 @@ class AllocationBulkRow(StrictSerializer):
         return _required_one_of("invoice", "invoice_external_id")(attrs)
 
 
+ALLOCATIONS_HELP = (
+    "Which invoices the payment pays. Left out or null: oldest due first (by due date, then issue date), "
+    "the rest stays as the customer's credit; on a re-push of an existing payment, left out or null keeps "
+    "the allocations made. A list, even empty: exactly these (`[]` keeps the whole payment as credit); on "
+    "a re-push it is compared with the payment's allocations as a set of invoice → amount, and if it "
+    "differs the old allocations are reversed (kept in the history with a reason) and these made from today."
+)
+
+
 class PaymentBulkRow(StrictSerializer):
     external_id = serializers.CharField(max_length=64)
     customer = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
@@ -599,7 +635,12 @@ class PaymentBulkRow(StrictSerializer):
     amount = MoneyInputField(min_value=POSITIVE)
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    allocations = AllocationBulkRow(many=True, required=False, allow_null=True)
+    allocations = AllocationBulkRow(
+        many=True,
+        required=False,
+        allow_null=True,
+        help_text=ALLOCATIONS_HELP,
+    )
     reversed_reason = serializers.CharField(
         max_length=200, required=False, allow_blank=True, help_text="Reverses the payment (with this reason) if it is not yet."
     )
@@ -672,6 +713,49 @@ class PaymentBulk(BulkUpsert):
             )
         reason = data.get("reversed_reason")
         if reason and payment.status != PaymentStatus.REVERSED:
-            services.payment_reverse(payment=payment, reason=reason)
+            services.payment_reverse(payment=payment, reason=reason)  # ends every allocation
             return True
+        # Left out or null: the allocations made stand. A list is compared as a set of invoice → amount.
+        if services.payment_reallocate(
+            payment=payment,
+            allocations=data.get("allocations"),
+            reason=_("Re-allocated: the branch system sent other allocations."),
+        ):
+            changed = True
         return changed
+
+    def annotate(self, rows):
+        _annotate_allocations(rows, {row.id: row for row in rows})
+
+
+# The bulk answer is built as plain data: money goes out as strings, as DecimalField renders it.
+_MONEY_OUT = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
+def _annotate_allocations(rows, by_payment):
+    """Each written payment's live allocations and unallocated rest, in two queries for the batch."""
+    for row in rows:
+        row.extra = {"allocations": [], "unallocated": None}
+    if not by_payment:
+        return
+    payments = Payment.objects.filter(pk__any=list(by_payment)).values_list("pk", "amount", "status")
+    allocated = {}
+    live = (
+        Allocation.objects.filter(payment_id__any=list(by_payment), reversed_on__isnull=True)
+        .order_by("payment_id", "id")
+        .values_list("payment_id", "invoice_id", "invoice__external_id", "invoice__number", "amount")
+    )
+    for payment_id, invoice_id, external_id, number, amount in live:
+        by_payment[payment_id].extra["allocations"].append(
+            {
+                "invoice": invoice_id,
+                "invoice_external_id": external_id,
+                "invoice_number": number,
+                "amount": _MONEY_OUT.to_representation(amount),
+            }
+        )
+        allocated[payment_id] = allocated.get(payment_id, ZERO) + amount
+    for pk, amount, state in payments:
+        # A reversed payment is no credit: nothing of it is left to allocate.
+        unallocated = amount - allocated.get(pk, ZERO) if state != PaymentStatus.REVERSED else ZERO
+        by_payment[pk].extra["unallocated"] = _MONEY_OUT.to_representation(unallocated)

@@ -20,6 +20,7 @@ from core.serializers import FastReadMixin, MoneyInputField, StrictSerializer, e
 from customers.choices import CollectionPlanStatus, CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
 from customers.models import (
     Allocation,
+    AllocationOrigin,
     CollectionPlan,
     CollectionPlanLine,
     Contact,
@@ -96,6 +97,43 @@ class CustomerBalanceSerializer(serializers.Serializer):
     credit_limit = serializers.DecimalField(max_digits=18, decimal_places=2)
 
 
+class CreditBalanceSerializer(FastReadMixin, serializers.ModelSerializer):
+    """One customer's receivable position now, for the credit-balances list."""
+
+    district_code = serializers.CharField(source="district.code", read_only=True)
+    open_balance = serializers.DecimalField(
+        max_digits=18, decimal_places=2, read_only=True, help_text="Open receivable now: live invoices − live allocations."
+    )
+    credit = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        read_only=True,
+        help_text="Available credit: posted payments not allocated to any invoice (over-payments).",
+    )
+    over_limit = serializers.SerializerMethodField(help_text="True when a credit limit is set and the open balance exceeds it.")
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "external_id",
+            "credit_code",
+            "name",
+            "district",
+            "district_code",
+            "open_balance",
+            "credit",
+            "credit_limit",
+            "over_limit",
+            "balance_changed_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_over_limit(self, customer) -> bool:
+        return customer.credit_limit > 0 and customer.open_balance > customer.credit_limit
+
+
 class ProductPriceSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProductPrice
@@ -132,6 +170,7 @@ class InvoiceLineSerializer(FastReadMixin, serializers.ModelSerializer):
 
 class InvoiceSerializer(FastReadMixin, serializers.ModelSerializer):
     customer_external_id = serializers.CharField(source="customer.external_id", read_only=True)
+    district_code = serializers.CharField(source="district.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     status = enum_choice_field(InvoiceStatus, read_only=True)
     lines = InvoiceLineSerializer(many=True, read_only=True)
@@ -146,6 +185,7 @@ class InvoiceSerializer(FastReadMixin, serializers.ModelSerializer):
             "customer_external_id",
             "customer_name",
             "district",
+            "district_code",
             "salesperson",
             "issue_date",
             "due_date",
@@ -174,16 +214,28 @@ class InvoiceRecordedSerializer(InvoiceSerializer):
 
 
 class AllocationSerializer(FastReadMixin, serializers.ModelSerializer):
-    invoice_external_id = serializers.CharField(source="invoice.external_id", read_only=True)
+    invoice_external_id = serializers.CharField(source="invoice.external_id", read_only=True, allow_null=True)
+    invoice_number = serializers.CharField(source="invoice.number", read_only=True)
+    origin = enum_choice_field(AllocationOrigin, read_only=True)
 
     class Meta:
         model = Allocation
-        fields = ["invoice", "invoice_external_id", "amount", "allocated_on", "reversed_on"]
+        fields = [
+            "invoice",
+            "invoice_external_id",
+            "invoice_number",
+            "amount",
+            "allocated_on",
+            "reversed_on",
+            "origin",
+            "reverse_reason",
+        ]
         read_only_fields = fields
 
 
 class PaymentSerializer(FastReadMixin, serializers.ModelSerializer):
     customer_external_id = serializers.CharField(source="customer.external_id", read_only=True)
+    district_code = serializers.CharField(source="district.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     status = enum_choice_field(PaymentStatus, read_only=True)
     allocations = AllocationSerializer(many=True, read_only=True)
@@ -197,6 +249,7 @@ class PaymentSerializer(FastReadMixin, serializers.ModelSerializer):
             "customer_external_id",
             "customer_name",
             "district",
+            "district_code",
             "salesperson",
             "received_on",
             "amount",
@@ -209,6 +262,41 @@ class PaymentSerializer(FastReadMixin, serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class PaymentRecordedSerializer(PaymentSerializer):
+    """A payment as recorded: its allocations (as asked, or oldest due first) and what is left as credit."""
+
+    unallocated = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        read_only=True,
+        help_text="The part of the payment allocated to no invoice: the customer's credit from it.",
+    )
+
+    class Meta(PaymentSerializer.Meta):
+        fields = PaymentSerializer.Meta.fields + ["unallocated"]
+        read_only_fields = fields
+
+
+class CreditAllocationSerializer(serializers.Serializer):
+    payment = serializers.IntegerField(help_text="Our id of the payment the credit came from.")
+    payment_external_id = serializers.CharField(allow_null=True)
+    invoice = serializers.IntegerField(help_text="Our id of the invoice.")
+    invoice_external_id = serializers.CharField(allow_null=True)
+    invoice_number = serializers.CharField(allow_blank=True)
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
+class CreditAppliedSerializer(serializers.Serializer):
+    """What POST /customers/{id}/apply-credit/ did: the allocations made and the customer's position after."""
+
+    customer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    on = serializers.DateField()
+    applied = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="The credit applied by this request.")
+    allocations = CreditAllocationSerializer(many=True, help_text="The allocations made, oldest payment first.")
+    credit = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="The credit left to apply.")
+    open_balance = serializers.DecimalField(max_digits=18, decimal_places=2, help_text="The customer's open receivable now.")
 
 
 class CollectionPlanLineSerializer(serializers.ModelSerializer):
@@ -229,6 +317,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 class CollectionPlanSerializer(FastReadMixin, serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True)
+    district_code = serializers.CharField(source="district.code", read_only=True)
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     lines = CollectionPlanLineSerializer(many=True, read_only=True)
     status = enum_choice_field(CollectionPlanStatus, read_only=True)
@@ -242,6 +331,7 @@ class CollectionPlanSerializer(FastReadMixin, serializers.ModelSerializer):
             "customer_name",
             "invoice",
             "district",
+            "district_code",
             "owner",
             "owner_name",
             "status",
@@ -407,13 +497,81 @@ class PaymentWriteSerializer(StrictSerializer):
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False, default=PaymentMethod.BANK_TRANSFER)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", label=_("reference"))
     allocations = AllocationInputSerializer(
-        many=True, required=False, allow_null=True, default=None, label=_("allocations (oldest due first when left out)")
+        many=True,
+        required=False,
+        allow_null=True,
+        default=None,
+        label=_("allocations (oldest due first when left out)"),
+        help_text="Left out or null: oldest due first (by due date, then issue date); what is left stays as the "
+        "customer's credit. A list: exactly these allocations; `[]` keeps the whole payment as credit. "
+        "The answer shows the allocations made and `unallocated`.",
     )
 
     def validate(self, attrs):
         attrs = _one_of(attrs, "customer", "customer_external_id", required=True)
         if attrs.get("external_id") == "":
             attrs["external_id"] = None
+        return attrs
+
+
+class PaymentUpdateSerializer(StrictSerializer):
+    """PATCH of a payment: only what is given changes. Its date and amount are fixed while it is
+    allocated (reverse it and record a new one); `allocations` as in PaymentWriteSerializer."""
+
+    received_on = serializers.DateField(required=False, label=_("received on"))
+    amount = MoneyInputField(min_value=POSITIVE, required=False, label=_("amount"))
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, label=_("reference"))
+    allocations = AllocationInputSerializer(
+        many=True,
+        required=False,
+        allow_null=True,
+        label=_("allocations"),
+        help_text="Left out or null: the allocations made stay. A list (`[]`: none, all credit): compared with the "
+        "payment's allocations as a set of invoice → amount; if it differs, the old ones end today with a reason "
+        "and these count from today.",
+    )
+
+
+class CreditApplyInputSerializer(StrictSerializer):
+    """Apply a customer's credit: to the invoices given, or (allocations left out or null) oldest due first."""
+
+    allocations = AllocationInputSerializer(
+        many=True,
+        required=False,
+        allow_null=True,
+        default=None,
+        label=_("allocations"),
+        help_text="Left out or null: the whole credit, oldest due first. A list: exactly these amounts to these invoices.",
+    )
+    on = serializers.DateField(required=False, label=_("effective date"), help_text="YYYY-MM-DD; defaults to today.")
+
+
+class ProductPriceInputSerializer(StrictSerializer):
+    price = MoneyInputField(min_value=Decimal(0), label=_("price"))
+    effective_from = serializers.DateField(label=_("effective from"))
+
+
+class ProductWriteSerializer(StrictSerializer):
+    """Create (code and name required) or, with partial=True, change a product. Codes are unique."""
+
+    code = serializers.CharField(max_length=30, label=_("code"))
+    name = serializers.CharField(max_length=100, label=_("name"))
+    name_en = serializers.CharField(max_length=100, required=False, allow_blank=True, label=_("English name"))
+    category = serializers.CharField(max_length=50, required=False, allow_blank=True, label=_("category"))
+    is_active = serializers.BooleanField(required=False, label=_("active"))
+    price = MoneyInputField(
+        min_value=Decimal(0), required=False, label=_("price"), help_text="On create only: the first list price."
+    )
+    effective_from = serializers.DateField(
+        required=False, label=_("effective from"), help_text="On create only: the date the first price takes effect."
+    )
+
+    def validate(self, attrs):
+        if self.partial and ({"price", "effective_from"} & set(attrs)):
+            raise serializers.ValidationError(
+                {"price": [_("Add prices with POST /api/v1/products/{id}/prices/; the price list keeps every price.")]}
+            )
         return attrs
 
 
@@ -447,6 +605,20 @@ class AgeingQuerySerializer(serializers.Serializer):
     unit = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, label=_("org unit"), help_text="Defaults to the caller's own unit."
     )
+    unit_code = serializers.CharField(
+        required=False,
+        max_length=20,
+        label=_("org unit code"),
+        help_text="The unit by its code (e.g. 330100), instead of `unit`.",
+    )
+
+    def validate(self, attrs):
+        if attrs.get("unit") is not None and attrs.get("unit_code"):
+            raise serializers.ValidationError(
+                {"unit_code": [_("Give either %(a)s or %(b)s, not both.") % {"a": "unit", "b": "unit_code"}]}
+            )
+        return attrs
+
     as_of = serializers.DateField(required=False, label=_("as of"), help_text="YYYY-MM-DD; defaults to today.")
     by = serializers.ChoiceField(
         choices=[(key, key) for key in ("child", "region", "province", "district", "salesperson", "customer", "invoice")],

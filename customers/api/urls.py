@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from customers.api.views import (
     AgeingReportView,
     CollectionPlanViewSet,
+    CreditBalanceViewSet,
     CustomerViewSet,
     InvoiceViewSet,
     PaymentViewSet,
@@ -12,6 +13,7 @@ from customers.api.views import (
 
 router = DefaultRouter()
 router.register("customers", CustomerViewSet, basename="customer")
+router.register("credit-balances", CreditBalanceViewSet, basename="creditbalance")
 router.register("products", ProductViewSet, basename="product")
 router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("payments", PaymentViewSet, basename="payment")

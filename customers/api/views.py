@@ -5,6 +5,7 @@ resolves every reference in its input through the caller's scope. Single POSTs h
 `Idempotency-Key`; bulk upserts (`…/bulk/`) are idempotent by `external_id` (see `bulk.py`).
 """
 
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,15 +19,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import audit
-from core.api import ScopedViewSet
+from core.api import RolePermission, ScopedViewSet
 from core.errors import InvalidInput
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.money import ZERO
 from core.roles import role_of
 from customers import selectors, services
 from customers.api import bulk
 from customers.api import serializers as s
+from customers.choices import PaymentStatus
 from customers.filtersets import (
     CollectionPlanFilterSet,
+    CreditBalanceFilterSet,
     CustomerFilterSet,
     InvoiceFilterSet,
     PaymentFilterSet,
@@ -98,6 +102,52 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         body = {"customer": customer.pk, "as_of": as_of, "credit_limit": customer.credit_limit, **balance}
         return Response(s.CustomerBalanceSerializer(body).data)
 
+    @extend_schema(
+        request=s.CreditApplyInputSerializer,
+        responses={200: s.CreditAppliedSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        filters=False,
+    )
+    # Applying credit allocates payments: the payment right, like recording a payment.
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="apply-credit",
+        filterset_class=None,
+        pagination_class=None,
+        change_action="payment.change",
+    )
+    @idempotent
+    def apply_credit(self, request, pk=None):
+        """Apply the customer's credit (payments not allocated to any invoice) to its open invoices: to the
+        invoices and amounts given, or, with `allocations` left out or null, oldest due first."""
+        customer = self.get_object()
+        data = _valid(self, s.CreditApplyInputSerializer)
+        on = data.get("on") or timezone.localdate()
+        allocations = data.get("allocations")
+        if allocations is not None:
+            allocations = [{"invoice": row["invoice"], "amount": row["amount"]} for row in allocations]
+        rows = services.customer_credit_apply(customer=customer, on=on, allocations=allocations)
+        after = selectors.with_credit(Customer.objects.filter(pk=customer.pk)).values("credit", "open_balance").get()
+        body = {
+            "customer": customer.pk,
+            "on": on,
+            "applied": sum((row.amount for row in rows), ZERO),
+            "allocations": [
+                {
+                    "payment": row.payment.pk,
+                    "payment_external_id": row.payment.external_id,
+                    "invoice": row.invoice.pk,
+                    "invoice_external_id": row.invoice.external_id,
+                    "invoice_number": row.invoice.number,
+                    "amount": row.amount,
+                }
+                for row in rows
+            ],
+            **after,
+        }
+        return Response(s.CreditAppliedSerializer(body).data)
+
     @extend_schema(**BULK_SCHEMA)
     @action(detail=False, methods=["post"], url_path="bulk", filterset_class=None, pagination_class=None)
     def bulk(self, request):
@@ -105,14 +155,56 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return bulk.CustomerBulk(request=request).response()
 
 
-class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Financial products (金融产品) and their price lists; read-only, the same for every unit."""
+class CreditBalanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Customers' open receivable, available credit and credit limit now — one page for many customers
+    (a branch syncing 300 customers reads one or a few pages, keyset-paginated, instead of 300 balances).
+    `{id}` is the customer's id. For a position as of another date: `GET /customers/{id}/balance/`."""
 
-    # Products belong to the whole company, not to a unit: there is no scope to apply, only a login.
+    queryset = Customer.objects.all()
+    serializer_class = s.CreditBalanceSerializer
+    filterset_class = CreditBalanceFilterSet
+
+    def narrow_queryset(self, queryset):
+        return selectors.with_credit(queryset.select_related("district"))
+
+
+class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Financial products (金融产品) and their price lists, the same for every unit: everyone reads them;
+    the Development Center (its people and its API key) keeps them."""
+
+    # Products belong to the whole company, not to a unit: there is no scope to apply, only a login to
+    # read and the center's right ("product.change", core.roles.CENTER_ONLY) to write.
     queryset = Product.objects.prefetch_related("prices")
     serializer_class = s.ProductSerializer
     filterset_class = ProductFilterSet
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, RolePermission]
+    change_action = "product.change"
+
+    @extend_schema(request=s.ProductWriteSerializer, responses={201: s.ProductSerializer}, parameters=[IDEMPOTENCY_PARAMETER])
+    @idempotent
+    def create(self, request):
+        data = _valid(self, s.ProductWriteSerializer)
+        product = services.product_create(**data)
+        return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ProductWriteSerializer, responses={200: s.ProductSerializer})
+    def partial_update(self, request, pk=None):
+        product = self.get_object()
+        data = _valid(self, s.ProductWriteSerializer, partial=True)
+        services.product_update(product=product, **data)
+        return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data)
+
+    @extend_schema(
+        request=s.ProductPriceInputSerializer, responses={201: s.ProductSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+    )
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    @idempotent
+    def prices(self, request, pk=None):
+        """Add a list price from a date on (the price list keeps every earlier price)."""
+        product = self.get_object()
+        data = _valid(self, s.ProductPriceInputSerializer)
+        services.product_price_add(product=product, **data)
+        return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data, status=status.HTTP_201_CREATED)
 
 
 class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -124,7 +216,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     change_action = "invoice.change"
 
     def narrow_queryset(self, queryset):
-        return queryset.select_related("customer").prefetch_related("lines__product")
+        return queryset.select_related("customer", "district").prefetch_related("lines__product")
 
     @extend_schema(
         request=s.InvoiceWriteSerializer, responses={201: s.InvoiceRecordedSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
@@ -163,16 +255,42 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     change_action = "payment.change"
 
     def narrow_queryset(self, queryset):
-        return queryset.select_related("customer").prefetch_related("allocations__invoice")
+        return queryset.select_related("customer", "district").prefetch_related("allocations__invoice")
 
-    @extend_schema(request=s.PaymentWriteSerializer, responses={201: s.PaymentSerializer}, parameters=[IDEMPOTENCY_PARAMETER])
+    @extend_schema(
+        request=s.PaymentWriteSerializer, responses={201: s.PaymentRecordedSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+    )
     @idempotent
     def create(self, request):
         data = _valid(self, s.PaymentWriteSerializer)
         if data.get("allocations") is not None:
             data["allocations"] = [{"invoice": row["invoice"], "amount": row["amount"]} for row in data["allocations"]]
         payment = services.payment_record(**data)
-        return Response(s.PaymentSerializer(self.get_queryset().get(pk=payment.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(s.PaymentRecordedSerializer(self._recorded(payment.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PaymentUpdateSerializer, responses={200: s.PaymentRecordedSerializer})
+    def partial_update(self, request, pk=None):
+        """Correct a payment (method, reference; date and amount while unallocated) and, with
+        `allocations`, allocate it anew (the old allocations end today with a reason, kept)."""
+        payment = self.get_object()
+        data = _valid(self, s.PaymentUpdateSerializer, partial=True)
+        allocations = data.pop("allocations", None)
+        with transaction.atomic():
+            if data:
+                services.payment_update(payment=payment, **data)
+            if allocations is not None:
+                services.payment_reallocate(
+                    payment=payment,
+                    allocations=[{"invoice": row["invoice"], "amount": row["amount"]} for row in allocations],
+                    reason=_("Re-allocated: the allocations were changed through the API."),
+                )
+        return Response(s.PaymentRecordedSerializer(self._recorded(payment.pk)).data)
+
+    def _recorded(self, pk):
+        payment = self.get_queryset().get(pk=pk)
+        live = sum((row.amount for row in payment.allocations.all() if row.reversed_on is None), ZERO)
+        payment.unallocated = ZERO if payment.status == PaymentStatus.REVERSED else payment.amount - live
+        return payment
 
     @extend_schema(request=s.ReasonSerializer, responses={200: s.PaymentSerializer}, parameters=[IDEMPOTENCY_PARAMETER])
     @action(detail=True, methods=["post"], filterset_class=None)
@@ -200,7 +318,7 @@ class CollectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     change_action = "collection.change"
 
     def narrow_queryset(self, queryset):
-        return queryset.select_related("customer", "owner").prefetch_related("lines", "follow_ups__by")
+        return queryset.select_related("customer", "owner", "district").prefetch_related("lines", "follow_ups__by")
 
     @extend_schema(
         request=s.CollectionPlanWriteSerializer, responses={201: s.CollectionPlanSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
@@ -255,6 +373,11 @@ class ReportNegotiation(DefaultContentNegotiation):
 
 class AgeingRowSerializer(s.serializers.Serializer):
     key = s.serializers.JSONField(help_text="Id of the unit, salesperson, customer or invoice (null: total).")
+    code = s.serializers.CharField(
+        allow_null=True,
+        help_text="What a branch system names the row by: the unit's code (e.g. 330100) for region, province and "
+        "district rows; the employee number, or the customer's or invoice's external id (null: none, or the total).",
+    )
     label = s.serializers.CharField()
     buckets = s.serializers.DictField(child=s.serializers.DecimalField(max_digits=18, decimal_places=2))
     total = s.serializers.DecimalField(max_digits=18, decimal_places=2)
@@ -269,6 +392,7 @@ class AgeingBucketSerializer(s.serializers.Serializer):
 
 class AgeingReportSerializer(s.serializers.Serializer):
     unit = s.serializers.IntegerField(allow_null=True)
+    unit_code = s.serializers.CharField(allow_null=True)
     as_of = s.serializers.DateField()
     by = s.serializers.CharField()
     buckets = AgeingBucketSerializer(many=True)
@@ -291,6 +415,11 @@ class AgeingReportView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("unit", OpenApiTypes.INT, description="Org unit id; defaults to the caller's own unit."),
+            OpenApiParameter(
+                "unit_code",
+                OpenApiTypes.STR,
+                description="Org unit code (e.g. 330100), instead of `unit`: what branch systems use.",
+            ),
             OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; defaults to today."),
             OpenApiParameter(
                 "by", OpenApiTypes.STR, enum=["child", "region", "province", "district", "salesperson", "customer", "invoice"]
@@ -307,10 +436,11 @@ class AgeingReportView(APIView):
         query.is_valid(raise_exception=True)
         query = query.validated_data
         unit = None
-        if query.get("unit") is not None:
-            unit = OrgUnit.objects.for_user(request.user).filter(pk=query["unit"]).first()
+        if query.get("unit") is not None or query.get("unit_code"):
+            lookup = {"pk": query["unit"]} if query.get("unit") is not None else {"code": query["unit_code"]}
+            unit = OrgUnit.objects.for_user(request.user).filter(**lookup).first()
             if unit is None:
-                if OrgUnit.objects.filter(pk=query["unit"]).exists():
+                if OrgUnit.objects.filter(**lookup).exists():
                     audit.log_denial(request, reason="out of scope", status=404)
                 raise Http404
         buckets = selectors.buckets_from_days(query["buckets"]) if query.get("buckets") else None
@@ -326,6 +456,7 @@ class AgeingReportView(APIView):
             return response
         body = {
             "unit": report.unit.pk if report.unit is not None else None,
+            "unit_code": report.unit.code if report.unit is not None else None,
             "as_of": report.as_of,
             "by": report.group_by,
             "buckets": [{"key": b.key, "label": str(b.label), "first": b.first, "last": b.last} for b in report.buckets],

@@ -5,9 +5,11 @@ open = invoiced − allocated (computed independently here) and the ageing bucke
 from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
+from unittest import mock
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -144,7 +146,13 @@ operation = st.one_of(
     # The branch systems' batch push, and corrections of a recorded invoice (amount, customer).
     st.tuples(st.just("batch"), st.lists(st.tuples(st.integers(0, 3), day, cents), min_size=1, max_size=4)),
     st.tuples(st.just("amend"), st.integers(0, 50), cents, st.integers(0, 3)),
+    # A branch re-sends a payment with other allocations (none, one or two invoices), from a later day;
+    # credit applied to invoices the caller names.
+    st.tuples(st.just("reallocate"), st.integers(0, 50), st.lists(st.tuples(st.integers(0, 50), cents), max_size=2), later),
+    st.tuples(st.just("credit_to"), st.integers(0, 3), st.integers(0, 50), cents, day),
 )
+# "Today" for the postings that default to it (credit auto-applied on a new invoice), inside the grid.
+TODAY = BASE + timedelta(days=150)
 
 
 def _apply(op, customers):
@@ -202,6 +210,31 @@ def _apply(op, customers):
         invoices = list(Invoice.objects.filter(customer__in=customers).order_by("id"))
         if invoices:
             services.invoice_update(invoice=invoices[pick % len(invoices)], amount=amount, customer=customers[c])
+    elif kind == "reallocate":
+        _, pick, wanted, after = op
+        payments = list(Payment.objects.filter(customer__in=customers).order_by("id"))
+        if payments:
+            payment = payments[pick % len(payments)]
+            invoices = list(Invoice.objects.filter(customer=payment.customer).order_by("id"))
+            allocations = [{"invoice": invoices[i % len(invoices)], "amount": amount} for i, amount in wanted] if invoices else []
+            last = max(
+                [
+                    payment.received_on,
+                    *payment.allocations.filter(reversed_on__isnull=True).values_list("allocated_on", flat=True),
+                ]
+            )
+            services.payment_reallocate(
+                payment=payment, allocations=allocations, reason="分支系统重新核销", on=last + timedelta(days=after)
+            )
+    elif kind == "credit_to":
+        _, c, pick, amount, on = op
+        invoices = list(Invoice.objects.filter(customer=customers[c]).order_by("id"))
+        if invoices:
+            services.customer_credit_apply(
+                customer=customers[c],
+                on=BASE + timedelta(days=on),
+                allocations=[{"invoice": invoices[pick % len(invoices)], "amount": amount}],
+            )
 
 
 def _counts(issue, cancelled, on):
@@ -234,14 +267,17 @@ def _check_ledger(units, check_days):
         if a["reversed_on"] is None:
             used[a["payment_id"]] = used.get(a["payment_id"], 0) + a["amount"]
     assert all(total <= payments[pid] for pid, total in used.items())
-    # On every day something happened, no invoice is allocated beyond its amount (pure Python, cheap).
+    # On every day something happened, no invoice and no payment is allocated beyond its amount (pure
+    # Python, cheap): re-allocations and credit applied later must respect both on every day.
     event_days = {a["allocated_on"] for a in allocations} | {a["reversed_on"] for a in allocations if a["reversed_on"]}
     for on in event_days:
-        per_invoice = {}
+        per_invoice, per_payment = {}, {}
         for a in allocations:
             if _alloc_counts(a["allocated_on"], a["reversed_on"], on):
                 per_invoice[a["invoice_id"]] = per_invoice.get(a["invoice_id"], D(0)) + a["amount"]
+                per_payment[a["payment_id"]] = per_payment.get(a["payment_id"], D(0)) + a["amount"]
         assert all(total <= invoices[pk]["amount"] for pk, total in per_invoice.items()), on
+        assert all(total <= payments[pk] for pk, total in per_payment.items()), on
 
     # The days drawn, plus the days of reversals and cancellations (where "as of" boundaries bite).
     boundaries = sorted(
@@ -294,9 +330,14 @@ def _check_ledger(units, check_days):
         lambda parts: parts[0] + parts[1]
     ),
     check_days=st.lists(st.integers(min_value=0, max_value=28).map(lambda n: n * 15), min_size=2, max_size=3, unique=True),
+    auto_apply=st.booleans(),
 )
-def test_open_equals_invoiced_minus_allocated_for_every_unit_and_date(units, operations, check_days):
-    with transaction.atomic():
+def test_open_equals_invoiced_minus_allocated_for_every_unit_and_date(units, operations, check_days, auto_apply):
+    with (
+        transaction.atomic(),
+        override_settings(CREDIT_AUTO_APPLY=auto_apply),
+        mock.patch("django.utils.timezone.localdate", return_value=TODAY),
+    ):
         reps = {code: StaffFactory(unit=units[code]) for code in DISTRICTS}
         customers = [
             CustomerFactory(district=units["330100"], salesperson=reps["330100"]),
