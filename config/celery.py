@@ -17,6 +17,10 @@ app.conf.beat_schedule = {
     # Idempotency keys of the branch API are promised for 24 hours; the purge keeps 48 and runs
     # hourly so the table stays small (one day of POSTs) without ever cutting a promised retry short.
     "core.idempotency_purge": {"task": "core.idempotency_purge", "schedule": crontab(minute=17)},
+    # A worker killed mid-job (out of memory, a redeploy) cannot mark its run failed; runs whose heartbeat
+    # is older than JOBS_STALE_AFTER_SECONDS (2 min) are failed every minute, so a dead worker's report or
+    # import stops blocking a rebuild within about 3 minutes (core/jobs.py). One UPDATE per job model.
+    "core.jobs_reap": {"task": "core.jobs_reap", "schedule": crontab(minute="*")},
     # Approvals past their SLA (working days on China's calendar) are escalated to the director once;
     # hourly is prompt enough for a deadline counted in days, and the task is safe to run twice.
     "approvals.remind_overdue": {"task": "approvals.remind_overdue", "schedule": crontab(minute=7)},
