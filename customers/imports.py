@@ -769,6 +769,7 @@ def job_validate(*, job_id, token=None, thread=False):
         preview=parsed.preview,
         finished_at=timezone.now() if status == ImportStatus.FAILED else None,
         heartbeat_at=None,
+        attempts=0,  # the commit counts its own attempts
     )
     job.refresh_from_db()
     return job
