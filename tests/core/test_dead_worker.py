@@ -16,7 +16,6 @@ import sys
 import time
 import uuid
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -37,7 +36,9 @@ def _redis_up():
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: a worker process must share the test database"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL: a worker process must share the test database"
+    ),
     pytest.mark.skipif(not _redis_up(), reason=f"needs Redis at {REDIS} as the broker of a real worker"),
     pytest.mark.django_db(transaction=True),
 ]
