@@ -160,6 +160,17 @@ def _wait_stale(model, pk):
         time.sleep(0.2)
 
 
+def _assert_a_live_worker_keeps_its_run(model, pk):
+    """Paused longer than the stale threshold (a long query, a long transaction), the worker's heartbeat
+    thread still beats on its own connection: the reaper leaves the run alone."""
+    from core.jobs import jobs_reap_all
+
+    first = model.objects.unscoped().values_list("heartbeat_at", flat=True).get(pk=pk)
+    time.sleep(STALE + 1)
+    assert not any(jobs_reap_all().values())
+    assert model.objects.unscoped().values_list("heartbeat_at", flat=True).get(pk=pk) > first
+
+
 def _report_setup():
     from customers.services import customer_create, invoice_record
     from performance.services import summaries_rebuild
@@ -199,6 +210,8 @@ def test_a_report_build_killed_at_any_point_never_stays_running(tmp_path, which,
         child = worker.wait_paused()
         run.refresh_from_db()
         assert run.state == RunState.RUNNING and run.claimed_by == task.id and run.heartbeat_at is not None
+        if point == "in_transaction" and which == "main":
+            _assert_a_live_worker_keeps_its_run(ReportRun, run.pk)
         worker.kill(which, child)
 
         if which == "child":
@@ -279,6 +292,8 @@ def test_an_import_killed_mid_commit_never_stays_running(tmp_path, which):
     try:
         task = worker.send("customers.import_commit", job.pk)
         child = worker.wait_paused()
+        if which == "main":
+            _assert_a_live_worker_keeps_its_run(ImportJob, job.pk)
         worker.kill(which, child)
         if which == "child":
             _wait_for(lambda: not ImportJob.objects.get(pk=job.pk).is_running, worker, what="the retried commit")
