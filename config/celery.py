@@ -1,13 +1,41 @@
 """Celery application and every periodic schedule of the system, in one place."""
 
+import logging
 import os
 
-from celery import Celery
+from celery import Celery, Task
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-app = Celery("regsales")
+logger = logging.getLogger(__name__)
+
+
+class DeliveryCappedTask(Task):
+    """The base of every task. With reject-on-worker-lost (settings) a message whose process died goes back
+    to the queue; a task that kills its worker every time (a job that exhausts memory) would then loop for
+    ever. Each execution counts itself in the cache (Redis) under its task id and clears the count when it
+    ends, however it ends; a message that has started JOBS_MAX_ATTEMPTS times without ending is dropped,
+    with an error in the log. (Runs with a row — reports, imports — are also capped by their claim.)"""
+
+    def __call__(self, *args, **kwargs):
+        if self.request.is_eager or not self.request.id:
+            return super().__call__(*args, **kwargs)
+        from django.conf import settings
+        from django.core.cache import cache
+
+        key = f"celery:started:{self.request.id}"
+        cache.add(key, 0, timeout=2 * 24 * 3600)
+        if cache.incr(key) > settings.JOBS_MAX_ATTEMPTS:
+            logger.error("%s[%s] killed its worker %d times: dropped", self.name, self.request.id, settings.JOBS_MAX_ATTEMPTS)
+            return None
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            cache.delete(key)
+
+
+app = Celery("regsales", task_cls=DeliveryCappedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -179,3 +179,29 @@ def test_long_jobs_are_acked_late_and_put_back_when_their_worker_dies():
     assert longest < visibility <= longest + 3600
     entry = app.conf.beat_schedule["core.jobs_reap"]
     assert entry["task"] == "core.jobs_reap" and entry["schedule"].minute == set(range(60))
+
+
+def test_a_message_that_kept_killing_its_worker_is_dropped(settings, monkeypatch):
+    from django.core.cache import cache
+
+    from core import tasks as core_tasks
+
+    calls = []
+    monkeypatch.setattr(core_tasks, "jobs_reap_all", lambda: calls.append(1) or {})
+    task = core_tasks.jobs_reap
+    # Started JOBS_MAX_ATTEMPTS times already without ever ending: the worker died each time.
+    cache.set("celery:started:t-dead", settings.JOBS_MAX_ATTEMPTS)
+    task.push_request(id="t-dead", is_eager=False)
+    try:
+        assert task() is None
+    finally:
+        task.pop_request()
+    assert calls == []
+    # A message that ends (however it ends) forgets its count.
+    cache.set("celery:started:t-ok", 1)
+    task.push_request(id="t-ok", is_eager=False)
+    try:
+        assert task() == {}
+    finally:
+        task.pop_request()
+    assert calls == [1] and cache.get("celery:started:t-ok") is None
