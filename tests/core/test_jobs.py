@@ -205,3 +205,19 @@ def test_a_message_that_kept_killing_its_worker_is_dropped(settings, monkeypatch
     finally:
         task.pop_request()
     assert calls == [1] and cache.get("celery:started:t-ok") is None
+
+
+def test_the_report_page_shows_a_build_whose_worker_died_as_failed(units, personas, settings):
+    report = report_build(unit=units["HD"], period=MONTH, kind=ReportKind.MONTHLY)
+    run = ReportRun.objects.create(
+        unit=units["HD"],
+        period=MONTH,
+        kind="monthly",
+        state=RunState.RUNNING,
+        claimed_by="dead",
+        heartbeat_at=_ago(settings.JOBS_STALE_AFTER_SECONDS + 1),
+    )
+    response = personas["rm_east"].web().get(reverse("reports:report_progress", kwargs={"pk": report.pk}))
+    assert response.status_code == 200
+    assert "后台进程已停止" in response.content.decode() and "请重试" in response.content.decode()
+    assert ReportRun.objects.get(pk=run.pk).state == RunState.FAILED
