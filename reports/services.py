@@ -119,6 +119,15 @@ def run_claim(*, run, token):
     return claimed
 
 
+def run_check_alive(*, run):
+    """The reaper's check for one run someone is looking at (the page's progress box, the API): a run
+    whose worker is gone shows failed, with the reason, as soon as its heartbeat is stale rather than at
+    the next beat. One UPDATE, only while a worker holds the run. Returns the run, refreshed if reaped."""
+    if run is not None and run.heartbeat_at is not None and job_reap(ReportRun, where=Q(pk=run.pk)):
+        run.refresh_from_db()
+    return run
+
+
 def runs_release_stale(*, unit, period, kind):
     """Fail the runs of this report that block a new request but have no worker any more: a running run
     whose heartbeat went stale (the same check as the reaper's beat job), and a queued run nobody took

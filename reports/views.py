@@ -7,7 +7,6 @@ the service's message with its status (400, 403, 409, 422, 503) — never a serv
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +17,6 @@ from django.views.generic import TemplateView
 
 from core import audit
 from core.errors import DomainError
-from core.jobs import job_reap
 from core.roles import role_of
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin
 from regions.choices import UnitKind
@@ -125,11 +123,7 @@ def _latest_run(report):
         .order_by("-created_at", "-id")
         .first()
     )
-    # The reaper's check for the run on screen: a build whose worker died shows failed (with the reason)
-    # as soon as its heartbeat is stale, not at the next beat (one UPDATE, only while a worker holds it).
-    if run is not None and run.heartbeat_at is not None and job_reap(ReportRun, where=Q(pk=run.pk)):
-        run.refresh_from_db()
-    return run
+    return services.run_check_alive(run=run)  # a build whose worker died shows failed at once
 
 
 class ReportDetailView(ScopedDetailView):

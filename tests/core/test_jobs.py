@@ -221,3 +221,18 @@ def test_the_report_page_shows_a_build_whose_worker_died_as_failed(units, person
     assert response.status_code == 200
     assert "后台进程已停止" in response.content.decode() and "请重试" in response.content.decode()
     assert ReportRun.objects.get(pk=run.pk).state == RunState.FAILED
+
+
+def test_the_api_shows_a_build_whose_worker_died_as_failed(units, personas, settings):
+    run = ReportRun.objects.create(
+        unit=units["HD"],
+        period=MONTH,
+        kind="monthly",
+        state=RunState.RUNNING,
+        claimed_by="dead",
+        attempts=1,
+        heartbeat_at=_ago(settings.JOBS_STALE_AFTER_SECONDS + 1),
+    )
+    body = personas["rm_east"].api().get(reverse("reportrun-detail", kwargs={"pk": run.pk})).json()
+    assert body["state"] == "failed" and "请重试" in body["message"]
+    assert body["attempts"] == 1 and body["heartbeat_at"] is None
