@@ -25,14 +25,22 @@ class DeliveryCappedTask(Task):
         from django.core.cache import cache
 
         key = f"celery:started:{self.request.id}"
-        cache.add(key, 0, timeout=2 * 24 * 3600)
-        if cache.incr(key) > settings.JOBS_MAX_ATTEMPTS:
+        try:
+            cache.add(key, 0, timeout=2 * 24 * 3600)
+            started = cache.incr(key)
+        except Exception:  # the cache is down: run uncounted rather than not at all
+            logger.warning("could not count the starts of %s[%s]", self.name, self.request.id, exc_info=True)
+            return super().__call__(*args, **kwargs)
+        if started > settings.JOBS_MAX_ATTEMPTS:
             logger.error("%s[%s] killed its worker %d times: dropped", self.name, self.request.id, settings.JOBS_MAX_ATTEMPTS)
             return None
         try:
             return super().__call__(*args, **kwargs)
         finally:
-            cache.delete(key)
+            try:
+                cache.delete(key)
+            except Exception:
+                logger.warning("could not clear the start count of %s[%s]", self.name, self.request.id, exc_info=True)
 
 
 app = Celery("regsales", task_cls=DeliveryCappedTask)
