@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection
 
 REDIS = os.environ.get("REPORTS_TEST_REDIS") or getattr(settings, "REDIS_URL", "") or "redis://127.0.0.1:6379/15"
-STALE = 2  # seconds without a heartbeat before a run counts as abandoned (the test process and the worker)
+STALE = 3  # seconds without a heartbeat before a run counts as abandoned (3 beats: a loaded CI box may delay one)
 
 
 def _redis_up():
