@@ -14,7 +14,7 @@ Decisions written down here:
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -229,8 +229,6 @@ def run_fail(*, run, message):
 def run_requeue(*, run, message):
     """Back to queued for a retry after a transient error: the worker lets go of the run (and gives its
     attempt back: only attempts lost with their worker count towards JOBS_MAX_ATTEMPTS)."""
-    from django.db.models import F
-
     ReportRun.objects.filter(pk=run.pk, claimed_by=run.claimed_by, state=RunState.RUNNING).update(
         state=RunState.QUEUED, message=str(message), heartbeat_at=None, attempts=F("attempts") - 1
     )
