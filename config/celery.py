@@ -1,13 +1,49 @@
 """Celery application and every periodic schedule of the system, in one place."""
 
+import logging
 import os
 
-from celery import Celery
+from celery import Celery, Task
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-app = Celery("regsales")
+logger = logging.getLogger(__name__)
+
+
+class DeliveryCappedTask(Task):
+    """The base of every task. With reject-on-worker-lost (settings) a message whose process died goes back
+    to the queue; a task that kills its worker every time (a job that exhausts memory) would then loop for
+    ever. Each execution counts itself in the cache (Redis) under its task id and clears the count when it
+    ends, however it ends; a message that has started JOBS_MAX_ATTEMPTS times without ending is dropped,
+    with an error in the log. (Runs with a row — reports, imports — are also capped by their claim.)"""
+
+    def __call__(self, *args, **kwargs):
+        if self.request.is_eager or not self.request.id:
+            return super().__call__(*args, **kwargs)
+        from django.conf import settings
+        from django.core.cache import cache
+
+        key = f"celery:started:{self.request.id}"
+        try:
+            cache.add(key, 0, timeout=2 * 24 * 3600)
+            started = cache.incr(key)
+        except Exception:  # the cache is down: run uncounted rather than not at all
+            logger.warning("could not count the starts of %s[%s]", self.name, self.request.id, exc_info=True)
+            return super().__call__(*args, **kwargs)
+        if started > settings.JOBS_MAX_ATTEMPTS:
+            logger.error("%s[%s] killed its worker %d times: dropped", self.name, self.request.id, settings.JOBS_MAX_ATTEMPTS)
+            return None
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            try:
+                cache.delete(key)
+            except Exception:
+                logger.warning("could not clear the start count of %s[%s]", self.name, self.request.id, exc_info=True)
+
+
+app = Celery("regsales", task_cls=DeliveryCappedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -17,6 +53,10 @@ app.conf.beat_schedule = {
     # Idempotency keys of the branch API are promised for 24 hours; the purge keeps 48 and runs
     # hourly so the table stays small (one day of POSTs) without ever cutting a promised retry short.
     "core.idempotency_purge": {"task": "core.idempotency_purge", "schedule": crontab(minute=17)},
+    # A worker killed mid-job (out of memory, a redeploy) cannot mark its run failed; runs whose heartbeat
+    # is older than JOBS_STALE_AFTER_SECONDS (2 min) are failed every minute, so a dead worker's report or
+    # import stops blocking a rebuild within about 3 minutes (core/jobs.py). One UPDATE per job model.
+    "core.jobs_reap": {"task": "core.jobs_reap", "schedule": crontab(minute="*")},
     # Approvals past their SLA (working days on China's calendar) are escalated to the director once;
     # hourly is prompt enough for a deadline counted in days, and the task is safe to run twice.
     "approvals.remind_overdue": {"task": "approvals.remind_overdue", "schedule": crontab(minute=7)},

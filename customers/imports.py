@@ -21,11 +21,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
+from core.jobs import JobLost, heartbeat, job_beat, job_claim, new_token
 from core.money import CENT, ZERO, money, parse_weight
 from customers import services
 from customers.choices import CustomerKind, CustomerStatus, PaymentMethod
@@ -721,20 +723,41 @@ def _store_errors(parsed):
     return parsed.errors[:MAX_STORED_ERRORS]
 
 
-def job_validate(*, job_id):
+def _job(job_id):
+    return ImportJob.objects.unscoped().select_related("created_by").filter(pk=job_id).first()
+
+
+def _checkpoint(name):
+    """A no-op that tests replace to stop a commit at a named point (written: every row written, the
+    transaction still open)."""
+
+
+def job_validate(*, job_id, token=None, thread=False):
     """Check an uploaded job's file and record the outcome: validated (ready to commit) or failed.
-    Safe to run twice: only a job still `uploaded` is checked."""
-    job = ImportJob.objects.unscoped().select_related("created_by").filter(pk=job_id).first()
-    if job is None or job.status != ImportStatus.UPLOADED:
-        return job
+    Safe to run twice: only a job still `uploaded` and held by nobody live is checked (core/jobs.py
+    claim); `token` names the holder (the Celery task id), `thread` beats from a thread (a real worker)."""
+    token = token or new_token()
+    if not job_claim(ImportJob, job_id, token=token, states=[ImportStatus.UPLOADED]):
+        return _job(job_id)
+    job = _job(job_id)
+    held = Q(status=ImportStatus.UPLOADED, claimed_by=token)
 
     def progress(done):
-        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.UPLOADED).update(processed_rows=min(done, job.total_rows))
+        job_beat(ImportJob, job.pk, token=token, where=held, processed_rows=min(done, job.total_rows))
 
-    parsed = _check(job, user=job.created_by, progress=progress)
+    try:
+        with heartbeat(ImportJob, job.pk, token=token, thread=thread):
+            parsed = _check(job, user=job.created_by, progress=progress)
+    except JobLost:
+        return _job(job_id)
+    except Exception as error:
+        ImportJob.objects.filter(pk=job.pk).filter(held).update(
+            heartbeat_at=None, **ImportJob.job_failure(_("The check failed: %(error)s") % {"error": error})
+        )
+        raise
     status = ImportStatus.FAILED if parsed.errors else ImportStatus.VALIDATED
     total = parsed.total
-    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.UPLOADED).update(
+    ImportJob.objects.filter(pk=job.pk).filter(held).update(
         status=status,
         total_rows=total,
         processed_rows=total,
@@ -742,30 +765,30 @@ def job_validate(*, job_id):
         error_count=len(parsed.errors),
         preview=parsed.preview,
         finished_at=timezone.now() if status == ImportStatus.FAILED else None,
+        heartbeat_at=None,
+        attempts=0,  # the commit counts its own attempts
     )
     job.refresh_from_db()
     return job
 
 
-def job_commit(*, job_id):
+def job_commit(*, job_id, token=None, thread=False):
     """Write a validated job's rows, all in one transaction, and mark it committed.
 
-    Safe to run twice or concurrently: the job is claimed by a conditional UPDATE on its status inside
-    the same transaction, so a second run finds it no longer `validated` and does nothing, and a run
-    that dies rolls the claim back with the rows.
+    Safe to run twice or concurrently: the job is claimed first (core/jobs.py: one conditional UPDATE,
+    so a second run finds it held or no longer `validated` and does nothing), and marked committed at
+    the end of the transaction only if this execution still holds it — a run that dies, or that lost
+    the job to the reaper, rolls back with every row. The job row is not locked while the rows are
+    written, so the heartbeat (its own connection) and the reaper never wait for a long commit.
     """
-    job = ImportJob.objects.unscoped().select_related("created_by").filter(pk=job_id).first()
-    if job is None:
-        return None
+    token = token or new_token()
+    if not job_claim(ImportJob, job_id, token=token, states=[ImportStatus.VALIDATED]):
+        return _job(job_id)
+    job = _job(job_id)
+    held = Q(status=ImportStatus.VALIDATED, claimed_by=token)
     failure = None
     try:
-        with transaction.atomic():
-            claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
-                status=ImportStatus.COMMITTED, finished_at=timezone.now()
-            )
-            if not claimed:
-                job.refresh_from_db()
-                return job
+        with heartbeat(ImportJob, job.pk, token=token, thread=thread), transaction.atomic():
             # Checked again: the scope, the customers or the ledger may have changed since the preview.
             parsed = _check(job, user=job.created_by)
             if parsed.errors:
@@ -778,15 +801,37 @@ def job_commit(*, job_id):
                 column = next((h for c, h in parsed.columns if c.key == key), failed.error.field or "")
                 failure = [{"row": failed.row.number, "column": column, "message": str(failed.error.message)}]
                 raise _Rollback from None
-            ImportJob.objects.filter(pk=job.pk).update(processed_rows=parsed.total, total_rows=parsed.total, result=counts)
+            _checkpoint("written")
+            done = (
+                ImportJob.objects.filter(pk=job.pk)
+                .filter(held)
+                .update(
+                    status=ImportStatus.COMMITTED,
+                    finished_at=timezone.now(),
+                    processed_rows=parsed.total,
+                    total_rows=parsed.total,
+                    result=counts,
+                    heartbeat_at=None,
+                )
+            )
+            if not done:
+                raise JobLost(f"import job {job.pk} is no longer held by {token}")
     except _Rollback:
-        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
+        ImportJob.objects.filter(pk=job.pk).filter(held).update(
             status=ImportStatus.FAILED,
             errors=failure[:MAX_STORED_ERRORS],
             error_count=len(failure),
             finished_at=timezone.now(),
             commit_requested_at=None,
+            heartbeat_at=None,
         )
+    except JobLost:
+        pass  # reaped meanwhile: every row rolled back, the job says why
+    except Exception as error:
+        ImportJob.objects.filter(pk=job.pk).filter(held).update(
+            heartbeat_at=None, **ImportJob.job_failure(_("The import failed: %(error)s") % {"error": error})
+        )
+        raise
     job.refresh_from_db()
     return job
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_history
+from core.jobs import HeartbeatJob
 from core.money import ZERO, MoneyField
 from core.scoping import ScopedQuerySet, ScopeSpec
 from customers.choices import CollectionPlanStatus, CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
@@ -398,10 +399,11 @@ def _import_upload_to(instance, filename):
     return f"imports/{timezone.now():%Y/%m}/{filename}"
 
 
-class ImportJob(models.Model):
+class ImportJob(HeartbeatJob):
     """A spreadsheet (.xlsx or .csv) of customers, invoices or payments uploaded in the browser by a
     branch without its own system: checked row by row, previewed, and written only when every row is
-    valid, all in one transaction. Large files are checked and written by a background task."""
+    valid, all in one transaction. Large files are checked and written by a background task, which holds
+    the job by its heartbeat (core/jobs.py): a job whose worker died is failed by the reaper."""
 
     kind = models.CharField(_("kind of data"), max_length=20, choices=ImportKind.choices)
     status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
@@ -432,6 +434,10 @@ class ImportJob(models.Model):
     scope_spec = ScopeSpec(path="unit__path", owner="created_by__staff_profile")
     objects = ScopedQuerySet.as_manager()
 
+    # Checked (uploaded) or written (validated) while a worker holds the job.
+    job_state_field = "status"
+    job_held_states = (ImportStatus.UPLOADED, ImportStatus.VALIDATED)
+
     class Meta:
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
@@ -449,6 +455,17 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 100 if self.status != ImportStatus.UPLOADED else 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @classmethod
+    def job_failure(cls, message):
+        # Nothing was written (the commit is one transaction): the file is refused as a whole, row 0.
+        return {
+            "status": ImportStatus.FAILED,
+            "errors": [{"row": 0, "column": "", "message": str(message)}],
+            "error_count": 1,
+            "finished_at": timezone.now(),
+            "commit_requested_at": None,
+        }
 
     @property
     def is_running(self):

@@ -15,7 +15,7 @@ customer, which is what keeps the credit check and oldest-due-first allocation r
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

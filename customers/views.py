@@ -21,6 +21,7 @@ from django.views import View
 
 from core import audit
 from core.errors import DomainError
+from core.jobs import job_reap
 from core.money import ZERO
 from core.roles import Role, can
 from core.scoping import scope_of
@@ -821,6 +822,14 @@ class ImportJobView(ScopedDetailView):
 
     def narrow_queryset(self, queryset):
         return queryset.select_related("unit", "created_by")
+
+    def get_object(self, queryset=None):
+        job = super().get_object(queryset)
+        # The reaper's check for the job on screen: a job whose worker died shows failed at once, not
+        # "running" until the next beat (one UPDATE, only while a worker holds the job).
+        if job.heartbeat_at is not None and job_reap(ImportJob, where=Q(pk=job.pk)):
+            job.refresh_from_db()
+        return job
 
     def may_change(self):
         job = getattr(self, "object", None)

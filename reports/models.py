@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.jobs import HeartbeatJob
 from core.periods import PeriodField
 from core.scoping import ScopedQuerySet, ScopeSpec
 from reports.choices import ACTIVE_RUN_STATES, ReportKind, ReportState, RunState
@@ -110,10 +111,11 @@ class BusinessReport(models.Model):
         }
 
 
-class ReportRun(models.Model):
+class ReportRun(HeartbeatJob):
     """One attempt to build a business report (a job): queued, running, succeeded or failed, with its
     progress for the page to show. At most one run per unit × period × kind is queued or running at a
-    time (a database constraint), so a report requested twice at once is built once."""
+    time (a database constraint), so a report requested twice at once is built once. A worker holds a
+    running run by its heartbeat (core/jobs.py); a run whose worker died is failed by the reaper."""
 
     unit = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
     period = PeriodField(_("period"))
@@ -140,6 +142,9 @@ class ReportRun(models.Model):
     scope_spec = ScopeSpec(path="unit__path")
     objects = ScopedQuerySet.as_manager()
 
+    job_state_field = "state"
+    job_held_states = (RunState.RUNNING,)
+
     class Meta:
         verbose_name = _("report build run")
         verbose_name_plural = _("report build runs")
@@ -160,3 +165,7 @@ class ReportRun(models.Model):
     @property
     def is_active(self):
         return self.state in ACTIVE_RUN_STATES
+
+    @classmethod
+    def job_failure(cls, message):
+        return {"state": RunState.FAILED, "message": str(message)[:2000], "finished_at": timezone.now()}

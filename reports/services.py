@@ -14,10 +14,12 @@ Decisions written down here:
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError, InvalidInput
+from core.jobs import JobLost, job_beat, job_claim, job_reap
 from core.periods import Period
 from core.roles import Role, role_of
 from core.scoping import scope_of
@@ -27,8 +29,9 @@ from reports.choices import ACTIVE_RUN_STATES, PERIOD_KIND, WRITABLE_STATES, Rep
 from reports.models import BusinessReport, ReportRun
 from reports.selectors import report_figures
 
-# A run still queued or running after this long was lost (a killed worker): a new request may replace
-# it. Longer than the task's hard time limit plus its retries' back-off.
+# A run still queued after this long, held by no worker, lost its message (a killed worker, a flushed
+# broker): a new request may replace it (if the message comes back later, it finds the run failed and
+# does nothing). A run held by a worker is judged by its heartbeat instead (core/jobs.py).
 STALE_RUN_AFTER = datetime.timedelta(minutes=30)
 
 CENTER_ROLES = (Role.DIRECTOR, Role.CENTER_STAFF)
@@ -48,7 +51,8 @@ def may_write(user, unit):
 
 
 def _checkpoint(name):
-    """A no-op that tests replace to stop or slow a build at a named point (after_figures, in_transaction)."""
+    """A no-op that tests replace to stop or slow a build at a named point (before_figures, after_figures,
+    in_transaction)."""
 
 
 def report_period(period, kind, *, today=None):
@@ -90,12 +94,53 @@ def _refuse_approved(unit, period, kind):
 
 
 def _run_update(run, **fields):
-    """Progress in its own short write (autocommit), so the page sees it while the build goes on."""
+    """Progress in its own short write (autocommit), so the page sees it while the build goes on; it is
+    also the run's heartbeat, written only while this execution holds the run (JobLost otherwise)."""
     if run is None:
         return
-    ReportRun.objects.filter(pk=run.pk).update(**fields)
+    job_beat(ReportRun, run.pk, token=run.claimed_by, **fields)
     for name, value in fields.items():
         setattr(run, name, value)
+
+
+def run_claim(*, run, token):
+    """Take a queued run (or a running one whose worker is gone, or this same Celery message's run after
+    its execution was lost) for the execution `token`: one conditional UPDATE, so two workers never build
+    the same run. False if the run is finished, failed, or held by a live worker: then do nothing."""
+    claimed = job_claim(
+        ReportRun,
+        run.pk,
+        token=token,
+        states=ACTIVE_RUN_STATES,
+        values={"state": RunState.RUNNING, "progress": 5, "started_at": timezone.now(), "message": "", "task_id": token[:64]},
+    )
+    if claimed:
+        run.refresh_from_db()
+    return claimed
+
+
+def run_check_alive(*, run):
+    """The reaper's check for one run someone is looking at (the page's progress box, the API): a run
+    whose worker is gone shows failed, with the reason, as soon as its heartbeat is stale rather than at
+    the next beat. One UPDATE, only while a worker holds the run. Returns the run, refreshed if reaped."""
+    if run is not None and run.heartbeat_at is not None and job_reap(ReportRun, where=Q(pk=run.pk)):
+        run.refresh_from_db()
+    return run
+
+
+def runs_release_stale(*, unit, period, kind):
+    """Fail the runs of this report that block a new request but have no worker any more: a running run
+    whose heartbeat went stale (the same check as the reaper's beat job), and a queued run nobody took
+    for STALE_RUN_AFTER (its message was lost)."""
+    job_reap(ReportRun, where=Q(unit=unit, period=str(period), kind=kind))
+    ReportRun.objects.filter(
+        unit=unit,
+        period=str(period),
+        kind=kind,
+        state__in=ACTIVE_RUN_STATES,
+        heartbeat_at__isnull=True,
+        created_at__lt=timezone.now() - STALE_RUN_AFTER,
+    ).update(state=RunState.FAILED, message=_("Abandoned: the build did not finish in time."), finished_at=timezone.now())
 
 
 def report_request(*, unit, period, kind, by=None, enqueue=True):
@@ -107,9 +152,7 @@ def report_request(*, unit, period, kind, by=None, enqueue=True):
     period = report_period(period, kind)
     _refuse_approved(unit, period, kind)
     # A run left queued/running by a killed worker would block the report for ever: retire it.
-    ReportRun.objects.filter(
-        unit=unit, period=str(period), kind=kind, state__in=ACTIVE_RUN_STATES, created_at__lt=timezone.now() - STALE_RUN_AFTER
-    ).update(state=RunState.FAILED, message=_("Abandoned: the build did not finish in time."), finished_at=timezone.now())
+    runs_release_stale(unit=unit, period=period, kind=kind)
     try:
         with transaction.atomic():
             run = ReportRun.objects.create(unit=unit, period=period, kind=kind, requested_by=by)
@@ -135,11 +178,12 @@ def report_build(*, unit, period, kind, by=None, run=None):
     """Build (or rebuild) the report: figures computed in full first, outside any write; then, in ONE
     transaction, the report's row replaced (update_or_create on unit × period × kind), keeping the
     analysis and any open approval. A worker killed at any moment leaves the old report or the new one.
-    An approved report → Conflict (409)."""
+    An approved report → Conflict (409). With a `run`, the caller holds it (run_claim); if the run is
+    lost meanwhile (reaped, taken over), JobLost and nothing is written."""
     _check_unit(unit)
     period = report_period(period, kind)
     _refuse_approved(unit, period, kind)
-    _run_update(run, state=RunState.RUNNING, progress=5, started_at=timezone.now(), message="")
+    _checkpoint("before_figures")
 
     data = report_figures(unit, period, kind, progress=lambda percent: _run_update(run, progress=percent))
     _checkpoint("after_figures")
@@ -163,15 +207,31 @@ def report_build(*, unit, period, kind, by=None, run=None):
         )
         _checkpoint("in_transaction")
         if run is not None:
-            ReportRun.objects.filter(pk=run.pk).update(
-                state=RunState.SUCCEEDED, progress=100, finished_at=timezone.now(), report=report, message=""
+            # Only while this execution still holds the run: a build whose run was reaped (its worker
+            # looked dead) and maybe requested again must not write over it — the report rolls back too.
+            done = ReportRun.objects.filter(pk=run.pk, state=RunState.RUNNING, claimed_by=run.claimed_by).update(
+                state=RunState.SUCCEEDED, progress=100, finished_at=timezone.now(), report=report, message="", heartbeat_at=None
             )
+            if not done:
+                raise JobLost(f"report run {run.pk} is no longer held by {run.claimed_by}")
             run.state, run.progress, run.report = RunState.SUCCEEDED, 100, report
     return report
 
 
 def run_fail(*, run, message):
-    _run_update(run, state=RunState.FAILED, message=str(message)[:2000], finished_at=timezone.now())
+    """The run ends failed with the message the page shows (only while this execution holds it)."""
+    ReportRun.objects.filter(pk=run.pk, claimed_by=run.claimed_by, state__in=ACTIVE_RUN_STATES).update(
+        state=RunState.FAILED, message=str(message)[:2000], finished_at=timezone.now(), heartbeat_at=None
+    )
+    run.state, run.message = RunState.FAILED, str(message)[:2000]
+
+
+def run_requeue(*, run, message):
+    """Back to queued for a retry after a transient error: the worker lets go of the run (and gives its
+    attempt back: only attempts lost with their worker count towards JOBS_MAX_ATTEMPTS)."""
+    ReportRun.objects.filter(pk=run.pk, claimed_by=run.claimed_by, state=RunState.RUNNING).update(
+        state=RunState.QUEUED, message=str(message), heartbeat_at=None, attempts=F("attempts") - 1
+    )
 
 
 def _lock(report):

@@ -1,6 +1,8 @@
 """Background jobs of business reports. Thin: each calls reports.services and is safe to run twice (the
 report's row is unique per unit × period × kind and replaced in one transaction; a second request while
-one build is queued or running is refused by a partial unique constraint)."""
+one build is queued or running is refused by a partial unique constraint). A build is claimed by one
+conditional UPDATE and beats while it runs (core/jobs.py): a message delivered again after its worker
+died takes the run back, and one whose run is finished or failed does nothing."""
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -8,11 +10,12 @@ from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.jobs import JobLost, heartbeat, new_token
 from regions.choices import UnitKind
 from regions.models import OrgUnit
 from reports.choices import ReportKind, RunState
 from reports.models import ReportRun
-from reports.services import previous_period, report_build, report_request, run_fail
+from reports.services import previous_period, report_build, report_request, run_claim, run_fail, run_requeue
 
 # Database hiccups (a restart, a dropped connection, a lock timeout) are worth retrying; a business
 # refusal (an approved report, a bad period) is not.
@@ -29,17 +32,25 @@ MAX_RETRIES = 3
     retry_backoff_max=300,
     soft_time_limit=600,
     time_limit=720,
+    # Acked only when done, and put back in the queue if the pool process running it dies: the build is
+    # idempotent and the claim lets the second delivery take over only a run whose execution was lost.
     acks_late=True,
+    reject_on_worker_lost=True,
 )
 def build_report(self, run_id):
     """Build the report a run asks for; the run records success, or failure with its message."""
     run = ReportRun.objects.select_related("unit", "requested_by").filter(pk=run_id).first()
     if run is None or run.state not in (RunState.QUEUED, RunState.RUNNING):
         return None  # already done (a duplicate delivery after acks_late) or retired
-    if self.request.id and not run.task_id:
-        ReportRun.objects.filter(pk=run.pk).update(task_id=self.request.id)
+    # The Celery task id is the holder's token: the same message delivered again (its pool process was
+    # killed) takes its run back at once; any other execution waits for the heartbeat to go stale.
+    if not run_claim(run=run, token=self.request.id or new_token()):
+        return None  # finished, failed, or held by a live worker
     try:
-        report = report_build(unit=run.unit, period=run.period, kind=run.kind, by=run.requested_by, run=run)
+        with heartbeat(ReportRun, run.pk, token=run.claimed_by, thread=not self.request.is_eager):
+            report = report_build(unit=run.unit, period=run.period, kind=run.kind, by=run.requested_by, run=run)
+    except JobLost:
+        return None  # reaped or taken over meanwhile: whoever holds the run now reports it
     except DomainError as error:
         run_fail(run=run, message=error.message)
         return None
@@ -50,7 +61,7 @@ def build_report(self, run_id):
         if self.request.retries >= self.max_retries:
             run_fail(run=run, message=_("The database was unavailable: %(error)s") % {"error": error})
         else:
-            ReportRun.objects.filter(pk=run.pk).update(state=RunState.QUEUED, message=_("Retrying after a database error."))
+            run_requeue(run=run, message=_("Retrying after a database error."))
         raise
     except Exception as error:
         run_fail(run=run, message=_("The build failed: %(error)s") % {"error": error})

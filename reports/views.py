@@ -118,11 +118,12 @@ class ReportBuildView(ScopedViewMixin, View):
 
 
 def _latest_run(report):
-    return (
+    run = (
         ReportRun.objects.filter(unit_id=report.unit_id, period=str(report.period), kind=report.kind)
         .order_by("-created_at", "-id")
         .first()
     )
+    return services.run_check_alive(run=run)  # a build whose worker died shows failed at once
 
 
 class ReportDetailView(ScopedDetailView):

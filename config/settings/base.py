@@ -268,6 +268,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900)
+# A worker that dies takes no ack with it: every task is safe to run twice (DECISIONS: dead workers), so a
+# task whose pool process was killed goes back to the queue (reject-on-worker-lost) instead of being acked
+# as failed; a task whose whole worker died comes back after the broker's visibility timeout.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Longer than the longest hard time limit of any task (customers.import_commit, 3700 s), so a task still
+# running is never handed to a second worker; short enough that a message lost with its worker returns the
+# same morning. tests/core/test_jobs.py checks it against every registered task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 4200)}
+# Runs of long jobs (core/jobs.py): a worker beats every JOBS_HEARTBEAT_SECONDS; a run silent for
+# JOBS_STALE_AFTER_SECONDS is failed by the reaper (beat every minute), so a killed worker's run is
+# released within about 3 minutes; a run that killed its worker JOBS_MAX_ATTEMPTS times is not tried again.
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 15)
+JOBS_STALE_AFTER_SECONDS = env_int("JOBS_STALE_AFTER_SECONDS", 120)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
 
 LOGGING = {
     "version": 1,

@@ -62,6 +62,8 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "heartbeat_at",
+            "attempts",
         ]
         read_only_fields = fields
 

@@ -56,3 +56,6 @@ class ReportRunViewSet(mixins.RetrieveModelMixin, ScopedViewSet):
 
     queryset = ReportRun.objects.all()
     serializer_class = s.ReportRunSerializer
+
+    def get_object(self):
+        return services.run_check_alive(run=super().get_object())  # a build whose worker died shows failed at once

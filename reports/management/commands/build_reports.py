@@ -6,10 +6,11 @@ Celery workers (one run each); with --sync they run here, one after the other.""
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
+from core.jobs import new_token
 from regions.choices import UnitKind
 from regions.models import OrgUnit
 from reports.choices import ReportKind
-from reports.services import report_build, report_request, run_fail
+from reports.services import report_build, report_request, run_claim, run_fail
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             try:
                 run = report_request(unit=target, period=period, kind=kind, enqueue=not sync)
                 if sync:
+                    run_claim(run=run, token=new_token())  # a new run: nobody else can hold it
                     try:
                         report = report_build(unit=target, period=period, kind=kind, run=run)
                     except Exception as error:
