@@ -54,6 +54,8 @@ APPRAISAL_CENTER = frozenset({"appraisal.scheme"})
 APPRAISAL_MANAGING = frozenset({"appraisal.score", "reward.propose"})
 # Building business reports (the report service narrows it to a region's or the company's report in scope).
 REPORTING = frozenset({"report.build"})
+# The working calendar (holidays and make-up working days behind every SLA) is kept by the Development Center.
+CALENDAR = frozenset({"calendar.change"})
 
 ROLE_TABLE = {
     Role.DIRECTOR: RoleSpec(
@@ -66,7 +68,8 @@ ROLE_TABLE = {
         | APPRAISAL_READ
         | APPRAISAL_CENTER
         | APPRAISAL_MANAGING
-        | REPORTING,
+        | REPORTING
+        | CALENDAR,
         home="center",
     ),
     Role.CENTER_STAFF: RoleSpec(
@@ -79,7 +82,8 @@ ROLE_TABLE = {
         | APPRAISAL_READ
         | APPRAISAL_CENTER
         | APPRAISAL_MANAGING
-        | REPORTING,
+        | REPORTING
+        | CALENDAR,
         home="center",
     ),
     Role.REGIONAL_MANAGER: RoleSpec(

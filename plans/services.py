@@ -18,6 +18,7 @@ from core import versions
 from core.errors import Conflict, DomainError, InvalidInput, Unprocessable
 from core.money import allocate
 from core.periods import QUARTER, YEAR, Period
+from core.periods import parse_input as parse_period_input
 from plans.choices import COUNT_METRICS, DecompositionLevel, DistributionKind, Metric, SplitMethod, decimal_places
 from plans.models import SeasonalDistribution, SeasonalDistributionMonth, Target
 from regions.choices import Role, UnitKind
@@ -37,13 +38,7 @@ def _metric(metric):
 
 
 def _period(period):
-    try:
-        return Period.parse(period)
-    except ValueError:
-        raise InvalidInput(
-            _("%(value)s is not a period: write a year (2026), a quarter (2026-Q3) or a month (2026-07).") % {"value": period},
-            field="period",
-        )
+    return parse_period_input(period, field="period")
 
 
 def _value(value, *, metric, field="value", label=None):

@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "approvals.context_processors.calendar_warning",
             ],
         },
     },
@@ -234,3 +235,17 @@ AGEING_BUCKETS = [
     ("d181_365", 181, 365),
     ("over_365", 366, None),
 ]
+
+# Dates (docs/DECISIONS.md, "The supported date range"): every date and period that enters the system — query
+# parameters, filters, periods of plans, targets, budgets, appraisal and reports, ledger records, imports — must
+# lie in this range; outside it the answer is a 400 naming the field and the range (core/dates.py).
+SUPPORTED_DATE_MIN = "2000-01-01"
+SUPPORTED_DATE_MAX = "2099-12-31"
+# How many days after today a date of each kind may lie, to catch typing slips (an invoice "issued" in 2030):
+# invoices are issued on or before the day they are pushed (a branch may pre-date a month-end batch by a few
+# days' clock difference), payments are received by then; a due date or a plan may lie years ahead.
+DATE_PLAUSIBLE_FUTURE_DAYS = {
+    "invoice_issue": env_int("DATE_MAX_DAYS_AHEAD_INVOICE_ISSUE", 31),
+    "payment_received": env_int("DATE_MAX_DAYS_AHEAD_PAYMENT_RECEIVED", 7),
+    "invoice_cancelled": env_int("DATE_MAX_DAYS_AHEAD_INVOICE_CANCELLED", 7),
+}

@@ -11,3 +11,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"principal": "100000/min", "anon": "100000/min"}}  # noqa: F405
 LANGUAGE_CODE = "zh-hans"
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+
+# Parallel test processes (pytest-xdist) share one Redis when REDIS_URL is set: a prefix per process keeps one
+# worker's cached values (the working calendar's years, throttle counters) out of another's rolled-back tests.
+CACHES["default"]["KEY_PREFIX"] = env("PYTEST_XDIST_WORKER", "")  # noqa: F405

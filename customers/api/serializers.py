@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
+from core.dates import DateInputField
 from core.filters import MAX_ID
 from core.serializers import FastReadMixin, MoneyInputField, StrictSerializer, enum_choice_field
 from customers.choices import CollectionPlanStatus, CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
@@ -363,8 +364,8 @@ class InvoiceWriteSerializer(StrictSerializer):
     salesperson_employee_no = ScopedSlugRelatedField(
         model=StaffProfile, slug_field="employee_no", required=False, allow_null=True, label=_("salesperson's employee number")
     )
-    issue_date = serializers.DateField(label=_("issue date"))
-    due_date = serializers.DateField(label=_("due date"))
+    issue_date = DateInputField(kind="invoice_issue", label=_("issue date"))
+    due_date = DateInputField(label=_("due date"))
     amount = MoneyInputField(min_value=POSITIVE, required=False, label=_("amount"))
     lines = InvoiceLineInputSerializer(many=True, required=False, allow_empty=False, label=_("invoice lines"))
 
@@ -382,7 +383,7 @@ class InvoiceWriteSerializer(StrictSerializer):
 
 class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=200, label=_("reason"))
-    on = serializers.DateField(required=False, label=_("effective date"))
+    on = DateInputField(required=False, label=_("effective date"))
 
 
 class AllocationInputSerializer(StrictSerializer):
@@ -402,7 +403,7 @@ class PaymentWriteSerializer(StrictSerializer):
     customer_external_id = ScopedSlugRelatedField(
         model=Customer, slug_field="external_id", required=False, label=_("customer's external id")
     )
-    received_on = serializers.DateField(label=_("received on"))
+    received_on = DateInputField(kind="payment_received", label=_("received on"))
     amount = MoneyInputField(min_value=POSITIVE, label=_("amount"))
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False, default=PaymentMethod.BANK_TRANSFER)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", label=_("reference"))
@@ -418,7 +419,7 @@ class PaymentWriteSerializer(StrictSerializer):
 
 
 class PlanLineInputSerializer(StrictSerializer):
-    due_on = serializers.DateField(label=_("planned date"))
+    due_on = DateInputField(label=_("planned date"))
     amount = MoneyInputField(min_value=POSITIVE, label=_("planned amount"))
 
 
@@ -437,7 +438,7 @@ class FollowUpInputSerializer(StrictSerializer):
 
 
 class AsOfSerializer(serializers.Serializer):
-    as_of = serializers.DateField(required=False, label=_("as of"))
+    as_of = DateInputField(required=False, label=_("as of"))
 
 
 # Query strings are not strict: proxies and browsers add parameters of their own.
@@ -447,7 +448,7 @@ class AgeingQuerySerializer(serializers.Serializer):
     unit = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, label=_("org unit"), help_text="Defaults to the caller's own unit."
     )
-    as_of = serializers.DateField(required=False, label=_("as of"), help_text="YYYY-MM-DD; defaults to today.")
+    as_of = DateInputField(required=False, label=_("as of"), help_text="YYYY-MM-DD; defaults to today.")
     by = serializers.ChoiceField(
         choices=[(key, key) for key in ("child", "region", "province", "district", "salesperson", "customer", "invoice")],
         required=False,
