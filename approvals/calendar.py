@@ -74,6 +74,34 @@ def calendar_changed(*years):
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
+def package_days():
+    """(day, kind, name) of every holiday and make-up working day the chinese_calendar package knows
+    (2004 up to its release), names in Chinese: what the data migration loaded into the table."""
+    import chinese_calendar
+    from chinese_calendar.constants import Holiday
+
+    chinese = {holiday.value: holiday.chinese for holiday in Holiday}
+    for day, name in chinese_calendar.holidays.items():
+        yield day, "holiday", chinese.get(name, name)
+    for day, name in chinese_calendar.workdays.items():
+        yield day, "workday", chinese.get(name, name)
+
+
+def calendar_seed(model=None):
+    """Load the package's days that the table does not hold yet (idempotent); returns how many were added.
+
+    Called by the data migration (with its historical model) and by tests whose database was flushed."""
+    runtime = model is None  # a migration must not need the cache (Redis may not be up yet)
+    if runtime:
+        from approvals.models import CalendarDay as model
+    existing = set(model.objects.values_list("day", flat=True))
+    rows = [model(day=day, kind=kind, name=name) for day, kind, name in package_days() if day not in existing]
+    model.objects.bulk_create(rows, batch_size=500)
+    if rows and runtime:
+        calendar_changed(*{row.day.year for row in rows})
+    return len(rows)
+
+
 def calendar_cache_clear():
     """Drop every supported year from the cache (tests, after their rows are rolled back)."""
     from core.dates import supported_years

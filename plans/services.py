@@ -858,14 +858,22 @@ def _clean_target_lines(plan, rows):
 def _date(value, *, label):
     from datetime import date
 
+    from core.dates import supported_date_error
+
+    day = None
     if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+        day = value
+    elif isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise InvalidInput(_("%(label)s: give the due date as YYYY-MM-DD.") % {"label": label}, field="actions")
+    if day is None:
+        raise InvalidInput(_("%(label)s: give the due date as YYYY-MM-DD.") % {"label": label}, field="actions")
+    message = supported_date_error(day)
+    if message is not None:
+        raise InvalidInput(f"{label}: {message}", field="actions", code="date_out_of_range")
+    return day
 
 
 def _clean_action_lines(plan, rows):

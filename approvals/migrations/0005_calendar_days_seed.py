@@ -7,28 +7,17 @@ Reversing removes only the rows this migration wrote (days of those years that n
 from django.db import migrations
 
 
-def _rows():
-    import chinese_calendar
-    from chinese_calendar.constants import Holiday
-
-    chinese = {holiday.value: holiday.chinese for holiday in Holiday}
-    for day, name in chinese_calendar.holidays.items():
-        yield day, "holiday", chinese.get(name, name)
-    for day, name in chinese_calendar.workdays.items():
-        yield day, "workday", chinese.get(name, name)
-
-
 def seed(apps, schema_editor):
-    CalendarDay = apps.get_model("approvals", "CalendarDay")
-    existing = set(CalendarDay.objects.values_list("day", flat=True))
-    CalendarDay.objects.bulk_create(
-        [CalendarDay(day=day, kind=kind, name=name) for day, kind, name in _rows() if day not in existing], batch_size=500
-    )
+    from approvals.calendar import calendar_seed
+
+    calendar_seed(apps.get_model("approvals", "CalendarDay"))
 
 
 def unseed(apps, schema_editor):
+    from approvals.calendar import package_days
+
     CalendarDay = apps.get_model("approvals", "CalendarDay")
-    CalendarDay.objects.filter(day__in=[day for day, _kind, _name in _rows()], updated_by__isnull=True).delete()
+    CalendarDay.objects.filter(day__in=[day for day, _kind, _name in package_days()], updated_by__isnull=True).delete()
 
 
 class Migration(migrations.Migration):

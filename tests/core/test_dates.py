@@ -199,3 +199,34 @@ def test_plans_targets_and_budgets_refuse_far_periods(personas, units):
 
 def test_performance_tables_refuse_far_periods(personas):
     _refused(personas["director"].api().get(reverse("report-attainment"), {"period": "0001-01"}), "period")
+
+
+def test_plan_lines_refuse_far_periods_and_dates(personas, units):
+    dm = personas["dm_hangzhou"].api()
+    body = {"kind": "marketing", "unit": units["330100"].pk, "period": "2026", "title": "杭州营销计划", "body": "正文"}
+    plan = dm.post(reverse("plan-list"), body, format="json").json()
+    url = reverse("plan-lines", kwargs={"pk": plan["id"]})
+    response = dm.put(url, {"targets": [{"metric": "sales_amount", "period": "1999", "value": "10.00"}]}, format="json")
+    assert response.status_code == 400 and RANGE_ZH in str(response.json()), response.content
+    owner = personas["rep_hangzhou"].staff.pk
+    actions = [{"what": "拜访", "owner": owner, "due_on": "0001-01-01"}]
+    response = dm.put(url, {"actions": actions}, format="json")
+    assert response.status_code == 400 and RANGE_ZH in str(response.json()), response.content
+    assert dm.get(reverse("plan-detail", kwargs={"pk": plan["id"]})).json()["lines"] == {
+        "targets": [],
+        "actions": [],
+        "budget": [],
+    }
+
+
+def test_appraisal_runs_and_schemes_refuse_far_periods_and_dates(personas):
+    from appraisal.models import AppraisalRun
+    from tests.appraisal.conftest import approved_scheme
+
+    scheme = approved_scheme(personas)
+    center = personas["center"].api()
+    response = center.post(reverse("appraisal-run-list"), {"scheme": scheme.pk, "period": "0001-01"}, format="json")
+    _refused(response, "period")
+    assert not AppraisalRun.objects.exists()
+    page = personas["center"].web().post(reverse("appraisal:run_create"), {"scheme": scheme.pk, "period": "1999-12"})
+    assert page.status_code == 400 and RANGE_ZH in str(page.context["form"].errors["period"])
