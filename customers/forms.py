@@ -97,7 +97,9 @@ class ContactForm(forms.Form):
 
 class InvoiceCancelForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=200)
-    on = DateFormField(label=_("cancelled on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = DateFormField(
+        kind="ledger_correction", label=_("cancelled on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class FollowUpForm(forms.Form):
@@ -165,6 +167,7 @@ def iso_date_input():
 class PaymentReverseForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=200)
     on = DateFormField(
+        kind="ledger_correction",
         label=_("reversed on"),
         required=False,
         help_text=_("Empty: today."),

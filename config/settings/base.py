@@ -242,10 +242,10 @@ AGEING_BUCKETS = [
 SUPPORTED_DATE_MIN = "2000-01-01"
 SUPPORTED_DATE_MAX = "2099-12-31"
 # How many days after today a date of each kind may lie, to catch typing slips (an invoice "issued" in 2030):
-# invoices are issued on or before the day they are pushed (a branch may pre-date a month-end batch by a few
-# days' clock difference), payments are received by then; a due date or a plan may lie years ahead.
+# an invoice is issued at most a month ahead (a branch pushes a month-end batch early), a payment received and a
+# cancellation or reversal dated at most a week ahead; a due date or a plan may lie years ahead.
 DATE_PLAUSIBLE_FUTURE_DAYS = {
     "invoice_issue": env_int("DATE_MAX_DAYS_AHEAD_INVOICE_ISSUE", 31),
     "payment_received": env_int("DATE_MAX_DAYS_AHEAD_PAYMENT_RECEIVED", 7),
-    "invoice_cancelled": env_int("DATE_MAX_DAYS_AHEAD_INVOICE_CANCELLED", 7),
+    "ledger_correction": env_int("DATE_MAX_DAYS_AHEAD_LEDGER_CORRECTION", 7),  # an invoice cancelled, a payment reversed
 }

@@ -383,7 +383,7 @@ class InvoiceWriteSerializer(StrictSerializer):
 
 class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=200, label=_("reason"))
-    on = DateInputField(required=False, label=_("effective date"))
+    on = DateInputField(kind="ledger_correction", required=False, label=_("effective date"))
 
 
 class AllocationInputSerializer(StrictSerializer):
