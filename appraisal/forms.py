@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.choices import AppraisedRole, IncentiveSubject, ItemKind, PeriodKind, RewardKind, ScoringRule
 from appraisal.models import AppraisalScheme
 from budgets.forms import UnitChoiceField
+from core.dates import DateFormField
 from regions.models import OrgUnit, StaffProfile
 
 
@@ -21,7 +22,7 @@ class SchemeForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
     role = forms.ChoiceField(label=_("applies to"), choices=AppraisedRole.choices)
     period_kind = forms.ChoiceField(label=_("period"), choices=PeriodKind.choices)
-    valid_from = forms.DateField(label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = DateFormField(label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"}))
     unit = UnitChoiceField(
         label=_("org unit"), queryset=OrgUnit.objects.none(), required=False, help_text=_("Empty: the whole company.")
     )
@@ -187,7 +188,7 @@ class IncentiveTiersField(forms.CharField):
 class IncentiveSchemeForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
     subject = forms.ChoiceField(label=_("pays"), choices=IncentiveSubject.choices)
-    valid_from = forms.DateField(label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = DateFormField(label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"}))
     unit = UnitChoiceField(
         label=_("org unit"), queryset=OrgUnit.objects.none(), required=False, help_text=_("Empty: the whole company.")
     )

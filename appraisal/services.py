@@ -39,6 +39,7 @@ from appraisal.scoring import HUNDRED, clean_tiers, competition_ranks, decimal_i
 from core.errors import Conflict, DomainError, InvalidInput
 from core.money import MONEY_MAX, money
 from core.periods import Period
+from core.periods import parse_input as parse_period_input
 from core.roles import Role, can
 from core.scoping import scope_of
 from regions.choices import UnitKind
@@ -64,13 +65,7 @@ def _center():
 
 def parse_period(text, *, field="period", today=None):
     """A period from input: malformed or not yet begun → InvalidInput naming the field."""
-    try:
-        period = Period.parse(text)
-    except ValueError:
-        raise InvalidInput(
-            _("%(value)s is not a period: write a year (2026), a quarter (2026-Q3) or a month (2026-07).") % {"value": text},
-            field=field,
-        ) from None
+    period = parse_period_input(text, field=field)
     today = today or timezone.localdate()
     if period.start > today:
         raise InvalidInput(_("The period %(period)s has not begun yet.") % {"period": period}, field=field)

@@ -67,3 +67,10 @@ class BulkAction(models.TextChoices):
     APPROVE = "approve", _("Approve")
     RETURN = "return", _("Return for revision")
     REJECT = "reject", _("Reject")
+
+
+class CalendarDayKind(models.TextChoices):
+    """How a listed day departs from the Monday–Friday week on China's working calendar."""
+
+    HOLIDAY = "holiday", _("Public holiday (day off)")
+    WORKDAY = "workday", _("Make-up working day (调休)")

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from approvals.choices import BulkAction
+from approvals.choices import BulkAction, CalendarDayKind
 from approvals.selectors import delegate_candidates, reviewer_candidates
+from core.dates import DateFormField
 from regions.models import StaffProfile
 
 
@@ -60,11 +61,19 @@ class BulkForm(forms.Form):
 
 class DelegationForm(forms.Form):
     to_staff = StaffChoiceField(label=_("Delegate"), queryset=StaffProfile.objects.none())
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = DateFormField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = DateFormField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         # Only people whose scope covers the delegator's: the rule delegation_create enforces.
         self.fields["to_staff"].queryset = delegate_candidates(staff=staff)
+
+
+class CalendarDayForm(forms.Form):
+    """One holiday or make-up working day of the working calendar."""
+
+    day = DateFormField(label=_("day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    kind = forms.ChoiceField(label=_("kind"), choices=CalendarDayKind.choices)
+    name = forms.CharField(label=_("holiday name"), max_length=100, required=False, help_text=_("e.g. 春节, 国庆节"))

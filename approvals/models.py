@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from approvals.choices import OPEN_STATES, ApprovalKind, EventAction, RequestState, StepKind, StepState
+from approvals.choices import OPEN_STATES, ApprovalKind, CalendarDayKind, EventAction, RequestState, StepKind, StepState
 from core.money import MoneyField
 from core.roles import ROLE_TABLE, Role, Sees
 from core.scoping import ScopedQuerySet, ScopeSpec, scope_of
@@ -304,3 +304,48 @@ class Delegation(models.Model):
 
     def __str__(self):
         return f"{self.from_staff} → {self.to_staff} {self.starts_on}–{self.ends_on}"
+
+
+class CalendarDayQuerySet(models.QuerySet):
+    def for_user(self, principal):
+        """The working calendar is company-wide reference data that only the Development Center keeps:
+        the center reads all of it, nobody else reads it through a page (everyone lives by it through SLAs)."""
+        from core.roles import can
+
+        return self if can(principal, "calendar.change") else self.none()
+
+    def of_year(self, year):
+        return self.filter(day__year=year)
+
+
+class CalendarDay(models.Model):
+    """One exception to the Monday–Friday week on China's working calendar (工作日历): a public holiday
+    that is a day off, or a make-up working day (调休上班) on a weekend. Days not listed follow the week.
+
+    The State Council publishes the next year's schedule late in the year; the Development Center enters it
+    on the calendar page. Approval SLAs (due dates, overdue working days, escalation) and task escalation
+    count working days from this table (`approvals.calendar`). A year with no entries at all is counted
+    Monday to Friday, and the center is warned from 1 December while next year is still empty. The years
+    the `chinese_calendar` package knew (2004–2026) were loaded from it by a data migration.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(_("holiday name"), max_length=100, blank=True, help_text=_("e.g. 春节, 国庆节"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("updated by")
+    )
+
+    objects = CalendarDayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["day"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=["holiday", "workday"]), name="calendar_day_kind_valid")
+        ]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()

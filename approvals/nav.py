@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from approvals.selectors import waiting_count
-from core.roles import Role
+from core.roles import Role, can
 
 
 def items(user, role):
@@ -18,4 +18,6 @@ def items(user, role):
     label = _("Waiting for me")
     entries.append((f"{label} ({count})" if count else label, reverse("approvals:waiting")))
     entries.append((_("My submissions"), reverse("approvals:mine")))
+    if can(user, "calendar.change"):
+        entries.append((_("Working calendar"), reverse("approvals:calendar")))
     return entries

@@ -938,3 +938,102 @@ def delegation_revoke(*, delegation, by):
     delegation.revoked_at = timezone.now()
     delegation.save(update_fields=["revoked_at"])
     return delegation
+
+
+# --- the working calendar (holidays and make-up working days behind every SLA) ------------------------
+
+
+def _require_calendar_right(by):
+    from django.core.exceptions import PermissionDenied
+
+    from core.roles import can
+
+    if not can(by, "calendar.change"):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def calendar_day_save(*, day, kind, name="", by, calendar_day=None):
+    """Enter (or correct) one holiday or make-up working day; the Development Center only.
+
+    Moving an entry to another day frees the old day; a day already listed is refused on the field `day`.
+    Both years are dropped from the SLA cache.
+    """
+    from approvals.calendar import calendar_changed
+    from approvals.models import CalendarDay
+    from core.dates import check_supported_date
+
+    _require_calendar_right(by)
+    check_supported_date(day, field="day")
+    clash = CalendarDay.objects.select_for_update().filter(day=day)
+    if calendar_day is not None:
+        clash = clash.exclude(pk=calendar_day.pk)
+    if clash.exists():
+        raise Conflict(_("%(day)s is already on the calendar: edit that entry.") % {"day": day.isoformat()}, field="day")
+    years = {day.year}
+    if calendar_day is None:
+        calendar_day = CalendarDay(day=day)
+    else:
+        calendar_day = CalendarDay.objects.select_for_update().get(pk=calendar_day.pk)
+        years.add(calendar_day.day.year)
+        calendar_day.day = day
+    calendar_day.kind = kind
+    calendar_day.name = name
+    calendar_day.updated_by = by
+    try:
+        with transaction.atomic():
+            calendar_day.save()
+    except IntegrityError:
+        raise Conflict(
+            _("%(day)s is already on the calendar: edit that entry.") % {"day": day.isoformat()}, field="day"
+        ) from None
+    calendar_changed(*years)
+    return calendar_day
+
+
+@transaction.atomic
+def calendar_day_delete(*, calendar_day, by):
+    """Remove one entry (the day then follows the Monday–Friday week); the Development Center only."""
+    from approvals.calendar import calendar_changed
+
+    _require_calendar_right(by)
+    year = calendar_day.day.year
+    calendar_day.delete()
+    calendar_changed(year)
+
+
+def calendar_warn_center(*, today=None):
+    """From 1 December, tell the Development Center's people once that next year's working calendar is still
+    empty (its SLAs would count Monday to Friday). Returns the year warned about, or None.
+
+    Idempotent: the message carries the calendar page of that year as its link, and a second run finds it sent.
+    """
+    from approvals.calendar import next_year_missing
+    from notifications.models import Notification
+
+    today = today or timezone.localdate()
+    year = next_year_missing(today)
+    if year is None:
+        return None
+    url = f"{reverse('approvals:calendar')}?year={year}"
+    with transaction.atomic():
+        center = list(
+            StaffProfile.objects.select_for_update()
+            .filter(role__in=[Role.DIRECTOR, Role.CENTER_STAFF], is_active=True, user__isnull=False)
+            .select_related("user")
+        )
+        if Notification.objects.filter(kind=NotificationKind.REMINDER, url=url).exists():
+            return None
+        notify(
+            recipients=center,
+            kind=NotificationKind.REMINDER,
+            title=_("The working calendar of %(year)s is missing") % {"year": year},
+            body=_(
+                "No holidays or make-up working days are entered for %(year)s yet. Until they are, approval "
+                "deadlines in %(year)s count Monday to Friday only. Enter the State Council's schedule on the "
+                "working calendar page."
+            )
+            % {"year": year},
+            url=url,
+        )
+    return year

@@ -15,3 +15,9 @@ def approvals_remind_overdue():
 def approvals_send_overdue_reminders():
     """Remind the approvers of overdue requests, once per day per request; returns how many were reminded."""
     return services.requests_remind_overdue()
+
+
+@shared_task(name="approvals.calendar_check", soft_time_limit=60, time_limit=90)
+def approvals_calendar_check():
+    """Warn the Development Center once when next year's working calendar is missing (from 1 December)."""
+    return services.calendar_warn_center()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals import views
+from approvals import calendar_views, views
 
 app_name = "approvals"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("mine/", views.MineView.as_view(), name="mine"),
     path("delegations/", views.DelegationsView.as_view(), name="delegations"),
     path("<int:pk>/", views.RequestDetailView.as_view(), name="detail"),
+    path("calendar/", calendar_views.CalendarListView.as_view(), name="calendar"),
+    path("calendar/<int:pk>/", calendar_views.CalendarDayEditView.as_view(), name="calendar_day"),
 ]

@@ -2,41 +2,13 @@
 every list is already cut by the caller's scope."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgets.choices import ExpenseCategory, ExpenseState
 from budgets.models import Budget, Expense
-from core.filters import IdFilter
-from core.periods import Period, validate_period
+from core.dates import DateFilter
+from core.filters import IdFilter, PeriodFilter, PeriodFormField  # noqa: F401  (appraisal imports them from here)
 from regions.models import OrgUnit
-
-
-class PeriodFormField(forms.CharField):
-    """A period's text (2026, 2026-Q3, 2026-07), returned as a Period; anything else is a 400."""
-
-    default_validators = [validate_period]
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 7)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.strip() if value else value
-
-    def clean(self, value):
-        value = super().clean(value)
-        return Period.parse(value) if value else None
-
-
-class PeriodFilter(django_filters.CharFilter):
-    field_class = PeriodFormField
-
-    def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
-        return qs.filter(**{self.field_name: str(value)})
 
 
 def _subtree(queryset, lookup, unit_id):
@@ -82,8 +54,8 @@ class ExpenseFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=ExpenseCategory.choices, label=_("category"))
     state = django_filters.ChoiceFilter(choices=ExpenseState.choices, label=_("state"))
     period = PeriodFilter(method="filter_period", label=_("period (2026, 2026-Q3 or 2026-07)"))
-    spent_on_after = django_filters.DateFilter(field_name="spent_on", lookup_expr="gte", label=_("spent on or after"))
-    spent_on_before = django_filters.DateFilter(field_name="spent_on", lookup_expr="lte", label=_("spent on or before"))
+    spent_on_after = DateFilter(field_name="spent_on", lookup_expr="gte", label=_("spent on or after"))
+    spent_on_before = DateFilter(field_name="spent_on", lookup_expr="lte", label=_("spent on or before"))
     recorded_by = IdFilter(field_name="recorded_by_id", label=_("recorded by"))
     budget = IdFilter(field_name="budget_id", label=_("budget"))
 

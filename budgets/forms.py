@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from budgets.choices import AllocationMethod, AllocationTarget, ExpenseCategory
+from core.dates import DateFormField
 from regions.models import OrgUnit
 
 MAX_AMOUNT = Decimal("9999999999999999.99")
@@ -103,7 +104,7 @@ class ExpenseForm(forms.Form):
 
     unit = UnitChoiceField(label=_("org unit"), queryset=OrgUnit.objects.none())
     category = forms.ChoiceField(label=_("category"), choices=ExpenseCategory.choices)
-    spent_on = forms.DateField(label=_("spent on"), widget=forms.DateInput(attrs={"type": "date"}))
+    spent_on = DateFormField(label=_("spent on"), widget=forms.DateInput(attrs={"type": "date"}))
     amount = _amount_field(_("amount"), minimum=Decimal("0.01"))
     description = forms.CharField(
         label=_("description"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})

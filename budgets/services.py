@@ -21,6 +21,7 @@ from core import versions
 from core.errors import Conflict, DomainError, InvalidInput, Unprocessable
 from core.money import allocate, parse_decimal, parse_weight
 from core.periods import MONTH, QUARTER, YEAR, Period
+from core.periods import parse_input as parse_period_input
 from core.roles import can
 from core.scoping import scope_of
 from core.splits import keyed_once, parse_id
@@ -48,13 +49,7 @@ def _category(category):
 
 
 def _period(period):
-    try:
-        return Period.parse(period)
-    except ValueError:
-        raise InvalidInput(
-            _("%(value)s is not a period: write a year (2026), a quarter (2026-Q3) or a month (2026-07).") % {"value": period},
-            field="period",
-        )
+    return parse_period_input(period, field="period")
 
 
 def _amount(value, *, field="amount", label=None, positive=False):

@@ -63,6 +63,10 @@ app.conf.beat_schedule = {
     # Overdue approvals remind their current approvers once a day, at the start of the morning's work
     # (the task skips requests already reminded today, so a second run sends nothing).
     "approvals.send_overdue_reminders": {"task": "approvals.send_overdue_reminders", "schedule": crontab(hour=9, minute=13)},
+    # The working calendar (approvals.CalendarDay) must hold next year's holidays before next year starts, or its
+    # SLAs count Monday to Friday: from 1 December the Development Center is told once (the job finds the message
+    # already sent on later days); daily at 09:20, after the morning reminders.
+    "approvals.calendar_check": {"task": "approvals.calendar_check", "schedule": crontab(hour=9, minute=20)},
     # Open tasks due today or overdue remind their owner once a day, and go to the supervisor once when a
     # working day late. Daily at 08:30 Beijing time (CELERY_TIMEZONE is Asia/Shanghai), before the working
     # day starts; the job marks each task (reminded_on / escalated_on), so a second run that day sends nothing.

@@ -23,6 +23,10 @@ _RANK = {YEAR: 0, QUARTER: 1, MONTH: 2}
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?$")
 
 
+class PeriodOutOfRange(ValueError):
+    """A well-formed period outside the supported years (settings.SUPPORTED_DATE_MIN/MAX, core.dates)."""
+
+
 @total_ordering
 @dataclass(frozen=True, eq=True)
 class Period:
@@ -43,8 +47,12 @@ class Period:
 
     # --- construction -------------------------------------------------------------------------
     @classmethod
-    def parse(cls, text):
-        """`"2026"`, `"2026-Q3"` or `"2026-07"` → Period. A Period is returned as it is."""
+    def parse(cls, text, *, bounded=True):
+        """`"2026"`, `"2026-Q3"` or `"2026-07"` → Period. A Period is returned as it is.
+
+        Input is refused outside the supported years (PeriodOutOfRange, a ValueError whose text says the
+        range in the active language); `bounded=False` reads back what is already stored.
+        """
         if isinstance(text, Period):
             return text
         if not isinstance(text, str):
@@ -55,6 +63,12 @@ class Period:
                 f"{text!r} is not a period: write a year (2026), a quarter (2026-Q3) or a month with two digits (2026-07)."
             )
         year = int(match["year"])
+        if bounded:
+            from core.dates import out_of_range_message, supported_years
+
+            first, last = supported_years()
+            if not first <= year <= last:
+                raise PeriodOutOfRange(str(out_of_range_message()))
         if match["quarter"]:
             return cls(QUARTER, year, int(match["quarter"]))
         if match["month"]:
@@ -165,10 +179,27 @@ class Period:
         return self._key() < other._key()
 
 
+def parse_input(text, *, field="period"):
+    """A period from input, or InvalidInput naming `field`: not a period, or outside the supported years."""
+    from core.errors import InvalidInput
+
+    try:
+        return Period.parse(text)
+    except PeriodOutOfRange as error:
+        raise InvalidInput(str(error), field=field, code="date_out_of_range") from None
+    except ValueError:
+        raise InvalidInput(
+            _("%(value)s is not a period: write a year (2026), a quarter (2026-Q3) or a month (2026-07).") % {"value": text},
+            field=field,
+        ) from None
+
+
 def validate_period(value):
-    """Django validator: the value is a period's text (or a Period)."""
+    """Django validator: the value is a period's text (or a Period) inside the supported years."""
     try:
         Period.parse(value)
+    except PeriodOutOfRange as error:
+        raise ValidationError(str(error), code="date_out_of_range") from error
     except ValueError as error:
         raise ValidationError(
             _("%(value)s is not a period: write a year (2026), a quarter (2026-Q3) or a month (2026-07)."),
@@ -205,7 +236,7 @@ class PeriodField(models.CharField):
         if value is None or isinstance(value, Period):
             return value
         try:
-            return Period.parse(value)
+            return Period.parse(value, bounded=False)
         except ValueError:
             return value
 
@@ -217,6 +248,8 @@ class PeriodField(models.CharField):
             return value
         try:
             return Period.parse(str(value))
+        except PeriodOutOfRange as error:
+            raise ValidationError(str(error), code="date_out_of_range") from error
         except ValueError as error:
             raise ValidationError(
                 _("%(value)s is not a period: write a year (2026), a quarter (2026-Q3) or a month (2026-07)."),

@@ -60,6 +60,8 @@ REPORTING = frozenset({"report.build"})
 # center's roles and by branch-system keys, but only a principal on the center unit may use it (CENTER_ONLY).
 CATALOGUE = frozenset({"product.change"})
 CENTER_ONLY = CATALOGUE
+# The working calendar (holidays and make-up working days behind every SLA) is kept by the Development Center.
+CALENDAR = frozenset({"calendar.change"})
 
 ROLE_TABLE = {
     Role.DIRECTOR: RoleSpec(
@@ -73,7 +75,8 @@ ROLE_TABLE = {
         | APPRAISAL_READ
         | APPRAISAL_CENTER
         | APPRAISAL_MANAGING
-        | REPORTING,
+        | REPORTING
+        | CALENDAR,
         home="center",
     ),
     Role.CENTER_STAFF: RoleSpec(
@@ -87,7 +90,8 @@ ROLE_TABLE = {
         | APPRAISAL_READ
         | APPRAISAL_CENTER
         | APPRAISAL_MANAGING
-        | REPORTING,
+        | REPORTING
+        | CALENDAR,
         home="center",
     ),
     Role.REGIONAL_MANAGER: RoleSpec(

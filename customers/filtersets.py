@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateFilter
 from core.filters import IdFilter
 from customers.choices import CollectionPlanStatus, CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
 from customers.models import CollectionPlan, Customer, Invoice, Payment, Product
@@ -92,10 +93,10 @@ class InvoiceFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
     salesperson = IdFilter(field_name="salesperson_id", label=_("salesperson"))
     status = django_filters.ChoiceFilter(choices=InvoiceStatus.choices, label=_("status"))
     external_id = django_filters.CharFilter(lookup_expr="exact", label=_("external id"))
-    issue_date_after = django_filters.DateFilter(field_name="issue_date", lookup_expr="gte", label=_("issued on or after"))
-    issue_date_before = django_filters.DateFilter(field_name="issue_date", lookup_expr="lte", label=_("issued on or before"))
-    due_date_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("due on or after"))
-    due_date_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("due on or before"))
+    issue_date_after = DateFilter(field_name="issue_date", lookup_expr="gte", label=_("issued on or after"))
+    issue_date_before = DateFilter(field_name="issue_date", lookup_expr="lte", label=_("issued on or before"))
+    due_date_after = DateFilter(field_name="due_date", lookup_expr="gte", label=_("due on or after"))
+    due_date_before = DateFilter(field_name="due_date", lookup_expr="lte", label=_("due on or before"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue (open and past its due date)"))
     q = django_filters.CharFilter(method="search", label=_("search (customer name, pinyin initials, credit code)"))
 
@@ -120,8 +121,8 @@ class PaymentFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=PaymentStatus.choices, label=_("status"))
     method = django_filters.ChoiceFilter(choices=PaymentMethod.choices, label=_("method"))
     external_id = django_filters.CharFilter(lookup_expr="exact", label=_("external id"))
-    received_on_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label=_("received on or after"))
-    received_on_before = django_filters.DateFilter(field_name="received_on", lookup_expr="lte", label=_("received on or before"))
+    received_on_after = DateFilter(field_name="received_on", lookup_expr="gte", label=_("received on or after"))
+    received_on_before = DateFilter(field_name="received_on", lookup_expr="lte", label=_("received on or before"))
     q = django_filters.CharFilter(method="search", label=_("search (customer name, pinyin initials, credit code)"))
 
     class Meta:

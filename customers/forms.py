@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateFormField
 from core.filters import IdField
 from core.roles import Role, role_of
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod
@@ -96,7 +97,9 @@ class ContactForm(forms.Form):
 
 class InvoiceCancelForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=200)
-    on = forms.DateField(label=_("cancelled on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = DateFormField(
+        kind="ledger_correction", label=_("cancelled on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class FollowUpForm(forms.Form):
@@ -115,7 +118,7 @@ class AgeingForm(forms.Form):
         ("customer", _("customer")),
         ("invoice", _("invoice")),
     ]
-    as_of = forms.DateField(label=_("as of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = DateFormField(label=_("as of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     by = forms.ChoiceField(label=_("group by"), choices=BY_CHOICES, required=False)
     unit = IdField(required=False, widget=forms.HiddenInput)
     salesperson = IdField(required=False, widget=forms.HiddenInput)
@@ -163,7 +166,8 @@ def iso_date_input():
 
 class PaymentReverseForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=200)
-    on = forms.DateField(
+    on = DateFormField(
+        kind="ledger_correction",
         label=_("reversed on"),
         required=False,
         help_text=_("Empty: today."),
@@ -194,7 +198,7 @@ class PaymentForm(forms.Form):
     """Money received from a customer; the allocations come from the formset beside it."""
 
     customer = forms.ModelChoiceField(label=_("customer"), queryset=Customer.objects.none())
-    received_on = forms.DateField(label=_("received on"), widget=iso_date_input())
+    received_on = DateFormField(kind="payment_received", label=_("received on"), widget=iso_date_input())
     amount = forms.DecimalField(label=_("amount"), max_digits=18, decimal_places=2)
     method = forms.ChoiceField(label=_("method"), choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER)
     reference = forms.CharField(label=_("reference"), max_length=100, required=False)
@@ -274,7 +278,7 @@ class CollectionPlanForm(forms.Form):
 class CollectionPlanLineForm(forms.Form):
     """One planned collection; a row left empty is skipped."""
 
-    due_on = forms.DateField(label=_("planned date"), required=False, widget=iso_date_input())
+    due_on = DateFormField(label=_("planned date"), required=False, widget=iso_date_input())
     amount = forms.DecimalField(
         label=_("planned amount"), max_digits=18, decimal_places=2, min_value=Decimal("0.01"), required=False
     )

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import plausibility_error
 from core.errors import DomainError
 from core.jobs import JobLost, heartbeat, job_beat, job_claim, new_token
 from core.money import CENT, ZERO, money, parse_weight
@@ -292,6 +293,8 @@ def _money_cell(value, allow_zero=False):
     return money(number)
 
 
+# Plausibility windows of the imported dates (settings.DATE_PLAUSIBLE_FUTURE_DAYS; core.dates).
+DATE_KINDS = {"issue_date": "invoice_issue", "received_on": "payment_received"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
 
@@ -337,7 +340,11 @@ def _convert(column, value):
     if column.kind == "money_or_zero":
         return _money_cell(value, allow_zero=True)
     if column.kind == "date":
-        return _date_cell(value)
+        day = _date_cell(value)
+        message = plausibility_error(day, kind=DATE_KINDS.get(column.key))
+        if message is not None:
+            raise CellError(message)
+        return day
     if column.kind == "bool":
         return _bool_cell(value)
     if column.kind == "customer_kind":

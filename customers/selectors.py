@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import check_supported_date
 from core.errors import InvalidInput
 from core.money import ZERO, money
 from core.scoping import scope_of
@@ -39,7 +40,8 @@ def _as_of(as_of):
         return timezone.localdate()
     if isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date):
         raise InvalidInput(_("Enter a valid date (YYYY-MM-DD)."), field="as_of")
-    return as_of
+    # Bucket boundaries are as_of minus days: a date outside the supported range could leave the calendar.
+    return check_supported_date(as_of, field="as_of")
 
 
 def invoice_counts_on(as_of, prefix=""):

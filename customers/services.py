@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import insert_audited, write_created_history
+from core.dates import check_supported_date
 from core.errors import Conflict, InvalidInput
 from core.money import CENT, ZERO, money, parse_weight
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
@@ -85,14 +86,14 @@ def _money(value, *, field, label=None, allow_zero=False):
 
 
 def _date(value, *, field):
+    """A date of the ledger, inside the supported range (core.dates); the plausibility windows are the
+    entry points' (serializers, forms, imports), which know what today is for the record's sender."""
     if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        if isinstance(value, str):
-            try:
-                return datetime.date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise InvalidInput(_("Enter a valid date (YYYY-MM-DD)."), field=field)
-    return value
+        try:
+            value = datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(_("Enter a valid date (YYYY-MM-DD)."), field=field) from None
+    return check_supported_date(value, field=field)
 
 
 def _text(value, *, field, max_length, required=False, label=None):

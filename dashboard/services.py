@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import check_supported_date
 from core.errors import InvalidInput
 from customers.models import Allocation, Customer, Invoice
 from dashboard.choices import BUCKET_DAYS
@@ -171,6 +172,7 @@ def receivables_snapshot_rebuild(*, as_of=None):
             raise InvalidInput(_("Enter a valid date (YYYY-MM-DD)."), field="as_of") from None
     if isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date):
         raise InvalidInput(_("Enter a valid date (YYYY-MM-DD)."), field="as_of")
+    check_supported_date(as_of, field="as_of")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, Unprocessable
 from core.periods import Period
+from core.periods import parse_input as parse_period_input
 from core.roles import Role
 from core.scoping import scope_of
 from performance.models import DistrictMonthFact, MonthlyFact
@@ -63,13 +64,7 @@ def actual_from_summary(*, metric, period, unit=None, staff=None):
 
 def parse_period(text, *, today=None):
     """A period from the query: malformed or starting after today → InvalidInput on "period"."""
-    try:
-        period = Period.parse(text)
-    except ValueError:
-        raise InvalidInput(
-            _("%(value)s is not a period: write a year (2026), a quarter (2026-Q3) or a month (2026-07).") % {"value": text},
-            field="period",
-        ) from None
+    period = parse_period_input(text, field="period")
     today = today or timezone.localdate()
     if period.start > today:
         raise InvalidInput(_("The period %(period)s has not begun yet.") % {"period": period}, field="period")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
-from core.periods import MONTH, Period
+from core.periods import MONTH, Period, PeriodOutOfRange
 from customers.choices import InvoiceStatus
 from customers.models import Allocation, Customer, Invoice, InvoiceLine
 from performance.models import DistrictMonthFact, MonthlyFact
@@ -229,6 +229,8 @@ def parse_month(text):
     """ "2026-07" → Period, or InvalidInput on the field "month"."""
     try:
         period = Period.parse(text)
+    except PeriodOutOfRange as error:
+        raise InvalidInput(str(error), field="month", code="date_out_of_range") from None
     except ValueError:
         period = None
     if period is None or period.kind != MONTH:

@@ -4,7 +4,7 @@ Filters only narrow: every list is already cut by the caller's scope."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import IdFilter
+from core.filters import IdFilter, PeriodFilter
 from plans.choices import Metric, PlanKind, PlanState
 from plans.models import Plan, SeasonalDistribution, Target
 from regions.models import OrgUnit
@@ -22,7 +22,7 @@ def _subtree(queryset, lookup, unit_id):
 class PlanFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=PlanKind.choices, label=_("kind"))
     state = django_filters.ChoiceFilter(choices=PlanState.choices, label=_("state"))
-    period = django_filters.CharFilter(method="filter_period", label=_("period"))
+    period = PeriodFilter(method="filter_period", label=_("period"))
     unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
     author = IdFilter(field_name="author_id", label=_("author"))
     q = django_filters.CharFilter(method="search", label=_("search (title)"))
@@ -32,7 +32,7 @@ class PlanFilterSet(django_filters.FilterSet):
         fields = ["kind", "state"]
 
     def filter_period(self, queryset, name, value):
-        return queryset.filter(period=value.strip())
+        return queryset.filter(period=str(value))
 
     def filter_unit(self, queryset, name, value):
         return _subtree(queryset, "unit__path", value)
@@ -44,7 +44,7 @@ class PlanFilterSet(django_filters.FilterSet):
 
 class TargetFilterSet(django_filters.FilterSet):
     metric = django_filters.ChoiceFilter(choices=Metric.choices, label=_("metric"))
-    period = django_filters.CharFilter(method="filter_period", label=_("period"))
+    period = PeriodFilter(method="filter_period", label=_("period"))
     unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
     staff = IdFilter(field_name="staff_id", label=_("salesperson"))
     current = django_filters.BooleanFilter(field_name="is_current", label=_("current version"))
@@ -54,7 +54,7 @@ class TargetFilterSet(django_filters.FilterSet):
         fields = ["metric"]
 
     def filter_period(self, queryset, name, value):
-        return queryset.filter(period=value.strip())
+        return queryset.filter(period=str(value))
 
     def filter_unit(self, queryset, name, value):
         return _subtree(queryset, "owner_unit__path", value)

@@ -4,6 +4,7 @@ collect and shape input (the services decide whether it is allowed and whether i
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateFormField
 from plans.choices import DistributionKind
 from regions.models import OrgUnit
 
@@ -200,7 +201,7 @@ class ActionLineForm(forms.Form):
 
     what = forms.CharField(label=_("action"), max_length=300, required=False)
     owner = StaffChoiceField(label=_("owner"), queryset=None, required=False)
-    due_on = forms.DateField(label=_("due on"), required=False, widget=iso_date_input())
+    due_on = DateFormField(label=_("due on"), required=False, widget=iso_date_input())
     notes = forms.CharField(label=_("notes"), max_length=2000, required=False)
 
     def __init__(self, *args, staff=None, **kwargs):

@@ -18,6 +18,7 @@ from core import versions
 from core.errors import Conflict, DomainError, InvalidInput, Unprocessable
 from core.money import MONEY_MAX, allocate, parse_decimal, parse_weight
 from core.periods import QUARTER, YEAR, Period
+from core.periods import parse_input as parse_period_input
 from core.splits import keyed_once, parse_id
 from plans.choices import COUNT_METRICS, DecompositionLevel, DistributionKind, Metric, SplitMethod, decimal_places
 from plans.models import SeasonalDistribution, SeasonalDistributionMonth, Target
@@ -38,13 +39,7 @@ def _metric(metric):
 
 
 def _period(period):
-    try:
-        return Period.parse(period)
-    except ValueError:
-        raise InvalidInput(
-            _("%(value)s is not a period: write a year (2026), a quarter (2026-Q3) or a month (2026-07).") % {"value": period},
-            field="period",
-        )
+    return parse_period_input(period, field="period")
 
 
 def _value(value, *, metric, field="value", label=None):
@@ -884,14 +879,22 @@ def _clean_target_lines(plan, rows):
 def _date(value, *, label):
     from datetime import date
 
+    from core.dates import supported_date_error
+
+    day = None
     if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+        day = value
+    elif isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise InvalidInput(_("%(label)s: give the due date as YYYY-MM-DD.") % {"label": label}, field="actions")
+    if day is None:
+        raise InvalidInput(_("%(label)s: give the due date as YYYY-MM-DD.") % {"label": label}, field="actions")
+    message = supported_date_error(day)
+    if message is not None:
+        raise InvalidInput(f"{label}: {message}", field="actions", code="date_out_of_range")
+    return day
 
 
 def _clean_action_lines(plan, rows):

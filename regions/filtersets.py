@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateFilter
 from core.filters import IdFilter
 from core.roles import Role
 from regions.choices import UnitKind
@@ -38,7 +39,7 @@ class StaffFilterSet(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("role"))
     is_active = django_filters.BooleanFilter(label=_("active"))
     q = django_filters.CharFilter(method="search", label=_("search"))
-    hired_after = django_filters.DateFilter(field_name="hire_date", lookup_expr="gte", label=_("hired on or after"))
+    hired_after = DateFilter(field_name="hire_date", lookup_expr="gte", label=_("hired on or after"))
 
     class Meta:
         model = StaffProfile

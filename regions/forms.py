@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateFormField
 from core.roles import Role
 from regions.choices import UnitKind
 from regions.models import OrgUnit
@@ -32,7 +33,7 @@ class StaffCreateForm(forms.Form):
     title = forms.CharField(label=_("position"), max_length=50, required=False)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     email = forms.EmailField(label=_("e-mail"), required=False)
-    hire_date = forms.DateField(label=_("hire date"), widget=forms.DateInput(attrs={"type": "date"}))
+    hire_date = DateFormField(label=_("hire date"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,6 +26,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_default_organisation()
 
 
+@pytest.fixture(autouse=True)
+def _working_calendar_cache():
+    """Tests roll their rows back, but the cache of the working calendar's years would outlive them: drop it."""
+    yield
+    from approvals.calendar import calendar_cache_clear
+
+    calendar_cache_clear()
+
+
 @pytest.fixture
 def units(db):
     """Org units by code (GB/T 2260 for provinces and districts, HQ and region letters otherwise)."""

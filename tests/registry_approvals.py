@@ -70,6 +70,19 @@ def _delegation(district, owner):
     )
 
 
+_calendar_days = iter(range(1, 365))
+
+
+def _calendar_day(district, owner):
+    """A day of the working calendar: company-wide data of the Development Center (no district of its own),
+    so only the center reads the list; every other persona gets 403 whatever the district."""
+    from datetime import date, timedelta
+
+    from approvals.models import CalendarDay
+
+    return CalendarDay.objects.create(day=date(2031, 1, 1) + timedelta(days=next(_calendar_days)), kind="holiday", name="登记")
+
+
 ENTRIES = [
     Scoped(
         name="approval request",
@@ -99,5 +112,14 @@ ENTRIES = [
         make=_delegation,
         api_detail="delegation-detail",
         readers=PEOPLE,
+    ),
+    # The working calendar (工作日历): the center keeps it; the list is the only page walked here, an entry's
+    # edit page answers 404 to everyone else (tests/approvals/test_working_calendar.py).
+    Scoped(
+        name="working calendar page",
+        make=_calendar_day,
+        web_list="approvals:calendar",
+        readers=frozenset({"director", "center"}),
+        find=lambda obj: {"year": obj.day.year},
     ),
 ]

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateFilter
 from core.filters import IdFilter
 from regions.models import OrgUnit
 from workflow.choices import TaskState
@@ -17,7 +18,7 @@ class TaskFilterSet(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue (not done and past its due date)"))
     owner = IdFilter(field_name="owner_id", label=_("owner"))
     unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
-    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("due on or before"))
+    due_before = DateFilter(field_name="due_on", lookup_expr="lte", label=_("due on or before"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("only my own tasks"))
     q = django_filters.CharFilter(method="search", label=_("search (title)"))
 

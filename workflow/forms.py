@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateFormField
 from core.roles import can
 from regions.models import StaffProfile
 
@@ -36,7 +37,7 @@ class TaskForm(forms.Form):
 
     title = forms.CharField(label=_("title"), max_length=200)
     owner = StaffChoiceField(label=_("owner"), queryset=StaffProfile.objects.none())
-    due_on = forms.DateField(label=_("due on"), widget=iso_date_input())
+    due_on = DateFormField(label=_("due on"), widget=iso_date_input())
     description = forms.CharField(
         label=_("description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -54,7 +55,7 @@ class TaskForm(forms.Form):
 
 class TaskEditForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
-    due_on = forms.DateField(label=_("due on"), widget=iso_date_input())
+    due_on = DateFormField(label=_("due on"), widget=iso_date_input())
     description = forms.CharField(
         label=_("description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -26,6 +26,7 @@ from appraisal.models import (
     ScoreItem,
 )
 from core.api import ScopedPrimaryKeyRelatedField
+from core.dates import DateInputField
 from core.serializers import MoneyInputField, StrictSerializer, enum_choice_field
 from regions.models import OrgUnit, StaffProfile
 
@@ -205,7 +206,7 @@ class SchemeWriteSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     role = serializers.CharField(max_length=30, help_text=_choices(AppraisedRole))
     period_kind = serializers.CharField(max_length=30, help_text=_choices(PeriodKind))
-    valid_from = serializers.DateField()
+    valid_from = DateInputField()
     unit = ScopedPrimaryKeyRelatedField(model=OrgUnit, required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True)
     items = ItemWriteSerializer(many=True)
@@ -247,7 +248,7 @@ class ClassWriteSerializer(StrictSerializer):
 class IncentiveSchemeWriteSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     subject = serializers.CharField(max_length=30, help_text=_choices(IncentiveSubject))
-    valid_from = serializers.DateField()
+    valid_from = DateInputField()
     unit = ScopedPrimaryKeyRelatedField(model=OrgUnit, required=False, allow_null=True)
     classes = ClassWriteSerializer(many=True)
 

@@ -10,6 +10,7 @@ from approvals.choices import BulkAction
 from approvals.diff import diff_of
 from approvals.models import ApprovalEvent, ApprovalRequest, ApprovalStep, Delegation
 from approvals.selectors import working_days_overdue
+from core.dates import DateInputField
 from core.filters import MAX_ID
 from core.serializers import StrictSerializer
 from regions.models import StaffProfile
@@ -261,8 +262,8 @@ class DelegationSerializer(serializers.ModelSerializer):
 
 class DelegationWriteSerializer(StrictSerializer):
     to_staff = _reviewer_field(help_text="The delegate: acts on your steps while you are away.")
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
+    starts_on = DateInputField()
+    ends_on = DateInputField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 

@@ -11,6 +11,7 @@ from budgets.choices import AllocationMethod, AllocationTarget, ExpenseCategory,
 from budgets.models import Budget, Expense
 from budgets.selectors import used_percent
 from core.api import ScopedPrimaryKeyRelatedField
+from core.dates import DateInputField
 from core.filters import MAX_ID
 from core.money import SUM_DIGITS
 from core.serializers import FastReadMixin, MoneyInputField, StrictSerializer, enum_choice_field
@@ -189,7 +190,7 @@ class ExpenseWriteSerializer(StrictSerializer):
         model=OrgUnit, required=False, label=_("org unit"), help_text="Defaults to the recorder's own unit."
     )
     category = enum_choice_field(ExpenseCategory, label=_("category"))
-    spent_on = serializers.DateField(label=_("spent on"))
+    spent_on = DateInputField(label=_("spent on"))
     amount = MoneyInputField(min_value=POSITIVE, label=_("amount"))
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="", label=_("description"))
 

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
                 "csp.context_processors.nonce",
+                "approvals.context_processors.calendar_warning",
             ],
         },
     },
@@ -324,3 +325,17 @@ AGEING_BUCKETS = [
     ("d181_365", 181, 365),
     ("over_365", 366, None),
 ]
+
+# Dates (docs/DECISIONS.md, "The supported date range"): every date and period that enters the system — query
+# parameters, filters, periods of plans, targets, budgets, appraisal and reports, ledger records, imports — must
+# lie in this range; outside it the answer is a 400 naming the field and the range (core/dates.py).
+SUPPORTED_DATE_MIN = "2000-01-01"
+SUPPORTED_DATE_MAX = "2099-12-31"
+# How many days after today a date of each kind may lie, to catch typing slips (an invoice "issued" in 2030):
+# an invoice is issued at most a month ahead (a branch pushes a month-end batch early), a payment received and a
+# cancellation or reversal dated at most a week ahead; a due date or a plan may lie years ahead.
+DATE_PLAUSIBLE_FUTURE_DAYS = {
+    "invoice_issue": env_int("DATE_MAX_DAYS_AHEAD_INVOICE_ISSUE", 31),
+    "payment_received": env_int("DATE_MAX_DAYS_AHEAD_PAYMENT_RECEIVED", 7),
+    "ledger_correction": env_int("DATE_MAX_DAYS_AHEAD_LEDGER_CORRECTION", 7),  # an invoice cancelled, a payment reversed
+}

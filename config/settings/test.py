@@ -14,3 +14,7 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 # Many tests answer anonymous or wrong-key calls from one address (127.0.0.1) into one cache: counted at the
 # production limit they would turn into 429s; the brute-force tests lower it with the `settings` fixture.
 API_AUTH_FAILURE_LIMIT = 1_000_000
+
+# Parallel test processes (pytest-xdist) share one Redis when REDIS_URL is set: a prefix per process keeps one
+# worker's cached values (the working calendar's years, throttle counters) out of another's rolled-back tests.
+CACHES["default"]["KEY_PREFIX"] = env("PYTEST_XDIST_WORKER", "")  # noqa: F405

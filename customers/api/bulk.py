@@ -28,6 +28,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from core.dates import DateInputField, plausibility_error
 from core.errors import DomainError
 from core.filters import MAX_ID
 from core.money import CENT, ZERO
@@ -430,8 +431,8 @@ class InvoiceBulkRow(StrictSerializer):
     customer_external_id = serializers.CharField(max_length=64, required=False)
     salesperson = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     salesperson_employee_no = serializers.CharField(max_length=20, required=False, allow_null=True)
-    issue_date = serializers.DateField()
-    due_date = serializers.DateField()
+    issue_date = DateInputField(kind="invoice_issue")
+    due_date = DateInputField()
     amount = MoneyInputField(min_value=POSITIVE, required=False)
     lines = InvoiceLineBulkRow(many=True, required=False, allow_empty=False)
     cancelled_reason = serializers.CharField(
@@ -482,6 +483,9 @@ class InvoiceBulk(BulkUpsert):
             return None
         amount = Decimal(amount).quantize(CENT)
         if amount <= 0 or due_date < issue_date:
+            return None
+        # Dates outside the supported range or the plausibility window go the serializer's way (a row error).
+        if plausibility_error(issue_date, kind="invoice_issue") or plausibility_error(due_date, kind=None):
             return None
         data = {
             "external_id": external_id,
@@ -631,7 +635,7 @@ class PaymentBulkRow(StrictSerializer):
     external_id = serializers.CharField(max_length=64)
     customer = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     customer_external_id = serializers.CharField(max_length=64, required=False)
-    received_on = serializers.DateField()
+    received_on = DateInputField(kind="payment_received")
     amount = MoneyInputField(min_value=POSITIVE)
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
+from core.dates import DateInputField
 from core.filters import MAX_ID
 from core.serializers import FastReadMixin, MoneyInputField, StrictSerializer, enum_choice_field
 from customers.choices import CollectionPlanStatus, CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
@@ -453,8 +454,8 @@ class InvoiceWriteSerializer(StrictSerializer):
     salesperson_employee_no = ScopedSlugRelatedField(
         model=StaffProfile, slug_field="employee_no", required=False, allow_null=True, label=_("salesperson's employee number")
     )
-    issue_date = serializers.DateField(label=_("issue date"))
-    due_date = serializers.DateField(label=_("due date"))
+    issue_date = DateInputField(kind="invoice_issue", label=_("issue date"))
+    due_date = DateInputField(label=_("due date"))
     amount = MoneyInputField(min_value=POSITIVE, required=False, label=_("amount"))
     lines = InvoiceLineInputSerializer(many=True, required=False, allow_empty=False, label=_("invoice lines"))
 
@@ -472,7 +473,7 @@ class InvoiceWriteSerializer(StrictSerializer):
 
 class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=200, label=_("reason"))
-    on = serializers.DateField(required=False, label=_("effective date"))
+    on = DateInputField(kind="ledger_correction", required=False, label=_("effective date"))
 
 
 class AllocationInputSerializer(StrictSerializer):
@@ -492,7 +493,7 @@ class PaymentWriteSerializer(StrictSerializer):
     customer_external_id = ScopedSlugRelatedField(
         model=Customer, slug_field="external_id", required=False, label=_("customer's external id")
     )
-    received_on = serializers.DateField(label=_("received on"))
+    received_on = DateInputField(kind="payment_received", label=_("received on"))
     amount = MoneyInputField(min_value=POSITIVE, label=_("amount"))
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False, default=PaymentMethod.BANK_TRANSFER)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", label=_("reference"))
@@ -518,7 +519,7 @@ class PaymentUpdateSerializer(StrictSerializer):
     """PATCH of a payment: only what is given changes. Its date and amount are fixed while it is
     allocated (reverse it and record a new one); `allocations` as in PaymentWriteSerializer."""
 
-    received_on = serializers.DateField(required=False, label=_("received on"))
+    received_on = DateInputField(kind="payment_received", required=False, label=_("received on"))
     amount = MoneyInputField(min_value=POSITIVE, required=False, label=_("amount"))
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, label=_("reference"))
@@ -544,12 +545,12 @@ class CreditApplyInputSerializer(StrictSerializer):
         label=_("allocations"),
         help_text="Left out or null: the whole credit, oldest due first. A list: exactly these amounts to these invoices.",
     )
-    on = serializers.DateField(required=False, label=_("effective date"), help_text="YYYY-MM-DD; defaults to today.")
+    on = DateInputField(kind="ledger_correction", required=False, label=_("effective date"), help_text="YYYY-MM-DD; defaults to today.")
 
 
 class ProductPriceInputSerializer(StrictSerializer):
     price = MoneyInputField(min_value=Decimal(0), label=_("price"))
-    effective_from = serializers.DateField(label=_("effective from"))
+    effective_from = DateInputField(label=_("effective from"))
 
 
 class ProductWriteSerializer(StrictSerializer):
@@ -563,7 +564,7 @@ class ProductWriteSerializer(StrictSerializer):
     price = MoneyInputField(
         min_value=Decimal(0), required=False, label=_("price"), help_text="On create only: the first list price."
     )
-    effective_from = serializers.DateField(
+    effective_from = DateInputField(
         required=False, label=_("effective from"), help_text="On create only: the date the first price takes effect."
     )
 
@@ -576,7 +577,7 @@ class ProductWriteSerializer(StrictSerializer):
 
 
 class PlanLineInputSerializer(StrictSerializer):
-    due_on = serializers.DateField(label=_("planned date"))
+    due_on = DateInputField(label=_("planned date"))
     amount = MoneyInputField(min_value=POSITIVE, label=_("planned amount"))
 
 
@@ -595,7 +596,7 @@ class FollowUpInputSerializer(StrictSerializer):
 
 
 class AsOfSerializer(serializers.Serializer):
-    as_of = serializers.DateField(required=False, label=_("as of"))
+    as_of = DateInputField(required=False, label=_("as of"))
 
 
 # Query strings are not strict: proxies and browsers add parameters of their own.
@@ -619,7 +620,7 @@ class AgeingQuerySerializer(serializers.Serializer):
             )
         return attrs
 
-    as_of = serializers.DateField(required=False, label=_("as of"), help_text="YYYY-MM-DD; defaults to today.")
+    as_of = DateInputField(required=False, label=_("as of"), help_text="YYYY-MM-DD; defaults to today.")
     by = serializers.ChoiceField(
         choices=[(key, key) for key in ("child", "region", "province", "district", "salesperson", "customer", "invoice")],
         required=False,

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
+from core.dates import DateInputField
 from core.models import ApiKey
 from core.roles import Role
 from core.serializers import FastReadMixin
@@ -50,11 +51,11 @@ class OrgUnitMoveSerializer(serializers.Serializer):
 
 class OrgUnitMergeSerializer(serializers.Serializer):
     target = ScopedPrimaryKeyRelatedField(model=OrgUnit, label=_("merge into"))
-    on = serializers.DateField(required=False, label=_("effective date"))
+    on = DateInputField(required=False, label=_("effective date"))
 
 
 class OrgUnitCloseSerializer(serializers.Serializer):
-    on = serializers.DateField(required=False, label=_("closed on"))
+    on = DateInputField(required=False, label=_("closed on"))
 
 
 class OrgUnitTreeNodeSerializer(serializers.Serializer):
@@ -116,7 +117,7 @@ class StaffCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=50, required=False, allow_blank=True, default="", label=_("position"))
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="", label=_("phone"))
     email = serializers.EmailField(required=False, allow_blank=True, default="", label=_("e-mail"))
-    hire_date = serializers.DateField(label=_("hire date"))
+    hire_date = DateInputField(label=_("hire date"))
 
 
 class StaffUpdateSerializer(serializers.Serializer):
@@ -130,7 +131,7 @@ class StaffMoveSerializer(serializers.Serializer):
     unit = ScopedPrimaryKeyRelatedField(model=OrgUnit, label=_("org unit"))
     role = serializers.ChoiceField(choices=Role.choices, label=_("role"))
     title = serializers.CharField(max_length=50, required=False, allow_blank=True, default="", label=_("position"))
-    on = serializers.DateField(required=False, label=_("effective date"))
+    on = DateInputField(required=False, label=_("effective date"))
 
 
 class ApiKeySerializer(serializers.ModelSerializer):

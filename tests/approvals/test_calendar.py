@@ -7,6 +7,8 @@ import pytest
 
 from approvals.calendar import add_working_days, is_working_day, working_days_between
 
+pytestmark = pytest.mark.django_db
+
 
 def test_the_package_knows_the_2026_national_day_holiday():
     # The official 2026 schedule: 1–7 October off, Sunday 20 September and Saturday 10 October worked.

@@ -130,6 +130,10 @@ def org(transactional_db):
     from regions.services import load_default_organisation
 
     load_default_organisation()
+    # Reference data from a data migration is flushed with everything else after each test: load it again.
+    from approvals.calendar import calendar_seed
+
+    calendar_seed()
 
     class Units(dict):
         def __missing__(self, code):

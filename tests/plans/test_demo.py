@@ -1,6 +1,7 @@
 from datetime import date, datetime, time
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from approvals.choices import RequestState
@@ -17,6 +18,9 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 27)
 
 
+# The demo dates its plans from `today` and its approval requests from the clock (submitted_at, due_at): both
+# are pinned to the same day, so the test passes on any real date.
+@time_machine.travel(datetime(2026, 11, 27, 10, 0, tzinfo=timezone.get_fixed_timezone(8 * 60)), tick=True)
 def test_demo_plans_are_approved_waiting_returned_and_idempotent():
     load_demo_company(reps_per_district=1)
     counts = load_demo_plans(today=TODAY)

@@ -123,7 +123,8 @@ periods = st.one_of(
 
 @given(periods)
 def test_children_partition_the_period_exactly(period):
-    assert Period.parse(str(period)) == period
+    # The algebra holds for any year; input is bounded to the supported years (tests/core/test_dates.py).
+    assert Period.parse(str(period), bounded=False) == period
     for parts in (period.children(), period.months()):
         if not parts:
             continue

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
+from core.dates import DateInputField
 from core.serializers import StrictSerializer, enum_choice_field
 from regions.models import StaffProfile
 from workflow.choices import TaskState
@@ -61,14 +62,14 @@ class TaskCreateSerializer(StrictSerializer):
     owner = ScopedPrimaryKeyRelatedField(
         model=StaffProfile, required=False, label=_("owner"), help_text="Defaults to the caller; others need task.assign."
     )
-    due_on = serializers.DateField(label=_("due on"))
+    due_on = DateInputField(label=_("due on"))
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="", label=_("description"))
 
 
 class TaskUpdateSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200, required=False, label=_("title"))
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, label=_("description"))
-    due_on = serializers.DateField(required=False, label=_("due on"))
+    due_on = DateInputField(required=False, label=_("due on"))
 
 
 class TaskCompleteSerializer(StrictSerializer):
