@@ -113,7 +113,10 @@ def _text(value, *, field, max_length, required=False, label=None):
 
 # External ids and credit codes are unique company-wide, so the record already holding one may lie outside
 # the caller's scope: a refusal says only that the value cannot be used, never whose it is.
-EXTERNAL_ID_TAKEN = gettext_lazy("This external id cannot be used; choose another one.")
+EXTERNAL_ID_TAKEN = gettext_lazy(
+    "This external id cannot be used: external ids are unique company-wide, so prefix yours with your district code "
+    "(e.g. 330100-INV-0001)."
+)
 CREDIT_CODE_TAKEN = gettext_lazy("This unified social credit code cannot be used; check it, or ask the Development Center.")
 
 

@@ -18,7 +18,7 @@ GZ_CODE = GZ_CODE_BODY + credit_code_check_character(GZ_CODE_BODY)
 GZ_NAME = "广州秘密客户有限公司"
 # Nothing of the 广州 records, and no wording that confirms whose the value is.
 LEAKS = [GZ_NAME, GZ_CODE, "GZ-", "440100", "广州", "其他客户", "其他记录", "another", "belongs"]
-EXTERNAL_ID_TAKEN = "该外部编号不能使用，请换一个。"
+EXTERNAL_ID_TAKEN = "该外部编号不能使用：外部编号在全公司唯一，请在编号前加上本地办代码（如 330100-INV-0001）。"
 CREDIT_CODE_TAKEN = "该统一社会信用代码不能使用；请核对，或联系开发中心。"
 
 
