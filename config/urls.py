@@ -21,6 +21,9 @@ api_v1 = [
     path("", include("dashboard.api.urls")),
 ]
 
+# No URL matched: JSON under /api/ (the schema documents a JSON 404 for every operation), a page elsewhere.
+handler404 = "core.views.not_found"
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),

@@ -3,9 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.generic import DetailView, ListView
+from rest_framework.exceptions import NotFound
 
 from core import audit
 from core.roles import can
@@ -88,3 +90,14 @@ class ScopedDetailView(ScopedViewMixin, DetailView):
                 return redirect(self.request.path)
         context = self.get_context_data(object=self.object, **{context_name: form})
         return render(self.request, self.template_name, context, status=400)
+
+
+def not_found(request, exception=None):
+    """Django's 404 handler (`handler404`): no URL matched (e.g. `/api/v1/customers/1.5/`).
+
+    Under /api/ the answer is the API's JSON error shape, as the schema documents for every operation;
+    pages keep Django's page.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail), "code": NotFound.default_code}, status=404)
+    return defaults.page_not_found(request, exception)
