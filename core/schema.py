@@ -68,6 +68,8 @@ ERRORS_WRITE = {
     "422": "Well-formed, but a business rule refuses it; `errors` names the field.",
 }
 ERROR_MEDIA_TYPES = ["application/json"]
+# Refused by the HTTP server in front of Django (gunicorn: a request line over 4 KiB), in its own words.
+ERRORS_SERVER = {"414": "The URL is too long (refused by the web server; the body is not the API's)."}
 
 DECIMAL_STRING = {"type": "string", "format": "decimal", "pattern": r"^-?\d+(?:\.\d+)?$"}
 
@@ -115,6 +117,8 @@ class ScopedAutoSchema(AutoSchema):
                     media_types=ERROR_MEDIA_TYPES,
                     direction=direction,
                 )
+        for code, description in ERRORS_SERVER.items():
+            responses.setdefault(code, {"description": description})
         return dict(sorted(responses.items()))
 
     def _map_response_type_hint(self, method):
