@@ -9,9 +9,12 @@ from the serializers; `ScopedAutoSchema` corrects, once for every view, what it 
 - a read field declared `default=None` (a name through a relation that may be empty) may be null;
 - a read-only e-mail or URL field that may be blank also allows `""` (as drf-spectacular does for input).
 
+- a file download (a renderer that is not JSON: xlsx, PDF, CSV) is documented as the file, not as JSON.
+
 What a view must still say itself (see README "API schema"): a custom list action's response as
-`Serializer(many=True)` (paginated when the action paginates), a file download's media types, and the
-response of an action that answers something other than its viewset's serializer.
+`Serializer(many=True)` (paginated when the action paginates; `filters=True` if it filters), a file
+download's renderer in `renderer_classes` (so its media type is documented), and the response of an
+action that answers something other than its viewset's serializer.
 """
 
 import typing
@@ -120,6 +123,27 @@ class ScopedAutoSchema(AutoSchema):
         for code, description in ERRORS_SERVER.items():
             responses.setdefault(code, {"description": description})
         return dict(sorted(responses.items()))
+
+    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        # A download (a workbook, a PDF, a CSV) is its file's bytes or text, not the JSON body's shape.
+        files = self._file_media_types()
+        for media_type, body in response.get("content", {}).items():
+            if media_type in files:
+                body["schema"] = files[media_type]
+                body.pop("examples", None)
+        return response
+
+    def _file_media_types(self):
+        """Media types of the view's renderers that answer a file: {media type: its schema}."""
+        files = {}
+        for renderer in self.view.get_renderers():
+            media_type = renderer.media_type.split(";")[0].strip()
+            if "json" in media_type or media_type in ("text/html", "*/*"):
+                continue
+            binary = getattr(renderer, "render_style", "text") == "binary"
+            files[media_type] = {"type": "string", "format": "binary"} if binary else {"type": "string"}
+        return files
 
     def _map_response_type_hint(self, method):
         hint = None

@@ -152,3 +152,13 @@ def test_page_size_above_the_maximum_is_capped(personas, monkeypatch):
     monkeypatch.setattr(DefaultCursorPagination, "max_page_size", 3)
     response = personas["director"].api().get("/api/v1/org-units/", {"page_size": 5000})
     assert response.status_code == 200 and len(response.json()["results"]) == 3
+
+
+def test_a_download_is_documented_as_its_file(openapi):
+    document, _ = openapi
+    content = document["paths"]["/api/v1/reports/ageing/"]["get"]["responses"]["200"]["content"]
+    assert content["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]["schema"] == {
+        "type": "string",
+        "format": "binary",
+    }
+    assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/AgeingReport"}
