@@ -130,11 +130,11 @@ def test_sample_answers_conform_to_the_schema(openapi, personas, units):
 def test_an_unmatched_api_url_is_a_json_404(openapi, personas, settings):
     document, _ = openapi
     settings.DEBUG = False  # Django's handler404 answers only then (production)
-    path = reverse("customer-detail", kwargs={"pk": 1}).replace("/1/", "/1.5/")  # no route takes "1.5"
+    path = reverse("customer-balance", kwargs={"pk": 1}).replace("/1/", "/1.5/")  # no route takes "1.5"
     response = personas["director"].api().get(path)
     assert response.status_code == 404 and response["Content-Type"] == "application/json"
     assert response.json()["code"] == "not_found"
-    _checked(document, response, "GET", "/api/v1/customers/{id}/")
+    _checked(document, response, "GET", "/api/v1/customers/{id}/balance/")
 
 
 @pytest.mark.parametrize(("value", "status"), [("abc", 400), ("0", 400), ("-3", 400), ("1e3", 400), ("2", 200), ("", 200)])
