@@ -184,4 +184,3 @@ class ScopedAutoSchema(AutoSchema):
             meta["nullable"] = True
             meta.pop("default", None)
         return meta
-
