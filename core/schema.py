@@ -78,7 +78,8 @@ DECIMAL_STRING = {"type": "string", "format": "decimal", "pattern": r"^-?\d+(?:\
 
 
 def _is_decimal_hint(hint):
-    """True for `Decimal` and `Decimal | None`; the second element says whether None is allowed."""
+    """(is it `Decimal` or `Decimal | None`, may it be None). Such a method returns the amount as text
+    (e.g. `f"{value:.2f}"`): a Decimal object itself would be rendered as a JSON number."""
     if hint is Decimal:
         return True, False
     args = typing.get_args(hint)
