@@ -46,8 +46,11 @@ def problems(text):
 def main(paths):
     by_check = defaultdict(set)
     tested = failed = 0
+    missing = [path for path in paths if not Path(path).exists()]
+    for path in missing:
+        by_check["no report"].add(f"{Path(path).stem:9} schemathesis wrote no report: see its output above")
     for path in paths:
-        if not Path(path).exists():
+        if path in missing:
             continue
         run = Path(path).stem
         for case in ET.parse(path).getroot().iter("testcase"):
