@@ -23,6 +23,8 @@ api_v1 = [
 
 # A request refused before any view ran (too large, too many fields): JSON under /api/, the site's page elsewhere.
 handler400 = "core.views.bad_request"
+# No URL matched: JSON under /api/ (the schema documents a JSON 404 for every operation), a page elsewhere.
+handler404 = "core.views.not_found"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

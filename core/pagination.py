@@ -2,6 +2,7 @@
 
 import binascii
 import datetime
+import re
 from base64 import b64decode
 from urllib import parse
 
@@ -21,6 +22,9 @@ class DefaultCursorPagination(CursorPagination):
     shape or a position that is not a value of the ordering field (`p=abc` for an id, a date out of
     range, a huge integer, a NUL) is a 400 naming `cursor` — DRF's own answer was a 404 for some of
     these and a 500 (a ValueError or a database error in the keyset filter) for the others.
+
+    `page_size` is input like any other: a value that is not a positive whole number is a 400 naming
+    it (DRF silently served the default page size instead); above `max_page_size` it is capped.
     """
 
     ordering = "-id"
@@ -82,3 +86,23 @@ class DefaultCursorPagination(CursorPagination):
                 value.astimezone(datetime.UTC)  # year 9999 with an offset overflows in the database adapter
         except (ValidationError, ValueError, TypeError, OverflowError):
             raise self._invalid()
+
+    invalid_page_size_message = _("Enter a whole number of at least 1 (at most %(max)d are served).")
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":  # as with every query parameter, empty means not given
+            return self.page_size
+        size = int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else 0
+        if size < 1:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [self.invalid_page_size_message % {"max": self.max_page_size}]}
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters

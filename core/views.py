@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.generic import DetailView, ListView
+from rest_framework.exceptions import NotFound
 
 from core import audit
 from core.exceptions import request_refusal
@@ -102,3 +104,14 @@ def bad_request(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({key: str(value) for key, value in body.items()}, status=status, json_dumps_params={"ensure_ascii": False})
     return render(request, "error.html", {"status": status, "detail": body["detail"]}, status=status)
+
+
+def not_found(request, exception=None):
+    """Django's 404 handler (`handler404`): no URL matched (e.g. `/api/v1/customers/1.5/`).
+
+    Under /api/ the answer is the API's JSON error shape, as the schema documents for every operation;
+    pages keep Django's page.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail), "code": NotFound.default_code}, status=404)
+    return defaults.page_not_found(request, exception)

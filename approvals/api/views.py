@@ -163,7 +163,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
 
     # ---------------------------------------------------------------------------------- lists
 
-    @extend_schema(responses={200: s.ApprovalQueueSerializer})
+    @extend_schema(responses={200: s.ApprovalQueueSerializer}, filters=True)
     @action(detail=False, methods=["get"], pagination_class=OldestFirstPagination)
     def queue(self, request):
         """What waits at the Development Center, oldest first, with the number of SLA breaches
@@ -175,6 +175,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         response.data["breach_count"] = breaches
         return response
 
+    @extend_schema(responses={200: s.ApprovalRequestSerializer(many=True)})
     @action(detail=False, methods=["get"], pagination_class=OldestFirstPagination)
     def waiting(self, request):
         """What waits for my decision (待我审批), oldest first."""
@@ -183,6 +184,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    @extend_schema(responses={200: s.ApprovalRequestSerializer(many=True)})
     @action(detail=False, methods=["get"], pagination_class=NewestFirstPagination)
     def mine(self, request):
         """My submissions (我的提交), newest first, the latest version of each matter."""

@@ -33,6 +33,7 @@ from core.errors import DomainError
 from core.filters import MAX_ID
 from core.money import CENT, ZERO
 from core.roles import Role, role_of
+from core.schema import ErrorSerializer
 from core.serializers import MoneyInputField, StrictSerializer
 from customers import services
 from customers.api.serializers import POSITIVE, ContactInputSerializer, CreditCodeField
@@ -88,6 +89,14 @@ class BulkResponseSerializer(serializers.Serializer):
     written = serializers.BooleanField(help_text="False when any record had an error: then nothing was written.")
     counts = serializers.DictField(child=serializers.IntegerField())
     results = BulkRowResultSerializer(many=True)
+
+
+class BulkRefusalSerializer(ErrorSerializer):
+    """A refused batch: the API's error body; when the records were read, also each one's result."""
+
+    written = serializers.BooleanField(required=False, help_text="Always false: nothing was written.")
+    counts = serializers.DictField(child=serializers.IntegerField(), required=False)
+    results = BulkRowResultSerializer(many=True, required=False)
 
 
 def _flatten(detail):

@@ -55,7 +55,7 @@ def _own_staff(user):
 
 BULK_SCHEMA = {
     "request": bulk.BulkRequestSerializer,
-    "responses": {200: bulk.BulkResponseSerializer, 400: bulk.BulkResponseSerializer},
+    "responses": {200: bulk.BulkResponseSerializer, 400: bulk.BulkRefusalSerializer},
 }
 
 
