@@ -5,7 +5,6 @@ the whole company, so there is no scope to apply — only the login and the righ
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -16,6 +15,7 @@ from core.errors import DomainError
 from core.roles import can
 from core.views import apply_domain_error
 from customers import services
+from customers.filtersets import ProductFilterSet
 from customers.forms import NewProductForm, ProductForm, ProductPriceForm
 from customers.models import Product
 
@@ -34,11 +34,12 @@ class ProductListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        queryset = Product.objects.prefetch_related("prices").order_by("code")
-        q = self.request.GET.get("q", "").strip()
-        if q:
-            queryset = queryset.filter(Q(code__startswith=q) | Q(name__icontains=q) | Q(name_en__icontains=q))
-        return queryset
+        # The API's FilterSet (one per list): its form refuses what the database cannot take (a NUL), and an
+        # invalid filter lists nothing rather than everything.
+        self.filterset = ProductFilterSet(
+            self.request.GET, queryset=Product.objects.prefetch_related("prices").order_by("code")
+        )
+        return self.filterset.qs if self.filterset.is_valid() else Product.objects.none()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
