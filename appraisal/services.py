@@ -36,21 +36,15 @@ from appraisal.models import (
     ScoreItem,
 )
 from appraisal.scoring import HUNDRED, clean_tiers, competition_ranks, decimal_in, item_score, rate_of, to_cent, total_score
-from core.errors import Conflict, DomainError, InvalidInput
+from core.errors import Conflict, InvalidInput
 from core.money import MONEY_MAX, money
 from core.periods import Period
 from core.periods import parse_input as parse_period_input
+from core.rights import NotAllowed
 from core.roles import Role, can
 from core.scoping import scope_of
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
-
-
-class NotAllowed(DomainError):
-    """In scope, but the person's role may not do this (403)."""
-
-    status_code = 403
-    default_code = "not_allowed"
 
 
 def _require(by, action, message):

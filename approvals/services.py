@@ -36,20 +36,13 @@ from approvals.models import ApprovalEvent, ApprovalRequest, ApprovalStep, Deleg
 from approvals.selectors import within_reach
 from core.errors import Conflict, DomainError, InvalidInput
 from core.money import MONEY_MAX, money, parse_weight
+from core.rights import NotAllowed
 from core.roles import Role, role_of
 from core.scoping import scope_of
 from notifications.choices import NotificationKind
 from notifications.services import notify
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
-
-
-class NotAllowed(DomainError):
-    """The person may see the request but has no right to this move (not the approver, not the submitter)."""
-
-    status_code = 403
-    default_code = "not_allowed"
-
 
 # ------------------------------------------------------------------------------------------ rules
 

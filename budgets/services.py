@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from budgets.choices import AllocationMethod, AllocationTarget, ExpenseCategory, ExpenseState
 from budgets.models import Budget, Expense
 from core import versions
-from core.errors import Conflict, DomainError, InvalidInput, Unprocessable
+from core.errors import Conflict, InvalidInput, Unprocessable
 from core.money import allocate, parse_decimal, parse_weight
 from core.periods import MONTH, QUARTER, YEAR, Period
 from core.periods import parse_input as parse_period_input
+from core.rights import NotAllowed
 from core.roles import can
 from core.scoping import scope_of
 from core.splits import keyed_once, parse_id
@@ -29,12 +30,6 @@ from regions.models import OrgUnit
 
 CENT = Decimal("0.01")
 
-
-class NotAllowed(DomainError):
-    """The person may see the matter but their role or place in the tree does not allow this change."""
-
-    status_code = 403
-    default_code = "not_allowed"
 
 
 # --- input checks ---------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,6 @@ class CoreConfig(AppConfig):
             lookups,  # noqa: F401  (registers field__any)
             schema,  # noqa: F401  (registers the API key auth scheme)
         )
+
+        # Every app's write rules (core/rights.py): gathered once, so an undeclared action is an error.
+        autodiscover_modules("rights")

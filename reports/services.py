@@ -18,9 +18,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, DomainError, InvalidInput
+from core.errors import Conflict, InvalidInput
 from core.jobs import JobLost, job_beat, job_claim, job_reap
 from core.periods import Period
+from core.rights import NotAllowed
 from core.roles import Role, role_of
 from core.scoping import scope_of
 from performance.selectors import parse_period
@@ -36,10 +37,6 @@ STALE_RUN_AFTER = datetime.timedelta(minutes=30)
 
 CENTER_ROLES = (Role.DIRECTOR, Role.CENTER_STAFF)
 
-
-class NotAllowed(DomainError):
-    status_code = 403
-    default_code = "not_allowed"
 
 
 def may_write(user, unit):

@@ -20,7 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from approvals.calendar import working_days_between
-from core.errors import Conflict, DomainError, InvalidInput
+from core.errors import Conflict, InvalidInput
+from core.rights import NotAllowed
 from core.roles import Role, can
 from core.scoping import scope_of
 from notifications.choices import NotificationKind
@@ -29,14 +30,6 @@ from regions.choices import UnitKind
 from regions.models import StaffProfile
 from workflow.choices import TaskState
 from workflow.models import Task
-
-
-class NotAllowed(DomainError):
-    """The person may see the task but has no right to this move (e.g. not its owner or supervisor)."""
-
-    status_code = 403
-    default_code = "not_allowed"
-
 
 # The manager of each kind of unit: whom the people of that unit (and the managers one level below) report to.
 MANAGER_OF = {
