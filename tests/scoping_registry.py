@@ -1,10 +1,16 @@
-"""The registry of everything that reads scoped rows: one line per page or endpoint.
+"""The registry of everything that reads or writes scoped rows: one line per page, endpoint or action.
 
-Each entry says how to make an object that belongs to a district (and, for owned records, to a
-salesperson), where its list and detail live in the web and the API, and which personas may change
-it. `tests/test_scoping_contract.py` walks every entry for every persona. Adding a model, a page,
-an export or a report means adding an entry here.
+Each read entry (`Scoped`) says how to make an object that belongs to a district (and, for owned records,
+to a salesperson), where its list and detail live in the web and the API, and which personas may change
+it. Each write entry (`Write`) names one unsafe URL (a create, an update, a POST action such as approve or
+submit), how to make the object it acts on in the right state, a body that succeeds, and who may do it —
+written by hand from the role table (core/roles.py) and the app's rules, not read off the code.
+`tests/test_scoping_contract.py` walks every entry for every persona; its completeness check fails when a
+scoped URL is in neither list nor in its commented exemption list. Adding a model, a page, an action, an
+export or a report means adding an entry here (or in tests/registry_<app>.py).
 """
+
+import inspect
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +41,52 @@ class Scoped:
     find: Callable = lambda obj: {}
     # Company-wide data (no unit, e.g. products): every persona reads it; `writers` still decide writes.
     company_wide: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class Write:
+    """One unsafe method of one URL: inside the scope without the right → `denied` (403), outside → `outside`
+    (404), inside with the right → `success`; a refused write writes nothing (tests/test_scoping_contract.py)."""
+
+    name: str
+    url: str  # URL name; a name with a namespace ("plans:plan_submit") is a page, one without an API endpoint
+    # make(district, owner_persona) -> the object the action acts on (for a create: what it is made in or for,
+    # e.g. the district or the customer), in the state the action needs. Entries with the same make share it.
+    make: Callable
+    # body(obj, world) -> the request data that succeeds for a writer (or a constant dict)
+    body: Callable | dict = field(default_factory=dict)
+    writers: frozenset = field(default_factory=frozenset)
+    success: int = 200
+    method: str = "post"
+    detail: bool = True  # the URL takes the object's pk; False for list-level creates and bulk calls
+    format: str = "json"  # API bodies; pages post form data
+    rep_sees: str = "own"  # as for Scoped
+    company_wide: bool = False
+    # What an outsider gets: 404 for an object outside the scope; a create that names an out-of-scope unit or
+    # customer in its body is refused like a reference to nothing (400 on the API, the form again on a page).
+    outside: int = 404
+    denied: int = 403
+    # Known scope leaks on writes, {(persona, place): reason}: run as strict xfails until the lead fixes them.
+    leaks: dict = field(default_factory=dict)
+
+    @property
+    def door(self):
+        return "web" if ":" in self.url else "api"
+
+    @property
+    def own_variant(self):
+        """Owned rows get a third place: rep_hangzhou acting on his own (customer, plan, task…)."""
+        return self.rep_sees == "own" and not self.company_wide
+
+
+def call(service, /, **kwargs):
+    """Call a write service as the system: with `by=SYSTEM` where it takes the actor, without where it does not
+    (services gain `by=` one app at a time; the registry's makers must not care which have)."""
+    from core.rights import SYSTEM
+
+    if "by" in inspect.signature(service).parameters and "by" not in kwargs:
+        kwargs["by"] = SYSTEM
+    return service(**kwargs)
 
 
 def _unit(district, owner):
@@ -232,7 +284,7 @@ REGISTRY = [
 
 
 # Each app registers its own entries in tests/registry_<app>.py (one file per app keeps parallel work apart).
-def _app_entries():
+def _app_entries(attribute):
     from tests import (
         registry_appraisal,
         registry_approvals,
@@ -263,7 +315,8 @@ def _app_entries():
         registry_customers,
     )
     for module in modules:
-        yield from module.ENTRIES
+        yield from getattr(module, attribute, ())
 
 
-REGISTRY = [*REGISTRY, *_app_entries()]
+REGISTRY = [*REGISTRY, *_app_entries("ENTRIES")]
+WRITES = list(_app_entries("WRITES"))

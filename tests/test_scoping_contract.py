@@ -1,16 +1,31 @@
-"""The scoping contract: every registered page and endpoint, every persona, inside and outside.
+"""The scoping contract: every registered page and endpoint, every persona, inside and outside — reads and writes.
 
 Expectations come from the table below, written by hand from the business rule — not from the code
 under test: the center sees everything, a manager their unit's subtree, a sales rep their own rows,
-a branch API key its own unit. Outside the scope → 404; inside without the right → 403.
+a branch API key its own unit. Outside the scope → 404; inside without the right → 403; and a refused
+write writes nothing (no INSERT, UPDATE or DELETE reaches the database but the denial's own log line).
+
+The personas and every registered object are made once for the module (`world`), not once per case: each
+case runs in a savepoint that is rolled back after it, so a write one case makes is gone for the next.
 """
 
-import pytest
-from django.urls import reverse
+from collections import Counter
+from dataclasses import dataclass, field
 
-from tests.scoping_registry import REGISTRY
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.conftest import make_personas, module_data
+from tests.scoping_registry import REGISTRY, WRITES
 
 HANGZHOU, GUANGZHOU = "330100", "440100"
+# A third place for writes: 杭州, the object owned by rep_hangzhou himself (his own customer, plan, task…).
+OWN = "330100/own"
 # Which of the two test districts each persona's scope covers.
 COVERS = {
     "director": {HANGZHOU, GUANGZHOU},
@@ -27,6 +42,8 @@ COVERS = {
 }
 REPS = {"rep_hangzhou"}
 KEYS = {"key_hangzhou", "key_guangdong"}
+# API keys do not open pages: they are not among the web personas.
+WEB_PERSONAS = [p for p in COVERS if p not in KEYS]
 # Objects are owned (where ownership applies) by this rep, so the rep sees them as their own.
 OWNER = "rep_hangzhou_2"
 
@@ -49,6 +66,92 @@ def expected_read(persona, entry, district_code, owner_name):
     return 200
 
 
+def expected_write(persona, write, district_code, owner_name):
+    if not in_scope(persona, write, district_code, owner_name):
+        return write.outside
+    if persona in write.writers:
+        return write.success
+    return write.denied
+
+
+# --- the world: personas and every registered object, made once per module -------------------------------
+
+
+def _place(district):
+    """(district code, owner persona name) of a case's place."""
+    if district == OWN:
+        return HANGZHOU, "rep_hangzhou"
+    return district, (OWNER if district == HANGZHOU else None)
+
+
+@dataclass
+class World:
+    units: dict
+    people: dict
+    sessions: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+
+    def make(self, entry, district):
+        """The entry's object in this place (made once; entries with the same `make` share it) and its owner's name."""
+        code, owner_name = _place(district)
+        key = (entry.make, code, owner_name)
+        if key not in self.objects:
+            owner = self.people[owner_name] if owner_name else None
+            if entry.name == "own staff profile":
+                # An owned row: in 杭州 it belongs to rep_hangzhou_2 (so rep_hangzhou must not see it); in 广州 to
+                # the 广州 district manager. test_rep_sees_own_profile covers a rep opening their own.
+                owner_name = owner_name or "dm_guangzhou"
+                owner = self.people[owner_name]
+            self.objects[key] = (entry.make(self.units[code], owner), owner_name)
+        return self.objects[key]
+
+    def web(self, persona):
+        client = Client()
+        if persona in self.sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[persona]
+        return client
+
+    def api(self, persona, language="zh-hans"):
+        person = self.people[persona]
+        client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+        if person.raw_key:
+            client.credentials(HTTP_AUTHORIZATION=f"Api-Key {person.raw_key}")
+        elif person.user is not None:
+            # A fresh instance per case: a case must not see what an earlier one cached on the user object.
+            client.force_authenticate(get_user_model().objects.get(pk=person.user.pk))
+        return client
+
+
+class _Units(dict):
+    def __missing__(self, code):
+        from regions.models import OrgUnit
+
+        self[code] = OrgUnit.objects.get(code=code)
+        return self[code]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with module_data(django_db_blocker):
+        with django_db_blocker.unblock():
+            units = _Units()
+            people = make_personas(units)
+            # Every person also shows up in the ownership variants (the owner rep_hangzhou_2 is not walked).
+            world = World(units=units, people=people)
+            for name, person in people.items():
+                if person.user is not None:
+                    client = Client()
+                    client.force_login(person.user)
+                    world.sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
+            for entry in [*REGISTRY, *WRITES]:
+                for district in (HANGZHOU, GUANGZHOU, *((OWN,) if getattr(entry, "own_variant", False) else ())):
+                    world.make(entry, district)
+        yield world
+
+
+# --- reads ----------------------------------------------------------------------------------------------------
+
+
 def cases(applies, personas=COVERS):
     return [
         pytest.param(entry, persona, district, id=f"{entry.name}-{persona}-{district}")
@@ -59,20 +162,10 @@ def cases(applies, personas=COVERS):
     ]
 
 
-def _make(entry, personas, units, district):
-    owner = personas[OWNER] if district == HANGZHOU else None
-    if entry.name == "own staff profile":
-        # An owned row: in 杭州 it belongs to rep_hangzhou_2 (so rep_hangzhou must not see it) or, in a
-        # second case below, to rep_hangzhou himself. In 广州 it belongs to the 广州 district manager.
-        obj = entry.make(units[district], owner or personas["dm_guangzhou"])
-        return obj, (OWNER if district == HANGZHOU else "dm_guangzhou")
-    return entry.make(units[district], owner), OWNER
-
-
 @pytest.mark.parametrize(("entry", "persona", "district"), cases(lambda e: e.api_detail))
-def test_api_detail_and_list(entry, persona, district, personas, units):
-    obj, owner_name = _make(entry, personas, units, district)
-    client = personas[persona].api()
+def test_api_detail_and_list(entry, persona, district, world, db):
+    obj, owner_name = world.make(entry, district)
+    client = world.api(persona)
     expected = expected_read(persona, entry, district, owner_name)
 
     response = client.get(reverse(entry.api_detail, kwargs={"pk": obj.pk}))
@@ -91,9 +184,9 @@ def test_api_detail_and_list(entry, persona, district, personas, units):
 
 
 @pytest.mark.parametrize(("entry", "persona", "district"), cases(lambda e: e.api_patch))
-def test_api_write(entry, persona, district, personas, units):
-    obj, owner_name = _make(entry, personas, units, district)
-    response = personas[persona].api().patch(reverse(entry.api_detail, kwargs={"pk": obj.pk}), entry.api_patch, format="json")
+def test_api_write(entry, persona, district, world, db):
+    obj, owner_name = world.make(entry, district)
+    response = world.api(persona).patch(reverse(entry.api_detail, kwargs={"pk": obj.pk}), entry.api_patch, format="json")
     if not in_scope(persona, entry, district, owner_name):
         assert response.status_code == 404
     elif persona in entry.writers:
@@ -102,13 +195,10 @@ def test_api_write(entry, persona, district, personas, units):
         assert response.status_code == 403
 
 
-# API keys do not open pages: they are not among the web personas.
-@pytest.mark.parametrize(
-    ("entry", "persona", "district"), cases(lambda e: e.web_detail or e.web_list, [p for p in COVERS if p not in KEYS])
-)
-def test_web_detail_and_list(entry, persona, district, personas, units):
-    obj, owner_name = _make(entry, personas, units, district)
-    client = personas[persona].web()
+@pytest.mark.parametrize(("entry", "persona", "district"), cases(lambda e: e.web_detail or e.web_list, WEB_PERSONAS))
+def test_web_detail_and_list(entry, persona, district, world, db):
+    obj, owner_name = world.make(entry, district)
+    client = world.web(persona)
     expected = expected_read(persona, entry, district, owner_name)
     if entry.web_detail:
         response = client.get(reverse(entry.web_detail, kwargs={"pk": obj.pk}))
@@ -123,22 +213,101 @@ def test_web_detail_and_list(entry, persona, district, personas, units):
             assert visible == (expected == 200)
 
 
-def test_rep_sees_own_profile(personas):
+def test_rep_sees_own_profile(world, db):
     """The owned case the table above cannot make: a rep opening their own profile."""
-    rep = personas["rep_hangzhou"]
+    rep = world.people["rep_hangzhou"]
     url = reverse("staff-detail", kwargs={"pk": rep.staff.pk})
-    assert rep.api().get(url).status_code == 200
-    assert rep.web().get(reverse("regions:staff_detail", kwargs={"pk": rep.staff.pk})).status_code == 200
-    assert personas["rep_hangzhou_2"].api().get(url).status_code == 404
+    assert world.api("rep_hangzhou").get(url).status_code == 200
+    assert world.web("rep_hangzhou").get(reverse("regions:staff_detail", kwargs={"pk": rep.staff.pk})).status_code == 200
+    assert world.api("rep_hangzhou_2").get(url).status_code == 404
 
 
-def test_anonymous_gets_401_from_api_and_login_page_from_web(personas, units):
-    from rest_framework.test import APIClient
-
+def test_anonymous_gets_401_from_api_and_login_page_from_web(world, db):
     assert APIClient().get(reverse("orgunit-list")).status_code == 401
     response = APIClient().get(reverse("orgunit-list"), HTTP_AUTHORIZATION="Api-Key rsk_nope_nope")
     assert response.status_code == 401
-    from django.test import Client
 
-    response = Client().get(reverse("regions:orgunit_detail", kwargs={"pk": units[HANGZHOU].pk}))
+    response = Client().get(reverse("regions:orgunit_detail", kwargs={"pk": world.units[HANGZHOU].pk}))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+# --- writes ---------------------------------------------------------------------------------------------------
+
+# What a refused write may still write: the record of the refusal itself (core.audit.log_denial), and the
+# "last used" stamp a branch key gets when it authenticates (core/api_keys.py, at most once a minute).
+ALLOWED_ON_REFUSAL = (
+    ('INSERT INTO "core_accessdenial"', "the refusal is logged on purpose"),
+    ('UPDATE "core_apikey" SET "last_used_at"', "a key's last-used stamp, written when it authenticates"),
+)
+
+
+class WriteRecorder:
+    """Every INSERT, UPDATE and DELETE the database is sent while a request runs (connection.execute_wrapper)."""
+
+    def __init__(self):
+        self.statements = []
+
+    def __call__(self, execute, sql, params, many, context):
+        head = sql.lstrip()[:6].upper()
+        if head in ("INSERT", "UPDATE", "DELETE"):
+            self.statements.append(sql)
+        return execute(sql, params, many, context)
+
+    def unexpected(self):
+        return [sql[:200] for sql in self.statements if not sql.lstrip().startswith(tuple(p for p, _ in ALLOWED_ON_REFUSAL))]
+
+
+_TABLES = []
+
+
+def row_counts():
+    """The row count of every table, in one query (catches writes that bypass the cursor wrapper, e.g. COPY)."""
+    if not _TABLES:
+        skip = {"core_accessdenial", "django_session"}
+        _TABLES.extend(t for t in sorted(connection.introspection.table_names()) if t not in skip)
+    quote = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in _TABLES)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return Counter(dict(zip(_TABLES, cursor.fetchone(), strict=True)))
+
+
+def row_of(obj):
+    return type(obj)._base_manager.filter(pk=obj.pk).values().first()
+
+
+def write_cases():
+    params = []
+    for write in WRITES:
+        personas = WEB_PERSONAS if write.door == "web" else list(COVERS)
+        places = [(p, d) for p in personas for d in (HANGZHOU, GUANGZHOU)]
+        if write.own_variant:
+            places.append(("rep_hangzhou", OWN))
+        for persona, district in places:
+            marks = [pytest.mark.xfail(strict=True, reason=write.leaks[persona, district])] if (persona, district) in write.leaks else []
+            params.append(pytest.param(write, persona, district, id=f"{write.name}-{persona}-{district}", marks=marks))
+    return params
+
+
+@pytest.mark.parametrize(("write", "persona", "district"), write_cases())
+def test_write(write, persona, district, world, db):
+    obj, owner_name = world.make(write, district)
+    code = _place(district)[0]
+    expected = expected_write(persona, write, code, owner_name)
+    client = world.web(persona) if write.door == "web" else world.api(persona)
+    url = reverse(write.url, kwargs={"pk": obj.pk}) if write.detail else reverse(write.url)
+    body = write.body(obj, world) if callable(write.body) else write.body
+    refused = expected != write.success
+
+    before_counts, before_row = (row_counts(), row_of(obj)) if refused else (None, None)
+    recorder = WriteRecorder()
+    with connection.execute_wrapper(recorder):
+        if write.door == "web":
+            response = getattr(client, write.method)(url, body)
+        else:
+            response = getattr(client, write.method)(url, body, format=write.format)
+    assert response.status_code == expected, (response.status_code, response.content[:600])
+    if refused:
+        assert recorder.unexpected() == [], "a refused write wrote"
+        assert row_counts() == before_counts, "a refused write changed row counts"
+        assert row_of(obj) == before_row, "a refused write changed the object"
