@@ -11,7 +11,6 @@ export or a report means adding an entry here (or in tests/registry_<app>.py).
 """
 
 import inspect
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date

@@ -284,7 +284,11 @@ def write_cases():
         if write.own_variant:
             places.append(("rep_hangzhou", OWN))
         for persona, district in places:
-            marks = [pytest.mark.xfail(strict=True, reason=write.leaks[persona, district])] if (persona, district) in write.leaks else []
+            marks = (
+                [pytest.mark.xfail(strict=True, reason=write.leaks[persona, district])]
+                if (persona, district) in write.leaks
+                else []
+            )
             params.append(pytest.param(write, persona, district, id=f"{write.name}-{persona}-{district}", marks=marks))
     return params
 
