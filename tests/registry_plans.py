@@ -40,9 +40,10 @@ ENTRIES = [
         make=_plan,
         api_list="plan-list",
         api_detail="plan-detail",
-        # Drafts are edited by their author or the manager of the plan's unit (here the district manager).
+        # Drafts are edited by their author or the manager of the plan's unit (here the district manager); the
+        # author is rep_hangzhou only in the ownership variant of the write contract (his own draft).
         api_patch={"title": "八月工作计划"},
-        writers=frozenset({"dm_hangzhou", "dm_guangzhou"}),
+        writers=frozenset({"dm_hangzhou", "dm_guangzhou", "rep_hangzhou"}),
         find=lambda obj: {"unit": obj.unit_id, "author": obj.author_id},
     ),
     Scoped(
