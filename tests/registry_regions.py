@@ -37,12 +37,12 @@ def _empty_district(district, owner):
     return org_unit_create(kind="district", code=f"EMPTY{next(_n)}", name=f"空办事处{district.code}", parent=district.parent)
 
 
-def _unit_body(district, world):
+def _unit_body(district, world, persona):
     n = next(_n)
     return {"kind": "district", "code": f"NEW{n}", "name": f"新办事处{n}", "parent": district.parent_id}
 
 
-def _staff_body(district, world):
+def _staff_body(district, world, persona):
     n = next(_n)
     return {"employee_no": f"W{n:05d}", "name": f"新员工{n}", "unit": district.pk, "role": Role.SALES_REP, "hire_date": "2024-03-01"}
 
@@ -64,7 +64,7 @@ WRITES = [
         name="org unit move",
         url="orgunit-move",
         make=_unit,
-        body=lambda unit, world: {"parent": _other_province(unit).pk},
+        body=lambda unit, world, persona: {"parent": _other_province(unit).pk},
         writers=CENTER,
         rep_sees="unit",
     ),
@@ -72,7 +72,7 @@ WRITES = [
         name="org unit merge",
         url="orgunit-merge",
         make=_unit,
-        body=lambda unit, world: {"target": _sibling(unit).pk},
+        body=lambda unit, world, persona: {"target": _sibling(unit).pk},
         writers=CENTER,
         rep_sees="unit",
     ),
@@ -92,7 +92,7 @@ WRITES = [
         name="staff move",
         url="staff-move",
         make=_staff,
-        body=lambda staff, world: {"unit": _sibling(staff.unit).pk, "role": Role.SALES_REP, "on": "2030-01-01"},
+        body=lambda staff, world, persona: {"unit": _sibling(staff.unit).pk, "role": Role.SALES_REP, "on": "2030-01-01"},
         writers=STAFF_KEEPERS,
     ),
     Write(
@@ -100,7 +100,7 @@ WRITES = [
         url="apikey-list",
         make=_unit,
         detail=False,
-        body=lambda unit, world: {"name": f"分支系统{next(_n)}", "unit": unit.pk},
+        body=lambda unit, world, persona: {"name": f"分支系统{next(_n)}", "unit": unit.pk},
         writers=CENTER,
         success=201,
         rep_sees="unit",
@@ -123,7 +123,7 @@ WRITES = [
         name="org unit edit page",
         url="regions:orgunit_detail",
         make=_unit,
-        body=lambda unit, world: {"code": unit.code, "name": f"{unit.name}（改）", "name_en": "Renamed"},
+        body=lambda unit, world, persona: {"code": unit.code, "name": f"{unit.name}（改）", "name_en": "Renamed"},
         writers=CENTER,
         success=302,
         rep_sees="unit",
@@ -144,7 +144,7 @@ WRITES = [
         url="regions:apikey_list",
         make=_unit,
         detail=False,
-        body=lambda unit, world: {"name": f"分支系统{next(_n)}", "unit": unit.pk},
+        body=lambda unit, world, persona: {"name": f"分支系统{next(_n)}", "unit": unit.pk},
         writers=CENTER,
         success=200,  # the page shows the new key once
         rep_sees="unit",
@@ -155,7 +155,7 @@ WRITES = [
         url="regions:apikey_list",
         make=_api_key,
         detail=False,
-        body=lambda key, world: {"revoke": key.pk},
+        body=lambda key, world, persona: {"revoke": key.pk},
         writers=CENTER,
         success=302,
         rep_sees="unit",

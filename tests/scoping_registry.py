@@ -52,7 +52,7 @@ class Write:
     # make(district, owner_persona) -> the object the action acts on (for a create: what it is made in or for,
     # e.g. the district or the customer), in the state the action needs. Entries with the same make share it.
     make: Callable
-    # body(obj, world) -> the request data that succeeds for a writer (or a constant dict)
+    # body(obj, world, persona) -> the request data that succeeds for a writer (or a constant dict)
     body: Callable | dict = field(default_factory=dict)
     writers: frozenset = field(default_factory=frozenset)
     success: int = 200
@@ -322,7 +322,6 @@ REGISTRY = [
 def _app_entries(attribute):
     from tests import (
         registry_appraisal,
-        registry_regions,
         registry_approvals,
         registry_budgets,
         registry_core,
@@ -332,6 +331,7 @@ def _app_entries(attribute):
         registry_performance,
         registry_plans,
         registry_plans_pages,
+        registry_regions,
         registry_reports,
         registry_workflow,
     )

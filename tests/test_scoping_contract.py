@@ -250,19 +250,39 @@ ALLOWED_ON_REFUSAL = (
 
 
 class WriteRecorder:
-    """Every INSERT, UPDATE and DELETE the database is sent while a request runs (connection.execute_wrapper)."""
+    """Every INSERT, UPDATE and DELETE the database is sent while a request runs (connection.execute_wrapper),
+    less those a savepoint inside the request rolled back (e.g. a bulk call that writes, finds an error and
+    undoes it all): what is left is what the request wrote."""
 
     def __init__(self):
         self.statements = []
+        self.savepoints = []  # (name, len(statements) when it was made)
 
     def __call__(self, execute, sql, params, many, context):
-        head = sql.lstrip()[:6].upper()
+        words = sql.split()
+        head = words[0].upper() if words else ""
         if head in ("INSERT", "UPDATE", "DELETE"):
             self.statements.append(sql)
+        elif head == "SAVEPOINT":
+            self.savepoints.append((words[1], len(self.statements)))
+        elif head == "ROLLBACK" and len(words) >= 4 and words[1].upper() == "TO":
+            name = words[-1]
+            for i in range(len(self.savepoints) - 1, -1, -1):
+                if self.savepoints[i][0] == name:
+                    del self.statements[self.savepoints[i][1] :]
+                    del self.savepoints[i + 1 :]
+                    break
+        elif head == "RELEASE":
+            name = words[-1]
+            for i in range(len(self.savepoints) - 1, -1, -1):
+                if self.savepoints[i][0] == name:
+                    del self.savepoints[i:]
+                    break
         return execute(sql, params, many, context)
 
     def unexpected(self):
-        return [sql[:200] for sql in self.statements if not sql.lstrip().startswith(tuple(p for p, _ in ALLOWED_ON_REFUSAL))]
+        allowed = tuple(prefix for prefix, _why in ALLOWED_ON_REFUSAL)
+        return [sql[:200] for sql in self.statements if not sql.lstrip().startswith(allowed)]
 
 
 _TABLES = []
@@ -308,7 +328,7 @@ def test_write(write, persona, district, world, db):
     expected = expected_write(persona, write, code, owner_name)
     client = world.web(persona) if write.door == "web" else world.api(persona)
     url = reverse(write.url, kwargs={"pk": obj.pk}) if write.detail else reverse(write.url)
-    body = write.body(obj, world) if callable(write.body) else write.body
+    body = write.body(obj, world, persona) if callable(write.body) else write.body
     refused = expected != write.success
 
     before_counts, before_row = (row_counts(), row_of(obj)) if refused else (None, None)
@@ -319,7 +339,10 @@ def test_write(write, persona, district, world, db):
         else:
             response = getattr(client, write.method)(url, body, format=write.format)
     assert response.status_code == expected, (response.status_code, response.content[:600])
-    if refused:
+    if not refused:
+        # A success that writes nothing would prove nothing about the refusals: the body must really act.
+        assert recorder.unexpected(), "the write succeeded but wrote nothing"
+    else:
         assert recorder.unexpected() == [], "a refused write wrote"
         assert row_counts() == before_counts, "a refused write changed row counts"
         assert row_of(obj) == before_row, "a refused write changed the object"
