@@ -72,6 +72,13 @@ class Write:
     # on a list page): there is no object to be outside of, so a persona without the right gets 403 whatever
     # the body names. Detail calls look the object up first: outside → 404, then the right.
     right_first: bool | None = None
+    # Who passes a right-first check when that is not `writers` (e.g. every person may try a bulk decision; the
+    # answer then says per request whether it was decided). None: `writers`.
+    may_call: frozenset | None = None
+    # For rules the fields above cannot say: expect(persona, inside, district_code, owner_name) -> (status, writes).
+    expect: Callable | None = None
+    # check(response, wrote) -> None: more to assert on the answer (e.g. a bulk call's per-request results).
+    check: Callable | None = None
     # Known scope leaks on writes, {(persona, place): reason}: run as strict xfails until the lead fixes them.
     leaks: dict = field(default_factory=dict)
 

@@ -82,13 +82,17 @@ def expected_read(persona, entry, district_code, owner_name):
 
 
 def expected_write(persona, write, district_code, owner_name):
-    if write.asks_right_first and persona not in write.writers:
-        return write.denied
-    if not in_scope(persona, write, district_code, owner_name):
-        return write.outside
+    """(status, writes): what the persona's call gets, and whether it may write."""
+    inside = in_scope(persona, write, district_code, owner_name)
+    if write.expect is not None:
+        return write.expect(persona, inside, district_code, owner_name)
+    if write.asks_right_first and persona not in (write.may_call if write.may_call is not None else write.writers):
+        return 403, False
+    if not inside:
+        return write.outside, False
     if persona in write.writers:
-        return write.success
-    return write.denied
+        return write.success, True
+    return write.denied, False
 
 
 # --- the world: personas and every registered object, made once per module -------------------------------
@@ -325,11 +329,11 @@ def write_cases():
 def test_write(write, persona, district, world, db):
     obj, owner_name = world.make(write, district)
     code = _place(district)[0]
-    expected = expected_write(persona, write, code, owner_name)
+    expected, writes = expected_write(persona, write, code, owner_name)
     client = world.web(persona) if write.door == "web" else world.api(persona)
     url = reverse(write.url, kwargs={"pk": obj.pk}) if write.detail else reverse(write.url)
     body = write.body(obj, world, persona) if callable(write.body) else write.body
-    refused = expected != write.success
+    refused = not writes
 
     before_counts, before_row = (row_counts(), row_of(obj)) if refused else (None, None)
     recorder = WriteRecorder()
@@ -339,6 +343,8 @@ def test_write(write, persona, district, world, db):
         else:
             response = getattr(client, write.method)(url, body, format=write.format)
     assert response.status_code == expected, (response.status_code, response.content[:600])
+    if write.check is not None:
+        write.check(response, writes)
     if not refused:
         # A success that writes nothing would prove nothing about the refusals: the body must really act.
         assert recorder.unexpected(), "the write succeeded but wrote nothing"
