@@ -79,8 +79,11 @@ class Write:
     expect: Callable | None = None
     # check(response, wrote) -> None: more to assert on the answer (e.g. a bulk call's per-request results).
     check: Callable | None = None
-    # Known scope leaks on writes, {(persona, place): reason}: run as strict xfails until the lead fixes them.
-    leaks: dict = field(default_factory=dict)
+    # Query parameters of the URL (some pages read what to do from the address, e.g. ?to=months).
+    query: dict | None = None
+    # Known deviations from the rule, {(persona, place): reason} — a scope leak, or a refusal with the wrong
+    # status: run as strict xfails, so the case fails as soon as the code is put right and the mark must go.
+    deviations: dict = field(default_factory=dict)
 
     @property
     def door(self):
@@ -93,7 +96,12 @@ class Write:
     @property
     def own_variant(self):
         """Owned rows get a third place: rep_hangzhou acting on his own (customer, plan, task…)."""
-        return self.rep_sees == "own" and not self.company_wide and self.place == "district" and not getattr(self.make, "unowned", False)
+        return (
+            self.rep_sees == "own"
+            and not self.company_wide
+            and self.place == "district"
+            and not getattr(self.make, "unowned", False)
+        )
 
 
 def unowned(make):

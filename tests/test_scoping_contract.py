@@ -11,6 +11,7 @@ case runs in a savepoint that is rolled back after it, so a write one case makes
 
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -316,11 +317,8 @@ def write_cases():
         if write.own_variant:
             places.append(("rep_hangzhou", OWN))
         for persona, district in places:
-            marks = (
-                [pytest.mark.xfail(strict=True, reason=write.leaks[persona, district])]
-                if (persona, district) in write.leaks
-                else []
-            )
+            reason = write.deviations.get((persona, district))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
             params.append(pytest.param(write, persona, district, id=f"{write.name}-{persona}-{district}", marks=marks))
     return params
 
@@ -332,6 +330,8 @@ def test_write(write, persona, district, world, db):
     expected, writes = expected_write(persona, write, code, owner_name)
     client = world.web(persona) if write.door == "web" else world.api(persona)
     url = reverse(write.url, kwargs={"pk": obj.pk}) if write.detail else reverse(write.url)
+    if write.query:
+        url = f"{url}?{urlencode(write.query)}"
     body = write.body(obj, world, persona) if callable(write.body) else write.body
     refused = not writes
 
