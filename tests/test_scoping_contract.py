@@ -255,7 +255,7 @@ ALLOWED_ON_REFUSAL = (
 
 
 class WriteRecorder:
-    """Every INSERT, UPDATE and DELETE the database is sent while a request runs (connection.execute_wrapper),
+    """Every INSERT, UPDATE and DELETE that touched a row while a request ran (connection.execute_wrapper),
     less those a savepoint inside the request rolled back (e.g. a bulk call that writes, finds an error and
     undoes it all): what is left is what the request wrote."""
 
@@ -266,8 +266,11 @@ class WriteRecorder:
     def __call__(self, execute, sql, params, many, context):
         words = sql.split()
         head = words[0].upper() if words else ""
+        result = execute(sql, params, many, context)
         if head in ("INSERT", "UPDATE", "DELETE"):
-            self.statements.append(sql)
+            # A statement that touched no row (an UPDATE whose WHERE matched nothing) wrote nothing.
+            if context["cursor"].rowcount != 0:
+                self.statements.append(sql)
         elif head == "SAVEPOINT":
             self.savepoints.append((words[1], len(self.statements)))
         elif head == "ROLLBACK" and len(words) >= 4 and words[1].upper() == "TO":
@@ -283,7 +286,7 @@ class WriteRecorder:
                 if self.savepoints[i][0] == name:
                     del self.savepoints[i:]
                     break
-        return execute(sql, params, many, context)
+        return result
 
     def unexpected(self):
         allowed = tuple(prefix for prefix, _why in ALLOWED_ON_REFUSAL)
