@@ -65,8 +65,9 @@ class Write:
     # customer in its body is refused like a reference to nothing (400 on the API, the form again on a page).
     outside: int = 404
     denied: int = 403
-    # Where the object sits: "district" (in the test district itself) or "province" (a unit of its own beside the
-    # district, in the district's province: seen by the province and above, not by the district's people).
+    # Where the object sits: "district" (in the test district itself), "province" (a unit of its own beside the
+    # district, in the district's province: seen by the province and above, not by the district's people) or
+    # "region" (the district's region itself: seen by the center and that region's manager).
     place: str = "district"
     # Is the right asked before the object is looked up? Yes for list-level calls (a create, a bulk call, a form
     # on a list page): there is no object to be outside of, so a persona without the right gets 403 whatever

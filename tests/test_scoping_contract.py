@@ -55,6 +55,11 @@ COVERS_PROVINCE = {
     "key_hangzhou": set(),
     "key_guangdong": {GUANGZHOU},  # the 广东 key is bound to the province
 }
+# For objects of the test district's region (place="region"): the center and that region's manager only.
+COVERS_REGION = {persona: ({HANGZHOU, GUANGZHOU} if persona in ("director", "center") else set()) for persona in COVERS} | {
+    "rm_east": {HANGZHOU},
+    "rm_south": {GUANGZHOU},
+}
 REPS = {"rep_hangzhou"}
 KEYS = {"key_hangzhou", "key_guangdong"}
 # API keys do not open pages: they are not among the web personas.
@@ -66,7 +71,7 @@ OWNER = "rep_hangzhou_2"
 def in_scope(persona, entry, district_code, owner_name):
     if entry.company_wide:
         return True
-    covers = COVERS_PROVINCE if getattr(entry, "place", "district") == "province" else COVERS
+    covers = {"province": COVERS_PROVINCE, "region": COVERS_REGION}.get(getattr(entry, "place", "district"), COVERS)
     if district_code not in covers[persona]:
         return False
     if persona in REPS:
@@ -267,10 +272,10 @@ class WriteRecorder:
         words = sql.split()
         head = words[0].upper() if words else ""
         result = execute(sql, params, many, context)
-        if head in ("INSERT", "UPDATE", "DELETE"):
-            # A statement that touched no row (an UPDATE whose WHERE matched nothing) wrote nothing.
-            if context["cursor"].rowcount != 0:
-                self.statements.append(sql)
+        if head == "INSERT" or (head in ("UPDATE", "DELETE") and context["cursor"].rowcount != 0):
+            # An UPDATE or DELETE whose WHERE matched nothing wrote nothing. (An INSERT always counts: with
+            # RETURNING, SQLite reports no row count until its rows are fetched.)
+            self.statements.append(sql)
         elif head == "SAVEPOINT":
             self.savepoints.append((words[1], len(self.statements)))
         elif head == "ROLLBACK" and len(words) >= 4 and words[1].upper() == "TO":
