@@ -379,3 +379,16 @@ WRITES = [
     ),
     Write(name="reward submit page", url="appraisal:reward_detail", make=_reward, writers=MANAGERS, success=302),
 ]
+
+# The incentives a scheme suggests for a period (of the reader's own unit when none is named).
+ENTRIES += [
+    Scoped(
+        name="incentive suggestions",
+        make=_incentive,
+        api_detail="appraisal-incentive-scheme-suggested",
+        api_detail_is_object=False,
+        api_detail_query={"period": "2025-12"},
+        readers=PEOPLE,
+        rep_sees="unit",
+    ),
+]

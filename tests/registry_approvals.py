@@ -362,3 +362,14 @@ WRITES = [
         expect=_calendar_entry_expect,
     ),
 ]
+
+# Whom the current step may be handed to: for the step's deciders only (403 to other readers).
+ENTRIES += [
+    Scoped(
+        name="approval candidates",
+        make=_pending,
+        api_detail="approval-candidates",
+        api_detail_is_object=False,
+        readers=DECIDERS,
+    ),
+]

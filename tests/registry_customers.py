@@ -384,3 +384,8 @@ WRITES = [
         success=302,
     ),
 ]
+
+# A detail sub-resource read through the same scoped lookup as the customer itself.
+ENTRIES += [
+    Scoped(name="customer balance", make=_customer, api_detail="customer-balance", api_detail_is_object=False),
+]

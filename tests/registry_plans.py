@@ -247,3 +247,24 @@ WRITES = [
         rep_sees="unit",
     ),
 ]
+
+
+def _resubmitted(district, owner):
+    """A plan submitted, withdrawn and submitted again: two versions to compare."""
+    from plans.services import plan_submit, plan_withdraw
+
+    plan = _submitted(district, owner)
+    author = _author(district, owner).user
+    plan_withdraw(plan=plan, by=author)
+    plan.refresh_from_db()
+    plan_submit(plan=plan, by=author)
+    plan.refresh_from_db()
+    return plan
+
+
+# Detail sub-resources read through the same scoped lookup as the plan itself.
+ENTRIES += [
+    Scoped(name="plan check", make=_plan, api_detail="plan-check", api_detail_is_object=False),
+    Scoped(name="plan versions", make=_plan, api_detail="plan-versions", api_detail_is_object=False),
+    Scoped(name="plan diff", make=_resubmitted, api_detail="plan-diff", api_detail_is_object=False),
+]

@@ -9,7 +9,7 @@ or revokes branch keys; the center and the regional and provincial managers keep
 from itertools import count
 
 from core.roles import Role
-from tests.scoping_registry import Write, _api_key, _staff, _unit
+from tests.scoping_registry import Scoped, Write, _api_key, _staff, _unit
 
 _n = count(1)
 
@@ -27,7 +27,12 @@ def _sibling(district):
     """Another active district of the same province."""
     from regions.models import OrgUnit
 
-    return OrgUnit.objects.filter(parent=district.parent_id, kind="district", is_active=True).exclude(pk=district.pk).order_by("code").first()
+    return (
+        OrgUnit.objects.filter(parent=district.parent_id, kind="district", is_active=True)
+        .exclude(pk=district.pk)
+        .order_by("code")
+        .first()
+    )
 
 
 def _empty_district(district, owner):
@@ -44,7 +49,13 @@ def _unit_body(district, world, persona):
 
 def _staff_body(district, world, persona):
     n = next(_n)
-    return {"employee_no": f"W{n:05d}", "name": f"新员工{n}", "unit": district.pk, "role": Role.SALES_REP, "hire_date": "2024-03-01"}
+    return {
+        "employee_no": f"W{n:05d}",
+        "name": f"新员工{n}",
+        "unit": district.pk,
+        "role": Role.SALES_REP,
+        "hire_date": "2024-03-01",
+    }
 
 
 WRITES = [
@@ -161,4 +172,9 @@ WRITES = [
         rep_sees="unit",
         outside=404,
     ),
+]
+
+# A detail sub-resource read through the same scoped lookup as the unit itself.
+ENTRIES = [
+    Scoped(name="org unit subtree", make=_unit, api_detail="orgunit-subtree", api_detail_is_object=False, rep_sees="unit"),
 ]

@@ -40,6 +40,10 @@ class Scoped:
     find: Callable = lambda obj: {}
     # Company-wide data (no unit, e.g. products): every persona reads it; `writers` still decide writes.
     company_wide: bool = False
+    # A detail sub-resource (e.g. /plans/{pk}/check/) answers something other than the object itself: the
+    # contract checks its status only. Some need query parameters.
+    api_detail_is_object: bool = True
+    api_detail_query: dict | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -195,9 +195,9 @@ def test_api_detail_and_list(entry, persona, district, world, db):
     client = world.api(persona)
     expected = expected_read(persona, entry, district, owner_name)
 
-    response = client.get(reverse(entry.api_detail, kwargs={"pk": obj.pk}))
+    response = client.get(reverse(entry.api_detail, kwargs={"pk": obj.pk}), entry.api_detail_query or {})
     assert response.status_code == expected, response.content
-    if expected == 200:
+    if expected == 200 and entry.api_detail_is_object:
         assert response.json()["id"] == obj.pk
 
     if entry.api_list:
@@ -360,3 +360,98 @@ def test_write(write, persona, district, world, db):
         assert recorder.unexpected() == [], "a refused write wrote"
         assert row_counts() == before_counts, "a refused write changed row counts"
         assert row_of(obj) == before_row, "a refused write changed the object"
+
+
+# --- completeness ---------------------------------------------------------------------------------------------
+
+UNSAFE = ("post", "put", "patch", "delete")
+
+# URL names of scoped views (or views that read through `for_user`) that the registry does not walk, each with
+# the reason. A new scoped page or endpoint must go into the registry — or here, saying why.
+EXEMPT = {}
+# Unsafe methods of URLs that are otherwise walked (e.g. a page whose GET is registered) and are not write entries.
+EXEMPT_WRITES = {}
+
+
+def _project_code(klass):
+    import inspect
+
+    try:
+        path = inspect.getsourcefile(klass) or ""
+    except TypeError:
+        return False
+    return path.startswith(str(settings.BASE_DIR)) and "/.venv/" not in path and "/site-packages/" not in path
+
+
+def _reads_for_user(view):
+    """True if the view is built on the scoped base classes or its own code reads through `for_user`."""
+    import inspect
+
+    from core.api import ScopedViewSet
+    from core.views import ScopedViewMixin
+
+    cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
+    if cls is None:
+        return _project_code(view) and "for_user" in inspect.getsource(view)
+    if issubclass(cls, ScopedViewSet | ScopedViewMixin):
+        return True
+    return any(_project_code(klass) and "for_user" in inspect.getsource(klass) for klass in cls.__mro__)
+
+
+def _unsafe_methods(view):
+    actions = getattr(view, "actions", None)
+    if actions is not None:
+        return {method for method in actions if method in UNSAFE}
+    cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
+    if cls is None:
+        return set(UNSAFE)  # a function view: it may answer any method
+    allowed = set(getattr(cls, "http_method_names", UNSAFE))
+    return {method for method in UNSAFE if method in allowed and hasattr(cls, method)}
+
+
+def scoped_urls():
+    """(URL name, view) of every named URL whose view is scoped, walking the resolver."""
+    from django.urls import URLResolver, get_resolver
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(part for part in (namespace, pattern.namespace) if part) or None
+                yield from walk(pattern.url_patterns, inner)
+            elif pattern.name:
+                yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern.callback
+
+    seen = {}
+    for name, view in walk(get_resolver().url_patterns):
+        if name.startswith("admin:") or name in seen:
+            continue  # the admin site is for master data (the center's staff users); format-suffix twins share a name
+        seen[name] = view
+    return {name: view for name, view in seen.items() if _reads_for_user(view)}
+
+
+def test_every_scoped_url_is_in_the_registry_or_exempt():
+    read_names = {
+        name for entry in REGISTRY for name in (entry.api_list, entry.api_detail, entry.web_list, entry.web_detail) if name
+    }
+    write_keys = {(write.url, write.method) for write in WRITES}
+    write_names = {name for name, _method in write_keys}
+    missing, missing_writes = [], []
+    for name, view in sorted(scoped_urls().items()):
+        if name not in read_names | write_names and name not in EXEMPT:
+            missing.append(name)
+        for method in sorted(_unsafe_methods(view)):
+            if (name, method) not in write_keys and (name, method) not in EXEMPT_WRITES and name not in EXEMPT:
+                missing_writes.append(f"{name} {method.upper()}")
+    assert not missing, f"scoped URLs in neither the registry nor EXEMPT: {missing}"
+    assert not missing_writes, f"unsafe methods of scoped URLs in neither the write registry nor EXEMPT_WRITES: {missing_writes}"
+
+
+def test_the_exemptions_name_real_scoped_urls():
+    """An exemption for a URL that is gone (or no longer scoped) must go too."""
+    names = scoped_urls()
+    assert sorted(set(EXEMPT) - set(names)) == []
+    assert sorted({name for name, _method in EXEMPT_WRITES} - set(names)) == []
+    registered = {write.url for write in WRITES} | {
+        name for entry in REGISTRY for name in (entry.api_list, entry.api_detail, entry.web_list, entry.web_detail) if name
+    }
+    assert sorted(set(EXEMPT) & registered) == [], "an exempt URL is also registered: drop the exemption"
