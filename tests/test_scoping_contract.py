@@ -368,7 +368,34 @@ UNSAFE = ("post", "put", "patch", "delete")
 
 # URL names of scoped views (or views that read through `for_user`) that the registry does not walk, each with
 # the reason. A new scoped page or endpoint must go into the registry — or here, saying why.
-EXEMPT = {}
+EXEMPT = {
+    # The home page and the lists of "mine": no object is looked up, only the caller's own rows are listed.
+    "home": "the caller's own home page (their unit, their worklist); tests/core/test_navigation.py",
+    "approval-mine": "the caller's own submissions; tests/approvals/test_pages.py (test_waiting_and_mine_pages)",
+    "approvals:mine": "the caller's own submissions; tests/approvals/test_pages.py (test_waiting_and_mine_pages)",
+    "approval-waiting": "what waits for the caller's own decision; tests/approvals/test_pages.py",
+    "approvals:waiting": "what waits for the caller's own decision; tests/approvals/test_pages.py",
+    "approval-queue": "the center's queue, a filtered list of the same scoped requests as approval-list (registered); "
+    "its page twin approvals:queue is registered",
+    "delegation-candidates": "whom the caller may delegate to (their unit and above); tests/approvals/test_reach.py",
+    "orgunit-tree": "the caller's visible part of the tree as a whole, no object looked up; tests/regions/test_api.py",
+    # The inbox belongs to its recipient, not to a unit: the tree's personas do not apply (see registry_notifications).
+    "notification-list": "one's own messages only; tests/notifications/test_inbox.py",
+    "notification-detail": "one's own message, 404 for another's; tests/notifications/test_inbox.py (test_others_messages_are_404)",
+    "notifications:inbox": "one's own messages only; tests/notifications/test_inbox.py",
+    # Figures of a unit named in the query (?unit=), not an object by pk: scope-tested persona by persona elsewhere.
+    "customers:ageing": "ageing of a unit given as ?unit=; tests/customers/test_pages.py (test_ageing_drill_down_and_scope)",
+    "customers:ageing_export": "the same report as customers:ageing, as .xlsx; tests/customers/test_ageing.py",
+    "report-ageing": "ageing of a unit given as ?unit= / ?unit_code=; tests/customers/test_api.py and test_ageing.py",
+    "budget-budget-vs-actual": "budget vs actual of a unit given as ?unit=; tests/budgets/test_api.py",
+    "budgets:budget_vs_actual": "budget vs actual of a unit given as ?unit=; tests/budgets/test_pages.py",
+    "performance:attainment": "attainment of a unit given as ?unit=; tests/performance/test_api_and_pages.py",
+    "report-attainment": "attainment of a unit given as ?unit=; tests/performance/test_api_and_pages.py",
+    "report-rankings": "rankings inside a unit given as ?unit=; tests/performance/test_api_and_pages.py",
+    "task-team-summary": "the caller's own team (task.assign); tests/workflow/test_api.py",
+    "workflow:team_summary": "the caller's own team (task.assign); tests/workflow/test_pages.py",
+    "reports:report_status": "the center's page of build runs (center only, 403 to others); tests/reports/test_pages_and_api.py",
+}
 # Unsafe methods of URLs that are otherwise walked (e.g. a page whose GET is registered) and are not write entries.
 EXEMPT_WRITES = {}
 
