@@ -402,6 +402,27 @@ def test_write(write, district, personas, world, db):
     walk(personas, check)
 
 
+def test_the_write_recorder_keeps_only_what_stays_written(world, db):
+    """The recorder behind "nothing written": an UPDATE that matched no row and writes a savepoint undid do not
+    count (a bulk call writes, finds an error and rolls back); what stays does."""
+    from regions.models import OrgUnit
+
+    unit = world.units[HANGZHOU]
+    recorder = WriteRecorder()
+    with connection.execute_wrapper(recorder):
+        OrgUnit.objects.filter(pk=-1).update(name_en="nobody")
+        try:
+            with transaction.atomic():
+                OrgUnit.objects.filter(pk=unit.pk).update(name_en="undone")
+                raise ValueError
+        except ValueError:
+            pass
+        assert recorder.unexpected() == []
+        with transaction.atomic():
+            OrgUnit.objects.filter(pk=unit.pk).update(name_en="kept")
+    assert len(recorder.unexpected()) == 1
+
+
 # --- completeness ---------------------------------------------------------------------------------------------
 
 UNSAFE = ("post", "put", "patch", "delete")
