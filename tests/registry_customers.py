@@ -6,7 +6,7 @@ from itertools import count
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.scoping_registry import LEDGER_WRITERS, Scoped, Write, _collection_plan, _customer, _invoice, _payment, _unit
+from tests.scoping_registry import LEDGER_WRITERS, Scoped, Write, _collection_plan, _customer, _invoice, _payment, _unit, call
 
 _counter = iter(range(1, 10**6))
 
@@ -15,7 +15,7 @@ def _product(district, owner):
     from customers.services import product_create
 
     n = next(_counter)
-    return product_create(code=f"REG-P{n}", name=f"登记产品{n}", price="10.00", effective_from="2025-01-01")
+    return call(product_create, code=f"REG-P{n}", name=f"登记产品{n}", price="10.00", effective_from="2025-01-01")
 
 
 ENTRIES = [
@@ -65,9 +65,14 @@ def _customer_with_credit(district, owner):
 
     customer = _customer(district, owner)
     n = next(_n)
-    payment_record(customer=customer, received_on=date(2025, 1, 5), amount="300.00", external_id=f"REG-CP{n}")
-    invoice_record(
-        customer=customer, issue_date=date(2025, 1, 10), due_date=date(2025, 2, 10), amount="1000.00", external_id=f"REG-CI{n}"
+    call(payment_record, customer=customer, received_on=date(2025, 1, 5), amount="300.00", external_id=f"REG-CP{n}")
+    call(
+        invoice_record,
+        customer=customer,
+        issue_date=date(2025, 1, 10),
+        due_date=date(2025, 2, 10),
+        amount="1000.00",
+        external_id=f"REG-CI{n}",
     )
     return customer
 

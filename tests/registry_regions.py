@@ -9,7 +9,7 @@ or revokes branch keys; the center and the regional and provincial managers keep
 from itertools import count
 
 from core.roles import Role
-from tests.scoping_registry import Scoped, Write, _api_key, _staff, _unit
+from tests.scoping_registry import Scoped, Write, _api_key, _staff, _unit, call
 
 _n = count(1)
 
@@ -39,7 +39,9 @@ def _empty_district(district, owner):
     """A new district beside the test district, in its province, with nobody in it (so it may be closed)."""
     from regions.services import org_unit_create
 
-    return org_unit_create(kind="district", code=f"EMPTY{next(_n)}", name=f"空办事处{district.code}", parent=district.parent)
+    return call(
+        org_unit_create, kind="district", code=f"EMPTY{next(_n)}", name=f"空办事处{district.code}", parent=district.parent
+    )
 
 
 def _unit_body(district, world, persona):
