@@ -11,7 +11,7 @@ READERS = frozenset({Role.DIRECTOR, Role.CENTER_STAFF, Role.REGIONAL_MANAGER, Ro
 
 
 def is_home(role):
-    """Whether this role's home page is the dashboard (regions.views.HomeView renders it at "/")."""
+    """Whether this role's home page is the dashboard (home.views.HomeView renders it at "/")."""
     return role in READERS and ROLE_TABLE[role].home in ("manager", "center")
 
 

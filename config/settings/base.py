@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "reports",
     "appraisal",
     "dashboard",
+    # The top: the home page, demo and scale seeding; imports the apps above, imported by none.
+    "home",
 ]
 
 MIDDLEWARE = [
