@@ -4,8 +4,11 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views import View
 
+from core.roles import ROLE_TABLE, role_of
+from core.worklist import worklist
+from dashboard.nav import is_home
+from dashboard.views import DashboardView
 from regions.models import OrgUnit, StaffProfile
-from regions.selectors import worklist
 
 
 class HomeView(View):
@@ -15,18 +18,12 @@ class HomeView(View):
     def get(self, request):
         if not request.user.is_authenticated:
             return redirect("login")
-        from core.roles import ROLE_TABLE, role_of
-
         role = role_of(request.user)
         profile = getattr(request.user, "staff_profile", None)
         context = {"role": role, "profile": profile}
         if role is None:
             return render(request, "home/home_norole.html", context)
-        from dashboard.nav import is_home
-
         if is_home(role):
-            from dashboard.views import DashboardView
-
             # Rendered here rather than redirected to, so the address people bookmark stays "/".
             return DashboardView.as_view()(request)
         units = OrgUnit.objects.for_user(request.user)

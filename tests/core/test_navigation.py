@@ -6,17 +6,17 @@ from datetime import timedelta
 from django.utils import timezone
 
 from approvals.choices import ApprovalKind
-from core.context_processors import _active_url
+from core.nav import active_url
 from tests.approvals.helpers import submit
 from workflow.services import task_create
 
 
 def test_active_entry_is_the_longest_matching_url():
     urls = ["/", "/plans/", "/plans/targets/", "/approvals/queue/"]
-    assert _active_url("/plans/targets/12/", urls) == "/plans/targets/"
-    assert _active_url("/plans/7/edit/", urls) == "/plans/"
-    assert _active_url("/", urls) == "/"
-    assert _active_url("/customers/", urls) is None
+    assert active_url("/plans/targets/12/", urls) == "/plans/targets/"
+    assert active_url("/plans/7/edit/", urls) == "/plans/"
+    assert active_url("/", urls) == "/"
+    assert active_url("/customers/", urls) is None
 
 
 def test_menu_groups_pages_and_keeps_every_link(personas):
