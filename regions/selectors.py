@@ -2,11 +2,7 @@
 
 from collections import defaultdict
 
-from regions.models import OrgUnit, StaffProfile
-
-
-def org_unit_list(*, user):
-    return OrgUnit.objects.for_user(user).select_related("parent")
+from regions.models import OrgUnit
 
 
 def org_unit_tree(*, user, root=None, include_closed=False):
@@ -26,6 +22,3 @@ def org_unit_tree(*, user, root=None, include_closed=False):
     # Roots of the visible forest: units whose parent the caller cannot see.
     return [unit for unit in units if unit["parent_id"] not in ids]
 
-
-def staff_list(*, user):
-    return StaffProfile.objects.for_user(user).select_related("unit", "user")
