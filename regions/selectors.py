@@ -21,4 +21,3 @@ def org_unit_tree(*, user, root=None, include_closed=False):
         unit["children"] = children.get(unit["id"], [])
     # Roots of the visible forest: units whose parent the caller cannot see.
     return [unit for unit in units if unit["parent_id"] not in ids]
-

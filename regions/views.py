@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -168,8 +169,6 @@ class ApiKeyListView(ScopedListView):
         if "revoke" in request.POST:
             key = self.get_queryset().filter(pk=request.POST.get("revoke")).first()
             if key is None:
-                from django.http import Http404
-
                 raise Http404
             try:
                 api_key_revoke(key=key)
