@@ -331,7 +331,7 @@ def compute_figures(*, role, people, unit, period, kinds, today=None):
     from plans.choices import Metric
     from plans.models import Target
     from workflow.models import Task
-    from workflow.selectors import _due_q, _on_time_q  # the definitions of workflow's completion rate
+    from workflow.selectors import due_q, on_time_q  # the definitions of workflow's completion rate
 
     today = today or timezone.localdate()
     kinds = set(kinds)
@@ -426,7 +426,7 @@ def compute_figures(*, role, people, unit, period, kinds, today=None):
             Task.objects.unscoped()
             .filter(owner__role=role, owner__unit__path__startswith=unit.path)
             .values("owner_id")
-            .annotate(due=Count("pk", filter=_due_q(period, today)), done=Count("pk", filter=_on_time_q(period, today)))
+            .annotate(due=Count("pk", filter=due_q(period, today)), done=Count("pk", filter=on_time_q(period, today)))
             .order_by()
         )
         tasks = {row["owner_id"]: row for row in rows}
