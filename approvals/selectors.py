@@ -14,7 +14,7 @@ from core.roles import Role, role_of
 from regions.choices import UnitKind
 from regions.models import PATH_SEPARATOR, OrgUnit, StaffProfile
 
-_RELATED = ["unit", "submitted_by_staff", "current_step__approver", "current_step__approver_unit"]
+RELATED = ["unit", "submitted_by_staff", "current_step__approver", "current_step__approver_unit"]
 
 
 def _waiting_for(staff, today):
@@ -51,7 +51,7 @@ def queue_for(*, user, now=None):
         .filter(condition)
         .exclude(submitted_by=user)
         .with_overdue(now)
-        .select_related(*_RELATED)
+        .select_related(*RELATED)
         .order_by("submitted_at", "pk")
     )
 
@@ -75,7 +75,7 @@ def at_center(queryset, *, now=None):
         queryset.waiting()
         .filter(current_step__approver_unit__kind=UnitKind.CENTER)
         .with_overdue(now or timezone.now())
-        .select_related(*_RELATED)
+        .select_related(*RELATED)
         .order_by("submitted_at", "pk")
     )
 
@@ -116,7 +116,7 @@ def my_submissions(*, user, now=None):
         ApprovalRequest.objects.filter(submitted_by=user)
         .latest_versions()
         .with_overdue(now)
-        .select_related(*_RELATED)
+        .select_related(*RELATED)
         .order_by("-submitted_at", "-pk")
     )
 
@@ -133,12 +133,12 @@ def waiting_count(*, user):
 
 def may_decide(*, request, user):
     """True if `user` may approve, return, reject, forward or add a reviewer on the request now."""
-    from approvals.services import DomainError, _acting_for
+    from approvals.services import DomainError, acting_for
 
     if request.state != RequestState.SUBMITTED or request.current_step_id is None:
         return False
     try:
-        _acting_for(request=request, step=request.current_step, by=user)
+        acting_for(request=request, step=request.current_step, by=user)
     except DomainError:
         return False
     return True

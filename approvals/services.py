@@ -217,7 +217,7 @@ def _call_hook(request, name):
         hook(request)
 
 
-def _clean_amount(amount):
+def clean_amount(amount):
     if amount is None or amount == "":
         return None
     # Bounded before rounding, and within the 18 digits the request's amount column holds.
@@ -237,7 +237,7 @@ def _required_comment(comment):
     return comment
 
 
-def _acting_for(*, request, step, by):
+def acting_for(*, request, step, by):
     """Check that `by` may act on `step`; return whom they act for (None when acting as themselves).
 
     Allowed: the step's approver; for a pool step (no named approver), anyone holding the step's role
@@ -417,7 +417,7 @@ def request_submit(*, subject, kind, unit, title, by, snapshot=None, amount=None
     title = (title or "").strip()
     if not title:
         raise InvalidInput(_("Give the request a title."), field="title")
-    amount = _clean_amount(amount)
+    amount = clean_amount(amount)
     if not isinstance(unit, OrgUnit):
         raise InvalidInput(_("Choose the submitting unit."), field="unit")
     if not unit.is_active:
@@ -513,7 +513,7 @@ def request_approve(*, request, by, comment=""):
     request = _lock(request)
     _require_waiting(request, EventAction.APPROVE)
     step = request.current_step
-    on_behalf_of = _acting_for(request=request, step=step, by=by)
+    on_behalf_of = acting_for(request=request, step=step, by=by)
     now = timezone.now()
     step.state, step.decided_by, step.decided_at, step.comment = StepState.APPROVED, by, now, (comment or "").strip()
     step.save()
@@ -546,7 +546,7 @@ def _end(*, request, by, comment, step_state, request_state, action, hook):
     request = _lock(request)
     _require_waiting(request, action)
     step = request.current_step
-    on_behalf_of = _acting_for(request=request, step=step, by=by)
+    on_behalf_of = acting_for(request=request, step=step, by=by)
     comment = _required_comment(comment)
     now = timezone.now()
     step.state, step.decided_by, step.decided_at, step.comment = step_state, by, now, comment
@@ -666,7 +666,7 @@ def request_forward(*, request, by, to_staff, comment=""):
     request = _lock(request)
     _require_waiting(request, EventAction.FORWARD)
     step = request.current_step
-    on_behalf_of = _acting_for(request=request, step=step, by=by)
+    on_behalf_of = acting_for(request=request, step=step, by=by)
     _check_reviewer(to_staff, request, "to_staff")
     if to_staff.pk == step.approver_id:
         raise InvalidInput(_("%(name)s is already the approver of this step.") % {"name": to_staff.name}, field="to_staff")
@@ -702,7 +702,7 @@ def request_add_signer(*, request, by, staff, before, comment=""):
     request = _lock(request)
     _require_waiting(request, EventAction.ADD_SIGNER)
     step = request.current_step
-    on_behalf_of = _acting_for(request=request, step=step, by=by)
+    on_behalf_of = acting_for(request=request, step=step, by=by)
     _check_reviewer(staff, request, "staff")
     if staff.pk == step.approver_id:
         raise InvalidInput(_("%(name)s is already the approver of this step.") % {"name": staff.name}, field="staff")
