@@ -487,7 +487,7 @@ def check_decomposition(*, target):
 
 
 # --- seasonal distributions -----------------------------------------------------------------------
-def _distribution_values(kind, values):
+def distribution_values(kind, values):
     """Twelve values (a list in month order, or {month: value}) → [Decimal × 12], checked for the kind."""
     if kind not in DistributionKind.values:
         raise InvalidInput(_("A distribution is in amounts or in percentages, not %(kind)s.") % {"kind": kind}, field="kind")
@@ -535,7 +535,7 @@ def distribution_save(*, name, kind, values, unit=None):
         raise InvalidInput(_("Give the distribution a name."), field="name")
     if len(name) > 100:
         raise InvalidInput(_("The name is at most 100 characters long."), field="name")
-    checked = _distribution_values(kind, values)
+    checked = distribution_values(kind, values)
     if unit is not None and not isinstance(unit, OrgUnit):
         unit = OrgUnit.objects.filter(pk=unit).first()
         if unit is None:
@@ -697,7 +697,7 @@ def plan_update(*, plan, by, title=None, body=None, period=None):
 
 
 # --- lines ----------------------------------------------------------------------------------------
-def _child_candidates(unit):
+def child_candidates(unit):
     """What a unit's targets split to: ("staff", active reps) for a district, else ("unit", active children)."""
     if unit.kind == UnitKind.DISTRICT:
         return "staff", list(
@@ -778,7 +778,7 @@ def _month_or_text(raw):
 def _clean_target_lines(plan, rows):
     from plans.choices import PLAN_SPLIT_METHODS
 
-    child_kind, candidates = _child_candidates(plan.unit)
+    child_kind, candidates = child_candidates(plan.unit)
     by_id = {child.pk: child for child in candidates}
     cleaned, seen = [], set()
     for n, row in enumerate(rows, start=1):
@@ -1053,7 +1053,7 @@ def plan_split_suggest(*, plan, by, metric, period=None, method=None, shares=Non
             _("Suggest a split by shares or by last year's actuals, not %(method)s.") % {"method": method}, field="method"
         )
     if method:
-        child_kind, children = _child_candidates(plan.unit)
+        child_kind, children = child_candidates(plan.unit)
         if not children:
             raise Unprocessable(
                 _("%(unit)s has no active sub-units or sales staff to split to.") % {"unit": plan.unit}, field="method"
@@ -1118,7 +1118,7 @@ def plan_check(*, plan):
     from plans import selectors
 
     problems = []
-    _kind, candidates = _child_candidates(plan.unit)
+    _kind, candidates = child_candidates(plan.unit)
     for line in plan.target_lines.prefetch_related("splits__unit", "splits__staff").order_by("order", "id"):
         splits = list(line.splits.all())
         metric = Metric(line.metric)
@@ -1275,7 +1275,7 @@ def plan_period_conflicts(*, plan, rows):
     """Where the targets of different period levels would disagree once these lines (the plan's lines as
     JSON: the live draft's or a frozen version's) are approved — the rule above. Each conflict is a
     mismatch of level "periods" (see plan_check) naming the owner, the lines and the approved targets."""
-    child_kind, candidates = _child_candidates(plan.unit)
+    child_kind, candidates = child_candidates(plan.unit)
     writes, twice = _plan_writes(plan, rows, candidates, child_kind)
     if not writes:
         return []
@@ -1546,7 +1546,7 @@ def plan_on_approved(*, plan, request):
     if rows:
         # Checked again here, under the locks every target write takes (the owners' unit rows, in id
         # order): another plan approved since this one was submitted may have changed a year or a month.
-        child_kind, candidates = _child_candidates(plan.unit)
+        child_kind, candidates = child_candidates(plan.unit)
         owners = {plan.unit_id, *(child.pk for child in candidates if child_kind == "unit")}
         list(OrgUnit.objects.select_for_update().filter(pk__in=owners).order_by("pk").values_list("pk", flat=True))
         conflicts = plan_period_conflicts(plan=plan, rows=rows)
@@ -1591,7 +1591,7 @@ def plan_on_approved(*, plan, request):
 
 
 def _apply_targets(plan, rows, *, by):
-    child_kind, candidates = _child_candidates(plan.unit)
+    child_kind, candidates = child_candidates(plan.unit)
     for row in rows:
         target = target_set(metric=row["metric"], period=row["period"], unit=plan.unit, value=row["value"], by=by)
         children = {int(child["id"]): child["value"] for child in row.get("children", [])}
