@@ -47,7 +47,7 @@ def may_write(user, unit):
     return role == Role.REGIONAL_MANAGER and unit.kind == UnitKind.REGION and scope_of(user).covers_path(unit.path)
 
 
-def _checkpoint(name):
+def checkpoint(name):
     """A no-op that tests replace to stop or slow a build at a named point (before_figures, after_figures,
     in_transaction)."""
 
@@ -180,10 +180,10 @@ def report_build(*, unit, period, kind, by=None, run=None):
     _check_unit(unit)
     period = report_period(period, kind)
     _refuse_approved(unit, period, kind)
-    _checkpoint("before_figures")
+    checkpoint("before_figures")
 
     data = report_figures(unit, period, kind, progress=lambda percent: _run_update(run, progress=percent))
-    _checkpoint("after_figures")
+    checkpoint("after_figures")
 
     now = timezone.now()
     data["source"]["built_at"] = now.isoformat()
@@ -202,7 +202,7 @@ def report_build(*, unit, period, kind, by=None, run=None):
             defaults={"data": data, "built_at": now, "built_by": by, "run": run},
             create_defaults={"data": data, "built_at": now, "built_by": by, "run": run, "state": ReportState.BUILT},
         )
-        _checkpoint("in_transaction")
+        checkpoint("in_transaction")
         if run is not None:
             # Only while this execution still holds the run: a build whose run was reaped (its worker
             # looked dead) and maybe requested again must not write over it — the report rolls back too.
