@@ -151,7 +151,7 @@ class AllocationResult:
     weights: dict = field(default_factory=dict)
 
 
-def _children(budget, to):
+def allocation_parts(budget, to):
     """[(key, label, unit, period)] the budget is allocated to, in a stable order."""
     if to == AllocationTarget.UNITS:
         units = list(OrgUnit.objects.filter(parent_id=budget.unit_id, is_active=True).order_by("code"))
@@ -262,7 +262,7 @@ def budget_allocate(*, budget, to=AllocationTarget.UNITS, method=AllocationMetho
         raise InvalidInput(
             _("Allocate by shares, in equal parts or by hand, not %(method)s.") % {"method": method}, field="method"
         )
-    children = _children(budget, to)
+    children = allocation_parts(budget, to)
     result = AllocationResult(parent=budget, to=AllocationTarget(to), method=AllocationMethod(method))
     if method == AllocationMethod.MANUAL:
         parts = _manual_parts(values, children, budget=budget, to=to)

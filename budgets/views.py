@@ -205,7 +205,7 @@ class BudgetAllocateView(ScopedDetailView):
             raise Http404
         self.to = to
         try:
-            self.children = services._children(self.object, to)
+            self.children = services.allocation_parts(self.object, to)
         except DomainError as error:
             self.children = []
             self.refusal = str(error.message)
