@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from budgets.choices import COUNTED_STATES, AllocationTarget, ExpenseCategory, ExpenseState
 from budgets.models import Budget, Expense
+from budgets.services import applicable_budget
 from core.money import ZERO
 from core.periods import QUARTER, YEAR, Period
 from regions.models import OrgUnit
@@ -53,8 +54,6 @@ def spent_against(budget, *, exclude=None):
 def expense_position(expense):
     """Where an expense stands against the budget that applies to it now:
     {budget, spent (counted, this one left out), this, total, remaining (before it), excess}."""
-    from budgets.services import applicable_budget
-
     budget = applicable_budget(unit=expense.unit, category=expense.category, day=expense.spent_on)
     spent = spent_against(budget, exclude=expense) if budget is not None else ZERO
     total = spent + expense.amount
