@@ -65,15 +65,19 @@ def belongs_to(page, entry):
     _BELONGS_TO[page] = entry
 
 
+def registered():
+    """[(section, order, function)] of every registration, in the bar's order (for tests and docs)."""
+    return sorted(_ENTRIES.values(), key=lambda entry: (entry[0].order, entry[1]))
+
+
 def menu(user, role):
     """The bar for this person: [{"label", "url", "children": [(label, url), …]}, …] in section order."""
     sections = {}
-    for section, order, fn in _ENTRIES.values():
-        sections.setdefault(section, []).append((order, fn))
+    for section, _order, fn in registered():
+        sections.setdefault(section, []).append(fn)
     result = []
-    for section in sorted(sections, key=lambda s: s.order):
-        pages = [page for _order, fn in sorted(sections[section], key=lambda item: item[0]) for page in fn(user, role)]
-        result += _group(section.label, pages)
+    for section, functions in sections.items():
+        result += _group(section.label, [page for fn in functions for page in fn(user, role)])
     return result
 
 
