@@ -159,9 +159,9 @@ def can_revise(plan, user):
 def child_split_columns(plan):
     """("unit", active child units) — or ("staff", active sales staff) for a district's plan: the columns
     of the split table and the ids plan_lines_save accepts in `children`."""
-    from plans.services import _child_candidates
+    from plans.services import child_candidates
 
-    return _child_candidates(plan.unit)
+    return child_candidates(plan.unit)
 
 
 def plan_request(plan):
