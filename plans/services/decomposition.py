@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidInput, Unprocessable
 from core.money import allocate, parse_weight
 from core.periods import QUARTER, YEAR, Period
+from core.rights import ensure
 from core.splits import keyed_once, parse_id
 from plans.choices import DecompositionLevel, SplitMethod, decimal_places
 from plans.models import SeasonalDistribution, Target
 from plans.services.inputs import check_value
-from plans.services.targets import lock_current, supersede
+from plans.services.targets import lock_current, recorded_by, supersede
 from regions.choices import Role, UnitKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -122,7 +123,7 @@ def _manual_values(values, children, *, target, label_of):
     return parts
 
 
-def _split(*, target, children, method, shares, values, by, actual_of, child_key, label_of):
+def _split(*, target, children, method, shares, values, created_by, actual_of, child_key, label_of):
     """The shared body of split_to_units and split_to_staff: weights → parts → new child versions."""
     if method not in SplitMethod.values or method == SplitMethod.SEASONAL:
         raise InvalidInput(
@@ -158,7 +159,7 @@ def _split(*, target, children, method, shares, values, by, actual_of, child_key
                 value=part,
                 parent=target,
                 split_method=method,
-                by=by,
+                created_by=created_by,
             )
         )
     return result
@@ -182,12 +183,15 @@ def staff_label(staff):
 
 
 @transaction.atomic
-def split_to_units(*, target, method, shares=None, values=None, by=None):
+def split_to_units(*, target, method, shares=None, values=None, by, on_behalf_of=None):
     """Split a unit's target to every active child unit (region → provinces → districts), same metric and
     period: by shares (any non-negative weights, normalised), by the children's actuals in the same
     period last year (equal shares if they are all zero), or by hand (values that add up exactly).
-    Each child gets a new current version; a re-split after approval therefore keeps the old ones."""
+    Each child gets a new current version; a re-split after approval therefore keeps the old ones.
+    `by` needs `target.set` on the target's owning unit (plans/rights.py); `on_behalf_of`: see
+    plans.services.targets.recorded_by."""
     target = lock_current(target)
+    ensure(by, "target.set", target.owner_unit)
     if target.unit_id is None:
         raise InvalidInput(_("A salesperson's target cannot be split further."), field="target")
     children = list(OrgUnit.objects.filter(parent_id=target.unit_id, is_active=True).order_by("code"))
@@ -203,7 +207,7 @@ def split_to_units(*, target, method, shares=None, values=None, by=None):
         method=method,
         shares=shares,
         values=values,
-        by=by,
+        created_by=recorded_by(by, on_behalf_of),
         actual_of=lambda child, period: actual_or_refuse(target.metric, period, unit=child),
         child_key=lambda child: (child, None, child),
         label_of=unit_label,
@@ -211,10 +215,11 @@ def split_to_units(*, target, method, shares=None, values=None, by=None):
 
 
 @transaction.atomic
-def split_to_staff(*, target, method, shares=None, values=None, by=None):
+def split_to_staff(*, target, method, shares=None, values=None, by, on_behalf_of=None):
     """Split a district office's target to its active sales staff, with the same methods as split_to_units
     (last year's actuals are each person's own sales, collections or new customers)."""
     target = lock_current(target)
+    ensure(by, "target.set", target.owner_unit)
     if target.unit_id is None or target.unit.kind != UnitKind.DISTRICT:
         raise InvalidInput(_("Only a district office's target is split to sales staff."), field="target")
     children = list(
@@ -228,7 +233,7 @@ def split_to_staff(*, target, method, shares=None, values=None, by=None):
         method=method,
         shares=shares,
         values=values,
-        by=by,
+        created_by=recorded_by(by, on_behalf_of),
         actual_of=lambda child, period: actual_or_refuse(target.metric, period, staff=child),
         child_key=lambda child: (None, child, target.unit),
         label_of=staff_label,
@@ -275,12 +280,13 @@ def _month_values(values, months, *, target):
 
 
 @transaction.atomic
-def split_to_months(*, target, distribution=None, values=None, by=None):
+def split_to_months(*, target, distribution=None, values=None, by, on_behalf_of=None):
     """Split a year's or a quarter's target across its months (same unit or person), weighted by a
     seasonal distribution's values for those months, or equally without one — or, with `values`
     ({"2026-07": value}, missing months 0), exactly as given when they add up to the target (an
     approved plan's month split; `distribution` is then only recorded)."""
     target = lock_current(target)
+    ensure(by, "target.set", target.owner_unit)
     if target.period.kind not in (YEAR, QUARTER):
         raise InvalidInput(_("Only a year's or a quarter's target is split across months."), field="target")
     months = target.period.months()
@@ -325,7 +331,7 @@ def split_to_months(*, target, distribution=None, values=None, by=None):
                 parent=target,
                 split_method=SplitMethod.SEASONAL,
                 distribution=distribution,
-                by=by,
+                created_by=recorded_by(by, on_behalf_of),
             )
         )
     return result

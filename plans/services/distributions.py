@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
+from core.rights import ensure
 from core.splits import keyed_once, parse_id
 from plans.choices import DistributionKind, Metric
 from plans.models import SeasonalDistribution, SeasonalDistributionMonth
@@ -57,19 +58,21 @@ def distribution_values(kind, values):
 
 
 @transaction.atomic
-def distribution_save(*, name, kind, values, unit=None):
+def distribution_save(*, name, kind, values, by, unit=None):
     """Save a seasonal distribution under a name (per unit, or company-wide without a unit): created the
-    first time, its twelve values replaced after that. Targets already split keep their values."""
+    first time, its twelve values replaced after that. Targets already split keep their values.
+    `by` needs `distribution.save` for the unit (plans/rights.py): company-wide ones are the center's."""
+    if unit is not None and not isinstance(unit, OrgUnit):
+        unit = OrgUnit.objects.filter(pk=unit).first()
+        if unit is None:
+            raise InvalidInput(_("No such org unit."), field="unit")
+    ensure(by, "distribution.save", SeasonalDistribution(unit=unit))
     name = (name or "").strip()
     if not name:
         raise InvalidInput(_("Give the distribution a name."), field="name")
     if len(name) > 100:
         raise InvalidInput(_("The name is at most 100 characters long."), field="name")
     checked = distribution_values(kind, values)
-    if unit is not None and not isinstance(unit, OrgUnit):
-        unit = OrgUnit.objects.filter(pk=unit).first()
-        if unit is None:
-            raise InvalidInput(_("No such org unit."), field="unit")
     distribution, created = SeasonalDistribution.objects.select_for_update().get_or_create(
         name=name, unit=unit, defaults={"kind": kind}
     )

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError
+from core.rights import SYSTEM
 from plans.choices import SplitMethod
 from plans.services.decomposition import split_to_months, split_to_staff, split_to_units
 from plans.services.inputs import check_date
@@ -83,9 +84,13 @@ def plan_on_approved(*, plan, request):
 
 
 def _apply_targets(plan, rows, *, by):
+    # The approval is the authority here (its deciders' rights were asked by approvals): the system sets
+    # the targets exactly as approved, recorded as set by the submitter.
     child_kind, candidates = child_candidates(plan.unit)
     for row in rows:
-        target = target_set(metric=row["metric"], period=row["period"], unit=plan.unit, value=row["value"], by=by)
+        target = target_set(
+            metric=row["metric"], period=row["period"], unit=plan.unit, value=row["value"], by=SYSTEM, on_behalf_of=by
+        )
         children = {int(child["id"]): child["value"] for child in row.get("children", [])}
         if children:
             values = {child.pk: children.get(child.pk, "0") for child in candidates}
@@ -97,7 +102,7 @@ def _apply_targets(plan, rows, *, by):
                     field="targets",
                 )
             split = split_to_staff if child_kind == "staff" else split_to_units
-            split(target=target, method=SplitMethod.MANUAL, values=values, by=by)
+            split(target=target, method=SplitMethod.MANUAL, values=values, by=SYSTEM, on_behalf_of=by)
         months = {month["month"]: month["value"] for month in row.get("months", [])}
         if months:
-            split_to_months(target=target, values=months, distribution=row.get("distribution"), by=by)
+            split_to_months(target=target, values=months, distribution=row.get("distribution"), by=SYSTEM, on_behalf_of=by)

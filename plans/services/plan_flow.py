@@ -7,11 +7,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidInput
-from plans.services.drafts import lock_plan, not_allowed, require_editable, require_writer
+from core.rights import ensure
+from plans.services.drafts import lock_plan, require_editable
 from plans.services.inputs import check_within_range
 from plans.services.plan_checks import PlanDoesNotAddUp, plan_check
 from plans.services.plan_lines import lines_replace
-from regions.choices import Role
 
 
 def plan_snapshot(*, plan):
@@ -33,14 +33,11 @@ def plan_submit(*, plan, by):
     the approval request (chain and SLA from approvals). The plan's state follows the request."""
     from approvals.services import request_submit
     from plans import selectors
-    from plans.choices import REP_PLAN_KINDS, PlanState
+    from plans.choices import PlanState
     from plans.models import PlanVersion
 
     plan = lock_plan(plan)
-    require_writer(plan, by, _("Only the author or the manager of the unit can submit this plan."))
-    staff = getattr(by, "staff_profile", None)
-    if staff is not None and staff.role == Role.SALES_REP and plan.kind not in REP_PLAN_KINDS:
-        raise not_allowed(_("A salesperson submits only their own work plan."), field="kind")
+    ensure(by, "plan.submit", plan)
     require_editable(plan)
     lines = selectors.plan_lines(plan)
     if not plan.body.strip() and not (lines["targets"] or lines["actions"] or lines["budget"]):
@@ -74,7 +71,9 @@ def plan_submit(*, plan, by):
 
 @transaction.atomic
 def plan_withdraw(*, plan, by):
-    """The submitter takes the plan back (撤回) before any reviewer decided; it is editable again."""
+    """The submitter takes the plan back (撤回) before any reviewer decided; it is editable again. What is
+    withdrawn is the approval request, so its right is the request's: approvals.services.request_withdraw
+    asks it (the submitter only) before anything changes."""
     from approvals.services import request_withdraw
     from plans import selectors
     from plans.choices import PlanState
@@ -122,7 +121,7 @@ def plan_revise(*, plan, by):
     from plans.models import Plan
 
     plan = lock_plan(plan)
-    require_writer(plan, by, _("Only the author or the manager of the unit can revise this plan."))
+    ensure(by, "plan.revise", plan)
     if plan.state not in (PlanState.APPROVED, PlanState.REJECTED):
         raise Conflict(
             _("Only an approved or rejected plan is revised; this one is %(state)s.") % {"state": plan.get_state_display()},

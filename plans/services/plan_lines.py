@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError, InvalidInput, Unprocessable
 from core.money import allocate
 from core.periods import QUARTER, YEAR, Period
+from core.rights import ensure
 from core.splits import keyed_once, parse_id
 from plans.choices import Metric, SplitMethod, decimal_places
 from plans.models import SeasonalDistribution
 from plans.services.decomposition import actual_or_refuse, staff_label, unit_label, weights_from_shares
-from plans.services.drafts import lock_plan, require_editable, require_writer
+from plans.services.drafts import lock_plan, require_editable
 from plans.services.inputs import check_date, check_metric, check_period, check_text, check_value, check_within_range
 from regions.choices import Role, UnitKind
 from regions.models import OrgUnit, StaffProfile
@@ -319,7 +320,7 @@ def plan_lines_save(*, plan, by, targets=None, actions=None, budget=None):
     as a whole, None keeps a group. Every line is checked before anything is written; sums are checked
     by plan_check (a draft may be half-done), not here."""
     plan = lock_plan(plan)
-    require_writer(plan, by, _("Only the author or the manager of the unit can change this plan."))
+    ensure(by, "plan.edit", plan)
     require_editable(plan)
     targets, actions, budget = _as_list(targets, "targets"), _as_list(actions, "actions"), _as_list(budget, "budget")
     lines_replace(plan, targets=targets, actions=actions, budget=budget)
@@ -336,7 +337,7 @@ def plan_split_suggest(*, plan, by, metric, period=None, method=None, shares=Non
     from plans.models import PlanSplitLine
 
     plan = lock_plan(plan)
-    require_writer(plan, by, _("Only the author or the manager of the unit can change this plan."))
+    ensure(by, "plan.edit", plan)
     require_editable(plan)
     metric = check_metric(metric)
     period = check_period(period) if period else plan.period

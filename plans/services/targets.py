@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from core import versions
 from core.errors import InvalidInput
+from core.rights import SYSTEM, ensure
 from plans.models import Target
 from plans.services.inputs import check_metric, check_period, check_value
 from regions.models import OrgUnit, StaffProfile
@@ -42,7 +43,9 @@ def _key(*, metric, period, unit, staff):
     return {"metric": metric, "period": str(period), "unit": unit, "staff": staff}
 
 
-def supersede(*, metric, period, unit, staff, owner_unit, value, parent=None, split_method="", distribution=None, by=None):
+def supersede(
+    *, metric, period, unit, staff, owner_unit, value, parent=None, split_method="", distribution=None, created_by=None
+):
     """Write a new current version of the target at this key (the previous one stays, not current)."""
     _lock_owner(owner_unit)
     return versions.supersede(
@@ -53,8 +56,16 @@ def supersede(*, metric, period, unit, staff, owner_unit, value, parent=None, sp
         parent=parent,
         split_method=split_method,
         distribution=distribution,
-        created_by=by,
+        created_by=created_by,
     )
+
+
+def recorded_by(by, on_behalf_of=None):
+    """Whom new versions record as having set them: the person acting, or the one the system acts for
+    (applying an approved plan: its submitter); nobody for the system alone."""
+    if on_behalf_of is not None:
+        return on_behalf_of
+    return None if by is SYSTEM else by
 
 
 def lock_current(target):
@@ -68,16 +79,27 @@ def lock_current(target):
 
 # --- setting a target -----------------------------------------------------------------------------
 @transaction.atomic
-def target_set(*, metric, period, unit=None, staff=None, value, by=None):
+def target_set(*, metric, period, unit=None, staff=None, value, by, on_behalf_of=None):
     """Set the target of a unit or a salesperson for a metric and period. The first time it is version 1;
     after that a new version supersedes the current one (never an edit in place). Setting the value it
-    already has changes nothing and returns the current version."""
+    already has changes nothing and returns the current version.
+
+    `by` needs `target.set` on the owning unit (plans/rights.py); `on_behalf_of`: see recorded_by."""
     metric = check_metric(metric)
     period = check_period(period)
     unit, staff, owner_unit = _owner(unit, staff)
+    ensure(by, "target.set", owner_unit)
     value = check_value(value, metric=metric)
     _lock_owner(owner_unit)
     current = Target.objects.filter(**_key(metric=metric, period=period, unit=unit, staff=staff), is_current=True).first()
     if current is not None and current.value == value:
         return current
-    return supersede(metric=metric, period=period, unit=unit, staff=staff, owner_unit=owner_unit, value=value, by=by)
+    return supersede(
+        metric=metric,
+        period=period,
+        unit=unit,
+        staff=staff,
+        owner_unit=owner_unit,
+        value=value,
+        created_by=recorded_by(by, on_behalf_of),
+    )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from appraisal import services
 from appraisal.models import AppraisalScore, ScoreItem
 from core.errors import InvalidInput
+from core.rights import SYSTEM
 from core.roles import Role
 from customers.models import Allocation, Customer, Invoice
 from plans.services import target_set
@@ -38,7 +39,7 @@ def _targets(facts):
             "new_customers": Decimal(1 + n % 2),
         }
         for metric, value in values[rep.pk].items():
-            target_set(metric=metric, period="2026-01", staff=rep, value=value)
+            target_set(metric=metric, period="2026-01", staff=rep, value=value, by=SYSTEM)
     return values
 
 
@@ -144,7 +145,7 @@ def test_recompute_keeps_manual_scores_and_comments(facts, personas):
     services.score_manual_set(score_item=manual, manual_score="80", comment="配合积极", by=personas["dm_hangzhou"].user)
     score.refresh_from_db()
     assert score.total == before + Decimal("8.00")
-    target_set(metric="sales_amount", period="2026-01", staff=rep, value="1.00")  # the facts change: recompute
+    target_set(metric="sales_amount", period="2026-01", staff=rep, value="1.00", by=SYSTEM)  # the facts change: recompute
     services.run_recompute(run=run, by=personas["center"].user)
     manual.refresh_from_db()
     assert (manual.manual_score, manual.item_score, manual.comment) == (Decimal("80.00"), Decimal("80.00"), "配合积极")
@@ -212,7 +213,7 @@ def test_managers_are_measured_on_their_units_subtree_and_own_tasks(facts, perso
     from workflow.services import task_complete, task_create
 
     dm = personas["dm_hangzhou"]
-    target_set(metric="sales_amount", period="2026-01", unit=units["330100"], value="100000.00")
+    target_set(metric="sales_amount", period="2026-01", unit=units["330100"], value="100000.00", by=SYSTEM)
     for n, done in enumerate([True, False]):
         task = task_create(title=f"走访{n}", owner=dm.staff, due_on=date(2026, 1, 20), by=None, allow_past=True)
         if done:
