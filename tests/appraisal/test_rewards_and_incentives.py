@@ -10,7 +10,7 @@ from appraisal import selectors, services
 from appraisal.choices import ProposalState
 from approvals.services import BIG_AMOUNT, request_approve, request_reject
 from core.errors import InvalidInput
-from core.rights import SYSTEM
+from core.rights import SYSTEM, NotAllowed
 from plans.services import target_set
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_rewards_only_inside_ones_scope_and_not_by_reps(personas, units):
     with pytest.raises(InvalidInput) as error:
         _propose(personas, units, "100.00", by="dm_guangzhou")
     assert error.value.field == "unit"
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         _propose(personas, units, "100.00", by="rep_hangzhou_2")
     with pytest.raises(InvalidInput) as error:
         _propose(personas, units, "100.00", by="dm_hangzhou", staff="dm_hangzhou")
@@ -159,5 +159,5 @@ def test_incentive_scheme_bad_classes(personas):
             by=personas["center"].user,
         )
     assert error.value.field == "classes"
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         _incentive({"center": personas["rm_east"]})
