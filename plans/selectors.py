@@ -19,6 +19,8 @@ from core.periods import Period
 from customers.choices import InvoiceStatus
 from customers.models import Allocation, Customer, Invoice
 from plans.choices import Metric
+from regions.choices import Role, UnitKind
+from regions.models import OrgUnit, StaffProfile
 
 RATE = Decimal("0.0001")
 
@@ -95,11 +97,18 @@ def attainment(*, target):
 
 
 # --- plans ----------------------------------------------------------------------------------------
+def child_candidates(unit):
+    """What a unit's targets split to: ("staff", active reps) for a district, else ("unit", active children)."""
+    if unit.kind == UnitKind.DISTRICT:
+        return "staff", list(
+            StaffProfile.objects.filter(unit_id=unit.pk, role=Role.SALES_REP, is_active=True).order_by("employee_no")
+        )
+    return "unit", list(OrgUnit.objects.filter(parent_id=unit.pk, is_active=True).order_by("code"))
+
+
 def child_split_columns(plan):
     """("unit", active child units) — or ("staff", active sales staff) for a district's plan: the columns
     of the split table and the ids plan_lines_save accepts in `children`."""
-    from plans.services import child_candidates
-
     return child_candidates(plan.unit)
 
 
@@ -333,8 +342,6 @@ def attainments(*, targets):
     """{target id: attainment(target)} for many targets with one query per metric (plus one for the
     districts' paths) instead of one per target; the same figures as `attainment`."""
     from collections import defaultdict
-
-    from regions.models import OrgUnit
 
     targets = list(targets)
     result = {}

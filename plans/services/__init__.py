@@ -12,7 +12,7 @@ from plans.services.drafts import plan_create, plan_update
 from plans.services.plan_approval import plan_on_approved, plan_on_decided
 from plans.services.plan_checks import PlanDoesNotAddUp, plan_check, plan_period_conflicts
 from plans.services.plan_flow import plan_revise, plan_snapshot, plan_submit, plan_withdraw
-from plans.services.plan_lines import child_candidates, plan_lines_save, plan_split_suggest
+from plans.services.plan_lines import plan_lines_save, plan_split_suggest
 from plans.services.targets import target_set
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "plan_update",
     "plan_lines_save",
     "plan_split_suggest",
-    "child_candidates",
     "PlanDoesNotAddUp",
     "plan_check",
     "plan_period_conflicts",

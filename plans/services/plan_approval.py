@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, DomainError
 from core.rights import SYSTEM
 from plans.choices import SplitMethod
+from plans.selectors import child_candidates
 from plans.services.decomposition import split_to_months, split_to_staff, split_to_units
 from plans.services.inputs import check_date
 from plans.services.plan_checks import plan_period_conflicts
 from plans.services.plan_flow import plan_snapshot
-from plans.services.plan_lines import child_candidates
 from plans.services.targets import target_set
 from regions.models import OrgUnit, StaffProfile
 

@@ -10,7 +10,7 @@ from core.errors import Unprocessable
 from core.periods import QUARTER, YEAR, Period
 from plans.choices import COUNT_METRICS, Metric
 from plans.models import Target
-from plans.services.plan_lines import child_candidates
+from plans.selectors import child_candidates
 from regions.choices import UnitKind
 
 

@@ -13,23 +13,15 @@ from core.rights import ensure
 from core.splits import keyed_once, parse_id
 from plans.choices import Metric, SplitMethod, decimal_places
 from plans.models import SeasonalDistribution
+from plans.selectors import child_candidates
 from plans.services.decomposition import actual_or_refuse, staff_label, unit_label, weights_from_shares
 from plans.services.drafts import lock_plan, require_editable
 from plans.services.inputs import check_date, check_metric, check_period, check_text, check_value, check_within_range
-from regions.choices import Role, UnitKind
-from regions.models import OrgUnit, StaffProfile
+from regions.choices import Role
+from regions.models import StaffProfile
 
 
 # --- lines ----------------------------------------------------------------------------------------
-def child_candidates(unit):
-    """What a unit's targets split to: ("staff", active reps) for a district, else ("unit", active children)."""
-    if unit.kind == UnitKind.DISTRICT:
-        return "staff", list(
-            StaffProfile.objects.filter(unit_id=unit.pk, role=Role.SALES_REP, is_active=True).order_by("employee_no")
-        )
-    return "unit", list(OrgUnit.objects.filter(parent_id=unit.pk, is_active=True).order_by("code"))
-
-
 def _child_label(child):
     return staff_label(child) if isinstance(child, StaffProfile) else unit_label(child)
 

@@ -414,7 +414,7 @@ def test_plan_splits_add_up_exactly_at_every_level(personas, units, provinces, d
     for unit in (region, province_units[0], district_units[0]):
         plan = services.plan_create(kind="marketing", unit=unit, period="2026", title="p", by=center.user)
         services.plan_lines_save(plan=plan, by=center.user, targets=[{"metric": metric, "value": str(parent_value)}])
-        _kind, candidates = services.child_candidates(unit)
+        _kind, candidates = selectors.child_candidates(unit)
         weights_of = {c.pk: shares[i % len(shares)] for i, c in enumerate(candidates)}
         if not any(weights_of.values()):
             weights_of[candidates[0].pk] = 1
