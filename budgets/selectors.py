@@ -12,9 +12,8 @@ from django.db.models.functions import Coalesce
 
 from budgets.choices import COUNTED_STATES, AllocationTarget, ExpenseCategory, ExpenseState
 from budgets.models import Budget, Expense
-from budgets.services import applicable_budget
 from core.money import ZERO
-from core.periods import QUARTER, YEAR, Period
+from core.periods import MONTH, QUARTER, YEAR, Period
 from regions.models import OrgUnit
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
@@ -41,6 +40,19 @@ def expenses_against(budget):
         spent_on__gte=budget.starts_on,
         spent_on__lte=budget.ends_on,
     )
+
+
+def applicable_budget(*, unit, category, day, lock=False):
+    """The budget an expense of `unit` on `day` is checked against: the unit's current budget of the
+    category for the shortest period containing the day (its month, else its quarter, else its year)."""
+    rows = Budget.objects.filter(unit=unit, category=category, is_current=True)
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    for kind in (MONTH, QUARTER, YEAR):
+        found = rows.filter(period=str(Period.of(day, kind))).first()
+        if found is not None:
+            return found
+    return None
 
 
 def spent_against(budget, *, exclude=None):
