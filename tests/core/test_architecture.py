@@ -104,10 +104,13 @@ def test_the_checker_sees_what_it_must(tmp_path):
         "    return weasyprint, json\n"
     )
     (tmp_path / "beta" / "tools.py").write_text(
-        "def helper():\n"
-        "    from alpha import services  # lazy: not a reason inside the project\n"
+        "from alpha import services\n"
         "\n"
-        "    return services\n"
+        "\n"
+        "def helper():\n"
+        "    from alpha import models  # lazy: not a reason inside the project\n"
+        "\n"
+        "    return services, models\n"
         "\n"
         "\n"
         "def _hidden():\n"
@@ -116,7 +119,16 @@ def test_the_checker_sees_what_it_must(tmp_path):
     # A longer loop, one edge of it a literal import_module(): gamma → delta → alpha → gamma.
     (tmp_path / "gamma" / "nav.py").write_text("from importlib import import_module\n\nimport_module('delta.menu')\n")
     (tmp_path / "delta" / "menu.py").write_text("import alpha.models\n")
-    (tmp_path / "alpha" / "views.py").write_text("from gamma import nav\n")
+    (tmp_path / "alpha" / "views.py").write_text(
+        "from gamma import nav\n"
+        "\n"
+        "\n"
+        "def page():\n"
+        "    # cycle: claimed, but no module-level import of alpha.models leads back here\n"
+        "    from alpha import models\n"
+        "\n"
+        "    return nav, models\n"
+    )
     # Tests sit above everything: an import inside a test is not reported.
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_x.py").write_text("def test_x():\n    from alpha import services\n")
@@ -128,5 +140,5 @@ def test_the_checker_sees_what_it_must(tmp_path):
         "cycle": ["alpha<->beta", "alpha->gamma->delta->alpha"],
         "private": ["alpha/services.py:_hidden", "alpha/services.py:_inner"],
         "models": ["alpha/models.py:alpha.services"],
-        "local-import": ["alpha/services.py:13", "beta/tools.py:2"],
+        "local-import": ["alpha/services.py:13", "alpha/views.py:6", "beta/tools.py:5"],
     }
