@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.choices import ApprovalKind
+from approvals.services import request_submit, request_withdraw
 from budgets.choices import AllocationMethod, AllocationTarget, ExpenseCategory, ExpenseState
 from budgets.models import Budget, Expense
 from budgets.selectors import applicable_budget, spent_against
@@ -276,9 +278,6 @@ def _title(expense):
 
 def _check_and_route(expense, *, by):
     """Lock the applicable budget, then record the expense within it or send it for approval."""
-    from approvals.choices import ApprovalKind
-    from approvals.services import request_submit
-
     budget = applicable_budget(unit=expense.unit, category=expense.category, day=expense.spent_on, lock=True)
     expense.budget = budget
     within = budget is not None and spent_against(budget, exclude=expense) + expense.amount <= budget.amount
@@ -343,8 +342,6 @@ def expense_cancel(*, expense, by, reason=""):
     """Cancel an expense recorded by mistake: it stops counting. A pending one is withdrawn from its
     approval (only its submitter can, while no reviewer has decided a step). Rejected and cancelled
     expenses stay as they are."""
-    from approvals.services import request_withdraw
-
     expense = _lock_expense(expense)
     ensure(by, "expense.handle", expense)
     if expense.state in (ExpenseState.REJECTED, ExpenseState.CANCELLED):

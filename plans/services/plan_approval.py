@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError
 from core.rights import SYSTEM
-from plans.choices import SplitMethod
+from plans.choices import PlanState, SplitMethod
+from plans.models import Plan, PlanVersion
 from plans.selectors import child_candidates
 from plans.services.decomposition import split_to_months, split_to_staff, split_to_units
 from plans.services.inputs import check_date
@@ -14,13 +15,12 @@ from plans.services.plan_checks import plan_period_conflicts
 from plans.services.plan_flow import plan_snapshot
 from plans.services.targets import target_set
 from regions.models import OrgUnit, StaffProfile
+from workflow.services import task_create
 
 
 # --- approval hooks (called by approvals.services inside the transition) ---------------------------
 def plan_on_decided(*, plan, request, state):
     """Mirror a return, rejection or withdrawal of the plan's request on the plan."""
-    from plans.models import Plan
-
     Plan.objects.filter(pk=plan.pk).update(state=state, updated_at=timezone.now())
     plan.state = state
 
@@ -28,9 +28,6 @@ def plan_on_decided(*, plan, request, state):
 def plan_on_approved(*, plan, request):
     """The plan's request is approved: set its targets (new versions for the unit, its children and
     months, exactly as approved), turn its actions into tasks, and mark it approved."""
-    from plans.choices import PlanState
-    from plans.models import Plan, PlanVersion
-
     version = PlanVersion.objects.filter(request=request).first() or plan.versions.order_by("-number").first()
     lines = version.lines if version is not None else plan_snapshot(plan=plan)
     plan = Plan.objects.select_related("unit").get(pk=plan.pk)
@@ -60,8 +57,6 @@ def plan_on_approved(*, plan, request):
             field="targets",
         )
     if lines.get("actions"):
-        from workflow.services import task_create
-
         for row in lines["actions"]:
             owner = StaffProfile.objects.get(pk=row["owner"])
             try:
