@@ -133,7 +133,7 @@ def waiting_count(*, user):
 
 def may_decide(*, request, user):
     """True if `user` may approve, return, reject, forward or add a reviewer on the request now."""
-    from approvals.services import DomainError, _acting_for
+    from approvals.services.transitions import DomainError, _acting_for
 
     if request.state != RequestState.SUBMITTED or request.current_step_id is None:
         return False

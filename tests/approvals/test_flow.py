@@ -90,7 +90,7 @@ def test_submit_freezes_the_snapshot_derives_steps_and_sets_the_due_date(persona
     assert request.current_step.approver == personas["pm_zhejiang"].staff
     local = timezone.localtime(request.submitted_at, timezone.get_default_timezone())
     due = timezone.localtime(request.due_at, timezone.get_default_timezone())
-    assert due.date() == add_working_days(local.date(), services.SLA_DAYS[K.PLAN_WORK])
+    assert due.date() == add_working_days(local.date(), services.POLICY[K.PLAN_WORK].sla_days)
     assert due.time() == time(23, 59, 59)
     assert actions(request) == [(EventAction.SUBMIT, "", RequestState.SUBMITTED)]
 
