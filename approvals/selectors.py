@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from approvals.calendar import working_days_between
-from approvals.choices import ApprovalKind, RequestState
+from approvals.choices import ApprovalKind
 from approvals.models import OWN_RECORD_ROLES, ApprovalRequest, Delegation
 from core.errors import InvalidInput
 from core.roles import Role, role_of
@@ -129,23 +129,6 @@ def request_events(*, request):
 def waiting_count(*, user):
     """How many requests wait for this person's decision (the number in the navigation)."""
     return queue_for(user=user).count()
-
-
-def may_decide(*, request, user):
-    """True if `user` may approve, return, reject, forward or add a reviewer on the request now."""
-    from approvals.services.transitions import DomainError, _acting_for
-
-    if request.state != RequestState.SUBMITTED or request.current_step_id is None:
-        return False
-    try:
-        _acting_for(request=request, step=request.current_step, by=user)
-    except DomainError:
-        return False
-    return True
-
-
-def is_submitter(*, request, user):
-    return user is not None and user.is_authenticated and request.submitted_by_id == user.pk
 
 
 # ------------------------------------------------------------------------------------------ who may be handed a step

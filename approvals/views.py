@@ -27,6 +27,7 @@ from approvals.forms import AddSignerForm, BulkForm, CommentForm, DelegationForm
 from approvals.models import ApprovalRequest, Delegation
 from core import audit
 from core.errors import DomainError
+from core.rights import may
 from core.roles import Role, role_of
 from core.views import ScopedDetailView, ScopedListView, apply_domain_error
 from regions.choices import UnitKind
@@ -234,8 +235,9 @@ class RequestDetailView(ScopedDetailView):
             else [{"path": c.path, "kind": c.kind, "old": show(c.old), "new": show(c.new)} for c in changes]
         )
         waiting = request_obj.state == RequestState.SUBMITTED
-        context["may_decide"] = selectors.may_decide(request=request_obj, user=user)
-        context["is_submitter"] = waiting and selectors.is_submitter(request=request_obj, user=user)
+        context["may_decide"] = may(user, "approval.decide", request_obj)
+        # The submitter's moves (withdraw, nudge) while it waits.
+        context["is_submitter"] = waiting and may(user, "approval.withdraw", request_obj)
         context.setdefault("comment_form", CommentForm())
         if context["may_decide"]:
             context.setdefault("forward_form", ForwardForm(request=request_obj))

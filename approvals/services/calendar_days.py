@@ -1,6 +1,5 @@
 """The working calendar (holidays and make-up working days behind every SLA), kept by the Development Center."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -8,12 +7,7 @@ from approvals.calendar import calendar_changed
 from approvals.models import CalendarDay
 from core.dates import check_supported_date
 from core.errors import Conflict
-from core.roles import can
-
-
-def _require_calendar_right(by):
-    if not can(by, "calendar.change"):
-        raise PermissionDenied
+from core.rights import ensure
 
 
 @transaction.atomic
@@ -23,7 +17,7 @@ def calendar_day_save(*, day, kind, name="", by, calendar_day=None):
     Moving an entry to another day frees the old day; a day already listed is refused on the field `day`.
     Both years are dropped from the SLA cache.
     """
-    _require_calendar_right(by)
+    ensure(by, "calendar.change", message=_("The working calendar is kept by the Development Center."))
     check_supported_date(day, field="day")
     clash = CalendarDay.objects.select_for_update().filter(day=day)
     if calendar_day is not None:
@@ -54,7 +48,7 @@ def calendar_day_save(*, day, kind, name="", by, calendar_day=None):
 @transaction.atomic
 def calendar_day_delete(*, calendar_day, by):
     """Remove one entry (the day then follows the Monday–Friday week); the Development Center only."""
-    _require_calendar_right(by)
+    ensure(by, "calendar.change", message=_("The working calendar is kept by the Development Center."))
     year = calendar_day.day.year
     calendar_day.delete()
     calendar_changed(year)

@@ -8,19 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Delegation
 from approvals.selectors import within_reach
-from approvals.services.records import staff_of
 from core.errors import Conflict, InvalidInput
-from core.rights import NotAllowed
-from core.roles import Role, role_of
+from core.rights import ensure
 from regions.models import StaffProfile
 
 
 @transaction.atomic
 def delegation_create(*, from_staff, to_staff, starts_on, ends_on, by, note=""):
     """Let `to_staff` act on `from_staff`'s steps from `starts_on` to `ends_on` (代理审批)."""
-    staff = staff_of(by)
-    if role_of(by) != Role.DIRECTOR and (staff is None or staff.pk != from_staff.pk):
-        raise NotAllowed(_("Only the person going away or the director can set up a delegation."))
+    ensure(by, "delegation.create", from_staff, _("Only the person going away or the director can set up a delegation."))
     if not isinstance(to_staff, StaffProfile) or not to_staff.is_active or to_staff.user_id is None:
         raise InvalidInput(_("The delegate must be in service and have a login."), field="to_staff")
     if to_staff.pk == from_staff.pk:
@@ -51,9 +47,7 @@ def delegation_create(*, from_staff, to_staff, starts_on, ends_on, by, note=""):
 def delegation_revoke(*, delegation, by):
     """End a delegation early (the person is back)."""
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
-    staff = staff_of(by)
-    if role_of(by) != Role.DIRECTOR and (staff is None or staff.pk != delegation.from_staff_id):
-        raise NotAllowed(_("Only the person who delegated or the director can revoke a delegation."))
+    ensure(by, "delegation.revoke", delegation, _("Only the person who delegated or the director can revoke a delegation."))
     if delegation.revoked_at is not None:
         raise Conflict(_("This delegation was already revoked."))
     delegation.revoked_at = timezone.now()

@@ -16,9 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from approvals import rights
 from approvals.calendar import working_days_between
 from approvals.choices import ApprovalKind, BulkAction, EventAction, RequestState, StepKind, StepState
-from approvals.models import ApprovalRequest, ApprovalStep, Delegation
+from approvals.models import ApprovalRequest, ApprovalStep
 from approvals.selectors import within_reach
 from approvals.services.chains import approvers_of, chain_for
 from approvals.services.notices import tell, tell_current_approvers, tell_submitter
@@ -26,9 +27,7 @@ from approvals.services.policy import due_at_for
 from approvals.services.records import close_open_steps, insert_step, lock_request, record_event, staff_of
 from core.errors import Conflict, DomainError, InvalidInput
 from core.money import MONEY_MAX, money, parse_weight
-from core.rights import NotAllowed
-from core.roles import Role, role_of
-from core.scoping import scope_of
+from core.rights import ensure, may
 from notifications.choices import NotificationKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -61,33 +60,12 @@ def _required_comment(comment):
     return comment
 
 
-def _acting_for(*, request, step, by):
-    """Check that `by` may act on `step`; return whom they act for (None when acting as themselves).
-
-    Allowed: the step's approver; for a pool step (no named approver), anyone holding the step's role
-    on its unit; a delegate of the approver while the delegation runs; the director for any step.
-    Nobody decides on their own submission.
-    """
-    role = role_of(by)
-    if role is None:
-        raise NotAllowed(_("You have no role that can act on approvals."))
-    staff = staff_of(by)
-    if (request.submitted_by_id is not None and request.submitted_by_id == by.pk) or (
-        staff is not None and request.submitted_by_staff_id == staff.pk
-    ):
-        raise NotAllowed(_("You cannot decide on your own submission."))
-    if staff is not None and staff.is_active:
-        if step.approver_id is not None:
-            if staff.pk == step.approver_id:
-                return None
-            today = timezone.localdate()
-            if Delegation.objects.effective_on(today).filter(from_staff_id=step.approver_id, to_staff=staff).exists():
-                return step.approver
-        elif staff.role == step.approver_role and staff.unit_id == step.approver_unit_id:
-            return None
-    if role == Role.DIRECTOR:
-        return step.approver
-    raise NotAllowed(_("Only the approver of the current step, their delegate or the director can act on it."))
+def _acting_for(request, by):
+    """ensure(by, "approval.decide", request), refused with its precise reason (approvals.rights); returns
+    whom `by` acts for on the current step (None: as themselves)."""
+    if not may(by, "approval.decide", request):
+        raise rights.decide_refusal(by, request)
+    return rights.acting_for(by, request, request.current_step)
 
 
 # Messages for a move the current state does not allow (409), one per move so each reads naturally.
@@ -148,10 +126,8 @@ def request_submit(*, subject, kind, unit, title, by, snapshot=None, amount=None
         raise InvalidInput(_("Choose the submitting unit."), field="unit")
     if not unit.is_active:
         raise InvalidInput(_("The unit %(name)s is closed.") % {"name": unit.name}, field="unit")
-    if role_of(by) is None:
-        raise NotAllowed(_("You have no role that can submit for approval."))
-    if not scope_of(by).covers_path(unit.path):
-        raise NotAllowed(_("You can only submit for your own unit or a unit below it."), field="unit")
+    if not may(by, "approval.submit", unit):
+        raise rights.submit_refusal(by, unit)
     if snapshot is None:
         make_snapshot = getattr(subject, "approval_snapshot", None)
         snapshot = make_snapshot() if callable(make_snapshot) else {}
@@ -236,7 +212,7 @@ def request_approve(*, request, by, comment=""):
     request = lock_request(request)
     _require_waiting(request, EventAction.APPROVE)
     step = request.current_step
-    on_behalf_of = _acting_for(request=request, step=step, by=by)
+    on_behalf_of = _acting_for(request, by)
     now = timezone.now()
     step.state, step.decided_by, step.decided_at, step.comment = StepState.APPROVED, by, now, (comment or "").strip()
     step.save()
@@ -269,7 +245,7 @@ def _end(*, request, by, comment, step_state, request_state, action, hook):
     request = lock_request(request)
     _require_waiting(request, action)
     step = request.current_step
-    on_behalf_of = _acting_for(request=request, step=step, by=by)
+    on_behalf_of = _acting_for(request, by)
     comment = _required_comment(comment)
     now = timezone.now()
     step.state, step.decided_by, step.decided_at, step.comment = step_state, by, now, comment
@@ -319,17 +295,12 @@ def request_reject(*, request, by, comment):
     )
 
 
-def _require_submitter(request, by, message):
-    if by is None or request.submitted_by_id != by.pk:
-        raise NotAllowed(message)
-
-
 @transaction.atomic
 def request_withdraw(*, request, by):
     """The submitter takes the request back (撤回) while no reviewer has decided a step yet."""
     request = lock_request(request)
     _require_waiting(request, EventAction.WITHDRAW)
-    _require_submitter(request, by, _("Only the submitter can withdraw a request."))
+    ensure(by, "approval.withdraw", request, _("Only the submitter can withdraw a request."))
     if request.steps.filter(decided_at__isnull=False).exists():
         raise Conflict(_("A reviewer has already approved a step; ask them to return the request instead."), field="state")
     # Whoever it was waiting for learns that it no longer is (read before the step is closed).
@@ -354,7 +325,7 @@ def request_nudge(*, request, by):
     """The submitter reminds the current approver (催办), at most once per working day; returns the event."""
     request = lock_request(request)
     _require_waiting(request, EventAction.NUDGE)
-    _require_submitter(request, by, _("Only the submitter can nudge a request."))
+    ensure(by, "approval.nudge", request, _("Only the submitter can nudge a request."))
     last = request.events.filter(action=EventAction.NUDGE).order_by("-at", "-id").first()
     if last is not None and working_days_between(timezone.localdate(last.at), timezone.localdate()) < 1:
         raise Conflict(_("You have already nudged this request; you can nudge again on the next working day."))
@@ -383,7 +354,7 @@ def request_forward(*, request, by, to_staff, comment=""):
     request = lock_request(request)
     _require_waiting(request, EventAction.FORWARD)
     step = request.current_step
-    on_behalf_of = _acting_for(request=request, step=step, by=by)
+    on_behalf_of = _acting_for(request, by)
     _check_reviewer(to_staff, request, "to_staff")
     if to_staff.pk == step.approver_id:
         raise InvalidInput(_("%(name)s is already the approver of this step.") % {"name": to_staff.name}, field="to_staff")
@@ -419,7 +390,7 @@ def request_add_signer(*, request, by, staff, before, comment=""):
     request = lock_request(request)
     _require_waiting(request, EventAction.ADD_SIGNER)
     step = request.current_step
-    on_behalf_of = _acting_for(request=request, step=step, by=by)
+    on_behalf_of = _acting_for(request, by)
     _check_reviewer(staff, request, "staff")
     if staff.pk == step.approver_id:
         raise InvalidInput(_("%(name)s is already the approver of this step.") % {"name": staff.name}, field="staff")
