@@ -25,6 +25,7 @@ from approvals.diff import diff_of, show
 from approvals.filtersets import ApprovalRequestFilterSet
 from approvals.forms import AddSignerForm, BulkForm, CommentForm, DelegationForm, ForwardForm
 from approvals.models import ApprovalRequest, Delegation
+from approvals.subjects import subject_review
 from core import audit
 from core.errors import DomainError
 from core.rights import may
@@ -222,9 +223,9 @@ class RequestDetailView(ScopedDetailView):
         context["subject"] = subject
         subject_url = getattr(subject, "get_absolute_url", None)
         context["subject_url"] = subject_url() if callable(subject_url) else None
-        review = getattr(subject, "approval_review", None)
-        if callable(review):
-            template_name, review_context = review(request_obj)
+        review = subject_review(subject, request_obj)
+        if review is not None:
+            template_name, review_context = review
             context["review_html"] = mark_safe(render_to_string(template_name, review_context, request=self.request))
         else:
             context["snapshot_rows"] = _snapshot_rows(request_obj.snapshot)

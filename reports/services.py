@@ -1,5 +1,6 @@
 """Writes of business reports: request a build (a run), build (figures outside any write, then one
-transaction), write the analysis, submit to the Development Center, mirror the decision.
+transaction), write the analysis, submit to the Development Center. The decision on a submitted report is
+mirrored on it by the approval mechanism (reports/approval_subjects.py).
 
 Decisions written down here:
 - An approved report is final: rebuilding it is refused (Conflict 409), so what the center approved
@@ -259,15 +260,6 @@ def report_submit(*, report, by, analysis=None):
     report.submitted_at = request.submitted_at
     report.save(update_fields=["analysis", "state", "submitted_at", "updated_at"])
     return request
-
-
-def report_on_decided(*, report, state):
-    """Mirror the approval request's decision on the report (called inside the approval's transaction)."""
-    fields = {"state": state, "updated_at": timezone.now()}
-    if state == ReportState.APPROVED:
-        fields["approved_at"] = timezone.now()
-    BusinessReport.objects.filter(pk=report.pk).update(**fields)
-    report.state = state
 
 
 def previous_period(kind, *, today=None):

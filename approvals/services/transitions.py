@@ -25,18 +25,12 @@ from approvals.services.chains import approvers_of, chain_for
 from approvals.services.notices import tell, tell_current_approvers, tell_submitter
 from approvals.services.policy import due_at_for
 from approvals.services.records import close_open_steps, insert_step, lock_request, record_event, staff_of
+from approvals.subjects import apply_decision, check_kind, lock_subject, subject_snapshot
 from core.errors import Conflict, DomainError, InvalidInput
 from core.money import MONEY_MAX, money, parse_weight
 from core.rights import ensure, may
 from notifications.choices import NotificationKind
 from regions.models import OrgUnit, StaffProfile
-
-
-def _call_hook(request, name):
-    subject = request.subject
-    hook = getattr(subject, name, None) if subject is not None else None
-    if callable(hook):
-        hook(request)
 
 
 def clean_amount(amount):
@@ -118,6 +112,7 @@ def request_submit(*, subject, kind, unit, title, by, snapshot=None, amount=None
         raise InvalidInput(_("Unknown approval kind."), field="kind")
     if subject is None or getattr(subject, "pk", None) is None:
         raise InvalidInput(_("Save the matter before submitting it."), field="subject")
+    check_kind(subject, kind)
     title = (title or "").strip()
     if not title:
         raise InvalidInput(_("Give the request a title."), field="title")
@@ -129,8 +124,7 @@ def request_submit(*, subject, kind, unit, title, by, snapshot=None, amount=None
     if not may(by, "approval.submit", unit):
         raise rights.submit_refusal(by, unit)
     if snapshot is None:
-        make_snapshot = getattr(subject, "approval_snapshot", None)
-        snapshot = make_snapshot() if callable(make_snapshot) else {}
+        snapshot = subject_snapshot(subject)
     try:
         json.dumps(snapshot, cls=DjangoJSONEncoder)
     except (TypeError, ValueError):
@@ -209,6 +203,7 @@ def request_submit(*, subject, kind, unit, title, by, snapshot=None, amount=None
 @transaction.atomic
 def request_approve(*, request, by, comment=""):
     """Approve the current step; on the last step the request is approved and the subject told."""
+    subject = lock_subject(request)
     request = lock_request(request)
     _require_waiting(request, EventAction.APPROVE)
     step = request.current_step
@@ -234,14 +229,15 @@ def request_approve(*, request, by, comment=""):
         on_behalf_of=on_behalf_of,
     )
     if request.state == RequestState.APPROVED:
-        _call_hook(request, "on_approved")
+        apply_decision(request, subject)
         tell_submitter(request, by=by, comment=step.comment)
     else:
         tell_current_approvers(request)
     return request
 
 
-def _end(*, request, by, comment, step_state, request_state, action, hook):
+def _end(*, request, by, comment, step_state, request_state, action):
+    subject = lock_subject(request)
     request = lock_request(request)
     _require_waiting(request, action)
     step = request.current_step
@@ -262,7 +258,7 @@ def _end(*, request, by, comment, step_state, request_state, action, hook):
         comment=comment,
         on_behalf_of=on_behalf_of,
     )
-    _call_hook(request, hook)
+    apply_decision(request, subject)
     tell_submitter(request, by=by, comment=comment)
     return request
 
@@ -277,7 +273,6 @@ def request_return(*, request, by, comment):
         step_state=StepState.RETURNED,
         request_state=RequestState.RETURNED,
         action=EventAction.RETURN,
-        hook="on_returned",
     )
 
 
@@ -291,13 +286,13 @@ def request_reject(*, request, by, comment):
         step_state=StepState.REJECTED,
         request_state=RequestState.REJECTED,
         action=EventAction.REJECT,
-        hook="on_rejected",
     )
 
 
 @transaction.atomic
 def request_withdraw(*, request, by):
     """The submitter takes the request back (撤回) while no reviewer has decided a step yet."""
+    subject = lock_subject(request)
     request = lock_request(request)
     _require_waiting(request, EventAction.WITHDRAW)
     ensure(by, "approval.withdraw", request, _("Only the submitter can withdraw a request."))
@@ -309,7 +304,7 @@ def request_withdraw(*, request, by):
     request.state, request.current_step = RequestState.WITHDRAWN, None
     request.save()
     record_event(request=request, action=EventAction.WITHDRAW, from_state=RequestState.SUBMITTED, by=by)
-    _call_hook(request, "on_withdrawn")
+    apply_decision(request, subject)
     tell(
         request=request,
         recipients=waiting_for,

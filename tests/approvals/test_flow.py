@@ -10,11 +10,12 @@ from approvals import selectors, services
 from approvals.calendar import add_working_days
 from approvals.choices import ApprovalKind, EventAction, RequestState, StepKind, StepState
 from approvals.models import ApprovalEvent, ApprovalRequest
-from approvals.services import NotAllowed
 from approvals.tasks import approvals_remind_overdue
 from core.errors import Conflict, InvalidInput
+from core.rights import NotAllowed
 from core.roles import Role
 from regions.models import OrgUnit
+from tests.approvals.helpers import declare_subject
 
 K = ApprovalKind
 
@@ -134,7 +135,9 @@ def test_bad_submissions_are_refused_naming_the_field(personas, units):
 
 def test_approve_walks_the_chain_and_tells_the_subject(personas, units, monkeypatch):
     told = []
-    monkeypatch.setattr(OrgUnit, "on_approved", lambda self, request: told.append((self.code, request.pk)), raising=False)
+    declare_subject(
+        monkeypatch, OrgUnit, kinds=[K.BUDGET], on_approved=lambda unit, request: told.append((unit.code, request.pk))
+    )
     request = submit(personas, units, by="dm_hangzhou", kind=K.BUDGET, unit="330100", amount="2000000")
     assert request.steps.count() == 3
 
@@ -162,7 +165,7 @@ def test_approve_walks_the_chain_and_tells_the_subject(personas, units, monkeypa
 
 def test_return_then_resubmit_as_version_two(personas, units, monkeypatch):
     returned = []
-    monkeypatch.setattr(OrgUnit, "on_returned", lambda self, request: returned.append(request.pk), raising=False)
+    declare_subject(monkeypatch, OrgUnit, kinds=[K.PLAN_MARKETING], on_returned=lambda unit, request: returned.append(request.pk))
     v1 = submit(personas, units, by="rm_east", kind=K.PLAN_MARKETING, unit="HD", snapshot={"target": "100"})
     with pytest.raises(InvalidInput) as info:
         services.request_return(request=v1, by=personas["center"].user, comment="  ")
@@ -514,9 +517,14 @@ def test_due_date_counts_chinese_working_days(personas, units):
 
 def test_the_subject_protocol_snapshot_and_hooks(personas, units, monkeypatch):
     calls = []
-    monkeypatch.setattr(OrgUnit, "approval_snapshot", lambda self: {"code": self.code}, raising=False)
-    monkeypatch.setattr(OrgUnit, "on_rejected", lambda self, request: calls.append(("rejected", request.pk)), raising=False)
-    monkeypatch.setattr(OrgUnit, "on_withdrawn", lambda self, request: calls.append(("withdrawn", request.pk)), raising=False)
+    declare_subject(
+        monkeypatch,
+        OrgUnit,
+        kinds=[K.REPORT],
+        snapshot=lambda unit: {"code": unit.code},
+        on_rejected=lambda unit, request: calls.append(("rejected", request.pk)),
+        on_withdrawn=lambda unit, request: calls.append(("withdrawn", request.pk)),
+    )
     by = personas["dm_hangzhou"].user
     first = services.request_submit(subject=units["330100"], kind=K.REPORT, unit=units["330100"], title="月报", by=by)
     assert first.snapshot == {"code": "330100"}
@@ -527,10 +535,10 @@ def test_the_subject_protocol_snapshot_and_hooks(personas, units, monkeypatch):
 
 
 def test_a_failing_hook_undoes_the_whole_decision(personas, units, monkeypatch):
-    def refuse(self, request):
+    def refuse(unit, request):
         raise Conflict("subject says no")
 
-    monkeypatch.setattr(OrgUnit, "on_approved", refuse, raising=False)
+    declare_subject(monkeypatch, OrgUnit, kinds=[K.PLAN_WORK], on_approved=refuse)
     request = submit(personas, units, by="dm_hangzhou", kind=K.PLAN_WORK, unit="330100")
     with pytest.raises(Conflict):
         services.request_approve(request=request, by=personas["pm_zhejiang"].user)
