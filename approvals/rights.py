@@ -9,8 +9,8 @@
 - `delegation.create` (the person going away), `delegation.revoke` (a delegation): that person, or the director;
 - `calendar.change`: the Development Center (the role table's right of the same name).
 
-A rule answers True or False. Where a refusal has more than one reason, `*_refusal(user, obj)` says which
-(the NotAllowed to raise), so the services refuse with the precise message and the pages ask only `may`.
+A rule answers True, or a `Refusal` saying why not (false to `may()`; `ensure()` raises it as NotAllowed),
+so the services refuse with the precise message and the pages ask only `may`.
 """
 
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.choices import RequestState
 from approvals.models import Delegation
-from core.rights import SYSTEM, NotAllowed, rule
+from core.rights import SYSTEM, Refusal, rule
 from core.roles import Role, can, role_of
 from core.scoping import scope_of
 
@@ -30,75 +30,71 @@ def _staff_of(user):
 # ------------------------------------------------------------------------------------------ submit
 
 
-def submit_refusal(user, unit):
-    """Why `user` may not submit a matter of `unit` (a NotAllowed), or None if they may."""
-    if role_of(user) is None:
-        return NotAllowed(_("You have no role that can submit for approval."))
-    if not scope_of(user).covers_path(unit.path):
-        return NotAllowed(_("You can only submit for your own unit or a unit below it."), field="unit")
-    return None
-
-
 @rule("approval.submit")
 def may_submit(user, unit):
-    return submit_refusal(user, unit) is None
+    """Submit a matter of `unit`: a person with a role, for their own unit or one below it."""
+    if role_of(user) is None:
+        return Refusal(_("You have no role that can submit for approval."))
+    if not scope_of(user).covers_path(unit.path):
+        return Refusal(_("You can only submit for your own unit or a unit below it."), field="unit")
+    return True
 
 
 # ------------------------------------------------------------------------------------------ decide
+
+_NOT_THE_APPROVER = _("Only the approver of the current step, their delegate or the director can act on it.")
 
 
 def is_waiting(request):
     return request.state == RequestState.SUBMITTED and request.current_step_id is not None
 
 
-def acting_for(user, request, step):
-    """Whom `user` acts for on `step` of `request`: None when acting as themselves (the approver, a holder of
-    a pool step's post), the approver when acting as their delegate or as the director (or the system).
-    Raises the NotAllowed saying why when `user` may not act on the step at all.
+def _acting(user, request, step):
+    """(None, whom `user` acts for on `step`) if they may act on it — None when acting as themselves (the
+    approver, a holder of a pool step's post), the approver when acting as their delegate or as the
+    director; else (the Refusal saying why, None).
 
     Allowed: the step's approver; for a pool step (no named approver), anyone holding the step's role
     on its unit; a delegate of the approver while the delegation runs; the director for any step.
     Nobody decides on their own submission.
     """
     if user is SYSTEM:
-        return step.approver
+        return None, step.approver
     role = role_of(user)
     if role is None:
-        raise NotAllowed(_("You have no role that can act on approvals."))
+        return Refusal(_("You have no role that can act on approvals.")), None
     staff = _staff_of(user)
     if (request.submitted_by_id is not None and request.submitted_by_id == user.pk) or (
         staff is not None and request.submitted_by_staff_id == staff.pk
     ):
-        raise NotAllowed(_("You cannot decide on your own submission."))
+        return Refusal(_("You cannot decide on your own submission.")), None
     if staff is not None and staff.is_active:
         if step.approver_id is not None:
             if staff.pk == step.approver_id:
-                return None
+                return None, None
             today = timezone.localdate()
             if Delegation.objects.effective_on(today).filter(from_staff_id=step.approver_id, to_staff=staff).exists():
-                return step.approver
+                return None, step.approver
         elif staff.role == step.approver_role and staff.unit_id == step.approver_unit_id:
-            return None
+            return None, None
     if role == Role.DIRECTOR:
-        return step.approver
-    raise NotAllowed(_("Only the approver of the current step, their delegate or the director can act on it."))
-
-
-def decide_refusal(user, request):
-    """Why `user` may not act on the current step of `request` (a NotAllowed), or None if they may."""
-    if not is_waiting(request):
-        return NotAllowed(_("Only the approver of the current step, their delegate or the director can act on it."))
-    try:
-        acting_for(user, request, request.current_step)
-    except NotAllowed as refusal:
-        return refusal
-    return None
+        return None, step.approver
+    return Refusal(_NOT_THE_APPROVER), None
 
 
 @rule("approval.decide")
 def may_decide(user, request):
     """Approve, return, reject, forward or add a reviewer on the request now."""
-    return decide_refusal(user, request) is None
+    if not is_waiting(request):
+        return Refusal(_NOT_THE_APPROVER)
+    refusal, _on_behalf_of = _acting(user, request, request.current_step)
+    return True if refusal is None else refusal
+
+
+def acting_for(user, request):
+    """Whom `user`, who may decide (`approval.decide`), acts for on the current step: None as themselves,
+    the step's approver as their delegate or as the director."""
+    return _acting(user, request, request.current_step)[1]
 
 
 # ------------------------------------------------------------------------------------------ the submitter's moves

@@ -11,7 +11,9 @@
 The state (open, done, cancelled) decides the rest, in the services (a 409).
 """
 
-from core.rights import SYSTEM, may, rule
+from django.utils.translation import gettext_lazy as _
+
+from core.rights import SYSTEM, Refusal, may, rule
 from core.roles import can
 from workflow.models import Task
 
@@ -35,7 +37,9 @@ def _is_creator(user, task):
 
 @rule("task.create")
 def may_create(user, owner):
-    return _is(user, owner.pk) or can(user, "task.assign")
+    if _is(user, owner.pk) or can(user, "task.assign"):
+        return True
+    return Refusal(_("You may create tasks only for yourself."), field="owner")
 
 
 @rule("task.complete")
@@ -55,7 +59,11 @@ def may_cancel(user, task):
 
 @rule("task.reassign")
 def may_reassign(user, task):
-    return can(user, "task.assign") and Task.objects.for_user(user).filter(pk=task.pk).exists()
+    if not can(user, "task.assign"):
+        return Refusal(_("You have no right to assign tasks."))
+    if not Task.objects.for_user(user).filter(pk=task.pk).exists():
+        return Refusal(_("This task is outside your area."))
+    return True
 
 
 @rule("task.edit")

@@ -35,9 +35,6 @@ from approvals.services.transitions import (
     request_withdraw,
 )
 
-# Kept until plans/ imports core.rights.NotAllowed itself (issue 13, step 4); not public.
-from core.rights import NotAllowed  # noqa: F401
-
 __all__ = [
     # policy
     "BIG_AMOUNT",

@@ -28,7 +28,7 @@ from approvals.services.records import close_open_steps, insert_step, lock_reque
 from approvals.subjects import apply_decision, check_kind, lock_subject, subject_snapshot
 from core.errors import Conflict, DomainError, InvalidInput
 from core.money import MONEY_MAX, money, parse_weight
-from core.rights import ensure, may
+from core.rights import ensure
 from notifications.choices import NotificationKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -55,11 +55,10 @@ def _required_comment(comment):
 
 
 def _acting_for(request, by):
-    """ensure(by, "approval.decide", request), refused with its precise reason (approvals.rights); returns
-    whom `by` acts for on the current step (None: as themselves)."""
-    if not may(by, "approval.decide", request):
-        raise rights.decide_refusal(by, request)
-    return rights.acting_for(by, request, request.current_step)
+    """ensure(by, "approval.decide", request); returns whom `by` acts for on the current step (None: as
+    themselves)."""
+    ensure(by, "approval.decide", request)
+    return rights.acting_for(by, request)
 
 
 # Messages for a move the current state does not allow (409), one per move so each reads naturally.
@@ -121,8 +120,7 @@ def request_submit(*, subject, kind, unit, title, by, snapshot=None, amount=None
         raise InvalidInput(_("Choose the submitting unit."), field="unit")
     if not unit.is_active:
         raise InvalidInput(_("The unit %(name)s is closed.") % {"name": unit.name}, field="unit")
-    if not may(by, "approval.submit", unit):
-        raise rights.submit_refusal(by, unit)
+    ensure(by, "approval.submit", unit)
     if snapshot is None:
         snapshot = subject_snapshot(subject)
     try:
