@@ -1,18 +1,13 @@
 """Reads of the approval mechanism: what waits for whom, the center's queue, one's own submissions."""
 
-from datetime import timedelta
-
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from approvals.calendar import working_days_between
-from approvals.choices import ApprovalKind
 from approvals.models import OWN_RECORD_ROLES, ApprovalRequest, Delegation
-from core.errors import InvalidInput
 from core.roles import Role, role_of
 from regions.choices import UnitKind
-from regions.models import PATH_SEPARATOR, OrgUnit, StaffProfile
+from regions.models import PATH_SEPARATOR, StaffProfile
 
 _RELATED = ["unit", "submitted_by_staff", "current_step__approver", "current_step__approver_unit"]
 
@@ -78,33 +73,6 @@ def at_center(queryset, *, now=None):
         .select_related(*_RELATED)
         .order_by("submitted_at", "pk")
     )
-
-
-def center_queue(*, user, kind=None, region=None, older_than_days=None, now=None):
-    """Everything awaiting the Development Center's decision, oldest first, within the reader's scope.
-
-    Filters: `kind` (ApprovalKind), `region` (an OrgUnit: its subtree), `older_than_days` (calendar
-    days since submission).
-    """
-    now = now or timezone.now()
-    queryset = at_center(ApprovalRequest.objects.for_user(user), now=now)
-    if kind:
-        if kind not in ApprovalKind.values:
-            raise InvalidInput(_("Unknown approval kind."), field="kind")
-        queryset = queryset.filter(kind=kind)
-    if region is not None:
-        if not isinstance(region, OrgUnit):
-            raise InvalidInput(_("Choose a unit."), field="region")
-        queryset = queryset.filter(unit__path__startswith=region.path)
-    if older_than_days is not None:
-        try:
-            days = int(older_than_days)
-        except (TypeError, ValueError):
-            raise InvalidInput(_("Give the age as a whole number of days."), field="older_than_days")
-        if days < 0:
-            raise InvalidInput(_("Give the age as a whole number of days."), field="older_than_days")
-        queryset = queryset.filter(submitted_at__lte=now - timedelta(days=days))
-    return queryset
 
 
 def my_submissions(*, user, now=None):
