@@ -9,7 +9,8 @@ from core.roles import Role, role_of
 from regions.choices import UnitKind
 from regions.models import PATH_SEPARATOR, StaffProfile
 
-_RELATED = ["unit", "submitted_by_staff", "current_step__approver", "current_step__approver_unit"]
+# The relations every list of requests shows (pages and API select them with it).
+RELATED = ["unit", "submitted_by_staff", "current_step__approver", "current_step__approver_unit"]
 
 
 def _waiting_for(staff, today):
@@ -46,7 +47,7 @@ def queue_for(*, user, now=None):
         .filter(condition)
         .exclude(submitted_by=user)
         .with_overdue(now)
-        .select_related(*_RELATED)
+        .select_related(*RELATED)
         .order_by("submitted_at", "pk")
     )
 
@@ -70,7 +71,7 @@ def at_center(queryset, *, now=None):
         queryset.waiting()
         .filter(current_step__approver_unit__kind=UnitKind.CENTER)
         .with_overdue(now or timezone.now())
-        .select_related(*_RELATED)
+        .select_related(*RELATED)
         .order_by("submitted_at", "pk")
     )
 
@@ -84,7 +85,7 @@ def my_submissions(*, user, now=None):
         ApprovalRequest.objects.filter(submitted_by=user)
         .latest_versions()
         .with_overdue(now)
-        .select_related(*_RELATED)
+        .select_related(*RELATED)
         .order_by("-submitted_at", "-pk")
     )
 

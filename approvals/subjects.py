@@ -1,12 +1,8 @@
 """The approval-subject protocol: what the approval mechanism needs from a matter submitted for a decision
 (a plan, a budget, an expense beyond budget, a proposal, a report…), declared once per model.
 
-An app declares its subject in its `approval_subjects.py` (imported by ApprovalsConfig.ready):
-
-    from approvals.choices import ApprovalKind, RequestState
-    from approvals.subjects import register_subject
-    from reports.choices import ReportState
-    from reports.models import BusinessReport
+An app declares its subject in its `approval_subjects.py` (imported by ApprovalsConfig.ready), e.g.
+reports/approval_subjects.py:
 
     register_subject(
         BusinessReport,
@@ -19,8 +15,8 @@ An app declares its subject in its `approval_subjects.py` (imported by Approvals
             RequestState.WITHDRAWN: ReportState.BUILT,
         },
         stamps={RequestState.APPROVED: "approved_at"},
-        snapshot="reports.approval_subjects.report_snapshot",
-        review="reports.approval_subjects.report_review",
+        snapshot=report_snapshot,  # or "reports.approval_subjects.report_snapshot"
+        review=report_review,
     )
 
 - `kinds`: the ApprovalKinds the model is submitted as (each has its row in approvals.services.policy).
@@ -40,7 +36,7 @@ Each hook is a callable or the dotted path of one ("app.module.function"), resol
 an `approval_subjects` module need not import its app's services at start-up. Nothing is found by
 `getattr(subject, name, None)`: an unknown keyword is a TypeError at start-up, and a hook path that does not
 resolve, a hook of the wrong signature, a state that is not a choice of the model's state field or a kind
-without a policy is an error of the system check (`manage.py check`, approvals.E001–E007; checks.py), and
+without a policy is an error of the system check (`manage.py check`, approvals.E001–E006; checks.py), and
 an ImproperlyConfigured when used — never silently skipped.
 
 A model that is not registered may still be submitted (a bare matter: the request keeps its own state, its

@@ -82,7 +82,7 @@ class ApprovalListMixin:
 
     def narrow_queryset(self, queryset):
         self.now = timezone.now()
-        queryset = self.base(queryset.with_overdue(self.now).select_related(*selectors._RELATED))
+        queryset = self.base(queryset.with_overdue(self.now).select_related(*selectors.RELATED))
         return self.filter_queryset(queryset) if self.use_filter else queryset
 
     def get_context_data(self, **kwargs):
@@ -209,7 +209,7 @@ class RequestDetailView(ScopedDetailView):
 
     def narrow_queryset(self, queryset):
         return queryset.with_overdue(timezone.now()).select_related(
-            *selectors._RELATED, "previous", "content_type", "submitted_by"
+            *selectors.RELATED, "previous", "content_type", "submitted_by"
         )
 
     def get_context_data(self, **kwargs):

@@ -71,7 +71,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         return s.ApprovalRequestDetailSerializer
 
     def narrow_queryset(self, queryset):
-        queryset = queryset.with_overdue(timezone.now()).select_related(*selectors._RELATED)
+        queryset = queryset.with_overdue(timezone.now()).select_related(*selectors.RELATED)
         if self.detail:
             queryset = queryset.select_related(*_DETAIL_RELATED).prefetch_related(*_DETAIL_PREFETCH)
         return queryset
