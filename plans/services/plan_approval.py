@@ -1,13 +1,11 @@
-"""What a decision on a plan's approval request does to the plan (called by approvals.services inside
-the transition)."""
+"""What an approval of a plan's request does beyond its state (which approvals writes itself, as declared
+in plans/approval_subjects.py): called by approvals inside the decision's transaction."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError
 from core.rights import SYSTEM
-from plans.choices import PlanState, SplitMethod
-from plans.models import Plan, PlanVersion
+from plans.choices import SplitMethod
 from plans.selectors import child_candidates
 from plans.services.decomposition import split_to_months, split_to_staff, split_to_units
 from plans.services.inputs import check_date
@@ -15,19 +13,15 @@ from plans.services.plan_checks import plan_period_conflicts
 from plans.services.plan_flow import plan_snapshot
 from plans.services.targets import target_set
 from regions.models import OrgUnit, StaffProfile
-from workflow.services import task_create
 
 
-# --- approval hooks (called by approvals.services inside the transition) ---------------------------
-def plan_on_decided(*, plan, request, state):
-    """Mirror a return, rejection or withdrawal of the plan's request on the plan."""
-    Plan.objects.filter(pk=plan.pk).update(state=state, updated_at=timezone.now())
-    plan.state = state
-
-
+# --- the approval hook (plans/approval_subjects.py; called by approvals inside the decision) ---------
 def plan_on_approved(*, plan, request):
     """The plan's request is approved: set its targets (new versions for the unit, its children and
-    months, exactly as approved), turn its actions into tasks, and mark it approved."""
+    months, exactly as approved) and turn its actions into tasks. Approvals then marks it approved
+    (its state and approved_at, plans/approval_subjects.py)."""
+    from plans.models import Plan, PlanVersion
+
     version = PlanVersion.objects.filter(request=request).first() or plan.versions.order_by("-number").first()
     lines = version.lines if version is not None else plan_snapshot(plan=plan)
     plan = Plan.objects.select_related("unit").get(pk=plan.pk)
@@ -57,6 +51,8 @@ def plan_on_approved(*, plan, request):
             field="targets",
         )
     if lines.get("actions"):
+        from workflow.services import task_create
+
         for row in lines["actions"]:
             owner = StaffProfile.objects.get(pk=row["owner"])
             try:
@@ -74,8 +70,6 @@ def plan_on_approved(*, plan, request):
                     % {"what": row["what"], "error": error.message},
                     field="actions",
                 )
-    now = timezone.now()
-    Plan.objects.filter(pk=plan.pk).update(state=PlanState.APPROVED, approved_at=now, updated_at=now)
 
 
 def _apply_targets(plan, rows, *, by):

@@ -100,7 +100,7 @@ def test_incentive_amounts_beyond_an_amount_field_are_refused(min_sales, fixed):
 
 
 def test_an_approval_amount_beyond_the_column_is_refused():
-    from approvals.services import clean_amount
+    from approvals.services.transitions import clean_amount
 
     assert clean_amount("12.345") == D("12.35")
     for value in ("2e16", "1e4000000", "abc"):
