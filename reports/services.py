@@ -19,6 +19,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.choices import ApprovalKind
+from approvals.services import request_submit
 from core.errors import Conflict, InvalidInput
 from core.jobs import JobLost, job_beat, job_claim, job_reap
 from core.periods import Period
@@ -148,6 +150,7 @@ def report_request(*, unit, period, kind, by=None, enqueue=True):
             field="period",
         ) from None
     if enqueue:
+        # cycle: reports.tasks → reports.services (the task runs the build; the service enqueues the task)
         from reports.tasks import build_report
 
         def send():
@@ -242,9 +245,6 @@ def report_analysis_save(*, report, by, analysis):
 def report_submit(*, report, by, analysis=None):
     """Submit the report with its analysis to the Development Center (报发展中心), through the one
     approval mechanism (kind REPORT). Returns the approval request."""
-    from approvals.choices import ApprovalKind
-    from approvals.services import request_submit
-
     report = _lock(report)
     ensure(by, "report.submit", report, _("Only the unit's manager or the Development Center can submit this report."))
     if report.state not in WRITABLE_STATES:

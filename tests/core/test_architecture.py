@@ -13,20 +13,10 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "check-architecture"
 
 # Findings that other parts of issue 13 are still removing, as shell patterns over "kind:key" (fnmatch). Each
 # names who removes it; the list only shrinks, and an entry that matches nothing any more fails the test.
-APPROVALS = "approvals/workflow/reports and the approval-subject protocol (helper approvals)"
 CUSTOMERS = "customers/regions (helper customers)"
 CONTRACT = "the scoping-contract registry (helper contract)"
 ALLOWED = {
-    # The approval hooks: models call their services' *_on_decided, imported inside the hook methods. The
-    # subject protocol registers the hooks explicitly instead, and these imports go.
-    "models:*/models.py:*": APPROVALS,
-    "local-import:*/models.py:*": APPROVALS,
-    "private:budgets/models.py:_decided": APPROVALS,
-    # Function-local imports without a named cycle, in modules being split or rewritten in parallel.
-    "local-import:approvals/selectors.py:*": APPROVALS,
-    "local-import:approvals/services.py:*": APPROVALS,
-    "local-import:reports/services.py:*": APPROVALS,
-    "local-import:reports/views.py:*": APPROVALS,
+    # Function-local imports without a named cycle, in modules being rewritten in parallel.
     "local-import:customers/api/views.py:*": CUSTOMERS,
     "local-import:customers/filtersets.py:*": CUSTOMERS,
     "local-import:customers/forms.py:*": CUSTOMERS,
