@@ -5,11 +5,13 @@ Every read goes through `for_user` (the Scoped* base views, or explicitly for re
 through budgets.services; a refused write shows the service's message on its field.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -24,6 +26,7 @@ from budgets.forms import (
     ConfirmForm,
     ExpenseForm,
     ExpenseResubmitForm,
+    UnitChoiceField,
 )
 from budgets.models import Budget, Expense
 from core.errors import DomainError
@@ -53,8 +56,6 @@ class FilteredListMixin:
         self.filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
         form = self.filterset.form
         if "unit" in form.fields:
-            from budgets.forms import UnitChoiceField
-
             form.fields["unit"] = UnitChoiceField(
                 label=_("org unit (with sub-units)"),
                 queryset=OrgUnit.objects.for_user(self.request.user).order_by("path"),
@@ -253,8 +254,6 @@ class BudgetVsActualView(ScopedViewMixin, View):
         if "unit" not in data and staff is not None:
             data["unit"] = staff.unit_id
         if "period" not in data:
-            from django.utils import timezone
-
             data["period"] = str(timezone.localdate().year)
         form = BudgetVsActualForm(data, user=request.user)
         report = None
@@ -288,8 +287,6 @@ class ExpenseListView(FilteredListMixin, ScopedListView):
         queryset = super().filter_queryset(queryset)
         form = self.filterset.form
         if "recorded_by" in form.fields:
-            from django import forms
-
             form.fields["recorded_by"].widget = forms.HiddenInput()
             form.fields["budget"].widget = forms.HiddenInput()
         return queryset
