@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,42 +103,11 @@ class AppraisalScheme(models.Model):
         return f"{self.name} v{self.version}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("appraisal:scheme_detail", kwargs={"pk": self.pk})
 
     @property
     def is_editable(self):
         return self.state == SchemeState.DRAFT
-
-    # --- the approval subject protocol (approvals/services.py) -----------------------------------
-    def approval_snapshot(self):
-        from appraisal.services import scheme_snapshot
-
-        return scheme_snapshot(scheme=self)
-
-    def on_approved(self, request):
-        from appraisal.services import scheme_on_approved
-
-        scheme_on_approved(scheme=self)
-
-    def on_returned(self, request):
-        from appraisal.services import scheme_on_decided
-
-        scheme_on_decided(scheme=self, state=SchemeState.DRAFT)
-
-    def on_withdrawn(self, request):
-        from appraisal.services import scheme_on_decided
-
-        scheme_on_decided(scheme=self, state=SchemeState.DRAFT)
-
-    def on_rejected(self, request):
-        from appraisal.services import scheme_on_decided
-
-        scheme_on_decided(scheme=self, state=SchemeState.REJECTED)
-
-    def approval_review(self, request):
-        return "appraisal/_scheme_review.html", {"scheme": self, "items": list(self.items.all()), "snapshot": request.snapshot}
 
 
 class SchemeItem(models.Model):
@@ -213,8 +183,6 @@ class AppraisalRun(models.Model):
         return f"{self.scheme.name} {self.period} {self.unit.name}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("appraisal:run_detail", kwargs={"pk": self.pk})
 
 
@@ -247,8 +215,6 @@ class AppraisalScore(models.Model):
         return f"{self.run_id} {self.staff_id}: {self.total}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("appraisal:score_detail", kwargs={"pk": self.pk})
 
 
@@ -316,8 +282,6 @@ class IncentiveScheme(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("appraisal:incentive_detail", kwargs={"pk": self.pk})
 
 
@@ -412,43 +376,8 @@ class RewardProposal(models.Model):
         return f"{self.get_kind_display()} {self.period}: {self.amount}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("appraisal:reward_detail", kwargs={"pk": self.pk})
 
     @property
     def is_editable(self):
         return self.state == ProposalState.DRAFT
-
-    def approval_snapshot(self):
-        return {
-            "kind": self.kind,
-            "unit": self.unit_id,
-            "staff": self.staff_id,
-            "period": str(self.period),
-            "amount": str(self.amount),
-            "reason": self.reason,
-        }
-
-    def on_approved(self, request):
-        from appraisal.services import reward_on_decided
-
-        reward_on_decided(proposal=self, state=ProposalState.APPROVED)
-
-    def on_returned(self, request):
-        from appraisal.services import reward_on_decided
-
-        reward_on_decided(proposal=self, state=ProposalState.DRAFT)
-
-    def on_withdrawn(self, request):
-        from appraisal.services import reward_on_decided
-
-        reward_on_decided(proposal=self, state=ProposalState.DRAFT)
-
-    def on_rejected(self, request):
-        from appraisal.services import reward_on_decided
-
-        reward_on_decided(proposal=self, state=ProposalState.REJECTED)
-
-    def approval_review(self, request):
-        return "appraisal/_reward_review.html", {"proposal": self, "snapshot": request.snapshot}

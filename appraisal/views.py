@@ -8,13 +8,14 @@ through appraisal.services; a refused write shows the service's message on its f
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from appraisal import selectors, services
+from appraisal.exports import scores_xlsx
 from appraisal.filtersets import IncentiveSchemeFilterSet, RewardFilterSet, RunFilterSet, SchemeFilterSet
 from appraisal.forms import (
     IncentiveSchemeForm,
@@ -32,9 +33,12 @@ from appraisal.forms import (
 from appraisal.models import AppraisalRun, AppraisalScheme, AppraisalScore, IncentiveScheme, RewardProposal
 from budgets.views import FilteredListMixin, approval_url
 from core import audit
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
+from core.rights import may
 from core.roles import can
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
+from performance.selectors import default_unit
+from regions.models import OrgUnit
 
 
 class RightsMixin:
@@ -268,8 +272,6 @@ class RunExportView(RightsMixin, ScopedDetailView):
         return queryset.select_related("scheme", "unit")
 
     def get(self, request, *args, **kwargs):
-        from appraisal.exports import scores_xlsx
-
         run = self.get_object()
         content = scores_xlsx(run, selectors.run_scores(user=request.user, run=run))
         response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -287,7 +289,7 @@ class ScoreDetailView(RightsMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         score = self.object
-        may_score = services.may_score(self.request.user, score)
+        may_score = may(self.request.user, "appraisal.score", score)
         lines = list(score.items.select_related("item", "scored_by").order_by("item__order", "item_id"))
         failed = kwargs.get("failed")
         for line in lines:
@@ -304,7 +306,7 @@ class ScoreDetailView(RightsMixin, ScopedDetailView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if not services.may_score(request.user, self.object):
+        if not may(request.user, "appraisal.score", self.object):
             audit.log_denial(request, reason="no right for this action", status=403)
             raise PermissionDenied
         form = ManualScoreForm(request.POST)
@@ -312,8 +314,6 @@ class ScoreDetailView(RightsMixin, ScopedDetailView):
             line = self.object.items.filter(item_id=form.cleaned_data["item"]).first()
             try:
                 if line is None:
-                    from core.errors import InvalidInput
-
                     raise InvalidInput(_("This scheme has no such item."), field="item")
                 services.score_manual_set(
                     score_item=line,
@@ -382,10 +382,6 @@ class IncentiveDetailView(RightsMixin, ScopedDetailView):
         return queryset.select_related("unit")
 
     def get(self, request, *args, **kwargs):
-        from django.http import Http404
-
-        from performance.selectors import default_unit
-
         self.object = self.get_object()
         context = self.get_context_data(object=self.object)
         context["classes"] = list(self.object.classes.prefetch_related("tiers").order_by("min_sales"))
@@ -394,8 +390,6 @@ class IncentiveDetailView(RightsMixin, ScopedDetailView):
         status = 200
         if request.GET.get("unit"):
             # A unit outside the scope is not offered by the form: say 404 rather than "invalid choice".
-            from regions.models import OrgUnit
-
             if not OrgUnit.objects.for_user(request.user).filter(pk=request.GET["unit"]).exists():
                 raise Http404
         if form.is_bound and form.is_valid():

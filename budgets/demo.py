@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from budgets import services
+from approvals.services import request_approve
+from budgets import selectors, services
 from budgets.choices import ExpenseCategory, ExpenseState
 from budgets.models import Budget, Expense
 from core.money import money
@@ -119,8 +120,6 @@ def load_demo_budgets(*, today=None):
 
 def _beyond_budget(today):
     """A few expenses beyond budget: one approved, the others waiting for their manager."""
-    from approvals.services import request_approve
-
     made = 0
     zhejiang, guangdong, hangzhou = (OrgUnit.objects.filter(code=c).first() for c in ("330000", "440000", "330100"))
     pm_zhejiang = _user(zhejiang, Role.PROVINCIAL_MANAGER) if zhejiang else None
@@ -132,7 +131,7 @@ def _beyond_budget(today):
         budget = services.applicable_budget(unit=unit, category=category, day=day)
         room = Decimal(0)
         if budget is not None:
-            room = max(budget.amount - services._spent_against(budget), Decimal(0))
+            room = max(budget.amount - selectors.spent_against(budget), Decimal(0))
         return services.expense_record(
             category=category, spent_on=day, amount=money(room + extra), description=description, by=by
         )

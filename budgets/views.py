@@ -5,11 +5,13 @@ Every read goes through `for_user` (the Scoped* base views, or explicitly for re
 through budgets.services; a refused write shows the service's message on its field.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -24,12 +26,12 @@ from budgets.forms import (
     ConfirmForm,
     ExpenseForm,
     ExpenseResubmitForm,
+    UnitChoiceField,
 )
 from budgets.models import Budget, Expense
 from core.errors import DomainError
 from core.periods import Period
-from core.roles import can
-from core.scoping import scope_of
+from core.rights import may
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from regions.models import OrgUnit
 
@@ -54,8 +56,6 @@ class FilteredListMixin:
         self.filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
         form = self.filterset.form
         if "unit" in form.fields:
-            from budgets.forms import UnitChoiceField
-
             form.fields["unit"] = UnitChoiceField(
                 label=_("org unit (with sub-units)"),
                 queryset=OrgUnit.objects.for_user(self.request.user).order_by("path"),
@@ -69,12 +69,6 @@ class FilteredListMixin:
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
         return context
-
-
-def _may_set(user, unit):
-    """The service's rule, for showing the form: the right, and a unit below one's own (center: any)."""
-    scope = scope_of(user)
-    return can(user, "budget.change") and scope.covers_path(unit.path) and (scope.everything or scope.path != unit.path)
 
 
 # ------------------------------------------------------------------------------------------- budgets
@@ -131,8 +125,7 @@ class BudgetDetailView(ScopedDetailView):
             .select_related("unit", "recorded_by")
             .order_by("-spent_on", "-id")[:50]
         )
-        may_allocate = budget.is_current and context["may_change"] and scope_of(self.request.user).covers_path(budget.unit.path)
-        context["may_allocate"] = may_allocate
+        context["may_allocate"] = budget.is_current and may(self.request.user, "budget.allocate", budget)
         context["allocate_to"] = [
             (target, label)
             for target, label in AllocationTarget.choices
@@ -140,7 +133,7 @@ class BudgetDetailView(ScopedDetailView):
             or (target == AllocationTarget.QUARTERS and budget.period.kind == "year")
             or (target == AllocationTarget.MONTHS and budget.period.kind in ("year", "quarter"))
         ]
-        if budget.is_current and _may_set(self.request.user, budget.unit):
+        if budget.is_current and may(self.request.user, "budget.set", budget.unit):
             context.setdefault("amount_form", BudgetAmountForm(initial={"amount": budget.amount}))
         context["expense_list_url"] = reverse("budgets:expense_list") + f"?budget={budget.pk}"
         return context
@@ -205,7 +198,7 @@ class BudgetAllocateView(ScopedDetailView):
             raise Http404
         self.to = to
         try:
-            self.children = services._children(self.object, to)
+            self.children = services.allocation_slots(self.object, to)
         except DomainError as error:
             self.children = []
             self.refusal = str(error.message)
@@ -261,8 +254,6 @@ class BudgetVsActualView(ScopedViewMixin, View):
         if "unit" not in data and staff is not None:
             data["unit"] = staff.unit_id
         if "period" not in data:
-            from django.utils import timezone
-
             data["period"] = str(timezone.localdate().year)
         form = BudgetVsActualForm(data, user=request.user)
         report = None
@@ -296,8 +287,6 @@ class ExpenseListView(FilteredListMixin, ScopedListView):
         queryset = super().filter_queryset(queryset)
         form = self.filterset.form
         if "recorded_by" in form.fields:
-            from django import forms
-
             form.fields["recorded_by"].widget = forms.HiddenInput()
             form.fields["budget"].widget = forms.HiddenInput()
         return queryset
@@ -349,7 +338,7 @@ class ExpenseDetailView(ScopedDetailView):
         context["budget_visible"] = (
             budget is not None and Budget.objects.for_user(self.request.user).filter(pk=budget.pk).exists()
         )
-        if context["may_change"]:
+        if may(self.request.user, "expense.handle", expense):
             if expense.state in (ExpenseState.RECORDED, ExpenseState.APPROVED, ExpenseState.PENDING, ExpenseState.RETURNED):
                 context.setdefault("cancel_form", ConfirmForm())
             if expense.state == ExpenseState.RETURNED:

@@ -1,9 +1,12 @@
 """Money: Decimal CNY to the cent. One field definition and one rounding rule for the whole system."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 from django.db import models
 from django.utils.translation import gettext as _
+
+from core.errors import InvalidInput
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -37,8 +40,6 @@ def parse_decimal(value, *, field, label=None, max_digits=18, decimal_places=2, 
     callers apply their own business rules (not negative, whole for counts) on the bounded value.
     `messages` may override "invalid", "max_whole_digits" and "max_decimal_places" (with %(label)s,
     %(value)s, %(places)s)."""
-    from core.errors import InvalidInput
-
     label = label or _("The value")
     wording = {
         "invalid": _("%(label)s must be a number, not %(value)s."),
@@ -122,8 +123,6 @@ def allocate(total, weights, *, places=2):
     with the largest fractional remainders, ties to the earlier part. Callers pass the weights in a
     stable order (children by code, months in order), so the same input always gives the same parts.
     """
-    from fractions import Fraction
-
     unit = Decimal(1).scaleb(-places)
     total = Decimal(total)
     if total < 0:

@@ -16,6 +16,9 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import out_of_range_message, supported_years
+from core.errors import InvalidInput
+
 YEAR, QUARTER, MONTH = "year", "quarter", "month"
 KINDS = (YEAR, QUARTER, MONTH)
 # Longer periods sort before shorter ones starting on the same day: 2026 < 2026-Q1 < 2026-01.
@@ -64,8 +67,6 @@ class Period:
             )
         year = int(match["year"])
         if bounded:
-            from core.dates import out_of_range_message, supported_years
-
             first, last = supported_years()
             if not first <= year <= last:
                 raise PeriodOutOfRange(str(out_of_range_message()))
@@ -181,8 +182,6 @@ class Period:
 
 def parse_input(text, *, field="period"):
     """A period from input, or InvalidInput naming `field`: not a period, or outside the supported years."""
-    from core.errors import InvalidInput
-
     try:
         return Period.parse(text)
     except PeriodOutOfRange as error:

@@ -25,9 +25,11 @@ from django.utils import timezone
 from approvals import services as approvals
 from approvals.models import ApprovalEvent, ApprovalRequest
 from core.errors import Unprocessable
+from core.rights import SYSTEM
 from core.roles import Role
 from plans import selectors, services
 from plans.models import Plan, SeasonalDistribution
+from plans.selectors import actual
 from regions.models import OrgUnit, StaffProfile
 
 SEASONAL_NAME = "标准季节分布（营销）"
@@ -52,8 +54,6 @@ def _regional_manager(region):
 
 
 def _rounded_target(metric, unit, year):
-    from plans.selectors import actual
-
     try:
         last = actual(metric=metric, period=str(year - 1), unit=unit)
     except Unprocessable:
@@ -112,7 +112,7 @@ def load_demo_plans(*, today=None):
     if center is None:
         return counts
     if not SeasonalDistribution.objects.filter(name=SEASONAL_NAME, unit__isnull=True).exists():
-        services.distribution_save(name=SEASONAL_NAME, kind="percentages", values=SEASONAL)
+        services.distribution_save(name=SEASONAL_NAME, kind="percentages", values=SEASONAL, by=SYSTEM)
     quarter_end = date(year, min(12, ((today.month - 1) // 3 + 1) * 3), 28)
 
     # 1. Every region's annual marketing plan, approved by the center.

@@ -7,20 +7,26 @@ Actuals of a period, for a unit's subtree, a salesperson or the whole company:
 New channels and key-customer contracts have no facts yet; their apps add a source to `ACTUAL_SOURCES`.
 """
 
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.models import ApprovalRequest
 from core.errors import Unprocessable
 from core.periods import Period
-from core.roles import Role, can
-from core.scoping import scope_of
 from customers.choices import InvoiceStatus
 from customers.models import Allocation, Customer, Invoice
-from plans.choices import EDITABLE_STATES, REP_PLAN_KINDS, Metric, PlanState
+from plans.choices import Metric
+from plans.diff import diff_versions
+from plans.models import PlanVersion, Target
+from regions.choices import Role, UnitKind
+from regions.models import OrgUnit, StaffProfile
 
 RATE = Decimal("0.0001")
 
@@ -97,79 +103,23 @@ def attainment(*, target):
 
 
 # --- plans ----------------------------------------------------------------------------------------
-MANAGER_ROLES = frozenset(
-    {Role.DIRECTOR, Role.CENTER_STAFF, Role.REGIONAL_MANAGER, Role.PROVINCIAL_MANAGER, Role.DISTRICT_MANAGER}
-)
-
-
-def _staff(user):
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    staff = getattr(user, "staff_profile", None)
-    return staff if staff is not None and staff.is_active else None
-
-
-def is_plan_writer(plan, user):
-    """The author of the plan, or the manager of its unit (a non-rep post on that very unit), with the
-    right to write plans. Whatever the state; see can_edit for the state."""
-    staff = _staff(user)
-    if staff is None or not can(user, "plan.change"):
-        return False
-    if staff.pk == plan.author_id:
-        return True
-    return staff.unit_id == plan.unit_id and staff.role in MANAGER_ROLES
-
-
-def can_create(user, *, unit=None, kind=None):
-    """May this person start a plan (of this unit and kind, when given)?"""
-    staff = _staff(user)
-    if staff is None or not can(user, "plan.change"):
-        return False
-    if kind is not None and staff.role == Role.SALES_REP and kind not in REP_PLAN_KINDS:
-        return False
-    if unit is not None and (not unit.is_active or not scope_of(user).covers_path(unit.path)):
-        return False
-    return True
-
-
-def can_edit(plan, user):
-    return plan.state in EDITABLE_STATES and is_plan_writer(plan, user)
-
-
-def can_submit(plan, user):
-    staff = _staff(user)
-    if staff is not None and staff.role == Role.SALES_REP and plan.kind not in REP_PLAN_KINDS:
-        return False
-    return can_edit(plan, user)
-
-
-def can_withdraw(plan, user):
-    if plan.state != PlanState.SUBMITTED or user is None:
-        return False
-    request = plan_request(plan)
-    return (
-        request is not None and request.submitted_by_id == user.pk and not request.steps.filter(decided_at__isnull=False).exists()
-    )
-
-
-def can_revise(plan, user):
-    return plan.state in (PlanState.APPROVED, PlanState.REJECTED) and is_plan_writer(plan, user)
+def child_candidates(unit):
+    """What a unit's targets split to: ("staff", active reps) for a district, else ("unit", active children)."""
+    if unit.kind == UnitKind.DISTRICT:
+        return "staff", list(
+            StaffProfile.objects.filter(unit_id=unit.pk, role=Role.SALES_REP, is_active=True).order_by("employee_no")
+        )
+    return "unit", list(OrgUnit.objects.filter(parent_id=unit.pk, is_active=True).order_by("code"))
 
 
 def child_split_columns(plan):
     """("unit", active child units) — or ("staff", active sales staff) for a district's plan: the columns
     of the split table and the ids plan_lines_save accepts in `children`."""
-    from plans.services import _child_candidates
-
-    return _child_candidates(plan.unit)
+    return child_candidates(plan.unit)
 
 
 def plan_request(plan):
     """The plan's latest approval request (any state), or None before the first submission."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from approvals.models import ApprovalRequest
-
     return (
         ApprovalRequest.objects.unscoped()
         .filter(content_type=ContentType.objects.get_for_model(plan), object_id=plan.pk)
@@ -258,8 +208,6 @@ def _version_content(version):
 def plan_diff(plan, *, old=None, new=None):
     """The difference between two versions (numbers; default the last two), or None with fewer than two
     versions. `new` may be "draft": the live draft against version `old` (default the last)."""
-    from plans.diff import diff_versions
-
     versions = {version.number: version for version in plan.versions.all()}
     if new == "draft":
         base = versions.get(old) if old is not None else (versions[max(versions)] if versions else None)
@@ -290,8 +238,6 @@ def plan_review_context(*, plan, request):
     """What an approver needs to decide on a plan: per target line, its value against last year's actual
     and the parent unit's current target; the splits; actions, budget; and what changed since the
     previous version. Reads the version frozen for this request (the live draft if none)."""
-    from plans.models import PlanVersion, Target
-
     version = PlanVersion.objects.filter(request=request).first() if request is not None else None
     lines = version.lines if version is not None else plan_lines(plan)
     parent_unit = plan.unit.parent
@@ -333,8 +279,6 @@ def plan_review_context(*, plan, request):
     if version is not None:
         previous = plan.versions.filter(number__lt=version.number).order_by("-number").first()
         if previous is not None:
-            from plans.diff import diff_versions
-
             diff = diff_versions(_version_content(previous), _version_content(version))
     return {
         "plan": plan,
@@ -352,8 +296,6 @@ def plan_review_context(*, plan, request):
 def _monthly_rows(metric, start, end):
     """[(district id, salesperson id, (year, month), value)] of a metric's facts between two dates,
     in one query grouped by month — the same facts and rules as the sources of `actual`."""
-    from django.db.models.functions import TruncMonth
-
     if metric == Metric.SALES_AMOUNT:
         rows = (
             Invoice.objects.unscoped()
@@ -393,10 +335,6 @@ def _monthly_rows(metric, start, end):
 def attainments(*, targets):
     """{target id: attainment(target)} for many targets with one query per metric (plus one for the
     districts' paths) instead of one per target; the same figures as `attainment`."""
-    from collections import defaultdict
-
-    from regions.models import OrgUnit
-
     targets = list(targets)
     result = {}
     by_metric = defaultdict(list)

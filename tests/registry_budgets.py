@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from tests.scoping_registry import Scoped, Write, _unit, call
+from core.rights import SYSTEM
+from tests.scoping_registry import Scoped, Write, _unit
 
 # Everyone whose role may set budgets / record expenses, among the personas.
 BUDGET_WRITERS = frozenset(
@@ -18,7 +19,7 @@ def _budget(district, owner):
 
     # A distinct period per object, so budgets made in one test never supersede each other.
     n = next(_counter)
-    return call(budget_set, unit=district, period=f"{2000 + n % 900}-{n % 12 + 1:02d}", category="travel", amount="1000.00")
+    return budget_set(unit=district, period=f"{2000 + n % 900}-{n % 12 + 1:02d}", category="travel", amount="1000.00", by=SYSTEM)
 
 
 def _expense(district, owner):
@@ -96,7 +97,7 @@ def _year_budget(district, owner):
     from budgets.services import budget_set
 
     n = next(_counter)
-    return call(budget_set, unit=district, period=f"{2040 + n % 50}", category="travel", amount="1200.00")
+    return budget_set(unit=district, period=f"{2040 + n % 50}", category="travel", amount="1200.00", by=SYSTEM)
 
 
 def _recorder(district, owner):
@@ -124,7 +125,7 @@ def _returned_expense(district, owner):
     )
     request_return(request=expense.approval_request, by=get_user_model().objects.get(username="director"), comment="请补充票据")
     # Submitted again for less, it fits the budget set since and is recorded (see _budgeted_district).
-    call(budget_set, unit=district, period="2025", category="entertainment", amount="1000.00")
+    budget_set(unit=district, period="2025", category="entertainment", amount="1000.00", by=SYSTEM)
     expense.refresh_from_db()
     return expense
 
@@ -134,7 +135,7 @@ def _budgeted_district(district, owner):
     approval needs someone above the recorder, which a provincial manager recording for 杭州 does not have)."""
     from budgets.services import budget_set
 
-    call(budget_set, unit=district, period="2025", category="office", amount="100000.00")
+    budget_set(unit=district, period="2025", category="office", amount="100000.00", by=SYSTEM)
     return district
 
 

@@ -3,7 +3,8 @@ plans and seasonal distributions of the API."""
 
 from itertools import count
 
-from tests.scoping_registry import Scoped, Write, _staff, _unit, call
+from core.rights import SYSTEM
+from tests.scoping_registry import Scoped, Write, _staff, _unit
 
 
 def _target(district, owner):
@@ -11,8 +12,8 @@ def _target(district, owner):
 
     if owner is not None:
         # In 杭州 a salesperson's own target (the rep sees only their own).
-        return call(target_set, metric="sales_amount", period="2026", staff=owner.staff, value="1000.00")
-    return call(target_set, metric="sales_amount", period="2026", unit=district, value="5000.00")
+        return target_set(metric="sales_amount", period="2026", staff=owner.staff, value="1000.00", by=SYSTEM)
+    return target_set(metric="sales_amount", period="2026", unit=district, value="5000.00", by=SYSTEM)
 
 
 def _plan(district, owner):
@@ -26,8 +27,8 @@ def _plan(district, owner):
 def _distribution(district, owner):
     from plans.services import distribution_save
 
-    return call(
-        distribution_save, name=f"{district.code} 季节", kind="percentages", values=["8.00"] * 8 + ["9.00"] * 4, unit=district
+    return distribution_save(
+        name=f"{district.code} 季节", kind="percentages", values=["8.00"] * 8 + ["9.00"] * 4, unit=district, by=SYSTEM
     )
 
 

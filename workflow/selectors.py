@@ -13,7 +13,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.periods import MONTH, QUARTER, Period
-from core.roles import can
 from core.scoping import scope_of
 from regions.choices import UnitKind
 from regions.models import OrgUnit
@@ -55,23 +54,6 @@ def overdue_count(user, today=None):
     return Task.objects.filter(owner=staff, state=TaskState.OPEN, due_on__lt=today).count()
 
 
-def task_rights(user, task):
-    """What the user may do to this task by who they are (the state decides the rest, in the services)."""
-    staff = staff_of(user)
-    staff_id = staff.pk if staff else None
-    is_owner = staff_id is not None and staff_id == task.owner_id
-    is_supervisor = staff_id is not None and staff_id == task.supervisor_id
-    is_creator = user is not None and user.pk is not None and task.created_by_id == user.pk
-    assigner = can(user, "task.assign")
-    return {
-        "complete": is_owner or is_supervisor,
-        "reopen": is_supervisor,
-        "cancel": is_creator or is_supervisor,
-        "reassign": assigner,
-        "edit": is_creator or assigner,
-    }
-
-
 # ------------------------------------------------------------------------------------------ rates
 
 
@@ -88,7 +70,7 @@ def parse_period(value, today=None):
         return None
 
 
-def _due_q(period, today, prefix=""):
+def due_q(period, today, prefix=""):
     p = prefix
     return (
         Q(**{f"{p}due_on__gte": period.start, f"{p}due_on__lte": period.end})
@@ -97,9 +79,9 @@ def _due_q(period, today, prefix=""):
     )
 
 
-def _on_time_q(period, today, prefix=""):
+def on_time_q(period, today, prefix=""):
     p = prefix
-    return _due_q(period, today, prefix) & Q(**{f"{p}state": TaskState.DONE, f"{p}completed_on__lte": F(f"{p}due_on")})
+    return due_q(period, today, prefix) & Q(**{f"{p}state": TaskState.DONE, f"{p}completed_on__lte": F(f"{p}due_on")})
 
 
 def _stats(period, today):
@@ -107,8 +89,8 @@ def _stats(period, today):
     return {
         "open": Count("pk", filter=Q(state=TaskState.OPEN)),
         "overdue": Count("pk", filter=Q(state=TaskState.OPEN, due_on__lt=today)),
-        "due": Count("pk", filter=_due_q(period, today)),
-        "done_on_time": Count("pk", filter=_on_time_q(period, today)),
+        "due": Count("pk", filter=due_q(period, today)),
+        "done_on_time": Count("pk", filter=on_time_q(period, today)),
     }
 
 
@@ -129,7 +111,7 @@ def completion_rate(*, period, unit=None, staff=None, today=None, queryset=None)
     if staff is not None:
         queryset = queryset.filter(owner=staff)
     counts = queryset.aggregate(
-        due=Count("pk", filter=_due_q(period, today)), done_on_time=Count("pk", filter=_on_time_q(period, today))
+        due=Count("pk", filter=due_q(period, today)), done_on_time=Count("pk", filter=on_time_q(period, today))
     )
     return rate(counts["done_on_time"], counts["due"])
 
@@ -177,8 +159,8 @@ def team_summary(user, *, period, today=None):
         .annotate(
             open=_count_in_subtree(tasks, Q(state=TaskState.OPEN)),
             overdue=_count_in_subtree(tasks, Q(state=TaskState.OPEN, due_on__lt=today)),
-            due=_count_in_subtree(tasks, _due_q(period, today)),
-            done_on_time=_count_in_subtree(tasks, _on_time_q(period, today)),
+            due=_count_in_subtree(tasks, due_q(period, today)),
+            done_on_time=_count_in_subtree(tasks, on_time_q(period, today)),
         )
         .order_by("code")
         .values("pk", "code", "name", "name_en", "kind", "open", "overdue", "due", "done_on_time")

@@ -26,6 +26,7 @@ from appraisal.models import (
 from core.api import RolePermission, ScopedViewSet
 from core.errors import InvalidInput
 from core.roles import can
+from performance.selectors import default_unit
 from regions.models import OrgUnit
 
 
@@ -204,8 +205,6 @@ class IncentiveSchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
 def _unit_for(user, unit_id):
     """The unit asked for, inside the caller's scope (outside: 404); none asked: their own unit."""
     if unit_id is None:
-        from performance.selectors import default_unit
-
         unit = default_unit(user)
         if unit is None:
             raise Http404
