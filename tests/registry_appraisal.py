@@ -10,7 +10,7 @@ scope, 404 outside, like any reader without the right.
 from datetime import date
 
 from core.rights import SYSTEM
-from tests.scoping_registry import Scoped, Write, _staff, _unit
+from tests.scoping_registry import Scoped, Write, make_staff, make_unit
 
 _counter = iter(range(1, 10**6))
 
@@ -56,7 +56,7 @@ def _run(district, owner):
     AppraisalScheme.objects.filter(pk=scheme.pk).update(state=SchemeState.APPROVED)
     scheme.refresh_from_db()
     if owner is None:
-        _staff(district, owner)  # someone to score in 广州
+        make_staff(district, owner)  # someone to score in 广州
     return run_compute(scheme=scheme, period="2025-12", unit=district, by=SYSTEM)
 
 
@@ -87,7 +87,7 @@ def _incentive(district, owner):
 def _reward(district, owner):
     from appraisal.models import RewardProposal
 
-    staff = owner.staff if owner is not None else _staff(district, owner)
+    staff = owner.staff if owner is not None else make_staff(district, owner)
     n = next(_counter)
     return RewardProposal.objects.create(unit=district, staff=staff, period="2025-12", amount="5000.00", reason=f"登记奖励{n}")
 
@@ -204,7 +204,7 @@ WRITES = [
     Write(
         name="appraisal scheme create",
         url="appraisal-scheme-list",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: {
             "name": f"新考核办法{next(_counter)}",
@@ -250,7 +250,7 @@ WRITES = [
     Write(
         name="incentive scheme create",
         url="appraisal-incentive-scheme-list",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: {
             "name": f"新激励办法{next(_counter)}",
@@ -267,7 +267,7 @@ WRITES = [
     Write(
         name="reward propose",
         url="appraisal-reward-proposal-list",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=_reward_body,
         writers=MANAGERS,
@@ -280,7 +280,7 @@ WRITES = [
     Write(
         name="appraisal scheme create page",
         url="appraisal:scheme_create",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: _scheme_form(district, f"新考核办法{next(_counter)}"),
         writers=CENTER,
@@ -349,7 +349,7 @@ WRITES = [
     Write(
         name="incentive scheme create page",
         url="appraisal:incentive_create",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: {
             "name": f"新激励办法{next(_counter)}",
@@ -370,7 +370,7 @@ WRITES = [
     Write(
         name="reward propose page",
         url="appraisal:reward_create",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=_reward_body,
         writers=MANAGERS,

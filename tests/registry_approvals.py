@@ -148,9 +148,9 @@ def _pending(district, owner):
     from django.contrib.contenttypes.models import ContentType
 
     from approvals.models import ApprovalRequest
-    from tests.registry_plans import _submitted
+    from tests.registry_plans import make_submitted
 
-    plan = _submitted(district, owner)
+    plan = make_submitted(district, owner)
     return ApprovalRequest.objects.unscoped().get(content_type=ContentType.objects.get_for_model(plan), object_id=plan.pk)
 
 

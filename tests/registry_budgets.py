@@ -3,7 +3,7 @@
 from datetime import date
 
 from core.rights import SYSTEM
-from tests.scoping_registry import Scoped, Write, _unit
+from tests.scoping_registry import Scoped, Write, make_unit
 
 # Everyone whose role may set budgets / record expenses, among the personas.
 BUDGET_WRITERS = frozenset(
@@ -30,9 +30,9 @@ def _expense(district, owner):
     n = next(_counter)
     recorder = owner.staff if owner is not None else StaffProfile.objects.filter(unit=district).first()
     if recorder is None:
-        from tests.scoping_registry import _staff
+        from tests.scoping_registry import make_staff
 
-        recorder = _staff(district, owner)
+        recorder = make_staff(district, owner)
     return Expense.objects.create(
         unit=district,
         category="office",
@@ -152,7 +152,7 @@ WRITES = [
     Write(
         name="budget set",
         url="budget-list",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=_budget_body,
         writers=BUDGET_SETTERS,
@@ -186,7 +186,7 @@ WRITES = [
     Write(
         name="budget set page",
         url="budgets:budget_create",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=_budget_body,
         writers=BUDGET_SETTERS,

@@ -6,7 +6,17 @@ from itertools import count
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.scoping_registry import LEDGER_WRITERS, Scoped, Write, _collection_plan, _customer, _invoice, _payment, _unit, call
+from tests.scoping_registry import (
+    LEDGER_WRITERS,
+    Scoped,
+    Write,
+    call,
+    make_collection_plan,
+    make_customer,
+    make_invoice,
+    make_payment,
+    make_unit,
+)
 
 _counter = iter(range(1, 10**6))
 
@@ -22,7 +32,7 @@ ENTRIES = [
     # Customers' balances and credit, one row per customer (the id is the customer's).
     Scoped(
         name="credit balance",
-        make=_customer,
+        make=make_customer,
         api_list="creditbalance-list",
         api_detail="creditbalance-detail",
         find=lambda obj: {"external_id": obj.external_id},
@@ -63,7 +73,7 @@ def _customer_with_credit(district, owner):
     """A customer with credit (a payment received before any invoice, so nothing took it) and an open invoice."""
     from customers.services import invoice_record, payment_record
 
-    customer = _customer(district, owner)
+    customer = make_customer(district, owner)
     n = next(_n)
     call(payment_record, customer=customer, received_on=date(2025, 1, 5), amount="300.00", external_id=f"REG-CP{n}")
     call(
@@ -127,7 +137,7 @@ WRITES = [
     Write(
         name="customer create",
         url="customer-list",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: {"name": f"新客户{next(_n)}有限公司", "district": district.pk},
         writers=LEDGER_AND_KEYS,
@@ -138,7 +148,7 @@ WRITES = [
     Write(
         name="customer bulk",
         url="customer-bulk",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: _one(
             {"external_id": f"REG-BC{next(_n)}", "name": f"批量客户{next(_n)}有限公司", "district": district.pk}
@@ -153,7 +163,7 @@ WRITES = [
     Write(
         name="product create",
         url="product-list",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: {"code": f"REG-N{next(_n)}", "name": "新产品"},
         writers=CENTER,
@@ -173,7 +183,7 @@ WRITES = [
     Write(
         name="invoice create",
         url="invoice-list",
-        make=_customer,
+        make=make_customer,
         detail=False,
         body=lambda customer, world, persona: {
             "customer": customer.pk,
@@ -188,7 +198,7 @@ WRITES = [
     Write(
         name="invoice bulk",
         url="invoice-bulk",
-        make=_customer,
+        make=make_customer,
         detail=False,
         body=lambda customer, world, persona: _one(
             {
@@ -203,12 +213,12 @@ WRITES = [
         success=200,
         outside=400,
     ),
-    Write(name="invoice cancel", url="invoice-cancel", make=_invoice, body={"reason": "开错了"}, writers=LEDGER_AND_KEYS),
+    Write(name="invoice cancel", url="invoice-cancel", make=make_invoice, body={"reason": "开错了"}, writers=LEDGER_AND_KEYS),
     # --- API: payments ---------------------------------------------------------------------------------------
     Write(
         name="payment create",
         url="payment-list",
-        make=_customer,
+        make=make_customer,
         detail=False,
         body=lambda customer, world, persona: {"customer": customer.pk, "received_on": "2025-04-02", "amount": "50.00"},
         writers=LEDGER_AND_KEYS,
@@ -218,7 +228,7 @@ WRITES = [
     Write(
         name="payment bulk",
         url="payment-bulk",
-        make=_customer,
+        make=make_customer,
         detail=False,
         body=lambda customer, world, persona: _one(
             {"external_id": f"REG-BP{next(_n)}", "customer": customer.pk, "received_on": "2025-04-02", "amount": "50.00"}
@@ -227,12 +237,12 @@ WRITES = [
         success=200,
         outside=400,
     ),
-    Write(name="payment reverse", url="payment-reverse", make=_payment, body={"reason": "退票"}, writers=LEDGER_AND_KEYS),
+    Write(name="payment reverse", url="payment-reverse", make=make_payment, body={"reason": "退票"}, writers=LEDGER_AND_KEYS),
     # --- API: collection plans (people only) -----------------------------------------------------------------
     Write(
         name="collection plan create",
         url="collectionplan-list",
-        make=_customer,
+        make=make_customer,
         detail=False,
         body=lambda customer, world, persona: {
             "customer": customer.pk,
@@ -246,7 +256,7 @@ WRITES = [
     Write(
         name="collection plan follow-up",
         url="collectionplan-follow-ups",
-        make=_collection_plan,
+        make=make_collection_plan,
         body={"note": "已电话催收"},
         writers=LEDGER_WRITERS,
         success=201,
@@ -255,7 +265,7 @@ WRITES = [
     Write(
         name="customer create page",
         url="customers:customer_create",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: _customer_form(district, world, persona, name=f"新客户{next(_n)}有限公司"),
         writers=LEDGER_WRITERS,
@@ -266,7 +276,7 @@ WRITES = [
     Write(
         name="customer edit page",
         url="customers:customer_edit",
-        make=_customer,
+        make=make_customer,
         body=lambda customer, world, persona: _customer_form(
             customer.district, world, persona, name=f"{customer.name}（改）", salesperson=customer.salesperson_id
         ),
@@ -283,7 +293,7 @@ WRITES = [
     Write(
         name="invoice cancel page",
         url="customers:invoice_detail",
-        make=_invoice,
+        make=make_invoice,
         body={"reason": "开错了"},
         writers=LEDGER_WRITERS,
         success=302,
@@ -291,7 +301,7 @@ WRITES = [
     Write(
         name="payment create page",
         url="customers:payment_create",
-        make=_customer,
+        make=make_customer,
         detail=False,
         body=lambda customer, world, persona: {
             "customer": customer.pk,
@@ -308,7 +318,7 @@ WRITES = [
     Write(
         name="payment reverse page",
         url="customers:payment_detail",
-        make=_payment,
+        make=make_payment,
         body={"reason": "退票"},
         writers=LEDGER_WRITERS,
         success=302,
@@ -316,7 +326,7 @@ WRITES = [
     Write(
         name="collection plan create page",
         url="customers:collectionplan_create",
-        make=_customer,
+        make=make_customer,
         detail=False,
         body=lambda customer, world, persona: {
             "customer": customer.pk,
@@ -333,7 +343,7 @@ WRITES = [
     Write(
         name="collection plan follow-up page",
         url="customers:collectionplan_detail",
-        make=_collection_plan,
+        make=make_collection_plan,
         body={"note": "已上门拜访"},
         writers=LEDGER_WRITERS,
         success=302,
@@ -341,7 +351,7 @@ WRITES = [
     Write(
         name="product create page",
         url="customers:product_create",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: {"code": f"REG-NP{next(_n)}", "name": "新产品", "is_active": "on"},
         writers=CENTER,
@@ -370,7 +380,7 @@ WRITES = [
     Write(
         name="import upload page",
         url="customers:import",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: {
             "kind": "customers",
@@ -392,5 +402,5 @@ WRITES = [
 
 # A detail sub-resource read through the same scoped lookup as the customer itself.
 ENTRIES += [
-    Scoped(name="customer balance", make=_customer, api_detail="customer-balance", api_detail_is_object=False),
+    Scoped(name="customer balance", make=make_customer, api_detail="customer-balance", api_detail_is_object=False),
 ]

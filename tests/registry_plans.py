@@ -4,10 +4,10 @@ plans and seasonal distributions of the API."""
 from itertools import count
 
 from core.rights import SYSTEM
-from tests.scoping_registry import Scoped, Write, _staff, _unit
+from tests.scoping_registry import Scoped, Write, make_staff, make_unit
 
 
-def _target(district, owner):
+def make_target(district, owner):
     from plans.services import target_set
 
     if owner is not None:
@@ -16,15 +16,15 @@ def _target(district, owner):
     return target_set(metric="sales_amount", period="2026", unit=district, value="5000.00", by=SYSTEM)
 
 
-def _plan(district, owner):
+def make_plan(district, owner):
     from plans.models import Plan
 
     # A work plan written by a salesperson: rep_hangzhou_2's own in 杭州, a fresh rep's in 广州.
-    author = owner.staff if owner is not None else _staff(district, owner)
+    author = owner.staff if owner is not None else make_staff(district, owner)
     return Plan.objects.create(kind="work", unit=district, period="2026-07", title="七月工作计划", author=author)
 
 
-def _distribution(district, owner):
+def make_distribution(district, owner):
     from plans.services import distribution_save
 
     return distribution_save(
@@ -35,14 +35,14 @@ def _distribution(district, owner):
 ENTRIES = [
     Scoped(
         name="target API",
-        make=_target,
+        make=make_target,
         api_list="target-list",
         api_detail="target-detail",
         find=lambda obj: {"staff": obj.staff_id} if obj.staff_id else {"unit": obj.unit_id, "current": "true"},
     ),
     Scoped(
         name="plan API",
-        make=_plan,
+        make=make_plan,
         api_list="plan-list",
         api_detail="plan-detail",
         # Drafts are edited by their author or the manager of the plan's unit (here the district manager); the
@@ -53,7 +53,7 @@ ENTRIES = [
     ),
     Scoped(
         name="seasonal distribution API",
-        make=_distribution,
+        make=make_distribution,
         api_list="seasonaldistribution-list",
         api_detail="seasonaldistribution-detail",
         rep_sees="unit",
@@ -116,7 +116,7 @@ def _draft_with_target(district, owner):
     return plan
 
 
-def _submitted(district, owner):
+def make_submitted(district, owner):
     from plans.services import plan_submit
 
     plan = _draft(district, owner)
@@ -130,7 +130,7 @@ def _approved(district, owner):
     from plans.choices import PlanState
     from plans.models import Plan
 
-    plan = _submitted(district, owner)
+    plan = make_submitted(district, owner)
     Plan.objects.filter(pk=plan.pk).update(state=PlanState.APPROVED)
     plan.refresh_from_db()
     return plan
@@ -145,7 +145,7 @@ WRITES = [
     Write(
         name="plan create",
         url="plan-list",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: {"kind": "work", "unit": district.pk, "period": _period(), "title": "新工作计划"},
         writers=PEOPLE,
@@ -153,7 +153,7 @@ WRITES = [
         rep_sees="unit",
         outside=400,
     ),
-    Write(name="plan PUT", url="plan-detail", method="put", make=_plan, body={"title": "九月工作计划"}, writers=PLAN_WRITERS),
+    Write(name="plan PUT", url="plan-detail", method="put", make=make_plan, body={"title": "九月工作计划"}, writers=PLAN_WRITERS),
     Write(
         name="plan lines",
         url="plan-lines",
@@ -171,12 +171,12 @@ WRITES = [
     ),
     Write(name="plan submit", url="plan-submit", make=_draft, writers=PLAN_WRITERS),
     # Only the submitter withdraws: in 广州 the district manager (who wrote it), in 杭州 the owner rep.
-    Write(name="plan withdraw", url="plan-withdraw", make=_submitted, writers=frozenset({"dm_guangzhou", "rep_hangzhou"})),
+    Write(name="plan withdraw", url="plan-withdraw", make=make_submitted, writers=frozenset({"dm_guangzhou", "rep_hangzhou"})),
     Write(name="plan revise", url="plan-revise", make=_approved, writers=PLAN_WRITERS),
     Write(
         name="seasonal distribution create",
         url="seasonaldistribution-list",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: {
             "name": f"新季节{next(_n)}",
@@ -193,7 +193,7 @@ WRITES = [
     Write(
         name="plan create page",
         url="plans:plan_create",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: {"kind": "work", "unit": district.pk, "period": _period(), "title": "新工作计划"},
         writers=PEOPLE,
@@ -218,7 +218,7 @@ WRITES = [
     Write(
         name="plan withdraw page",
         url="plans:plan_withdraw",
-        make=_submitted,
+        make=make_submitted,
         writers=frozenset({"dm_guangzhou", "rep_hangzhou"}),
         success=302,
     ),
@@ -226,7 +226,7 @@ WRITES = [
     Write(
         name="seasonal distribution create page",
         url="plans:distribution_create",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: {
             "name": f"新季节{next(_n)}",
@@ -243,7 +243,7 @@ WRITES = [
     Write(
         name="seasonal distribution edit page",
         url="plans:distribution_edit",
-        make=_distribution,
+        make=make_distribution,
         body={"kind": "percentages", **_months("8.00"), "m12": "12.00"},
         writers=TARGET_KEEPERS,
         success=302,
@@ -256,7 +256,7 @@ def _resubmitted(district, owner):
     """A plan submitted, withdrawn and submitted again: two versions to compare."""
     from plans.services import plan_submit, plan_withdraw
 
-    plan = _submitted(district, owner)
+    plan = make_submitted(district, owner)
     author = _author(district, owner).user
     plan_withdraw(plan=plan, by=author)
     plan.refresh_from_db()
@@ -267,7 +267,7 @@ def _resubmitted(district, owner):
 
 # Detail sub-resources read through the same scoped lookup as the plan itself.
 ENTRIES += [
-    Scoped(name="plan check", make=_plan, api_detail="plan-check", api_detail_is_object=False),
-    Scoped(name="plan versions", make=_plan, api_detail="plan-versions", api_detail_is_object=False),
+    Scoped(name="plan check", make=make_plan, api_detail="plan-check", api_detail_is_object=False),
+    Scoped(name="plan versions", make=make_plan, api_detail="plan-versions", api_detail_is_object=False),
     Scoped(name="plan diff", make=_resubmitted, api_detail="plan-diff", api_detail_is_object=False),
 ]

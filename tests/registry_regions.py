@@ -9,7 +9,7 @@ or revokes branch keys; the center and the regional and provincial managers keep
 from itertools import count
 
 from core.roles import Role
-from tests.scoping_registry import Scoped, Write, _api_key, _staff, _unit, call
+from tests.scoping_registry import Scoped, Write, call, make_api_key, make_staff, make_unit
 
 _n = count(1)
 
@@ -65,7 +65,7 @@ WRITES = [
     Write(
         name="org unit create",
         url="orgunit-list",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=_unit_body,
         writers=CENTER,
@@ -76,7 +76,7 @@ WRITES = [
     Write(
         name="org unit move",
         url="orgunit-move",
-        make=_unit,
+        make=make_unit,
         body=lambda unit, world, persona: {"parent": _other_province(unit).pk},
         writers=CENTER,
         rep_sees="unit",
@@ -84,7 +84,7 @@ WRITES = [
     Write(
         name="org unit merge",
         url="orgunit-merge",
-        make=_unit,
+        make=make_unit,
         body=lambda unit, world, persona: {"target": _sibling(unit).pk},
         writers=CENTER,
         rep_sees="unit",
@@ -93,7 +93,7 @@ WRITES = [
     Write(
         name="staff hire",
         url="staff-list",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=_staff_body,
         writers=STAFF_KEEPERS,
@@ -104,14 +104,14 @@ WRITES = [
     Write(
         name="staff move",
         url="staff-move",
-        make=_staff,
+        make=make_staff,
         body=lambda staff, world, persona: {"unit": _sibling(staff.unit).pk, "role": Role.SALES_REP, "on": "2030-01-01"},
         writers=STAFF_KEEPERS,
     ),
     Write(
         name="API key issue",
         url="apikey-list",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda unit, world, persona: {"name": f"分支系统{next(_n)}", "unit": unit.pk},
         writers=CENTER,
@@ -119,12 +119,12 @@ WRITES = [
         rep_sees="unit",
         outside=400,
     ),
-    Write(name="API key revoke", url="apikey-revoke", make=_api_key, writers=CENTER, rep_sees="unit"),
+    Write(name="API key revoke", url="apikey-revoke", make=make_api_key, writers=CENTER, rep_sees="unit"),
     # --- pages -----------------------------------------------------------------------------------------------
     Write(
         name="org unit create page",
         url="regions:orgunit_create",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=_unit_body,
         writers=CENTER,
@@ -135,7 +135,7 @@ WRITES = [
     Write(
         name="org unit edit page",
         url="regions:orgunit_detail",
-        make=_unit,
+        make=make_unit,
         body=lambda unit, world, persona: {"code": unit.code, "name": f"{unit.name}（改）", "name_en": "Renamed"},
         writers=CENTER,
         success=302,
@@ -144,7 +144,7 @@ WRITES = [
     Write(
         name="staff hire page",
         url="regions:staff_create",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=_staff_body,
         writers=STAFF_KEEPERS,
@@ -155,7 +155,7 @@ WRITES = [
     Write(
         name="API key issue page",
         url="regions:apikey_list",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda unit, world, persona: {"name": f"分支系统{next(_n)}", "unit": unit.pk},
         writers=CENTER,
@@ -166,7 +166,7 @@ WRITES = [
     Write(
         name="API key revoke page",
         url="regions:apikey_list",
-        make=_api_key,
+        make=make_api_key,
         detail=False,
         body=lambda key, world, persona: {"revoke": key.pk},
         writers=CENTER,
@@ -178,5 +178,5 @@ WRITES = [
 
 # A detail sub-resource read through the same scoped lookup as the unit itself.
 ENTRIES = [
-    Scoped(name="org unit subtree", make=_unit, api_detail="orgunit-subtree", api_detail_is_object=False, rep_sees="unit"),
+    Scoped(name="org unit subtree", make=make_unit, api_detail="orgunit-subtree", api_detail_is_object=False, rep_sees="unit"),
 ]

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from tests.scoping_registry import Scoped, Write, _staff, _unit
+from tests.scoping_registry import Scoped, Write, make_staff, make_unit
 
 _counter = iter(range(1, 10**6))
 
@@ -14,7 +14,7 @@ def _task(district, owner):
     in 广州 by a fresh salesperson. Its supervisor is the district manager (or the province's, if vacant)."""
     from workflow.services import task_create
 
-    task_owner = owner.staff if owner is not None else _staff(district, owner)
+    task_owner = owner.staff if owner is not None else make_staff(district, owner)
     n = next(_counter)
     return task_create(title=f"登记任务{n}", owner=task_owner, due_on=timezone.localdate() + timedelta(days=7), by=None)
 
@@ -98,7 +98,7 @@ WRITES = [
     Write(
         name="task create",
         url="task-list",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: {"title": "新任务", "owner": _assignee(district, world, persona), "due_on": _due()},
         writers=PEOPLE,
@@ -120,7 +120,7 @@ WRITES = [
     Write(
         name="task create page",
         url="workflow:task_create",
-        make=_unit,
+        make=make_unit,
         detail=False,
         body=lambda district, world, persona: {"title": "新任务", "owner": _assignee(district, world, persona), "due_on": _due()},
         writers=PEOPLE,

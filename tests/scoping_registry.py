@@ -144,7 +144,7 @@ def call(service, /, **kwargs):
     return service(**kwargs)
 
 
-def _unit(district, owner):
+def make_unit(district, owner):
     return district
 
 
@@ -152,18 +152,18 @@ _staff_counter = iter(range(1, 10**6))
 
 
 @unowned
-def _staff(district, owner):
+def make_staff(district, owner):
     n = next(_staff_counter)
     return call(
         staff_hire, employee_no=f"R{n:05d}", name=f"业务员{n}", unit=district, role=Role.SALES_REP, hire_date=date(2021, 3, 1)
     )
 
 
-def _own_staff(district, owner):
+def make_own_staff(district, owner):
     return owner.staff
 
 
-def _api_key(district, owner):
+def make_api_key(district, owner):
     key, _raw = call(api_key_issue, name=f"key-{district.code}", unit=district)
     return key
 
@@ -173,7 +173,7 @@ def _api_key(district, owner):
 _ledger_counter = iter(range(1, 10**6))
 
 
-def _customer(district, owner):
+def make_customer(district, owner):
     from customers.services import customer_create
 
     n = next(_ledger_counter)
@@ -181,10 +181,10 @@ def _customer(district, owner):
     return call(customer_create, name=f"登记客户{n}有限公司", district=district, salesperson=salesperson, external_id=f"REG-C{n}")
 
 
-def _invoice(district, owner):
+def make_invoice(district, owner):
     from customers.services import invoice_record
 
-    customer = _customer(district, owner)
+    customer = make_customer(district, owner)
     n = next(_ledger_counter)
     return call(
         invoice_record,
@@ -196,25 +196,25 @@ def _invoice(district, owner):
     ).invoice
 
 
-def _payment(district, owner):
+def make_payment(district, owner):
     from customers.services import payment_record
 
-    customer = _customer(district, owner)
+    customer = make_customer(district, owner)
     n = next(_ledger_counter)
     return call(payment_record, customer=customer, received_on=date(2025, 3, 1), amount="500.00", external_id=f"REG-P{n}")
 
 
-def _collection_plan(district, owner):
+def make_collection_plan(district, owner):
     from customers.services import collection_plan_create
 
-    plan_owner = owner.staff if owner is not None else _staff(district, owner)
-    customer = _customer(district, owner)
+    plan_owner = owner.staff if owner is not None else make_staff(district, owner)
+    customer = make_customer(district, owner)
     return call(
         collection_plan_create, customer=customer, owner=plan_owner, lines=[{"due_on": date(2025, 6, 30), "amount": "800.00"}]
     )
 
 
-def _import_job(district, owner):
+def make_import_job(district, owner):
     from customers.models import ImportJob
 
     return ImportJob.objects.create(
@@ -235,7 +235,7 @@ LEDGER_WRITERS = frozenset(
 REGISTRY = [
     Scoped(
         name="org unit",
-        make=_unit,
+        make=make_unit,
         api_list="orgunit-list",
         api_detail="orgunit-detail",
         web_list="regions:orgunit_list",
@@ -247,7 +247,7 @@ REGISTRY = [
     ),
     Scoped(
         name="staff member",
-        make=_staff,
+        make=make_staff,
         api_list="staff-list",
         api_detail="staff-detail",
         web_list="regions:staff_list",
@@ -258,13 +258,13 @@ REGISTRY = [
     ),
     Scoped(
         name="own staff profile",
-        make=_own_staff,
+        make=make_own_staff,
         api_detail="staff-detail",
         web_detail="regions:staff_detail",
     ),
     Scoped(
         name="API key",
-        make=_api_key,
+        make=make_api_key,
         api_list="apikey-list",
         api_detail="apikey-detail",
         web_list="regions:apikey_list",
@@ -276,7 +276,7 @@ REGISTRY = [
     ),
     Scoped(
         name="customer",
-        make=_customer,
+        make=make_customer,
         api_list="customer-list",
         api_detail="customer-detail",
         api_patch={"industry": "银行"},
@@ -285,14 +285,14 @@ REGISTRY = [
     ),
     Scoped(
         name="invoice",
-        make=_invoice,
+        make=make_invoice,
         api_list="invoice-list",
         api_detail="invoice-detail",
         find=lambda obj: {"external_id": obj.external_id},
     ),
     Scoped(
         name="payment",
-        make=_payment,
+        make=make_payment,
         api_list="payment-list",
         api_detail="payment-detail",
         api_patch={"reference": "银行流水 1"},
@@ -301,7 +301,7 @@ REGISTRY = [
     ),
     Scoped(
         name="collection plan",
-        make=_collection_plan,
+        make=make_collection_plan,
         api_list="collectionplan-list",
         api_detail="collectionplan-detail",
         find=lambda obj: {"customer": obj.customer_id},
@@ -309,40 +309,40 @@ REGISTRY = [
     # Pages of customers, sales and receivables (the web side of the entries above).
     Scoped(
         name="customer page",
-        make=_customer,
+        make=make_customer,
         web_list="customers:customer_list",
         web_detail="customers:customer_detail",
         find=lambda obj: {"external_id": obj.external_id},
     ),
     Scoped(
         name="invoice page",
-        make=_invoice,
+        make=make_invoice,
         web_list="customers:invoice_list",
         web_detail="customers:invoice_detail",
         find=lambda obj: {"external_id": obj.external_id},
     ),
     Scoped(
         name="payment page",
-        make=_payment,
+        make=make_payment,
         web_list="customers:payment_list",
         find=lambda obj: {"external_id": obj.external_id},
     ),
     Scoped(
         name="collection plan page",
-        make=_collection_plan,
+        make=make_collection_plan,
         web_list="customers:collectionplan_list",
         web_detail="customers:collectionplan_detail",
         find=lambda obj: {"customer": obj.customer_id},
     ),
     Scoped(
         name="import job page",
-        make=_import_job,
+        make=make_import_job,
         web_list="customers:import",
         web_detail="customers:import_job",
     ),
     Scoped(
         name="payment detail page",
-        make=_payment,
+        make=make_payment,
         web_detail="customers:payment_detail",
     ),
 ]
