@@ -30,6 +30,7 @@ from core.dates import plausibility_error
 from core.errors import DomainError
 from core.jobs import JobLost, heartbeat, job_beat, job_claim, new_token
 from core.money import CENT, ZERO, money, parse_weight
+from core.rights import ensure
 from customers import services
 from customers.choices import CustomerKind, CustomerStatus, PaymentMethod
 from customers.models import Customer, ImportJob, ImportKind, ImportStatus, Invoice, Payment
@@ -619,7 +620,7 @@ def _resolve_facts(kind, parsed, user):
 # ------------------------------------------------------------------------------------------ writing
 
 
-def _write_row(kind, row):
+def _write_row(kind, row, by):
     values, refs = row.values, row.refs
     if row.action == "unchanged":
         return
@@ -628,11 +629,12 @@ def _write_row(kind, row):
         if "salesperson_no" in values:
             fields["salesperson"] = refs["salesperson"]
         if row.action == "update":
-            services.customer_update(customer=row.target, district=refs["district"], **fields)
+            services.customer_update(by=by, customer=row.target, district=refs["district"], **fields)
         else:
-            services.customer_create(external_id=values["external_id"], district=refs["district"], **fields)
+            services.customer_create(by=by, external_id=values["external_id"], district=refs["district"], **fields)
     elif kind == ImportKind.INVOICES:
         services.invoice_record(
+            by=by,
             customer=refs["customer"],
             issue_date=values["issue_date"],
             due_date=values["due_date"],
@@ -642,6 +644,7 @@ def _write_row(kind, row):
         )
     else:
         services.payment_record(
+            by=by,
             customer=refs["customer"],
             received_on=values["received_on"],
             amount=values["amount"],
@@ -667,9 +670,9 @@ class _RowFailed(Exception):
         self.row, self.error = row, error
 
 
-def write(*, kind, parsed):
-    """Write every row through the services, in the caller's transaction; the first refusal raises
-    _RowFailed (the caller rolls back). Returns counts of created / updated / unchanged rows."""
+def write(*, kind, parsed, by):
+    """Write every row through the services as `by`, in the caller's transaction; the first refusal
+    raises _RowFailed (the caller rolls back). Returns counts of created / updated / unchanged rows."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     batched = []
     for row in parsed.rows:
@@ -678,7 +681,7 @@ def write(*, kind, parsed):
             batched.append(row)
         else:
             try:
-                _write_row(kind, row)
+                _write_row(kind, row, by)
             except DomainError as error:
                 raise _RowFailed(row, error) from None
         counts[{"create": "created", "update": "updated", "unchanged": "unchanged"}[row.action]] += 1
@@ -697,7 +700,7 @@ def write(*, kind, parsed):
         ]
         try:
             # resolve() looked the external ids up in this transaction (job_commit checks again).
-            services.invoice_record_many(records=records, external_ids_checked=True)
+            services.invoice_record_many(by=by, records=records, external_ids_checked=True)
         except services.BatchInvalid as batch:
             index, error = next(iter(batch.errors.items()))
             raise _RowFailed(chunk[index], error) from None
@@ -802,7 +805,7 @@ def job_commit(*, job_id, token=None, thread=False):
                 failure = parsed.errors
                 raise _Rollback
             try:
-                counts = write(kind=job.kind, parsed=parsed)
+                counts = write(kind=job.kind, parsed=parsed, by=job.created_by)
             except _RowFailed as failed:
                 key = FIELD_TO_KEY.get(failed.error.field, failed.error.field)
                 column = next((h for c, h in parsed.columns if c.key == key), failed.error.field or "")
@@ -843,14 +846,16 @@ def job_commit(*, job_id, token=None, thread=False):
     return job
 
 
-def job_start(*, kind, upload, user):
-    """Store an uploaded file as a new job and check it: now if small, else in a background task."""
+def job_start(*, by, kind, upload):
+    """Store a file uploaded by `by` as a new job and check it: now if small, else in a background task.
+    The rows are checked in the uploader's scope and written as the uploader (`customer.import`)."""
     from customers import tasks
 
-    unit = user.staff_profile.unit
+    ensure(by, "customer.import", kind)
+    unit = by.staff_profile.unit
     data = upload.read()
     upload.seek(0)
-    job = ImportJob(kind=kind, filename=upload.name[:255], unit=unit, created_by=user, total_rows=count_rows(data, upload.name))
+    job = ImportJob(kind=kind, filename=upload.name[:255], unit=unit, created_by=by, total_rows=count_rows(data, upload.name))
     job.file.save(upload.name, upload, save=False)
     job.save()
     if job.total_rows > sync_max_rows():
@@ -859,10 +864,12 @@ def job_start(*, kind, upload, user):
     return job_validate(job_id=job.pk)
 
 
-def job_request_commit(*, job):
-    """Commit a validated job: now if small, else in a background task (the page shows progress)."""
+def job_request_commit(*, by, job):
+    """Commit a validated job: now if small, else in a background task (the page shows progress).
+    `by` needs the right to import this kind of file; the rows are written as the uploader."""
     from customers import tasks
 
+    ensure(by, "customer.import", job.kind)
     if job.status != ImportStatus.VALIDATED:
         return job
     if job.total_rows > sync_max_rows():

@@ -7,10 +7,6 @@ from django.db.models import Count, Q
 from regions.models import OrgUnit, StaffProfile
 
 
-def org_unit_list(*, user):
-    return OrgUnit.objects.for_user(user).select_related("parent")
-
-
 def org_unit_tree(*, user, root=None, include_closed=False):
     """The caller's visible units as nested dicts, built from one query ordered by path."""
     units = OrgUnit.objects.for_user(user)

@@ -32,13 +32,13 @@ from core.dates import DateInputField, plausibility_error
 from core.errors import DomainError
 from core.filters import MAX_ID
 from core.money import CENT, ZERO
-from core.roles import Role, role_of
 from core.schema import ErrorSerializer
 from core.serializers import MoneyInputField, StrictSerializer
 from customers import services
 from customers.api.serializers import POSITIVE, ContactInputSerializer, CreditCodeField
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
 from customers.models import Allocation, Contact, Customer, Invoice, Payment, Product
+from customers.rights import new_customer_salesperson
 from regions.models import OrgUnit, StaffProfile
 
 MAX_RECORDS = 1000
@@ -392,9 +392,9 @@ class CustomerBulk(BulkUpsert):
 
     def create(self, row):
         data = dict(row.data)
-        if "salesperson" not in data and role_of(self.user) == Role.SALES_REP:
-            data["salesperson"] = self.user.staff_profile  # a salesperson's new customers are their own
-        return services.customer_create(**data).pk
+        if "salesperson" not in data:
+            data["salesperson"] = new_customer_salesperson(self.user)
+        return services.customer_create(by=self.user, **data).pk
 
     def update(self, row):
         customer = row.existing
@@ -416,7 +416,7 @@ class CustomerBulk(BulkUpsert):
                 changes[key] = value
         if not changes:
             return False
-        services.customer_update(customer=customer, **changes)
+        services.customer_update(by=self.user, customer=customer, **changes)
         return True
 
 
@@ -565,7 +565,7 @@ class InvoiceBulk(BulkUpsert):
             with transaction.atomic():
                 # _fetch_existing looked every external id up just before; a concurrent writer of the
                 # same id is stopped by the unique constraint (409).
-                results = services.invoice_record_many(records=records, external_ids_checked=True)
+                results = services.invoice_record_many(by=self.user, records=records, external_ids_checked=True)
         except services.BatchInvalid as batch:
             for index, error in batch.errors.items():
                 new[index].error(error.field, error.message)
@@ -576,14 +576,14 @@ class InvoiceBulk(BulkUpsert):
         for row, result in zip(new, results, strict=True):
             row.id, row.result = result.id, "created"
             if row.data.get("cancelled_reason"):
-                services.invoice_cancel(invoice=result.invoice, reason=row.data["cancelled_reason"])
+                services.invoice_cancel(by=self.user, invoice=result.invoice, reason=row.data["cancelled_reason"])
 
     def create(self, row):
         data = dict(row.data)
         reason = data.pop("cancelled_reason", "")
-        invoice = services.invoice_record(**data).invoice
+        invoice = services.invoice_record(by=self.user, **data).invoice
         if reason:
-            services.invoice_cancel(invoice=invoice, reason=reason)
+            services.invoice_cancel(by=self.user, invoice=invoice, reason=reason)
         return invoice.pk
 
     @staticmethod
@@ -603,6 +603,7 @@ class InvoiceBulk(BulkUpsert):
         changed = False
         if invoice.status != InvoiceStatus.CANCELLED:
             changed = services.invoice_update(
+                by=self.user,
                 invoice=invoice,
                 customer=data["customer"],
                 issue_date=data["issue_date"],
@@ -614,7 +615,7 @@ class InvoiceBulk(BulkUpsert):
             )
         reason = data.get("cancelled_reason")
         if reason and invoice.status != InvoiceStatus.CANCELLED:
-            services.invoice_cancel(invoice=invoice, reason=reason)
+            services.invoice_cancel(by=self.user, invoice=invoice, reason=reason)
             return True
         return changed
 
@@ -707,9 +708,9 @@ class PaymentBulk(BulkUpsert):
     def create(self, row):
         data = dict(row.data)
         reason = data.pop("reversed_reason", "")
-        payment = services.payment_record(**data)
+        payment = services.payment_record(by=self.user, **data)
         if reason:
-            services.payment_reverse(payment=payment, reason=reason)
+            services.payment_reverse(by=self.user, payment=payment, reason=reason)
         return payment.pk
 
     def update(self, row):
@@ -717,6 +718,7 @@ class PaymentBulk(BulkUpsert):
         changed = False
         if payment.status != PaymentStatus.REVERSED:
             changed = services.payment_update(
+                by=self.user,
                 payment=payment,
                 customer=data["customer"],
                 received_on=data["received_on"],
@@ -726,10 +728,11 @@ class PaymentBulk(BulkUpsert):
             )
         reason = data.get("reversed_reason")
         if reason and payment.status != PaymentStatus.REVERSED:
-            services.payment_reverse(payment=payment, reason=reason)  # ends every allocation
+            services.payment_reverse(by=self.user, payment=payment, reason=reason)  # ends every allocation
             return True
         # Left out or null: the allocations made stand. A list is compared as a set of invoice → amount.
         if services.payment_reallocate(
+            by=self.user,
             payment=payment,
             allocations=data.get("allocations"),
             reason=_("Re-allocated: the branch system sent other allocations."),

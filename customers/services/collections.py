@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
+from core.rights import ensure
 from customers.choices import InvoiceStatus
 from customers.models import CollectionPlan, CollectionPlanLine, FollowUp, Invoice
 from customers.services.inputs import clean_date, clean_money, clean_text
@@ -30,8 +31,9 @@ def _plan_lines(lines):
 
 
 @transaction.atomic
-def collection_plan_create(*, customer, owner, lines, invoice=None, note=""):
+def collection_plan_create(*, by, customer, owner, lines, invoice=None, note=""):
     """Plan the collection of a customer's (or one invoice's) receivable: amounts by dates, an owner."""
+    ensure(by, "collection_plan.create", customer)
     note = clean_text(note, field="note", max_length=5000)
     line_rows = _plan_lines(lines)
     if invoice is not None and (not isinstance(invoice, Invoice) or invoice.customer_id != customer.pk):
@@ -54,9 +56,9 @@ def collection_plan_create(*, customer, owner, lines, invoice=None, note=""):
 
 
 @transaction.atomic
-def collection_plan_follow_up(*, plan, by, note):
-    """Note what was done to collect (called, visited, promised to pay…)."""
+def collection_plan_follow_up(*, by, plan, note):
+    """Note what was done to collect (called, visited, promised to pay…). The note is signed by the
+    person acting (`by`'s staff profile; none for a branch system or the system)."""
+    ensure(by, "collection_plan.follow_up", plan)
     note = clean_text(note, field="note", max_length=5000, required=True, label=_("A note"))
-    if by is not None and not isinstance(by, StaffProfile):
-        raise InvalidInput(_("Unknown member of staff."), field="by")
-    return FollowUp.objects.create(plan=plan, by=by, note=note)
+    return FollowUp.objects.create(plan=plan, by=getattr(by, "staff_profile", None), note=note)

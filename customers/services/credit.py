@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
 from core.money import ZERO
+from core.rights import ensure
 from customers.choices import InvoiceStatus, PaymentStatus
 from customers.models import Allocation, AllocationOrigin, Invoice, Payment
 from customers.services.inputs import MONEY_OUTPUT, clean_date
@@ -95,12 +96,13 @@ def _credit_apply_oldest_first(*, customer_ids, on):
 
 
 @transaction.atomic
-def customer_credit_apply(*, customer, on=None, allocations=None):
+def customer_credit_apply(*, by, customer, on=None, allocations=None):
     """Apply the customer's credit (the unallocated part of posted payments received by `on`, default
     today) to open invoices issued by `on`, allocated on `on`: to the invoices and amounts given in
     `allocations` ([{"invoice": Invoice or id, "amount": …}], checked like a payment's allocations), or,
     when None, oldest due first. The credit is taken from the oldest payments first. Returns the new
-    allocations (origin "credit"); an empty list when there is nothing to apply."""
+    allocations (origin "credit"); an empty list when there is nothing to apply. (`credit.apply`)"""
+    ensure(by, "credit.apply", customer)
     on = timezone.localdate() if on is None else clean_date(on, field="on")
     customer = lock_customer(customer)
     if allocations is None:

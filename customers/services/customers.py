@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidInput
 from core.money import ZERO
+from core.rights import ensure
 from customers.choices import CustomerKind, CustomerStatus
 from customers.models import Contact, Customer
 from customers.services.inputs import CREDIT_CODE_TAKEN, clean_choice, clean_external_id, clean_money, clean_text
@@ -88,6 +89,7 @@ CUSTOMER_TEXT_FIELDS = {"industry": 50, "province": 30, "city": 30, "address": 2
 @transaction.atomic
 def customer_create(
     *,
+    by,
     name,
     district,
     kind=CustomerKind.ENTERPRISE,
@@ -103,7 +105,7 @@ def customer_create(
     status=CustomerStatus.ACTIVE,
     contacts=(),
 ):
-    """Open a customer's archive in a district office, with its contacts."""
+    """Open a customer's archive in a district office, with its contacts (`customer.create`)."""
     name = clean_text(name, field="name", max_length=200, required=True, label=_("The customer's name"))
     district = _district(district)
     customer = Customer(
@@ -123,6 +125,7 @@ def customer_create(
         },
     )
     contact_rows = _contacts(contacts)
+    ensure(by, "customer.create", customer)
     customer.save()
     Contact.objects.bulk_create([Contact(customer=customer, **row) for row in contact_rows])
     return customer
@@ -147,9 +150,11 @@ CUSTOMER_UPDATABLE = {
 
 
 @transaction.atomic
-def customer_update(*, customer, **fields):
+def customer_update(*, by, customer, **fields):
     """Change a customer's archive. Only the fields given change; the history keeps the old values.
-    `contacts`, if given, replaces the list of contacts. Nothing is saved if nothing changed."""
+    `contacts`, if given, replaces the list of contacts. Nothing is saved if nothing changed.
+    `customer.update` is asked of the customer as it is and, when it moves, as it will be."""
+    ensure(by, "customer.update", customer)
     unknown = set(fields) - CUSTOMER_UPDATABLE
     if unknown:
         field = sorted(unknown)[0]
@@ -188,6 +193,8 @@ def customer_update(*, customer, **fields):
     changed = [key for key, value in changes.items() if getattr(customer, key) != value]
     for key in changed:
         setattr(customer, key, changes[key])
+    if {"district", "salesperson"} & set(changed):
+        ensure(by, "customer.update", customer)  # where it moves to must be the person's too
     if "name" in changed:
         customer.name_initials = pinyin_initials(customer.name)[:200]
         changed.append("name_initials")

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from core.audit import insert_audited
 from core.errors import Conflict, InvalidInput
 from core.money import CENT, ZERO, money
+from core.rights import ensure
 from customers.choices import CustomerStatus, InvoiceStatus
 from customers.models import Customer, Invoice, InvoiceLine, Product, ProductPrice
+from customers.rights import ensure_each
 from customers.services.credit import credit_auto_apply
 from customers.services.inputs import (
     EXTERNAL_ID_TAKEN,
@@ -133,12 +135,13 @@ def _credit_check(customer, exposure):
 
 
 @transaction.atomic
-def invoice_record(*, customer, issue_date, due_date, amount=None, lines=None, salesperson=None, external_id=None, number=""):
+def invoice_record(*, by, customer, issue_date, due_date, amount=None, lines=None, salesperson=None, external_id=None, number=""):
     """Record a sale to a customer, by amount or by product lines, and check the customer's credit limit.
 
     Over the limit, the `CREDIT_LIMIT_POLICY` setting decides: "flag" records the invoice marked
     `over_credit_limit`; "refuse" raises Conflict.
     """
+    ensure(by, "invoice.create", customer)
     issue_date, due_date, number, amount, line_rows = _invoice_input(
         issue_date=issue_date, due_date=due_date, amount=amount, lines=lines, number=number
     )
@@ -197,7 +200,7 @@ def _price_lookup(records):
 
 
 @transaction.atomic
-def invoice_record_many(*, records, external_ids_checked=False):
+def invoice_record_many(*, by, records, external_ids_checked=False):
     """Record a batch of invoices (the branch systems' bulk push) with the same rules as invoice_record,
     in a constant number of queries: customers locked and their exposure read once, invoices, lines and
     their history written in bulk. All or nothing: any refused record raises BatchInvalid naming it.
@@ -205,8 +208,9 @@ def invoice_record_many(*, records, external_ids_checked=False):
     `records` are dicts of invoice_record's arguments; credit checks run in the order given, each
     invoice adding to its customer's exposure. `external_ids_checked`: the caller has already looked
     the records' external ids up in this transaction (none is taken); the unique constraint still
-    guards against a concurrent writer.
+    guards against a concurrent writer. `invoice.create` is asked of every customer of the batch.
     """
+    ensure_each(by, "invoice.create", [record["customer"] for record in records])
     price_on = _price_lookup(records)
     errors, clean = {}, []
     for index, record in enumerate(records):
@@ -353,12 +357,15 @@ def _lock_invoice_and_customers(invoice, new_customer=None):
 
 @transaction.atomic
 def invoice_update(
-    *, invoice, customer=None, issue_date=None, due_date=None, amount=None, lines=None, salesperson=_UNCHANGED, number=None
+    *, by, invoice, customer=None, issue_date=None, due_date=None, amount=None, lines=None, salesperson=_UNCHANGED, number=None
 ):
     """Correct a recorded invoice (a branch system re-sends it with other data). Only what is given
     changes. Once payments are allocated to it, its customer, dates of issue, amount and lines are fixed
     (the allocations were made against them): only the number, due date and salesperson may change.
-    Returns True if anything changed."""
+    Returns True if anything changed. Moving it to another customer is recording it for that one too."""
+    ensure(by, "invoice.update", invoice)
+    if customer is not None and customer.pk != invoice.customer_id:
+        ensure(by, "invoice.create", customer)
     invoice = _lock_invoice_and_customers(invoice, customer)
     if invoice.status == InvoiceStatus.CANCELLED:
         raise Conflict(_("The invoice %(invoice)s is cancelled and cannot change.") % {"invoice": invoice}, field="invoice")
@@ -424,9 +431,10 @@ def invoice_update(
 
 
 @transaction.atomic
-def invoice_cancel(*, invoice, reason, on=None):
+def invoice_cancel(*, by, invoice, reason, on=None):
     """Cancel an invoice with a reason (invoices are never deleted). Refused while payments are
     allocated to it: reverse those payments first."""
+    ensure(by, "invoice.cancel", invoice)
     reason = clean_text(reason, field="reason", max_length=200, required=True, label=_("A reason"))
     on = clean_date(on, field="on") if on is not None else timezone.localdate()
     invoice = _lock_invoice_and_customers(invoice)

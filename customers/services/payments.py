@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidInput
 from core.money import ZERO
+from core.rights import ensure
 from customers.choices import InvoiceStatus, PaymentMethod, PaymentStatus
 from customers.models import Allocation, AllocationOrigin, Invoice, Payment
 from customers.services.inputs import clean_choice, clean_date, clean_external_id, clean_money, clean_text
@@ -104,10 +105,11 @@ def explicit_allocations(*, customer, payment_amount, received_on, allocations, 
 
 @transaction.atomic
 def payment_record(
-    *, customer, received_on, amount, allocations=None, method=PaymentMethod.BANK_TRANSFER, reference="", external_id=None
+    *, by, customer, received_on, amount, allocations=None, method=PaymentMethod.BANK_TRANSFER, reference="", external_id=None
 ):
     """Record money received from a customer and allocate it to invoices: as the branch says, or, when
     it does not, oldest due first. What is not allocated stays as the customer's credit."""
+    ensure(by, "payment.create", customer)
     received_on = clean_date(received_on, field="received_on")
     amount = clean_money(amount, field="amount")
     method = clean_choice(method, PaymentMethod, field="method")
@@ -143,10 +145,13 @@ def payment_record(
 
 
 @transaction.atomic
-def payment_update(*, payment, customer=None, received_on=None, amount=None, method=None, reference=None):
+def payment_update(*, by, payment, customer=None, received_on=None, amount=None, method=None, reference=None):
     """Correct a recorded payment. Once it is allocated to invoices, its customer, date and amount are
     fixed (reverse it and record a new one); the method and reference may always change.
-    Returns True if anything changed."""
+    Returns True if anything changed. Moving it to another customer is recording it for that one too."""
+    ensure(by, "payment.update", payment)
+    if customer is not None and customer.pk != payment.customer_id:
+        ensure(by, "payment.create", customer)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.status == PaymentStatus.REVERSED:
         raise Conflict(_("The payment %(payment)s is reversed and cannot change.") % {"payment": payment}, field="payment")
@@ -184,9 +189,10 @@ def payment_update(*, payment, customer=None, received_on=None, amount=None, met
 
 
 @transaction.atomic
-def payment_reverse(*, payment, reason, on=None):
+def payment_reverse(*, by, payment, reason, on=None):
     """Reverse a payment (bounced, booked to the wrong customer…): its allocations stop counting from
     `on` and the invoices they paid are open again."""
+    ensure(by, "payment.reverse", payment)
     reason = clean_text(reason, field="reason", max_length=200, required=True, label=_("A reason"))
     on = clean_date(on, field="on") if on is not None else timezone.localdate()
     lock_customer(payment.customer)
@@ -242,13 +248,14 @@ def payment_allocations_differ(*, payment, allocations):
 
 
 @transaction.atomic
-def payment_reallocate(*, payment, allocations, reason, on=None):
+def payment_reallocate(*, by, payment, allocations, reason, on=None):
     """Allocate a payment anew (a branch re-sends it with other allocations): its live allocations end
     on `on` with the reason, and `allocations` ([{"invoice", "amount"}], checked as payment_record
     checks them; [] keeps it all as credit) start on `on`. Nothing is deleted, so the receivable as of
     any earlier date stays what it was. `on` defaults to today (or the receipt date, if later).
     Credit applied later from this payment ends too: the new list says what the payment pays.
-    Returns False, writing nothing, when the allocations are already these."""
+    Returns False, writing nothing, when the allocations are already these. (`payment.update`)"""
+    ensure(by, "payment.update", payment)
     reason = clean_text(reason, field="reason", max_length=200, required=True, label=_("A reason"))
     customer = lock_customer(payment.customer)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidInput
+from core.rights import ensure
 from customers.models import Product, ProductPrice
 from customers.services.inputs import clean_date, clean_money, clean_text
 
@@ -18,9 +19,10 @@ def _product_code(value, *, exclude_pk=None):
 
 
 @transaction.atomic
-def product_create(*, code, name, name_en="", category="", is_active=True, price=None, effective_from=None):
+def product_create(*, by, code, name, name_en="", category="", is_active=True, price=None, effective_from=None):
     """Add a financial product to the company's catalogue (the Development Center's), with its first
     list price if given."""
+    ensure(by, "product.create")
     product = Product(
         code=_product_code(code),
         name=clean_text(name, field="name", max_length=100, required=True, label=_("The name")),
@@ -33,13 +35,14 @@ def product_create(*, code, name, name_en="", category="", is_active=True, price
         raise InvalidInput(_("Give a price with the date it takes effect."), field=field)
     product.save()
     if price is not None:
-        product_price_add(product=product, price=price, effective_from=effective_from)
+        product_price_add(by=by, product=product, price=price, effective_from=effective_from)
     return product
 
 
 @transaction.atomic
-def product_update(*, product, **fields):
+def product_update(*, by, product, **fields):
     """Change a product's code, names, category or whether it is sold. Returns True if anything changed."""
+    ensure(by, "product.update", product)
     allowed = {"code", "is_active", *PRODUCT_TEXT_FIELDS}
     unknown = set(fields) - allowed
     if unknown:
@@ -63,9 +66,10 @@ def product_update(*, product, **fields):
 
 
 @transaction.atomic
-def product_price_add(*, product, price, effective_from):
+def product_price_add(*, by, product, price, effective_from):
     """Add a list price of a product from a date on. The price list only grows: invoices keep the unit
     price they were recorded with, and a later price is a new row from its own date."""
+    ensure(by, "product.add_price", product)
     price = clean_money(price, field="price", label=_("The price"), allow_zero=True)
     effective_from = clean_date(effective_from, field="effective_from")
     product = Product.objects.select_for_update().get(pk=product.pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from appraisal import services
 from appraisal.models import AppraisalScore, ScoreItem
 from core.errors import InvalidInput
+from core.rights import SYSTEM
 from core.roles import Role
 from customers.models import Allocation, Customer, Invoice
 from plans.services import target_set
@@ -244,6 +245,7 @@ def _hire(units, n, start):
     codes = ["330100", "330200", "440100", "440300"]
     for k in range(n):
         staff_hire(
+            by=SYSTEM,
             employee_no=f"Q{start + k:04d}",
             name=f"新业务员{k}",
             unit=units[codes[k % 4]],
