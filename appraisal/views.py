@@ -33,6 +33,7 @@ from appraisal.models import AppraisalRun, AppraisalScheme, AppraisalScore, Ince
 from budgets.views import FilteredListMixin, approval_url
 from core import audit
 from core.errors import DomainError
+from core.rights import may
 from core.roles import can
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 
@@ -287,7 +288,7 @@ class ScoreDetailView(RightsMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         score = self.object
-        may_score = services.may_score(self.request.user, score)
+        may_score = may(self.request.user, "appraisal.score", score)
         lines = list(score.items.select_related("item", "scored_by").order_by("item__order", "item_id"))
         failed = kwargs.get("failed")
         for line in lines:
@@ -304,7 +305,7 @@ class ScoreDetailView(RightsMixin, ScopedDetailView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if not services.may_score(request.user, self.object):
+        if not may(request.user, "appraisal.score", self.object):
             audit.log_denial(request, reason="no right for this action", status=403)
             raise PermissionDenied
         form = ManualScoreForm(request.POST)

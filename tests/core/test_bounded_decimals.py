@@ -10,6 +10,7 @@ import pytest
 from django.utils import translation
 
 from core.errors import InvalidInput
+from core.rights import SYSTEM
 
 D = Decimal
 MONEY_MAX = D("9999999999999999.99")
@@ -94,15 +95,15 @@ def test_incentive_amounts_beyond_an_amount_field_are_refused(min_sales, fixed):
         classes = classes[:1]
         classes[0]["tiers"][0]["fixed_amount"] = fixed
     with pytest.raises(InvalidInput) as caught:
-        services.incentive_scheme_create(name="激励", subject="district", valid_from=date(2025, 1, 1), classes=classes, by=None)
+        services.incentive_scheme_create(name="激励", subject="district", valid_from=date(2025, 1, 1), classes=classes, by=SYSTEM)
     assert caught.value.field == "classes"
 
 
 def test_an_approval_amount_beyond_the_column_is_refused():
-    from approvals.services import _clean_amount
+    from approvals.services.transitions import clean_amount
 
-    assert _clean_amount("12.345") == D("12.35")
+    assert clean_amount("12.345") == D("12.35")
     for value in ("2e16", "1e4000000", "abc"):
         with pytest.raises(InvalidInput) as caught:
-            _clean_amount(value)
+            clean_amount(value)
         assert caught.value.field == "amount"
