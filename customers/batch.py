@@ -227,7 +227,9 @@ class InvoiceBatch(Batch):
         rows = [row for row in rows if not row.errors]
         new = [row for row in rows if row.existing is None and row.action != "unchanged"]
         for row in rows:
-            if row not in new and not self.write_one(row, stop_at_first=stop_at_first) and stop_at_first:
+            if row.existing is None and row.action != "unchanged":
+                continue  # new: below, in chunks
+            if not self.write_one(row, stop_at_first=stop_at_first) and stop_at_first:
                 return
         for start in range(0, len(new), INVOICE_BATCH):
             chunk = new[start : start + INVOICE_BATCH]
