@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFormField
 from core.filters import IdField
-from core.roles import Role, role_of
+from core.roles import Role
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod
 from customers.imports import MAX_FILE_BYTES
 from customers.models import Customer, ImportKind, Invoice
+from customers.rights import new_customer_salesperson
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -60,10 +61,11 @@ class CustomerForm(forms.Form):
         self.fields["salesperson"].queryset = (
             StaffProfile.objects.for_user(user).filter(role=Role.SALES_REP, is_active=True).select_related("unit")
         )
-        if role_of(user) == Role.SALES_REP:
-            # A salesperson sees only their own customers: one they open is theirs.
+        own = new_customer_salesperson(user)
+        if own is not None:
+            # A salesperson's new customer is their own (customers.rights): the only choice, filled in.
             self.fields["salesperson"].required = True
-            self.fields["salesperson"].initial = user.staff_profile.pk
+            self.fields["salesperson"].initial = own.pk
 
     def clean_credit_code(self):
         return self.cleaned_data["credit_code"].strip().upper() or None

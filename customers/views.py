@@ -23,7 +23,8 @@ from core import audit
 from core.errors import DomainError
 from core.jobs import job_reap
 from core.money import ZERO
-from core.roles import Role, can
+from core.rights import may
+from core.roles import Role
 from core.scoping import scope_of
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from customers import imports, services
@@ -224,8 +225,8 @@ class CustomerDetailView(ScopedDetailView):
         plans = list(CollectionPlan.objects.for_user(user).filter(customer=customer).select_related("owner", "invoice"))
         context["plans"] = [(plan, collection_plan_progress(plan=plan, as_of=today)) for plan in plans]
         context["history"] = _history_rows(customer)
-        context["may_record_payment"] = can(user, "payment.change")
-        context["may_plan"] = can(user, "collection.change")
+        context["may_record_payment"] = may(user, "payment.create", customer)
+        context["may_plan"] = may(user, "collection_plan.create", customer)
         if context["may_record_payment"] and context["balance"]["credit"] > 0:
             context.setdefault("credit_form", CreditApplyForm())
         return context
@@ -244,7 +245,9 @@ class CustomerCreditApplyView(CustomerDetailView):
         form = CreditApplyForm(request.POST)
         if form.is_valid():
             try:
-                rows = services.customer_credit_apply(customer=self.object, on=form.cleaned_data["on"] or timezone.localdate())
+                rows = services.customer_credit_apply(
+                    by=request.user, customer=self.object, on=form.cleaned_data["on"] or timezone.localdate()
+                )
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -273,7 +276,7 @@ class CustomerCreateView(ScopedViewMixin, View):
         contact_form = ContactForm(request.POST)
         if form.is_valid() and contact_form.is_valid():
             try:
-                customer = services.customer_create(**form.cleaned_data, contacts=contact_form.contacts())
+                customer = services.customer_create(by=request.user, **form.cleaned_data, contacts=contact_form.contacts())
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -298,7 +301,7 @@ class CustomerEditView(ScopedDetailView):
         form = CustomerForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                services.customer_update(customer=self.object, **form.cleaned_data)
+                services.customer_update(by=request.user, customer=self.object, **form.cleaned_data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -375,7 +378,9 @@ class InvoiceDetailView(ScopedDetailView):
         context["plans"] = CollectionPlan.objects.for_user(self.request.user).filter(invoice=invoice).select_related("owner")
         context["history"] = invoice.history.select_related("history_user").order_by("-history_date")[:20]
         context["today"] = timezone.localdate()
-        context["may_plan"] = invoice.status == InvoiceStatus.OPEN and can(self.request.user, "collection.change")
+        context["may_plan"] = invoice.status == InvoiceStatus.OPEN and may(
+            self.request.user, "collection_plan.create", invoice.customer
+        )
         if context["may_change"] and invoice.status != InvoiceStatus.CANCELLED:
             context.setdefault("cancel_form", InvoiceCancelForm())
         return context
@@ -386,7 +391,9 @@ class InvoiceDetailView(ScopedDetailView):
         return self.form_action(
             form=InvoiceCancelForm(request.POST),
             context_name="cancel_form",
-            action=lambda data: services.invoice_cancel(invoice=self.object, reason=data["reason"], on=data["on"]),
+            action=lambda data: services.invoice_cancel(
+                by=request.user, invoice=self.object, reason=data["reason"], on=data["on"]
+            ),
             success_message=_("The invoice was cancelled."),
         )
 
@@ -461,7 +468,9 @@ class PaymentDetailView(ScopedDetailView):
         return self.form_action(
             form=PaymentReverseForm(request.POST),
             context_name="reverse_form",
-            action=lambda data: services.payment_reverse(payment=self.object, reason=data["reason"], on=data["on"]),
+            action=lambda data: services.payment_reverse(
+                by=request.user, payment=self.object, reason=data["reason"], on=data["on"]
+            ),
             success_message=_("The payment was reversed; the invoices it paid are open again."),
         )
 
@@ -508,6 +517,7 @@ class PaymentCreateView(ScopedViewMixin, View):
             data = form.cleaned_data
             try:
                 payment = services.payment_record(
+                    by=request.user,
                     customer=data["customer"],
                     received_on=data["received_on"],
                     amount=data["amount"],
@@ -709,9 +719,7 @@ class CollectionPlanDetailView(ScopedDetailView):
         return self.form_action(
             form=FollowUpForm(request.POST),
             context_name="follow_up_form",
-            action=lambda data: services.collection_plan_follow_up(
-                plan=self.object, by=getattr(request.user, "staff_profile", None), note=data["note"]
-            ),
+            action=lambda data: services.collection_plan_follow_up(by=request.user, plan=self.object, note=data["note"]),
             success_message=_("The follow-up was recorded."),
         )
 
@@ -756,7 +764,12 @@ class CollectionPlanCreateView(ScopedViewMixin, View):
             data = form.cleaned_data
             try:
                 plan = services.collection_plan_create(
-                    customer=data["customer"], invoice=data["invoice"], owner=data["owner"], note=data["note"], lines=lines
+                    by=request.user,
+                    customer=data["customer"],
+                    invoice=data["invoice"],
+                    owner=data["owner"],
+                    note=data["note"],
+                    lines=lines,
                 )
             except DomainError as error:
                 if error.field == "lines":
@@ -771,16 +784,6 @@ class CollectionPlanCreateView(ScopedViewMixin, View):
 
 # ------------------------------------------------------------------------------------------- import
 
-IMPORT_RIGHTS = {
-    ImportKind.CUSTOMERS: "customer.change",
-    ImportKind.INVOICES: "invoice.change",
-    ImportKind.PAYMENTS: "payment.change",
-}
-
-
-def may_import(user):
-    return getattr(user, "staff_profile", None) is not None and any(can(user, right) for right in IMPORT_RIGHTS.values())
-
 
 class ImportView(ScopedListView):
     """Upload a file; below, the recent import jobs in scope."""
@@ -793,7 +796,7 @@ class ImportView(ScopedListView):
         return queryset.select_related("unit", "created_by", "created_by__staff_profile")
 
     def may_change(self):
-        return may_import(self.request.user)
+        return may(self.request.user, "customer.import")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -807,10 +810,10 @@ class ImportView(ScopedListView):
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             kind = form.cleaned_data["kind"]
-            if not can(request.user, IMPORT_RIGHTS[kind]):
+            if not may(request.user, "customer.import", kind):
                 audit.log_denial(request, reason="no right for this import", status=403)
                 raise PermissionDenied
-            job = imports.job_start(kind=kind, upload=form.cleaned_data["file"], user=request.user)
+            job = imports.job_start(by=request.user, kind=kind, upload=form.cleaned_data["file"])
             return redirect("customers:import_job", pk=job.pk)
         self.object_list = self.get_queryset()
         return render(request, self.template_name, self.get_context_data(form=form), status=400)
@@ -833,11 +836,7 @@ class ImportJobView(ScopedDetailView):
 
     def may_change(self):
         job = getattr(self, "object", None)
-        return (
-            job is not None
-            and getattr(self.request.user, "staff_profile", None) is not None
-            and can(self.request.user, IMPORT_RIGHTS[job.kind])
-        )
+        return job is not None and may(self.request.user, "customer.import", job.kind)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -850,7 +849,7 @@ class ImportJobView(ScopedDetailView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         self.require_change()
-        job = imports.job_request_commit(job=self.object)
+        job = imports.job_request_commit(by=request.user, job=self.object)
         if job.status == ImportStatus.COMMITTED:
             counts = job.result or {}
             messages.success(

@@ -60,7 +60,7 @@ class OrgUnitDetailView(ScopedDetailView):
         form = OrgUnitEditForm(request.POST)
         if form.is_valid():
             try:
-                services.org_unit_update(unit=self.object, **form.cleaned_data)
+                services.org_unit_update(by=request.user, unit=self.object, **form.cleaned_data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -87,7 +87,7 @@ class OrgUnitCreateView(ScopedViewMixin, View):
         form = OrgUnitCreateForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                unit = services.org_unit_create(**form.cleaned_data)
+                unit = services.org_unit_create(by=request.user, **form.cleaned_data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -140,7 +140,7 @@ class StaffCreateView(ScopedViewMixin, View):
         form = StaffCreateForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                staff = services.staff_hire(**form.cleaned_data)
+                staff = services.staff_hire(by=request.user, **form.cleaned_data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from core.rights import SYSTEM
 from core.roles import Role
 from core.services import api_key_issue
 from regions.models import OrgUnit
@@ -23,7 +24,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # The default organisation is reference data every test reads; loading it once per database keeps
     # the suite fast. Tests run in rolled-back transactions, so it stays as loaded.
     with django_db_blocker.unblock():
-        load_default_organisation()
+        load_default_organisation(by=SYSTEM)
 
 
 @pytest.fixture(autouse=True)
@@ -93,6 +94,7 @@ def personas(units):
     people = {}
     for n, (name, (role, code)) in enumerate(PERSONA_SPECS.items(), start=1):
         staff = staff_hire(
+            by=SYSTEM,
             employee_no=f"T{n:04d}",
             name=name,
             unit=units[code],

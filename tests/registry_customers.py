@@ -1,6 +1,7 @@
 """Scoping-contract entries of the customers app added after the first registry (joined into
 tests.scoping_registry.REGISTRY); the original ledger entries stay in tests/scoping_registry.py."""
 
+from core.rights import SYSTEM
 from tests.scoping_registry import Scoped, _customer
 
 _counter = iter(range(1, 10**6))
@@ -10,7 +11,7 @@ def _product(district, owner):
     from customers.services import product_create
 
     n = next(_counter)
-    return product_create(code=f"REG-P{n}", name=f"登记产品{n}", price="10.00", effective_from="2025-01-01")
+    return product_create(by=SYSTEM, code=f"REG-P{n}", name=f"登记产品{n}", price="10.00", effective_from="2025-01-01")
 
 
 ENTRIES = [

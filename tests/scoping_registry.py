@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from core.rights import SYSTEM
 from core.roles import Role
 from core.services import api_key_issue
 from regions.services import staff_hire
@@ -46,7 +47,7 @@ _staff_counter = iter(range(1, 10**6))
 
 def _staff(district, owner):
     n = next(_staff_counter)
-    return staff_hire(employee_no=f"R{n:05d}", name=f"业务员{n}", unit=district, role=Role.SALES_REP, hire_date=date(2021, 3, 1))
+    return staff_hire(by=SYSTEM, employee_no=f"R{n:05d}", name=f"业务员{n}", unit=district, role=Role.SALES_REP, hire_date=date(2021, 3, 1))
 
 
 def _own_staff(district, owner):
@@ -68,7 +69,7 @@ def _customer(district, owner):
 
     n = next(_ledger_counter)
     salesperson = owner.staff if owner is not None else None
-    return customer_create(name=f"登记客户{n}有限公司", district=district, salesperson=salesperson, external_id=f"REG-C{n}")
+    return customer_create(by=SYSTEM, name=f"登记客户{n}有限公司", district=district, salesperson=salesperson, external_id=f"REG-C{n}")
 
 
 def _invoice(district, owner):
@@ -77,6 +78,7 @@ def _invoice(district, owner):
     customer = _customer(district, owner)
     n = next(_ledger_counter)
     return invoice_record(
+        by=SYSTEM,
         customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount="1000.00", external_id=f"REG-I{n}"
     ).invoice
 
@@ -86,7 +88,7 @@ def _payment(district, owner):
 
     customer = _customer(district, owner)
     n = next(_ledger_counter)
-    return payment_record(customer=customer, received_on=date(2025, 3, 1), amount="500.00", external_id=f"REG-P{n}")
+    return payment_record(by=SYSTEM, customer=customer, received_on=date(2025, 3, 1), amount="500.00", external_id=f"REG-P{n}")
 
 
 def _collection_plan(district, owner):
@@ -94,7 +96,7 @@ def _collection_plan(district, owner):
 
     plan_owner = owner.staff if owner is not None else _staff(district, owner)
     customer = _customer(district, owner)
-    return collection_plan_create(customer=customer, owner=plan_owner, lines=[{"due_on": date(2025, 6, 30), "amount": "800.00"}])
+    return collection_plan_create(by=SYSTEM, customer=customer, owner=plan_owner, lines=[{"due_on": date(2025, 6, 30), "amount": "800.00"}])
 
 
 def _import_job(district, owner):

@@ -23,7 +23,6 @@ from core.api import RolePermission, ScopedViewSet
 from core.errors import InvalidInput
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.money import ZERO
-from core.roles import role_of
 from customers import selectors, services
 from customers.api import bulk
 from customers.api import serializers as s
@@ -37,6 +36,7 @@ from customers.filtersets import (
     ProductFilterSet,
 )
 from customers.models import CollectionPlan, Customer, Invoice, Payment, Product
+from customers.rights import new_customer_salesperson
 from regions.models import OrgUnit
 
 
@@ -74,17 +74,16 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     @idempotent
     def create(self, request):
         data = _valid(self, s.CustomerWriteSerializer)
-        if "salesperson" not in data and role_of(request.user) == "sales_rep":
-            # A salesperson records their own customers (otherwise they could not see what they made).
-            data["salesperson"] = _own_staff(request.user)
-        customer = services.customer_create(**data)
+        if "salesperson" not in data:
+            data["salesperson"] = new_customer_salesperson(request.user)
+        customer = services.customer_create(by=request.user, **data)
         return Response(s.CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.CustomerWriteSerializer, responses={200: s.CustomerSerializer})
     def partial_update(self, request, pk=None):
         customer = self.get_object()
         data = _valid(self, s.CustomerWriteSerializer, partial=True)
-        customer = services.customer_update(customer=customer, **data)
+        customer = services.customer_update(by=request.user, customer=customer, **data)
         return Response(s.CustomerSerializer(self.get_queryset().get(pk=customer.pk)).data)
 
     @extend_schema(
@@ -127,7 +126,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         allocations = data.get("allocations")
         if allocations is not None:
             allocations = [{"invoice": row["invoice"], "amount": row["amount"]} for row in allocations]
-        rows = services.customer_credit_apply(customer=customer, on=on, allocations=allocations)
+        rows = services.customer_credit_apply(by=request.user, customer=customer, on=on, allocations=allocations)
         after = selectors.with_credit(Customer.objects.filter(pk=customer.pk)).values("credit", "open_balance").get()
         body = {
             "customer": customer.pk,
@@ -184,14 +183,14 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @idempotent
     def create(self, request):
         data = _valid(self, s.ProductWriteSerializer)
-        product = services.product_create(**data)
+        product = services.product_create(by=request.user, **data)
         return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProductWriteSerializer, responses={200: s.ProductSerializer})
     def partial_update(self, request, pk=None):
         product = self.get_object()
         data = _valid(self, s.ProductWriteSerializer, partial=True)
-        services.product_update(product=product, **data)
+        services.product_update(by=request.user, product=product, **data)
         return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data)
 
     @extend_schema(
@@ -203,7 +202,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """Add a list price from a date on (the price list keeps every earlier price)."""
         product = self.get_object()
         data = _valid(self, s.ProductPriceInputSerializer)
-        services.product_price_add(product=product, **data)
+        services.product_price_add(by=request.user, product=product, **data)
         return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -224,7 +223,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     @idempotent
     def create(self, request):
         data = _valid(self, s.InvoiceWriteSerializer)
-        result = services.invoice_record(**data)
+        result = services.invoice_record(by=request.user, **data)
         invoice = self.get_queryset().get(pk=result.invoice.pk)
         invoice.exposure, invoice.credit_limit = result.exposure, result.credit_limit
         return Response(s.InvoiceRecordedSerializer(invoice).data, status=status.HTTP_201_CREATED)
@@ -236,7 +235,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         """Cancel the invoice with a reason (refused while payments are allocated to it)."""
         invoice = self.get_object()
         data = _valid(self, s.ReasonSerializer)
-        invoice = services.invoice_cancel(invoice=invoice, **data)
+        invoice = services.invoice_cancel(by=request.user, invoice=invoice, **data)
         return Response(s.InvoiceSerializer(self.get_queryset().get(pk=invoice.pk)).data)
 
     @extend_schema(**BULK_SCHEMA)
@@ -265,7 +264,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         data = _valid(self, s.PaymentWriteSerializer)
         if data.get("allocations") is not None:
             data["allocations"] = [{"invoice": row["invoice"], "amount": row["amount"]} for row in data["allocations"]]
-        payment = services.payment_record(**data)
+        payment = services.payment_record(by=request.user, **data)
         return Response(s.PaymentRecordedSerializer(self._recorded(payment.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PaymentUpdateSerializer, responses={200: s.PaymentRecordedSerializer})
@@ -277,9 +276,10 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         allocations = data.pop("allocations", None)
         with transaction.atomic():
             if data:
-                services.payment_update(payment=payment, **data)
+                services.payment_update(by=request.user, payment=payment, **data)
             if allocations is not None:
                 services.payment_reallocate(
+                    by=request.user,
                     payment=payment,
                     allocations=[{"invoice": row["invoice"], "amount": row["amount"]} for row in allocations],
                     reason=_("Re-allocated: the allocations were changed through the API."),
@@ -299,7 +299,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         """Reverse the payment with a reason: its allocations stop counting, its invoices reopen."""
         payment = self.get_object()
         data = _valid(self, s.ReasonSerializer)
-        payment = services.payment_reverse(payment=payment, **data)
+        payment = services.payment_reverse(by=request.user, payment=payment, **data)
         return Response(s.PaymentSerializer(self.get_queryset().get(pk=payment.pk)).data)
 
     @extend_schema(**BULK_SCHEMA)
@@ -330,7 +330,7 @@ class CollectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
             data["owner"] = _own_staff(request.user)
             if data["owner"] is None:
                 raise InvalidInput(_("Name the owner of the plan."), field="owner")
-        plan = services.collection_plan_create(**data)
+        plan = services.collection_plan_create(by=request.user, **data)
         return Response(s.CollectionPlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -342,7 +342,7 @@ class CollectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         """Add a follow-up note to the plan (called, visited, promised to pay…)."""
         plan = self.get_object()
         data = _valid(self, s.FollowUpInputSerializer)
-        services.collection_plan_follow_up(plan=plan, by=_own_staff(request.user), **data)
+        services.collection_plan_follow_up(by=request.user, plan=plan, **data)
         return Response(s.CollectionPlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
 
 
