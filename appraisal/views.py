@@ -30,10 +30,11 @@ from appraisal.forms import (
     items_from,
 )
 from appraisal.models import AppraisalRun, AppraisalScheme, AppraisalScore, IncentiveScheme, RewardProposal
-from budgets.views import FilteredListMixin, approval_url
+from budgets.views import FilteredListMixin
 from core import audit
 from core.errors import DomainError
 from core.roles import can
+from core.ui import approval_url
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 
 

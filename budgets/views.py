@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -30,18 +30,9 @@ from core.errors import DomainError
 from core.periods import Period
 from core.roles import can
 from core.scoping import scope_of
+from core.ui import UnitChoiceField, approval_url
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from regions.models import OrgUnit
-
-
-def approval_url(request_id):
-    """The approvals page of a request (/approvals/<id>/)."""
-    for name in ("approvals:request_detail", "approvals:detail"):
-        try:
-            return reverse(name, kwargs={"pk": request_id})
-        except NoReverseMatch:
-            continue
-    return f"/approvals/{request_id}/"
 
 
 class FilteredListMixin:
@@ -54,8 +45,6 @@ class FilteredListMixin:
         self.filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
         form = self.filterset.form
         if "unit" in form.fields:
-            from budgets.forms import UnitChoiceField
-
             form.fields["unit"] = UnitChoiceField(
                 label=_("org unit (with sub-units)"),
                 queryset=OrgUnit.objects.for_user(self.request.user).order_by("path"),
