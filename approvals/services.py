@@ -37,7 +37,7 @@ from approvals.selectors import within_reach
 from core.errors import Conflict, DomainError, InvalidInput
 from core.money import MONEY_MAX, money, parse_weight
 from core.rights import NotAllowed
-from core.roles import Role, role_of
+from core.roles import Role, role_of, staff_of
 from core.scoping import scope_of
 from notifications.choices import NotificationKind
 from notifications.services import notify
@@ -187,10 +187,6 @@ def due_at_for(*, kind, submitted_at):
 # ------------------------------------------------------------------------------------------ helpers
 
 
-def _staff_of(user):
-    return getattr(user, "staff_profile", None) if user is not None else None
-
-
 def _lock(request):
     return ApprovalRequest.objects.select_for_update().get(pk=request.pk)
 
@@ -203,7 +199,7 @@ def _record(*, request, action, from_state, by=None, step=None, comment="", on_b
         from_state=from_state,
         to_state=request.state,
         actor=by,
-        actor_staff=_staff_of(by),
+        actor_staff=staff_of(by),
         on_behalf_of=on_behalf_of,
         comment=comment,
         data=data or {},
@@ -247,7 +243,7 @@ def _acting_for(*, request, step, by):
     role = role_of(by)
     if role is None:
         raise NotAllowed(_("You have no role that can act on approvals."))
-    staff = _staff_of(by)
+    staff = staff_of(by)
     if (request.submitted_by_id is not None and request.submitted_by_id == by.pk) or (
         staff is not None and request.submitted_by_staff_id == staff.pk
     ):
@@ -387,7 +383,7 @@ _DECIDED_TITLES = {
 
 
 def _tell_submitter(request, *, by, comment):
-    who = _staff_of(by)
+    who = staff_of(by)
     _tell(
         request=request,
         recipients=[request.submitted_by] if request.submitted_by_id else [],
@@ -447,7 +443,7 @@ def request_submit(*, subject, kind, unit, title, by, snapshot=None, amount=None
     if latest is not None and latest.state == RequestState.REJECTED:
         raise Conflict(_("This matter was rejected; a rejected matter is not submitted again."), field="subject")
 
-    staff = _staff_of(by)
+    staff = staff_of(by)
     now = timezone.now()
     if latest is not None and latest.state == RequestState.DRAFT:
         request, from_state = latest, RequestState.DRAFT
@@ -683,7 +679,7 @@ def request_forward(*, request, by, to_staff, comment=""):
         on_behalf_of=on_behalf_of,
         data=data,
     )
-    who = _staff_of(by)
+    who = staff_of(by)
     _tell(
         request=request,
         recipients=[to_staff],
@@ -728,7 +724,7 @@ def request_add_signer(*, request, by, staff, before, comment=""):
         on_behalf_of=on_behalf_of,
         data={"staff": staff.pk, "before": bool(before)},
     )
-    who = _staff_of(by)
+    who = staff_of(by)
     _tell(
         request=request,
         recipients=[staff],
@@ -890,7 +886,7 @@ def requests_remind_overdue(now=None):
 @transaction.atomic
 def delegation_create(*, from_staff, to_staff, starts_on, ends_on, by, note=""):
     """Let `to_staff` act on `from_staff`'s steps from `starts_on` to `ends_on` (代理审批)."""
-    staff = _staff_of(by)
+    staff = staff_of(by)
     if role_of(by) != Role.DIRECTOR and (staff is None or staff.pk != from_staff.pk):
         raise NotAllowed(_("Only the person going away or the director can set up a delegation."))
     if not isinstance(to_staff, StaffProfile) or not to_staff.is_active or to_staff.user_id is None:
@@ -923,7 +919,7 @@ def delegation_create(*, from_staff, to_staff, starts_on, ends_on, by, note=""):
 def delegation_revoke(*, delegation, by):
     """End a delegation early (the person is back)."""
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
-    staff = _staff_of(by)
+    staff = staff_of(by)
     if role_of(by) != Role.DIRECTOR and (staff is None or staff.pk != delegation.from_staff_id):
         raise NotAllowed(_("Only the person who delegated or the director can revoke a delegation."))
     if delegation.revoked_at is not None:

@@ -23,7 +23,7 @@ from core.money import allocate, parse_decimal, parse_weight
 from core.periods import MONTH, QUARTER, YEAR, Period
 from core.periods import parse_input as parse_period_input
 from core.rights import NotAllowed
-from core.roles import can
+from core.roles import can, staff_of
 from core.scoping import scope_of
 from core.splits import keyed_once, parse_id
 from regions.models import OrgUnit
@@ -299,8 +299,8 @@ def _spent_against(budget, *, exclude=None):
 
 
 def _staff_of(by):
-    staff = getattr(by, "staff_profile", None) if by is not None else None
-    if staff is None or not staff.is_active:
+    staff = staff_of(by, active=True)
+    if staff is None:
         raise NotAllowed(_("Expenses are recorded by a member of staff."))
     return staff
 

@@ -25,7 +25,7 @@ from django.views import View
 from core import audit
 from core.errors import DomainError, InvalidInput
 from core.periods import QUARTER, YEAR
-from core.roles import can
+from core.roles import can, staff_of
 from core.scoping import scope_of
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from plans import selectors, services
@@ -311,10 +311,6 @@ class DistributionFormView(LoginRequiredMixin, View):
 # --------------------------------------------------------------------------------------------- plans
 
 
-def _staff_of(user):
-    return getattr(user, "staff_profile", None)
-
-
 def _kind_choices(user):
     """The kinds of plan this person may start (a salesperson: the work plan only)."""
     return [(kind, label) for kind, label in PlanKind.choices if selectors.can_create(user, kind=kind)]
@@ -347,7 +343,7 @@ class PlanListView(ScopedListView):
     template_name = "plans/plan_list.html"
 
     def narrow_queryset(self, queryset):
-        staff = _staff_of(self.request.user)
+        staff = staff_of(self.request.user)
         own_draft = Q(author_id=staff.pk, state__in=EDITABLE_STATES) if staff is not None else Q(pk__in=[])
         queryset = queryset.select_related("unit", "author").annotate(
             own_draft=Case(When(own_draft, then=Value(0)), default=Value(1), output_field=IntegerField())
@@ -378,7 +374,7 @@ class PlanCreateView(ScopedViewMixin, View):
 
     def _form(self, data=None):
         user = self.request.user
-        staff = _staff_of(user)
+        staff = staff_of(user)
         initial = {"unit": staff.unit_id} if staff is not None else {}
         return PlanCreateForm(data, initial=initial, kinds=_kind_choices(user), units=_plan_units(user))
 

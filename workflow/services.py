@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals.calendar import working_days_between
 from core.errors import Conflict, InvalidInput
 from core.rights import NotAllowed
-from core.roles import Role, can
+from core.roles import Role, can, staff_of
 from core.scoping import scope_of
 from notifications.choices import NotificationKind
 from notifications.services import notify
@@ -74,10 +74,6 @@ def _text(message, **params):
         return str(message) % params if params else str(message)
 
 
-def _staff_of(user):
-    return getattr(user, "staff_profile", None) if user is not None else None
-
-
 def _in_scope(user, staff):
     """True if `staff` lies inside the user's scope (a salesperson's scope holds only themselves)."""
     scope = scope_of(user)
@@ -121,7 +117,7 @@ def _lock(task):
 
 
 def _is(user, staff_id):
-    staff = _staff_of(user)
+    staff = staff_of(user)
     return staff is not None and staff_id is not None and staff.pk == staff_id
 
 

@@ -15,7 +15,7 @@ from django.views import View
 
 from core import audit
 from core.errors import DomainError
-from core.roles import can
+from core.roles import can, staff_of
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from regions.models import OrgUnit
 from workflow import selectors, services
@@ -49,7 +49,7 @@ class TaskListView(ScopedListView):
 
     def narrow_queryset(self, queryset):
         view = self.current_view()
-        staff = selectors.staff_of(self.request.user)
+        staff = staff_of(self.request.user)
         if view == "mine":
             queryset = queryset.filter(owner=staff) if staff is not None else queryset.none()
         elif view == "team" and staff is not None:

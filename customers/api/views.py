@@ -23,7 +23,7 @@ from core.api import RolePermission, ScopedViewSet
 from core.errors import InvalidInput
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.money import ZERO
-from core.roles import role_of
+from core.roles import role_of, staff_of
 from customers import selectors, services
 from customers.api import bulk
 from customers.api import serializers as s
@@ -46,11 +46,6 @@ def _valid(view, serializer_class, *, data=None, partial=False):
     )
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def _own_staff(user):
-    """The caller's staff profile if the caller is a person (API keys have none)."""
-    return getattr(user, "staff_profile", None)
 
 
 BULK_SCHEMA = {
@@ -76,7 +71,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         data = _valid(self, s.CustomerWriteSerializer)
         if "salesperson" not in data and role_of(request.user) == "sales_rep":
             # A salesperson records their own customers (otherwise they could not see what they made).
-            data["salesperson"] = _own_staff(request.user)
+            data["salesperson"] = staff_of(request.user)
         customer = services.customer_create(**data)
         return Response(s.CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
 
@@ -327,7 +322,7 @@ class CollectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     def create(self, request):
         data = _valid(self, s.CollectionPlanWriteSerializer)
         if "owner" not in data:
-            data["owner"] = _own_staff(request.user)
+            data["owner"] = staff_of(request.user)
             if data["owner"] is None:
                 raise InvalidInput(_("Name the owner of the plan."), field="owner")
         plan = services.collection_plan_create(**data)
@@ -342,7 +337,7 @@ class CollectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         """Add a follow-up note to the plan (called, visited, promised to pay…)."""
         plan = self.get_object()
         data = _valid(self, s.FollowUpInputSerializer)
-        services.collection_plan_follow_up(plan=plan, by=_own_staff(request.user), **data)
+        services.collection_plan_follow_up(plan=plan, by=staff_of(request.user), **data)
         return Response(s.CollectionPlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
 
 
