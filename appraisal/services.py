@@ -39,7 +39,7 @@ from appraisal.scoring import HUNDRED, clean_tiers, competition_ranks, decimal_i
 from core.errors import Conflict, InvalidInput
 from core.money import MONEY_MAX, money
 from core.periods import Period
-from core.periods import parse_input as parse_period_input
+from core.periods import parse_input as parse_period
 from core.rights import NotAllowed
 from core.roles import Role, can
 from core.scoping import scope_of
@@ -55,15 +55,6 @@ def _require(by, action, message):
 
 def _center():
     return OrgUnit.objects.get(kind=UnitKind.CENTER)
-
-
-def parse_period(text, *, field="period", today=None):
-    """A period from input: malformed or not yet begun → InvalidInput naming the field."""
-    period = parse_period_input(text, field=field)
-    today = today or timezone.localdate()
-    if period.start > today:
-        raise InvalidInput(_("The period %(period)s has not begun yet.") % {"period": period}, field=field)
-    return period
 
 
 # ----------------------------------------------------------------------------------------- schemes
@@ -450,7 +441,7 @@ def _check_run_input(*, scheme, period, unit):
             _("Only an approved scheme scores anyone; this one is %(state)s.") % {"state": scheme.get_state_display()},
             field="scheme",
         )
-    period = parse_period(period)
+    period = parse_period(period, begun=True)
     if period.kind != scheme.period_kind:
         raise InvalidInput(
             _("This scheme is %(kind)s: choose a period of that kind (e.g. %(example)s).")
@@ -737,7 +728,7 @@ def _clean_reward(*, kind, unit, staff, period, amount, reason, by):
         mine = getattr(by, "staff_profile", None)
         if mine is not None and mine.pk == staff.pk:
             raise InvalidInput(_("You cannot propose a reward for yourself."), field="staff")
-    period = parse_period(period)
+    period = parse_period(period, begun=True)
     amount = decimal_in(amount, field="amount", low=Decimal("0.01"), message=_("Enter an amount above 0, e.g. 5000.00."))
     if amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e16"):
         raise InvalidInput(_("Enter an amount above 0, e.g. 5000.00."), field="amount")

@@ -33,6 +33,7 @@ from appraisal.models import AppraisalRun, AppraisalScheme, AppraisalScore, Ince
 from budgets.views import FilteredListMixin
 from core import audit
 from core.errors import DomainError
+from core.periods import parse_input as parse_period
 from core.roles import can
 from core.ui import approval_url
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
@@ -401,7 +402,7 @@ class IncentiveDetailView(RightsMixin, ScopedDetailView):
                 raise Http404
         if form.is_bound and form.is_valid():
             try:
-                period = services.parse_period(form.cleaned_data["period"])
+                period = parse_period(form.cleaned_data["period"], begun=True)
                 unit = form.cleaned_data.get("unit") or default_unit(request.user)
                 if unit is None:
                     raise Http404

@@ -10,6 +10,7 @@ from django.views import View
 from core import audit
 from core.errors import InvalidInput
 from core.periods import MONTH, QUARTER, YEAR, Period
+from core.periods import parse_input as parse_period
 from core.scoping import scope_of
 from performance import selectors
 from plans.choices import Metric
@@ -61,7 +62,7 @@ class AttainmentView(LoginRequiredMixin, View):
         period = Period.of(today, MONTH)
         if raw_period:
             try:
-                period = selectors.parse_period(raw_period, today=today)
+                period = parse_period(raw_period, begun=True, today=today)
             except InvalidInput as error:
                 errors["period"] = str(error.message)
         table = selectors.attainment_table(user=request.user, unit=unit, period=period)

@@ -25,6 +25,7 @@ from appraisal.models import (
 )
 from core.api import RolePermission, ScopedViewSet
 from core.errors import InvalidInput
+from core.periods import parse_input as parse_period
 from core.roles import can
 from regions.models import OrgUnit
 
@@ -194,7 +195,7 @@ class IncentiveSchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
         """The suggested incentive of every district office (or salesperson) inside the unit for a period."""
         scheme = self.get_object()
         query = _valid(self, s.SuggestQuerySerializer, data=request.query_params)
-        period = services.parse_period(query["period"])
+        period = parse_period(query["period"], begun=True)
         unit = _unit_for(request.user, query.get("unit"))
         return Response(
             s.SuggestionSerializer(selectors.suggested_incentives(scheme=scheme, period=period, unit=unit), many=True).data

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.filters import MAX_ID
-from performance.selectors import METRICS, parse_period
+from core.periods import parse_input as parse_period
+from performance.selectors import METRICS
 
 METRIC_CHOICES = [(metric.value, metric.label) for metric in METRICS]
 
@@ -27,7 +28,7 @@ class AttainmentQuerySerializer(serializers.Serializer):
         from core.errors import InvalidInput
 
         try:
-            return parse_period(value)
+            return parse_period(value, begun=True)
         except InvalidInput as error:
             raise serializers.ValidationError(str(error.message)) from None
 
