@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.dates import plausibility_error
+from core.dates import due_date_error, plausibility_error
 from core.errors import DomainError
 from core.jobs import JobLost, heartbeat, job_beat, job_claim, new_token
 from core.money import CENT, ZERO, money, parse_weight
@@ -595,8 +595,8 @@ def _resolve_facts(kind, parsed, user):
             )
         row.refs["customer"] = customer
         if kind == ImportKind.INVOICES:
-            if values.get("issue_date") and values.get("due_date") and values["due_date"] < values["issue_date"]:
-                parsed.add_error(row.number, _header_of(parsed, "due_date"), _("The due date cannot be before the issue date."))
+            if error := due_date_error(values.get("issue_date"), values.get("due_date")):
+                parsed.add_error(row.number, _header_of(parsed, "due_date"), error)
             if customer is not None and customer.status != CustomerStatus.ACTIVE:
                 parsed.add_error(
                     row.number,

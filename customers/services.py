@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import insert_audited, write_created_history
-from core.dates import check_supported_date
+from core.dates import check_supported_date, due_date_error
 from core.errors import Conflict, InvalidInput
 from core.money import CENT, ZERO, money, parse_weight
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
@@ -537,8 +537,8 @@ def _invoice_input(*, issue_date, due_date, amount=None, lines=None, number="", 
     """Check an invoice's own data (no database access but price look-ups); returns the clean values."""
     issue_date = _date(issue_date, field="issue_date")
     due_date = _date(due_date, field="due_date")
-    if due_date < issue_date:
-        raise InvalidInput(_("The due date cannot be before the issue date."), field="due_date")
+    if error := due_date_error(issue_date, due_date):
+        raise InvalidInput(error, field="due_date")
     number = _text(number, field="number", max_length=40)
     if lines is not None:
         line_rows = _invoice_lines(lines, issue_date, price_on)
@@ -772,7 +772,7 @@ def _invoice_input_fast(record, price_on):
         and amount.is_finite()
         and ZERO < amount < MONEY_LIMIT
         and amount.as_tuple().exponent == -2
-        and issue_date <= due_date
+        and not due_date_error(issue_date, due_date)
         and len(number) <= 40
         and "\x00" not in number
         and number == number.strip()
