@@ -35,7 +35,7 @@ from approvals.choices import ApprovalKind, BulkAction, EventAction, RequestStat
 from approvals.models import ApprovalEvent, ApprovalRequest, ApprovalStep, Delegation
 from approvals.selectors import within_reach
 from core.errors import Conflict, DomainError, InvalidInput
-from core.money import MONEY_MAX, money, parse_weight
+from core.money import parse_money
 from core.rights import NotAllowed
 from core.roles import Role, role_of, staff_of
 from core.scoping import scope_of
@@ -216,14 +216,8 @@ def _call_hook(request, name):
 def _clean_amount(amount):
     if amount is None or amount == "":
         return None
-    # Bounded before rounding, and within the 18 digits the request's amount column holds.
-    invalid = _("Enter the amount as a number, e.g. 1200.50.")
-    value = money(parse_weight(amount, field="amount", label=_("The amount"), messages={"invalid": invalid}))
-    if value > MONEY_MAX:
-        raise InvalidInput(_("%(label)s is too large (%(value)s).") % {"label": _("The amount"), "value": value}, field="amount")
-    if value < 0:
-        raise InvalidInput(_("The amount cannot be negative."), field="amount")
-    return value
+    wording = {"invalid": _("Enter the amount as a number, e.g. 1200.50."), "negative": _("The amount cannot be negative.")}
+    return parse_money(amount, field="amount", messages=wording)
 
 
 def _required_comment(comment):

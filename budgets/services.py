@@ -19,7 +19,7 @@ from budgets.choices import AllocationMethod, AllocationTarget, ExpenseCategory,
 from budgets.models import Budget, Expense
 from core import versions
 from core.errors import Conflict, InvalidInput, Unprocessable
-from core.money import allocate, parse_decimal, parse_weight
+from core.money import allocate, parse_money, parse_weight
 from core.periods import MONTH, QUARTER, YEAR, Period
 from core.periods import parse_input as parse_period_input
 from core.rights import NotAllowed
@@ -49,19 +49,7 @@ def _period(period):
 
 def _amount(value, *, field="amount", label=None, positive=False):
     """An amount of money: a Decimal to the cent, ≥ 0 (> 0 when `positive`), below 10^16."""
-    label = label or _("The amount")
-    number = parse_decimal(
-        value,
-        field=field,
-        label=label,
-        messages={"max_decimal_places": _("%(label)s is an amount of money: at most two decimal places, not %(value)s.")},
-    )
-    if number < 0 or (positive and number == 0):
-        message = (
-            _("%(label)s must be more than zero (%(value)s).") if positive else _("%(label)s cannot be negative (%(value)s).")
-        )
-        raise InvalidInput(message % {"label": label, "value": number}, field=field)
-    return number.quantize(CENT)
+    return parse_money(value, field=field, label=label, positive=positive)
 
 
 def _unit(unit):

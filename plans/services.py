@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import versions
 from core.errors import Conflict, DomainError, InvalidInput, Unprocessable
-from core.money import MONEY_MAX, allocate, parse_decimal, parse_weight
+from core.money import MONEY_MAX, allocate, parse_money, parse_weight
 from core.periods import QUARTER, YEAR, Period
 from core.periods import parse_input as parse_period_input
 from core.splits import keyed_once, parse_id
@@ -45,21 +45,14 @@ def _period(period):
 def _value(value, *, metric, field="value", label=None):
     """A target value: a Decimal ≥ 0, to the cent for amounts and whole for counts, below 10^16."""
     label = label or _("The target")
-    number = parse_decimal(
-        value,
-        field=field,
-        label=label,
-        messages={"max_decimal_places": _("%(label)s is an amount of money: at most two decimal places, not %(value)s.")},
-    )
-    if number < 0:
-        raise InvalidInput(_("%(label)s cannot be negative (%(value)s).") % {"label": label, "value": number}, field=field)
+    number = parse_money(value, field=field, label=label)
     if metric in COUNT_METRICS and number != number.to_integral_value():
         raise InvalidInput(
             _("%(label)s counts %(metric)s, so it must be a whole number, not %(value)s.")
-            % {"label": label, "value": number, "metric": Metric(metric).label},
+            % {"label": label, "value": number.normalize(), "metric": Metric(metric).label},  # not integral: no exponent
             field=field,
         )
-    return number.quantize(Decimal("0.01"))
+    return number
 
 
 def _owner(unit, staff):
