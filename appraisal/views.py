@@ -35,6 +35,7 @@ from core import audit
 from core.errors import DomainError
 from core.periods import parse_input as parse_period
 from core.roles import can
+from core.scoping import get_in_scope
 from core.ui import approval_url
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 
@@ -398,8 +399,7 @@ class IncentiveDetailView(RightsMixin, ScopedDetailView):
             # A unit outside the scope is not offered by the form: say 404 rather than "invalid choice".
             from regions.models import OrgUnit
 
-            if not OrgUnit.objects.for_user(request.user).filter(pk=request.GET["unit"]).exists():
-                raise Http404
+            get_in_scope(request, OrgUnit, pk=request.GET["unit"])
         if form.is_bound and form.is_valid():
             try:
                 period = parse_period(form.cleaned_data["period"], begun=True)

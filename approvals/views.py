@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -28,6 +27,7 @@ from approvals.models import ApprovalRequest, Delegation
 from core import audit
 from core.errors import DomainError
 from core.roles import Role, role_of
+from core.scoping import get_in_scope
 from core.views import ScopedDetailView, ScopedListView, apply_domain_error
 from regions.choices import UnitKind
 from regions.models import OrgUnit
@@ -343,11 +343,9 @@ class DelegationsView(LoginRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         staff = self._staff()
         if "revoke" in request.POST:
-            try:
-                pk = int(request.POST["revoke"])
-                delegation = Delegation.objects.for_user(request.user).own(staff).get(pk=pk)
-            except (ValueError, Delegation.DoesNotExist, OverflowError):
-                raise Http404 from None
+            delegation = get_in_scope(
+                request, Delegation, queryset=Delegation.objects.for_user(request.user).own(staff), pk=request.POST["revoke"]
+            )
             try:
                 services.delegation_revoke(delegation=delegation, by=request.user)
             except DomainError as error:

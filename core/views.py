@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound
 from core import audit
 from core.exceptions import request_refusal
 from core.roles import can
+from core.scoping import get_in_scope
 
 
 def apply_domain_error(form, error):
@@ -67,13 +68,7 @@ class ScopedListView(ScopedViewMixin, ListView):
 class ScopedDetailView(ScopedViewMixin, DetailView):
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
-        pk = self.kwargs.get(self.pk_url_kwarg)
-        try:
-            obj = queryset.get(pk=pk)
-        except (self.model.DoesNotExist, ValueError):
-            if self.model._default_manager.filter(pk=pk).exists():
-                audit.log_denial(self.request, reason="out of scope", status=404)
-            raise Http404 from None
+        obj = get_in_scope(self.request, self.model, queryset=queryset, pk=self.kwargs.get(self.pk_url_kwarg))
         self.require_view()
         return obj
 

@@ -24,7 +24,7 @@ from core.errors import DomainError
 from core.jobs import job_reap
 from core.money import ZERO
 from core.roles import Role, can
-from core.scoping import scope_of
+from core.scoping import get_in_scope, scope_of
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from customers import imports, services
 from customers.choices import CollectionPlanStatus, InvoiceStatus, PaymentStatus
@@ -419,18 +419,13 @@ def _customer_from_request(request):
     raw = (request.POST if request.method == "POST" else request.GET).get("customer")
     if not raw:
         return None
+    readable = Customer.objects.for_user(request.user).select_related("district")
+    if request.method != "POST":
+        return get_in_scope(request, Customer, queryset=readable, pk=raw)
     try:
-        pk = int(raw)
-    except ValueError:
-        pk = None
-    customer = None
-    if pk is not None:
-        customer = Customer.objects.for_user(request.user).select_related("district").filter(pk=pk).first()
-    if customer is None and request.method != "POST":
-        if pk is not None and Customer.objects.filter(pk=pk).exists():
-            audit.log_denial(request, reason="out of scope", status=404)
-        raise Http404
-    return customer
+        return readable.filter(pk=int(raw)).first()
+    except (ValueError, OverflowError):
+        return None
 
 
 class PaymentDetailView(ScopedDetailView):
@@ -536,8 +531,8 @@ class AgeingView(ScopedViewMixin, View):
     model = OrgUnit
     template_name = "customers/ageing.html"
 
-    def _not_found(self, reason="out of scope"):
-        audit.log_denial(self.request, reason=reason, status=404)
+    def _no_unit(self):
+        audit.log_denial(self.request, reason="no unit in scope", status=404)
         raise Http404
 
     def build(self):
@@ -548,23 +543,17 @@ class AgeingView(ScopedViewMixin, View):
         data = form.cleaned_data
         units = self.get_queryset()
         if data["unit"]:
-            unit = units.filter(pk=data["unit"]).first()
-            if unit is None:
-                self._not_found()
+            unit = get_in_scope(request, OrgUnit, queryset=units, pk=data["unit"])
         else:
             scope = scope_of(user)
             unit = units.filter(kind=UnitKind.CENTER).first() if scope.everything else units.filter(path=scope.path).first()
             if unit is None:
-                self._not_found("no unit in scope")
+                self._no_unit()
         salesperson = customer = None
         if data["salesperson"]:
-            salesperson = StaffProfile.objects.for_user(user).filter(pk=data["salesperson"]).first()
-            if salesperson is None:
-                self._not_found()
+            salesperson = get_in_scope(request, StaffProfile, pk=data["salesperson"])
         if data["customer"]:
-            customer = Customer.objects.for_user(user).filter(pk=data["customer"]).first()
-            if customer is None:
-                self._not_found()
+            customer = get_in_scope(request, Customer, pk=data["customer"])
         by = data["by"]
         try:
             if salesperson is None and customer is None:

@@ -15,7 +15,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from core import audit
 from core.errors import DomainError, InvalidInput
 from core.periods import QUARTER, YEAR
 from core.roles import can, staff_of
-from core.scoping import scope_of
+from core.scoping import get_in_scope, scope_of
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from plans import selectors, services
 from plans.choices import COUNT_METRICS, EDITABLE_STATES, DecompositionLevel, DistributionKind, PlanKind
@@ -247,11 +246,7 @@ class DistributionFormView(LoginRequiredMixin, View):
         self.object = None
         pk = kwargs.get("pk")
         if pk is not None:
-            self.object = distributions_for(request.user).filter(pk=pk).first()
-            if self.object is None:
-                if SeasonalDistribution.objects.filter(pk=pk).exists():
-                    audit.log_denial(request, reason="out of scope", status=404)
-                raise Http404
+            self.object = get_in_scope(request, SeasonalDistribution, queryset=distributions_for(request.user), pk=pk)
             if not distributions_editable_by(request.user).filter(pk=pk).exists():
                 audit.log_denial(request, reason="no right for this action", status=403)
                 raise PermissionDenied

@@ -8,6 +8,7 @@ from django.views import View
 
 from core.errors import DomainError
 from core.models import ApiKey
+from core.scoping import get_in_scope
 from core.services import api_key_issue, api_key_revoke
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from regions import services
@@ -167,11 +168,7 @@ class ApiKeyListView(ScopedListView):
         self.require_change()
         self.object_list = self.get_queryset()
         if "revoke" in request.POST:
-            key = self.get_queryset().filter(pk=request.POST.get("revoke")).first()
-            if key is None:
-                from django.http import Http404
-
-                raise Http404
+            key = get_in_scope(request, self.model, queryset=self.get_queryset(), pk=request.POST.get("revoke"))
             try:
                 api_key_revoke(key=key)
             except DomainError as error:

@@ -15,7 +15,7 @@ from budgets.filtersets import BudgetFilterSet, ExpenseFilterSet
 from budgets.models import Budget, Expense
 from core.api import ScopedViewSet
 from core.errors import InvalidInput
-from core.scoping import scope_of
+from core.scoping import get_in_scope, scope_of
 from regions.models import OrgUnit
 
 
@@ -83,9 +83,7 @@ class BudgetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             if unit is None:
                 raise InvalidInput(_("Choose an org unit."), field="unit")
         else:
-            unit = OrgUnit.objects.for_user(request.user).filter(pk=unit_id).first()
-            if unit is None:
-                raise Http404
+            unit = get_in_scope(request, OrgUnit, pk=unit_id)
         if not scope_of(request.user).covers_path(unit.path):
             raise Http404
         report = selectors.budget_vs_actual(unit=unit, period=period)

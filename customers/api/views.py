@@ -6,7 +6,7 @@ resolves every reference in its input through the caller's scope. Single POSTs h
 """
 
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +24,7 @@ from core.errors import InvalidInput
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.money import ZERO
 from core.roles import role_of, staff_of
+from core.scoping import get_in_scope
 from customers import selectors, services
 from customers.api import bulk
 from customers.api import serializers as s
@@ -433,11 +434,7 @@ class AgeingReportView(APIView):
         unit = None
         if query.get("unit") is not None or query.get("unit_code"):
             lookup = {"pk": query["unit"]} if query.get("unit") is not None else {"code": query["unit_code"]}
-            unit = OrgUnit.objects.for_user(request.user).filter(**lookup).first()
-            if unit is None:
-                if OrgUnit.objects.filter(**lookup).exists():
-                    audit.log_denial(request, reason="out of scope", status=404)
-                raise Http404
+            unit = get_in_scope(request, OrgUnit, **lookup)
         buckets = selectors.buckets_from_days(query["buckets"]) if query.get("buckets") else None
         report = selectors.ageing_for_unit(
             user=request.user, unit=unit, as_of=query.get("as_of") or timezone.localdate(), by=query["by"], buckets=buckets
