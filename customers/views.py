@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import audit
@@ -25,6 +26,7 @@ from core.jobs import job_reap
 from core.money import ZERO
 from core.roles import Role, can
 from core.scoping import get_in_scope, scope_of
+from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from customers import imports, services
 from customers.choices import CollectionPlanStatus, InvoiceStatus, PaymentStatus
@@ -64,12 +66,6 @@ LIVE_ALLOCATED = Coalesce(
 )
 
 
-def _choice_field(label, options):
-    return forms.TypedChoiceField(
-        label=label, required=False, coerce=int, empty_value=None, choices=[("", "---------"), *options]
-    )
-
-
 def _scoped_districts(user):
     return OrgUnit.objects.for_user(user).filter(kind=UnitKind.DISTRICT).order_by("code")
 
@@ -78,25 +74,19 @@ def _scoped_reps(user):
     return StaffProfile.objects.for_user(user).filter(role=Role.SALES_REP).select_related("unit").order_by("employee_no")
 
 
-class FilteredListMixin:
-    """A list cut by the scope and then by its FilterSet (the same one the API uses)."""
+def _rep_choice(user):
+    return id_choice_field(_("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in _scoped_reps(user)])
 
-    filterset_class = None
 
-    def filter_queryset(self, queryset):
-        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
-        self.adjust_filter_form(self.filterset.form)
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+class DistrictListMixin:
+    """The ledger's list pages: filtered by district office; what a link names (…?customer=) stays out of
+    the filter bar."""
+
+    hidden_filters = ("external_id", "credit_code", "customer", "customer_external_id", "invoice", "owner", "unit_code")
 
     def adjust_filter_form(self, form):
-        for name in ("external_id", "credit_code", "customer", "customer_external_id", "invoice", "owner", "unit_code"):
-            if name in form.fields:
-                form.fields[name].widget = forms.HiddenInput()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        return context
+        districts = [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(self.request.user)]
+        form.fields["unit"] = id_choice_field(_("district office"), districts)
 
 
 # ----------------------------------------------------------------------------------------- customers
@@ -128,25 +118,20 @@ def with_open_receivable(customers, *, as_of):
     )
 
 
-class CustomerListView(FilteredListMixin, ScopedListView):
+class CustomerListView(DistrictListMixin, ScopedListView):
     model = Customer
     change_action = "customer.change"
     filterset_class = CustomerFilterSet
+    title = gettext_lazy("Customers")
     template_name = "customers/customer_list.html"
 
     def narrow_queryset(self, queryset):
-        queryset = self.filter_queryset(queryset.select_related("district", "salesperson"))
+        queryset = super().narrow_queryset(queryset.select_related("district", "salesperson"))
         return with_open_receivable(queryset, as_of=timezone.localdate())
 
     def adjust_filter_form(self, form):
         super().adjust_filter_form(form)
-        user = self.request.user
-        form.fields["unit"] = _choice_field(
-            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(user)]
-        )
-        form.fields["salesperson"] = _choice_field(
-            _("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in _scoped_reps(user)]
-        )
+        form.fields["salesperson"] = _rep_choice(self.request.user)
 
 
 def _history_rows(customer, limit=30):
@@ -331,25 +316,20 @@ class CustomerEditView(ScopedDetailView):
 # ------------------------------------------------------------------------------------ invoices, payments
 
 
-class InvoiceListView(FilteredListMixin, ScopedListView):
+class InvoiceListView(DistrictListMixin, ScopedListView):
     model = Invoice
     change_action = "invoice.change"
     filterset_class = InvoiceFilterSet
+    title = gettext_lazy("Invoices")
     template_name = "customers/invoice_list.html"
 
     def narrow_queryset(self, queryset):
-        queryset = self.filter_queryset(queryset.select_related("customer", "district", "salesperson"))
+        queryset = super().narrow_queryset(queryset.select_related("customer", "district", "salesperson"))
         return with_open_amount(queryset, as_of=timezone.localdate())
 
     def adjust_filter_form(self, form):
         super().adjust_filter_form(form)
-        user = self.request.user
-        form.fields["unit"] = _choice_field(
-            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(user)]
-        )
-        form.fields["salesperson"] = _choice_field(
-            _("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in _scoped_reps(user)]
-        )
+        form.fields["salesperson"] = _rep_choice(self.request.user)
         for name in ("due_date_after", "due_date_before", "issue_date_after", "issue_date_before"):
             form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
@@ -391,22 +371,20 @@ class InvoiceDetailView(ScopedDetailView):
         )
 
 
-class PaymentListView(FilteredListMixin, ScopedListView):
+class PaymentListView(DistrictListMixin, ScopedListView):
     model = Payment
     change_action = "payment.change"
     filterset_class = PaymentFilterSet
+    hidden_filters = (*DistrictListMixin.hidden_filters, "salesperson")
+    title = gettext_lazy("Payments")
     template_name = "customers/payment_list.html"
 
     def narrow_queryset(self, queryset):
-        queryset = self.filter_queryset(queryset.select_related("customer", "district"))
+        queryset = super().narrow_queryset(queryset.select_related("customer", "district"))
         return queryset.annotate(allocated=LIVE_ALLOCATED).order_by("-received_on", "-id")
 
     def adjust_filter_form(self, form):
         super().adjust_filter_form(form)
-        form.fields["unit"] = _choice_field(
-            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(self.request.user)]
-        )
-        form.fields["salesperson"].widget = forms.HiddenInput()
         for name in ("received_on_after", "received_on_before"):
             form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
@@ -640,22 +618,17 @@ class AgeingExportView(AgeingView):
 # ----------------------------------------------------------------------------------- collection plans
 
 
-class CollectionPlanListView(FilteredListMixin, ScopedListView):
+class CollectionPlanListView(DistrictListMixin, ScopedListView):
     model = CollectionPlan
     change_action = "collection.change"
     filterset_class = CollectionPlanFilterSet
+    hidden_filters = (*DistrictListMixin.hidden_filters, "salesperson")
+    title = gettext_lazy("Collection plans")
     template_name = "customers/collectionplan_list.html"
 
     def narrow_queryset(self, queryset):
-        queryset = self.filter_queryset(queryset.select_related("customer", "invoice", "district", "owner"))
+        queryset = super().narrow_queryset(queryset.select_related("customer", "invoice", "district", "owner"))
         return queryset.annotate(planned=Coalesce(Sum("lines__amount"), Value(ZERO), output_field=MONEY)).order_by("-id")
-
-    def adjust_filter_form(self, form):
-        super().adjust_filter_form(form)
-        form.fields["unit"] = _choice_field(
-            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(self.request.user)]
-        )
-        form.fields["salesperson"].widget = forms.HiddenInput()
 
 
 class CollectionPlanDetailView(ScopedDetailView):

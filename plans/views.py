@@ -26,6 +26,7 @@ from core.errors import DomainError, InvalidInput
 from core.periods import QUARTER, YEAR
 from core.roles import can, staff_of
 from core.scoping import get_in_scope, scope_of
+from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from plans import selectors, services
 from plans.choices import COUNT_METRICS, EDITABLE_STATES, DecompositionLevel, DistributionKind, PlanKind
@@ -49,12 +50,6 @@ HUNDRED = Decimal(100)
 
 def _percent(rate):
     return None if rate is None else (rate * HUNDRED).quantize(Decimal("0.1"))
-
-
-def _choice_field(label, options):
-    return forms.TypedChoiceField(
-        label=label, required=False, coerce=int, empty_value=None, choices=[("", "---------"), *options]
-    )
 
 
 def _scoped_units(user):
@@ -109,8 +104,10 @@ class TargetListView(ScopedListView):
 
     model = Target
     change_action = "target.change"
+    filterset_class = TargetFilterSet
+    hidden_filters = ("staff", "current")
+    title = gettext_lazy("Targets")
     template_name = "plans/target_list.html"
-    paginate_by = 50
 
     def narrow_queryset(self, queryset):
         queryset = (
@@ -118,18 +115,13 @@ class TargetListView(ScopedListView):
             .select_related("unit", "staff", "owner_unit")
             .order_by("period", "metric", "owner_unit__path", "staff_id")
         )
-        self.filterset = TargetFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
-        form = self.filterset.form
-        if "unit" in form.fields:
-            form.fields["unit"] = _choice_field(gettext_lazy("org unit"), _unit_options(self.request.user))
-        for name in ("staff", "current", "parent"):
-            if name in form.fields:
-                form.fields[name].widget = forms.HiddenInput()
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+        return super().narrow_queryset(queryset)
+
+    def adjust_filter_form(self, form):
+        form.fields["unit"] = id_choice_field(gettext_lazy("org unit"), _unit_options(self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
         context["rows"] = with_attainment(context["object_list"])
         return context
 
@@ -201,17 +193,19 @@ class DistributionListView(ScopedListView):
 
     model = SeasonalDistribution
     change_action = "target.change"
+    filterset_class = SeasonalDistributionFilterSet
+    title = gettext_lazy("Seasonal distributions")
     template_name = "plans/distribution_list.html"
 
     def narrow_queryset(self, queryset):
         queryset = queryset.select_related("unit").prefetch_related("months").order_by("unit__path", "name", "id")
-        self.filterset = SeasonalDistributionFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
-        form = self.filterset.form
-        form.fields["unit"] = _choice_field(gettext_lazy("org unit"), _unit_options(self.request.user))
+        return super().narrow_queryset(queryset)
+
+    def adjust_filter_form(self, form):
+        form.fields["unit"] = id_choice_field(gettext_lazy("org unit"), _unit_options(self.request.user))
         form.fields["kind"] = forms.ChoiceField(
             label=gettext_lazy("kind"), required=False, choices=[("", "---------"), *DistributionKind.choices]
         )
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -229,7 +223,6 @@ class DistributionListView(ScopedListView):
                     "editable": distribution.pk in editable,
                 }
             )
-        context["filter"] = self.filterset
         context["rows"] = rows
         context["may_change"] = can(user, "target.change") and not scope_of(user).own_only
         return context
@@ -335,6 +328,9 @@ class PlanListView(ScopedListView):
 
     model = Plan
     change_action = "plan.change"
+    filterset_class = PlanFilterSet
+    hidden_filters = ("author",)
+    title = gettext_lazy("Plans")
     template_name = "plans/plan_list.html"
 
     def narrow_queryset(self, queryset):
@@ -343,19 +339,13 @@ class PlanListView(ScopedListView):
         queryset = queryset.select_related("unit", "author").annotate(
             own_draft=Case(When(own_draft, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
-        self.filterset = PlanFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
-        form = self.filterset.form
-        if "unit" in form.fields:
-            form.fields["unit"] = _choice_field(gettext_lazy("org unit"), _unit_options(self.request.user))
-        for name in ("author", "q"):
-            if name in form.fields and name == "author":
-                form.fields[name].widget = forms.HiddenInput()
-        queryset = self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
-        return queryset.order_by("own_draft", "-updated_at", "-id")
+        return super().narrow_queryset(queryset).order_by("own_draft", "-updated_at", "-id")
+
+    def adjust_filter_form(self, form):
+        form.fields["unit"] = id_choice_field(gettext_lazy("org unit"), _unit_options(self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
         context["may_create"] = selectors.can_create(self.request.user)
         return context
 

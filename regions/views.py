@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.errors import DomainError
@@ -21,16 +22,12 @@ from regions.selectors import worklist
 class OrgUnitListView(ScopedListView):
     model = OrgUnit
     change_action = "orgunit.change"
+    filterset_class = OrgUnitFilterSet
+    title = gettext_lazy("Organisation")
     template_name = "regions/orgunit_list.html"
 
     def narrow_queryset(self, queryset):
-        self.filterset = OrgUnitFilterSet(self.request.GET or None, queryset=queryset.select_related("parent"))
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        return context
+        return super().narrow_queryset(queryset.select_related("parent"))
 
 
 class OrgUnitDetailView(ScopedDetailView):
@@ -100,16 +97,12 @@ class OrgUnitCreateView(ScopedViewMixin, View):
 class StaffListView(ScopedListView):
     model = StaffProfile
     change_action = "staff.change"
+    filterset_class = StaffFilterSet
+    title = gettext_lazy("Staff")
     template_name = "regions/staff_list.html"
 
     def narrow_queryset(self, queryset):
-        self.filterset = StaffFilterSet(self.request.GET or None, queryset=queryset.select_related("unit"))
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        return context
+        return super().narrow_queryset(queryset.select_related("unit"))
 
 
 class StaffDetailView(ScopedDetailView):
@@ -154,6 +147,7 @@ class ApiKeyListView(ScopedListView):
     model = ApiKey
     change_action = "apikey.manage"
     view_action = "apikey.view"
+    title = gettext_lazy("API keys")
     template_name = "regions/apikey_list.html"
 
     def narrow_queryset(self, queryset):

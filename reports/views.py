@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from core import audit
 from core.errors import DomainError
 from core.roles import role_of
+from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin
 from regions.choices import UnitKind
 from regions.models import OrgUnit
@@ -59,31 +60,20 @@ class ReportListView(ScopedListView):
     """Reports in the user's scope, newest period first."""
 
     model = BusinessReport
+    filterset_class = BusinessReportFilterSet
+    title = gettext_lazy("Business reports")
     template_name = "reports/report_list.html"
-    paginate_by = 50
 
     def narrow_queryset(self, queryset):
         queryset = queryset.select_related("unit").defer("data").order_by("-period", "kind", "unit__path", "id")
-        self.filterset = BusinessReportFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
-        form = self.filterset.form
-        form.fields["unit"] = forms.TypedChoiceField(
-            label=gettext_lazy("org unit"),
-            required=False,
-            coerce=int,
-            empty_value=None,
-            choices=[("", "---------")]
-            + [
-                (u.pk, f"{u.name} ({u.code})")
-                for u in OrgUnit.objects.for_user(self.request.user)
-                .filter(kind__in=[UnitKind.CENTER, UnitKind.REGION])
-                .order_by("path")
-            ],
-        )
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+        return super().narrow_queryset(queryset)
+
+    def adjust_filter_form(self, form):
+        units = OrgUnit.objects.for_user(self.request.user).filter(kind__in=[UnitKind.CENTER, UnitKind.REGION]).order_by("path")
+        form.fields["unit"] = id_choice_field(gettext_lazy("org unit"), [(u.pk, f"{u.name} ({u.code})") for u in units])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
         units = _report_units(self.request.user)
         context["build_form"] = BuildForm(units=units) if units else None
         context["is_center"] = role_of(self.request.user) in services.CENTER_ROLES
