@@ -67,12 +67,20 @@ class ProductFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(code__startswith=value))
 
 
-class InvoiceFilterSet(django_filters.FilterSet):
+class LedgerFilterSet(django_filters.FilterSet):
+    """What every list of invoices and payments is filtered by first: the unit, the customer, the salesperson."""
+
     unit = _unit_filter()
     unit_code = _unit_code_filter()
     customer = IdFilter(field_name="customer_id", label=_("customer"))
     customer_external_id = django_filters.CharFilter(field_name="customer__external_id", label=_("customer's external id"))
     salesperson = IdFilter(field_name="salesperson_id", label=_("salesperson"))
+
+    def search(self, queryset, name, value):
+        return _search_customers(queryset, value, prefix="customer__")
+
+
+class InvoiceFilterSet(LedgerFilterSet):
     status = django_filters.ChoiceFilter(choices=InvoiceStatus.choices, label=_("status"))
     external_id = django_filters.CharFilter(lookup_expr="exact", label=_("external id"))
     issue_date_after = DateFilter(field_name="issue_date", lookup_expr="gte", label=_("issued on or after"))
@@ -90,16 +98,8 @@ class InvoiceFilterSet(django_filters.FilterSet):
         overdue = Q(status=InvoiceStatus.OPEN, due_date__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
-    def search(self, queryset, name, value):
-        return _search_customers(queryset, value, prefix="customer__")
 
-
-class PaymentFilterSet(django_filters.FilterSet):
-    unit = _unit_filter()
-    unit_code = _unit_code_filter()
-    customer = IdFilter(field_name="customer_id", label=_("customer"))
-    customer_external_id = django_filters.CharFilter(field_name="customer__external_id", label=_("customer's external id"))
-    salesperson = IdFilter(field_name="salesperson_id", label=_("salesperson"))
+class PaymentFilterSet(LedgerFilterSet):
     status = django_filters.ChoiceFilter(choices=PaymentStatus.choices, label=_("status"))
     method = django_filters.ChoiceFilter(choices=PaymentMethod.choices, label=_("method"))
     external_id = django_filters.CharFilter(lookup_expr="exact", label=_("external id"))
@@ -110,9 +110,6 @@ class PaymentFilterSet(django_filters.FilterSet):
     class Meta:
         model = Payment
         fields = ["status", "method", "external_id"]
-
-    def search(self, queryset, name, value):
-        return _search_customers(queryset, value, prefix="customer__")
 
 
 class CollectionPlanFilterSet(django_filters.FilterSet):
