@@ -21,7 +21,7 @@ from core import versions
 from core.errors import Conflict, InvalidInput, Unprocessable
 from core.money import allocate, parse_money, parse_weight
 from core.periods import MONTH, QUARTER, YEAR, Period
-from core.periods import parse_input as parse_period_input
+from core.periods import parse_input as parse_period
 from core.rights import NotAllowed
 from core.roles import can, staff_of
 from core.scoping import scope_of
@@ -41,10 +41,6 @@ def _category(category):
             field="category",
         )
     return ExpenseCategory(category)
-
-
-def _period(period):
-    return parse_period_input(period, field="period")
 
 
 def _amount(value, *, field="amount", label=None, positive=False):
@@ -111,7 +107,7 @@ def budget_set(*, unit, period, category, amount, by=None):
     A manager sets the budgets of the units below their own; their own unit's budget is set (or
     allocated) by the level above — the Development Center sets any."""
     unit = _unit(unit)
-    period = _period(period)
+    period = parse_period(period)
     category = _category(category)
     amount = _amount(amount)
     if by is not None:

@@ -18,7 +18,7 @@ from core import versions
 from core.errors import Conflict, DomainError, InvalidInput, Unprocessable
 from core.money import MONEY_MAX, allocate, parse_money, parse_weight
 from core.periods import QUARTER, YEAR, Period
-from core.periods import parse_input as parse_period_input
+from core.periods import parse_input as parse_period
 from core.splits import keyed_once, parse_id
 from plans.choices import COUNT_METRICS, DecompositionLevel, DistributionKind, Metric, SplitMethod, decimal_places
 from plans.models import SeasonalDistribution, SeasonalDistributionMonth, Target
@@ -36,10 +36,6 @@ def _metric(metric):
             field="metric",
         )
     return Metric(metric)
-
-
-def _period(period):
-    return parse_period_input(period, field="period")
 
 
 def _value(value, *, metric, field="value", label=None):
@@ -117,7 +113,7 @@ def target_set(*, metric, period, unit=None, staff=None, value, by=None):
     after that a new version supersedes the current one (never an edit in place). Setting the value it
     already has changes nothing and returns the current version."""
     metric = _metric(metric)
-    period = _period(period)
+    period = parse_period(period)
     unit, staff, owner_unit = _owner(unit, staff)
     value = _value(value, metric=metric)
     _lock_owner(owner_unit)
@@ -655,7 +651,7 @@ def plan_create(*, kind, unit, period, title, by, body=""):
         raise _not_allowed(_("You can write plans only for your own unit or a unit below it."), field="unit")
     if staff.role == Role.SALES_REP and kind not in REP_PLAN_KINDS:
         raise _not_allowed(_("A salesperson writes only their own work plan."), field="kind")
-    period = _period(period)
+    period = parse_period(period)
     title = _text(title, field="title", label=_("The title"), max_length=200)
     body = _text(body, field="body", label=_("The text"), max_length=None, required=False)
     return Plan.objects.create(kind=kind, unit=unit, period=period, title=title, body=body, author=staff)
@@ -675,7 +671,7 @@ def plan_update(*, plan, by, title=None, body=None, period=None):
         plan.body = _text(body, field="body", label=_("The text"), max_length=None, required=False)
         fields.append("body")
     if period is not None:
-        period = _period(period)
+        period = parse_period(period)
         outside = [line for line in plan.target_lines.all() if not period.contains(line.period)]
         if outside:
             raise InvalidInput(
@@ -780,7 +776,7 @@ def _clean_target_lines(plan, rows):
             raise InvalidInput(_("%(label)s: give the line as an object.") % {"label": label}, field="targets")
         metric = _in_line(label, "targets", _metric, row.get("metric"))
         raw_period = row.get("period") or str(plan.period)
-        period = _in_line(label, "targets", _period, raw_period if isinstance(raw_period, str) else repr(raw_period))
+        period = _in_line(label, "targets", parse_period, raw_period if isinstance(raw_period, str) else repr(raw_period))
         if not plan.period.contains(period):
             raise InvalidInput(
                 _("%(label)s: %(period)s lies outside the plan's period %(plan_period)s.")
@@ -1032,7 +1028,7 @@ def plan_split_suggest(*, plan, by, metric, period=None, method=None, shares=Non
     _require_writer(plan, by, _("Only the author or the manager of the unit can change this plan."))
     _require_editable(plan)
     metric = _metric(metric)
-    period = _period(period) if period else plan.period
+    period = parse_period(period) if period else plan.period
     line = plan.target_lines.filter(metric=metric, period=str(period)).first()
     if line is None:
         raise InvalidInput(

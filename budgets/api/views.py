@@ -15,6 +15,7 @@ from budgets.filtersets import BudgetFilterSet, ExpenseFilterSet
 from budgets.models import Budget, Expense
 from core.api import ScopedViewSet
 from core.errors import InvalidInput
+from core.periods import parse_input as parse_period
 from core.scoping import get_in_scope, scope_of
 from regions.models import OrgUnit
 
@@ -74,7 +75,7 @@ class BudgetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def budget_vs_actual(self, request):
         """Budget vs actual of a unit (its subtree's spending) for a period, per category, with a total."""
         query = _valid(self, s.BudgetVsActualQuerySerializer, data=request.query_params)
-        period = services._period(query["period"])
+        period = parse_period(query["period"])
         unit_id = query.get("unit")
         if unit_id is None:
             unit = getattr(request.user, "scope_unit", None) or getattr(
