@@ -12,7 +12,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal import rights
 from appraisal.choices import (
     KPI_KINDS,
     AppraisedRole,
@@ -40,17 +39,16 @@ from core.errors import Conflict, InvalidInput
 from core.money import money, parse_money
 from core.periods import Period
 from core.periods import parse_input as parse_period
-from core.rights import NotAllowed
-from core.roles import Role, can
+from core.rights import SYSTEM, ensure
+from core.roles import Role
 from core.scoping import scope_of
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
 
 
-def _require(by, action, message):
-    # `by` None: a task or a command acting for the company.
-    if by is not None and not can(by, action):
-        raise NotAllowed(message)
+def _person(by):
+    """Who is recorded as having done it: the person acting; nobody when the system acts (SYSTEM)."""
+    return None if by is SYSTEM else by
 
 
 def _center():
@@ -133,7 +131,7 @@ def _clean_scheme_fields(*, name, role, period_kind, valid_from, unit):
 @transaction.atomic
 def scheme_create(*, name, role, period_kind, valid_from, items, by, unit=None, description=""):
     """Draft a new appraisal scheme (the Development Center drafts them)."""
-    _require(by, "appraisal.scheme", _("Appraisal schemes are drafted by the Development Center."))
+    ensure(by, "appraisal_scheme.draft")
     name = _clean_scheme_fields(name=name, role=role, period_kind=period_kind, valid_from=valid_from, unit=unit)
     cleaned = clean_items(items)
     scheme = AppraisalScheme.objects.create(
@@ -143,7 +141,7 @@ def scheme_create(*, name, role, period_kind, valid_from, items, by, unit=None, 
         valid_from=valid_from,
         unit=unit,
         description=description or "",
-        created_by=by,
+        created_by=_person(by),
     )
     SchemeItem.objects.bulk_create([SchemeItem(scheme=scheme, **item) for item in cleaned])
     return scheme
@@ -164,7 +162,7 @@ def _require_draft(scheme):
 @transaction.atomic
 def scheme_update(*, scheme, by, items=None, **fields):
     """Change a draft: its fields and (given) the whole list of items."""
-    _require(by, "appraisal.scheme", _("Appraisal schemes are drafted by the Development Center."))
+    ensure(by, "appraisal_scheme.draft", scheme)
     scheme = _lock_scheme(scheme)
     _require_draft(scheme)
     unknown = set(fields) - {"name", "role", "period_kind", "valid_from", "unit", "description"}
@@ -211,7 +209,7 @@ def scheme_submit(*, scheme, by):
     from approvals.choices import ApprovalKind
     from approvals.services import request_submit
 
-    _require(by, "appraisal.scheme", _("Appraisal schemes are submitted by the Development Center."))
+    ensure(by, "appraisal_scheme.submit", scheme)
     scheme = _lock_scheme(scheme)
     _require_draft(scheme)
     clean_items(scheme_snapshot(scheme=scheme)["items"])  # the weights still add up to 100
@@ -247,7 +245,7 @@ def scheme_on_decided(*, scheme, state):
 @transaction.atomic
 def scheme_revise(*, scheme, by):
     """A new draft of an approved scheme (the next version, same items); approving it retires this one."""
-    _require(by, "appraisal.scheme", _("Appraisal schemes are drafted by the Development Center."))
+    ensure(by, "appraisal_scheme.draft", scheme)
     scheme = _lock_scheme(scheme)
     if scheme.state != SchemeState.APPROVED:
         raise Conflict(_("Only an approved scheme is revised; change a draft directly."), field="state")
@@ -262,7 +260,7 @@ def scheme_revise(*, scheme, by):
         description=scheme.description,
         version=scheme.version + 1,
         previous=scheme,
-        created_by=by,
+        created_by=_person(by),
     )
     SchemeItem.objects.bulk_create(
         [
@@ -277,7 +275,7 @@ def scheme_revise(*, scheme, by):
 
 @transaction.atomic
 def scheme_retire(*, scheme, by):
-    _require(by, "appraisal.scheme", _("Appraisal schemes are retired by the Development Center."))
+    ensure(by, "appraisal_scheme.retire", scheme)
     scheme = _lock_scheme(scheme)
     if scheme.state != SchemeState.APPROVED:
         raise Conflict(_("Only an approved scheme can be retired."), field="state")
@@ -462,7 +460,7 @@ def _check_run_input(*, scheme, period, unit):
 
 
 @transaction.atomic
-def run_compute(*, scheme, period, unit=None, by=None, today=None):
+def run_compute(*, scheme, period, by, unit=None, today=None):
     """Score every active person of the scheme's role inside `unit` (default: the scheme's unit or the
     whole company) for the period; run again, it recomputes the same run. Returns the run.
 
@@ -470,9 +468,9 @@ def run_compute(*, scheme, period, unit=None, by=None, today=None):
     and written in bulk). A recomputation replaces the computed figures and keeps the manual scores and
     comments; people who left the population lose their row, newcomers get one.
     """
-    _require(by, "appraisal.scheme", _("Appraisals are computed by the Development Center."))
+    ensure(by, "appraisal_run.compute", scheme)
     unit = unit or scheme.unit or _center()
-    if by is not None and not scope_of(by).covers_path(unit.path):
+    if by is not SYSTEM and not scope_of(by).covers_path(unit.path):
         raise InvalidInput(_("Choose an org unit inside your scope."), field="unit")
     period = _check_run_input(scheme=scheme, period=period, unit=unit)
     try:
@@ -486,7 +484,7 @@ def run_compute(*, scheme, period, unit=None, by=None, today=None):
     return run
 
 
-def run_recompute(*, run, by=None, today=None):
+def run_recompute(*, run, by, today=None):
     return run_compute(scheme=run.scheme, period=run.period, unit=run.unit, by=by, today=today)
 
 
@@ -568,7 +566,7 @@ def _compute(run, *, by, today):
     ScoreItem.objects.bulk_update(changed_items, ["target", "actual", "rate", "item_score"])
 
     run.computed_at = timezone.now()
-    run.computed_by = by
+    run.computed_by = _person(by)
     run.people = len(people)
     run.save(update_fields=["computed_at", "computed_by", "people"])
 
@@ -595,18 +593,6 @@ def _rank_run(run):
     AppraisalScore.objects.bulk_update(scores, ["total", "rank_peers", "rank_company"])
 
 
-def may_score(user, score):
-    """The rule for entering a manual score: a manager (or the center) whose scope covers the person's
-    unit and whose role sits above the person's — their own manager or a higher one; never oneself."""
-    if not can(user, "appraisal.score"):
-        return False
-    staff = getattr(user, "staff_profile", None)
-    if staff is not None and staff.pk == score.staff_id:
-        return False
-    mine, theirs = rights.level(user), rights.LEVEL.get(score.run.scheme.role)
-    return mine is not None and theirs is not None and mine < theirs and scope_of(user).covers_path(score.unit.path)
-
-
 @transaction.atomic
 def score_manual_set(*, score_item, manual_score, comment="", by):
     """A manager scores a manual item (0 to 100) with a comment; the person's total and the ranks follow."""
@@ -617,14 +603,13 @@ def score_manual_set(*, score_item, manual_score, comment="", by):
     line = ScoreItem.objects.select_for_update(of=("self",)).select_related(*related).get(pk=score_item.pk)
     if not line.item.is_manual:
         raise InvalidInput(_("This item is computed from the facts; only manual items are scored by hand."), field="item")
-    if not may_score(by, line.score):
-        raise NotAllowed(_("Only the person's manager or a higher manager scores their manual items."))
+    ensure(by, "appraisal.score", line.score)
     value = decimal_in(
         manual_score, field="manual_score", low=Decimal(0), high=HUNDRED, message=_("Enter a score from 0 to 100.")
     )
     line.manual_score = line.item_score = to_cent(value)
     line.comment = (comment or "").strip()
-    line.scored_by = by
+    line.scored_by = _person(by)
     line.scored_at = timezone.now()
     line.save(update_fields=["manual_score", "item_score", "comment", "scored_by", "scored_at"])
     _rank_run(line.score.run)
@@ -640,7 +625,7 @@ def incentive_scheme_create(*, name, subject, valid_from, classes, by, unit=None
 
     `classes`: [{"name", "min_sales", "tiers": [{"min_attainment", "bonus_rate", "fixed_amount"}]}]; the
     first class starts at 0 (every subject falls in some class); thresholds rise."""
-    _require(by, "appraisal.scheme", _("Incentive schemes are set by the Development Center."))
+    ensure(by, "incentive_scheme.set")
     name = (name or "").strip()
     if not name:
         raise InvalidInput(_("Give the scheme a name."), field="name")
@@ -650,7 +635,9 @@ def incentive_scheme_create(*, name, subject, valid_from, classes, by, unit=None
         raise InvalidInput(_("Enter the date the scheme is valid from."), field="valid_from")
     if not isinstance(classes, list | tuple) or not classes:
         raise InvalidInput(_("Add at least one scale class."), field="classes")
-    scheme = IncentiveScheme.objects.create(name=name[:200], subject=subject, valid_from=valid_from, unit=unit, created_by=by)
+    scheme = IncentiveScheme.objects.create(
+        name=name[:200], subject=subject, valid_from=valid_from, unit=unit, created_by=_person(by)
+    )
     last = None
     for raw in classes:
         if not isinstance(raw, dict) or not str(raw.get("name") or "").strip():
@@ -723,16 +710,16 @@ def _clean_reward(*, kind, unit, staff, period, amount, reason, by):
 @transaction.atomic
 def reward_propose(*, kind, unit, period, amount, reason, by, staff=None):
     """Draft a reward or special award for a unit or a person inside the proposer's scope."""
-    _require(by, "reward.propose", _("Rewards are proposed by managers and the Development Center."))
+    ensure(by, "reward.propose")
     period, amount, reason = _clean_reward(kind=kind, unit=unit, staff=staff, period=period, amount=amount, reason=reason, by=by)
     return RewardProposal.objects.create(
-        kind=kind, unit=unit, staff=staff, period=str(period), amount=amount, reason=reason, proposed_by=by
+        kind=kind, unit=unit, staff=staff, period=str(period), amount=amount, reason=reason, proposed_by=_person(by)
     )
 
 
 @transaction.atomic
 def reward_update(*, proposal, by, **fields):
-    _require(by, "reward.propose", _("Rewards are proposed by managers and the Development Center."))
+    ensure(by, "reward.propose", proposal)
     proposal = RewardProposal.objects.select_for_update().get(pk=proposal.pk)
     if not proposal.is_editable:
         raise Conflict(
@@ -764,7 +751,7 @@ def reward_submit(*, proposal, by):
     from approvals.choices import ApprovalKind
     from approvals.services import request_submit
 
-    _require(by, "reward.propose", _("Rewards are proposed by managers and the Development Center."))
+    ensure(by, "reward.propose", proposal)
     proposal = RewardProposal.objects.select_for_update(of=("self",)).select_related("unit", "staff").get(pk=proposal.pk)
     if not proposal.is_editable:
         raise Conflict(

@@ -9,6 +9,7 @@ from appraisal.choices import SchemeState
 from appraisal.models import AppraisalScheme
 from core.errors import DomainError
 from core.periods import Period
+from core.rights import SYSTEM
 from regions.models import OrgUnit
 
 
@@ -21,7 +22,7 @@ def compute_run(scheme_id, period=None, unit_id=None):
     if period is None:
         period = str(Period.of(timezone.localdate(), scheme.period_kind).previous())
     unit = OrgUnit.objects.get(pk=unit_id) if unit_id else None
-    run = services.run_compute(scheme=scheme, period=period, unit=unit, by=None)
+    run = services.run_compute(scheme=scheme, period=period, unit=unit, by=SYSTEM)
     return {"run": run.pk, "people": run.people}
 
 

@@ -33,6 +33,7 @@ from appraisal.models import AppraisalRun, AppraisalScheme, AppraisalScore, Ince
 from core import audit
 from core.errors import DomainError
 from core.periods import parse_input as parse_period
+from core.rights import may
 from core.roles import can
 from core.scoping import get_in_scope
 from core.ui import approval_url
@@ -293,7 +294,7 @@ class ScoreDetailView(RightsMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         score = self.object
-        may_score = services.may_score(self.request.user, score)
+        may_score = may(self.request.user, "appraisal.score", score)
         lines = list(score.items.select_related("item", "scored_by").order_by("item__order", "item_id"))
         failed = kwargs.get("failed")
         for line in lines:
@@ -310,7 +311,7 @@ class ScoreDetailView(RightsMixin, ScopedDetailView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if not services.may_score(request.user, self.object):
+        if not may(request.user, "appraisal.score", self.object):
             audit.log_denial(request, reason="no right for this action", status=403)
             raise PermissionDenied
         form = ManualScoreForm(request.POST)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from budgets import services
+from budgets import selectors, services
 from budgets.choices import ExpenseCategory, ExpenseState
 from budgets.models import Budget, Expense
 from core.money import money
@@ -132,7 +132,7 @@ def _beyond_budget(today):
         budget = services.applicable_budget(unit=unit, category=category, day=day)
         room = Decimal(0)
         if budget is not None:
-            room = max(budget.amount - services._spent_against(budget), Decimal(0))
+            room = max(budget.amount - selectors.spent_against(budget), Decimal(0))
         return services.expense_record(
             category=category, spent_on=day, amount=money(room + extra), description=description, by=by
         )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from budgets.choices import AllocationMethod, AllocationTarget, ExpenseCategory
+from budgets.choices import AllocationMethod, ExpenseCategory
 from core.dates import DateFormField
 from core.ui import UnitChoiceField
 from regions.models import OrgUnit
@@ -78,10 +78,6 @@ class AllocateForm(forms.Form):
 
     def given(self):
         return {key: self.cleaned_data[f"c_{key}"] for key, *_rest in self.children}
-
-
-class AllocateTargetForm(forms.Form):
-    to = forms.ChoiceField(choices=AllocationTarget.choices, required=False)
 
 
 class BudgetVsActualForm(forms.Form):

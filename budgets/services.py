@@ -22,9 +22,7 @@ from core.errors import Conflict, InvalidInput, Unprocessable
 from core.money import allocate, parse_money, parse_weight
 from core.periods import MONTH, QUARTER, YEAR, Period
 from core.periods import parse_input as parse_period
-from core.rights import NotAllowed
-from core.roles import can, staff_of
-from core.scoping import scope_of
+from core.rights import SYSTEM, ensure
 from core.splits import keyed_once, parse_id
 from regions.models import OrgUnit
 
@@ -61,20 +59,12 @@ def _unit(unit):
     return unit
 
 
-def _require(by, action, unit, *, message):
-    """`by` holds the right `action` and the unit lies inside their scope."""
-    if by is None or not can(by, action):
-        raise NotAllowed(message)
-    if not scope_of(by).covers_path(unit.path):
-        raise NotAllowed(_("%(unit)s is outside your part of the organisation.") % {"unit": unit}, field="unit")
-
-
 def _unit_label(unit):
     return f"{unit.name} ({unit.code})"
 
 
 # --- versions -------------------------------------------------------------------------------------
-def _supersede(*, unit, period, category, amount, parent=None, method=AllocationMethod.SET, by=None):
+def _supersede(*, unit, period, category, amount, parent=None, method=AllocationMethod.SET, by):
     """Write a new current version of the budget at this key (the previous one stays, not current)."""
     # The current version is locked first, so a concurrent recording against it waits for the new one.
     return versions.supersede(
@@ -86,7 +76,7 @@ def _supersede(*, unit, period, category, amount, parent=None, method=Allocation
         ends_on=period.end,
         parent=parent,
         method=method,
-        created_by=by,
+        created_by=None if by is SYSTEM else by,
     )
 
 
@@ -100,23 +90,17 @@ def _lock_current(budget):
 
 
 @transaction.atomic
-def budget_set(*, unit, period, category, amount, by=None):
+def budget_set(*, unit, period, category, amount, by):
     """Set the budget of a unit for a category and period: version 1 the first time, a new version after
     that (never an edit in place). Setting the amount it already has changes nothing.
 
-    A manager sets the budgets of the units below their own; their own unit's budget is set (or
-    allocated) by the level above — the Development Center sets any."""
+    `by` needs `budget.set` on the unit (budgets/rights.py): a manager sets the budgets of the units
+    below their own; their own unit's budget is set (or allocated) by the level above."""
     unit = _unit(unit)
     period = parse_period(period)
     category = _category(category)
     amount = _amount(amount)
-    if by is not None:
-        _require(by, "budget.change", unit, message=_("You may not set budgets."))
-        scope = scope_of(by)
-        if not scope.everything and scope.path == unit.path:
-            raise NotAllowed(
-                _("The budget of your own unit is set by the level above; you allocate it further down."), field="unit"
-            )
+    ensure(by, "budget.set", unit)
     current = Budget.objects.select_for_update().filter(unit=unit, period=str(period), category=category, is_current=True).first()
     if current is not None and current.amount == amount:
         return current
@@ -135,8 +119,9 @@ class AllocationResult:
     weights: dict = field(default_factory=dict)
 
 
-def _children(budget, to):
-    """[(key, label, unit, period)] the budget is allocated to, in a stable order."""
+def allocation_slots(budget, to):
+    """[(key, label, unit, period)] the budget is allocated to (`to`: units, quarters or months), in a
+    stable order; refused (InvalidInput, Unprocessable) when the budget cannot be allocated there."""
     if to == AllocationTarget.UNITS:
         units = list(OrgUnit.objects.filter(parent_id=budget.unit_id, is_active=True).order_by("code"))
         if not units:
@@ -234,19 +219,18 @@ def _manual_parts(values, children, *, budget, to):
 
 
 @transaction.atomic
-def budget_allocate(*, budget, to=AllocationTarget.UNITS, method=AllocationMethod.SHARES, shares=None, values=None, by=None):
+def budget_allocate(*, budget, to=AllocationTarget.UNITS, method=AllocationMethod.SHARES, shares=None, values=None, by):
     """Allocate a current budget to its active child units (same period and category), or to the
     quarters or months of its period (same unit): by shares (non-negative weights, normalised), in equal
     parts, or by hand (amounts that add up exactly — otherwise refused, saying by how much and where).
     Each child gets a new current version pointing at this budget as its parent."""
     budget = _lock_current(budget)
-    if by is not None:
-        _require(by, "budget.change", budget.unit, message=_("You may not allocate budgets."))
+    ensure(by, "budget.allocate", budget)
     if method not in (AllocationMethod.SHARES, AllocationMethod.MANUAL, AllocationMethod.EQUAL):
         raise InvalidInput(
             _("Allocate by shares, in equal parts or by hand, not %(method)s.") % {"method": method}, field="method"
         )
-    children = _children(budget, to)
+    children = allocation_slots(budget, to)
     result = AllocationResult(parent=budget, to=AllocationTarget(to), method=AllocationMethod(method))
     if method == AllocationMethod.MANUAL:
         parts = _manual_parts(values, children, budget=budget, to=to)
@@ -280,13 +264,6 @@ def _spent_against(budget, *, exclude=None):
     from budgets.selectors import spent_against
 
     return spent_against(budget, exclude=exclude)
-
-
-def _staff_of(by):
-    staff = staff_of(by, active=True)
-    if staff is None:
-        raise NotAllowed(_("Expenses are recorded by a member of staff."))
-    return staff
 
 
 def _title(expense):
@@ -329,10 +306,12 @@ def _check_and_route(expense, *, by):
 def expense_record(*, unit=None, category, spent_on, amount, description="", by):
     """Record an expense of a unit (by default the recorder's own unit). Within the budget that applies
     it is recorded; beyond it, or with no budget, it is pending and an approval request is submitted
-    (ApprovalKind.EXPENSE_OVER_BUDGET: the manager one level up decides, the director above 1,000,000)."""
-    staff = _staff_of(by)
+    (ApprovalKind.EXPENSE_OVER_BUDGET: the manager one level up decides, the director above 1,000,000).
+    `by` needs `expense.record` for the unit (budgets/rights.py): a member of staff, inside their scope."""
+    ensure(by, "expense.record")
+    staff = by.staff_profile
     unit = _unit(unit if unit is not None else staff.unit)
-    _require(by, "expense.change", unit, message=_("You may not record expenses."))
+    ensure(by, "expense.record", unit)
     category = _category(category)
     amount = _amount(amount, positive=True)
     if spent_on is None or not hasattr(spent_on, "isoformat"):
@@ -360,17 +339,6 @@ def _lock_expense(expense):
     return Expense.objects.select_for_update(of=("self",)).select_related("unit").get(pk=expense.pk)
 
 
-def _may_handle(expense, by):
-    """The recorder, or anyone with the right whose scope covers the expense's unit (a manager)."""
-    if by is None or not can(by, "expense.change"):
-        raise NotAllowed(_("You may not change expenses."))
-    scope = scope_of(by)
-    staff = getattr(by, "staff_profile", None)
-    own = staff is not None and staff.pk == expense.recorded_by_id
-    if not own and (scope.own_only or not scope.covers_path(expense.unit.path)):
-        raise NotAllowed(_("Only the recorder or a manager above them can change this expense."))
-
-
 @transaction.atomic
 def expense_cancel(*, expense, by, reason=""):
     """Cancel an expense recorded by mistake: it stops counting. A pending one is withdrawn from its
@@ -379,7 +347,7 @@ def expense_cancel(*, expense, by, reason=""):
     from approvals.services import request_withdraw
 
     expense = _lock_expense(expense)
-    _may_handle(expense, by)
+    ensure(by, "expense.handle", expense)
     if expense.state in (ExpenseState.REJECTED, ExpenseState.CANCELLED):
         raise Conflict(
             _("A %(state)s expense cannot be cancelled.") % {"state": expense.get_state_display()}, field="state", code="state"
@@ -398,7 +366,7 @@ def expense_resubmit(*, expense, by, amount=None, description=None):
     """Submit a returned expense again (optionally with a corrected amount or description): checked
     against the budget afresh — recorded if it now fits, otherwise a new version of the request."""
     expense = _lock_expense(expense)
-    _may_handle(expense, by)
+    ensure(by, "expense.handle", expense)
     if expense.state != ExpenseState.RETURNED:
         raise Conflict(_("Only a returned expense is submitted again."), field="state", code="state")
     if amount is not None:

@@ -29,18 +29,10 @@ from budgets.forms import (
 from budgets.models import Budget, Expense
 from core.errors import DomainError
 from core.periods import Period
-from core.roles import can
-from core.scoping import scope_of
+from core.rights import may
 from core.ui import approval_url
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from regions.models import OrgUnit
-
-
-def _may_set(user, unit):
-    """The service's rule, for showing the form: the right, and a unit below one's own (center: any)."""
-    scope = scope_of(user)
-    return can(user, "budget.change") and scope.covers_path(unit.path) and (scope.everything or scope.path != unit.path)
-
 
 # ------------------------------------------------------------------------------------------- budgets
 
@@ -98,8 +90,7 @@ class BudgetDetailView(ScopedDetailView):
             .select_related("unit", "recorded_by")
             .order_by("-spent_on", "-id")[:50]
         )
-        may_allocate = budget.is_current and context["may_change"] and scope_of(self.request.user).covers_path(budget.unit.path)
-        context["may_allocate"] = may_allocate
+        context["may_allocate"] = budget.is_current and may(self.request.user, "budget.allocate", budget)
         context["allocate_to"] = [
             (target, label)
             for target, label in AllocationTarget.choices
@@ -107,7 +98,7 @@ class BudgetDetailView(ScopedDetailView):
             or (target == AllocationTarget.QUARTERS and budget.period.kind == "year")
             or (target == AllocationTarget.MONTHS and budget.period.kind in ("year", "quarter"))
         ]
-        if budget.is_current and _may_set(self.request.user, budget.unit):
+        if budget.is_current and may(self.request.user, "budget.set", budget.unit):
             context.setdefault("amount_form", BudgetAmountForm(initial={"amount": budget.amount}))
         context["expense_list_url"] = reverse("budgets:expense_list") + f"?budget={budget.pk}"
         return context
@@ -172,7 +163,7 @@ class BudgetAllocateView(ScopedDetailView):
             raise Http404
         self.to = to
         try:
-            self.children = services._children(self.object, to)
+            self.children = services.allocation_slots(self.object, to)
         except DomainError as error:
             self.children = []
             self.refusal = str(error.message)
@@ -309,7 +300,7 @@ class ExpenseDetailView(ScopedDetailView):
         context["budget_visible"] = (
             budget is not None and Budget.objects.for_user(self.request.user).filter(pk=budget.pk).exists()
         )
-        if context["may_change"]:
+        if may(self.request.user, "expense.handle", expense):
             if expense.state in (ExpenseState.RECORDED, ExpenseState.APPROVED, ExpenseState.PENDING, ExpenseState.RETURNED):
                 context.setdefault("cancel_form", ConfirmForm())
             if expense.state == ExpenseState.RETURNED:

@@ -7,7 +7,9 @@ this one. Each app declares its object-level rights in its own `rights.py` as pl
     def may_submit(user, plan): ...
 
 that answer True or False from the role table (`core.roles.can`), the object's place in the tree and
-its state. The action names are `<subject>.<verb>` and are unique across the project; a second rule
+its state. A rule that can fail for several reasons may answer `Refusal(message, field=...)` instead
+of False: it is just as false to `may()`, and `ensure()` raises it with its own message, so a person
+learns why. The action names are `<subject>.<verb>` and are unique across the project; a second rule
 for the same name is an error at start-up.
 
 * **Services decide.** Every write service takes the acting person (`by=`) and calls
@@ -54,6 +56,23 @@ class _System:
 SYSTEM = _System()
 
 
+class Refusal:
+    """A rule's "no" that says why: false to `may()`; `ensure()` raises NotAllowed with this message
+    (and the input field at fault, if one is)."""
+
+    __slots__ = ("message", "field")
+
+    def __init__(self, message, field=None):
+        self.message = message
+        self.field = field
+
+    def __bool__(self):
+        return False
+
+    def __repr__(self):
+        return f"Refusal({str(self.message)!r}, field={self.field!r})"
+
+
 class UnknownAction(LookupError):
     """`may()` was asked about an action no app declared: a typo in code, not a refusal."""
 
@@ -82,8 +101,7 @@ def rules():
     return dict(_RULES)
 
 
-def may(user, action, obj=None):
-    """True if `user` may do `action` (to `obj`, if the action is about one object)."""
+def _answer(user, action, obj):
     try:
         fn = _RULES[action]
     except KeyError:
@@ -92,10 +110,20 @@ def may(user, action, obj=None):
         return False
     if user is SYSTEM:
         return True
-    return bool(fn(user, obj))
+    return fn(user, obj)
+
+
+def may(user, action, obj=None):
+    """True if `user` may do `action` (to `obj`, if the action is about one object)."""
+    return bool(_answer(user, action, obj))
 
 
 def ensure(user, action, obj=None, message=None):
-    """Refuse with NotAllowed (403) unless `user` may do `action` to `obj`."""
-    if not may(user, action, obj):
-        raise NotAllowed(message or _("You have no right to do this."))
+    """Refuse with NotAllowed (403) unless `user` may do `action` to `obj`. The message is `message`,
+    else the rule's own `Refusal`, else a general one."""
+    answer = _answer(user, action, obj)
+    if answer:
+        return
+    if message is None and isinstance(answer, Refusal):
+        raise NotAllowed(answer.message, field=answer.field)
+    raise NotAllowed(message or _("You have no right to do this."))

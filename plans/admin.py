@@ -51,7 +51,7 @@ class MonthFormSet(forms.BaseInlineFormSet):
             values[data["month"]] = data["value"]
         kind = self.instance.kind
         try:
-            services._distribution_values(kind, values)
+            services.distribution_values(kind, values)
         except DomainError as error:
             raise forms.ValidationError(str(error.message))
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from approvals import services as approvals
 from approvals.models import ApprovalEvent, ApprovalRequest
 from core.errors import Unprocessable
+from core.rights import SYSTEM
 from core.roles import Role
 from plans import selectors, services
 from plans.models import Plan, SeasonalDistribution
@@ -112,7 +113,7 @@ def load_demo_plans(*, today=None):
     if center is None:
         return counts
     if not SeasonalDistribution.objects.filter(name=SEASONAL_NAME, unit__isnull=True).exists():
-        services.distribution_save(name=SEASONAL_NAME, kind="percentages", values=SEASONAL)
+        services.distribution_save(name=SEASONAL_NAME, kind="percentages", values=SEASONAL, by=SYSTEM)
     quarter_end = date(year, min(12, ((today.month - 1) // 3 + 1) * 3), 28)
 
     # 1. Every region's annual marketing plan, approved by the center.

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from core.errors import Unprocessable
 from core.periods import Period
-from core.roles import Role, can
-from core.scoping import scope_of
 from customers.choices import InvoiceStatus
 from customers.models import Allocation, Customer, Invoice
-from plans.choices import EDITABLE_STATES, REP_PLAN_KINDS, Metric, PlanState
+from plans.choices import Metric
+from regions.choices import Role, UnitKind
+from regions.models import OrgUnit, StaffProfile
 
 RATE = Decimal("0.0001")
 
@@ -97,71 +97,19 @@ def attainment(*, target):
 
 
 # --- plans ----------------------------------------------------------------------------------------
-MANAGER_ROLES = frozenset(
-    {Role.DIRECTOR, Role.CENTER_STAFF, Role.REGIONAL_MANAGER, Role.PROVINCIAL_MANAGER, Role.DISTRICT_MANAGER}
-)
-
-
-def _staff(user):
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    staff = getattr(user, "staff_profile", None)
-    return staff if staff is not None and staff.is_active else None
-
-
-def is_plan_writer(plan, user):
-    """The author of the plan, or the manager of its unit (a non-rep post on that very unit), with the
-    right to write plans. Whatever the state; see can_edit for the state."""
-    staff = _staff(user)
-    if staff is None or not can(user, "plan.change"):
-        return False
-    if staff.pk == plan.author_id:
-        return True
-    return staff.unit_id == plan.unit_id and staff.role in MANAGER_ROLES
-
-
-def can_create(user, *, unit=None, kind=None):
-    """May this person start a plan (of this unit and kind, when given)?"""
-    staff = _staff(user)
-    if staff is None or not can(user, "plan.change"):
-        return False
-    if kind is not None and staff.role == Role.SALES_REP and kind not in REP_PLAN_KINDS:
-        return False
-    if unit is not None and (not unit.is_active or not scope_of(user).covers_path(unit.path)):
-        return False
-    return True
-
-
-def can_edit(plan, user):
-    return plan.state in EDITABLE_STATES and is_plan_writer(plan, user)
-
-
-def can_submit(plan, user):
-    staff = _staff(user)
-    if staff is not None and staff.role == Role.SALES_REP and plan.kind not in REP_PLAN_KINDS:
-        return False
-    return can_edit(plan, user)
-
-
-def can_withdraw(plan, user):
-    if plan.state != PlanState.SUBMITTED or user is None:
-        return False
-    request = plan_request(plan)
-    return (
-        request is not None and request.submitted_by_id == user.pk and not request.steps.filter(decided_at__isnull=False).exists()
-    )
-
-
-def can_revise(plan, user):
-    return plan.state in (PlanState.APPROVED, PlanState.REJECTED) and is_plan_writer(plan, user)
+def child_candidates(unit):
+    """What a unit's targets split to: ("staff", active reps) for a district, else ("unit", active children)."""
+    if unit.kind == UnitKind.DISTRICT:
+        return "staff", list(
+            StaffProfile.objects.filter(unit_id=unit.pk, role=Role.SALES_REP, is_active=True).order_by("employee_no")
+        )
+    return "unit", list(OrgUnit.objects.filter(parent_id=unit.pk, is_active=True).order_by("code"))
 
 
 def child_split_columns(plan):
     """("unit", active child units) — or ("staff", active sales staff) for a district's plan: the columns
     of the split table and the ids plan_lines_save accepts in `children`."""
-    from plans.services import _child_candidates
-
-    return _child_candidates(plan.unit)
+    return child_candidates(plan.unit)
 
 
 def plan_request(plan):
@@ -394,8 +342,6 @@ def attainments(*, targets):
     """{target id: attainment(target)} for many targets with one query per metric (plus one for the
     districts' paths) instead of one per target; the same figures as `attainment`."""
     from collections import defaultdict
-
-    from regions.models import OrgUnit
 
     targets = list(targets)
     result = {}

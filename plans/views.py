@@ -24,12 +24,13 @@ from django.views import View
 from core import audit
 from core.errors import DomainError, InvalidInput
 from core.periods import QUARTER, YEAR
-from core.roles import can, staff_of
+from core.rights import may
+from core.roles import staff_of
 from core.scoping import get_in_scope, scope_of
 from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from plans import selectors, services
-from plans.choices import COUNT_METRICS, EDITABLE_STATES, DecompositionLevel, DistributionKind, PlanKind
+from plans.choices import COUNT_METRICS, EDITABLE_STATES, DecompositionLevel, DistributionKind, PlanKind, PlanState
 from plans.filtersets import PlanFilterSet, SeasonalDistributionFilterSet, TargetFilterSet
 from plans.forms import (
     ActionLineFormSet,
@@ -41,6 +42,7 @@ from plans.forms import (
     month_field_name,
 )
 from plans.models import Plan, SeasonalDistribution, Target
+from plans.rights import NewPlan
 from plans.selectors import attainments
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
@@ -175,19 +177,6 @@ def distributions_for(user):
     return SeasonalDistribution.objects.for_user(user).select_related("unit")
 
 
-def distributions_editable_by(user):
-    """Which distributions a user may change: with the target right, those of units in their scope
-    (and the company's only for those who see the whole company)."""
-    if not can(user, "target.change"):
-        return SeasonalDistribution.objects.none()
-    scope = scope_of(user)
-    if scope.everything:
-        return SeasonalDistribution.objects.all()
-    if scope.path is None or scope.own_only:
-        return SeasonalDistribution.objects.none()
-    return SeasonalDistribution.objects.filter(unit__path__startswith=scope.path)
-
-
 class DistributionListView(ScopedListView):
     """The seasonal distributions a person may use (the company's, their subtree's, their ancestors')."""
 
@@ -211,7 +200,6 @@ class DistributionListView(ScopedListView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         page = list(context["object_list"])
-        editable = set(distributions_editable_by(user).filter(pk__in=[d.pk for d in page]).values_list("pk", flat=True))
         rows = []
         for distribution in page:
             weights = {row.month: row.value for row in distribution.months.all()}
@@ -220,11 +208,11 @@ class DistributionListView(ScopedListView):
                     "object": distribution,
                     "months": [weights.get(m, Decimal("0.00")) for m in range(1, 13)],
                     "total": sum(weights.values(), Decimal("0.00")),
-                    "editable": distribution.pk in editable,
+                    "editable": may(user, "distribution.save", distribution),
                 }
             )
         context["rows"] = rows
-        context["may_change"] = can(user, "target.change") and not scope_of(user).own_only
+        context["may_change"] = may(user, "distribution.save")
         return context
 
 
@@ -240,10 +228,10 @@ class DistributionFormView(LoginRequiredMixin, View):
         pk = kwargs.get("pk")
         if pk is not None:
             self.object = get_in_scope(request, SeasonalDistribution, queryset=distributions_for(request.user), pk=pk)
-            if not distributions_editable_by(request.user).filter(pk=pk).exists():
+            if not may(request.user, "distribution.save", self.object):
                 audit.log_denial(request, reason="no right for this action", status=403)
                 raise PermissionDenied
-        elif not can(request.user, "target.change") or scope_of(request.user).own_only:
+        elif not may(request.user, "distribution.save"):
             audit.log_denial(request, reason="no right for this action", status=403)
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -283,7 +271,7 @@ class DistributionFormView(LoginRequiredMixin, View):
             data = form.cleaned_data
             try:
                 distribution = services.distribution_save(
-                    name=data["name"], kind=data["kind"], values=form.values(), unit=data.get("unit")
+                    name=data["name"], kind=data["kind"], values=form.values(), unit=data.get("unit"), by=request.user
                 )
             except DomainError as error:
                 if error.field == "values":
@@ -301,7 +289,7 @@ class DistributionFormView(LoginRequiredMixin, View):
 
 def _kind_choices(user):
     """The kinds of plan this person may start (a salesperson: the work plan only)."""
-    return [(kind, label) for kind, label in PlanKind.choices if selectors.can_create(user, kind=kind)]
+    return [(kind, label) for kind, label in PlanKind.choices if may(user, "plan.create", NewPlan(kind=kind))]
 
 
 def period_options(today=None):
@@ -346,7 +334,7 @@ class PlanListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_create"] = selectors.can_create(self.request.user)
+        context["may_create"] = may(self.request.user, "plan.create")
         return context
 
 
@@ -365,7 +353,7 @@ class PlanCreateView(ScopedViewMixin, View):
 
     def _check(self):
         self.require_change()
-        if not selectors.can_create(self.request.user):
+        if not may(self.request.user, "plan.create"):
             audit.log_denial(self.request, reason="no right for this action", status=403)
             raise PermissionDenied
 
@@ -451,10 +439,10 @@ class PlanDetailView(ScopedDetailView):
         context["versions"] = selectors.plan_versions(plan)
         context["request_obj"] = selectors.plan_request(plan)
         context["revisions"] = Plan.objects.for_user(user).filter(revises=plan).order_by("id")
-        context["may_edit"] = selectors.can_edit(plan, user)
-        context["may_submit"] = selectors.can_submit(plan, user)
-        context["may_withdraw"] = selectors.can_withdraw(plan, user)
-        context["may_revise"] = selectors.can_revise(plan, user)
+        context["may_edit"] = plan.is_editable and may(user, "plan.edit", plan)
+        context["may_submit"] = plan.is_editable and may(user, "plan.submit", plan)
+        context["may_withdraw"] = may(user, "plan.withdraw", plan)
+        context["may_revise"] = plan.state in (PlanState.APPROVED, PlanState.REJECTED) and may(user, "plan.revise", plan)
         return context
 
 
@@ -519,7 +507,7 @@ class PlanEditView(ScopedDetailView):
             }
             audit.log_denial(self.request, reason="plan not editable", status=409)
             return render(self.request, "plans/plan_conflict.html", {"object": plan, "reason": reason}, status=409)
-        if not selectors.can_edit(plan, self.request.user):
+        if not may(self.request.user, "plan.edit", plan):
             audit.log_denial(self.request, reason="no right for this action", status=403)
             raise PermissionDenied
         return None
@@ -596,7 +584,7 @@ class PlanEditView(ScopedDetailView):
             "check": check,
             "refusal": refusal,
             "refusal_list": list(refusal_list),
-            "may_submit": selectors.can_submit(plan, self.request.user),
+            "may_submit": plan.is_editable and may(self.request.user, "plan.submit", plan),
         }
         return render(self.request, self.template_name, context, status=status)
 

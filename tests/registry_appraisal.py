@@ -9,6 +9,7 @@ scope, 404 outside, like any reader without the right.
 
 from datetime import date
 
+from core.rights import SYSTEM
 from tests.scoping_registry import Scoped, _staff
 
 _counter = iter(range(1, 10**6))
@@ -42,7 +43,7 @@ def _scheme(district, owner):
         valid_from=date(2020, 1, 1),
         items=ITEMS,
         unit=district,
-        by=None,
+        by=SYSTEM,
     )
 
 
@@ -56,7 +57,7 @@ def _run(district, owner):
     scheme.refresh_from_db()
     if owner is None:
         _staff(district, owner)  # someone to score in 广州
-    return run_compute(scheme=scheme, period="2025-12", unit=district, by=None)
+    return run_compute(scheme=scheme, period="2025-12", unit=district, by=SYSTEM)
 
 
 def _score(district, owner):
@@ -79,7 +80,7 @@ def _incentive(district, owner):
         valid_from=date(2020, 1, 1),
         unit=district,
         classes=[{"name": "小", "min_sales": "0", "tiers": [{"min_attainment": "100", "bonus_rate": "1"}]}],
-        by=None,
+        by=SYSTEM,
     )
 
 

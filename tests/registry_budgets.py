@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from core.rights import SYSTEM
 from tests.scoping_registry import Scoped
 
 # Everyone whose role may set budgets / record expenses, among the personas.
@@ -18,7 +19,7 @@ def _budget(district, owner):
 
     # A distinct period per object, so budgets made in one test never supersede each other.
     n = next(_counter)
-    return budget_set(unit=district, period=f"{2000 + n % 900}-{n % 12 + 1:02d}", category="travel", amount="1000.00")
+    return budget_set(unit=district, period=f"{2000 + n % 900}-{n % 12 + 1:02d}", category="travel", amount="1000.00", by=SYSTEM)
 
 
 def _expense(district, owner):

@@ -1,6 +1,7 @@
 """Scoping-contract entries of this app (joined into tests.scoping_registry.REGISTRY): the targets,
 plans and seasonal distributions of the API."""
 
+from core.rights import SYSTEM
 from tests.scoping_registry import Scoped, _staff
 
 
@@ -9,8 +10,8 @@ def _target(district, owner):
 
     if owner is not None:
         # In 杭州 a salesperson's own target (the rep sees only their own).
-        return target_set(metric="sales_amount", period="2026", staff=owner.staff, value="1000.00")
-    return target_set(metric="sales_amount", period="2026", unit=district, value="5000.00")
+        return target_set(metric="sales_amount", period="2026", staff=owner.staff, value="1000.00", by=SYSTEM)
+    return target_set(metric="sales_amount", period="2026", unit=district, value="5000.00", by=SYSTEM)
 
 
 def _plan(district, owner):
@@ -24,7 +25,9 @@ def _plan(district, owner):
 def _distribution(district, owner):
     from plans.services import distribution_save
 
-    return distribution_save(name=f"{district.code} 季节", kind="percentages", values=["8.00"] * 8 + ["9.00"] * 4, unit=district)
+    return distribution_save(
+        name=f"{district.code} 季节", kind="percentages", values=["8.00"] * 8 + ["9.00"] * 4, unit=district, by=SYSTEM
+    )
 
 
 ENTRIES = [

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 
 from core.api import ScopedViewSet
 from core.errors import InvalidInput
-from core.roles import Role, role_of
 from plans import selectors, services
 from plans.api import serializers as s
 from plans.filtersets import PlanFilterSet, SeasonalDistributionFilterSet, TargetFilterSet
@@ -174,13 +173,9 @@ class SeasonalDistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
 
     @extend_schema(request=s.DistributionWriteSerializer, responses={201: s.DistributionSerializer})
     def create(self, request):
-        from approvals.services import NotAllowed
-
         data = _valid(self, s.DistributionWriteSerializer)
-        if data.get("unit") is None and role_of(request.user) not in (Role.DIRECTOR, Role.CENTER_STAFF):
-            raise NotAllowed(_("Only the Development Center keeps company-wide distributions."), field="unit")
         distribution = services.distribution_save(
-            name=data["name"], kind=data["kind"], values=[str(v) for v in data["values"]], unit=data.get("unit")
+            name=data["name"], kind=data["kind"], values=[str(v) for v in data["values"]], unit=data.get("unit"), by=request.user
         )
         distribution = SeasonalDistribution.objects.prefetch_related("months").select_related("unit").get(pk=distribution.pk)
         return Response(s.DistributionSerializer(distribution).data, status=status.HTTP_201_CREATED)

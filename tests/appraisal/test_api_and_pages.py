@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from appraisal import services
 from appraisal.models import AppraisalScore, RewardProposal
+from core.rights import SYSTEM
 from core.roles import Role
 from regions.services import staff_hire
 from tests.appraisal.conftest import REP_ITEMS, approved_scheme
@@ -113,7 +114,7 @@ def test_api_computes_a_run_and_refuses_bad_periods(facts, personas, period, sta
 
 def test_api_manual_score(facts, personas):
     scheme = approved_scheme(personas)
-    run = services.run_compute(scheme=scheme, period="2026-01", by=None)
+    run = services.run_compute(scheme=scheme, period="2026-01", by=SYSTEM)
     score = AppraisalScore.objects.get(run=run, staff=personas["rep_hangzhou"].staff)
     manual_item = scheme.items.get(kind="manual")
     url = reverse("appraisal-score-manual", kwargs={"pk": score.pk})
@@ -152,7 +153,7 @@ def test_api_reward_proposal_create_and_submit(personas, units):
 
 
 def _company_run(facts, personas):
-    return services.run_compute(scheme=approved_scheme(personas), period="2026-01", by=None)
+    return services.run_compute(scheme=approved_scheme(personas), period="2026-01", by=SYSTEM)
 
 
 def _exported_people(response):
@@ -185,7 +186,7 @@ def test_export_contains_only_the_readers_people(facts, personas, persona, expec
 )
 def test_export_of_a_run_outside_the_scope_is_404(facts, personas, units, persona, status):
     scheme = approved_scheme(personas)
-    run = services.run_compute(scheme=scheme, period="2026-01", unit=units["330100"], by=None)
+    run = services.run_compute(scheme=scheme, period="2026-01", unit=units["330100"], by=SYSTEM)
     response = personas[persona].web().get(reverse("appraisal:run_export", kwargs={"pk": run.pk}))
     assert response.status_code == status
 
@@ -207,7 +208,7 @@ def test_suggested_incentives_by_unit_inside_200_outside_404(personas, units, pe
         subject="district",
         valid_from=date(2025, 1, 1),
         classes=[{"name": "小", "min_sales": "0", "tiers": [{"min_attainment": "100", "bonus_rate": "1"}]}],
-        by=None,
+        by=SYSTEM,
     )
     url = reverse("appraisal-incentive-scheme-suggested", kwargs={"pk": scheme.pk})
     response = personas[persona].api().get(url, {"period": "2026-01", "unit": units[unit].pk})
@@ -403,7 +404,7 @@ def _grow(units, personas, start, n):
         subject="district",
         valid_from=date(2025, 1, 1),
         classes=[{"name": "小", "min_sales": "0", "tiers": [{"min_attainment": "100", "bonus_rate": "1"}]}],
-        by=None,
+        by=SYSTEM,
     )
 
 
@@ -438,11 +439,11 @@ def _counts(personas, run):
 def test_lists_and_the_run_page_use_a_constant_number_of_queries(personas, units):
     _grow(units, personas, 1, 2)
     scheme = approved_scheme(personas, name="计数")
-    run = services.run_compute(scheme=scheme, period="2026-01", by=None)
+    run = services.run_compute(scheme=scheme, period="2026-01", by=SYSTEM)
     small = _counts(personas, run)
     _grow(units, personas, 100, 20)
-    services.run_recompute(run=run, by=None)
-    services.run_compute(scheme=scheme, period="2026-02", by=None)
+    services.run_recompute(run=run, by=SYSTEM)
+    services.run_compute(scheme=scheme, period="2026-02", by=SYSTEM)
     large = _counts(personas, run)
     assert large == small
 
@@ -458,7 +459,7 @@ def test_scheme_edit_page_rights_and_scope(personas, units, persona, status):
         valid_from=date(2026, 1, 1),
         items=REP_ITEMS,
         unit=units["330100"],
-        by=None,
+        by=SYSTEM,
     )
     url = reverse("appraisal:scheme_edit", kwargs={"pk": scheme.pk})
     assert personas[persona].web().get(url).status_code == status
@@ -466,7 +467,7 @@ def test_scheme_edit_page_rights_and_scope(personas, units, persona, status):
 
 def test_scheme_edit_page_saves_a_draft_and_refuses_an_approved_scheme(personas):
     scheme = services.scheme_create(
-        name="待改", role="sales_rep", period_kind="month", valid_from=date(2026, 1, 1), items=REP_ITEMS, by=None
+        name="待改", role="sales_rep", period_kind="month", valid_from=date(2026, 1, 1), items=REP_ITEMS, by=SYSTEM
     )
     client = personas["center"].web()
     url = reverse("appraisal:scheme_edit", kwargs={"pk": scheme.pk})

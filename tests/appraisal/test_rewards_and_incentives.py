@@ -10,6 +10,7 @@ from appraisal import selectors, services
 from appraisal.choices import ProposalState
 from approvals.services import BIG_AMOUNT, request_approve, request_reject
 from core.errors import InvalidInput
+from core.rights import SYSTEM, NotAllowed
 from plans.services import target_set
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,7 @@ def test_rewards_only_inside_ones_scope_and_not_by_reps(personas, units):
     with pytest.raises(InvalidInput) as error:
         _propose(personas, units, "100.00", by="dm_guangzhou")
     assert error.value.field == "unit"
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         _propose(personas, units, "100.00", by="rep_hangzhou_2")
     with pytest.raises(InvalidInput) as error:
         _propose(personas, units, "100.00", by="dm_hangzhou", staff="dm_hangzhou")
@@ -132,8 +133,8 @@ def test_suggested_incentives_by_scale_class_and_attainment(facts, personas, uni
     hz, nb = units["330100"], units["330200"]
     hz_last = actual_from_summary(metric="sales_amount", period="2025", unit=hz)
     hz_q1 = actual_from_summary(metric="sales_amount", period="2026-Q1", unit=hz)
-    target_set(metric="sales_amount", period="2026-Q1", unit=hz, value=str(hz_q1))  # exactly 100 %
-    target_set(metric="sales_amount", period="2026-Q1", unit=nb, value="999999999.00")  # far below
+    target_set(metric="sales_amount", period="2026-Q1", unit=hz, value=str(hz_q1), by=SYSTEM)  # exactly 100 %
+    target_set(metric="sales_amount", period="2026-Q1", unit=nb, value="999999999.00", by=SYSTEM)  # far below
     rows = {row["code"]: row for row in selectors.suggested_incentives(scheme=scheme, period="2026-Q1", unit=units["330000"])}
     assert set(rows) == {"330100", "330200"} | {code for code in rows if code.startswith("33")}
     hz_row = rows["330100"]
@@ -158,5 +159,5 @@ def test_incentive_scheme_bad_classes(personas):
             by=personas["center"].user,
         )
     assert error.value.field == "classes"
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         _incentive({"center": personas["rm_east"]})

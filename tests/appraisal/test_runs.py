@@ -13,6 +13,7 @@ from django.utils import timezone
 from appraisal import services
 from appraisal.models import AppraisalScore, ScoreItem
 from core.errors import InvalidInput
+from core.rights import SYSTEM, NotAllowed, may
 from core.roles import Role
 from customers.models import Allocation, Customer, Invoice
 from plans.services import target_set
@@ -38,7 +39,7 @@ def _targets(facts):
             "new_customers": Decimal(1 + n % 2),
         }
         for metric, value in values[rep.pk].items():
-            target_set(metric=metric, period="2026-01", staff=rep, value=value)
+            target_set(metric=metric, period="2026-01", staff=rep, value=value, by=SYSTEM)
     return values
 
 
@@ -118,7 +119,7 @@ def test_scores_match_an_independent_computation_from_the_raw_facts(facts, perso
 
 def test_ranks_among_peers_and_company_wide(facts, personas):
     _targets(facts)
-    run = services.run_compute(scheme=approved_scheme(personas), period="2026-01", by=None)
+    run = services.run_compute(scheme=approved_scheme(personas), period="2026-01", by=SYSTEM)
     scores = list(AppraisalScore.objects.filter(run=run).select_related("staff"))
     ordered = sorted(scores, key=lambda s: s.rank_company)
     assert [s.total for s in ordered] == sorted((s.total for s in scores), reverse=True)
@@ -136,7 +137,7 @@ def test_ranks_among_peers_and_company_wide(facts, personas):
 def test_recompute_keeps_manual_scores_and_comments(facts, personas):
     _targets(facts)
     scheme = approved_scheme(personas)
-    run = services.run_compute(scheme=scheme, period="2026-01", by=None)
+    run = services.run_compute(scheme=scheme, period="2026-01", by=SYSTEM)
     rep = personas["rep_hangzhou"].staff
     score = AppraisalScore.objects.get(run=run, staff=rep)
     manual = ScoreItem.objects.get(score=score, item__kind="manual")
@@ -144,7 +145,7 @@ def test_recompute_keeps_manual_scores_and_comments(facts, personas):
     services.score_manual_set(score_item=manual, manual_score="80", comment="配合积极", by=personas["dm_hangzhou"].user)
     score.refresh_from_db()
     assert score.total == before + Decimal("8.00")
-    target_set(metric="sales_amount", period="2026-01", staff=rep, value="1.00")  # the facts change: recompute
+    target_set(metric="sales_amount", period="2026-01", staff=rep, value="1.00", by=SYSTEM)  # the facts change: recompute
     services.run_recompute(run=run, by=personas["center"].user)
     manual.refresh_from_db()
     assert (manual.manual_score, manual.item_score, manual.comment) == (Decimal("80.00"), Decimal("80.00"), "配合积极")
@@ -168,17 +169,17 @@ def test_recompute_keeps_manual_scores_and_comments(facts, personas):
     ],
 )
 def test_who_may_score_a_salesperson_by_hand(facts, personas, persona, allowed):
-    run = services.run_compute(scheme=approved_scheme(personas), period="2026-01", by=None)
+    run = services.run_compute(scheme=approved_scheme(personas), period="2026-01", by=SYSTEM)
     score = AppraisalScore.objects.select_related("run__scheme", "unit").get(run=run, staff=personas["rep_hangzhou"].staff)
     manual = score.items.get(item__kind="manual")
-    assert services.may_score(personas[persona].user, score) == allowed
+    assert may(personas[persona].user, "appraisal.score", score) == allowed
     if not allowed:
-        with pytest.raises(services.NotAllowed):
+        with pytest.raises(NotAllowed):
             services.score_manual_set(score_item=manual, manual_score="50", by=personas[persona].user)
 
 
 def test_manual_score_bad_input(facts, personas):
-    run = services.run_compute(scheme=approved_scheme(personas), period="2026-01", by=None)
+    run = services.run_compute(scheme=approved_scheme(personas), period="2026-01", by=SYSTEM)
     score = AppraisalScore.objects.get(run=run, staff=personas["rep_hangzhou"].staff)
     dm = personas["dm_hangzhou"].user
     with pytest.raises(InvalidInput) as error:
@@ -212,7 +213,7 @@ def test_managers_are_measured_on_their_units_subtree_and_own_tasks(facts, perso
     from workflow.services import task_complete, task_create
 
     dm = personas["dm_hangzhou"]
-    target_set(metric="sales_amount", period="2026-01", unit=units["330100"], value="100000.00")
+    target_set(metric="sales_amount", period="2026-01", unit=units["330100"], value="100000.00", by=SYSTEM)
     for n, done in enumerate([True, False]):
         task = task_create(title=f"走访{n}", owner=dm.staff, due_on=date(2026, 1, 20), by=None, allow_past=True)
         if done:
@@ -230,7 +231,7 @@ def test_managers_are_measured_on_their_units_subtree_and_own_tasks(facts, perso
             {"kind": "overdue_share", "weight": "20"},
         ],
     )
-    run = services.run_compute(scheme=scheme, period="2026-01", by=None)
+    run = services.run_compute(scheme=scheme, period="2026-01", by=SYSTEM)
     score = AppraisalScore.objects.get(run=run, staff=dm.staff)
     lines = {line.item.kind: line for line in score.items.select_related("item")}
     assert lines["sales_attainment"].actual == actual_from_summary(metric="sales_amount", period="2026-01", unit=units["330100"])
@@ -265,10 +266,10 @@ def test_a_run_is_computed_in_a_constant_number_of_queries(facts, personas, unit
     scheme = approved_scheme(personas)
     _hire(units, 2, 1)
     with CaptureQueriesContext(connection) as small:
-        services.run_compute(scheme=scheme, period="2026-01", by=None)
+        services.run_compute(scheme=scheme, period="2026-01", by=SYSTEM)
     _hire(units, 25, 100)
     with CaptureQueriesContext(connection) as large:
-        run = services.run_compute(scheme=scheme, period="2026-02", by=None)
+        run = services.run_compute(scheme=scheme, period="2026-02", by=SYSTEM)
     assert run.people >= 31
     # Reads are the same whatever the number of people. The bulk writes are one statement each on
     # PostgreSQL; SQLite splits them into batches of its 999-parameter limit (~100 rows each).
@@ -276,7 +277,7 @@ def test_a_run_is_computed_in_a_constant_number_of_queries(facts, personas, unit
     if connection.vendor == "postgresql":
         assert len(large) == len(small)
     with CaptureQueriesContext(connection) as again:
-        services.run_recompute(run=run, by=None)
+        services.run_recompute(run=run, by=SYSTEM)
     assert len(again) <= len(large) + 2
 
 

@@ -14,6 +14,7 @@ from appraisal.scoring import item_score, total_score
 from approvals.models import ApprovalRequest
 from approvals.services import request_approve, request_return
 from core.errors import Conflict, InvalidInput
+from core.rights import NotAllowed
 from tests.appraisal.conftest import REP_ITEMS, approved_scheme
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_bad_items_are_refused_with_a_clear_message(personas, items, needle):
 
 
 def test_only_the_center_drafts_schemes(personas):
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.scheme_create(
             name="x",
             role="sales_rep",

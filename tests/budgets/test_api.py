@@ -13,12 +13,13 @@ from approvals import services as approvals
 from budgets import services
 from budgets.choices import ExpenseState
 from budgets.models import Budget, Expense
+from core.rights import SYSTEM
 
 EAST_PROVINCES = ["310000", "320000", "330000", "340000", "350000", "360000", "370000"]
 
 
 def _budget(units, code="330000", period="2025-03", amount="1000.00", category="travel"):
-    return services.budget_set(unit=units[code], period=period, category=category, amount=amount)
+    return services.budget_set(unit=units[code], period=period, category=category, amount=amount, by=SYSTEM)
 
 
 def test_set_a_budget_and_read_it_back(personas, units):

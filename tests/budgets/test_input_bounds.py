@@ -9,13 +9,14 @@ from django.urls import reverse
 
 from budgets import services
 from budgets.models import Budget
+from core.rights import SYSTEM
 
 EAST_PROVINCES = ["310000", "320000", "330000", "340000", "350000", "360000", "370000"]
 
 
 @pytest.fixture
 def region(units):
-    return services.budget_set(unit=units["HD"], period="2025", category="travel", amount="1000.00")
+    return services.budget_set(unit=units["HD"], period="2025", category="travel", amount="1000.00", by=SYSTEM)
 
 
 def _post(personas, region, body):
@@ -66,7 +67,7 @@ def test_totals_beyond_eighteen_digits_are_shown_not_a_500(personas, units):
     total used to fail the response. (9 × 10^15 is exact in SQLite's doubles.)"""
     large = "9000000000000000.00"
     for category in ("travel", "marketing"):
-        services.budget_set(unit=units["330000"], period="2025", category=category, amount=large)
+        services.budget_set(unit=units["330000"], period="2025", category=category, amount=large, by=SYSTEM)
     response = personas["rm_east"].api().get(reverse("budget-budget-vs-actual"), {"unit": units["330000"].pk, "period": "2025"})
     assert response.status_code == 200, response.content
     assert response.json()["total"]["budget"] == "18000000000000000.00"

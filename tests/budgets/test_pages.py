@@ -13,12 +13,13 @@ from django.urls import reverse
 from budgets import services
 from budgets.choices import ExpenseState
 from budgets.models import Budget, Expense
+from core.rights import SYSTEM
 
 EAST_PROVINCES = ["310000", "320000", "330000", "340000", "350000", "360000", "370000"]
 
 
 def _budget(units, code="330000", period="2025-03", amount="1000.00", category="travel"):
-    return services.budget_set(unit=units[code], period=period, category=category, amount=amount)
+    return services.budget_set(unit=units[code], period=period, category=category, amount=amount, by=SYSTEM)
 
 
 def test_list_shows_budget_vs_actual_and_filters(personas, units):
@@ -59,11 +60,11 @@ def test_list_costs_a_constant_number_of_queries(personas, units):
 
 def test_detail_shows_versions_children_months_and_spending(personas, units):
     region = _budget(units, "HD", "2025", "7000.00")
-    services.budget_allocate(budget=region, to="units", method="equal")
-    services.budget_allocate(budget=region, to="months", method="equal")
+    services.budget_allocate(budget=region, to="units", method="equal", by=SYSTEM)
+    services.budget_allocate(budget=region, to="months", method="equal", by=SYSTEM)
     _budget(units, "HD", "2025", "7000.00")  # unchanged: no new version
     province = Budget.objects.get(unit=units["330000"], period="2025", category="travel")
-    services.budget_set(unit=units["330000"], period="2025", category="travel", amount="999.00")
+    services.budget_set(unit=units["330000"], period="2025", category="travel", amount="999.00", by=SYSTEM)
     response = personas["rm_east"].web().get(reverse("budgets:budget_detail", kwargs={"pk": region.pk}))
     assert response.status_code == 200
     assert len(response.context["child_units"]) == 7 and len(response.context["child_months"]) == 12

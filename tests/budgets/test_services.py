@@ -19,6 +19,7 @@ from budgets.choices import AllocationTarget, ExpenseState
 from budgets.models import Budget, Expense
 from core.errors import Conflict, InvalidInput, Unprocessable
 from core.periods import Period
+from core.rights import SYSTEM, NotAllowed
 from regions.models import OrgUnit
 
 EAST_PROVINCES = ["310000", "320000", "330000", "340000", "350000", "360000", "370000"]
@@ -77,11 +78,11 @@ def test_budget_set_refuses_bad_input(units, personas, change, field):
 def test_who_may_set_a_budget(units, personas):
     args = {"period": "2025", "category": "travel", "amount": "10"}
     services.budget_set(unit=units["330000"], **args, by=personas["rm_east"].user)  # the level above: yes
-    with pytest.raises(services.NotAllowed):  # one's own unit: the level above sets it
+    with pytest.raises(NotAllowed):  # one's own unit: the level above sets it
         services.budget_set(unit=units["330000"], **args, by=personas["pm_zhejiang"].user)
-    with pytest.raises(services.NotAllowed):  # outside the scope
+    with pytest.raises(NotAllowed):  # outside the scope
         services.budget_set(unit=units["440000"], **args, by=personas["rm_east"].user)
-    with pytest.raises(services.NotAllowed):  # no right
+    with pytest.raises(NotAllowed):  # no right
         services.budget_set(unit=units["330100"], **args, by=personas["rep_hangzhou"].user)
 
 
@@ -101,42 +102,46 @@ def test_manual_allocation_that_does_not_add_up_is_refused_saying_by_how_much_an
     budget = _east(units, personas, "1000.00")
     values = {units[code].pk: "100" for code in EAST_PROVINCES}
     with pytest.raises(InvalidInput) as caught:
-        services.budget_allocate(budget=budget, to="units", method="manual", values=values)
+        services.budget_allocate(budget=budget, to="units", method="manual", values=values, by=SYSTEM)
     assert caught.value.field == "values"
     message = str(caught.value.message)
     assert "700.00" in message and "1000.00" in message and "300.00" in message and "浙江" in message
     values[units["330000"].pk] = "400"
-    result = services.budget_allocate(budget=budget, to="units", method="manual", values=values)
+    result = services.budget_allocate(budget=budget, to="units", method="manual", values=values, by=SYSTEM)
     assert sum(b.amount for b in result.budgets) == D("1000.00")
 
 
 def test_allocation_refuses_unknown_and_missing_children(units, personas):
     budget = _east(units, personas)
     with pytest.raises(InvalidInput) as caught:
-        services.budget_allocate(budget=budget, to="units", method="shares", shares={units["330000"].pk: 1})
+        services.budget_allocate(budget=budget, to="units", method="shares", shares={units["330000"].pk: 1}, by=SYSTEM)
     assert caught.value.field == "shares" and "上海市" in str(caught.value.message)  # names the missing ones
     with pytest.raises(InvalidInput) as caught:
         shares = {units[code].pk: 1 for code in EAST_PROVINCES} | {units["440000"].pk: 1}
-        services.budget_allocate(budget=budget, to="units", method="shares", shares=shares)
+        services.budget_allocate(budget=budget, to="units", method="shares", shares=shares, by=SYSTEM)
     assert str(units["440000"].pk) in str(caught.value.message)
     with pytest.raises(InvalidInput) as caught:
-        services.budget_allocate(budget=budget, to="units", method="shares", shares={units[c].pk: 0 for c in EAST_PROVINCES})
+        services.budget_allocate(
+            budget=budget, to="units", method="shares", shares={units[c].pk: 0 for c in EAST_PROVINCES}, by=SYSTEM
+        )
     assert caught.value.field == "shares"
-    district = services.budget_set(unit=units["330100"], period="2025", category="travel", amount="10")
+    district = services.budget_set(unit=units["330100"], period="2025", category="travel", amount="10", by=SYSTEM)
     with pytest.raises(Unprocessable):
-        services.budget_allocate(budget=district, to="units", method="equal")
-    month = services.budget_set(unit=units["330100"], period="2025-03", category="travel", amount="10")
+        services.budget_allocate(budget=district, to="units", method="equal", by=SYSTEM)
+    month = services.budget_set(unit=units["330100"], period="2025-03", category="travel", amount="10", by=SYSTEM)
     with pytest.raises(InvalidInput) as caught:
-        services.budget_allocate(budget=month, to="months", method="equal")
+        services.budget_allocate(budget=month, to="months", method="equal", by=SYSTEM)
     assert caught.value.field == "to"
 
 
 def test_allocate_to_months_and_quarters_and_the_check_finds_a_changed_child(units, personas):
-    budget = services.budget_set(unit=units["330000"], period="2025", category="office", amount="1200.05")
-    months = services.budget_allocate(budget=budget, to="months", method="equal")
+    budget = services.budget_set(unit=units["330000"], period="2025", category="office", amount="1200.05", by=SYSTEM)
+    months = services.budget_allocate(budget=budget, to="months", method="equal", by=SYSTEM)
     assert [str(b.period) for b in months.budgets] == [f"2025-{m:02d}" for m in range(1, 13)]
     assert sum(b.amount for b in months.budgets) == D("1200.05")
-    quarters = services.budget_allocate(budget=budget, to="quarters", method="shares", shares={"1": 1, "2": 2, "3": 3, "4": 4})
+    quarters = services.budget_allocate(
+        budget=budget, to="quarters", method="shares", shares={"1": 1, "2": 2, "3": 3, "4": 4}, by=SYSTEM
+    )
     assert [b.amount for b in quarters.budgets] == [
         D("120.01"),
         D("240.01"),
@@ -144,7 +149,7 @@ def test_allocate_to_months_and_quarters_and_the_check_finds_a_changed_child(uni
         D("480.02"),
     ]  # 0.5-cent tie: the earlier quarter
     assert selectors.allocation_check(budget) == []
-    services.budget_set(unit=units["330000"], period="2025-07", category="office", amount="0")
+    services.budget_set(unit=units["330000"], period="2025-07", category="office", amount="0", by=SYSTEM)
     [problem] = selectors.allocation_check(budget)
     assert problem["level"] == AllocationTarget.MONTHS and problem["difference"] == -months.budgets[6].amount
 
@@ -153,7 +158,7 @@ def test_allocating_a_superseded_budget_is_a_conflict(units, personas):
     old = _east(units, personas, "10")
     _east(units, personas, "20")
     with pytest.raises(Conflict):
-        services.budget_allocate(budget=old, to="months", method="equal")
+        services.budget_allocate(budget=old, to="months", method="equal", by=SYSTEM)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -164,14 +169,16 @@ def test_allocating_a_superseded_budget_is_a_conflict(units, personas):
 )
 def test_allocation_always_sums_exactly_to_the_parent(units, personas, amount, weights, months):
     total = D(amount).scaleb(-2)
-    budget = services.budget_set(unit=units["HD"], period="2024", category="marketing", amount=total)
+    budget = services.budget_set(unit=units["HD"], period="2024", category="marketing", amount=total, by=SYSTEM)
     shares = {units[code].pk: w for code, w in zip(EAST_PROVINCES, weights, strict=True)}
-    children = services.budget_allocate(budget=budget, to="units", method="shares", shares=shares).budgets
+    children = services.budget_allocate(budget=budget, to="units", method="shares", shares=shares, by=SYSTEM).budgets
     assert sum(b.amount for b in children) == total
     for child, weight in zip(children, weights, strict=True):
         exact = total * weight / sum(weights)
         assert abs(child.amount - exact) < D("0.01")
-    by_month = services.budget_allocate(budget=budget, to="months", method="shares", shares=dict(enumerate(months, 1))).budgets
+    by_month = services.budget_allocate(
+        budget=budget, to="months", method="shares", shares=dict(enumerate(months, 1)), by=SYSTEM
+    ).budgets
     assert sum(b.amount for b in by_month) == total
     assert selectors.allocation_check(budget) == []
 
@@ -234,11 +241,11 @@ def test_rejected_and_returned_expenses_do_not_count_and_a_returned_one_can_come
 def test_no_budget_means_approval_and_the_smallest_period_applies(units, personas):
     expense = _spend(personas, "1.00", category="office")
     assert expense.state == ExpenseState.PENDING and expense.budget is None
-    year = services.budget_set(unit=units["330000"], period="2025", category="office", amount="1000")
-    quarter = services.budget_set(unit=units["330000"], period="2025-Q1", category="office", amount="10")
+    year = services.budget_set(unit=units["330000"], period="2025", category="office", amount="1000", by=SYSTEM)
+    quarter = services.budget_set(unit=units["330000"], period="2025-Q1", category="office", amount="10", by=SYSTEM)
     assert services.applicable_budget(unit=units["330000"], category="office", day=date(2025, 2, 1)) == quarter
     assert services.applicable_budget(unit=units["330000"], category="office", day=date(2025, 5, 1)) == year
-    month = services.budget_set(unit=units["330000"], period="2025-02", category="office", amount="5")
+    month = services.budget_set(unit=units["330000"], period="2025-02", category="office", amount="5", by=SYSTEM)
     assert services.applicable_budget(unit=units["330000"], category="office", day=date(2025, 2, 1)) == month
     assert _spend(personas, "5.00", category="office", day=date(2025, 2, 3)).state == ExpenseState.RECORDED
     assert _spend(personas, "6.00", category="office", day=date(2025, 2, 4)).state == ExpenseState.PENDING
@@ -256,9 +263,9 @@ def test_a_sales_rep_records_for_their_own_district_and_their_manager_decides(un
     expense = _spend(personas, "50.00", who="rep_hangzhou")
     assert expense.unit == units["330100"] and expense.recorded_by == personas["rep_hangzhou"].staff
     assert expense.approval_request.current_step.approver_id == personas["dm_hangzhou"].staff.pk
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         _spend(personas, "1.00", who="rep_hangzhou", unit=units["330000"])
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         _spend(personas, "1.00", who="dm_hangzhou", unit=units["440100"])
 
 
@@ -297,16 +304,16 @@ def test_cancel_stops_counting_and_a_pending_one_is_withdrawn(units, personas):
     assert ApprovalRequest.objects.get(pk=pending.approval_request_id).state == RequestState.WITHDRAWN
     with pytest.raises(Conflict):
         services.expense_cancel(expense=pending, by=personas["pm_zhejiang"].user)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.expense_cancel(expense=_spend(personas, "1.00"), by=personas["pm_guangdong"].user)
 
 
 # --- budget vs actual ---------------------------------------------------------------------------------
 def test_budget_vs_actual_against_a_hand_computation(units, personas):
-    services.budget_set(unit=units["330000"], period="2025-Q1", category="travel", amount="1000.00")
-    services.budget_set(unit=units["330000"], period="2025-Q1", category="office", amount="300.00")
-    services.budget_set(unit=units["330100"], period="2025-Q1", category="travel", amount="500.00")
-    services.budget_set(unit=units["330000"], period="2025-Q1", category="meetings", amount="0.00")
+    services.budget_set(unit=units["330000"], period="2025-Q1", category="travel", amount="1000.00", by=SYSTEM)
+    services.budget_set(unit=units["330000"], period="2025-Q1", category="office", amount="300.00", by=SYSTEM)
+    services.budget_set(unit=units["330100"], period="2025-Q1", category="travel", amount="500.00", by=SYSTEM)
+    services.budget_set(unit=units["330000"], period="2025-Q1", category="meetings", amount="0.00", by=SYSTEM)
     q1 = date(2025, 2, 1)
     _spend(personas, "200.50", day=q1)  # 浙江 travel: recorded
     _spend(personas, "99.50", who="rep_hangzhou", day=date(2025, 3, 31))  # 杭州 travel (in the subtree): recorded
@@ -399,7 +406,7 @@ def test_two_expenses_at_once_cannot_both_slip_under_the_budget():
         )
         for n in (1, 2)
     ]
-    budget = services.budget_set(unit=province, period="2025-03", category="travel", amount="100.00")
+    budget = services.budget_set(unit=province, period="2025-03", category="travel", amount="100.00", by=SYSTEM)
     barrier = threading.Barrier(2)
     states, errors = [], []
 

@@ -10,6 +10,7 @@ import pytest
 from django.utils import translation
 
 from core.errors import InvalidInput
+from core.rights import SYSTEM
 
 D = Decimal
 MONEY_MAX = D("9999999999999999.99")
@@ -94,7 +95,7 @@ def test_incentive_amounts_beyond_an_amount_field_are_refused(min_sales, fixed):
         classes = classes[:1]
         classes[0]["tiers"][0]["fixed_amount"] = fixed
     with pytest.raises(InvalidInput) as caught:
-        services.incentive_scheme_create(name="激励", subject="district", valid_from=date(2025, 1, 1), classes=classes, by=None)
+        services.incentive_scheme_create(name="激励", subject="district", valid_from=date(2025, 1, 1), classes=classes, by=SYSTEM)
     assert caught.value.field == "classes"
 
 

@@ -39,3 +39,17 @@ def test_two_rules_for_one_action_are_refused_at_start_up(scratch_rules):
         @rights.rule("test.twice")
         def second(user, obj):
             return False
+
+
+def test_a_refusal_is_false_to_may_and_says_why_through_ensure(scratch_rules):
+    @rights.rule("test.why")
+    def may_why(user, obj):
+        return True if obj == "mine" else rights.Refusal("Not yours.", field="owner")
+
+    assert not rights.may("someone", "test.why", "theirs")
+    with pytest.raises(rights.NotAllowed) as refused:
+        rights.ensure("someone", "test.why", "theirs")
+    assert (refused.value.message, refused.value.field, refused.value.status_code) == ("Not yours.", "owner", 403)
+    with pytest.raises(rights.NotAllowed, match="Say this"):  # a message given by the caller wins
+        rights.ensure("someone", "test.why", "theirs", message="Say this")
+    rights.ensure("someone", "test.why", "mine")

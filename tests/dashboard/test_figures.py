@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.money import ZERO
+from core.rights import SYSTEM
 from core.roles import Role
 from customers.models import Allocation, Customer, Invoice
 from customers.selectors import ageing
@@ -69,12 +70,12 @@ def _close(a, b):
 
 def test_unit_figures_equal_the_raw_facts(facts, personas, units):
     zhejiang = units["330000"]
-    target_set(metric="sales_amount", period="2026-04", unit=zhejiang, value="50000.00")
-    target_set(metric="sales_amount", period="2026", unit=zhejiang, value="900000.00")
-    target_set(metric="collections", period="2026", unit=zhejiang, value="400000.00")
-    target_set(metric="new_channels", period="2026", unit=zhejiang, value="5")
-    target_set(metric="sales_amount", period="2026-04", unit=units[("330100")], value="10000.00")
-    target_set(metric="sales_amount", period="2026-04", unit=units["330200"], value="90000000.00")
+    target_set(metric="sales_amount", period="2026-04", unit=zhejiang, value="50000.00", by=SYSTEM)
+    target_set(metric="sales_amount", period="2026", unit=zhejiang, value="900000.00", by=SYSTEM)
+    target_set(metric="collections", period="2026", unit=zhejiang, value="400000.00", by=SYSTEM)
+    target_set(metric="new_channels", period="2026", unit=zhejiang, value="5", by=SYSTEM)
+    target_set(metric="sales_amount", period="2026-04", unit=units[("330100")], value="10000.00", by=SYSTEM)
+    target_set(metric="sales_amount", period="2026-04", unit=units["330200"], value="90000000.00", by=SYSTEM)
 
     data = selectors.dashboard(user=personas["rm_east"].user, unit=zhejiang, today=TODAY)
     raw = Raw(lambda district, rep: district.path.startswith(zhejiang.path))
@@ -147,7 +148,7 @@ def test_unit_figures_equal_the_raw_facts(facts, personas, units):
 
 def test_salesperson_figures_and_customers(facts, personas, units):
     rep = personas["rep_hangzhou"].staff
-    target_set(metric="sales_amount", period="2026", staff=rep, value="100000.00")
+    target_set(metric="sales_amount", period="2026", staff=rep, value="100000.00", by=SYSTEM)
     data = selectors.dashboard(user=personas["dm_hangzhou"].user, unit=rep.unit, staff=rep, today=TODAY)
     raw = Raw(lambda district, person: person == rep.pk)
     year = _year_months(TODAY)

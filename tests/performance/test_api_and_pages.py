@@ -4,6 +4,7 @@ field), what each persona sees."""
 import pytest
 from django.urls import reverse
 
+from core.rights import SYSTEM
 from performance.selectors import attainment_table
 
 HANGZHOU, GUANGZHOU = "330100", "440100"
@@ -105,7 +106,7 @@ def test_rankings_need_a_metric_and_list_children_in_rank_order(facts, personas,
     client = personas["rm_east"].api()
     assert client.get(RANKINGS, {"period": "2026"}).status_code == 400
     for code, value in [("330000", "1.00"), ("320000", "100000000.00")]:
-        target_set(metric="sales_amount", period="2026-Q1", unit=units[code], value=value)
+        target_set(metric="sales_amount", period="2026-Q1", unit=units[code], value=value, by=SYSTEM)
     rows = client.get(RANKINGS, {"unit": units["HD"].pk, "period": "2026-Q1", "metric": "sales_amount"}).json()["rows"]
     assert [row["code"] for row in rows[:2]] == ["330000", "320000"]
     assert [row["rank"] for row in rows[:2]] == [1, 2]
@@ -127,7 +128,7 @@ def test_a_rep_sees_only_their_own_figures(facts, personas, units):
 def test_page_shows_bars_ranks_and_drill_down_links(facts, personas, units):
     from plans.services import target_set
 
-    target_set(metric="sales_amount", period="2026-Q1", unit=units["330000"], value="1000.00")
+    target_set(metric="sales_amount", period="2026-Q1", unit=units["330000"], value="1000.00", by=SYSTEM)
     response = personas["rm_east"].web().get(PAGE, {"period": "2026-Q1"})
     assert response.status_code == 200
     html = response.content.decode()

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.rights import SYSTEM
 from performance.selectors import attainment_table, ranking
 from plans.choices import Metric
 from plans.selectors import attainment
@@ -19,14 +20,14 @@ PERIOD = "2026-Q1"
 def targets(facts, units):
     made = []
     for code, value in [("HD", "900000.00"), ("330000", "500000.00"), ("330100", "300000.00"), ("330200", "100000.00")]:
-        made.append(target_set(metric="sales_amount", period=PERIOD, unit=units[code], value=value))
-        made.append(target_set(metric="collections", period=PERIOD, unit=units[code], value=value))
-        made.append(target_set(metric="new_customers", period=PERIOD, unit=units[code], value="2"))
+        made.append(target_set(metric="sales_amount", period=PERIOD, unit=units[code], value=value, by=SYSTEM))
+        made.append(target_set(metric="collections", period=PERIOD, unit=units[code], value=value, by=SYSTEM))
+        made.append(target_set(metric="new_customers", period=PERIOD, unit=units[code], value="2", by=SYSTEM))
     for person in facts["reps"]["330100"]:
-        made.append(target_set(metric="sales_amount", period=PERIOD, staff=person, value="50000.00"))
-        made.append(target_set(metric="new_customers", period=PERIOD, staff=person, value="1"))
+        made.append(target_set(metric="sales_amount", period=PERIOD, staff=person, value="50000.00", by=SYSTEM))
+        made.append(target_set(metric="new_customers", period=PERIOD, staff=person, value="1", by=SYSTEM))
     # 320000 (江苏) has a zero target: no rate, no rank.
-    made.append(target_set(metric="sales_amount", period=PERIOD, unit=units["320000"], value="0.00"))
+    made.append(target_set(metric="sales_amount", period=PERIOD, unit=units["320000"], value="0.00", by=SYSTEM))
     return made
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from approvals import services as approvals
+from core.rights import SYSTEM
 from plans import services
 from plans.models import Plan, SeasonalDistribution
 
@@ -135,9 +136,9 @@ def test_refusals_are_json_with_the_field(personas, units):
 
 
 def test_seasonal_distributions_scope_and_writers(personas, units):
-    company = services.distribution_save(name="全公司", kind="percentages", values=["8.00"] * 8 + ["9.00"] * 4)
-    province = services.distribution_save(name="浙江", kind="amounts", values=["1"] * 12, unit=units["330000"])
-    guangdong = services.distribution_save(name="广东", kind="amounts", values=["1"] * 12, unit=units["440000"])
+    company = services.distribution_save(name="全公司", kind="percentages", values=["8.00"] * 8 + ["9.00"] * 4, by=SYSTEM)
+    province = services.distribution_save(name="浙江", kind="amounts", values=["1"] * 12, unit=units["330000"], by=SYSTEM)
+    guangdong = services.distribution_save(name="广东", kind="amounts", values=["1"] * 12, unit=units["440000"], by=SYSTEM)
     seen = {row["id"] for row in personas["rep_hangzhou"].api().get(reverse("seasonaldistribution-list")).json()["results"]}
     assert company.pk in seen and province.pk in seen and guangdong.pk not in seen
     values = ["10.00"] * 10 + ["0.00"] * 2

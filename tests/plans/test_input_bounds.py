@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.rights import SYSTEM
 from plans import services
 from plans.models import PlanSplitLine, PlanTargetLine
 
@@ -105,9 +106,11 @@ def test_the_same_child_twice_in_a_split_is_a_400_naming_it(personas, plan):
 def test_a_month_given_twice_to_split_to_months_is_refused(units):
     from core.errors import InvalidInput
 
-    target = services.target_set(metric="sales_amount", period="2047-Q1", unit=units["330100"], value="300.00")
+    target = services.target_set(metric="sales_amount", period="2047-Q1", unit=units["330100"], value="300.00", by=SYSTEM)
     with pytest.raises(InvalidInput) as caught:
-        services.split_to_months(target=target, values={"2047-01": "100.00", " 2047-01 ": "100.00", "2047-02": "200.00"})
+        services.split_to_months(
+            target=target, values={"2047-01": "100.00", " 2047-01 ": "100.00", "2047-02": "200.00"}, by=SYSTEM
+        )
     assert caught.value.field == "values" and "2047-01" in caught.value.message
 
 
@@ -151,7 +154,7 @@ def test_a_distribution_month_given_twice_is_refused(db):
     values = {str(m): "1" for m in range(1, 13)}
     values["01"] = "5"  # January twice: before, one of the two was silently dropped
     with pytest.raises(InvalidInput) as caught:
-        services.distribution_save(name="重复", kind="amounts", values=values)
+        services.distribution_save(name="重复", kind="amounts", values=values, by=SYSTEM)
     assert caught.value.field == "values"
 
 

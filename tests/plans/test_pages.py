@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from core.rights import SYSTEM
 from customers import services as ledger
 from plans import services
 from plans.choices import Metric
@@ -53,8 +54,8 @@ def _get(persona, name, **kwargs):
 def east_split(units):
     """华东 2026 sales target split to its provinces by shares, 浙江 split to its districts, and 杭州's
     year split across months."""
-    target = services.target_set(metric=Metric.SALES_AMOUNT, period="2026", unit=units["HD"], value="7000.00")
-    services.split_to_units(target=target, method="shares", shares={units[c].pk: 1 for c in EAST_PROVINCES})
+    target = services.target_set(metric=Metric.SALES_AMOUNT, period="2026", unit=units["HD"], value="7000.00", by=SYSTEM)
+    services.split_to_units(target=target, method="shares", shares={units[c].pk: 1 for c in EAST_PROVINCES}, by=SYSTEM)
     return target
 
 
@@ -89,15 +90,15 @@ def test_target_list_constant_queries(personas, units, east_split, django_assert
     ledger.invoice_record(
         customer=customer, issue_date=date(2026, 3, 1), due_date=date(2026, 4, 1), amount="300.00", external_id="QI-1"
     )
-    services.target_set(metric=Metric.COLLECTIONS, period="2026", unit=units["HD"], value="10")
+    services.target_set(metric=Metric.COLLECTIONS, period="2026", unit=units["HD"], value="10", by=SYSTEM)
     client = personas["director"].web()
     with django_assert_max_num_queries(30) as few:
         client.get(reverse("plans:target_list"))
     for code in ["310000", "320000", "330000", "340000"]:
         for quarter in ("2026-Q1", "2026-Q2"):
-            services.target_set(metric=Metric.SALES_AMOUNT, period=quarter, unit=units[code], value="10")
-            services.target_set(metric=Metric.COLLECTIONS, period=quarter, unit=units[code], value="10")
-    services.target_set(metric=Metric.SALES_AMOUNT, period="2026-Q1", staff=rep, value="100")
+            services.target_set(metric=Metric.SALES_AMOUNT, period=quarter, unit=units[code], value="10", by=SYSTEM)
+            services.target_set(metric=Metric.COLLECTIONS, period=quarter, unit=units[code], value="10", by=SYSTEM)
+    services.target_set(metric=Metric.SALES_AMOUNT, period="2026-Q1", staff=rep, value="100", by=SYSTEM)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("plans:target_list"))
     figures = {(t.metric, str(t.period), t.staff_id): a for t, a in response.context["rows"]}
@@ -112,7 +113,7 @@ def test_target_detail_shows_split_versions_and_add_up(personas, units, east_spl
     assert len(response.context["children"]) == 7
     assert b'data-add-up="ok"' in response.content
     # A child re-set by hand: the parent no longer adds up, and the page says by how much.
-    zhejiang = services.target_set(metric=Metric.SALES_AMOUNT, period="2026", unit=units["330000"], value="1000.01")
+    zhejiang = services.target_set(metric=Metric.SALES_AMOUNT, period="2026", unit=units["330000"], value="1000.01", by=SYSTEM)
     response = _get(personas["rm_east"], "plans:target_detail", pk=east_split.pk)
     assert response.context["status"]["ok"] is False
     assert b"Over by 0.01" in response.content
@@ -120,7 +121,7 @@ def test_target_detail_shows_split_versions_and_add_up(personas, units, east_spl
     response = _get(personas["pm_zhejiang"], "plans:target_detail", pk=zhejiang.pk)
     assert [v.version for v in response.context["versions"]] == [2, 1]
     # Months.
-    services.split_to_months(target=zhejiang)
+    services.split_to_months(target=zhejiang, by=SYSTEM)
     response = _get(personas["pm_zhejiang"], "plans:target_detail", pk=zhejiang.pk)
     assert len(response.context["months"]) == 12 and response.context["month_total"] == D("1000.01")
 
@@ -129,8 +130,10 @@ def test_target_detail_out_of_scope_is_404(personas, units, east_split):
     assert _get(personas["rm_south"], "plans:target_detail", pk=east_split.pk).status_code == 404
     assert _get(personas["pm_zhejiang"], "plans:target_detail", pk=east_split.pk).status_code == 404
     rep = personas["rep_hangzhou"]
-    own = services.target_set(metric=Metric.SALES_AMOUNT, period="2026", staff=rep.staff, value="10")
-    other = services.target_set(metric=Metric.SALES_AMOUNT, period="2026", staff=personas["rep_hangzhou_2"].staff, value="10")
+    own = services.target_set(metric=Metric.SALES_AMOUNT, period="2026", staff=rep.staff, value="10", by=SYSTEM)
+    other = services.target_set(
+        metric=Metric.SALES_AMOUNT, period="2026", staff=personas["rep_hangzhou_2"].staff, value="10", by=SYSTEM
+    )
     assert _get(rep, "plans:target_detail", pk=own.pk).status_code == 200
     assert _get(rep, "plans:target_detail", pk=other.pk).status_code == 404
     assert _get(personas["dm_hangzhou"], "plans:target_detail", pk=other.pk).status_code == 200
@@ -599,10 +602,10 @@ def test_district_plan_splits_to_its_sales_staff(personas, units):
 
 def test_distribution_list_constant_queries(personas, units, django_assert_max_num_queries):
     client = personas["center"].web()
-    services.distribution_save(name="平均", kind="amounts", values=["1"] * 12)
+    services.distribution_save(name="平均", kind="amounts", values=["1"] * 12, by=SYSTEM)
     with django_assert_max_num_queries(30) as few:
         client.get(reverse("plans:distribution_list"))
     for n in range(5):
-        services.distribution_save(name=f"分布{n}", kind="amounts", values=["1"] * 12, unit=units["330000"])
+        services.distribution_save(name=f"分布{n}", kind="amounts", values=["1"] * 12, unit=units["330000"], by=SYSTEM)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("plans:distribution_list"))

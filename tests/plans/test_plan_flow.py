@@ -15,6 +15,7 @@ from approvals import services as approvals
 from approvals.choices import ApprovalKind, EventAction, RequestState
 from approvals.models import ApprovalEvent
 from core.errors import Conflict, DomainError, InvalidInput
+from core.rights import SYSTEM
 from core.roles import Role
 from plans import selectors, services
 from plans.choices import PlanState
@@ -158,6 +159,8 @@ def test_marketing_plan_from_district_to_center_and_back(personas, units):
     months = Target.objects.filter(parent=unit_target, unit=units["330100"]).order_by("period")
     assert [str(t.period) for t in months] == MONTHS and sum(t.value for t in months) == D("1300000.00")
     assert services.check_decomposition(target=unit_target) == []
+    # Set by the system as approved, recorded as set by the submitter.
+    assert set(Target.objects.filter(is_current=True).values_list("created_by", flat=True)) == {dm.user.pk}
 
     # The action became a task of its owner, sourced from the plan.
     from workflow.models import Task
@@ -365,7 +368,7 @@ def test_last_year_suggestion_uses_actuals_and_review_shows_growth_and_parent_sh
     for rep, amount in ((rep1, "300.00"), (rep2, "100.00")):
         customer = CustomerFactory(district=units["330100"], salesperson=rep)
         ledger.invoice_record(customer=customer, issue_date=date(2025, 5, 1), due_date=date(2025, 6, 1), amount=amount)
-    services.target_set(metric="sales_amount", period="2026", unit=units["330000"], value="5000.00")
+    services.target_set(metric="sales_amount", period="2026", unit=units["330000"], value="5000.00", by=SYSTEM)
     plan = services.plan_create(kind="marketing", unit=units["330100"], period="2026", title="杭州", by=dm.user)
     services.plan_lines_save(plan=plan, by=dm.user, targets=[{"metric": "sales_amount", "value": "1000.00"}])
     line = services.plan_split_suggest(plan=plan, by=dm.user, metric="sales_amount", method="last_year", months=False)
@@ -406,12 +409,12 @@ def test_plan_splits_add_up_exactly_at_every_level(personas, units, provinces, d
         staff_hire(
             employee_no=f"RT{n}E{k}", name=f"员{k}", unit=district_units[0], role=Role.SALES_REP, hire_date=date(2020, 1, 1)
         )
-    distribution = distribution_save(name=f"季节{n}", kind="amounts", values=[str(w) for w in weights])
+    distribution = distribution_save(name=f"季节{n}", kind="amounts", values=[str(w) for w in weights], by=SYSTEM)
     parent_value = value
     for unit in (region, province_units[0], district_units[0]):
         plan = services.plan_create(kind="marketing", unit=unit, period="2026", title="p", by=center.user)
         services.plan_lines_save(plan=plan, by=center.user, targets=[{"metric": metric, "value": str(parent_value)}])
-        _kind, candidates = services._child_candidates(unit)
+        _kind, candidates = selectors.child_candidates(unit)
         weights_of = {c.pk: shares[i % len(shares)] for i, c in enumerate(candidates)}
         if not any(weights_of.values()):
             weights_of[candidates[0].pk] = 1

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from core.errors import Conflict, InvalidInput, Unprocessable
 from core.money import allocate
+from core.rights import SYSTEM
 from customers import services as ledger
 from customers.models import Customer
 from plans import selectors, services
@@ -95,19 +96,21 @@ def test_target_set_versions_never_edit_in_place(units, personas):
     assert (first.version, first.is_current, first.value, str(first.period)) == (1, True, D("1000.00"), "2026")
     assert first.owner_unit == units["HD"] and first.created_by == personas["rm_east"].user
     # The same value again changes nothing.
-    assert services.target_set(metric="sales_amount", period="2026", unit=units["HD"], value=D("1000.00")) == first
-    second = services.target_set(metric="sales_amount", period="2026", unit=units["HD"], value="1200.50")
+    assert services.target_set(metric="sales_amount", period="2026", unit=units["HD"], value=D("1000.00"), by=SYSTEM) == first
+    second = services.target_set(metric="sales_amount", period="2026", unit=units["HD"], value="1200.50", by=SYSTEM)
     first.refresh_from_db()
     assert (second.version, second.is_current, second.value) == (2, True, D("1200.50"))
     assert first.is_current is False and first.value == D("1000.00")
     assert Target.objects.filter(unit=units["HD"]).count() == 2
     # Another period or metric is another target.
-    other = services.target_set(metric="collections", period="2026", unit=units["HD"], value="5")
+    other = services.target_set(metric="collections", period="2026", unit=units["HD"], value="5", by=SYSTEM)
     assert other.version == 1
 
 
 def test_staff_target_is_owned_by_the_persons_district(units, personas):
-    target = services.target_set(metric="new_customers", period="2026-07", staff=personas["rep_hangzhou"].staff, value=3)
+    target = services.target_set(
+        metric="new_customers", period="2026-07", staff=personas["rep_hangzhou"].staff, value=3, by=SYSTEM
+    )
     assert target.unit is None and target.owner_unit == units["330100"] and target.value == D("3.00")
 
 
@@ -125,7 +128,7 @@ def test_staff_target_is_owned_by_the_persons_district(units, personas):
 )
 @pytest.mark.usefixtures("english")
 def test_target_set_refuses_bad_input(units, personas, kwargs, field, text):
-    args = {"metric": "sales_amount", "period": "2026", "unit": units["HD"], "value": "10"}
+    args = {"metric": "sales_amount", "period": "2026", "unit": units["HD"], "value": "10", "by": SYSTEM}
     if kwargs.get("staff") == "rep":
         kwargs = {"staff": personas["rep_hangzhou"].staff}
     args.update(kwargs)
@@ -139,19 +142,19 @@ def test_target_set_refuses_bad_input(units, personas, kwargs, field, text):
 def test_closed_unit_takes_no_target(units):
     OrgUnit.objects.filter(pk=units["330100"].pk).update(is_active=False, closed_on=date(2026, 1, 1))
     with pytest.raises(InvalidInput, match="closed") as caught:
-        services.target_set(metric="sales_amount", period="2026", unit=OrgUnit.objects.get(code="330100"), value="1")
+        services.target_set(metric="sales_amount", period="2026", unit=OrgUnit.objects.get(code="330100"), value="1", by=SYSTEM)
     assert caught.value.field == "unit"
 
 
 def test_database_refuses_two_current_versions_and_bad_rows(units, personas):
-    target = services.target_set(metric="sales_amount", period="2026", unit=units["HD"], value="10")
+    target = services.target_set(metric="sales_amount", period="2026", unit=units["HD"], value="10", by=SYSTEM)
     base = {"metric": "sales_amount", "period": "2026", "owner_unit": units["HD"], "value": D("1")}
     with pytest.raises(IntegrityError), transaction.atomic():
         Target.objects.create(unit=units["HD"], version=2, is_current=True, **base)
     with pytest.raises(IntegrityError), transaction.atomic():  # same version twice, even when not current
         Target.objects.create(unit=units["HD"], version=1, is_current=False, **base)
     rep = personas["rep_hangzhou"].staff
-    services.target_set(metric="sales_amount", period="2026", staff=rep, value="10")
+    services.target_set(metric="sales_amount", period="2026", staff=rep, value="10", by=SYSTEM)
     with pytest.raises(IntegrityError), transaction.atomic():
         Target.objects.create(staff=rep, version=2, is_current=True, **{**base, "owner_unit": units["330100"]})
     with pytest.raises(IntegrityError), transaction.atomic():  # both a unit and a person
@@ -168,7 +171,7 @@ def test_database_refuses_two_current_versions_and_bad_rows(units, personas):
 
 # --- splitting to units ---------------------------------------------------------------------------
 def _east_target(units, value="1000.00", metric="sales_amount", period="2026"):
-    return services.target_set(metric=metric, period=period, unit=units["HD"], value=value)
+    return services.target_set(metric=metric, period=period, unit=units["HD"], value=value, by=SYSTEM)
 
 
 def _by_code(result):
@@ -178,7 +181,7 @@ def _by_code(result):
 def test_split_by_shares_normalises_and_adds_up(units):
     target = _east_target(units, "1000.00")
     shares = {units[code].pk: weight for code, weight in zip(EAST_PROVINCES, [1, 1, 1, 1, 1, 1, 1], strict=True)}
-    result = services.split_to_units(target=target, method="shares", shares=shares)
+    result = services.split_to_units(target=target, method="shares", shares=shares, by=SYSTEM)
     values = _by_code(result)
     assert list(values) == EAST_PROVINCES  # code order
     # 1000 / 7 = 142.857…: floors of 142.85 make 999.95; the five cents left go, on equal fractions, to
@@ -193,6 +196,7 @@ def test_split_by_shares_normalises_and_adds_up(units):
         target=target,
         method="shares",
         shares={str(units[c].pk): w for c, w in zip(EAST_PROVINCES, [3, 1, 0, 0, 0, 0, 0], strict=True)},
+        by=SYSTEM,
     )
     assert _by_code(weighted)["310000"] == D("750.00") and _by_code(weighted)["320000"] == D("250.00")
     assert all(t.version == 2 for t in weighted.targets)
@@ -205,17 +209,17 @@ def test_split_by_shares_refuses_bad_shares(units):
     target = _east_target(units)
     some = {units["330000"].pk: 1}
     with pytest.raises(InvalidInput, match="missing") as caught:
-        services.split_to_units(target=target, method="shares", shares=some)
+        services.split_to_units(target=target, method="shares", shares=some, by=SYSTEM)
     assert caught.value.field == "shares"
     every = {units[c].pk: 1 for c in EAST_PROVINCES}
     with pytest.raises(InvalidInput, match="not children") as caught:
-        services.split_to_units(target=target, method="shares", shares={**every, units["440000"].pk: 1})
+        services.split_to_units(target=target, method="shares", shares={**every, units["440000"].pk: 1}, by=SYSTEM)
     with pytest.raises(InvalidInput, match="negative"):
-        services.split_to_units(target=target, method="shares", shares={**every, units["330000"].pk: -1})
+        services.split_to_units(target=target, method="shares", shares={**every, units["330000"].pk: -1}, by=SYSTEM)
     with pytest.raises(InvalidInput, match="positive"):
-        services.split_to_units(target=target, method="shares", shares={k: 0 for k in every})
+        services.split_to_units(target=target, method="shares", shares={k: 0 for k in every}, by=SYSTEM)
     with pytest.raises(InvalidInput) as caught:
-        services.split_to_units(target=target, method="seasonal", shares=every)
+        services.split_to_units(target=target, method="seasonal", shares=every, by=SYSTEM)
     assert caught.value.field == "method"
     assert not Target.objects.filter(parent=target).exists()
 
@@ -234,7 +238,7 @@ def test_split_by_last_year_uses_the_childrens_actuals(units):
     ledger.invoice_cancel(invoice=_invoice(nanjing, date(2025, 6, 1), "5000.00"), reason="录入错误", on=date(2025, 6, 2))
     _invoice(nanjing, date(2026, 1, 1), "9000.00")  # this year: not a weight
     target = _east_target(units, "1000.00")
-    result = services.split_to_units(target=target, method="last_year")
+    result = services.split_to_units(target=target, method="last_year", by=SYSTEM)
     assert result.fell_back_to_equal is False
     assert result.weights[units["330000"].pk] == D("300.00")
     assert result.weights[units["320000"].pk] == D("100.00")
@@ -247,7 +251,7 @@ def test_split_by_last_year_uses_the_childrens_actuals(units):
 
 def test_split_by_last_year_falls_back_to_equal_and_says_so(units):
     target = _east_target(units, "7.00", metric="collections")
-    result = services.split_to_units(target=target, method="last_year")
+    result = services.split_to_units(target=target, method="last_year", by=SYSTEM)
     assert result.fell_back_to_equal is True and "2025" in result.note
     assert set(_by_code(result).values()) == {D("1.00")}
 
@@ -255,17 +259,17 @@ def test_split_by_last_year_falls_back_to_equal_and_says_so(units):
 def test_split_by_last_year_refused_for_a_metric_without_facts(units):
     target = _east_target(units, "7", metric="new_channels")
     with pytest.raises(Unprocessable) as caught:
-        services.split_to_units(target=target, method="last_year")
+        services.split_to_units(target=target, method="last_year", by=SYSTEM)
     assert caught.value.field == "method"
 
 
 @pytest.mark.usefixtures("english")
 def test_manual_split_must_add_up_exactly(units):
-    target = services.target_set(metric="sales_amount", period="2026", unit=units["330000"], value="1000.00")
+    target = services.target_set(metric="sales_amount", period="2026", unit=units["330000"], value="1000.00", by=SYSTEM)
     districts = list(OrgUnit.objects.filter(parent=units["330000"], is_active=True).order_by("code"))
     values = {d.pk: D("90.00") for d in districts}  # 11 × 90 = 990
     with pytest.raises(InvalidInput) as caught:
-        services.split_to_units(target=target, method="manual", values=values)
+        services.split_to_units(target=target, method="manual", values=values, by=SYSTEM)
     error = caught.value
     assert error.field == "values"
     assert "990.00" in str(error.message) and "10.00" in str(error.message) and "too little" in str(error.message)
@@ -273,7 +277,7 @@ def test_manual_split_must_add_up_exactly(units):
     assert not Target.objects.filter(parent=target).exists()
 
     values[districts[0].pk] = D("100.00")
-    result = services.split_to_units(target=target, method="manual", values=values)
+    result = services.split_to_units(target=target, method="manual", values=values, by=SYSTEM)
     assert result.total == D("1000.00") and result.targets[0].value == D("100.00")
     assert {t.split_method for t in result.targets} == {SplitMethod.MANUAL}
 
@@ -282,29 +286,33 @@ def test_split_of_a_superseded_or_staff_target_is_refused(units, personas):
     old = _east_target(units, "10.00")
     _east_target(units, "20.00")
     with pytest.raises(Conflict):
-        services.split_to_units(target=old, method="last_year")
-    staff_target = services.target_set(metric="sales_amount", period="2026", staff=personas["rep_hangzhou"].staff, value="1")
+        services.split_to_units(target=old, method="last_year", by=SYSTEM)
+    staff_target = services.target_set(
+        metric="sales_amount", period="2026", staff=personas["rep_hangzhou"].staff, value="1", by=SYSTEM
+    )
     with pytest.raises(InvalidInput):
-        services.split_to_units(target=staff_target, method="last_year")
-    district = services.target_set(metric="sales_amount", period="2026", unit=units["330100"], value="1")
+        services.split_to_units(target=staff_target, method="last_year", by=SYSTEM)
+    district = services.target_set(metric="sales_amount", period="2026", unit=units["330100"], value="1", by=SYSTEM)
     with pytest.raises(Unprocessable):
-        services.split_to_units(target=district, method="last_year")
+        services.split_to_units(target=district, method="last_year", by=SYSTEM)
 
 
 def test_split_to_staff_over_the_districts_active_reps(units, personas):
     left = StaffFactory(unit=units["330100"], is_active=False)
-    target = services.target_set(metric="new_customers", period="2026-Q3", unit=units["330100"], value="10")
+    target = services.target_set(metric="new_customers", period="2026-Q3", unit=units["330100"], value="10", by=SYSTEM)
     reps = [personas["rep_hangzhou"].staff, personas["rep_hangzhou_2"].staff]
-    result = services.split_to_staff(target=target, method="shares", shares={r.pk: 1 for r in reps})
+    result = services.split_to_staff(target=target, method="shares", shares={r.pk: 1 for r in reps}, by=SYSTEM)
     assert [t.staff for t in result.targets] == sorted(reps, key=lambda r: r.employee_no)
     assert [t.value for t in result.targets] == [D("5.00"), D("5.00")]
     assert left.pk not in result.weights
     assert all(t.owner_unit == units["330100"] and t.unit is None for t in result.targets)
-    odd = services.target_set(metric="new_customers", period="2026-Q3", unit=units["330100"], value="3")
-    values = [t.value for t in services.split_to_staff(target=odd, method="shares", shares={r.pk: 1 for r in reps}).targets]
+    odd = services.target_set(metric="new_customers", period="2026-Q3", unit=units["330100"], value="3", by=SYSTEM)
+    values = [
+        t.value for t in services.split_to_staff(target=odd, method="shares", shares={r.pk: 1 for r in reps}, by=SYSTEM).targets
+    ]
     assert sorted(values) == [D("1.00"), D("2.00")] and sum(values) == 3
     with pytest.raises(InvalidInput):
-        services.split_to_staff(target=_east_target(units), method="last_year")
+        services.split_to_staff(target=_east_target(units), method="last_year", by=SYSTEM)
 
 
 # --- months and distributions ---------------------------------------------------------------------
@@ -312,9 +320,9 @@ PERCENT = ["5", "5", "8", "8", "8", "8", "8", "8", "8", "10", "12", "12"]
 
 
 def test_split_to_months_with_a_percentage_distribution(units):
-    distribution = services.distribution_save(name="旺季在年末", kind=DistributionKind.PERCENTAGES, values=PERCENT)
+    distribution = services.distribution_save(name="旺季在年末", kind=DistributionKind.PERCENTAGES, values=PERCENT, by=SYSTEM)
     target = _east_target(units, "12345.67")
-    result = services.split_to_months(target=target, distribution=distribution)
+    result = services.split_to_months(target=target, distribution=distribution, by=SYSTEM)
     values = {str(t.period): t.value for t in result.targets}
     assert list(values) == [f"2026-{m:02d}" for m in range(1, 13)]
     assert sum(values.values()) == D("12345.67")
@@ -323,7 +331,7 @@ def test_split_to_months_with_a_percentage_distribution(units):
     assert services.check_decomposition(target=target) == []
 
     quarter = _east_target(units, "100.00", period="2026-Q4")
-    months = services.split_to_months(target=quarter, distribution=distribution).targets
+    months = services.split_to_months(target=quarter, distribution=distribution, by=SYSTEM).targets
     # October, November, December weigh 10 : 12 : 12 → 29.411…, 35.294…, 35.294…: the cent left goes to
     # the largest fraction, November's (tied with December's, and November comes first).
     assert [t.value for t in months] == [D("29.41"), D("35.30"), D("35.29")]
@@ -351,40 +359,42 @@ def test_split_to_months_with_a_percentage_distribution(units):
 
 def test_split_to_months_equal_without_distribution_and_counts_whole(units):
     target = _east_target(units, "14", metric="new_customers")
-    values = [t.value for t in services.split_to_months(target=target).targets]
+    values = [t.value for t in services.split_to_months(target=target, by=SYSTEM).targets]
     assert values == [D("2")] * 2 + [D("1")] * 10
     with pytest.raises(InvalidInput):
-        services.split_to_months(target=_east_target(units, "1", period="2026-07"))
+        services.split_to_months(target=_east_target(units, "1", period="2026-07"), by=SYSTEM)
 
 
 def test_distribution_of_another_unit_cannot_be_used(units):
-    south = services.distribution_save(name="华南节奏", kind="amounts", values=[1] * 12, unit=units["HN"])
+    south = services.distribution_save(name="华南节奏", kind="amounts", values=[1] * 12, unit=units["HN"], by=SYSTEM)
     with pytest.raises(InvalidInput) as caught:
-        services.split_to_months(target=_east_target(units), distribution=south)
+        services.split_to_months(target=_east_target(units), distribution=south, by=SYSTEM)
     assert caught.value.field == "distribution"
     services.split_to_months(
-        target=services.target_set(metric="sales_amount", period="2026", unit=units["440000"], value="12"), distribution=south
+        target=services.target_set(metric="sales_amount", period="2026", unit=units["440000"], value="12", by=SYSTEM),
+        distribution=south,
+        by=SYSTEM,
     )
 
 
 @pytest.mark.usefixtures("english")
 def test_distribution_save_checks_values_and_replaces_them(units):
     with pytest.raises(InvalidInput, match="99.99") as caught:
-        services.distribution_save(name="x", kind="percentages", values=["8.33"] * 11 + ["8.36"])
+        services.distribution_save(name="x", kind="percentages", values=["8.33"] * 11 + ["8.36"], by=SYSTEM)
     assert caught.value.field == "values"
     with pytest.raises(InvalidInput, match="12 months"):
-        services.distribution_save(name="x", kind="percentages", values=["10"] * 10)
+        services.distribution_save(name="x", kind="percentages", values=["10"] * 10, by=SYSTEM)
     with pytest.raises(InvalidInput, match="above zero"):
-        services.distribution_save(name="x", kind="amounts", values=[0] * 12)
+        services.distribution_save(name="x", kind="amounts", values=[0] * 12, by=SYSTEM)
     with pytest.raises(InvalidInput, match="negative"):
-        services.distribution_save(name="x", kind="amounts", values=[-1] + [1] * 11)
+        services.distribution_save(name="x", kind="amounts", values=[-1] + [1] * 11, by=SYSTEM)
     with pytest.raises(InvalidInput) as caught:
-        services.distribution_save(name="x", kind="weights", values=[1] * 12)
+        services.distribution_save(name="x", kind="weights", values=[1] * 12, by=SYSTEM)
     assert caught.value.field == "kind"
     saved = services.distribution_save(
-        name="平均", kind="percentages", values={m: "8.33" if m > 4 else "8.34" for m in range(1, 13)}
+        name="平均", kind="percentages", values={m: "8.33" if m > 4 else "8.34" for m in range(1, 13)}, by=SYSTEM
     )
-    again = services.distribution_save(name="平均", kind="amounts", values=[m for m in range(1, 13)])
+    again = services.distribution_save(name="平均", kind="amounts", values=[m for m in range(1, 13)], by=SYSTEM)
     assert again.pk == saved.pk and again.kind == "amounts"
     assert again.weights() == {m: D(m) for m in range(1, 13)}
 
@@ -393,14 +403,14 @@ def test_distribution_save_checks_values_and_replaces_them(units):
 def test_resplit_creates_new_versions_and_the_check_finds_mismatches(units):
     target = _east_target(units, "700.00")
     every = {units[c].pk: 1 for c in EAST_PROVINCES}
-    services.split_to_units(target=target, method="shares", shares=every)
-    services.split_to_units(target=target, method="shares", shares=every)
+    services.split_to_units(target=target, method="shares", shares=every, by=SYSTEM)
+    services.split_to_units(target=target, method="shares", shares=every, by=SYSTEM)
     zhejiang = Target.objects.filter(unit=units["330000"], metric="sales_amount", period="2026")
     assert [(t.version, t.is_current) for t in zhejiang.order_by("version")] == [(1, False), (2, True)]
     assert services.check_decomposition(target=target) == []
 
     # A province's target is set apart from the split: the region no longer adds up.
-    services.target_set(metric="sales_amount", period="2026", unit=units["330000"], value="150.00")
+    services.target_set(metric="sales_amount", period="2026", unit=units["330000"], value="150.00", by=SYSTEM)
     assert services.check_decomposition(target=target) == [
         {"level": "units", "expected": D("700.00"), "actual": D("750.00"), "difference": D("50.00"), "missing": []}
     ]
@@ -443,23 +453,27 @@ def test_actual_and_attainment_against_hand_computed_numbers(units, personas):
     assert selectors.actual(metric="new_customers", period="2026", unit=units["330100"]) == 2
     assert selectors.actual(metric="new_customers", period="2026", staff=rep) == 1
 
-    target = services.target_set(metric="sales_amount", period=q3, unit=units["330100"], value="1200.00")
+    target = services.target_set(metric="sales_amount", period=q3, unit=units["330100"], value="1200.00", by=SYSTEM)
     assert selectors.attainment(target=target) == {"target": D("1200.00"), "actual": D("1500.00"), "rate": D("1.2500")}
-    third = services.target_set(metric="collections", period=q3, staff=rep, value="1200.00")
+    third = services.target_set(metric="collections", period=q3, staff=rep, value="1200.00", by=SYSTEM)
     assert selectors.attainment(target=third)["rate"] == D("0.3333")
-    zero = services.target_set(metric="sales_amount", period="2026-Q4", unit=units["330100"], value="0")
+    zero = services.target_set(metric="sales_amount", period="2026-Q4", unit=units["330100"], value="0", by=SYSTEM)
     assert selectors.attainment(target=zero) == {"target": D("0.00"), "actual": D("50.00"), "rate": None}
-    channels = services.target_set(metric="new_channels", period=q3, unit=units["330100"], value="2")
+    channels = services.target_set(metric="new_channels", period=q3, unit=units["330100"], value="2", by=SYSTEM)
     assert selectors.attainment(target=channels) == {"target": D("2.00"), "actual": None, "rate": None}
 
 
 # --- scope ----------------------------------------------------------------------------------------
 def test_district_manager_sees_own_subtree_only(units, personas):
-    hangzhou = services.target_set(metric="sales_amount", period="2026", unit=units["330100"], value="10")
-    rep_target = services.target_set(metric="sales_amount", period="2026", staff=personas["rep_hangzhou"].staff, value="4")
-    other_rep = services.target_set(metric="sales_amount", period="2026", staff=personas["rep_hangzhou_2"].staff, value="6")
-    guangzhou = services.target_set(metric="sales_amount", period="2026", unit=units["440100"], value="10")
-    zhejiang = services.target_set(metric="sales_amount", period="2026", unit=units["330000"], value="10")
+    hangzhou = services.target_set(metric="sales_amount", period="2026", unit=units["330100"], value="10", by=SYSTEM)
+    rep_target = services.target_set(
+        metric="sales_amount", period="2026", staff=personas["rep_hangzhou"].staff, value="4", by=SYSTEM
+    )
+    other_rep = services.target_set(
+        metric="sales_amount", period="2026", staff=personas["rep_hangzhou_2"].staff, value="6", by=SYSTEM
+    )
+    guangzhou = services.target_set(metric="sales_amount", period="2026", unit=units["440100"], value="10", by=SYSTEM)
+    zhejiang = services.target_set(metric="sales_amount", period="2026", unit=units["330000"], value="10", by=SYSTEM)
 
     seen = set(Target.objects.for_user(personas["dm_hangzhou"].user))
     assert seen == {hangzhou, rep_target, other_rep}
@@ -482,16 +496,16 @@ def test_decomposition_always_adds_up(units, total, province_weights, months, co
     with transaction.atomic():
         metric = "new_customers" if count else "sales_amount"
         value = D(total) if count else D(total).scaleb(-2)
-        region = services.target_set(metric=metric, period="2026", unit=units["HD"], value=value)
+        region = services.target_set(metric=metric, period="2026", unit=units["HD"], value=value, by=SYSTEM)
         shares = {units[c].pk: w for c, w in zip(EAST_PROVINCES, province_weights, strict=True)}
-        provinces = services.split_to_units(target=region, method="shares", shares=shares).targets
+        provinces = services.split_to_units(target=region, method="shares", shares=shares, by=SYSTEM).targets
         assert sum(t.value for t in provinces) == value
         zhejiang = next(t for t in provinces if t.unit.code == "330000")
-        districts = services.split_to_units(target=zhejiang, method="last_year").targets
+        districts = services.split_to_units(target=zhejiang, method="last_year", by=SYSTEM).targets
         assert sum(t.value for t in districts) == zhejiang.value
-        distribution = services.distribution_save(name="p", kind="amounts", values=months)
+        distribution = services.distribution_save(name="p", kind="amounts", values=months, by=SYSTEM)
         for target in (region, zhejiang, districts[0]):
-            parts = services.split_to_months(target=target, distribution=distribution).targets
+            parts = services.split_to_months(target=target, distribution=distribution, by=SYSTEM).targets
             assert sum(t.value for t in parts) == target.value
             assert all(t.value >= 0 for t in parts)
         for target in (region, zhejiang, districts[0]):
@@ -545,9 +559,58 @@ def test_attainments_of_many_targets_equal_one_by_one_with_few_queries(units, pe
     for metric in ("sales_amount", "collections", "new_customers", "new_channels"):
         for period in ("2026", "2026-Q3", "2026-07", "2026-09", "2026-05", "2026-04", "2026-Q4"):
             for owner in ({"unit": units["330100"]}, {"unit": units["HD"]}, {"unit": units["HN"]}, {"staff": rep}):
-                targets.append(services.target_set(metric=metric, period=period, value="300", **owner))
+                targets.append(services.target_set(metric=metric, period=period, value="300", by=SYSTEM, **owner))
     rows = list(Target.objects.filter(pk__in=[t.pk for t in targets]).select_related("unit", "staff"))
     with django_assert_max_num_queries(8):
         many = selectors.attainments(targets=rows)
     assert many == {t.pk: selectors.attainment(target=t) for t in rows}
     assert any(value["actual"] for value in many.values())
+
+
+# --- who may set targets and keep distributions (plans/rights.py) ------------------------------------
+@pytest.mark.usefixtures("english")
+def test_setting_and_splitting_a_target_needs_the_right_on_its_unit(units, personas):
+    from core.rights import NotAllowed
+
+    hangzhou = units["330100"]
+    with pytest.raises(NotAllowed, match="no right to set targets") as caught:
+        services.target_set(metric="sales_amount", period="2026", unit=hangzhou, value="10", by=personas["rep_hangzhou"].user)
+    assert caught.value.status_code == 403
+    with pytest.raises(NotAllowed, match="outside your part") as caught:
+        services.target_set(metric="sales_amount", period="2026", unit=hangzhou, value="10", by=personas["dm_guangzhou"].user)
+    assert caught.value.field == "unit"
+    assert not Target.objects.exists()
+    dm = personas["dm_hangzhou"].user
+    target = services.target_set(metric="sales_amount", period="2026", unit=hangzhou, value="10", by=dm)
+    assert target.created_by == dm
+    zhejiang = services.target_set(metric="sales_amount", period="2026", unit=units["330000"], value="10", by=SYSTEM)
+    assert zhejiang.created_by is None  # the system alone is nobody
+    for split in (
+        lambda by: services.split_to_units(target=zhejiang, method="last_year", by=by),
+        lambda by: services.split_to_months(target=zhejiang, by=by),
+    ):
+        with pytest.raises(NotAllowed):
+            split(dm)  # a district manager does not split the province's target
+    assert Target.objects.count() == 2
+    months = services.split_to_months(target=target, by=dm)
+    assert {t.created_by_id for t in months.targets} == {dm.pk}
+
+
+@pytest.mark.usefixtures("english")
+def test_keeping_a_seasonal_distribution_needs_the_right_on_its_unit(units, personas):
+    from core.rights import NotAllowed
+
+    pm = personas["pm_zhejiang"].user
+    with pytest.raises(NotAllowed, match="Only the Development Center") as caught:
+        services.distribution_save(name="全公司", kind="amounts", values=[1] * 12, by=pm)
+    assert caught.value.field == "unit"
+    with pytest.raises(NotAllowed, match="outside your part"):
+        services.distribution_save(name="广东", kind="amounts", values=[1] * 12, unit=units["440000"], by=pm)
+    with pytest.raises(NotAllowed, match="no right to change seasonal distributions"):
+        services.distribution_save(
+            name="杭州", kind="amounts", values=[1] * 12, unit=units["330100"], by=personas["rep_hangzhou"].user
+        )
+    assert not SeasonalDistribution.objects.exists()
+    services.distribution_save(name="浙江", kind="amounts", values=[1] * 12, unit=units["330000"], by=pm)
+    services.distribution_save(name="全公司", kind="amounts", values=[1] * 12, by=personas["center"].user)
+    assert SeasonalDistribution.objects.count() == 2

@@ -3,6 +3,7 @@ for the business reports."""
 
 import pytest
 
+from core.rights import SYSTEM
 from customers.models import Customer
 from performance import services
 from plans.services import target_set
@@ -33,7 +34,7 @@ def facts(units, personas):
     services.summaries_rebuild()
     for period in (MONTH, QUARTER):
         for code, value in SALES_TARGETS.items():
-            target_set(metric="sales_amount", period=period, unit=units[code], value=value)
-            target_set(metric="collections", period=period, unit=units[code], value="50000.00")
-            target_set(metric="new_customers", period=period, unit=units[code], value="2")
+            target_set(metric="sales_amount", period=period, unit=units[code], value=value, by=SYSTEM)
+            target_set(metric="collections", period=period, unit=units[code], value="50000.00", by=SYSTEM)
+            target_set(metric="new_customers", period=period, unit=units[code], value="2", by=SYSTEM)
     return data

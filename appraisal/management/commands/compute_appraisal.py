@@ -4,6 +4,7 @@ from appraisal import services
 from appraisal.choices import SchemeState
 from appraisal.models import AppraisalScheme
 from core.errors import DomainError
+from core.rights import SYSTEM
 from regions.models import OrgUnit
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError("No approved scheme matches.")
         for item in schemes:
             try:
-                run = services.run_compute(scheme=item, period=period, unit=org_unit, by=None)
+                run = services.run_compute(scheme=item, period=period, unit=org_unit, by=SYSTEM)
             except DomainError as error:
                 raise CommandError(f"{item}: {error.message}") from error
             self.stdout.write(f"{item}: {run.period} {run.unit.code} — {run.people} people scored")
