@@ -110,35 +110,6 @@ class AppraisalScheme(models.Model):
     def is_editable(self):
         return self.state == SchemeState.DRAFT
 
-    # --- the approval subject protocol (approvals/services.py) -----------------------------------
-    def approval_snapshot(self):
-        from appraisal.services import scheme_snapshot
-
-        return scheme_snapshot(scheme=self)
-
-    def on_approved(self, request):
-        from appraisal.services import scheme_on_approved
-
-        scheme_on_approved(scheme=self)
-
-    def on_returned(self, request):
-        from appraisal.services import scheme_on_decided
-
-        scheme_on_decided(scheme=self, state=SchemeState.DRAFT)
-
-    def on_withdrawn(self, request):
-        from appraisal.services import scheme_on_decided
-
-        scheme_on_decided(scheme=self, state=SchemeState.DRAFT)
-
-    def on_rejected(self, request):
-        from appraisal.services import scheme_on_decided
-
-        scheme_on_decided(scheme=self, state=SchemeState.REJECTED)
-
-    def approval_review(self, request):
-        return "appraisal/_scheme_review.html", {"scheme": self, "items": list(self.items.all()), "snapshot": request.snapshot}
-
 
 class SchemeItem(models.Model):
     """One item of an appraisal scheme: what is measured, its weight (the weights of a scheme add up to
@@ -419,36 +390,3 @@ class RewardProposal(models.Model):
     @property
     def is_editable(self):
         return self.state == ProposalState.DRAFT
-
-    def approval_snapshot(self):
-        return {
-            "kind": self.kind,
-            "unit": self.unit_id,
-            "staff": self.staff_id,
-            "period": str(self.period),
-            "amount": str(self.amount),
-            "reason": self.reason,
-        }
-
-    def on_approved(self, request):
-        from appraisal.services import reward_on_decided
-
-        reward_on_decided(proposal=self, state=ProposalState.APPROVED)
-
-    def on_returned(self, request):
-        from appraisal.services import reward_on_decided
-
-        reward_on_decided(proposal=self, state=ProposalState.DRAFT)
-
-    def on_withdrawn(self, request):
-        from appraisal.services import reward_on_decided
-
-        reward_on_decided(proposal=self, state=ProposalState.DRAFT)
-
-    def on_rejected(self, request):
-        from appraisal.services import reward_on_decided
-
-        reward_on_decided(proposal=self, state=ProposalState.REJECTED)
-
-    def approval_review(self, request):
-        return "appraisal/_reward_review.html", {"proposal": self, "snapshot": request.snapshot}

@@ -227,19 +227,13 @@ def scheme_submit(*, scheme, by):
 
 
 def scheme_on_approved(*, scheme):
-    """The approval hook: the scheme applies from now on; the version it revises retires."""
+    """The approval hook (appraisal/approval_subjects.py): the version the scheme revises retires; approvals
+    then marks the scheme approved (it applies from now on)."""
     now = timezone.now()
-    AppraisalScheme.objects.filter(pk=scheme.pk).update(state=SchemeState.APPROVED, approved_at=now, updated_at=now)
-    scheme.state, scheme.approved_at = SchemeState.APPROVED, now
     if scheme.previous_id:
         AppraisalScheme.objects.filter(pk=scheme.previous_id, state=SchemeState.APPROVED).update(
             state=SchemeState.RETIRED, updated_at=now
         )
-
-
-def scheme_on_decided(*, scheme, state):
-    AppraisalScheme.objects.filter(pk=scheme.pk).update(state=state, updated_at=timezone.now())
-    scheme.state = state
 
 
 @transaction.atomic
@@ -772,9 +766,3 @@ def reward_submit(*, proposal, by):
     proposal.submitted_at = request.submitted_at
     proposal.save(update_fields=["state", "submitted_at"])
     return request
-
-
-def reward_on_decided(*, proposal, state):
-    decided = timezone.now() if state in (ProposalState.APPROVED, ProposalState.REJECTED) else None
-    RewardProposal.objects.filter(pk=proposal.pk).update(state=state, decided_at=decided)
-    proposal.state, proposal.decided_at = state, decided

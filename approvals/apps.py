@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,10 @@ class ApprovalsConfig(AppConfig):
 
     name = "approvals"
     verbose_name = _("Approvals")
+
+    def ready(self):
+        from approvals import checks  # noqa: F401  (registers the system check)
+
+        # Every app declares its approval subjects in its own `approval_subjects.py` (approvals.subjects);
+        # a misspelt keyword there stops the start-up, a hook that does not resolve fails `manage.py check`.
+        autodiscover_modules("approval_subjects")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApprovalKind(models.TextChoices):
-    """What a request asks a decision on; the kind picks the chain (CHAIN_RULES) and the SLA (SLA_DAYS)."""
+    """What a request asks a decision on; the kind picks its row in approvals.services.policy.POLICY (chain rule, SLA, thresholds)."""
 
     PLAN_MARKETING = "plan_marketing", _("Marketing plan")
     PLAN_WORK = "plan_work", _("Work plan")

@@ -1,20 +1,16 @@
 """Reads of the approval mechanism: what waits for whom, the center's queue, one's own submissions."""
 
-from datetime import timedelta
-
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from approvals.calendar import working_days_between
-from approvals.choices import ApprovalKind, RequestState
 from approvals.models import OWN_RECORD_ROLES, ApprovalRequest, Delegation
-from core.errors import InvalidInput
 from core.roles import Role, role_of
 from regions.choices import UnitKind
-from regions.models import PATH_SEPARATOR, OrgUnit, StaffProfile
+from regions.models import PATH_SEPARATOR, StaffProfile
 
-_RELATED = ["unit", "submitted_by_staff", "current_step__approver", "current_step__approver_unit"]
+# The relations every list of requests shows (pages and API select them with it).
+RELATED = ["unit", "submitted_by_staff", "current_step__approver", "current_step__approver_unit"]
 
 
 def _waiting_for(staff, today):
@@ -51,7 +47,7 @@ def queue_for(*, user, now=None):
         .filter(condition)
         .exclude(submitted_by=user)
         .with_overdue(now)
-        .select_related(*_RELATED)
+        .select_related(*RELATED)
         .order_by("submitted_at", "pk")
     )
 
@@ -75,36 +71,9 @@ def at_center(queryset, *, now=None):
         queryset.waiting()
         .filter(current_step__approver_unit__kind=UnitKind.CENTER)
         .with_overdue(now or timezone.now())
-        .select_related(*_RELATED)
+        .select_related(*RELATED)
         .order_by("submitted_at", "pk")
     )
-
-
-def center_queue(*, user, kind=None, region=None, older_than_days=None, now=None):
-    """Everything awaiting the Development Center's decision, oldest first, within the reader's scope.
-
-    Filters: `kind` (ApprovalKind), `region` (an OrgUnit: its subtree), `older_than_days` (calendar
-    days since submission).
-    """
-    now = now or timezone.now()
-    queryset = at_center(ApprovalRequest.objects.for_user(user), now=now)
-    if kind:
-        if kind not in ApprovalKind.values:
-            raise InvalidInput(_("Unknown approval kind."), field="kind")
-        queryset = queryset.filter(kind=kind)
-    if region is not None:
-        if not isinstance(region, OrgUnit):
-            raise InvalidInput(_("Choose a unit."), field="region")
-        queryset = queryset.filter(unit__path__startswith=region.path)
-    if older_than_days is not None:
-        try:
-            days = int(older_than_days)
-        except (TypeError, ValueError):
-            raise InvalidInput(_("Give the age as a whole number of days."), field="older_than_days")
-        if days < 0:
-            raise InvalidInput(_("Give the age as a whole number of days."), field="older_than_days")
-        queryset = queryset.filter(submitted_at__lte=now - timedelta(days=days))
-    return queryset
 
 
 def my_submissions(*, user, now=None):
@@ -116,7 +85,7 @@ def my_submissions(*, user, now=None):
         ApprovalRequest.objects.filter(submitted_by=user)
         .latest_versions()
         .with_overdue(now)
-        .select_related(*_RELATED)
+        .select_related(*RELATED)
         .order_by("-submitted_at", "-pk")
     )
 
@@ -129,23 +98,6 @@ def request_events(*, request):
 def waiting_count(*, user):
     """How many requests wait for this person's decision (the number in the navigation)."""
     return queue_for(user=user).count()
-
-
-def may_decide(*, request, user):
-    """True if `user` may approve, return, reject, forward or add a reviewer on the request now."""
-    from approvals.services import DomainError, _acting_for
-
-    if request.state != RequestState.SUBMITTED or request.current_step_id is None:
-        return False
-    try:
-        _acting_for(request=request, step=request.current_step, by=user)
-    except DomainError:
-        return False
-    return True
-
-
-def is_submitter(*, request, user):
-    return user is not None and user.is_authenticated and request.submitted_by_id == user.pk
 
 
 # ------------------------------------------------------------------------------------------ who may be handed a step

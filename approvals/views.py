@@ -23,8 +23,10 @@ from approvals.diff import diff_of, show
 from approvals.filtersets import ApprovalRequestFilterSet
 from approvals.forms import AddSignerForm, BulkForm, CommentForm, DelegationForm, ForwardForm
 from approvals.models import ApprovalRequest, Delegation
+from approvals.subjects import subject_review
 from core import audit
 from core.errors import DomainError
+from core.rights import may
 from core.roles import Role, role_of
 from core.scoping import get_in_scope
 from core.ui import id_choice_field
@@ -66,7 +68,7 @@ class ApprovalListMixin:
 
     def narrow_queryset(self, queryset):
         self.now = timezone.now()
-        return super().narrow_queryset(self.base(queryset.with_overdue(self.now).select_related(*selectors._RELATED)))
+        return super().narrow_queryset(self.base(queryset.with_overdue(self.now).select_related(*selectors.RELATED)))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -191,7 +193,7 @@ class RequestDetailView(ScopedDetailView):
 
     def narrow_queryset(self, queryset):
         return queryset.with_overdue(timezone.now()).select_related(
-            *selectors._RELATED, "previous", "content_type", "submitted_by"
+            *selectors.RELATED, "previous", "content_type", "submitted_by"
         )
 
     def get_context_data(self, **kwargs):
@@ -205,9 +207,9 @@ class RequestDetailView(ScopedDetailView):
         context["subject"] = subject
         subject_url = getattr(subject, "get_absolute_url", None)
         context["subject_url"] = subject_url() if callable(subject_url) else None
-        review = getattr(subject, "approval_review", None)
-        if callable(review):
-            template_name, review_context = review(request_obj)
+        review = subject_review(subject, request_obj)
+        if review is not None:
+            template_name, review_context = review
             context["review_html"] = mark_safe(render_to_string(template_name, review_context, request=self.request))
         else:
             context["snapshot_rows"] = _snapshot_rows(request_obj.snapshot)
@@ -218,8 +220,9 @@ class RequestDetailView(ScopedDetailView):
             else [{"path": c.path, "kind": c.kind, "old": show(c.old), "new": show(c.new)} for c in changes]
         )
         waiting = request_obj.state == RequestState.SUBMITTED
-        context["may_decide"] = selectors.may_decide(request=request_obj, user=user)
-        context["is_submitter"] = waiting and selectors.is_submitter(request=request_obj, user=user)
+        context["may_decide"] = may(user, "approval.decide", request_obj)
+        # The submitter's moves (withdraw, nudge) while it waits.
+        context["is_submitter"] = waiting and may(user, "approval.withdraw", request_obj)
         context.setdefault("comment_form", CommentForm())
         if context["may_decide"]:
             context.setdefault("forward_form", ForwardForm(request=request_obj))

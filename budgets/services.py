@@ -29,7 +29,6 @@ from regions.models import OrgUnit
 CENT = Decimal("0.01")
 
 
-
 # --- input checks ---------------------------------------------------------------------------------
 def _category(category):
     if category not in ExpenseCategory.values:
@@ -353,7 +352,9 @@ def expense_cancel(*, expense, by, reason=""):
             _("A %(state)s expense cannot be cancelled.") % {"state": expense.get_state_display()}, field="state", code="state"
         )
     if expense.state == ExpenseState.PENDING:
-        request_withdraw(request=expense.approval_request, by=by)  # its hook marks the expense cancelled
+        request_withdraw(
+            request=expense.approval_request, by=by
+        )  # approvals marks it cancelled (approval_subjects)
         expense.refresh_from_db()
         return expense
     expense.state = ExpenseState.CANCELLED
@@ -375,12 +376,3 @@ def expense_resubmit(*, expense, by, amount=None, description=None):
         expense.description = (description or "").strip()[:500]
     expense.save(update_fields=["amount", "description", "updated_at"])
     return _check_and_route(expense, by=by)
-
-
-def _decided(expense, state):
-    """Apply an approval's outcome to its expense (called inside the approval's transaction)."""
-    locked = Expense.objects.select_for_update(of=("self",)).get(pk=expense.pk)
-    if locked.state == ExpenseState.PENDING:
-        locked.state = state
-        locked.save(update_fields=["state", "updated_at"])
-    expense.state = locked.state

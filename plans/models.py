@@ -280,37 +280,6 @@ class Plan(models.Model):
 
         return self.state in EDITABLE_STATES
 
-    # --- the approval subject protocol (approvals/services.py) -----------------------------------
-    def approval_snapshot(self):
-        from plans.services import plan_snapshot
-
-        return plan_snapshot(plan=self)
-
-    def on_approved(self, request):
-        from plans.services import plan_on_approved
-
-        plan_on_approved(plan=self, request=request)
-
-    def on_returned(self, request):
-        from plans.services import plan_on_decided
-
-        plan_on_decided(plan=self, request=request, state=PlanState.RETURNED)
-
-    def on_rejected(self, request):
-        from plans.services import plan_on_decided
-
-        plan_on_decided(plan=self, request=request, state=PlanState.REJECTED)
-
-    def on_withdrawn(self, request):
-        from plans.services import plan_on_decided
-
-        plan_on_decided(plan=self, request=request, state=PlanState.WITHDRAWN)
-
-    def approval_review(self, request):
-        from plans.selectors import plan_review_context
-
-        return "plans/_plan_review.html", plan_review_context(plan=self, request=request)
-
 
 class PlanTargetLine(models.Model):
     """A target the plan sets: a metric's value for the plan's unit in the plan's period (or a quarter

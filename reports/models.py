@@ -22,7 +22,8 @@ class BusinessReport(models.Model):
     `data` holds every figure as it was built, with what it was built from (the as-of date, the build
     moment and the number of summary rows read), so a report stays readable as submitted even after
     late corrections to the facts. Rebuilding replaces `data` in one transaction and keeps the analysis
-    and any open approval; an approved report is never rebuilt (reports.services.report_build).
+    and any open approval; an approved report is never rebuilt (reports.services.report_build). An approval
+    subject (reports/approval_subjects.py): its state follows the decision on it.
 
     Scope: whoever's scope covers the report's unit (the center all, a regional manager their region's).
     """
@@ -68,47 +69,6 @@ class BusinessReport(models.Model):
     @property
     def title(self):
         return f"{self.unit.name} {self.period} {self.get_kind_display()}"
-
-    # --- the approval subject protocol (approvals/services.py) -----------------------------------
-    def approval_snapshot(self):
-        return {
-            "report": self.pk,
-            "unit": self.unit_id,
-            "period": str(self.period),
-            "kind": self.kind,
-            "analysis": self.analysis,
-            "data": self.data,
-        }
-
-    def on_approved(self, request):
-        from reports.services import report_on_decided
-
-        report_on_decided(report=self, state=ReportState.APPROVED)
-
-    def on_returned(self, request):
-        from reports.services import report_on_decided
-
-        report_on_decided(report=self, state=ReportState.RETURNED)
-
-    def on_rejected(self, request):
-        from reports.services import report_on_decided
-
-        report_on_decided(report=self, state=ReportState.REJECTED)
-
-    def on_withdrawn(self, request):
-        from reports.services import report_on_decided
-
-        report_on_decided(report=self, state=ReportState.BUILT)
-
-    def approval_review(self, request):
-        from reports.presenters import report_tables
-
-        snapshot = request.snapshot or {}
-        return "reports/_report_review.html", {
-            "report": self,
-            "t": report_tables(snapshot.get("data") or self.data),
-            "analysis": snapshot.get("analysis", self.analysis),
-        }
 
 
 class ReportRun(HeartbeatJob):

@@ -1,5 +1,6 @@
 """Writes of business reports: request a build (a run), build (figures outside any write, then one
-transaction), write the analysis, submit to the Development Center, mirror the decision.
+transaction), write the analysis, submit to the Development Center. The decision on a submitted report is
+mirrored on it by the approval mechanism (reports/approval_subjects.py).
 
 Decisions written down here:
 - An approved report is final: rebuilding it is refused (Conflict 409), so what the center approved
@@ -8,7 +9,7 @@ Decisions written down here:
   report waiting for a decision keeps its state (the reviewer reads the snapshot frozen at submission).
 - Only the manager of the report's unit and the Development Center (director, center staff) build,
   write and submit reports: the regional manager for their region, the center for any region and for
-  the company. Everyone whose scope covers the unit reads it.
+  the company (reports/rights.py). Everyone whose scope covers the unit reads it.
 """
 
 import datetime
@@ -22,9 +23,7 @@ from core.errors import Conflict, InvalidInput
 from core.jobs import JobLost, job_beat, job_claim, job_reap
 from core.periods import Period
 from core.periods import parse_input as parse_period
-from core.rights import NotAllowed
-from core.roles import Role, role_of
-from core.scoping import scope_of
+from core.rights import ensure
 from regions.choices import UnitKind
 from reports.choices import ACTIVE_RUN_STATES, PERIOD_KIND, WRITABLE_STATES, ReportKind, ReportState, RunState
 from reports.models import BusinessReport, ReportRun
@@ -34,17 +33,6 @@ from reports.selectors import report_figures
 # broker): a new request may replace it (if the message comes back later, it finds the run failed and
 # does nothing). A run held by a worker is judged by its heartbeat instead (core/jobs.py).
 STALE_RUN_AFTER = datetime.timedelta(minutes=30)
-
-CENTER_ROLES = (Role.DIRECTOR, Role.CENTER_STAFF)
-
-
-
-def may_write(user, unit):
-    """The Development Center for every report; a regional manager for their own region's."""
-    role = role_of(user)
-    if role in CENTER_ROLES:
-        return True
-    return role == Role.REGIONAL_MANAGER and unit.kind == UnitKind.REGION and scope_of(user).covers_path(unit.path)
 
 
 def _checkpoint(name):
@@ -143,8 +131,8 @@ def runs_release_stale(*, unit, period, kind):
 def report_request(*, unit, period, kind, by=None, enqueue=True):
     """Ask for a report to be (re)built: checks, then a queued run, then the Celery task after commit.
     A run of the same unit, period and kind already queued or running → Conflict (409), nothing added."""
-    if by is not None and not may_write(by, unit):
-        raise NotAllowed(_("Only the unit's manager or the Development Center can build this report."))
+    if by is not None:  # None: the system (a scheduled build)
+        ensure(by, "report.build", unit, _("Only the unit's manager or the Development Center can build this report."))
     _check_unit(unit)
     period = report_period(period, kind)
     _refuse_approved(unit, period, kind)
@@ -239,8 +227,7 @@ def _lock(report):
 def report_analysis_save(*, report, by, analysis):
     """The manager's analysis (分析): written while the report is built or returned for revision."""
     report = _lock(report)
-    if not may_write(by, report.unit):
-        raise NotAllowed(_("Only the unit's manager or the Development Center can write this report's analysis."))
+    ensure(by, "report.edit", report, _("Only the unit's manager or the Development Center can write this report's analysis."))
     if report.state not in WRITABLE_STATES:
         raise Conflict(
             _("The report is %(state)s; its analysis can no longer be changed.") % {"state": report.get_state_display()},
@@ -259,8 +246,7 @@ def report_submit(*, report, by, analysis=None):
     from approvals.services import request_submit
 
     report = _lock(report)
-    if not may_write(by, report.unit):
-        raise NotAllowed(_("Only the unit's manager or the Development Center can submit this report."))
+    ensure(by, "report.submit", report, _("Only the unit's manager or the Development Center can submit this report."))
     if report.state not in WRITABLE_STATES:
         raise Conflict(
             _("The report is %(state)s; it cannot be submitted now.") % {"state": report.get_state_display()}, field="state"
@@ -274,15 +260,6 @@ def report_submit(*, report, by, analysis=None):
     report.submitted_at = request.submitted_at
     report.save(update_fields=["analysis", "state", "submitted_at", "updated_at"])
     return request
-
-
-def report_on_decided(*, report, state):
-    """Mirror the approval request's decision on the report (called inside the approval's transaction)."""
-    fields = {"state": state, "updated_at": timezone.now()}
-    if state == ReportState.APPROVED:
-        fields["approved_at"] = timezone.now()
-    BusinessReport.objects.filter(pk=report.pk).update(**fields)
-    report.state = state
 
 
 def previous_period(kind, *, today=None):

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from core import audit
 from core.errors import DomainError
+from core.rights import may
 from core.roles import role_of
 from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin
@@ -27,12 +28,13 @@ from reports.choices import WRITABLE_STATES, ReportKind, ReportState
 from reports.filtersets import BusinessReportFilterSet
 from reports.models import BusinessReport, ReportRun
 from reports.presenters import report_tables
+from reports.rights import CENTER_ROLES
 
 
 def _report_units(user):
     """The units a person may build reports of: regions and the company, inside their scope."""
     units = OrgUnit.objects.for_user(user).filter(kind__in=[UnitKind.CENTER, UnitKind.REGION], is_active=True)
-    return [unit for unit in units.order_by("path") if services.may_write(user, unit)]
+    return [unit for unit in units.order_by("path") if may(user, "report.build", unit)]
 
 
 class BuildForm(forms.Form):
@@ -76,7 +78,7 @@ class ReportListView(ScopedListView):
         context = super().get_context_data(**kwargs)
         units = _report_units(self.request.user)
         context["build_form"] = BuildForm(units=units) if units else None
-        context["is_center"] = role_of(self.request.user) in services.CENTER_ROLES
+        context["is_center"] = role_of(self.request.user) in CENTER_ROLES
         return context
 
 
@@ -128,12 +130,12 @@ class ReportDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report, user = self.object, self.request.user
-        may_write = services.may_write(user, report.unit)
+        may_write = may(user, "report.edit", report)
         context["t"] = report_tables(report.data)
         context["run"] = _latest_run(report)
         context["may_write"] = may_write
         context["may_edit"] = may_write and report.state in WRITABLE_STATES
-        context["may_rebuild"] = may_write and report.state != ReportState.APPROVED
+        context["may_rebuild"] = may(user, "report.build", report.unit) and report.state != ReportState.APPROVED
         context.setdefault("analysis_form", AnalysisForm(initial={"analysis": report.analysis}))
         from django.contrib.contenttypes.models import ContentType
 
@@ -153,12 +155,19 @@ class ReportActionView(ReportDetailView):
 
     action = None  # "analysis" | "submit" | "rebuild"
 
+    def may_act(self, user, report):
+        if self.action == "analysis":
+            return may(user, "report.edit", report)
+        if self.action == "submit":
+            return may(user, "report.submit", report)
+        return may(user, "report.build", report.unit)
+
     def get(self, request, *args, **kwargs):
         return redirect("reports:report_detail", pk=kwargs["pk"])
 
     def post(self, request, *args, **kwargs):
         self.object = report = self.get_object()
-        if not services.may_write(request.user, report.unit):
+        if not self.may_act(request.user, report):
             audit.log_denial(request, reason="no right for this action", status=403)
             raise PermissionDenied
         form = AnalysisForm(request.POST)
@@ -236,7 +245,7 @@ class ReportStatusView(ScopedViewMixin, TemplateView):
     model = BusinessReport
 
     def get(self, request, *args, **kwargs):
-        if role_of(request.user) not in services.CENTER_ROLES:
+        if role_of(request.user) not in CENTER_ROLES:
             audit.log_denial(request, reason="center only", status=403)
             raise PermissionDenied
         kind = request.GET.get("kind") or ReportKind.MONTHLY

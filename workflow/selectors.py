@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.periods import MONTH, QUARTER, Period
-from core.roles import can, staff_of
+from core.roles import staff_of
 from core.scoping import scope_of
 from regions.choices import UnitKind
 from regions.models import OrgUnit
@@ -49,23 +49,6 @@ def overdue_count(user, today=None):
         return 0
     today = today or timezone.localdate()
     return Task.objects.filter(owner=staff, state=TaskState.OPEN, due_on__lt=today).count()
-
-
-def task_rights(user, task):
-    """What the user may do to this task by who they are (the state decides the rest, in the services)."""
-    staff = staff_of(user)
-    staff_id = staff.pk if staff else None
-    is_owner = staff_id is not None and staff_id == task.owner_id
-    is_supervisor = staff_id is not None and staff_id == task.supervisor_id
-    is_creator = user is not None and user.pk is not None and task.created_by_id == user.pk
-    assigner = can(user, "task.assign")
-    return {
-        "complete": is_owner or is_supervisor,
-        "reopen": is_supervisor,
-        "cancel": is_creator or is_supervisor,
-        "reassign": assigner,
-        "edit": is_creator or assigner,
-    }
 
 
 # ------------------------------------------------------------------------------------------ rates

@@ -3,11 +3,9 @@
 Every transition locks the task row (`select_for_update`) and checks the state under the lock, so two
 people acting at once produce one change; the second gets a Conflict (409) with the reason.
 
-Who may do what:
-- create: anyone for themselves; a manager (right `task.assign`) for anyone inside their scope;
-- complete: the owner or the supervisor; reopen: the supervisor; cancel: the creator or the supervisor;
-- reassign: a manager with `task.assign` whose scope holds both the task and the new owner;
-- edit (title, description, due date): the creator or a manager with `task.assign` over the task.
+Who may do what is ruled in workflow/rights.py (`task.create`, `task.complete`, `task.reopen`,
+`task.cancel`, `task.reassign`, `task.edit`); every service here asks it with the acting person `by`.
+`by=None` (or `core.rights.SYSTEM`) is the system: tasks made from an approved plan's actions, demo data.
 """
 
 import datetime
@@ -21,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.calendar import working_days_between
 from core.errors import Conflict, InvalidInput
-from core.rights import NotAllowed
-from core.roles import Role, can, staff_of
+from core.rights import SYSTEM, ensure
+from core.roles import Role, staff_of
 from core.scoping import scope_of
 from notifications.choices import NotificationKind
 from notifications.services import notify
@@ -84,10 +82,6 @@ def _in_scope(user, staff):
     return scope.covers_path(staff.unit.path)
 
 
-def _task_in_scope(user, task):
-    return Task.objects.for_user(user).filter(pk=task.pk).exists()
-
-
 def _clean_title(title):
     title = (title or "").strip() if isinstance(title, str) else ""
     if not title:
@@ -123,11 +117,8 @@ def _is(user, staff_id):
 
 def _check_assigner(by, owner, field="owner"):
     """`by` may give `owner` a task: themselves, or anyone inside their scope with the right task.assign."""
-    if _is(by, owner.pk):
-        return
-    if not can(by, "task.assign"):
-        raise NotAllowed(_("You may create tasks only for yourself."), field=field)
-    if not _in_scope(by, owner):
+    ensure(by, "task.create", owner)
+    if not _is(by, owner.pk) and by is not SYSTEM and not _in_scope(by, owner):
         raise InvalidInput(_("This person is outside your area."), field=field)
 
 
@@ -164,8 +155,8 @@ def task_create(*, title, owner, due_on, by, supervisor=None, unit=None, descrip
     """
     title = _clean_title(title)
     _check_owner(owner)
-    due_on = _clean_due_on(due_on, allow_past=allow_past or source is not None or by is None)
-    if by is not None:
+    due_on = _clean_due_on(due_on, allow_past=allow_past or source is not None or by is None or by is SYSTEM)
+    if by is not None:  # None: the system (as SYSTEM)
         _check_assigner(by, owner)
     if unit is None:
         unit = owner.unit
@@ -189,7 +180,7 @@ def task_create(*, title, owner, due_on, by, supervisor=None, unit=None, descrip
         due_on=due_on,
         content_type=content_type,
         object_id=object_id,
-        created_by=by,
+        created_by=None if by is SYSTEM else by,
     )
     if not _is(by, owner.pk):
         notify(
@@ -209,8 +200,7 @@ def task_create(*, title, owner, due_on, by, supervisor=None, unit=None, descrip
 def task_complete(*, task, by, note=""):
     """The owner (or the supervisor, on their behalf) marks an open task done, with an optional note."""
     task = _lock(task)
-    if not (_is(by, task.owner_id) or _is(by, task.supervisor_id)):
-        raise NotAllowed(_("Only the owner or the supervisor may complete this task."))
+    ensure(by, "task.complete", task, _("Only the owner or the supervisor may complete this task."))
     if task.state != TaskState.OPEN:
         raise Conflict(_("Only an open task can be completed; this one is %(state)s.") % {"state": task.get_state_display()})
     now = timezone.now()
@@ -236,8 +226,7 @@ def task_complete(*, task, by, note=""):
 def task_reopen(*, task, by, reason=""):
     """The supervisor sends a done or cancelled task back to its owner: open again, completion cleared."""
     task = _lock(task)
-    if not _is(by, task.supervisor_id):
-        raise NotAllowed(_("Only the supervisor may reopen this task."))
+    ensure(by, "task.reopen", task, _("Only the supervisor may reopen this task."))
     if task.state == TaskState.OPEN:
         raise Conflict(_("The task is already open."))
     task.state = TaskState.OPEN
@@ -262,8 +251,7 @@ def task_cancel(*, task, by, reason):
     """The creator or the supervisor drops an open task; a reason is required."""
     reason = _required_text(reason, "reason", _("Say why the task is cancelled."))
     task = _lock(task)
-    if not (_is(by, task.supervisor_id) or (by is not None and task.created_by_id == by.pk)):
-        raise NotAllowed(_("Only the creator or the supervisor may cancel this task."))
+    ensure(by, "task.cancel", task, _("Only the creator or the supervisor may cancel this task."))
     if task.state != TaskState.OPEN:
         raise Conflict(_("Only an open task can be cancelled; this one is %(state)s.") % {"state": task.get_state_display()})
     task.state = TaskState.CANCELLED
@@ -286,10 +274,7 @@ def task_reassign(*, task, by, owner, supervisor=None):
     """A manager hands an open task to someone else inside their scope; the unit and (unless given) the
     supervisor follow the new owner."""
     _check_owner(owner)
-    if not can(by, "task.assign"):
-        raise NotAllowed(_("You have no right to assign tasks."))
-    if not _task_in_scope(by, task):
-        raise NotAllowed(_("This task is outside your area."))
+    ensure(by, "task.reassign", task)
     if not _in_scope(by, owner):
         raise InvalidInput(_("This person is outside your area."), field="owner")
     task = _lock(task)
@@ -314,11 +299,6 @@ def task_reassign(*, task, by, owner, supervisor=None):
     return task
 
 
-def may_edit(user, task):
-    """The creator, or a manager with task.assign over the task (the task is in their scope at the door)."""
-    return (user is not None and task.created_by_id == user.pk) or can(user, "task.assign")
-
-
 @transaction.atomic
 def task_update(*, task, by, **changes):
     """Change the title, description or due date of an open task (the creator or a manager)."""
@@ -326,8 +306,7 @@ def task_update(*, task, by, **changes):
     if unknown:
         raise InvalidInput(_("These fields cannot be changed here."), field=sorted(unknown)[0])
     task = _lock(task)
-    if not may_edit(by, task):
-        raise NotAllowed(_("Only the creator or a manager may change this task."))
+    ensure(by, "task.edit", task, _("Only the creator or a manager may change this task."))
     if task.state != TaskState.OPEN:
         raise Conflict(_("Only an open task can be changed; this one is %(state)s.") % {"state": task.get_state_display()})
     if "title" in changes:

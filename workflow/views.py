@@ -15,6 +15,7 @@ from django.views import View
 
 from core import audit
 from core.errors import DomainError
+from core.rights import may
 from core.roles import can, staff_of
 from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
@@ -33,6 +34,7 @@ from workflow.forms import (
     assignable_staff,
 )
 from workflow.models import Task
+from workflow.rights import task_moves
 
 VIEWS = ("mine", "team", "all")
 
@@ -150,7 +152,7 @@ class TaskDetailView(ScopedDetailView):
 
     def available(self):
         """The forms shown: the user's rights to this task, cut by its state."""
-        rights = selectors.task_rights(self.request.user, self.object) if self.may_change() else {}
+        rights = task_moves(self.request.user, self.object) if self.may_change() else {}
         is_open = self.object.state == TaskState.OPEN
         state_allows = {"complete": is_open, "reopen": not is_open, "cancel": is_open, "reassign": is_open, "edit": is_open}
         return [name for name in ACTIONS if rights.get(name) and state_allows[name]]
@@ -172,7 +174,7 @@ class TaskDetailView(ScopedDetailView):
         name = request.POST.get("action", "")
         if name not in ACTIONS:
             return redirect(request.path)
-        if not selectors.task_rights(request.user, task)[name]:
+        if not may(request.user, f"task.{name}", task):
             audit.log_denial(request, reason="no right for this action", status=403)
             raise PermissionDenied
         form = self._form(name, request.POST)

@@ -19,6 +19,7 @@ from approvals.models import ApprovalRequest, Delegation
 from core.api import RolePermission, ScopedViewSet
 from core.errors import InvalidInput
 from core.pagination import DefaultCursorPagination
+from core.rights import NotAllowed, may
 from core.roles import BRANCH_SYSTEM, role_of
 
 
@@ -70,7 +71,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         return s.ApprovalRequestDetailSerializer
 
     def narrow_queryset(self, queryset):
-        queryset = queryset.with_overdue(timezone.now()).select_related(*selectors._RELATED)
+        queryset = queryset.with_overdue(timezone.now()).select_related(*selectors.RELATED)
         if self.detail:
             queryset = queryset.select_related(*_DETAIL_RELATED).prefetch_related(*_DETAIL_PREFETCH)
         return queryset
@@ -157,8 +158,8 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         tree (its unit or above, or the center), less the submitter and its approver — the pages' picker.
         403 unless I may act on the step."""
         obj = self.get_object()
-        if not selectors.may_decide(request=obj, user=request.user):
-            raise services.NotAllowed(_("Only the approver of the current step, their delegate or the director can act on it."))
+        if not may(request.user, "approval.decide", obj):
+            raise NotAllowed(_("Only the approver of the current step, their delegate or the director can act on it."))
         return Response(s.StaffCandidateSerializer(selectors.reviewer_candidates(request=obj), many=True).data)
 
     # ---------------------------------------------------------------------------------- lists
@@ -232,7 +233,7 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         data = _valid(self, s.DelegationWriteSerializer)
         staff = getattr(request.user, "staff_profile", None)
         if staff is None:
-            raise services.NotAllowed(_("Only a staff member can delegate their approvals."))
+            raise NotAllowed(_("Only a staff member can delegate their approvals."))
         delegation = services.delegation_create(from_staff=staff, by=request.user, **data)
         return Response(s.DelegationSerializer(delegation).data, status=status.HTTP_201_CREATED)
 
@@ -243,7 +244,7 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         center) — the page's picker."""
         staff = getattr(request.user, "staff_profile", None)
         if staff is None:
-            raise services.NotAllowed(_("Only a staff member can delegate their approvals."))
+            raise NotAllowed(_("Only a staff member can delegate their approvals."))
         return Response(s.StaffCandidateSerializer(selectors.delegate_candidates(staff=staff), many=True).data)
 
     @extend_schema(request=s.ApprovalEmptySerializer, responses={200: s.DelegationSerializer})

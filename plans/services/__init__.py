@@ -9,7 +9,7 @@ one unit at a time to the largest fractions, ties by code); values are Decimal t
 from plans.services.decomposition import SplitResult, check_decomposition, split_to_months, split_to_staff, split_to_units
 from plans.services.distributions import distribution_save, distribution_values
 from plans.services.drafts import plan_create, plan_update
-from plans.services.plan_approval import plan_on_approved, plan_on_decided
+from plans.services.plan_approval import plan_on_approved
 from plans.services.plan_checks import PlanDoesNotAddUp, plan_check, plan_period_conflicts
 from plans.services.plan_flow import plan_revise, plan_snapshot, plan_submit, plan_withdraw
 from plans.services.plan_lines import plan_lines_save, plan_split_suggest
@@ -39,6 +39,5 @@ __all__ = [
     "plan_withdraw",
     "plan_revise",
     # approval hooks (called by approvals.services inside the transition)
-    "plan_on_decided",
     "plan_on_approved",
 ]

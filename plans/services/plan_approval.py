@@ -1,7 +1,6 @@
-"""What a decision on a plan's approval request does to the plan (called by approvals.services inside
-the transition)."""
+"""What an approval of a plan's request does beyond its state (which approvals writes itself, as declared
+in plans/approval_subjects.py): called by approvals inside the decision's transaction."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError
@@ -16,19 +15,11 @@ from plans.services.targets import target_set
 from regions.models import OrgUnit, StaffProfile
 
 
-# --- approval hooks (called by approvals.services inside the transition) ---------------------------
-def plan_on_decided(*, plan, request, state):
-    """Mirror a return, rejection or withdrawal of the plan's request on the plan."""
-    from plans.models import Plan
-
-    Plan.objects.filter(pk=plan.pk).update(state=state, updated_at=timezone.now())
-    plan.state = state
-
-
+# --- the approval hook (plans/approval_subjects.py; called by approvals inside the decision) ---------
 def plan_on_approved(*, plan, request):
     """The plan's request is approved: set its targets (new versions for the unit, its children and
-    months, exactly as approved), turn its actions into tasks, and mark it approved."""
-    from plans.choices import PlanState
+    months, exactly as approved) and turn its actions into tasks. Approvals then marks it approved
+    (its state and approved_at, plans/approval_subjects.py)."""
     from plans.models import Plan, PlanVersion
 
     version = PlanVersion.objects.filter(request=request).first() or plan.versions.order_by("-number").first()
@@ -79,8 +70,6 @@ def plan_on_approved(*, plan, request):
                     % {"what": row["what"], "error": error.message},
                     field="actions",
                 )
-    now = timezone.now()
-    Plan.objects.filter(pk=plan.pk).update(state=PlanState.APPROVED, approved_at=now, updated_at=now)
 
 
 def _apply_targets(plan, rows, *, by):

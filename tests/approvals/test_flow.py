@@ -4,17 +4,19 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from approvals import selectors, services
 from approvals.calendar import add_working_days
 from approvals.choices import ApprovalKind, EventAction, RequestState, StepKind, StepState
 from approvals.models import ApprovalEvent, ApprovalRequest
-from approvals.services import NotAllowed
-from approvals.tasks import approvals_remind_overdue
+from approvals.tasks import approvals_escalate_overdue
 from core.errors import Conflict, InvalidInput
+from core.rights import NotAllowed
 from core.roles import Role
 from regions.models import OrgUnit
+from tests.approvals.helpers import declare_subject
 
 K = ApprovalKind
 
@@ -90,7 +92,7 @@ def test_submit_freezes_the_snapshot_derives_steps_and_sets_the_due_date(persona
     assert request.current_step.approver == personas["pm_zhejiang"].staff
     local = timezone.localtime(request.submitted_at, timezone.get_default_timezone())
     due = timezone.localtime(request.due_at, timezone.get_default_timezone())
-    assert due.date() == add_working_days(local.date(), services.SLA_DAYS[K.PLAN_WORK])
+    assert due.date() == add_working_days(local.date(), services.POLICY[K.PLAN_WORK].sla_days)
     assert due.time() == time(23, 59, 59)
     assert actions(request) == [(EventAction.SUBMIT, "", RequestState.SUBMITTED)]
 
@@ -134,7 +136,9 @@ def test_bad_submissions_are_refused_naming_the_field(personas, units):
 
 def test_approve_walks_the_chain_and_tells_the_subject(personas, units, monkeypatch):
     told = []
-    monkeypatch.setattr(OrgUnit, "on_approved", lambda self, request: told.append((self.code, request.pk)), raising=False)
+    declare_subject(
+        monkeypatch, OrgUnit, kinds=[K.BUDGET], on_approved=lambda unit, request: told.append((unit.code, request.pk))
+    )
     request = submit(personas, units, by="dm_hangzhou", kind=K.BUDGET, unit="330100", amount="2000000")
     assert request.steps.count() == 3
 
@@ -162,7 +166,7 @@ def test_approve_walks_the_chain_and_tells_the_subject(personas, units, monkeypa
 
 def test_return_then_resubmit_as_version_two(personas, units, monkeypatch):
     returned = []
-    monkeypatch.setattr(OrgUnit, "on_returned", lambda self, request: returned.append(request.pk), raising=False)
+    declare_subject(monkeypatch, OrgUnit, kinds=[K.PLAN_MARKETING], on_returned=lambda unit, request: returned.append(request.pk))
     v1 = submit(personas, units, by="rm_east", kind=K.PLAN_MARKETING, unit="HD", snapshot={"target": "100"})
     with pytest.raises(InvalidInput) as info:
         services.request_return(request=v1, by=personas["center"].user, comment="  ")
@@ -381,16 +385,21 @@ def test_queues_show_what_waits_for_whom(personas, units):
     assert list(selectors.queue_for(user=personas["center"].user)) == [east, south]
     assert list(selectors.queue_for(user=personas["rep_hangzhou"].user)) == []
 
-    assert list(selectors.center_queue(user=personas["center"].user)) == [east, south]
-    assert list(selectors.center_queue(user=personas["center"].user, region=units["HN"])) == [south]
-    assert list(selectors.center_queue(user=personas["center"].user, kind=K.BUDGET)) == []
+    # The center's queue (what waits at the Development Center), read where people read it: the API.
+    def center_queue(name, **filters):
+        response = personas[name].api().get(reverse("approval-queue"), filters)
+        assert response.status_code == 200
+        return [row["id"] for row in response.json()["results"]]
+
+    assert center_queue("center") == [east.pk, south.pk]
+    assert center_queue("center", region=units["HN"].pk) == [south.pk]
+    assert center_queue("center", kind=K.BUDGET) == []
     # A regional manager sees only their own region's items waiting at the center.
-    assert list(selectors.center_queue(user=personas["rm_south"].user)) == [south]
+    assert center_queue("rm_south") == [south.pk]
     services.request_approve(request=budget, by=personas["rm_east"].user)
-    assert list(selectors.center_queue(user=personas["center"].user, kind=K.BUDGET)) == [budget]
-    with pytest.raises(InvalidInput) as info:
-        selectors.center_queue(user=personas["center"].user, older_than_days="old")
-    assert info.value.field == "older_than_days"
+    assert center_queue("center", kind=K.BUDGET) == [budget.pk]
+    response = personas["center"].api().get(reverse("approval-queue"), {"older_than_days": "old"})
+    assert response.status_code == 400 and "older_than_days" in response.json()["errors"]
 
     ApprovalRequest.objects.filter(pk=east.pk).update(
         submitted_at=timezone.now() - timedelta(days=30), due_at=timezone.now() - timedelta(days=20)
@@ -399,7 +408,7 @@ def test_queues_show_what_waits_for_whom(personas, units):
     assert queue[0] == east and queue[0].overdue is True
     assert [r.overdue for r in queue] == [True, False, False]
     assert selectors.queue_breach_count(user=personas["center"].user) == 1
-    assert list(selectors.center_queue(user=personas["center"].user, older_than_days=10)) == [east]
+    assert center_queue("center", older_than_days=10) == [east.pk]
     assert selectors.working_days_overdue(request=queue[0]) > 0
     assert selectors.working_days_overdue(request=queue[1]) == 0
 
@@ -429,8 +438,21 @@ def test_overdue_requests_escalate_to_the_director_once(personas, units):
 def test_the_task_is_safe_to_run_twice(personas, units):
     request = submit(personas, units, by="dm_hangzhou", kind=K.PLAN_WORK, unit="330100")
     ApprovalRequest.objects.filter(pk=request.pk).update(due_at=timezone.now() - timedelta(hours=1))
-    assert approvals_remind_overdue.delay().get() == 1
-    assert approvals_remind_overdue.delay().get() == 0
+    assert approvals_escalate_overdue.delay().get() == 1
+    assert approvals_escalate_overdue.delay().get() == 0
+    assert request.steps.count() == 2
+
+
+def test_the_escalation_job_is_named_for_what_it_does_and_keeps_its_old_name(personas, units):
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["approvals.escalate_overdue"]
+    assert entry["task"] == "approvals.escalate_overdue" and "approvals.remind_overdue" not in app.conf.beat_schedule
+    # A message queued under the old name still escalates (once).
+    request = submit(personas, units, by="dm_hangzhou", kind=K.PLAN_WORK, unit="330100")
+    ApprovalRequest.objects.filter(pk=request.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    assert app.tasks["approvals.remind_overdue"].delay().get() == 1
+    assert app.tasks["approvals.escalate_overdue"].delay().get() == 0
     assert request.steps.count() == 2
 
 
@@ -514,9 +536,14 @@ def test_due_date_counts_chinese_working_days(personas, units):
 
 def test_the_subject_protocol_snapshot_and_hooks(personas, units, monkeypatch):
     calls = []
-    monkeypatch.setattr(OrgUnit, "approval_snapshot", lambda self: {"code": self.code}, raising=False)
-    monkeypatch.setattr(OrgUnit, "on_rejected", lambda self, request: calls.append(("rejected", request.pk)), raising=False)
-    monkeypatch.setattr(OrgUnit, "on_withdrawn", lambda self, request: calls.append(("withdrawn", request.pk)), raising=False)
+    declare_subject(
+        monkeypatch,
+        OrgUnit,
+        kinds=[K.REPORT],
+        snapshot=lambda unit: {"code": unit.code},
+        on_rejected=lambda unit, request: calls.append(("rejected", request.pk)),
+        on_withdrawn=lambda unit, request: calls.append(("withdrawn", request.pk)),
+    )
     by = personas["dm_hangzhou"].user
     first = services.request_submit(subject=units["330100"], kind=K.REPORT, unit=units["330100"], title="月报", by=by)
     assert first.snapshot == {"code": "330100"}
@@ -527,10 +554,10 @@ def test_the_subject_protocol_snapshot_and_hooks(personas, units, monkeypatch):
 
 
 def test_a_failing_hook_undoes_the_whole_decision(personas, units, monkeypatch):
-    def refuse(self, request):
+    def refuse(unit, request):
         raise Conflict("subject says no")
 
-    monkeypatch.setattr(OrgUnit, "on_approved", refuse, raising=False)
+    declare_subject(monkeypatch, OrgUnit, kinds=[K.PLAN_WORK], on_approved=refuse)
     request = submit(personas, units, by="dm_hangzhou", kind=K.PLAN_WORK, unit="330100")
     with pytest.raises(Conflict):
         services.request_approve(request=request, by=personas["pm_zhejiang"].user)

@@ -11,7 +11,7 @@ from approvals.choices import ApprovalKind
 from approvals.models import ApprovalRequest
 from notifications.choices import NotificationKind
 from notifications.models import Notification
-from tests.approvals.helpers import submit
+from tests.approvals.helpers import declare_subject, submit
 
 K = ApprovalKind
 
@@ -47,10 +47,10 @@ def test_a_rolled_back_transition_sends_nothing(personas, units, django_capture_
 
     work = submit(personas, units, by="dm_hangzhou", kind=K.PLAN_WORK, unit="330100")
 
-    def fail(self, request):
+    def fail(unit, request):
         raise RuntimeError("hook failed")
 
-    monkeypatch.setattr(OrgUnit, "on_approved", fail, raising=False)
+    declare_subject(monkeypatch, OrgUnit, kinds=[K.PLAN_WORK], on_approved=fail)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError):
             services.request_approve(request=work, by=personas["pm_zhejiang"].user)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from approvals.choices import ApprovalKind, RequestState
 from approvals.models import ApprovalRequest, Delegation
-from tests.approvals.helpers import submit
+from tests.approvals.helpers import declare_subject, submit
 
 K = ApprovalKind
 
@@ -181,8 +181,8 @@ def test_the_subjects_own_review_section_is_used(personas, units, monkeypatch):
     from regions.models import OrgUnit
 
     work = submit(personas, units, by="dm_hangzhou", kind=K.PLAN_WORK, unit="330100")
-    monkeypatch.setattr(
-        OrgUnit, "approval_review", lambda self, request: ("approvals/_state.html", {"r": request}), raising=False
+    declare_subject(
+        monkeypatch, OrgUnit, kinds=[K.PLAN_WORK], review=lambda unit, request: ("approvals/_state.html", {"r": request})
     )
     response = personas["pm_zhejiang"].web().get(detail(work.pk))
     assert "review_html" in response.context and "snapshot_rows" not in response.context

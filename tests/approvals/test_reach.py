@@ -17,6 +17,7 @@ from approvals import selectors, services
 from approvals.choices import ApprovalKind
 from approvals.models import Delegation
 from core.errors import InvalidInput
+from core.rights import NotAllowed
 from tests.approvals.helpers import submit
 
 K = ApprovalKind
@@ -90,7 +91,7 @@ def test_a_delegation_out_of_reach_already_in_the_database_lets_its_delegate_nei
     assert delegate.web().get(page(hangzhou_plan.pk)).status_code == 404
     assert hangzhou_plan not in selectors.queue_for(user=delegate.user)
     assert delegate.staff not in services.approvers_of(hangzhou_plan.current_step)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.request_approve(request=hangzhou_plan, by=delegate.user)
 
 

@@ -77,10 +77,10 @@ def test_a_change_reaches_the_cached_year_at_once(personas):
 
 
 def test_only_the_center_may_change_the_calendar(personas):
-    from django.core.exceptions import PermissionDenied
+    from core.rights import NotAllowed
 
     for name in ("rm_east", "dm_hangzhou", "rep_hangzhou"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             services.calendar_day_save(day=date(2027, 1, 1), kind=CalendarDayKind.HOLIDAY, by=personas[name].user)
     assert not CalendarDay.objects.of_year(2027).exists()
 

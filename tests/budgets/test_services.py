@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from approvals import services as approvals
 from approvals.choices import ApprovalKind, RequestState
 from approvals.models import ApprovalRequest
+from approvals.subjects import subject_review
 from budgets import selectors, services
 from budgets.choices import AllocationTarget, ExpenseState
 from budgets.models import Budget, Expense
@@ -296,7 +297,7 @@ def test_cancel_stops_counting_and_a_pending_one_is_withdrawn(units, personas):
     recorded.refresh_from_db()
     assert recorded.state == ExpenseState.CANCELLED and selectors.spent_against(budget) == D("0.00")
     pending = _spend(personas, "160.00")
-    with pytest.raises(approvals.NotAllowed):  # only the submitter withdraws an approval request
+    with pytest.raises(NotAllowed):  # only the submitter withdraws an approval request
         services.expense_cancel(expense=pending, by=personas["rm_east"].user)
     services.expense_cancel(expense=pending, by=personas["pm_zhejiang"].user)
     pending.refresh_from_db()
@@ -368,7 +369,7 @@ def test_expense_review_for_the_approval_screen(units, personas):
     _province_budget(units, personas, amount="100.00")
     _spend(personas, "70.00")
     expense = _spend(personas, "50.00")
-    template, context = expense.approval_review(expense.approval_request)
+    template, context = subject_review(expense, expense.approval_request)
     assert template == "budgets/_expense_review.html"
     assert (context["spent"], context["this"], context["excess"], context["remaining"]) == (
         D("70.00"),

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from approvals import services as approvals
 from approvals.choices import ApprovalKind, EventAction, RequestState
 from approvals.models import ApprovalEvent
+from approvals.subjects import subject_review
 from core.errors import Conflict, DomainError, InvalidInput
 from core.rights import SYSTEM
 from core.roles import Role
@@ -133,7 +134,7 @@ def test_marketing_plan_from_district_to_center_and_back(personas, units):
     assert not diff["empty"]
 
     # The review screen of the second request shows the diff and last year's figures.
-    template, context = plan.approval_review(second)
+    template, context = subject_review(plan, second)
     assert template == "plans/_plan_review.html"
     assert context["version"].number == 2 and context["diff"]["targets"]["changed"]
     assert context["targets"][0]["value"] == D("1300000.00")
@@ -374,7 +375,7 @@ def test_last_year_suggestion_uses_actuals_and_review_shows_growth_and_parent_sh
     line = services.plan_split_suggest(plan=plan, by=dm.user, metric="sales_amount", method="last_year", months=False)
     assert {s.staff_id: s.value for s in line.splits.all()} == {rep1.pk: D("750.00"), rep2.pk: D("250.00")}
     request = services.plan_submit(plan=plan, by=dm.user)
-    _template, context = plan.approval_review(request)
+    _template, context = subject_review(plan, request)
     row = context["targets"][0]
     assert row["last_year"] == D("400.00") and row["growth_pct"] == D("150.0")
     assert row["parent_target"] == D("5000.00") and row["share_pct"] == D("20.0")

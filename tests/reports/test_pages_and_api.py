@@ -148,7 +148,9 @@ def test_submission_to_the_center_and_the_decision(reports, personas):
     # The reviewer's screen shows the figures and the analysis.
     from django.template.loader import render_to_string
 
-    template, context = report.approval_review(request)
+    from approvals.subjects import subject_review
+
+    template, context = subject_review(report, request)
     html = render_to_string(template, context)
     assert "三月销售回暖" in html and "report-attainment" in html
 

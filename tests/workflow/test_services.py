@@ -4,11 +4,11 @@ import pytest
 from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput
+from core.rights import NotAllowed
 from notifications.models import Notification
 from workflow.choices import TaskState
 from workflow.models import Task
 from workflow.services import (
-    NotAllowed,
     default_supervisor,
     task_cancel,
     task_complete,

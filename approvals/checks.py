@@ -1,0 +1,12 @@
+"""System checks of the approval mechanism (`manage.py check`, and before runserver, migrate, test…):
+every kind has its policy row, and every declared approval subject is complete and resolvable
+(approvals.subjects.problems)."""
+
+from django.core import checks
+
+
+@checks.register("approvals")
+def check_approval_subjects(app_configs=None, **kwargs):
+    from approvals.subjects import problems
+
+    return [checks.Error(message, id=code, obj=obj) for code, message, obj in problems()]

@@ -1,0 +1,77 @@
+"""What each kind of request asks of the company: one row per kind in one table (POLICY).
+
+A row says how the chain is derived (`route`), how many Chinese working days the decision may take
+(`sla_days`) and above which amount the director decides last (`director_above`, a threshold of the
+company's authority table). A new kind of request is one new ApprovalKind and one new row here; the
+system check `approvals.E001` refuses to start while a kind has no row.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from decimal import Decimal
+from enum import StrEnum
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from approvals.calendar import add_working_days
+from approvals.choices import ApprovalKind
+from core.errors import InvalidInput
+
+
+class Route(StrEnum):
+    # The manager one level above the submitting unit (a work plan: district → province → region → center).
+    NEXT_MANAGER = "next_manager"
+    # "报发展中心审核审批": the regional manager first when submitted below region level, then the center.
+    CENTER = "center"
+
+
+@dataclass(frozen=True)
+class KindPolicy:
+    """The rules of one kind of request."""
+
+    route: Route
+    # A decision is due at the end of this many Chinese working days after submission (the SLA).
+    sla_days: int
+    # Above this amount the director decides last; None: the amount does not change the chain.
+    director_above: Decimal | None = None
+
+
+BIG_AMOUNT = Decimal("1000000.00")
+
+# Every kind of request, in one place.
+POLICY = {
+    ApprovalKind.PLAN_MARKETING: KindPolicy(Route.CENTER, sla_days=5),
+    ApprovalKind.PLAN_WORK: KindPolicy(Route.NEXT_MANAGER, sla_days=3),
+    ApprovalKind.PLAN_STRATEGY: KindPolicy(Route.CENTER, sla_days=10),
+    ApprovalKind.PLAN_CHANNEL_EXPANSION: KindPolicy(Route.CENTER, sla_days=5),
+    ApprovalKind.PLAN_PROMOTION: KindPolicy(Route.CENTER, sla_days=3),
+    ApprovalKind.PLAN_PRODUCT_EXPANSION: KindPolicy(Route.CENTER, sla_days=5),
+    ApprovalKind.PLAN_CUSTOMER_EXPANSION: KindPolicy(Route.CENTER, sla_days=5),
+    ApprovalKind.PLAN_EXPENSE_PROFIT: KindPolicy(Route.CENTER, sla_days=5),
+    ApprovalKind.PLAN_STAFF_DEVELOPMENT: KindPolicy(Route.CENTER, sla_days=5),
+    ApprovalKind.BUDGET: KindPolicy(Route.CENTER, sla_days=5, director_above=BIG_AMOUNT),
+    # Spending beyond budget: the manager above decides; large sums end with the director.
+    ApprovalKind.EXPENSE_OVER_BUDGET: KindPolicy(Route.NEXT_MANAGER, sla_days=3, director_above=BIG_AMOUNT),
+    ApprovalKind.BAD_DEBT: KindPolicy(Route.CENTER, sla_days=5, director_above=BIG_AMOUNT),
+    ApprovalKind.CREDIT_LIMIT_EXCEPTION: KindPolicy(Route.CENTER, sla_days=2, director_above=BIG_AMOUNT),
+    ApprovalKind.APPRAISAL_SCHEME: KindPolicy(Route.CENTER, sla_days=10),
+    ApprovalKind.REWARD_PROPOSAL: KindPolicy(Route.CENTER, sla_days=5, director_above=BIG_AMOUNT),
+    ApprovalKind.CONTRACT_FILING: KindPolicy(Route.CENTER, sla_days=3),
+    ApprovalKind.REPORT: KindPolicy(Route.CENTER, sla_days=3),
+}
+
+
+def policy_of(kind):
+    """The row of `kind`; an unknown kind is refused on the field `kind`."""
+    try:
+        return POLICY[kind]
+    except KeyError:
+        raise InvalidInput(_("Unknown approval kind."), field="kind") from None
+
+
+def due_at_for(*, kind, submitted_at):
+    """End of the `sla_days`-th Chinese working day after submission (company time zone)."""
+    tz = timezone.get_default_timezone()
+    day = add_working_days(timezone.localtime(submitted_at, tz).date(), policy_of(kind).sla_days)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=tz)
