@@ -7,6 +7,7 @@ the service's message with its status (400, 403, 409, 422, 503) — never a serv
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -71,7 +72,11 @@ class ReportListView(ScopedListView):
         return super().narrow_queryset(queryset)
 
     def adjust_filter_form(self, form):
-        units = OrgUnit.objects.for_user(self.request.user).filter(kind__in=[UnitKind.CENTER, UnitKind.REGION]).order_by("path")
+        # The units reports are built for (the company, the regions), and any other unit that has a report
+        # the reader may see (built through the API): a link naming it filters instead of being refused.
+        user = self.request.user
+        reported = Q(pk__in=BusinessReport.objects.for_user(user).values("unit_id"))
+        units = OrgUnit.objects.for_user(user).filter(Q(kind__in=[UnitKind.CENTER, UnitKind.REGION]) | reported).order_by("path")
         form.fields["unit"] = id_choice_field(gettext_lazy("org unit"), [(u.pk, f"{u.name} ({u.code})") for u in units])
 
     def get_context_data(self, **kwargs):
