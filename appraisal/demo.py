@@ -3,16 +3,24 @@ runs for the last three finished months, an incentive scheme with three scale cl
 proposals (one waiting in the center's queue). Call it after the performance demo (the runs read the
 monthly summaries)."""
 
+from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from appraisal import services
 from appraisal.models import AppraisalScheme, IncentiveScheme, RewardProposal
 from approvals.services import request_approve
+from core.money import money
 from core.periods import MONTH, Period
 from core.roles import Role
+from performance.models import MonthlyFact
+from plans.choices import Metric
+from plans.models import Target
+from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
 
 REP_SCHEME = "业务员月度绩效考核办法"
@@ -44,17 +52,6 @@ def _demo_targets(months):
     (the plans demo sets monthly targets higher up only): last year's same month × 1.1, so attainment
     spreads around 100 %. Written in bulk as version 1 (only where no target exists), which is what
     plans.services.target_set would write for a first target, without ~2,500 separate calls."""
-    from collections import defaultdict
-    from decimal import Decimal
-
-    from django.db.models import Sum
-
-    from core.money import money
-    from performance.models import MonthlyFact
-    from plans.choices import Metric
-    from plans.models import Target
-    from regions.choices import UnitKind
-
     metrics = {Metric.SALES_AMOUNT: "invoiced", Metric.COLLECTIONS: "collected", Metric.NEW_CUSTOMERS: "new_customers"}
     reps = list(StaffProfile.objects.filter(role=Role.SALES_REP, is_active=True).select_related("unit"))
     districts = list(OrgUnit.objects.filter(kind=UnitKind.DISTRICT, is_active=True))

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.choices import AppraisedRole, IncentiveSubject, ItemKind, PeriodKind, RewardKind, ScoringRule
+from appraisal.choices import AppraisedRole, IncentiveSubject, ItemKind, PeriodKind, RewardKind, SchemeState, ScoringRule
 from appraisal.models import AppraisalScheme
 from core.dates import DateFormField
 from core.ui import StaffChoiceField, UnitChoiceField
@@ -114,8 +114,6 @@ class RunForm(forms.Form):
     )
 
     def __init__(self, *args, user=None, **kwargs):
-        from appraisal.choices import SchemeState
-
         super().__init__(*args, **kwargs)
         self.fields["scheme"].queryset = AppraisalScheme.objects.for_user(user).filter(state=SchemeState.APPROVED)
         self.fields["unit"].queryset = _scoped_units(user)

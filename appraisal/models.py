@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,8 +103,6 @@ class AppraisalScheme(models.Model):
         return f"{self.name} v{self.version}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("appraisal:scheme_detail", kwargs={"pk": self.pk})
 
     @property
@@ -184,8 +183,6 @@ class AppraisalRun(models.Model):
         return f"{self.scheme.name} {self.period} {self.unit.name}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("appraisal:run_detail", kwargs={"pk": self.pk})
 
 
@@ -218,8 +215,6 @@ class AppraisalScore(models.Model):
         return f"{self.run_id} {self.staff_id}: {self.total}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("appraisal:score_detail", kwargs={"pk": self.pk})
 
 
@@ -287,8 +282,6 @@ class IncentiveScheme(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("appraisal:incentive_detail", kwargs={"pk": self.pk})
 
 
@@ -383,8 +376,6 @@ class RewardProposal(models.Model):
         return f"{self.get_kind_display()} {self.period}: {self.amount}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("appraisal:reward_detail", kwargs={"pk": self.pk})
 
     @property

@@ -9,10 +9,15 @@ from django.db.models import Prefetch, Sum
 from appraisal.choices import IncentiveSubject
 from appraisal.models import AppraisalScore, ScoreItem
 from appraisal.scoring import HUNDRED, rate_of
+from approvals.models import ApprovalRequest
 from core.money import money
 from core.periods import Period
 from core.roles import Role
+from performance.models import MonthlyFact
+from plans.choices import Metric
+from plans.models import Target
 from regions.choices import UnitKind
+from regions.models import OrgUnit, StaffProfile
 
 
 def run_scores(*, user, run):
@@ -30,8 +35,6 @@ def run_scores(*, user, run):
 
 def latest_request(subject):
     """The latest approval request of a scheme or proposal (None before its first submission)."""
-    from approvals.models import ApprovalRequest
-
     return (
         ApprovalRequest.objects.filter(content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk)
         .order_by("-version")
@@ -54,11 +57,6 @@ def suggested_incentives(*, scheme, period, unit):
     (bonus rate × the period's sales + the fixed amount). A fixed number of queries.
 
     Returns a list of dicts, biggest bonus first; rows without a target get no tier and no bonus."""
-    from performance.models import MonthlyFact
-    from plans.choices import Metric
-    from plans.models import Target
-    from regions.models import OrgUnit, StaffProfile
-
     period = Period.parse(period)
     classes = list(scheme.classes.prefetch_related("tiers").order_by("min_sales"))
     last_year = Period("year", period.year - 1)

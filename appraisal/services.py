@@ -9,6 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,8 @@ from appraisal.models import (
     ScoreItem,
 )
 from appraisal.scoring import HUNDRED, clean_tiers, competition_ranks, decimal_in, item_score, rate_of, to_cent, total_score
+from approvals.choices import ApprovalKind
+from approvals.services import request_submit
 from core.errors import Conflict, InvalidInput
 from core.money import money, parse_money
 from core.periods import Period
@@ -42,8 +45,15 @@ from core.periods import parse_input as parse_period
 from core.rights import SYSTEM, ensure
 from core.roles import Role
 from core.scoping import scope_of
+from customers.models import Allocation, Invoice
+from customers.selectors import allocation_counts_on, invoice_counts_on
+from performance.models import MonthlyFact
+from plans.choices import Metric
+from plans.models import Target
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
+from workflow.models import Task
+from workflow.selectors import due_q, on_time_q  # the definitions of workflow's completion rate
 
 
 def _person(by):
@@ -206,9 +216,6 @@ def scheme_snapshot(*, scheme):
 @transaction.atomic
 def scheme_submit(*, scheme, by):
     """Submit a draft to the Development Center's approval (报发展中心审批)."""
-    from approvals.choices import ApprovalKind
-    from approvals.services import request_submit
-
     ensure(by, "appraisal_scheme.submit", scheme)
     scheme = _lock_scheme(scheme)
     _require_draft(scheme)
@@ -308,14 +315,6 @@ def compute_figures(*, role, people, unit, period, kinds, today=None):
     its rate is 1 − share (no open receivable: 1). A rate is None without a positive target or, for
     tasks, when nothing fell due.
     """
-    from customers.models import Allocation, Invoice
-    from customers.selectors import allocation_counts_on, invoice_counts_on
-    from performance.models import MonthlyFact
-    from plans.choices import Metric
-    from plans.models import Target
-    from workflow.models import Task
-    from workflow.selectors import _due_q, _on_time_q  # the definitions of workflow's completion rate
-
     today = today or timezone.localdate()
     kinds = set(kinds)
     per_person = role == Role.SALES_REP
@@ -339,8 +338,6 @@ def compute_figures(*, role, people, unit, period, kinds, today=None):
         return totals
 
     if wanted:
-        from django.db.models import Sum
-
         facts = MonthlyFact.objects.unscoped().filter(
             month__range=(period.start, period.months()[-1].start), district__path__startswith=unit.path
         )
@@ -371,8 +368,6 @@ def compute_figures(*, role, people, unit, period, kinds, today=None):
                 result[person.pk][kind] = (target, actual, rate_of(actual, target))
 
     if ItemKind.OVERDUE_SHARE in kinds:
-        from django.db.models import Q, Sum
-
         as_of = min(period.end, today)
         key = "salesperson_id" if per_person else "district__path"
         invoices = Invoice.objects.unscoped().filter(invoice_counts_on(as_of), district__path__startswith=unit.path)
@@ -403,13 +398,11 @@ def compute_figures(*, role, people, unit, period, kinds, today=None):
             result[person.pk][ItemKind.OVERDUE_SHARE] = (money(open_total), money(open_overdue), share)
 
     if ItemKind.TASK_COMPLETION in kinds:
-        from django.db.models import Count
-
         rows = (
             Task.objects.unscoped()
             .filter(owner__role=role, owner__unit__path__startswith=unit.path)
             .values("owner_id")
-            .annotate(due=Count("pk", filter=_due_q(period, today)), done=Count("pk", filter=_on_time_q(period, today)))
+            .annotate(due=Count("pk", filter=due_q(period, today)), done=Count("pk", filter=on_time_q(period, today)))
             .order_by()
         )
         tasks = {row["owner_id"]: row for row in rows}
@@ -742,9 +735,6 @@ def reward_update(*, proposal, by, **fields):
 @transaction.atomic
 def reward_submit(*, proposal, by):
     """Submit the proposal to the approvals chain (the center; above the threshold the director last)."""
-    from approvals.choices import ApprovalKind
-    from approvals.services import request_submit
-
     ensure(by, "reward.propose", proposal)
     proposal = RewardProposal.objects.select_for_update(of=("self",)).select_related("unit", "staff").get(pk=proposal.pk)
     if not proposal.is_editable:

@@ -8,13 +8,14 @@ through appraisal.services; a refused write shows the service's message on its f
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from appraisal import selectors, services
+from appraisal.exports import scores_xlsx
 from appraisal.filtersets import IncentiveSchemeFilterSet, RewardFilterSet, RunFilterSet, SchemeFilterSet
 from appraisal.forms import (
     IncentiveSchemeForm,
@@ -31,13 +32,14 @@ from appraisal.forms import (
 )
 from appraisal.models import AppraisalRun, AppraisalScheme, AppraisalScore, IncentiveScheme, RewardProposal
 from core import audit
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.periods import parse_input as parse_period
 from core.rights import may
 from core.roles import can
 from core.scoping import get_in_scope
 from core.ui import approval_url
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
+from performance.selectors import default_unit
 from regions.models import OrgUnit
 
 
@@ -275,8 +277,6 @@ class RunExportView(RightsMixin, ScopedDetailView):
         return queryset.select_related("scheme", "unit")
 
     def get(self, request, *args, **kwargs):
-        from appraisal.exports import scores_xlsx
-
         run = self.get_object()
         content = scores_xlsx(run, selectors.run_scores(user=request.user, run=run))
         response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -319,8 +319,6 @@ class ScoreDetailView(RightsMixin, ScopedDetailView):
             line = self.object.items.filter(item_id=form.cleaned_data["item"]).first()
             try:
                 if line is None:
-                    from core.errors import InvalidInput
-
                     raise InvalidInput(_("This scheme has no such item."), field="item")
                 services.score_manual_set(
                     score_item=line,
@@ -390,10 +388,6 @@ class IncentiveDetailView(RightsMixin, ScopedDetailView):
         return queryset.select_related("unit")
 
     def get(self, request, *args, **kwargs):
-        from django.http import Http404
-
-        from performance.selectors import default_unit
-
         self.object = self.get_object()
         context = self.get_context_data(object=self.object)
         context["classes"] = list(self.object.classes.prefetch_related("tiers").order_by("min_sales"))

@@ -14,8 +14,14 @@ so SLA arithmetic reads no table; a change on the calendar page drops that year 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import chinese_calendar
+from chinese_calendar.constants import Holiday
 from django.core.cache import cache
 from django.db import transaction
+
+from approvals.choices import CalendarDayKind
+from approvals.models import CalendarDay
+from core.dates import supported_years
 
 CACHE_TIMEOUT = 24 * 3600
 # When the warning about next year's missing calendar starts: the State Council publishes late in the year.
@@ -50,9 +56,6 @@ def year_calendar(year: int) -> YearCalendar:
     """The year's calendar, from the cache or (once per change) from the table."""
     cached = cache.get(_key(year))
     if cached is None:
-        from approvals.choices import CalendarDayKind
-        from approvals.models import CalendarDay
-
         holidays, workdays = [], []
         for day, kind in CalendarDay.objects.of_year(year).values_list("day", "kind"):
             (workdays if kind == CalendarDayKind.WORKDAY else holidays).append(day.toordinal())
@@ -77,9 +80,6 @@ def calendar_changed(*years):
 def package_days():
     """(day, kind, name) of every holiday and make-up working day the chinese_calendar package knows
     (2004 up to its release), names in Chinese: what the data migration loaded into the table."""
-    import chinese_calendar
-    from chinese_calendar.constants import Holiday
-
     chinese = {holiday.value: holiday.chinese for holiday in Holiday}
     for day, name in chinese_calendar.holidays.items():
         yield day, "holiday", chinese.get(name, name)
@@ -93,7 +93,7 @@ def calendar_seed(model=None):
     Called by the data migration (with its historical model) and by tests whose database was flushed."""
     runtime = model is None  # a migration must not need the cache (Redis may not be up yet)
     if runtime:
-        from approvals.models import CalendarDay as model
+        model = CalendarDay
     existing = set(model.objects.values_list("day", flat=True))
     rows = [model(day=day, kind=kind, name=name) for day, kind, name in package_days() if day not in existing]
     model.objects.bulk_create(rows, batch_size=500)
@@ -104,8 +104,6 @@ def calendar_seed(model=None):
 
 def calendar_cache_clear():
     """Drop every supported year from the cache (tests, after their rows are rolled back)."""
-    from core.dates import supported_years
-
     first, last = supported_years()
     cache.delete_many([_key(year) for year in range(first - 1, last + 2)])
 
@@ -167,6 +165,4 @@ def next_year_missing(today: date) -> int | None:
         return None
     year = today.year + 1
     # A direct (indexed) query rather than the SLA cache: the banner's cost stays the same on every page.
-    from approvals.models import CalendarDay
-
     return None if CalendarDay.objects.of_year(year).exists() else year

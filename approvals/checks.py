@@ -4,9 +4,9 @@ every kind has its policy row, and every declared approval subject is complete a
 
 from django.core import checks
 
+from approvals.subjects import problems
+
 
 @checks.register("approvals")
 def check_approval_subjects(app_configs=None, **kwargs):
-    from approvals.subjects import problems
-
     return [checks.Error(message, id=code, obj=obj) for code, message, obj in problems()]

@@ -4,11 +4,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from approvals.choices import OPEN_STATES, ApprovalKind, CalendarDayKind, EventAction, RequestState, StepKind, StepState
 from core.money import MoneyField
-from core.roles import ROLE_TABLE, Role, Sees, staff_of
+from core.roles import ROLE_TABLE, Role, Sees, can, staff_of
 from core.scoping import ScopedQuerySet, ScopeSpec, scope_of
 
 # Roles that read only their own records (sales staff): they can hold no one else's approval step.
@@ -37,8 +38,6 @@ class ApprovalRequestQuerySet(ScopedQuerySet):
         return self.filter(Q(pk__in=base.values("pk")) | self._chain_q(principal, staff))
 
     def _chain_q(self, user, staff):
-        from django.utils import timezone
-
         delegators = Delegation.objects.effective_on(timezone.localdate()).filter(to_staff=staff).values("from_staff")
         on_chain = ApprovalStep.objects.filter(
             Q(approver=staff)
@@ -305,8 +304,6 @@ class CalendarDayQuerySet(models.QuerySet):
     def for_user(self, principal):
         """The working calendar is company-wide reference data that only the Development Center keeps:
         the center reads all of it, nobody else reads it through a page (everyone lives by it through SLAs)."""
-        from core.roles import can
-
         return self if can(principal, "calendar.change") else self.none()
 
     def of_year(self, year):

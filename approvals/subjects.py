@@ -49,12 +49,14 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from approvals.choices import ApprovalKind, RequestState
+from approvals.services.policy import POLICY
 
 logger = logging.getLogger(__name__)
 
@@ -258,8 +260,6 @@ def apply_decision(request, subject):
 
 def problems():
     """Every configuration error of the declared subjects and of the kinds: (id, message, obj) triples."""
-    from approvals.services.policy import POLICY
-
     found = []
     for kind in ApprovalKind:
         if kind not in POLICY:
@@ -321,7 +321,6 @@ def problems():
                 )
             except ValueError:  # no signature to inspect (a builtin): trust it
                 pass
-    from django.apps import apps
 
     for model in apps.get_models():
         if subject_of(model) is not None:

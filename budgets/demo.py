@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from approvals.services import request_approve
 from budgets import selectors, services
 from budgets.choices import ExpenseCategory, ExpenseState
 from budgets.models import Budget, Expense
@@ -119,8 +120,6 @@ def load_demo_budgets(*, today=None):
 
 def _beyond_budget(today):
     """A few expenses beyond budget: one approved, the others waiting for their manager."""
-    from approvals.services import request_approve
-
     made = 0
     zhejiang, guangdong, hangzhou = (OrgUnit.objects.filter(code=c).first() for c in ("330000", "440000", "330100"))
     pm_zhejiang = _user(zhejiang, Role.PROVINCIAL_MANAGER) if zhejiang else None

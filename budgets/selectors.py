@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from budgets.choices import COUNTED_STATES, AllocationTarget, ExpenseCategory, ExpenseState
 from budgets.models import Budget, Expense
 from core.money import ZERO
-from core.periods import QUARTER, YEAR, Period
+from core.periods import MONTH, QUARTER, YEAR, Period
 from regions.models import OrgUnit
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
@@ -42,6 +42,19 @@ def expenses_against(budget):
     )
 
 
+def applicable_budget(*, unit, category, day, lock=False):
+    """The budget an expense of `unit` on `day` is checked against: the unit's current budget of the
+    category for the shortest period containing the day (its month, else its quarter, else its year)."""
+    rows = Budget.objects.filter(unit=unit, category=category, is_current=True)
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    for kind in (MONTH, QUARTER, YEAR):
+        found = rows.filter(period=str(Period.of(day, kind))).first()
+        if found is not None:
+            return found
+    return None
+
+
 def spent_against(budget, *, exclude=None):
     """What has been spent (counted expenses) against a budget, optionally leaving one expense out."""
     rows = expenses_against(budget).filter(state__in=COUNTED_STATES)
@@ -53,8 +66,6 @@ def spent_against(budget, *, exclude=None):
 def expense_position(expense):
     """Where an expense stands against the budget that applies to it now:
     {budget, spent (counted, this one left out), this, total, remaining (before it), excess}."""
-    from budgets.services import applicable_budget
-
     budget = applicable_budget(unit=expense.unit, category=expense.category, day=expense.spent_on)
     spent = spent_against(budget, exclude=expense) if budget is not None else ZERO
     total = spent + expense.amount

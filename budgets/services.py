@@ -15,12 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.choices import ApprovalKind
+from approvals.services import request_submit, request_withdraw
 from budgets.choices import AllocationMethod, AllocationTarget, ExpenseCategory, ExpenseState
 from budgets.models import Budget, Expense
+from budgets.selectors import applicable_budget, spent_against
 from core import versions
 from core.errors import Conflict, InvalidInput, Unprocessable
 from core.money import allocate, parse_money, parse_weight
-from core.periods import MONTH, QUARTER, YEAR, Period
+from core.periods import QUARTER, YEAR, Period
 from core.periods import parse_input as parse_period
 from core.rights import SYSTEM, ensure
 from core.splits import keyed_once, parse_id
@@ -246,25 +249,7 @@ def budget_allocate(*, budget, to=AllocationTarget.UNITS, method=AllocationMetho
 
 
 # --- spending -------------------------------------------------------------------------------------
-def applicable_budget(*, unit, category, day, lock=False):
-    """The budget an expense of `unit` on `day` is checked against: the unit's current budget of the
-    category for the shortest period containing the day (its month, else its quarter, else its year)."""
-    rows = Budget.objects.filter(unit=unit, category=category, is_current=True)
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    for kind in (MONTH, QUARTER, YEAR):
-        found = rows.filter(period=str(Period.of(day, kind))).first()
-        if found is not None:
-            return found
-    return None
-
-
-def _spent_against(budget, *, exclude=None):
-    from budgets.selectors import spent_against
-
-    return spent_against(budget, exclude=exclude)
-
-
+# The budget that applies and what was spent against it are reads (budgets.selectors, imported above).
 def _title(expense):
     return _("Spending beyond budget: %(unit)s, %(category)s %(amount)s on %(day)s") % {
         "unit": expense.unit.name,
@@ -276,12 +261,9 @@ def _title(expense):
 
 def _check_and_route(expense, *, by):
     """Lock the applicable budget, then record the expense within it or send it for approval."""
-    from approvals.choices import ApprovalKind
-    from approvals.services import request_submit
-
     budget = applicable_budget(unit=expense.unit, category=expense.category, day=expense.spent_on, lock=True)
     expense.budget = budget
-    within = budget is not None and _spent_against(budget, exclude=expense) + expense.amount <= budget.amount
+    within = budget is not None and spent_against(budget, exclude=expense) + expense.amount <= budget.amount
     if within:
         expense.state = ExpenseState.RECORDED
         expense.save(update_fields=["budget", "state", "updated_at"])
@@ -343,8 +325,6 @@ def expense_cancel(*, expense, by, reason=""):
     """Cancel an expense recorded by mistake: it stops counting. A pending one is withdrawn from its
     approval (only its submitter can, while no reviewer has decided a step). Rejected and cancelled
     expenses stay as they are."""
-    from approvals.services import request_withdraw
-
     expense = _lock_expense(expense)
     ensure(by, "expense.handle", expense)
     if expense.state in (ExpenseState.REJECTED, ExpenseState.CANCELLED):

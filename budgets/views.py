@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -219,8 +220,6 @@ class BudgetVsActualView(ScopedViewMixin, View):
         if "unit" not in data and staff is not None:
             data["unit"] = staff.unit_id
         if "period" not in data:
-            from django.utils import timezone
-
             data["period"] = str(timezone.localdate().year)
         form = BudgetVsActualForm(data, user=request.user)
         report = None

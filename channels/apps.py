@@ -6,4 +6,7 @@ class ChannelsConfig(AppConfig):
     """Channels: filled by its own issue; nothing placeholder lives here meanwhile."""
 
     name = "channels"
+    # Not "channels": that label is Django Channels' (the websocket package), and two apps with one label
+    # cannot be installed together. The folder keeps the design's name; models will be sales_channels.*.
+    label = "sales_channels"
     verbose_name = _("Channels")

@@ -5,8 +5,12 @@ import os
 
 from celery import Celery, Task
 from celery.schedules import crontab
+from django.conf import settings
+from django.core.cache import cache
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+# A worker or beat started without DJANGO_SETTINGS_MODULE runs with production settings (like config/wsgi.py),
+# which refuse to start without the real values; tasks of a local run execute eagerly and need no worker.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 logger = logging.getLogger(__name__)
 
@@ -21,9 +25,6 @@ class DeliveryCappedTask(Task):
     def __call__(self, *args, **kwargs):
         if self.request.is_eager or not self.request.id:
             return super().__call__(*args, **kwargs)
-        from django.conf import settings
-        from django.core.cache import cache
-
         key = f"celery:started:{self.request.id}"
         try:
             cache.add(key, 0, timeout=2 * 24 * 3600)

@@ -5,8 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from regions.views import HomeView
-
 api_v1 = [
     path("", include("regions.api.urls")),
     path("", include("customers.api.urls")),
@@ -27,7 +25,7 @@ handler400 = "core.views.bad_request"
 handler404 = "core.views.not_found"
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
+    path("", include("home.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from core import login_guard
+from core.models import ApiKey, hash_secret
 from core.roles import BRANCH_SYSTEM
 
 HEADER_KEYWORD = "Api-Key"
@@ -48,8 +49,6 @@ def parse_key(raw):
 
 def authenticate_key(raw):
     """The active ApiKey for a presented key, or None."""
-    from core.models import ApiKey, hash_secret
-
     prefix = parse_key(raw)
     if prefix is None:
         return None

@@ -16,3 +16,5 @@ class CoreConfig(AppConfig):
 
         # Every app's write rules (core/rights.py): gathered once, so an undeclared action is an error.
         autodiscover_modules("rights")
+        # Every app's menu entries and worklist counts (core/nav.py, core/worklist.py): the shell knows no app.
+        autodiscover_modules("nav")

@@ -11,11 +11,14 @@ import logging
 from contextlib import contextmanager
 
 from celery.signals import task_postrun, task_prerun
-from django.db import models
+from django.db import connection, models
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
+
+from core.bulk import insert_rows
 
 security_log = logging.getLogger("regsales.security")
 
@@ -99,8 +102,6 @@ def _fill_door(sender, history_instance, **kwargs):
 def insert_audited(model, columns, rows):
     """Insert new rows given as tuples (see core.bulk.insert_rows) and their "created" history rows;
     returns the new ids in order. The fastest safe path for a batch: no model instances."""
-    from core.bulk import insert_rows
-
     ids = insert_rows(model, columns, rows)
     write_created_history(model, ids)
     return ids
@@ -110,9 +111,6 @@ def write_created_history(model, ids, *, history_type="+"):
     """The "created" history rows of rows just inserted (or, with history_type="~", the "changed" rows
     of rows just updated set-wise), copied by the database from the rows themselves (INSERT … SELECT):
     the history holds exactly what was written, and no value makes a round trip through Python."""
-    from django.db import connection
-    from django.utils import timezone
-
     if not ids:
         return
     ctx = current()
@@ -186,6 +184,7 @@ def _task_door_reset(task_id=None, **kwargs):
 
 def log_denial(request, *, reason, status, obj=None):
     """Record a denied access attempt (out of scope, or in scope without the right)."""
+    # cycle: core.models → core.audit (audit_history, the models' history) → core.models
     from core.models import AccessDenial
 
     user = getattr(request, "user", None)

@@ -11,6 +11,7 @@ import io
 from decimal import Decimal
 
 from django.db import connection
+from django.utils import timezone
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 NULL = "\\N"
@@ -20,12 +21,24 @@ def _text_value(value):
     return value.translate(_ESCAPES)
 
 
+# A value whose exact type is not one of those is written as the first of these bases it derives from: a
+# TextChoices member is a str, an IntegerChoices member an int (bool is in the table by its exact type).
+_BASES = (
+    (str, _text_value),
+    (int, lambda value: str(int(value))),
+    (Decimal, lambda value: str(Decimal(value))),
+    (datetime.date, lambda value: value.isoformat()),  # datetime.datetime too: a subclass of date
+)
+
+
 def _other_value(value):
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    return str(value).translate(_ESCAPES)
+    for base, write in _BASES:
+        if isinstance(value, base):
+            return write(value)
+    # Anything else — a float, a dict, a UUID, a model instance — has no text format of our choosing: with
+    # str() it would reach the column as whatever its str() happens to be (or fail in the database with a
+    # message about the text, not the value). Refused, naming the type: the caller converts it first.
+    raise TypeError(f"COPY cannot write a value of type {type(value).__qualname__}: {value!r:.60}")
 
 
 # Formatting by exact type, looked up once per value: the common types need no chain of isinstance.
@@ -40,14 +53,19 @@ _FORMATS = {
 }
 
 
-def copy_rows(table, columns, rows):
-    """COPY tuples into a table (PostgreSQL only)."""
+def copy_line(row):
+    """One row in COPY's text format (tab-separated, \\N for NULL, escaped text, ending in a newline)."""
     formats, other = _FORMATS, _other_value
+    return "\t".join([formats.get(type(v), other)(v) for v in row]) + "\n"
+
+
+def copy_rows(table, columns, rows):
+    """COPY tuples into a table (PostgreSQL only). A value of a type it has no format for is a TypeError,
+    raised before anything is sent."""
     buffer = io.StringIO()
-    write = buffer.write
+    write, line = buffer.write, copy_line
     for row in rows:
-        write("\t".join([formats.get(type(v), other)(v) for v in row]))
-        write("\n")
+        write(line(row))
     buffer.seek(0)
     quoted = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
@@ -78,8 +96,6 @@ def insert_rows(model, columns, rows):
     defaults = []
     for f in others:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            from django.utils import timezone
-
             defaults.append(timezone.now())
         else:
             defaults.append(f.get_default())

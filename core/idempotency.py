@@ -75,7 +75,7 @@ def request_hash(data):
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _storable(data):
+def storable(data):
     """The answer as JSON values the database accepts: Decimals, dates and lazy strings as the client
     saw them, and NUL or lone surrogates (which PostgreSQL's jsonb and UTF-8 refuse) written as `\\uXXXX`."""
     return _clean_text(json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)))
@@ -159,7 +159,7 @@ def idempotent(view_method):
             return response
         try:
             with transaction.atomic():
-                claim.update(status_code=response.status_code, response_body=_storable(response.data), completed=True)
+                claim.update(status_code=response.status_code, response_body=storable(response.data), completed=True)
         except (DatabaseError, TypeError, ValueError):
             # An answer that cannot be stored must not turn into a 500: the caller gets it, the key is
             # released (a retry runs again, as after a 5xx), and the reason is logged.

@@ -33,6 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
+from core.roles import can
+
 log = logging.getLogger("regsales.security")
 
 
@@ -142,8 +144,6 @@ def lockout_lift(*, attempt, by):
     """Lift the locks a failed-login record takes part in: its account's failures from every address when
     the account is locked, its address's failures for every account when the address is locked. Returns
     how many records were removed (0 when the lock had already ended)."""
-    from core.roles import can
-
     if not can(by, "login.unlock"):
         raise PermissionDenied
     accounts, addresses = _locked_keys(timezone.now())

@@ -1,9 +1,12 @@
 """Money: Decimal CNY to the cent. One field definition and one rounding rule for the whole system."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 from django.db import models
 from django.utils.translation import gettext as _
+
+from core.errors import InvalidInput
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -37,8 +40,6 @@ def parse_decimal(value, *, field, label=None, max_digits=18, decimal_places=2, 
     callers apply their own business rules (not negative, whole for counts) on the bounded value.
     `messages` may override "invalid", "max_whole_digits" and "max_decimal_places" (with %(label)s,
     %(value)s, %(places)s)."""
-    from core.errors import InvalidInput
-
     label = label or _("The value")
     wording = {
         "invalid": _("%(label)s must be a number, not %(value)s."),
@@ -112,8 +113,6 @@ def parse_money(value, *, field, label=None, positive=False, messages=None, mess
     Refusals are InvalidInput naming `field`; `messages` may reword "invalid", "max_whole_digits",
     "max_decimal_places", "negative" and "not_positive" (with %(label)s and %(value)s), or `message` be
     the one wording of every refusal."""
-    from core.errors import InvalidInput
-
     label = label or _("The amount")
     if message is not None:
         messages = dict.fromkeys(_MONEY_REFUSALS, str(message).replace("%", "%%"))  # worded as it is
@@ -153,8 +152,6 @@ def allocate(total, weights, *, places=2):
     with the largest fractional remainders, ties to the earlier part. Callers pass the weights in a
     stable order (children by code, months in order), so the same input always gives the same parts.
     """
-    from fractions import Fraction
-
     unit = Decimal(1).scaleb(-places)
     total = Decimal(total)
     if total < 0:

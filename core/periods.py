@@ -14,7 +14,11 @@ from functools import total_ordering
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.dates import out_of_range_message, supported_years
+from core.errors import InvalidInput
 
 YEAR, QUARTER, MONTH = "year", "quarter", "month"
 KINDS = (YEAR, QUARTER, MONTH)
@@ -64,8 +68,6 @@ class Period:
             )
         year = int(match["year"])
         if bounded:
-            from core.dates import out_of_range_message, supported_years
-
             first, last = supported_years()
             if not first <= year <= last:
                 raise PeriodOutOfRange(str(out_of_range_message()))
@@ -184,10 +186,6 @@ def parse_input(text, *, field="period", begun=False, today=None):
 
     `begun=True` (figures, appraisals, reports: what has happened): a period that starts after `today`
     (default: today's local date) is refused too."""
-    from django.utils import timezone
-
-    from core.errors import InvalidInput
-
     try:
         period = Period.parse(text)
     except PeriodOutOfRange as error:

@@ -10,8 +10,11 @@ A subtree test is one predicate, `path LIKE '<unit path>%'`, served by a pattern
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 
+from core import audit
 from core.roles import ROLE_TABLE, Sees, role_of
 
 
@@ -114,10 +117,6 @@ def log_out_of_scope(request, model, *, reason="out of scope", **lookup):
     """Log a denial (404) if an object of `model` matches `lookup` at all — the requester looked at
     something that exists outside their scope (a probe, not a typo). True if it was logged. A lookup
     value of the wrong type or range matches nothing."""
-    from django.core.exceptions import ValidationError
-
-    from core import audit
-
     try:
         exists = model._default_manager.filter(**lookup).exists()
     except (*_BAD_LOOKUP_VALUE, ValidationError):
@@ -135,9 +134,6 @@ def get_in_scope(request, model, *, queryset=None, reason="out of scope", **look
     as a denial (`log_out_of_scope`: one extra query, on the failure path only). A lookup value of the
     wrong type or range (text for an id, a number beyond the column) is a plain 404. Pages, the API and
     the scoped base views all find objects this way."""
-    from django.core.exceptions import ValidationError
-    from django.http import Http404
-
     if queryset is None:
         queryset = model._default_manager.for_user(request.user)
     try:

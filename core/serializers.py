@@ -6,11 +6,15 @@ it in text and it is never legitimate business data. Amounts use `MoneyInputFiel
 decimals is a 400 naming the field, never a silent rounding.
 """
 
+import datetime
 from collections.abc import Mapping
+from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
@@ -108,12 +112,6 @@ def _generic(field):
 
 
 def _compile(field):
-    import datetime
-    from decimal import Decimal
-
-    from django.utils import timezone
-    from rest_framework.fields import empty
-
     if not field.source_attrs or field.source == "*":
         return _generic(field)
     if isinstance(field, serializers.ListSerializer) and len(field.source_attrs) == 1:

@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView
 from rest_framework.exceptions import NotFound
 
 from core import audit
+from core.errors import DomainError
 from core.exceptions import request_refusal
 from core.roles import can
 from core.scoping import get_in_scope
@@ -122,8 +123,6 @@ class ScopedDetailView(ScopedViewMixin, DetailView):
     def form_action(self, *, form, context_name, action, success_message):
         """POST of a form on a detail page that runs one service on the object: needs the change right;
         on success a message and back to the page; a refusal shows on the form with a 400."""
-        from core.errors import DomainError
-
         if form.is_valid():
             try:
                 action(form.cleaned_data)
@@ -144,7 +143,9 @@ def bad_request(request, exception=None):
     """
     status, body = request_refusal(exception) or (400, {"detail": str(_("Bad request.")), "code": "bad_request"})
     if request.path.startswith("/api/"):
-        return JsonResponse({key: str(value) for key, value in body.items()}, status=status, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {key: str(value) for key, value in body.items()}, status=status, json_dumps_params={"ensure_ascii": False}
+        )
     return render(request, "error.html", {"status": status, "detail": body["detail"]}, status=status)
 
 

@@ -18,6 +18,7 @@ from customers.models import (
     Product,
     ProductPrice,
 )
+from customers.validators import pinyin_initials
 
 
 class ProductPriceInline(admin.TabularInline):
@@ -50,7 +51,6 @@ class CustomerAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         # Keep the search initials in step with the name, as the services do.
-        from customers.validators import pinyin_initials
 
         obj.name_initials = pinyin_initials(obj.name)
         super().save_model(request, obj, form, change)

@@ -271,7 +271,7 @@ def _text(value, column):
     return text
 
 
-def _money_cell(value, allow_zero=False):
+def money_cell(value, allow_zero=False):
     if isinstance(value, bool):
         raise CellError(_("Enter an amount, e.g. 1234.56."))
     if isinstance(value, float):
@@ -334,9 +334,9 @@ def _convert(column, value):
     if column.kind in ("text", "code"):
         return _text(value, column)
     if column.kind == "money":
-        return _money_cell(value)
+        return money_cell(value)
     if column.kind == "money_or_zero":
-        return _money_cell(value, allow_zero=True)
+        return money_cell(value, allow_zero=True)
     if column.kind == "date":
         day = _date_cell(value)
         message = plausibility_error(day, kind=DATE_KINDS.get(column.key))
@@ -732,7 +732,7 @@ def _job(job_id):
     return ImportJob.objects.unscoped().select_related("created_by").filter(pk=job_id).first()
 
 
-def _checkpoint(name):
+def checkpoint(name):
     """A no-op that tests replace to stop a commit at a named point (written: every row written, the
     transaction still open)."""
 
@@ -806,7 +806,7 @@ def job_commit(*, job_id, token=None, thread=False):
                 column = next((h for c, h in parsed.columns if c.key == key), failed.error.field or "")
                 failure = [{"row": failed.row.number, "column": column, "message": str(failed.error.message)}]
                 raise _Rollback from None
-            _checkpoint("written")
+            checkpoint("written")
             done = (
                 ImportJob.objects.filter(pk=job.pk)
                 .filter(held)

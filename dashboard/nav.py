@@ -1,8 +1,8 @@
-"""The dashboard in the main navigation (read by core.context_processors.navigation).
+"""Whose home page is the dashboard (read by home/: its page at "/" and its entry in the bar).
 
 For managers and the center the dashboard is the home page, so it is the bar's first entry ("驾驶舱", at
-"/") rather than an entry of its own. A salesperson may open /dashboard/ too — it shows their own
-figures — but their home is their own page."""
+"/") rather than an entry of its own: the dashboard registers no entry in core/nav.py. A salesperson may
+open /dashboard/ too — it shows their own figures — but their home is their own page."""
 
 from core.roles import ROLE_TABLE, Role
 
@@ -11,10 +11,5 @@ READERS = frozenset({Role.DIRECTOR, Role.CENTER_STAFF, Role.REGIONAL_MANAGER, Ro
 
 
 def is_home(role):
-    """Whether this role's home page is the dashboard (regions.views.HomeView renders it at "/")."""
+    """Whether this role's home page is the dashboard (home.views.HomeView renders it at "/")."""
     return role in READERS and ROLE_TABLE[role].home in ("manager", "center")
-
-
-def items(user, role):
-    """No entry of its own: the home entry is the dashboard for those who read it."""
-    return []

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import worklist as work
 from core.errors import InvalidInput
 from core.filters import MAX_ID
 from core.money import ZERO, money
@@ -30,7 +31,6 @@ from performance.models import DistrictMonthFact, MonthlyFact
 from performance.selectors import attainment_table, default_unit
 from plans.choices import Metric
 from plans.models import Target
-from regions import selectors as region_selectors
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -45,8 +45,6 @@ FACT_METRICS = (Metric.SALES_AMOUNT, Metric.COLLECTIONS, Metric.NEW_CUSTOMERS)
 UNRECORDED_METRICS = (Metric.NEW_CHANNELS,)
 METRICS = (*FACT_METRICS, *UNRECORDED_METRICS)
 COLUMNS = {Metric.SALES_AMOUNT: "invoiced", Metric.COLLECTIONS: "collected", Metric.NEW_CUSTOMERS: "new_customers"}
-# The worklist of regions.selectors.worklist; a branch system (API key) has none.
-WORKLIST_KEYS = ("waiting", "waiting_overdue", "submitted", "returned", "tasks_open", "tasks_overdue", "unread")
 CHILD_LEVEL = {
     UnitKind.CENTER: UnitKind.REGION,
     UnitKind.REGION: UnitKind.PROVINCE,
@@ -519,7 +517,8 @@ def dashboard(*, user, unit, staff=None, today=None):
             block = child_receivables.get(child["id"]) or _receivable_block({})
             child["receivables"] = {key: block[key] for key in ("total", "overdue", "overdue_share")}
     credit = _credit(unit=unit, staff=staff, as_of=as_of)
-    worklist = region_selectors.worklist(user) if not getattr(user, "api_key", None) else dict.fromkeys(WORKLIST_KEYS, 0)
+    # The worklist (core/worklist.py); a branch system (API key) has none.
+    worklist = work.worklist(user) if not getattr(user, "api_key", None) else work.empty()
     sales = Metric.SALES_AMOUNT.value
 
     def ranked(key):

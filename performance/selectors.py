@@ -15,6 +15,7 @@ from core.roles import Role
 from core.scoping import scope_of
 from performance.models import DistrictMonthFact, MonthlyFact
 from plans.choices import Metric
+from plans.models import Target
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -99,8 +100,6 @@ def attainment_table(*, user, unit, period, metrics=None):
     and rows without a rate by code; rows without a rate get no rank). A salesperson (own scope) sees
     only their own row: `head` is the person and there are no children. A unit outside the user's scope
     raises Http404."""
-    from plans.models import Target
-
     period = Period.parse(period)
     metrics = [Metric(m) for m in (metrics or METRICS)]
     for metric in metrics:

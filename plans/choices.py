@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from approvals.choices import ApprovalKind
+
 
 class Metric(models.TextChoices):
     """What a target measures. Amounts are money (Decimal to the cent); the others are counts."""
@@ -60,8 +62,6 @@ class PlanKind(models.TextChoices):
 
 def approval_kind_of(kind):
     """The approvals.choices.ApprovalKind a plan of this kind is submitted as (PLAN_<KIND>)."""
-    from approvals.choices import ApprovalKind
-
     return ApprovalKind(f"plan_{PlanKind(kind).value}")
 
 

@@ -29,6 +29,7 @@ from core.rights import SYSTEM
 from core.roles import Role
 from plans import selectors, services
 from plans.models import Plan, SeasonalDistribution
+from plans.selectors import actual
 from regions.models import OrgUnit, StaffProfile
 
 SEASONAL_NAME = "标准季节分布（营销）"
@@ -53,8 +54,6 @@ def _regional_manager(region):
 
 
 def _rounded_target(metric, unit, year):
-    from plans.selectors import actual
-
     try:
         last = actual(metric=metric, period=str(year - 1), unit=unit)
     except Unprocessable:

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFormField
 from core.ui import StaffChoiceField, UnitChoiceField
-from plans.choices import DistributionKind
-from regions.models import OrgUnit
+from plans.choices import PLAN_SPLIT_METHODS, DistributionKind, Metric, SplitMethod
+from regions.models import OrgUnit, StaffProfile
 
 MONTHS = range(1, 13)
 
@@ -107,8 +107,6 @@ class TargetLineForm(forms.Form):
     distribution = forms.TypedChoiceField(label=_("seasonal distribution"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, children=(), months=(), distributions=(), **kwargs):
-        from plans.choices import PLAN_SPLIT_METHODS, Metric, SplitMethod
-
         super().__init__(*args, **kwargs)
         self.fields["metric"].choices = [("", "---------"), *Metric.choices]
         self.fields["split_method"].choices = [("", "---------"), *[(m, SplitMethod(m).label) for m in PLAN_SPLIT_METHODS]]
@@ -197,8 +195,6 @@ class ActionLineForm(forms.Form):
     notes = forms.CharField(label=_("notes"), max_length=2000, required=False)
 
     def __init__(self, *args, staff=None, **kwargs):
-        from regions.models import StaffProfile
-
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff if staff is not None else StaffProfile.objects.none()
 

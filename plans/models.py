@@ -3,13 +3,23 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Floor
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField
 from core.periods import PeriodField
 from core.scoping import ScopedQuerySet, ScopeSpec
-from plans.choices import COUNT_METRICS, DistributionKind, Metric, PlanKind, PlanState, SplitMethod
+from plans.choices import (
+    COUNT_METRICS,
+    EDITABLE_STATES,
+    DistributionKind,
+    Metric,
+    PlanKind,
+    PlanState,
+    SplitMethod,
+    approval_kind_of,
+)
 from regions.models import PATH_SEPARATOR
 
 
@@ -208,8 +218,6 @@ class SeasonalDistributionMonth(models.Model):
 # --- plans ----------------------------------------------------------------------------------------
 class PlanQuerySet(ScopedQuerySet):
     def editable(self):
-        from plans.choices import EDITABLE_STATES
-
         return self.filter(state__in=EDITABLE_STATES)
 
 
@@ -261,8 +269,6 @@ class Plan(models.Model):
         return f"{self.get_kind_display()} {self.period} {self.unit.name}: {self.title}"
 
     def get_absolute_url(self):
-        from django.urls import NoReverseMatch, reverse
-
         try:
             return reverse("plans:plan_detail", kwargs={"pk": self.pk})
         except NoReverseMatch:  # the pages are mounted by plans/urls.py
@@ -270,14 +276,10 @@ class Plan(models.Model):
 
     @property
     def approval_kind(self):
-        from plans.choices import approval_kind_of
-
         return approval_kind_of(self.kind)
 
     @property
     def is_editable(self):
-        from plans.choices import EDITABLE_STATES
-
         return self.state in EDITABLE_STATES
 
 

@@ -7,18 +7,24 @@ Actuals of a period, for a unit's subtree, a salesperson or the whole company:
 New channels and key-customer contracts have no facts yet; their apps add a source to `ACTUAL_SOURCES`.
 """
 
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.models import ApprovalRequest
 from core.errors import Unprocessable
 from core.periods import Period
 from customers.choices import InvoiceStatus
 from customers.models import Allocation, Customer, Invoice
 from plans.choices import Metric
+from plans.diff import diff_versions
+from plans.models import PlanVersion, Target
 from regions.choices import Role, UnitKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -114,10 +120,6 @@ def child_split_columns(plan):
 
 def plan_request(plan):
     """The plan's latest approval request (any state), or None before the first submission."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from approvals.models import ApprovalRequest
-
     return (
         ApprovalRequest.objects.unscoped()
         .filter(content_type=ContentType.objects.get_for_model(plan), object_id=plan.pk)
@@ -206,8 +208,6 @@ def _version_content(version):
 def plan_diff(plan, *, old=None, new=None):
     """The difference between two versions (numbers; default the last two), or None with fewer than two
     versions. `new` may be "draft": the live draft against version `old` (default the last)."""
-    from plans.diff import diff_versions
-
     versions = {version.number: version for version in plan.versions.all()}
     if new == "draft":
         base = versions.get(old) if old is not None else (versions[max(versions)] if versions else None)
@@ -238,8 +238,6 @@ def plan_review_context(*, plan, request):
     """What an approver needs to decide on a plan: per target line, its value against last year's actual
     and the parent unit's current target; the splits; actions, budget; and what changed since the
     previous version. Reads the version frozen for this request (the live draft if none)."""
-    from plans.models import PlanVersion, Target
-
     version = PlanVersion.objects.filter(request=request).first() if request is not None else None
     lines = version.lines if version is not None else plan_lines(plan)
     parent_unit = plan.unit.parent
@@ -281,8 +279,6 @@ def plan_review_context(*, plan, request):
     if version is not None:
         previous = plan.versions.filter(number__lt=version.number).order_by("-number").first()
         if previous is not None:
-            from plans.diff import diff_versions
-
             diff = diff_versions(_version_content(previous), _version_content(version))
     return {
         "plan": plan,
@@ -300,8 +296,6 @@ def plan_review_context(*, plan, request):
 def _monthly_rows(metric, start, end):
     """[(district id, salesperson id, (year, month), value)] of a metric's facts between two dates,
     in one query grouped by month — the same facts and rules as the sources of `actual`."""
-    from django.db.models.functions import TruncMonth
-
     if metric == Metric.SALES_AMOUNT:
         rows = (
             Invoice.objects.unscoped()
@@ -341,8 +335,6 @@ def _monthly_rows(metric, start, end):
 def attainments(*, targets):
     """{target id: attainment(target)} for many targets with one query per metric (plus one for the
     districts' paths) instead of one per target; the same figures as `attainment`."""
-    from collections import defaultdict
-
     targets = list(targets)
     result = {}
     by_metric = defaultdict(list)

@@ -23,7 +23,7 @@ from django.views import View
 
 from core import audit
 from core.errors import DomainError, InvalidInput
-from core.periods import QUARTER, YEAR
+from core.periods import MONTH, QUARTER, YEAR, Period
 from core.rights import may
 from core.roles import staff_of
 from core.scoping import get_in_scope, scope_of
@@ -294,8 +294,6 @@ def _kind_choices(user):
 
 def period_options(today=None):
     """Periods a new plan is likely for: this year and next, their quarters from now on, the next months."""
-    from core.periods import MONTH, Period
-
     today = today or timezone.localdate()
     year = Period.year_of(today.year)
     quarter = Period.of(today, QUARTER)

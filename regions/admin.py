@@ -33,13 +33,13 @@ class OrgUnitAdminForm(forms.ModelForm):
             return cleaned
         instance = self.instance if self.instance.pk else None
         try:
-            services._check_code(code, exclude_pk=instance.pk if instance else None)
+            services.check_code(code, exclude_pk=instance.pk if instance else None)
             if instance is not None and kind != instance.kind:
                 raise services.InvalidInput(_("The kind of an existing unit cannot change."), field="kind")
             if instance is not None and parent is not None and parent.path.startswith(instance.path):
                 raise services.InvalidInput(_("A unit cannot be moved under itself or one of its own sub-units."), field="parent")
             if instance is None or (parent and parent.pk != instance.parent_id):
-                services._check_parent(kind, parent)
+                services.check_parent(kind, parent)
         except DomainError as error:
             self.add_error(error.field if error.field in self.fields else None, str(error.message))
         return cleaned

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_history
@@ -75,8 +76,6 @@ class OrgUnit(models.Model):
 
     @property
     def display_name(self):
-        from django.utils.translation import get_language
-
         if (get_language() or "").startswith("en") and self.name_en:
             return self.name_en
         return self.name

@@ -20,14 +20,14 @@ CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$")
 DEFAULT_ORG_FILE = Path(__file__).resolve().parent / "data" / "default_org.json"
 
 
-def _check_code(code, *, exclude_pk=None):
+def check_code(code, *, exclude_pk=None):
     if not code or not CODE_RE.match(code):
         raise InvalidInput(_("A code is 1–20 letters, digits, '-' or '_'."), field="code")
     if OrgUnit.objects.filter(code=code).exclude(pk=exclude_pk).exists():
         raise Conflict(_("The code %(code)s is already used by another unit.") % {"code": code}, field="code")
 
 
-def _check_parent(kind, parent):
+def check_parent(kind, parent):
     expected = PARENT_KIND[UnitKind(kind)]
     if expected is None:
         if parent is not None:
@@ -56,10 +56,10 @@ def org_unit_create(*, kind, code, name, parent=None, name_en=""):
         raise InvalidInput(_("Unknown unit kind."), field="kind")
     if not name or not name.strip():
         raise InvalidInput(_("A unit needs a name."), field="name")
-    _check_code(code)
+    check_code(code)
     if parent is not None:
         parent = OrgUnit.objects.select_for_update().get(pk=parent.pk)
-    _check_parent(kind, parent)
+    check_parent(kind, parent)
     unit = OrgUnit.objects.create(
         kind=kind, code=code, name=name.strip(), name_en=name_en.strip(), parent=parent, depth=DEPTH[kind]
     )
@@ -73,7 +73,7 @@ def org_unit_update(*, unit, name=None, name_en=None, code=None):
     """Rename a unit or change its code; its place in the tree does not change."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if code is not None and code != unit.code:
-        _check_code(code, exclude_pk=unit.pk)
+        check_code(code, exclude_pk=unit.pk)
         unit.code = code
     if name is not None:
         if not name.strip():
@@ -93,7 +93,7 @@ def org_unit_move(*, unit, new_parent):
     new_parent = OrgUnit.objects.select_for_update().get(pk=new_parent.pk)
     if new_parent.path.startswith(unit.path):
         raise InvalidInput(_("A unit cannot be moved under itself or one of its own sub-units."), field="parent")
-    _check_parent(unit.kind, new_parent)
+    check_parent(unit.kind, new_parent)
     if unit.parent_id == new_parent.pk:
         return unit
     old_path = unit.path

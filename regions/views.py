@@ -16,7 +16,6 @@ from regions import services
 from regions.filtersets import OrgUnitFilterSet, StaffFilterSet
 from regions.forms import ApiKeyCreateForm, OrgUnitCreateForm, OrgUnitEditForm, StaffCreateForm
 from regions.models import OrgUnit, StaffProfile
-from regions.selectors import worklist
 
 
 class OrgUnitListView(ScopedListView):
@@ -183,40 +182,3 @@ class ApiKeyListView(ScopedListView):
                 context["object_list"] = self.get_queryset()
                 return render(request, self.template_name, context)
         return render(request, self.template_name, self.get_context_data(form=form), status=400)
-
-
-class HomeView(View):
-    """The landing page for each role: managers and the Development Center land on their dashboard (驾驶舱),
-    the others on their own home page."""
-
-    def get(self, request):
-        if not request.user.is_authenticated:
-            return redirect("login")
-        from core.roles import ROLE_TABLE, role_of
-
-        role = role_of(request.user)
-        profile = getattr(request.user, "staff_profile", None)
-        context = {"role": role, "profile": profile}
-        if role is None:
-            return render(request, "core/home_norole.html", context)
-        from dashboard.nav import is_home
-
-        if is_home(role):
-            from dashboard.views import DashboardView
-
-            # Rendered here rather than redirected to, so the address people bookmark stays "/".
-            return DashboardView.as_view()(request)
-        units = OrgUnit.objects.for_user(request.user)
-        context["unit_counts"] = {
-            row["kind"]: row["n"] for row in units.filter(is_active=True).values("kind").annotate(n=Count("id"))
-        }
-        context["staff_count"] = StaffProfile.objects.for_user(request.user).filter(is_active=True).count()
-        context["home"] = ROLE_TABLE[role].home
-        context["worklist"] = worklist(request.user)
-        if profile is not None:
-            context["subordinate_units"] = (
-                units.filter(parent=profile.unit, is_active=True)
-                .annotate(active_staff=Count("staff", filter=Q(staff__is_active=True)))
-                .order_by("code")
-            )
-        return render(request, f"core/home_{context['home']}.html", context)

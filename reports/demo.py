@@ -11,6 +11,8 @@ adds nothing and returns zero counts).
 from django.db import transaction
 from django.utils import timezone
 
+from approvals.models import ApprovalRequest
+from approvals.services import request_approve
 from core.errors import DomainError
 from core.periods import MONTH, QUARTER, Period
 from core.roles import Role
@@ -57,8 +59,6 @@ def load_demo_reports(today=None):
         return counts
     if BusinessReport.objects.filter(unit=region).exclude(state=ReportState.BUILT).exists():
         return counts  # already submitted once: nothing more to add
-    from approvals.models import ApprovalRequest
-    from approvals.services import request_approve
 
     try:
         with transaction.atomic():

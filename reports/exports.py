@@ -5,6 +5,7 @@ from io import BytesIO
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from core.errors import DomainError, Unprocessable
 from reports.presenters import report_tables
@@ -36,8 +37,6 @@ def _sheet(workbook, title, header, rows, formats):
 
 def report_xlsx(report):
     """The report as an .xlsx workbook (bytes): summary, attainment, ageing and exceptions sheets."""
-    from openpyxl import Workbook
-
     tables = report_tables(report.data)
     if tables is None:
         raise Unprocessable(_("The report has no figures yet: build it first."), field="data")
@@ -146,6 +145,7 @@ def report_pdf(report):
         raise Unprocessable(_("The report has no figures yet: build it first."), field="data")
     html = render_to_string("reports/report_pdf.html", {"report": report, "t": tables})
     try:
+        # lazy: WeasyPrint needs system libraries (Pango); the site runs without them (see the docstring).
         import weasyprint
     except (ImportError, OSError):
         raise ExportUnavailable(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,8 +63,6 @@ class BusinessReport(models.Model):
         return f"{self.get_kind_display()} {self.period} {self.unit.name}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("reports:report_detail", kwargs={"pk": self.pk})
 
     @property

@@ -15,6 +15,7 @@ from customers.selectors import CHILD_LEVEL, ageing, ageing_buckets
 from performance.models import DistrictMonthFact
 from performance.selectors import COLUMNS
 from plans.choices import Metric
+from plans.models import Target
 from regions.choices import UnitKind
 from regions.models import OrgUnit
 
@@ -241,7 +242,6 @@ def report_figures(unit, period, kind, *, progress=None):
     customers over their credit limit, whatever the number of invoices.
 
     `progress(percent)` is called between the sections (the build shows it on the run)."""
-    from plans.models import Target
 
     def step(percent):
         if progress is not None:

@@ -19,6 +19,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.choices import ApprovalKind
+from approvals.services import request_submit
 from core.errors import Conflict, InvalidInput
 from core.jobs import JobLost, job_beat, job_claim, job_reap
 from core.periods import Period
@@ -35,7 +37,7 @@ from reports.selectors import report_figures
 STALE_RUN_AFTER = datetime.timedelta(minutes=30)
 
 
-def _checkpoint(name):
+def checkpoint(name):
     """A no-op that tests replace to stop or slow a build at a named point (before_figures, after_figures,
     in_transaction)."""
 
@@ -148,6 +150,7 @@ def report_request(*, unit, period, kind, by=None, enqueue=True):
             field="period",
         ) from None
     if enqueue:
+        # cycle: reports.tasks → reports.services (the task runs the build; the service enqueues the task)
         from reports.tasks import build_report
 
         def send():
@@ -168,10 +171,10 @@ def report_build(*, unit, period, kind, by=None, run=None):
     _check_unit(unit)
     period = report_period(period, kind)
     _refuse_approved(unit, period, kind)
-    _checkpoint("before_figures")
+    checkpoint("before_figures")
 
     data = report_figures(unit, period, kind, progress=lambda percent: _run_update(run, progress=percent))
-    _checkpoint("after_figures")
+    checkpoint("after_figures")
 
     now = timezone.now()
     data["source"]["built_at"] = now.isoformat()
@@ -190,7 +193,7 @@ def report_build(*, unit, period, kind, by=None, run=None):
             defaults={"data": data, "built_at": now, "built_by": by, "run": run},
             create_defaults={"data": data, "built_at": now, "built_by": by, "run": run, "state": ReportState.BUILT},
         )
-        _checkpoint("in_transaction")
+        checkpoint("in_transaction")
         if run is not None:
             # Only while this execution still holds the run: a build whose run was reaped (its worker
             # looked dead) and maybe requested again must not write over it — the report rolls back too.
@@ -242,9 +245,6 @@ def report_analysis_save(*, report, by, analysis):
 def report_submit(*, report, by, analysis=None):
     """Submit the report with its analysis to the Development Center (报发展中心), through the one
     approval mechanism (kind REPORT). Returns the approval request."""
-    from approvals.choices import ApprovalKind
-    from approvals.services import request_submit
-
     report = _lock(report)
     ensure(by, "report.submit", report, _("Only the unit's manager or the Development Center can submit this report."))
     if report.state not in WRITABLE_STATES:

@@ -6,6 +6,7 @@ the service's message with its status (400, 403, 409, 422, 503) — never a serv
 
 from django import forms
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from approvals.models import ApprovalRequest
 from core import audit
 from core.errors import DomainError
 from core.rights import may
@@ -142,9 +144,6 @@ class ReportDetailView(ScopedDetailView):
         context["may_edit"] = may_write and report.state in WRITABLE_STATES
         context["may_rebuild"] = may(user, "report.build", report.unit) and report.state != ReportState.APPROVED
         context.setdefault("analysis_form", AnalysisForm(initial={"analysis": report.analysis}))
-        from django.contrib.contenttypes.models import ContentType
-
-        from approvals.models import ApprovalRequest
 
         context["approval"] = (
             ApprovalRequest.objects.filter(content_type=ContentType.objects.get_for_model(BusinessReport), object_id=report.pk)

@@ -3,6 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_history
@@ -116,8 +117,6 @@ class Task(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("workflow:task_detail", args=[self.pk])
 
     @property

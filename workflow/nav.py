@@ -1,11 +1,16 @@
-"""This app's entries in the main navigation (read by core.context_processors.navigation)."""
+"""This app's entries in the main navigation (core/nav.py) and its counts in the worklist (core/worklist.py)."""
 
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workflow.selectors import overdue_count
+from core import nav, worklist
+from workflow.choices import TaskState
+from workflow.selectors import my_tasks, overdue_count
 
 
+@nav.entries(nav.LINKS, order=1)
 def items(user, role):
     """(label, url) pairs this user may follow; empty when the app has nothing for them.
 
@@ -17,3 +22,14 @@ def items(user, role):
     if overdue:
         label = _("Tasks (%(n)d overdue)") % {"n": overdue}
     return [(label, reverse("workflow:task_list"))]
+
+
+@worklist.counts("tasks_open", "tasks_overdue")
+def work(user):
+    """The person's open tasks, and how many of them are overdue (one query)."""
+    today = timezone.localdate()
+    return (
+        my_tasks(user)
+        .filter(state=TaskState.OPEN)
+        .aggregate(tasks_open=Count("pk"), tasks_overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )

@@ -67,7 +67,7 @@ def parse_period(value, today=None):
         return None
 
 
-def _due_q(period, today, prefix=""):
+def due_q(period, today, prefix=""):
     p = prefix
     return (
         Q(**{f"{p}due_on__gte": period.start, f"{p}due_on__lte": period.end})
@@ -76,9 +76,9 @@ def _due_q(period, today, prefix=""):
     )
 
 
-def _on_time_q(period, today, prefix=""):
+def on_time_q(period, today, prefix=""):
     p = prefix
-    return _due_q(period, today, prefix) & Q(**{f"{p}state": TaskState.DONE, f"{p}completed_on__lte": F(f"{p}due_on")})
+    return due_q(period, today, prefix) & Q(**{f"{p}state": TaskState.DONE, f"{p}completed_on__lte": F(f"{p}due_on")})
 
 
 def _stats(period, today):
@@ -86,8 +86,8 @@ def _stats(period, today):
     return {
         "open": Count("pk", filter=Q(state=TaskState.OPEN)),
         "overdue": Count("pk", filter=Q(state=TaskState.OPEN, due_on__lt=today)),
-        "due": Count("pk", filter=_due_q(period, today)),
-        "done_on_time": Count("pk", filter=_on_time_q(period, today)),
+        "due": Count("pk", filter=due_q(period, today)),
+        "done_on_time": Count("pk", filter=on_time_q(period, today)),
     }
 
 
@@ -108,7 +108,7 @@ def completion_rate(*, period, unit=None, staff=None, today=None, queryset=None)
     if staff is not None:
         queryset = queryset.filter(owner=staff)
     counts = queryset.aggregate(
-        due=Count("pk", filter=_due_q(period, today)), done_on_time=Count("pk", filter=_on_time_q(period, today))
+        due=Count("pk", filter=due_q(period, today)), done_on_time=Count("pk", filter=on_time_q(period, today))
     )
     return rate(counts["done_on_time"], counts["due"])
 
@@ -156,8 +156,8 @@ def team_summary(user, *, period, today=None):
         .annotate(
             open=_count_in_subtree(tasks, Q(state=TaskState.OPEN)),
             overdue=_count_in_subtree(tasks, Q(state=TaskState.OPEN, due_on__lt=today)),
-            due=_count_in_subtree(tasks, _due_q(period, today)),
-            done_on_time=_count_in_subtree(tasks, _on_time_q(period, today)),
+            due=_count_in_subtree(tasks, due_q(period, today)),
+            done_on_time=_count_in_subtree(tasks, on_time_q(period, today)),
         )
         .order_by("code")
         .values("pk", "code", "name", "name_en", "kind", "open", "overdue", "due", "done_on_time")

@@ -28,6 +28,7 @@ from core.errors import InvalidInput
 from core.periods import parse_input as parse_period
 from core.roles import can
 from core.scoping import get_in_scope
+from performance.selectors import default_unit
 from regions.models import OrgUnit
 
 
@@ -206,8 +207,6 @@ class IncentiveSchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
 def _unit_for(request, unit_id):
     """The unit asked for, inside the caller's scope (outside: 404); none asked: their own unit."""
     if unit_id is None:
-        from performance.selectors import default_unit
-
         unit = default_unit(request.user)
         if unit is None:
             raise Http404

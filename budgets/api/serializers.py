@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from budgets.choices import AllocationMethod, AllocationTarget, ExpenseCategory, ExpenseState
 from budgets.models import Budget, Expense
-from budgets.selectors import used_percent
+from budgets.selectors import allocation_check, used_percent
 from core.api import ScopedPrimaryKeyRelatedField
 from core.dates import DateInputField
 from core.filters import MAX_ID
@@ -85,8 +85,6 @@ class BudgetDetailSerializer(BudgetSerializer):
         read_only_fields = fields
 
     def get_allocation_check(self, obj) -> AllocationProblemSerializer(many=True):
-        from budgets.selectors import allocation_check
-
         return AllocationProblemSerializer(allocation_check(obj), many=True).data
 
 

@@ -15,7 +15,9 @@ from config.env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+# The key of a zero-setup local run; production refuses it (config/settings/production.py).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY = env("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DJANGO_DEBUG", True)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
     "reports",
     "appraisal",
     "dashboard",
+    # The top: the home page, demo and scale seeding; imports the apps above, imported by none.
+    "home",
 ]
 
 MIDDLEWARE = [

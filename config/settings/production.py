@@ -21,6 +21,8 @@ os.environ.setdefault("DJANGO_DEBUG", "false")
 
 from config.settings.base import *  # noqa: E402,F403
 
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY:  # noqa: F405
+    raise ImproperlyConfigured("The environment variable DJANGO_SECRET_KEY must not be the development key in production.")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 if DEBUG:
     raise ImproperlyConfigured("The environment variable DJANGO_DEBUG must not be true in production.")

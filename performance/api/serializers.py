@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.errors import InvalidInput
 from core.filters import MAX_ID
 from core.periods import parse_input as parse_period
 from performance.selectors import METRICS
@@ -25,8 +26,6 @@ class AttainmentQuerySerializer(serializers.Serializer):
     metric = serializers.ChoiceField(choices=METRIC_CHOICES, required=False, label=_("metric"))
 
     def validate_period(self, value):
-        from core.errors import InvalidInput
-
         try:
             return parse_period(value, begun=True)
         except InvalidInput as error:

@@ -5,6 +5,8 @@ Every viewset reads through the scope (`ScopedViewSet`) and writes through `plan
 refusal is a DomainError answered as JSON naming the field (400/403/404/409/422), never a 500.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -147,8 +149,6 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
 
 
 def _jsonable(value):
-    from decimal import Decimal
-
     if isinstance(value, dict):
         return {key: _jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

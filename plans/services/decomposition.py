@@ -17,6 +17,7 @@ from core.rights import ensure
 from core.splits import keyed_once, parse_id
 from plans.choices import DecompositionLevel, SplitMethod, decimal_places
 from plans.models import SeasonalDistribution, Target
+from plans.selectors import actual
 from plans.services.inputs import check_value
 from plans.services.targets import lock_current, recorded_by, supersede
 from regions.choices import Role, UnitKind
@@ -166,8 +167,6 @@ def _split(*, target, children, method, shares, values, created_by, actual_of, c
 
 
 def actual_or_refuse(metric, period, **owner):
-    from plans.selectors import actual
-
     try:
         return actual(metric=metric, period=period, **owner)
     except Unprocessable as error:

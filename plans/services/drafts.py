@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidInput
 from core.rights import ensure
+from plans.choices import PlanKind
+from plans.models import Plan
 from plans.rights import NewPlan
 from plans.services.inputs import check_period, check_text
 from regions.models import OrgUnit
 
 
 def _plan_kind(kind):
-    from plans.choices import PlanKind
-
     if kind not in PlanKind.values:
         raise InvalidInput(
             _("Unknown kind of plan %(kind)s: use one of %(choices)s.") % {"kind": kind, "choices": ", ".join(PlanKind.values)},
@@ -28,8 +28,6 @@ def _plan_kind(kind):
 
 
 def lock_plan(plan):
-    from plans.models import Plan
-
     return Plan.objects.select_for_update().select_related("unit", "author").get(pk=plan.pk)
 
 
@@ -46,8 +44,6 @@ def require_editable(plan):
 def plan_create(*, kind, unit, period, title, by, body=""):
     """Start a plan (draft) of a unit for a period; the author is the person writing it (a member of
     staff: the system itself writes no plans)."""
-    from plans.models import Plan
-
     kind = _plan_kind(kind)
     ensure(by, "plan.create")
     if not isinstance(unit, OrgUnit):

@@ -1,9 +1,11 @@
 """Checks of the input of target and plan services: each takes what a person or a branch system sent and
 returns the clean value, or refuses with InvalidInput naming the field."""
 
+from datetime import date
 
 from django.utils.translation import gettext as _
 
+from core.dates import supported_date_error
 from core.errors import InvalidInput
 from core.money import MONEY_MAX, parse_money
 from core.periods import parse_input as parse_period_input
@@ -53,10 +55,6 @@ def check_text(value, *, field, label, max_length, required=True):
 
 
 def check_date(value, *, label):
-    from datetime import date
-
-    from core.dates import supported_date_error
-
     day = None
     if isinstance(value, date):
         day = value

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, DomainError
 from core.rights import SYSTEM
 from plans.choices import SplitMethod
+from plans.models import Plan, PlanVersion
 from plans.selectors import child_candidates
 from plans.services.decomposition import split_to_months, split_to_staff, split_to_units
 from plans.services.inputs import check_date
@@ -13,6 +14,7 @@ from plans.services.plan_checks import plan_period_conflicts
 from plans.services.plan_flow import plan_snapshot
 from plans.services.targets import target_set
 from regions.models import OrgUnit, StaffProfile
+from workflow.services import task_create
 
 
 # --- the approval hook (plans/approval_subjects.py; called by approvals inside the decision) ---------
@@ -20,8 +22,6 @@ def plan_on_approved(*, plan, request):
     """The plan's request is approved: set its targets (new versions for the unit, its children and
     months, exactly as approved) and turn its actions into tasks. Approvals then marks it approved
     (its state and approved_at, plans/approval_subjects.py)."""
-    from plans.models import Plan, PlanVersion
-
     version = PlanVersion.objects.filter(request=request).first() or plan.versions.order_by("-number").first()
     lines = version.lines if version is not None else plan_snapshot(plan=plan)
     plan = Plan.objects.select_related("unit").get(pk=plan.pk)
@@ -51,8 +51,6 @@ def plan_on_approved(*, plan, request):
             field="targets",
         )
     if lines.get("actions"):
-        from workflow.services import task_create
-
         for row in lines["actions"]:
             owner = StaffProfile.objects.get(pk=row["owner"])
             try:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Unprocessable
 from core.periods import QUARTER, YEAR, Period
+from plans import selectors
 from plans.choices import COUNT_METRICS, Metric
 from plans.models import Target
 from plans.selectors import child_candidates
@@ -45,8 +46,6 @@ def plan_check(*, plan):
     (`plan_period_conflicts`, level "periods"). Each mismatch: {metric, period, level, expected, actual,
     difference (actual − expected), missing (children or months without a value), message, owner,
     lines (the lines and approved targets involved), line_keys ([metric, period] of the plan's lines)}."""
-    from plans import selectors
-
     problems = []
     _kind, candidates = child_candidates(plan.unit)
     for line in plan.target_lines.prefetch_related("splits__unit", "splits__staff").order_by("order", "id"):

@@ -6,8 +6,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from approvals.services import request_submit, request_withdraw
 from core.errors import Conflict, InvalidInput
 from core.rights import ensure
+from plans import selectors
+from plans.choices import PlanState
+from plans.models import Plan, PlanVersion
 from plans.services.drafts import lock_plan, require_editable
 from plans.services.inputs import check_within_range
 from plans.services.plan_checks import PlanDoesNotAddUp, plan_check
@@ -16,8 +20,6 @@ from plans.services.plan_lines import lines_replace
 
 def plan_snapshot(*, plan):
     """The content of the draft as it would be frozen (title, text, lines, totals)."""
-    from plans import selectors
-
     return {
         "plan": plan.pk,
         "title": plan.title,
@@ -31,11 +33,6 @@ def plan_snapshot(*, plan):
 def plan_submit(*, plan, by):
     """Submit the draft for approval (报审): the lines must add up; freezes the next PlanVersion and opens
     the approval request (chain and SLA from approvals). The plan's state follows the request."""
-    from approvals.services import request_submit
-    from plans import selectors
-    from plans.choices import PlanState
-    from plans.models import PlanVersion
-
     plan = lock_plan(plan)
     ensure(by, "plan.submit", plan)
     require_editable(plan)
@@ -74,10 +71,6 @@ def plan_withdraw(*, plan, by):
     """The submitter takes the plan back (撤回) before any reviewer decided; it is editable again. What is
     withdrawn is the approval request, so its right is the request's: approvals.services.request_withdraw
     asks it (the submitter only) before anything changes."""
-    from approvals.services import request_withdraw
-    from plans import selectors
-    from plans.choices import PlanState
-
     plan = lock_plan(plan)
     request = selectors.plan_request(plan)
     if request is None or plan.state != PlanState.SUBMITTED:
@@ -117,9 +110,6 @@ def plan_revise(*, plan, by):
     """Change a decided plan. Approved: the same plan becomes a draft again (from its last version) and
     its next approval sets new Target versions. Rejected: a rejected matter is never submitted again, so
     a new draft plan (revises=the rejected one) is made from the last version. Returns the draft."""
-    from plans.choices import PlanState
-    from plans.models import Plan
-
     plan = lock_plan(plan)
     ensure(by, "plan.revise", plan)
     if plan.state not in (PlanState.APPROVED, PlanState.REJECTED):

@@ -11,8 +11,8 @@ from core.money import allocate
 from core.periods import QUARTER, YEAR, Period
 from core.rights import ensure
 from core.splits import keyed_once, parse_id
-from plans.choices import Metric, SplitMethod, decimal_places
-from plans.models import SeasonalDistribution
+from plans.choices import PLAN_SPLIT_METHODS, Metric, SplitMethod, decimal_places
+from plans.models import PlanActionLine, PlanBudgetLine, PlanSplitLine, PlanTargetLine, SeasonalDistribution
 from plans.selectors import child_candidates
 from plans.services.decomposition import actual_or_refuse, staff_label, unit_label, weights_from_shares
 from plans.services.drafts import lock_plan, require_editable
@@ -92,8 +92,6 @@ def _month_or_text(raw):
 
 
 def _clean_target_lines(plan, rows):
-    from plans.choices import PLAN_SPLIT_METHODS
-
     child_kind, candidates = child_candidates(plan.unit)
     by_id = {child.pk: child for child in candidates}
     cleaned, seen = [], set()
@@ -256,8 +254,6 @@ def _weight(value):
 
 
 def _write_target_lines(plan, cleaned):
-    from plans.models import PlanSplitLine, PlanTargetLine
-
     plan.target_lines.all().delete()
     splits = []
     for order, row in enumerate(cleaned):
@@ -279,15 +275,11 @@ def _write_target_lines(plan, cleaned):
 
 
 def _write_action_lines(plan, cleaned):
-    from plans.models import PlanActionLine
-
     plan.action_lines.all().delete()
     PlanActionLine.objects.bulk_create([PlanActionLine(plan=plan, order=n, **row) for n, row in enumerate(cleaned)])
 
 
 def _write_budget_lines(plan, cleaned):
-    from plans.models import PlanBudgetLine
-
     plan.budget_lines.all().delete()
     PlanBudgetLine.objects.bulk_create([PlanBudgetLine(plan=plan, order=n, **row) for n, row in enumerate(cleaned)])
 
@@ -326,8 +318,6 @@ def plan_split_suggest(*, plan, by, metric, period=None, method=None, shares=Non
     the same period last year (equal if all are zero), and — `months` — the months by a seasonal
     distribution or equally. Values follow the one rounding rule (`core.money.allocate`), so they add
     up exactly. `method` None leaves the children as they are. Returns the line."""
-    from plans.models import PlanSplitLine
-
     plan = lock_plan(plan)
     ensure(by, "plan.edit", plan)
     require_editable(plan)

@@ -27,8 +27,8 @@ def pause(name):
         time.sleep(120)
 
 
-services._checkpoint = pause
-imports._checkpoint = pause
+services.checkpoint = pause
+imports.checkpoint = pause
 
 from config.celery import app  # noqa: E402
 

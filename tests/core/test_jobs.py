@@ -129,7 +129,7 @@ def test_a_build_whose_run_was_reaped_meanwhile_writes_nothing(run, units, monke
             ReportRun.objects.filter(pk=run.pk).update(heartbeat_at=_ago(settings.JOBS_STALE_AFTER_SECONDS + 1))
             assert job_reap(ReportRun) == 1
 
-    monkeypatch.setattr(services, "_checkpoint", reaped_meanwhile)
+    monkeypatch.setattr(services, "checkpoint", reaped_meanwhile)
     assert tasks.build_report.apply(args=[run.pk]).get() is None
     old.refresh_from_db()
     assert old.data == {"marker": "old"}  # the replacing transaction saw the run lost and rolled back

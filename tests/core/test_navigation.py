@@ -3,20 +3,21 @@ what waits for the person — in a constant number of queries."""
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from approvals.choices import ApprovalKind
-from core.context_processors import _active_url
+from core.nav import active_url
 from tests.approvals.helpers import submit
 from workflow.services import task_create
 
 
 def test_active_entry_is_the_longest_matching_url():
     urls = ["/", "/plans/", "/plans/targets/", "/approvals/queue/"]
-    assert _active_url("/plans/targets/12/", urls) == "/plans/targets/"
-    assert _active_url("/plans/7/edit/", urls) == "/plans/"
-    assert _active_url("/", urls) == "/"
-    assert _active_url("/customers/", urls) is None
+    assert active_url("/plans/targets/12/", urls) == "/plans/targets/"
+    assert active_url("/plans/7/edit/", urls) == "/plans/"
+    assert active_url("/", urls) == "/"
+    assert active_url("/customers/", urls) is None
 
 
 def test_menu_groups_pages_and_keeps_every_link(personas):
@@ -57,3 +58,43 @@ def test_worklist_counts_what_waits(personas, units, django_assert_max_num_queri
     # The submitter sees the matter under review; nothing waits for his own decision.
     work = personas["dm_hangzhou"].web().get("/").context["worklist"]
     assert (work["submitted"], work["waiting"]) == (1, 0)
+
+
+def test_the_bar_is_built_from_what_the_apps_registered():
+    """Sections in their order, entries in theirs; core names no app (core/nav.py)."""
+    from core import nav
+
+    modules = [fn.__module__ for _section, _order, fn in nav.registered()]
+    assert modules == [
+        "home.nav",
+        "performance.nav",
+        "reports.nav",
+        "appraisal.nav",
+        "plans.nav",
+        "budgets.nav",
+        "approvals.nav",
+        "customers.nav",
+        "workflow.nav",
+        "notifications.nav",
+        "regions.nav",
+        "core.nav",
+        "core.nav",
+    ]
+    with pytest.raises(TypeError, match="sections"):
+        nav.entries("Plans")
+
+
+def test_a_worklist_counter_must_return_what_it_declared(monkeypatch):
+    from core import worklist
+
+    monkeypatch.setattr(worklist, "_COUNTERS", {})
+
+    @worklist.counts("a", "b")
+    def wrong(user):
+        return {"a": 1}
+
+    with pytest.raises(ValueError, match="declared"):
+        worklist.worklist(None)
+    assert worklist.empty() == {"a": 0, "b": 0}
+    with pytest.raises(ValueError, match="counted twice"):
+        worklist.counts("b")(lambda user: {"b": 0})

@@ -14,7 +14,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.exceptions import ParseError
 
-from core.idempotency import _storable
+from core.idempotency import storable
 from core.models import IdempotencyRecord
 from core.pagination import DefaultCursorPagination
 from core.parsers import JSONParser, find_bad_text, nested_deeper_than
@@ -115,7 +115,7 @@ def test_a_form_post_with_nul_in_a_field_name_is_stored_and_replayed(personas):
 
 
 def test_the_idempotency_store_escapes_what_the_database_refuses():
-    stored = _storable({"a\x00b": ["x\ud800y", {"k": "\x00"}], "ok": "杭州"})
+    stored = storable({"a\x00b": ["x\ud800y", {"k": "\x00"}], "ok": "杭州"})
     assert stored == {"a\\u0000b": ["x\\ud800y", {"k": "\\u0000"}], "ok": "杭州"}
 
 

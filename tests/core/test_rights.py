@@ -7,7 +7,7 @@ from core import rights
 
 @pytest.fixture
 def scratch_rules(monkeypatch):
-    monkeypatch.setattr(rights, "_RULES", dict(rights._RULES))
+    monkeypatch.setattr(rights, "_RULES", rights.rules())  # a copy: rules() returns a new dict
 
 
 def test_an_undeclared_action_is_a_programming_error_not_a_silent_no(scratch_rules):

@@ -66,7 +66,7 @@ def test_a_crash_mid_build_leaves_the_old_report_intact(facts, units, monkeypatc
         if name == point:
             raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(services, "_checkpoint", crash)
+    monkeypatch.setattr(services, "checkpoint", crash)
     run = report_request(unit=units["HD"], period=MONTH, kind=ReportKind.MONTHLY, enqueue=False)
     with pytest.raises(RuntimeError):
         tasks.build_report.apply(args=[run.pk], throw=True)
@@ -78,7 +78,7 @@ def test_a_crash_mid_build_leaves_the_old_report_intact(facts, units, monkeypatc
 
 
 def test_a_crash_on_the_first_build_leaves_no_half_report(facts, units, monkeypatch):
-    monkeypatch.setattr(services, "_checkpoint", lambda name: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(services, "checkpoint", lambda name: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(RuntimeError):
         report_build(unit=units["HD"], period=MONTH, kind=ReportKind.MONTHLY)
     assert not BusinessReport.objects.exists()

@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from core.errors import DomainError
 from dashboard import services
@@ -21,8 +22,6 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             if month_ends:
-                from django.utils import timezone
-
                 for day in services.month_ends(today=timezone.localdate(), months=month_ends):
                     self._one(day)
             self._one(as_of)

@@ -1,8 +1,15 @@
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from appraisal.demo import load_demo_appraisal
+from budgets.demo import load_demo_budgets
 from customers.demo import load_demo_customers
+from dashboard.demo import load_demo_dashboard
+from performance.demo import load_demo_performance
+from plans.demo import load_demo_plans
 from regions.demo import DEMO_PASSWORD, load_demo_company
+from reports.demo import load_demo_reports
+from workflow.demo import load_demo_workflow
 
 
 class Command(BaseCommand):
@@ -12,14 +19,6 @@ class Command(BaseCommand):
 
     @staticmethod
     def _later_loaders():
-        from appraisal.demo import load_demo_appraisal
-        from budgets.demo import load_demo_budgets
-        from dashboard.demo import load_demo_dashboard
-        from performance.demo import load_demo_performance
-        from plans.demo import load_demo_plans
-        from reports.demo import load_demo_reports
-        from workflow.demo import load_demo_workflow
-
         return [
             ("计划与审批 / plans and approvals", load_demo_plans),
             ("任务 / tasks", load_demo_workflow),
