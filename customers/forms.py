@@ -8,17 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import DateFormField
 from core.filters import IdField
 from core.roles import Role
+from core.ui import StaffChoiceField
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod
 from customers.imports import MAX_FILE_BYTES
 from customers.models import Customer, ImportKind, Invoice
 from customers.rights import new_customer_salesperson
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.employee_no}) · {obj.unit.name}"
 
 
 class InvoiceChoiceField(forms.ModelChoiceField):

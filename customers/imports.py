@@ -21,7 +21,6 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,10 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.dates import plausibility_error
+from core.dates import due_date_error, plausibility_error
 from core.errors import DomainError
 from core.jobs import JobLost, heartbeat, job_beat, job_claim, new_token
-from core.money import CENT, ZERO, money, parse_weight
+from core.money import ZERO, parse_money
 from core.rights import ensure
 from customers import batch, services
 from customers.choices import CustomerKind, CustomerStatus, PaymentMethod
@@ -52,7 +51,6 @@ PREVIEW_ROWS = 20
 # At most this many row errors are kept on the job (the count of all of them is kept too).
 MAX_STORED_ERRORS = 500
 PROGRESS_EVERY = 500
-MONEY_LIMIT = Decimal(10) ** 16
 
 
 def sync_max_rows():
@@ -285,18 +283,18 @@ def money_cell(value, allow_zero=False):
     if isinstance(value, float):
         value = repr(value)
     text = str(value).strip().replace(",", "").replace("，", "").lstrip("¥￥")
+    wording = {
+        # The cell as the person typed it (with its separators), not as read.
+        "invalid": (_("%(value)s is not an amount; enter e.g. 1234.56.") % {"value": str(value)[:40]}).replace("%", "%%"),
+        "max_whole_digits": _("The amount is too large."),
+        "max_decimal_places": _("The amount %(value)s has more than two decimals."),
+        "negative": _("The amount must not be negative."),
+        "not_positive": _("The amount must be greater than zero."),
+    }
     try:
-        # Bounded digits and exponent before any arithmetic: "1e-4000000" must not stall the import.
-        number = parse_weight(text, field="amount")
-    except DomainError:
-        raise CellError(_("%(value)s is not an amount; enter e.g. 1234.56.") % {"value": str(value)[:40]}) from None
-    if number != number.quantize(CENT, rounding="ROUND_DOWN"):
-        raise CellError(_("The amount %(value)s has more than two decimals.") % {"value": text})
-    if number < 0 or (number == 0 and not allow_zero):
-        raise CellError(_("The amount must be greater than zero.") if not allow_zero else _("The amount must not be negative."))
-    if number >= MONEY_LIMIT:
-        raise CellError(_("The amount is too large."))
-    return money(number)
+        return parse_money(text, field="amount", positive=not allow_zero, messages=wording)
+    except DomainError as error:
+        raise CellError(str(error.message)) from None
 
 
 # Plausibility windows of the imported dates (settings.DATE_PLAUSIBLE_FUTURE_DAYS; core.dates).
@@ -605,8 +603,8 @@ def _resolve_facts(kind, parsed, user):
             )
         row.refs["customer"] = customer
         if kind == ImportKind.INVOICES:
-            if values.get("issue_date") and values.get("due_date") and values["due_date"] < values["issue_date"]:
-                parsed.add_error(row.number, _header_of(parsed, "due_date"), _("The due date cannot be before the issue date."))
+            if error := due_date_error(values.get("issue_date"), values.get("due_date")):
+                parsed.add_error(row.number, _header_of(parsed, "due_date"), error)
             if customer is not None and customer.status != CustomerStatus.ACTIVE:
                 parsed.add_error(
                     row.number,

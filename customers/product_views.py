@@ -8,13 +8,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
 from core import audit
 from core.errors import DomainError
 from core.rights import may
-from core.views import apply_domain_error
+from core.views import FilteredListMixin, apply_domain_error
 from customers import services
 from customers.filtersets import ProductFilterSet
 from customers.forms import NewProductForm, ProductForm, ProductPriceForm
@@ -27,16 +28,16 @@ def _require_change(request, action, product=None):
         raise PermissionDenied
 
 
-class ProductListView(LoginRequiredMixin, ListView):
+class ProductListView(FilteredListMixin, LoginRequiredMixin, ListView):
     model = Product
+    filterset_class = ProductFilterSet
+    title = gettext_lazy("Products")
     template_name = "customers/product_list.html"
     paginate_by = 50
 
     def get_queryset(self):
-        # The API's FilterSet (one per list): its form refuses what the database cannot take (a NUL), and an
-        # invalid filter lists nothing rather than everything.
-        self.filterset = ProductFilterSet(self.request.GET, queryset=Product.objects.prefetch_related("prices").order_by("code"))
-        return self.filterset.qs if self.filterset.is_valid() else Product.objects.none()
+        # The API's FilterSet (one per list): its form refuses what the database cannot take (a NUL).
+        return self.filter_queryset(Product.objects.prefetch_related("prices").order_by("code"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

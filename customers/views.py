@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import audit
@@ -25,7 +26,8 @@ from core.jobs import job_reap
 from core.money import ZERO
 from core.rights import may
 from core.roles import Role
-from core.scoping import scope_of
+from core.scoping import get_in_scope, scope_of
+from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from customers import imports, services
 from customers.choices import CollectionPlanStatus, InvoiceStatus, PaymentStatus
@@ -65,12 +67,6 @@ LIVE_ALLOCATED = Coalesce(
 )
 
 
-def _choice_field(label, options):
-    return forms.TypedChoiceField(
-        label=label, required=False, coerce=int, empty_value=None, choices=[("", "---------"), *options]
-    )
-
-
 def _scoped_districts(user):
     return OrgUnit.objects.for_user(user).filter(kind=UnitKind.DISTRICT).order_by("code")
 
@@ -79,25 +75,19 @@ def _scoped_reps(user):
     return StaffProfile.objects.for_user(user).filter(role=Role.SALES_REP).select_related("unit").order_by("employee_no")
 
 
-class FilteredListMixin:
-    """A list cut by the scope and then by its FilterSet (the same one the API uses)."""
+def _rep_choice(user):
+    return id_choice_field(_("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in _scoped_reps(user)])
 
-    filterset_class = None
 
-    def filter_queryset(self, queryset):
-        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
-        self.adjust_filter_form(self.filterset.form)
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+class DistrictListMixin:
+    """The ledger's list pages: filtered by district office; what a link names (…?customer=) stays out of
+    the filter bar."""
+
+    hidden_filters = ("external_id", "credit_code", "customer", "customer_external_id", "invoice", "owner", "unit_code")
 
     def adjust_filter_form(self, form):
-        for name in ("external_id", "credit_code", "customer", "customer_external_id", "invoice", "owner", "unit_code"):
-            if name in form.fields:
-                form.fields[name].widget = forms.HiddenInput()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        return context
+        districts = [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(self.request.user)]
+        form.fields["unit"] = id_choice_field(_("district office"), districts)
 
 
 # ----------------------------------------------------------------------------------------- customers
@@ -129,25 +119,20 @@ def with_open_receivable(customers, *, as_of):
     )
 
 
-class CustomerListView(FilteredListMixin, ScopedListView):
+class CustomerListView(DistrictListMixin, ScopedListView):
     model = Customer
     change_action = "customer.change"
     filterset_class = CustomerFilterSet
+    title = gettext_lazy("Customers")
     template_name = "customers/customer_list.html"
 
     def narrow_queryset(self, queryset):
-        queryset = self.filter_queryset(queryset.select_related("district", "salesperson"))
+        queryset = super().narrow_queryset(queryset.select_related("district", "salesperson"))
         return with_open_receivable(queryset, as_of=timezone.localdate())
 
     def adjust_filter_form(self, form):
         super().adjust_filter_form(form)
-        user = self.request.user
-        form.fields["unit"] = _choice_field(
-            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(user)]
-        )
-        form.fields["salesperson"] = _choice_field(
-            _("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in _scoped_reps(user)]
-        )
+        form.fields["salesperson"] = _rep_choice(self.request.user)
 
 
 def _history_rows(customer, limit=30):
@@ -334,25 +319,20 @@ class CustomerEditView(ScopedDetailView):
 # ------------------------------------------------------------------------------------ invoices, payments
 
 
-class InvoiceListView(FilteredListMixin, ScopedListView):
+class InvoiceListView(DistrictListMixin, ScopedListView):
     model = Invoice
     change_action = "invoice.change"
     filterset_class = InvoiceFilterSet
+    title = gettext_lazy("Invoices")
     template_name = "customers/invoice_list.html"
 
     def narrow_queryset(self, queryset):
-        queryset = self.filter_queryset(queryset.select_related("customer", "district", "salesperson"))
+        queryset = super().narrow_queryset(queryset.select_related("customer", "district", "salesperson"))
         return with_open_amount(queryset, as_of=timezone.localdate())
 
     def adjust_filter_form(self, form):
         super().adjust_filter_form(form)
-        user = self.request.user
-        form.fields["unit"] = _choice_field(
-            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(user)]
-        )
-        form.fields["salesperson"] = _choice_field(
-            _("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in _scoped_reps(user)]
-        )
+        form.fields["salesperson"] = _rep_choice(self.request.user)
         for name in ("due_date_after", "due_date_before", "issue_date_after", "issue_date_before"):
             form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
@@ -398,22 +378,20 @@ class InvoiceDetailView(ScopedDetailView):
         )
 
 
-class PaymentListView(FilteredListMixin, ScopedListView):
+class PaymentListView(DistrictListMixin, ScopedListView):
     model = Payment
     change_action = "payment.change"
     filterset_class = PaymentFilterSet
+    hidden_filters = (*DistrictListMixin.hidden_filters, "salesperson")
+    title = gettext_lazy("Payments")
     template_name = "customers/payment_list.html"
 
     def narrow_queryset(self, queryset):
-        queryset = self.filter_queryset(queryset.select_related("customer", "district"))
+        queryset = super().narrow_queryset(queryset.select_related("customer", "district"))
         return queryset.annotate(allocated=LIVE_ALLOCATED).order_by("-received_on", "-id")
 
     def adjust_filter_form(self, form):
         super().adjust_filter_form(form)
-        form.fields["unit"] = _choice_field(
-            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(self.request.user)]
-        )
-        form.fields["salesperson"].widget = forms.HiddenInput()
         for name in ("received_on_after", "received_on_before"):
             form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
@@ -426,18 +404,13 @@ def _customer_from_request(request):
     raw = (request.POST if request.method == "POST" else request.GET).get("customer")
     if not raw:
         return None
+    readable = Customer.objects.for_user(request.user).select_related("district")
+    if request.method != "POST":
+        return get_in_scope(request, Customer, queryset=readable, pk=raw)
     try:
-        pk = int(raw)
-    except ValueError:
-        pk = None
-    customer = None
-    if pk is not None:
-        customer = Customer.objects.for_user(request.user).select_related("district").filter(pk=pk).first()
-    if customer is None and request.method != "POST":
-        if pk is not None and Customer.objects.filter(pk=pk).exists():
-            audit.log_denial(request, reason="out of scope", status=404)
-        raise Http404
-    return customer
+        return readable.filter(pk=int(raw)).first()
+    except (ValueError, OverflowError):
+        return None
 
 
 class PaymentDetailView(ScopedDetailView):
@@ -546,8 +519,8 @@ class AgeingView(ScopedViewMixin, View):
     model = OrgUnit
     template_name = "customers/ageing.html"
 
-    def _not_found(self, reason="out of scope"):
-        audit.log_denial(self.request, reason=reason, status=404)
+    def _no_unit(self):
+        audit.log_denial(self.request, reason="no unit in scope", status=404)
         raise Http404
 
     def build(self):
@@ -558,23 +531,17 @@ class AgeingView(ScopedViewMixin, View):
         data = form.cleaned_data
         units = self.get_queryset()
         if data["unit"]:
-            unit = units.filter(pk=data["unit"]).first()
-            if unit is None:
-                self._not_found()
+            unit = get_in_scope(request, OrgUnit, queryset=units, pk=data["unit"])
         else:
             scope = scope_of(user)
             unit = units.filter(kind=UnitKind.CENTER).first() if scope.everything else units.filter(path=scope.path).first()
             if unit is None:
-                self._not_found("no unit in scope")
+                self._no_unit()
         salesperson = customer = None
         if data["salesperson"]:
-            salesperson = StaffProfile.objects.for_user(user).filter(pk=data["salesperson"]).first()
-            if salesperson is None:
-                self._not_found()
+            salesperson = get_in_scope(request, StaffProfile, pk=data["salesperson"])
         if data["customer"]:
-            customer = Customer.objects.for_user(user).filter(pk=data["customer"]).first()
-            if customer is None:
-                self._not_found()
+            customer = get_in_scope(request, Customer, pk=data["customer"])
         by = data["by"]
         try:
             if salesperson is None and customer is None:
@@ -661,22 +628,17 @@ class AgeingExportView(AgeingView):
 # ----------------------------------------------------------------------------------- collection plans
 
 
-class CollectionPlanListView(FilteredListMixin, ScopedListView):
+class CollectionPlanListView(DistrictListMixin, ScopedListView):
     model = CollectionPlan
     change_action = "collection.change"
     filterset_class = CollectionPlanFilterSet
+    hidden_filters = (*DistrictListMixin.hidden_filters, "salesperson")
+    title = gettext_lazy("Collection plans")
     template_name = "customers/collectionplan_list.html"
 
     def narrow_queryset(self, queryset):
-        queryset = self.filter_queryset(queryset.select_related("customer", "invoice", "district", "owner"))
+        queryset = super().narrow_queryset(queryset.select_related("customer", "invoice", "district", "owner"))
         return queryset.annotate(planned=Coalesce(Sum("lines__amount"), Value(ZERO), output_field=MONEY)).order_by("-id")
-
-    def adjust_filter_form(self, form):
-        super().adjust_filter_form(form)
-        form.fields["unit"] = _choice_field(
-            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(self.request.user)]
-        )
-        form.fields["salesperson"].widget = forms.HiddenInput()
 
 
 class CollectionPlanDetailView(ScopedDetailView):

@@ -28,7 +28,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from core.dates import DateInputField, plausibility_error
+from core.dates import DateInputField, due_date_error, plausibility_error
 from core.filters import MAX_ID
 from core.money import CENT, ZERO
 from core.schema import ErrorSerializer
@@ -355,8 +355,8 @@ class InvoiceBulkRow(StrictSerializer):
 
     def validate(self, attrs):
         attrs = _required_one_of("customer", "customer_external_id")(attrs)
-        if attrs["due_date"] < attrs["issue_date"]:
-            raise serializers.ValidationError({"due_date": [_("The due date cannot be before the issue date.")]})
+        if error := due_date_error(attrs["issue_date"], attrs["due_date"]):
+            raise serializers.ValidationError({"due_date": [error]})
         if "amount" not in attrs and "lines" not in attrs:
             raise serializers.ValidationError({"amount": [_("Give an amount or product lines.")]})
         return attrs
@@ -396,7 +396,7 @@ class InvoiceBulk(BulkUpsert):
         except ValueError:
             return None
         amount = Decimal(amount).quantize(CENT)
-        if amount <= 0 or due_date < issue_date:
+        if amount <= 0 or due_date_error(issue_date, due_date):
             return None
         # Dates outside the supported range or the plausibility window go the serializer's way (a row error).
         if plausibility_error(issue_date, kind="invoice_issue") or plausibility_error(due_date, kind=None):

@@ -6,7 +6,7 @@ resolves every reference in its input through the caller's scope. Single POSTs h
 """
 
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +23,8 @@ from core.api import RolePermission, ScopedViewSet
 from core.errors import InvalidInput
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.money import ZERO
+from core.roles import staff_of
+from core.scoping import get_in_scope
 from customers import selectors, services
 from customers.api import bulk
 from customers.api import serializers as s
@@ -46,11 +48,6 @@ def _valid(view, serializer_class, *, data=None, partial=False):
     )
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def _own_staff(user):
-    """The caller's staff profile if the caller is a person (API keys have none)."""
-    return getattr(user, "staff_profile", None)
 
 
 BULK_SCHEMA = {
@@ -327,7 +324,7 @@ class CollectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     def create(self, request):
         data = _valid(self, s.CollectionPlanWriteSerializer)
         if "owner" not in data:
-            data["owner"] = _own_staff(request.user)
+            data["owner"] = staff_of(request.user)
             if data["owner"] is None:
                 raise InvalidInput(_("Name the owner of the plan."), field="owner")
         plan = services.collection_plan_create(by=request.user, **data)
@@ -438,11 +435,7 @@ class AgeingReportView(APIView):
         unit = None
         if query.get("unit") is not None or query.get("unit_code"):
             lookup = {"pk": query["unit"]} if query.get("unit") is not None else {"code": query["unit_code"]}
-            unit = OrgUnit.objects.for_user(request.user).filter(**lookup).first()
-            if unit is None:
-                if OrgUnit.objects.filter(**lookup).exists():
-                    audit.log_denial(request, reason="out of scope", status=404)
-                raise Http404
+            unit = get_in_scope(request, OrgUnit, **lookup)
         buckets = selectors.buckets_from_days(query["buckets"]) if query.get("buckets") else None
         report = selectors.ageing_for_unit(
             user=request.user, unit=unit, as_of=query.get("as_of") or timezone.localdate(), by=query["by"], buckets=buckets

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from core.dates import check_supported_date
 from core.errors import Conflict, InvalidInput
-from core.money import CENT, money, parse_weight
+from core.money import parse_money, parse_weight
 
 # A MoneyField holds 18 digits, two of them decimals.
 MONEY_LIMIT = Decimal(10) ** 16
@@ -35,16 +35,14 @@ def clean_decimal(value, *, field, label):
 
 def clean_money(value, *, field, label=None, allow_zero=False):
     """A money amount: a number with at most two decimals, positive (or zero if allowed), < 10^16."""
-    label = label or _AMOUNT  # lazy: translated only when an error is worded
-    number = clean_decimal(value, field=field, label=label)
-    if number != number.quantize(CENT, rounding="ROUND_DOWN"):
-        raise InvalidInput(_("%(label)s has more than two decimals: %(value)s.") % {"label": label, "value": number}, field=field)
-    if number < 0 or (number == 0 and not allow_zero):
-        message = _("%(label)s must not be negative.") if allow_zero else _("%(label)s must be greater than zero.")
-        raise InvalidInput(message % {"label": label}, field=field)
-    if number >= MONEY_LIMIT:
-        raise InvalidInput(_("%(label)s is too large.") % {"label": label}, field=field)
-    return money(number)
+    wording = {
+        "invalid": _("%(label)s must be a number."),
+        "max_whole_digits": _("%(label)s is too large."),
+        "max_decimal_places": _("%(label)s has more than two decimals: %(value)s."),
+        "negative": _("%(label)s must not be negative."),
+        "not_positive": _("%(label)s must be greater than zero."),
+    }
+    return parse_money(value, field=field, label=label or _AMOUNT, positive=not allow_zero, messages=wording)
 
 
 def clean_date(value, *, field):

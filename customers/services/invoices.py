@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import insert_audited
+from core.dates import due_date_error
 from core.errors import Conflict, InvalidInput
 from core.money import CENT, ZERO, money
 from core.rights import ensure
@@ -87,8 +88,8 @@ def _invoice_input(*, issue_date, due_date, amount=None, lines=None, number="", 
     """Check an invoice's own data (no database access but price look-ups); returns the clean values."""
     issue_date = clean_date(issue_date, field="issue_date")
     due_date = clean_date(due_date, field="due_date")
-    if due_date < issue_date:
-        raise InvalidInput(_("The due date cannot be before the issue date."), field="due_date")
+    if error := due_date_error(issue_date, due_date):
+        raise InvalidInput(error, field="due_date")
     number = clean_text(number, field="number", max_length=40)
     if lines is not None:
         line_rows = _invoice_lines(lines, issue_date, price_on)
@@ -324,7 +325,7 @@ def _invoice_input_fast(record, price_on):
         and amount.is_finite()
         and ZERO < amount < MONEY_LIMIT
         and amount.as_tuple().exponent == -2
-        and issue_date <= due_date
+        and not due_date_error(issue_date, due_date)
         and len(number) <= 40
         and "\x00" not in number
         and number == number.strip()
