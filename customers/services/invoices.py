@@ -382,11 +382,14 @@ def invoice_update(
     fixed_changed = (
         customer.pk != invoice.customer_id or issue_date != invoice.issue_date or amount != invoice.amount or lines is not None
     )
-    if fixed_changed and invoice.allocations.filter(reversed_on__isnull=True).exists():
+    # Reversed allocations count too: "as of" a day between their allocation and their reversal they still
+    # paid this invoice, so a lower amount or another customer would rewrite that day's ageing (an invoice
+    # paid beyond its amount). Found by the ledger property test (tests/customers/test_ageing.py).
+    if fixed_changed and invoice.allocations.exists():
         raise Conflict(
             _(
-                "Payments are allocated to the invoice %(invoice)s, so its customer, issue date, amount and lines "
-                "cannot change; reverse those payments first, or cancel it and record a new invoice."
+                "Payments are or were allocated to the invoice %(invoice)s, so its customer, issue date, amount "
+                "and lines cannot change; cancel it and record a new invoice."
             )
             % {"invoice": invoice},
             field="amount",

@@ -260,6 +260,24 @@ def test_cancel_needs_a_reason_and_no_live_allocations(units):
         services.invoice_cancel(by=SYSTEM, invoice=invoice, reason="again", on=date(2025, 3, 2))
 
 
+def test_an_invoice_once_paid_keeps_its_amount_and_customer_even_after_the_payment_is_reversed(units):
+    # As of a day between the allocation and its reversal the payment still paid this invoice: lowering the
+    # amount (or moving it to another customer) would leave that day's ageing with an invoice paid beyond its
+    # amount. Found by the ledger property test (test_ageing).
+    invoice = InvoiceFactory(amount=D("100.00"))
+    payment = PaymentFactory(customer=invoice.customer, amount=D("60.00"))
+    services.payment_reverse(by=SYSTEM, payment=payment, reason="退票", on=payment.received_on)
+    with pytest.raises(Conflict) as info:
+        services.invoice_update(by=SYSTEM, invoice=invoice, amount="10.00")
+    assert info.value.field == "amount"
+    invoice.refresh_from_db()
+    assert invoice.amount == D("100.00")
+    # What never touched the allocations may still change.
+    services.invoice_update(by=SYSTEM, invoice=invoice, number="INV-2")
+    invoice.refresh_from_db()
+    assert invoice.number == "INV-2"
+
+
 # ------------------------------------------------------------------------------------------ payments
 
 
