@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFilter
+from core.errors import InvalidInput
 from core.filters import IdFilter, SubtreeCodeFilter, SubtreeFilter
 from customers.choices import CollectionPlanStatus, CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
 from customers.models import CollectionPlan, Customer, Invoice, Payment, Product
@@ -135,8 +136,6 @@ class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
 
     def filter(self, qs, value):
         if value and len(value) > 1000:
-            from core.errors import InvalidInput
-
             raise InvalidInput(_("At most 1,000 values."), field=self.field_name)
         return super().filter(qs, value)
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFormField
+from core.errors import InvalidInput
 from core.filters import IdField
 from core.roles import Role
 from core.ui import StaffChoiceField
@@ -13,6 +14,7 @@ from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, Payme
 from customers.imports import MAX_FILE_BYTES
 from customers.models import Customer, ImportKind, Invoice
 from customers.rights import new_customer_salesperson
+from customers.selectors import buckets_from_days
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -132,9 +134,6 @@ class AgeingForm(forms.Form):
         return self.cleaned_data["by"] or "child"
 
     def clean_buckets(self):
-        from core.errors import InvalidInput
-        from customers.selectors import buckets_from_days
-
         text = self.cleaned_data["buckets"]
         if not text:
             return None

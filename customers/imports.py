@@ -29,6 +29,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 
 from core.dates import due_date_error, plausibility_error
 from core.errors import DomainError
@@ -187,8 +189,6 @@ def read_table(data, filename):
 
 
 def _read_xlsx(data):
-    from openpyxl import load_workbook
-
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
@@ -813,6 +813,7 @@ def job_commit(*, job_id, token=None, thread=False):
 def job_start(*, by, kind, upload):
     """Store a file uploaded by `by` as a new job and check it: now if small, else in a background task.
     The rows are checked in the uploader's scope and written as the uploader (`customer.import`)."""
+    # cycle: customers.tasks → customers.imports (the task runs the check; this service enqueues the task)
     from customers import tasks
 
     ensure(by, "customer.import", kind)
@@ -831,6 +832,7 @@ def job_start(*, by, kind, upload):
 def job_request_commit(*, by, job):
     """Commit a validated job: now if small, else in a background task (the page shows progress).
     `by` needs the right to import this kind of file; the rows are written as the uploader."""
+    # cycle: customers.tasks → customers.imports (the task runs the commit; this service enqueues the task)
     from customers import tasks
 
     ensure(by, "customer.import", job.kind)
@@ -855,9 +857,6 @@ TEMPLATE_TITLES = {
 
 
 def template_xlsx(kind):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     book = Workbook()
     sheet = book.active
     sheet.title = str(kind)

@@ -31,6 +31,7 @@ from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from customers import imports, services
 from customers.choices import CollectionPlanStatus, InvoiceStatus, PaymentStatus
+from customers.exports import ageing_xlsx
 from customers.filtersets import CollectionPlanFilterSet, CustomerFilterSet, InvoiceFilterSet, PaymentFilterSet
 from customers.forms import (
     AgeingForm,
@@ -613,8 +614,6 @@ class AgeingExportView(AgeingView):
     """The ageing page as an .xlsx workbook, built from the same scoped report."""
 
     def get(self, request, *args, **kwargs):
-        from customers.exports import ageing_xlsx
-
         form, report = self.build()
         if report is None:
             return render(request, self.template_name, {"form": form, "report": None}, status=400)

@@ -25,7 +25,7 @@ from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.money import ZERO
 from core.roles import staff_of
 from core.scoping import get_in_scope
-from customers import selectors, services
+from customers import exports, selectors, services
 from customers.api import bulk
 from customers.api import serializers as s
 from customers.choices import PaymentStatus
@@ -441,8 +441,6 @@ class AgeingReportView(APIView):
             user=request.user, unit=unit, as_of=query.get("as_of") or timezone.localdate(), by=query["by"], buckets=buckets
         )
         if query["format"] == "xlsx":
-            from customers import exports
-
             content = exports.ageing_xlsx(report, title=_("Ageing as of %(date)s") % {"date": report.as_of.isoformat()})
             response = HttpResponse(content, content_type=XlsxRenderer.media_type)
             response["Content-Disposition"] = f'attachment; filename="ageing-{report.as_of.isoformat()}.xlsx"'
