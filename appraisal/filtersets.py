@@ -7,18 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.choices import AppraisedRole, IncentiveSubject, PeriodKind, ProposalState, RewardKind, SchemeState
 from appraisal.models import AppraisalRun, AppraisalScheme, AppraisalScore, IncentiveScheme, RewardProposal
-from budgets.filtersets import PeriodFilter
-from core.filters import IdFilter
-from regions.models import OrgUnit
-
-
-def _subtree(queryset, lookup, unit_id):
-    # Read unscoped on purpose: the rows are already cut by the caller's scope, so a unit outside it
-    # gives an empty list, never someone else's rows.
-    path = OrgUnit.objects.filter(pk=getattr(unit_id, "pk", unit_id)).values_list("path", flat=True).first()
-    if path is None:
-        return queryset.none()
-    return queryset.filter(**{f"{lookup}__startswith": path})
+from core.filters import IdFilter, PeriodFilter, SubtreeFilter
 
 
 class SchemeFilterSet(django_filters.FilterSet):
@@ -52,15 +41,12 @@ class RunFilterSet(django_filters.FilterSet):
 class ScoreFilterSet(django_filters.FilterSet):
     run = IdFilter(field_name="run_id", label=_("run"))
     staff = IdFilter(field_name="staff_id", label=_("staff member"))
-    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit = SubtreeFilter(path="unit__path", label=_("org unit (with sub-units)"))
     period = PeriodFilter(field_name="run__period", label=_("period (2026, 2026-Q3 or 2026-07)"))
 
     class Meta:
         model = AppraisalScore
         fields = []
-
-    def filter_unit(self, queryset, name, value):
-        return _subtree(queryset, "unit__path", value)
 
 
 class IncentiveSchemeFilterSet(django_filters.FilterSet):
@@ -79,7 +65,7 @@ class IncentiveSchemeFilterSet(django_filters.FilterSet):
 class RewardFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=RewardKind.choices, label=_("kind"))
     state = django_filters.ChoiceFilter(choices=ProposalState.choices, label=_("state"))
-    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit = SubtreeFilter(path="unit__path", label=_("org unit (with sub-units)"))
     staff = IdFilter(field_name="staff_id", label=_("staff member"))
     period = PeriodFilter(field_name="period", label=_("period (2026, 2026-Q3 or 2026-07)"))
     q = django_filters.CharFilter(method="filter_q", label=_("reason contains"), max_length=100)
@@ -87,9 +73,6 @@ class RewardFilterSet(django_filters.FilterSet):
     class Meta:
         model = RewardProposal
         fields = ["kind", "state"]
-
-    def filter_unit(self, queryset, name, value):
-        return _subtree(queryset, "unit__path", value)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(reason__icontains=value) | Q(staff__name__icontains=value))

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.choices import AppraisedRole, IncentiveSubject, ItemKind, PeriodKind, RewardKind, SchemeState, ScoringRule
 from appraisal.models import AppraisalScheme
-from budgets.forms import UnitChoiceField
 from core.dates import DateFormField
+from core.ui import StaffChoiceField, UnitChoiceField
 from regions.models import OrgUnit, StaffProfile
 
 
@@ -132,11 +132,6 @@ class SuggestForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _scoped_units(user)
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.employee_no}) · {obj.unit.name}"
 
 
 class RewardForm(forms.Form):

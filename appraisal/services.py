@@ -39,9 +39,9 @@ from appraisal.scoring import HUNDRED, clean_tiers, competition_ranks, decimal_i
 from approvals.choices import ApprovalKind
 from approvals.services import request_submit
 from core.errors import Conflict, InvalidInput
-from core.money import MONEY_MAX, money
+from core.money import money, parse_money
 from core.periods import Period
-from core.periods import parse_input as parse_period_input
+from core.periods import parse_input as parse_period
 from core.rights import SYSTEM, ensure
 from core.roles import Role
 from core.scoping import scope_of
@@ -63,15 +63,6 @@ def _person(by):
 
 def _center():
     return OrgUnit.objects.get(kind=UnitKind.CENTER)
-
-
-def parse_period(text, *, field="period", today=None):
-    """A period from input: malformed or not yet begun → InvalidInput naming the field."""
-    period = parse_period_input(text, field=field)
-    today = today or timezone.localdate()
-    if period.start > today:
-        raise InvalidInput(_("The period %(period)s has not begun yet.") % {"period": period}, field=field)
-    return period
 
 
 # ----------------------------------------------------------------------------------------- schemes
@@ -435,7 +426,7 @@ def _check_run_input(*, scheme, period, unit):
             _("Only an approved scheme scores anyone; this one is %(state)s.") % {"state": scheme.get_state_display()},
             field="scheme",
         )
-    period = parse_period(period)
+    period = parse_period(period, begun=True)
     if period.kind != scheme.period_kind:
         raise InvalidInput(
             _("This scheme is %(kind)s: choose a period of that kind (e.g. %(example)s).")
@@ -638,15 +629,7 @@ def incentive_scheme_create(*, name, subject, valid_from, classes, by, unit=None
     for raw in classes:
         if not isinstance(raw, dict) or not str(raw.get("name") or "").strip():
             raise InvalidInput(_("Each scale class needs a name."), field="classes")
-        threshold = money(
-            decimal_in(
-                raw.get("min_sales", 0),
-                field="classes",
-                low=Decimal(0),
-                high=MONEY_MAX,
-                message=_("Enter the thresholds as amounts from 0 up."),
-            )
-        )
+        threshold = parse_money(raw.get("min_sales", 0), field="classes", message=_("Enter the thresholds as amounts from 0 up."))
         if (last is None and threshold != 0) or (last is not None and threshold <= last):
             raise InvalidInput(_("Scale classes start at 0 and their thresholds rise (small, medium, large)."), field="classes")
         last = threshold
@@ -673,15 +656,7 @@ def incentive_scheme_create(*, name, subject, valid_from, classes, by, unit=None
                 high=HUNDRED,
                 message=_("A bonus rate is 0 to 100 percent."),
             )
-            fixed = money(
-                decimal_in(
-                    tier.get("fixed_amount", 0),
-                    field="classes",
-                    low=Decimal(0),
-                    high=MONEY_MAX,
-                    message=_("A fixed bonus is not negative."),
-                )
-            )
+            fixed = parse_money(tier.get("fixed_amount", 0), field="classes", message=_("A fixed bonus is not negative."))
             IncentiveTier.objects.create(
                 scale_class=scale, min_attainment=to_cent(start), bonus_rate=rate.quantize(Decimal("0.0001")), fixed_amount=fixed
             )
@@ -711,10 +686,8 @@ def _clean_reward(*, kind, unit, staff, period, amount, reason, by):
         mine = getattr(by, "staff_profile", None)
         if mine is not None and mine.pk == staff.pk:
             raise InvalidInput(_("You cannot propose a reward for yourself."), field="staff")
-    period = parse_period(period)
-    amount = decimal_in(amount, field="amount", low=Decimal("0.01"), message=_("Enter an amount above 0, e.g. 5000.00."))
-    if amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e16"):
-        raise InvalidInput(_("Enter an amount above 0, e.g. 5000.00."), field="amount")
+    period = parse_period(period, begun=True)
+    amount = parse_money(amount, field="amount", positive=True, message=_("Enter an amount above 0, e.g. 5000.00."))
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Say why the reward is proposed."), field="reason")

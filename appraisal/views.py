@@ -31,11 +31,13 @@ from appraisal.forms import (
     items_from,
 )
 from appraisal.models import AppraisalRun, AppraisalScheme, AppraisalScore, IncentiveScheme, RewardProposal
-from budgets.views import FilteredListMixin, approval_url
 from core import audit
 from core.errors import DomainError, InvalidInput
+from core.periods import parse_input as parse_period
 from core.rights import may
 from core.roles import can
+from core.scoping import get_in_scope
+from core.ui import approval_url
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from performance.selectors import default_unit
 from regions.models import OrgUnit
@@ -71,14 +73,15 @@ def _domain_error_on(form, error, formset=None):
 # ------------------------------------------------------------------------------------------- schemes
 
 
-class SchemeListView(RightsMixin, FilteredListMixin, ScopedListView):
+class SchemeListView(RightsMixin, ScopedListView):
     model = AppraisalScheme
     change_right = "appraisal.scheme"
     filterset_class = SchemeFilterSet
+    title = gettext_lazy("Appraisal schemes")
     template_name = "appraisal/scheme_list.html"
 
     def narrow_queryset(self, queryset):
-        return self.filter_queryset(queryset.select_related("unit")).order_by("role", "name", "-version", "id")
+        return super().narrow_queryset(queryset.select_related("unit")).order_by("role", "name", "-version", "id")
 
 
 class SchemeCreateView(RightsMixin, ScopedViewMixin, View):
@@ -199,14 +202,16 @@ class SchemeDetailView(RightsMixin, ScopedDetailView):
 # ------------------------------------------------------------------------------------------- runs
 
 
-class RunListView(RightsMixin, FilteredListMixin, ScopedListView):
+class RunListView(RightsMixin, ScopedListView):
     model = AppraisalRun
     change_right = "appraisal.scheme"
     filterset_class = RunFilterSet
+    unit_tree = OrgUnit
+    title = gettext_lazy("Appraisal results")
     template_name = "appraisal/run_list.html"
 
     def narrow_queryset(self, queryset):
-        return self.filter_queryset(queryset.select_related("scheme", "unit")).order_by("-period", "scheme__role", "id")
+        return super().narrow_queryset(queryset.select_related("scheme", "unit")).order_by("-period", "scheme__role", "id")
 
 
 class RunCreateView(RightsMixin, ScopedViewMixin, View):
@@ -333,14 +338,15 @@ class ScoreDetailView(RightsMixin, ScopedDetailView):
 # ------------------------------------------------------------------------------------------- incentives
 
 
-class IncentiveListView(RightsMixin, FilteredListMixin, ScopedListView):
+class IncentiveListView(RightsMixin, ScopedListView):
     model = IncentiveScheme
     change_right = "appraisal.scheme"
     filterset_class = IncentiveSchemeFilterSet
+    title = gettext_lazy("Incentive schemes")
     template_name = "appraisal/incentive_list.html"
 
     def narrow_queryset(self, queryset):
-        return self.filter_queryset(queryset.select_related("unit")).order_by("-valid_from", "name", "id")
+        return super().narrow_queryset(queryset.select_related("unit")).order_by("-valid_from", "name", "id")
 
 
 class IncentiveCreateView(RightsMixin, ScopedViewMixin, View):
@@ -390,11 +396,10 @@ class IncentiveDetailView(RightsMixin, ScopedDetailView):
         status = 200
         if request.GET.get("unit"):
             # A unit outside the scope is not offered by the form: say 404 rather than "invalid choice".
-            if not OrgUnit.objects.for_user(request.user).filter(pk=request.GET["unit"]).exists():
-                raise Http404
+            get_in_scope(request, OrgUnit, pk=request.GET["unit"])
         if form.is_bound and form.is_valid():
             try:
-                period = services.parse_period(form.cleaned_data["period"])
+                period = parse_period(form.cleaned_data["period"], begun=True)
                 unit = form.cleaned_data.get("unit") or default_unit(request.user)
                 if unit is None:
                     raise Http404
@@ -411,14 +416,16 @@ class IncentiveDetailView(RightsMixin, ScopedDetailView):
 # ------------------------------------------------------------------------------------------- rewards
 
 
-class RewardListView(RightsMixin, FilteredListMixin, ScopedListView):
+class RewardListView(RightsMixin, ScopedListView):
     model = RewardProposal
     change_right = "reward.propose"
     filterset_class = RewardFilterSet
+    unit_tree = OrgUnit
+    title = gettext_lazy("Reward proposals")
     template_name = "appraisal/reward_list.html"
 
     def narrow_queryset(self, queryset):
-        return self.filter_queryset(queryset.select_related("unit", "staff")).order_by("-created_at", "-id")
+        return super().narrow_queryset(queryset.select_related("unit", "staff")).order_by("-created_at", "-id")
 
 
 class RewardCreateView(RightsMixin, ScopedViewMixin, View):

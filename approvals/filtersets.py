@@ -11,17 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.choices import ApprovalKind, RequestState
 from approvals.models import ApprovalRequest, Delegation
-from core.filters import IdFilter
-from regions.models import OrgUnit
-
-
-def _subtree(queryset, unit_id):
-    # The unit is read unscoped on purpose: the rows are still cut by the reader's scope, so an outside
-    # unit gives an empty list, never someone else's rows.
-    path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
-    if path is None:
-        return queryset.none()
-    return queryset.filter(unit__path__startswith=path)
+from core.filters import SubtreeFilter
 
 
 class DaysField(forms.IntegerField):
@@ -38,17 +28,14 @@ class DaysFilter(django_filters.NumberFilter):
 class ApprovalRequestFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=ApprovalKind.choices, label=_("kind"))
     state = django_filters.ChoiceFilter(choices=RequestState.choices, label=_("state"))
-    region = IdFilter(method="filter_subtree", label=_("region or unit (with sub-units)"))
-    unit = IdFilter(method="filter_subtree", label=_("org unit (with sub-units)"))
+    region = SubtreeFilter(path="unit__path", label=_("region or unit (with sub-units)"))
+    unit = SubtreeFilter(path="unit__path", label=_("org unit (with sub-units)"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue (waiting past its due time)"))
     older_than_days = DaysFilter(method="filter_older", label=_("submitted at least this many days ago"))
 
     class Meta:
         model = ApprovalRequest
         fields = ["kind", "state"]
-
-    def filter_subtree(self, queryset, name, value):
-        return _subtree(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(state=RequestState.SUBMITTED, due_at__lt=timezone.now())

@@ -9,16 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.choices import OPEN_STATES, ApprovalKind, CalendarDayKind, EventAction, RequestState, StepKind, StepState
 from core.money import MoneyField
-from core.roles import ROLE_TABLE, Role, Sees, can
+from core.roles import ROLE_TABLE, Role, Sees, can, staff_of
 from core.scoping import ScopedQuerySet, ScopeSpec, scope_of
 
 # Roles that read only their own records (sales staff): they can hold no one else's approval step.
 OWN_RECORD_ROLES = tuple(role for role, spec in ROLE_TABLE.items() if spec.sees == Sees.OWN)
-
-
-def _staff_of(principal):
-    profile = getattr(principal, "staff_profile", None)
-    return profile if profile is not None and profile.is_active else None
 
 
 class ApprovalRequestQuerySet(ScopedQuerySet):
@@ -37,7 +32,7 @@ class ApprovalRequestQuerySet(ScopedQuerySet):
         """
         scope = scope_of(principal)
         base = self.for_scope(scope)
-        staff = _staff_of(principal)
+        staff = staff_of(principal, active=True)
         if scope.everything or staff is None or getattr(principal, "principal_role", None):
             return base
         return self.filter(Q(pk__in=base.values("pk")) | self._chain_q(principal, staff))
@@ -244,7 +239,7 @@ class DelegationQuerySet(ScopedQuerySet):
         person who went away sits outside their subtree."""
         scope = scope_of(principal)
         base = self.for_scope(scope)
-        staff = _staff_of(principal)
+        staff = staff_of(principal, active=True)
         if scope.everything or staff is None or getattr(principal, "principal_role", None):
             return base
         return self.filter(Q(pk__in=base.values("pk")) | Q(from_staff=staff) | Q(to_staff=staff))

@@ -19,13 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from approvals.choices import RequestState
 from approvals.models import Delegation
 from core.rights import SYSTEM, Refusal, rule
-from core.roles import Role, can, role_of
+from core.roles import Role, can, role_of, staff_of
 from core.scoping import scope_of
-
-
-def _staff_of(user):
-    return getattr(user, "staff_profile", None) if user is not None and user is not SYSTEM else None
-
 
 # ------------------------------------------------------------------------------------------ submit
 
@@ -63,7 +58,7 @@ def _acting(user, request, step):
     role = role_of(user)
     if role is None:
         return Refusal(_("You have no role that can act on approvals.")), None
-    staff = _staff_of(user)
+    staff = staff_of(user)
     if (request.submitted_by_id is not None and request.submitted_by_id == user.pk) or (
         staff is not None and request.submitted_by_staff_id == staff.pk
     ):
@@ -120,13 +115,13 @@ def may_nudge(user, request):
 @rule("delegation.create")
 def may_delegate(user, from_staff):
     """The person going away sets up their own delegation; the director anyone's."""
-    staff = _staff_of(user)
+    staff = staff_of(user)
     return role_of(user) == Role.DIRECTOR or (staff is not None and staff.pk == from_staff.pk)
 
 
 @rule("delegation.revoke")
 def may_revoke(user, delegation):
-    staff = _staff_of(user)
+    staff = staff_of(user)
     return role_of(user) == Role.DIRECTOR or (staff is not None and staff.pk == delegation.from_staff_id)
 
 

@@ -6,11 +6,9 @@ every move through approvals.services; a refused move shows the service's reason
 status (400/403/409), never a 500.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -30,6 +28,8 @@ from core import audit
 from core.errors import DomainError
 from core.rights import may
 from core.roles import Role, role_of
+from core.scoping import get_in_scope
+from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, apply_domain_error
 from regions.choices import UnitKind
 from regions.models import OrgUnit
@@ -55,42 +55,25 @@ class ApprovalListMixin:
     """A list of requests: cut by the scope (and chain), then by the one FilterSet, rows marked overdue."""
 
     model = ApprovalRequest
-    use_filter = True
+    filterset_class = ApprovalRequestFilterSet
+    hidden_filters = ("unit",)
     tab = ""
-    heading = ""
-
-    def filter_queryset(self, queryset):
-        self.filterset = ApprovalRequestFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
-        form = self.filterset.form
-        regions = OrgUnit.objects.for_user(self.request.user).filter(kind=UnitKind.REGION).order_by("code")
-        form.fields["region"] = forms.TypedChoiceField(
-            label=_("Region"),
-            required=False,
-            coerce=int,
-            empty_value=None,
-            choices=[("", "---------"), *[(u.pk, u.name) for u in regions]],
-        )
-        form.fields["unit"].widget = forms.HiddenInput()
-        self.adjust_filter_form(form)
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
     def adjust_filter_form(self, form):
-        pass
+        regions = OrgUnit.objects.for_user(self.request.user).filter(kind=UnitKind.REGION).order_by("code")
+        form.fields["region"] = id_choice_field(_("Region"), [(u.pk, u.name) for u in regions])
 
     def base(self, queryset):
         return queryset
 
     def narrow_queryset(self, queryset):
         self.now = timezone.now()
-        queryset = self.base(queryset.with_overdue(self.now).select_related(*selectors.RELATED))
-        return self.filter_queryset(queryset) if self.use_filter else queryset
+        return super().narrow_queryset(self.base(queryset.with_overdue(self.now).select_related(*selectors.RELATED)))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         _mark_overdue(context["object_list"], self.now)
-        context["filter"] = getattr(self, "filterset", None)
         context["tab"] = self.tab
-        context["heading"] = self.heading
         context["is_center"] = is_center(self.request.user)
         return context
 
@@ -117,6 +100,7 @@ class QueueView(ApprovalListMixin, ScopedListView):
             raise PermissionDenied
 
     def adjust_filter_form(self, form):
+        super().adjust_filter_form(form)
         del form.fields["state"]
         del form.fields["overdue"]
 
@@ -346,11 +330,9 @@ class DelegationsView(LoginRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         staff = self._staff()
         if "revoke" in request.POST:
-            try:
-                pk = int(request.POST["revoke"])
-                delegation = Delegation.objects.for_user(request.user).own(staff).get(pk=pk)
-            except (ValueError, Delegation.DoesNotExist, OverflowError):
-                raise Http404 from None
+            delegation = get_in_scope(
+                request, Delegation, queryset=Delegation.objects.for_user(request.user).own(staff), pk=request.POST["revoke"]
+            )
             try:
                 services.delegation_revoke(delegation=delegation, by=request.user)
             except DomainError as error:

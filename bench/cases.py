@@ -452,7 +452,7 @@ def _import_case(rows=20_000):
                     parsed = imports.parse(kind=ImportKind.INVOICES, data=data, filename="bench.csv")
                     imports.resolve(kind=ImportKind.INVOICES, parsed=parsed, user=ctx.director)
                     assert not parsed.errors, parsed.errors[:3]
-                    imports.write(kind=ImportKind.INVOICES, parsed=parsed)
+                    imports.write(kind=ImportKind.INVOICES, parsed=parsed, by=ctx.director)
                     raise _Rollback
             except _Rollback:
                 pass

@@ -7,22 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from budgets.choices import ExpenseCategory, ExpenseState
 from budgets.models import Budget, Expense
 from core.dates import DateFilter
-from core.filters import IdFilter, PeriodFilter, PeriodFormField  # noqa: F401  (appraisal imports them from here)
-from regions.models import OrgUnit
-
-
-def _subtree(queryset, lookup, unit_id):
-    # Read unscoped on purpose: the rows are still cut by the caller's scope, so an outside unit gives an
-    # empty list (as if it had nothing), never someone else's rows.
-    unit_id = getattr(unit_id, "pk", unit_id)  # the pages offer the units as a choice of OrgUnit rows
-    path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
-    if path is None:
-        return queryset.none()
-    return queryset.filter(**{f"{lookup}__startswith": path})
+from core.filters import IdFilter, PeriodFilter, SubtreeFilter
 
 
 class BudgetFilterSet(django_filters.FilterSet):
-    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit = SubtreeFilter(path="unit__path", label=_("org unit (with sub-units)"))
     exact_unit = IdFilter(field_name="unit_id", label=_("org unit (only itself)"))
     period = PeriodFilter(field_name="period", label=_("period (2026, 2026-Q3 or 2026-07)"))
     year = django_filters.NumberFilter(method="filter_year", label=_("year"), min_value=1, max_value=9999)
@@ -33,9 +22,6 @@ class BudgetFilterSet(django_filters.FilterSet):
     class Meta:
         model = Budget
         fields = ["category"]
-
-    def filter_unit(self, queryset, name, value):
-        return _subtree(queryset, "unit__path", value)
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(starts_on__year=int(value))
@@ -50,7 +36,7 @@ class BudgetFilterSet(django_filters.FilterSet):
 
 
 class ExpenseFilterSet(django_filters.FilterSet):
-    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit = SubtreeFilter(path="unit__path", label=_("org unit (with sub-units)"))
     category = django_filters.ChoiceFilter(choices=ExpenseCategory.choices, label=_("category"))
     state = django_filters.ChoiceFilter(choices=ExpenseState.choices, label=_("state"))
     period = PeriodFilter(method="filter_period", label=_("period (2026, 2026-Q3 or 2026-07)"))
@@ -62,9 +48,6 @@ class ExpenseFilterSet(django_filters.FilterSet):
     class Meta:
         model = Expense
         fields = ["category", "state"]
-
-    def filter_unit(self, queryset, name, value):
-        return _subtree(queryset, "unit__path", value)
 
     def filter_period(self, queryset, name, value):
         return queryset.filter(spent_on__gte=value.start, spent_on__lte=value.end)

@@ -6,14 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.choices import AllocationMethod, ExpenseCategory
 from core.dates import DateFormField
+from core.ui import UnitChoiceField
 from regions.models import OrgUnit
 
 MAX_AMOUNT = Decimal("9999999999999999.99")
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{'　' * max(obj.depth, 0)}{obj.display_name} ({obj.code})"
 
 
 def _amount_field(label, *, minimum=Decimal(0), required=True):

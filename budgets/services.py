@@ -22,9 +22,9 @@ from budgets.models import Budget, Expense
 from budgets.selectors import applicable_budget, spent_against
 from core import versions
 from core.errors import Conflict, InvalidInput, Unprocessable
-from core.money import allocate, parse_decimal, parse_weight
+from core.money import allocate, parse_money, parse_weight
 from core.periods import QUARTER, YEAR, Period
-from core.periods import parse_input as parse_period_input
+from core.periods import parse_input as parse_period
 from core.rights import SYSTEM, ensure
 from core.splits import keyed_once, parse_id
 from regions.models import OrgUnit
@@ -43,25 +43,9 @@ def _category(category):
     return ExpenseCategory(category)
 
 
-def _period(period):
-    return parse_period_input(period, field="period")
-
-
 def _amount(value, *, field="amount", label=None, positive=False):
     """An amount of money: a Decimal to the cent, ≥ 0 (> 0 when `positive`), below 10^16."""
-    label = label or _("The amount")
-    number = parse_decimal(
-        value,
-        field=field,
-        label=label,
-        messages={"max_decimal_places": _("%(label)s is an amount of money: at most two decimal places, not %(value)s.")},
-    )
-    if number < 0 or (positive and number == 0):
-        message = (
-            _("%(label)s must be more than zero (%(value)s).") if positive else _("%(label)s cannot be negative (%(value)s).")
-        )
-        raise InvalidInput(message % {"label": label, "value": number}, field=field)
-    return number.quantize(CENT)
+    return parse_money(value, field=field, label=label, positive=positive)
 
 
 def _unit(unit):
@@ -115,7 +99,7 @@ def budget_set(*, unit, period, category, amount, by):
     `by` needs `budget.set` on the unit (budgets/rights.py): a manager sets the budgets of the units
     below their own; their own unit's budget is set (or allocated) by the level above."""
     unit = _unit(unit)
-    period = _period(period)
+    period = parse_period(period)
     category = _category(category)
     amount = _amount(amount)
     ensure(by, "budget.set", unit)

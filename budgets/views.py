@@ -5,14 +5,14 @@ Every read goes through `for_user` (the Scoped* base views, or explicitly for re
 through budgets.services; a refused write shows the service's message on its field.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from budgets import selectors, services
@@ -26,62 +26,28 @@ from budgets.forms import (
     ConfirmForm,
     ExpenseForm,
     ExpenseResubmitForm,
-    UnitChoiceField,
 )
 from budgets.models import Budget, Expense
 from core.errors import DomainError
 from core.periods import Period
 from core.rights import may
+from core.ui import approval_url
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from regions.models import OrgUnit
-
-
-def approval_url(request_id):
-    """The approvals page of a request (/approvals/<id>/)."""
-    for name in ("approvals:request_detail", "approvals:detail"):
-        try:
-            return reverse(name, kwargs={"pk": request_id})
-        except NoReverseMatch:
-            continue
-    return f"/approvals/{request_id}/"
-
-
-class FilteredListMixin:
-    """A list cut by the scope and then by its FilterSet (the same one the API uses). Bad filter input
-    shows on the filter form and lists nothing."""
-
-    filterset_class = None
-
-    def filter_queryset(self, queryset):
-        self.filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
-        form = self.filterset.form
-        if "unit" in form.fields:
-            form.fields["unit"] = UnitChoiceField(
-                label=_("org unit (with sub-units)"),
-                queryset=OrgUnit.objects.for_user(self.request.user).order_by("path"),
-                required=False,
-            )
-        if not self.filterset.is_valid():
-            return queryset.none()
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        return context
-
 
 # ------------------------------------------------------------------------------------------- budgets
 
 
-class BudgetListView(FilteredListMixin, ScopedListView):
+class BudgetListView(ScopedListView):
     model = Budget
     change_action = "budget.change"
     filterset_class = BudgetFilterSet
+    unit_tree = OrgUnit
+    title = gettext_lazy("Expense budgets")
     template_name = "budgets/budget_list.html"
 
     def narrow_queryset(self, queryset):
-        queryset = self.filter_queryset(queryset.select_related("unit"))
+        queryset = super().narrow_queryset(queryset.select_related("unit"))
         return selectors.with_spending(queryset).order_by("unit__path", "period", "category", "-version")
 
     def get_context_data(self, **kwargs):
@@ -274,22 +240,17 @@ class BudgetVsActualView(ScopedViewMixin, View):
 # ------------------------------------------------------------------------------------------ expenses
 
 
-class ExpenseListView(FilteredListMixin, ScopedListView):
+class ExpenseListView(ScopedListView):
     model = Expense
     change_action = "expense.change"
     filterset_class = ExpenseFilterSet
+    hidden_filters = ("recorded_by", "budget")
+    unit_tree = OrgUnit
+    title = gettext_lazy("Expenses")
     template_name = "budgets/expense_list.html"
 
     def narrow_queryset(self, queryset):
-        return self.filter_queryset(queryset.select_related("unit", "recorded_by")).order_by("-spent_on", "-id")
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        form = self.filterset.form
-        if "recorded_by" in form.fields:
-            form.fields["recorded_by"].widget = forms.HiddenInput()
-            form.fields["budget"].widget = forms.HiddenInput()
-        return queryset
+        return super().narrow_queryset(queryset.select_related("unit", "recorded_by")).order_by("-spent_on", "-id")
 
 
 class ExpenseCreateView(ScopedViewMixin, View):

@@ -5,12 +5,11 @@ view cannot forget the scope. Extra filtering goes in `narrow_queryset`. Reading
 a 404; writing inside it without the right is a 403.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from rest_framework import permissions, serializers, viewsets
 
 from core import audit
 from core.roles import can
+from core.scoping import get_in_scope
 
 
 class RolePermission(permissions.BasePermission):
@@ -70,17 +69,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
         lookup = {self.lookup_field: self.kwargs[lookup_url_kwarg]}
-        try:
-            obj = queryset.get(**lookup)
-        except (queryset.model.DoesNotExist, ValueError, TypeError, DjangoValidationError):
-            # One extra query on the failure path only: tells a probe outside the scope from a typo.
-            try:
-                exists = self.queryset.model._default_manager.filter(**lookup).exists()
-            except (ValueError, TypeError, DjangoValidationError):
-                exists = False
-            if exists:
-                audit.log_denial(self.request, reason="out of scope", status=404)
-            raise Http404 from None
+        obj = get_in_scope(self.request, queryset.model, queryset=queryset, **lookup)
         self.check_object_permissions(self.request, obj)
         return obj
 

@@ -21,6 +21,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -69,6 +70,15 @@ def plausibility_error(value, *, kind, today=None):
             "days": days,
             "latest": latest.isoformat(),
         }
+    return None
+
+
+def due_date_error(issue_date, due_date):
+    """The reason a due date cannot be accepted (it lies before the issue date), or None when either is
+    missing. Every door of invoices asks this (pages, API, bulk API, imports, services); the database
+    holds the same rule as a constraint."""
+    if issue_date is not None and due_date is not None and due_date < issue_date:
+        return gettext("The due date cannot be before the issue date.")
     return None
 
 

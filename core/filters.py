@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django_filters.constants import EMPTY_VALUES
 
 from core.periods import Period, validate_period
 
@@ -49,3 +50,56 @@ class PeriodFilter(django_filters.CharFilter):
         if value in (None, ""):
             return qs
         return qs.filter(**{self.field_name: str(value)})
+
+
+def _unit_model(model, path_lookup):
+    """The model whose `path` `path_lookup` ends on (`district__path` of an invoice: the org unit)."""
+    for name in path_lookup.split("__")[:-1]:
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def in_subtree(queryset, path_lookup, unit=None, *, code=None):
+    """Rows of `queryset` in the subtree of `unit` (an org unit or its id) or of the unit with `code`: one
+    path-prefix test on `path_lookup` (`unit__path`, `district__path`, `path`), served by its index.
+
+    The unit is read unscoped on purpose: the rows are still cut by the caller's scope, so a unit outside
+    it gives an empty list (as if it had nothing), never someone else's rows; an unknown unit, the same."""
+    path = getattr(unit, "path", None)
+    if path is None:
+        units = _unit_model(queryset.model, path_lookup)._default_manager
+        units = units.filter(code=code) if code is not None else units.filter(pk=getattr(unit, "pk", unit))
+        path = units.values_list("path", flat=True).first()
+    if path is None:
+        return queryset.none()
+    return queryset.filter(**{f"{path_lookup}__startswith": path})
+
+
+class SubtreeFilter(IdFilter):
+    """`unit=<id>`: rows of that unit and of every unit below it. `path` is the lookup to the unit's path.
+
+    A page may offer the units as a choice of OrgUnit rows instead of an id (the value is then the unit)."""
+
+    def __init__(self, *args, path="unit__path", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.path_lookup = path
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return in_subtree(qs, self.path_lookup, value)
+
+
+class SubtreeCodeFilter(django_filters.CharFilter):
+    """`unit_code=<code>` (the code a branch system knows, e.g. 330100): rows of that unit and below it."""
+
+    def __init__(self, *args, path="unit__path", **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+        self.path_lookup = path
+
+    def filter(self, qs, value):
+        value = value.strip() if value else value
+        if value in EMPTY_VALUES:
+            return qs
+        return in_subtree(qs, self.path_lookup, code=value)

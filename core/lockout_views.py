@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
 from core import audit
@@ -19,6 +20,7 @@ class LockoutListView(LoginRequiredMixin, ListView):
     failures, until when — and a button to lift one. Failed logins belong to no org unit (a mistyped
     username may name nobody), so this is not a scoped list: reading needs the right "login.unlock"."""
 
+    title = gettext_lazy("Login lockouts")
     template_name = "core/lockout_list.html"
     paginate_by = 50
 

@@ -101,6 +101,35 @@ def _shown(sign, digits, exponent):
     return str(Decimal((sign, head, exponent + len(digits) - len(head))))
 
 
+_MONEY_REFUSALS = ("invalid", "max_whole_digits", "max_decimal_places", "negative", "not_positive")
+
+
+def parse_money(value, *, field, label=None, positive=False, messages=None, message=None):
+    """An amount of money (CNY) from input — text, int, float or Decimal — as a Decimal to the cent.
+
+    The one rule for every door that takes an amount (services, imports, approvals): at most two decimal
+    places — more is refused, never rounded —, at most 16 whole digits (bounded on the digits and
+    exponent before any arithmetic, `parse_decimal`), not negative, and above zero when `positive`.
+    Refusals are InvalidInput naming `field`; `messages` may reword "invalid", "max_whole_digits",
+    "max_decimal_places", "negative" and "not_positive" (with %(label)s and %(value)s), or `message` be
+    the one wording of every refusal."""
+    label = label or _("The amount")
+    if message is not None:
+        messages = dict.fromkeys(_MONEY_REFUSALS, str(message).replace("%", "%%"))  # worded as it is
+    wording = {
+        "max_decimal_places": _("%(label)s is an amount of money: at most two decimal places, not %(value)s."),
+        "negative": _("%(label)s cannot be negative (%(value)s)."),
+        "not_positive": _("%(label)s must be more than zero (%(value)s)."),
+        **(messages or {}),
+    }
+    parsing = {key: wording[key] for key in ("invalid", "max_whole_digits", "max_decimal_places") if key in wording}
+    number = parse_decimal(value, field=field, label=label, messages=parsing)
+    if number < 0 or (positive and number == 0):
+        refusal = wording["not_positive" if positive else "negative"]
+        raise InvalidInput(refusal % {"label": label, "value": number}, field=field)
+    return number.quantize(CENT)
+
+
 def parse_weight(value, *, field, label=None, messages=None):
     """A share or weight from input: `parse_decimal` within the weight bounds (16 whole digits, 10 decimals)."""
     return parse_decimal(

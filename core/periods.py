@@ -14,6 +14,7 @@ from functools import total_ordering
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import out_of_range_message, supported_years
@@ -180,10 +181,13 @@ class Period:
         return self._key() < other._key()
 
 
-def parse_input(text, *, field="period"):
-    """A period from input, or InvalidInput naming `field`: not a period, or outside the supported years."""
+def parse_input(text, *, field="period", begun=False, today=None):
+    """A period from input, or InvalidInput naming `field`: not a period, or outside the supported years.
+
+    `begun=True` (figures, appraisals, reports: what has happened): a period that starts after `today`
+    (default: today's local date) is refused too."""
     try:
-        return Period.parse(text)
+        period = Period.parse(text)
     except PeriodOutOfRange as error:
         raise InvalidInput(str(error), field=field, code="date_out_of_range") from None
     except ValueError:
@@ -191,6 +195,9 @@ def parse_input(text, *, field="period"):
             _("%(value)s is not a period: write a year (2026), a quarter (2026-Q3) or a month (2026-07).") % {"value": text},
             field=field,
         ) from None
+    if begun and period.start > (today or timezone.localdate()):
+        raise InvalidInput(_("The period %(period)s has not begun yet.") % {"period": period}, field=field)
+    return period
 
 
 def validate_period(value):

@@ -166,6 +166,15 @@ def role_of(principal):
     return profile.role
 
 
+def staff_of(principal, *, active=False):
+    """The staff profile of a person, or None (an API key, the system, anyone without a profile).
+    `active=True`: only while the person is in service."""
+    profile = getattr(principal, "staff_profile", None) if principal is not None else None
+    if active and profile is not None and not profile.is_active:
+        return None
+    return profile
+
+
 def _on_center(principal):
     """True if the principal sits on the Development Center (a person's unit, or an API key's)."""
     if getattr(principal, "is_superuser", False):

@@ -10,8 +10,11 @@ A subtree test is one predicate, `path LIKE '<unit path>%'`, served by a pattern
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 
+from core import audit
 from core.roles import ROLE_TABLE, Sees, role_of
 
 
@@ -105,3 +108,37 @@ class ScopedQuerySet(models.QuerySet):
     def unscoped(self):
         """Every row, on purpose: company-wide jobs only. Grep for this name in review."""
         return self.all()
+
+
+_BAD_LOOKUP_VALUE = (ValueError, TypeError, OverflowError)
+
+
+def log_out_of_scope(request, model, *, reason="out of scope", **lookup):
+    """Log a denial (404) if an object of `model` matches `lookup` at all — the requester looked at
+    something that exists outside their scope (a probe, not a typo). True if it was logged. A lookup
+    value of the wrong type or range matches nothing."""
+    try:
+        exists = model._default_manager.filter(**lookup).exists()
+    except (*_BAD_LOOKUP_VALUE, ValidationError):
+        exists = False
+    if exists:
+        audit.log_denial(request, reason=reason, status=404)
+    return exists
+
+
+def get_in_scope(request, model, *, queryset=None, reason="out of scope", **lookup):
+    """The one object of `model` that `lookup` finds among the rows the requester may read, else Http404.
+
+    `queryset` is what the requester may read (default `model.objects.for_user(request.user)`; a view
+    passes its own narrowed or extended one). When the object exists outside it, the attempt is logged
+    as a denial (`log_out_of_scope`: one extra query, on the failure path only). A lookup value of the
+    wrong type or range (text for an id, a number beyond the column) is a plain 404. Pages, the API and
+    the scoped base views all find objects this way."""
+    if queryset is None:
+        queryset = model._default_manager.for_user(request.user)
+    try:
+        return queryset.get(**lookup)
+    except (model.DoesNotExist, *_BAD_LOOKUP_VALUE, ValidationError):
+        pass
+    log_out_of_scope(request, model, reason=reason, **lookup)
+    raise Http404

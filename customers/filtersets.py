@@ -7,37 +7,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFilter
-from core.filters import IdFilter
+from core.errors import InvalidInput
+from core.filters import IdFilter, SubtreeCodeFilter, SubtreeFilter
 from customers.choices import CollectionPlanStatus, CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
 from customers.models import CollectionPlan, Customer, Invoice, Payment, Product
-from regions.models import OrgUnit
 
 
-def _subtree(queryset, lookup, unit_id=None, code=None):
-    # The unit is read unscoped on purpose: the rows are still cut by the caller's scope, so an
-    # outside unit simply gives an empty list (as if it had nothing), never someone else's rows.
-    units = OrgUnit.objects.filter(pk=unit_id) if code is None else OrgUnit.objects.filter(code=code)
-    path = units.values_list("path", flat=True).first()
-    if path is None:
-        return queryset.none()
-    return queryset.filter(**{f"{lookup}__startswith": path})
-
-
-class UnitSubtreeMixin:
-    """`unit=<id>` or `unit_code=<code>` (the code a branch system knows, e.g. 330100): rows of that unit
-    and every unit below it (a path-prefix test on one index)."""
-
-    unit_path_lookup = "district__path"
-
-    def filter_unit(self, queryset, name, value):
-        return _subtree(queryset, self.unit_path_lookup, unit_id=value)
-
-    def filter_unit_code(self, queryset, name, value):
-        return _subtree(queryset, self.unit_path_lookup, code=value.strip())
+def _unit_filter():
+    """`unit=<id>`: rows of that unit's district offices (the unit and every unit below it)."""
+    return SubtreeFilter(path="district__path", label=_("org unit (with sub-units)"))
 
 
 def _unit_code_filter():
-    return django_filters.CharFilter(method="filter_unit_code", max_length=20, label=_("org unit code (with sub-units)"))
+    """`unit_code=<code>` (the code a branch system knows, e.g. 330100): the same, by the unit's code."""
+    return SubtreeCodeFilter(path="district__path", label=_("org unit code (with sub-units)"))
 
 
 def _search_customers(queryset, value, prefix=""):
@@ -52,8 +35,8 @@ def _search_customers(queryset, value, prefix=""):
     )
 
 
-class CustomerFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
-    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+class CustomerFilterSet(django_filters.FilterSet):
+    unit = _unit_filter()
     unit_code = _unit_code_filter()
     q = django_filters.CharFilter(method="search", label=_("search (name, pinyin initials, credit code)"))
     salesperson = IdFilter(field_name="salesperson_id", label=_("salesperson"))
@@ -85,12 +68,20 @@ class ProductFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(code__startswith=value))
 
 
-class InvoiceFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
-    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+class LedgerFilterSet(django_filters.FilterSet):
+    """What every list of invoices and payments is filtered by first: the unit, the customer, the salesperson."""
+
+    unit = _unit_filter()
     unit_code = _unit_code_filter()
     customer = IdFilter(field_name="customer_id", label=_("customer"))
     customer_external_id = django_filters.CharFilter(field_name="customer__external_id", label=_("customer's external id"))
     salesperson = IdFilter(field_name="salesperson_id", label=_("salesperson"))
+
+    def search(self, queryset, name, value):
+        return _search_customers(queryset, value, prefix="customer__")
+
+
+class InvoiceFilterSet(LedgerFilterSet):
     status = django_filters.ChoiceFilter(choices=InvoiceStatus.choices, label=_("status"))
     external_id = django_filters.CharFilter(lookup_expr="exact", label=_("external id"))
     issue_date_after = DateFilter(field_name="issue_date", lookup_expr="gte", label=_("issued on or after"))
@@ -108,16 +99,8 @@ class InvoiceFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
         overdue = Q(status=InvoiceStatus.OPEN, due_date__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
-    def search(self, queryset, name, value):
-        return _search_customers(queryset, value, prefix="customer__")
 
-
-class PaymentFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
-    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
-    unit_code = _unit_code_filter()
-    customer = IdFilter(field_name="customer_id", label=_("customer"))
-    customer_external_id = django_filters.CharFilter(field_name="customer__external_id", label=_("customer's external id"))
-    salesperson = IdFilter(field_name="salesperson_id", label=_("salesperson"))
+class PaymentFilterSet(LedgerFilterSet):
     status = django_filters.ChoiceFilter(choices=PaymentStatus.choices, label=_("status"))
     method = django_filters.ChoiceFilter(choices=PaymentMethod.choices, label=_("method"))
     external_id = django_filters.CharFilter(lookup_expr="exact", label=_("external id"))
@@ -129,12 +112,9 @@ class PaymentFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
         model = Payment
         fields = ["status", "method", "external_id"]
 
-    def search(self, queryset, name, value):
-        return _search_customers(queryset, value, prefix="customer__")
 
-
-class CollectionPlanFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
-    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+class CollectionPlanFilterSet(django_filters.FilterSet):
+    unit = _unit_filter()
     unit_code = _unit_code_filter()
     customer = IdFilter(field_name="customer_id", label=_("customer"))
     invoice = IdFilter(field_name="invoice_id", label=_("invoice"))
@@ -156,16 +136,14 @@ class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
 
     def filter(self, qs, value):
         if value and len(value) > 1000:
-            from core.errors import InvalidInput
-
             raise InvalidInput(_("At most 1,000 values."), field=self.field_name)
         return super().filter(qs, value)
 
 
-class CreditBalanceFilterSet(UnitSubtreeMixin, django_filters.FilterSet):
+class CreditBalanceFilterSet(django_filters.FilterSet):
     """The credit-balances list: customers' open receivable, credit and limit, for a branch to sync."""
 
-    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit = _unit_filter()
     unit_code = _unit_code_filter()
     district_code = django_filters.CharFilter(field_name="district__code", max_length=20, label=_("district office code"))
     external_id = CharInFilter(field_name="external_id", lookup_expr="in", label=_("external ids (comma-separated)"))

@@ -6,18 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFormField
+from core.errors import InvalidInput
 from core.filters import IdField
-from core.roles import Role, role_of
+from core.roles import Role
+from core.ui import StaffChoiceField
 from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod
 from customers.imports import MAX_FILE_BYTES
 from customers.models import Customer, ImportKind, Invoice
+from customers.rights import new_customer_salesperson
+from customers.selectors import buckets_from_days
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.employee_no}) · {obj.unit.name}"
 
 
 class InvoiceChoiceField(forms.ModelChoiceField):
@@ -60,10 +59,11 @@ class CustomerForm(forms.Form):
         self.fields["salesperson"].queryset = (
             StaffProfile.objects.for_user(user).filter(role=Role.SALES_REP, is_active=True).select_related("unit")
         )
-        if role_of(user) == Role.SALES_REP:
-            # A salesperson sees only their own customers: one they open is theirs.
+        own = new_customer_salesperson(user)
+        if own is not None:
+            # A salesperson's new customer is their own (customers.rights): the only choice, filled in.
             self.fields["salesperson"].required = True
-            self.fields["salesperson"].initial = user.staff_profile.pk
+            self.fields["salesperson"].initial = own.pk
 
     def clean_credit_code(self):
         return self.cleaned_data["credit_code"].strip().upper() or None
@@ -134,9 +134,6 @@ class AgeingForm(forms.Form):
         return self.cleaned_data["by"] or "child"
 
     def clean_buckets(self):
-        from core.errors import InvalidInput
-        from customers.selectors import buckets_from_days
-
         text = self.cleaned_data["buckets"]
         if not text:
             return None

@@ -7,6 +7,11 @@ transaction through the same services as the pages and the API, so a file is imp
 at all. References (district office codes, employee numbers, customer numbers) resolve only inside
 the uploader's scope: a file cannot reach another branch's customers.
 
+This is the file's front end of the ledger's batch pipeline (customers/batch.py, shared with the API's
+bulk upserts): it reads and checks the cells and words every problem by row and column; the scoped
+look-ups, the matching of external ids and the writes are the pipeline's. Unlike the API, a fact
+(invoice, payment) imported again must be the very same — a file is not a way to correct one.
+
 Small files are checked and committed during the request; larger ones (more than
 IMPORT_SYNC_MAX_ROWS rows) by the Celery tasks in customers.tasks, with progress on the job page.
 """
@@ -16,7 +21,6 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,12 +29,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 
-from core.dates import plausibility_error
+from core.dates import due_date_error, plausibility_error
 from core.errors import DomainError
 from core.jobs import JobLost, heartbeat, job_beat, job_claim, new_token
-from core.money import CENT, ZERO, money, parse_weight
-from customers import services
+from core.money import ZERO, parse_money
+from core.rights import ensure
+from customers import batch, services
 from customers.choices import CustomerKind, CustomerStatus, PaymentMethod
 from customers.models import Customer, ImportJob, ImportKind, ImportStatus, Invoice, Payment
 from customers.validators import validate_credit_code
@@ -46,7 +53,6 @@ PREVIEW_ROWS = 20
 # At most this many row errors are kept on the job (the count of all of them is kept too).
 MAX_STORED_ERRORS = 500
 PROGRESS_EVERY = 500
-MONEY_LIMIT = Decimal(10) ** 16
 
 
 def sync_max_rows():
@@ -183,8 +189,6 @@ def read_table(data, filename):
 
 
 def _read_xlsx(data):
-    from openpyxl import load_workbook
-
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
@@ -279,18 +283,18 @@ def money_cell(value, allow_zero=False):
     if isinstance(value, float):
         value = repr(value)
     text = str(value).strip().replace(",", "").replace("，", "").lstrip("¥￥")
+    wording = {
+        # The cell as the person typed it (with its separators), not as read.
+        "invalid": (_("%(value)s is not an amount; enter e.g. 1234.56.") % {"value": str(value)[:40]}).replace("%", "%%"),
+        "max_whole_digits": _("The amount is too large."),
+        "max_decimal_places": _("The amount %(value)s has more than two decimals."),
+        "negative": _("The amount must not be negative."),
+        "not_positive": _("The amount must be greater than zero."),
+    }
     try:
-        # Bounded digits and exponent before any arithmetic: "1e-4000000" must not stall the import.
-        number = parse_weight(text, field="amount")
-    except DomainError:
-        raise CellError(_("%(value)s is not an amount; enter e.g. 1234.56.") % {"value": str(value)[:40]}) from None
-    if number != number.quantize(CENT, rounding="ROUND_DOWN"):
-        raise CellError(_("The amount %(value)s has more than two decimals.") % {"value": text})
-    if number < 0 or (number == 0 and not allow_zero):
-        raise CellError(_("The amount must be greater than zero.") if not allow_zero else _("The amount must not be negative."))
-    if number >= MONEY_LIMIT:
-        raise CellError(_("The amount is too large."))
-    return money(number)
+        return parse_money(text, field="amount", positive=not allow_zero, messages=wording)
+    except DomainError as error:
+        raise CellError(str(error.message)) from None
 
 
 # Plausibility windows of the imported dates (settings.DATE_PLAUSIBLE_FUTURE_DAYS; core.dates).
@@ -367,12 +371,16 @@ DEFAULTS = {"kind": CustomerKind.ENTERPRISE, "is_key": False, "credit_limit": ZE
 
 
 @dataclass
-class Row:
-    number: int
-    values: dict
-    action: str = "create"  # create, update, unchanged
-    target: object = None
+class Row(batch.Row):
+    """A data row of the sheet: `index` is its row number, `values` its cells (converted, by column key),
+    `refs` the records its codes and numbers resolve to; `data` is what the services get."""
+
+    values: dict = field(default_factory=dict)
     refs: dict = field(default_factory=dict)
+
+    @property
+    def number(self):
+        return self.index
 
 
 @dataclass
@@ -450,7 +458,7 @@ def parse(*, kind, data, filename, progress=None):
                 values[column.key] = DEFAULTS[column.key]
         if previewed:
             parsed.preview["rows"].append([number, *(s.replace("\x00", "") for s in shown)])
-        parsed.rows.append(Row(number, values))
+        parsed.rows.append(Row(index=number, values=values, external_id=values.get("external_id") or None))
         if progress is not None and parsed.total % PROGRESS_EVERY == 0:
             progress(parsed.total)
     if parsed.total == 0:
@@ -497,7 +505,7 @@ def resolve(*, kind, parsed, user):
 
 def _staff_in_scope(parsed, user):
     numbers = {row.values["salesperson_no"] for row in parsed.rows if row.values.get("salesperson_no")}
-    return {s.employee_no: s for s in StaffProfile.objects.for_user(user).filter(employee_no__in=numbers).select_related("unit")}
+    return batch.in_scope(StaffProfile.objects.select_related("unit"), user, slugs=numbers, slug_field="employee_no")[1]
 
 
 def _check_salesperson(parsed, row, staff, district_id):
@@ -521,15 +529,13 @@ CUSTOMER_FIELDS = ["name", "credit_code", "kind", "industry", "province", "city"
 def _resolve_customers(parsed, user):
     rows = parsed.rows
     codes = {row.values["district_code"] for row in rows if row.values.get("district_code")}
-    districts = {
-        unit.code: unit for unit in OrgUnit.objects.for_user(user).filter(kind=UnitKind.DISTRICT, code__in=codes, is_active=True)
-    }
+    districts = batch.in_scope(
+        OrgUnit.objects.filter(kind=UnitKind.DISTRICT, is_active=True), user, slugs=codes, slug_field="code"
+    )[1]
     staff = _staff_in_scope(parsed, user)
-    ids = [row.values["external_id"] for row in rows if row.values.get("external_id")]
-    existing = {}
-    for start in range(0, len(ids), 5000):
-        existing.update({c.external_id: c for c in Customer.objects.filter(external_id__in=ids[start : start + 5000])})
-    visible = set(Customer.objects.for_user(user).filter(pk__in=[c.pk for c in existing.values()]).values_list("pk", flat=True))
+    # The records holding the rows' customer numbers: inside the scope, updated or unchanged; outside it,
+    # the number cannot be used (the row's error, on its column).
+    batch.CustomerBatch(by=user).match_existing(rows)
     credit_codes = {}
     for row in rows:
         code = row.values.get("credit_code")
@@ -557,14 +563,16 @@ def _resolve_customers(parsed, user):
         code = values.get("credit_code")
         if code and code in taken and taken[code] != values.get("external_id"):
             parsed.add_error(row.number, _header_of(parsed, "credit_code"), services.CREDIT_CODE_TAKEN)
-        customer = existing.get(values.get("external_id"))
+        row.data = {key: values[key] for key in CUSTOMER_FIELDS if key in values}
+        row.data.update(external_id=values.get("external_id"), district=district)
+        if "salesperson_no" in values:
+            row.data["salesperson"] = row.refs["salesperson"]
+        for message in row.errors.pop("external_id", ()):
+            parsed.add_error(row.number, _header_of(parsed, "external_id"), message)
+        customer = row.existing
         if customer is None:
             row.action = "create"
             continue
-        if customer.pk not in visible:
-            parsed.add_error(row.number, _header_of(parsed, "external_id"), services.EXTERNAL_ID_TAKEN)
-            continue
-        row.target = customer
         fields = {key: values[key] for key in CUSTOMER_FIELDS if key in values}
         fields["district"] = district
         if "salesperson_no" in values:
@@ -579,10 +587,10 @@ def _resolve_facts(kind, parsed, user):
     model = Invoice if kind == ImportKind.INVOICES else Payment
     rows = parsed.rows
     numbers = {row.values["customer"] for row in rows if row.values.get("customer")}
-    customers = {c.external_id: c for c in Customer.objects.for_user(user).filter(external_id__any=list(numbers))}
+    customers = batch.in_scope(Customer.objects.select_related("district"), user, slugs=numbers, slug_field="external_id")[1]
     staff = _staff_in_scope(parsed, user) if kind == ImportKind.INVOICES else {}
-    ids = [row.values["external_id"] for row in rows if row.values.get("external_id")]
-    existing = {o.external_id: o for o in model.objects.filter(external_id__any=ids)}
+    # Whoever's they are: a fact imported again must be the very same, or its number cannot be used.
+    existing = batch.by_external_id(model.objects.all(), [row.external_id for row in rows if row.external_id])
     date_key = "issue_date" if kind == ImportKind.INVOICES else "received_on"
     for row in rows:
         values = row.values
@@ -595,8 +603,8 @@ def _resolve_facts(kind, parsed, user):
             )
         row.refs["customer"] = customer
         if kind == ImportKind.INVOICES:
-            if values.get("issue_date") and values.get("due_date") and values["due_date"] < values["issue_date"]:
-                parsed.add_error(row.number, _header_of(parsed, "due_date"), _("The due date cannot be before the issue date."))
+            if error := due_date_error(values.get("issue_date"), values.get("due_date")):
+                parsed.add_error(row.number, _header_of(parsed, "due_date"), error)
             if customer is not None and customer.status != CustomerStatus.ACTIVE:
                 parsed.add_error(
                     row.number,
@@ -604,6 +612,23 @@ def _resolve_facts(kind, parsed, user):
                     _("The customer %(name)s is not active.") % {"name": customer.name},
                 )
             row.refs["salesperson"] = _check_salesperson(parsed, row, staff, customer.district_id if customer else None)
+            row.data = {
+                "customer": customer,
+                "issue_date": values.get("issue_date"),
+                "due_date": values.get("due_date"),
+                "amount": values.get("amount"),
+                "salesperson": row.refs.get("salesperson"),
+                "external_id": values.get("external_id"),
+            }
+        else:
+            row.data = {
+                "customer": customer,
+                "received_on": values.get("received_on"),
+                "amount": values.get("amount"),
+                "method": values.get("method", PaymentMethod.BANK_TRANSFER),
+                "reference": values.get("reference", ""),
+                "external_id": values.get("external_id"),
+            }
         previous = existing.get(values.get("external_id"))
         if previous is None:
             continue
@@ -619,43 +644,8 @@ def _resolve_facts(kind, parsed, user):
 # ------------------------------------------------------------------------------------------ writing
 
 
-def _write_row(kind, row):
-    values, refs = row.values, row.refs
-    if row.action == "unchanged":
-        return
-    if kind == ImportKind.CUSTOMERS:
-        fields = {key: values[key] for key in CUSTOMER_FIELDS if key in values}
-        if "salesperson_no" in values:
-            fields["salesperson"] = refs["salesperson"]
-        if row.action == "update":
-            services.customer_update(customer=row.target, district=refs["district"], **fields)
-        else:
-            services.customer_create(external_id=values["external_id"], district=refs["district"], **fields)
-    elif kind == ImportKind.INVOICES:
-        services.invoice_record(
-            customer=refs["customer"],
-            issue_date=values["issue_date"],
-            due_date=values["due_date"],
-            amount=values["amount"],
-            salesperson=refs.get("salesperson"),
-            external_id=values["external_id"],
-        )
-    else:
-        services.payment_record(
-            customer=refs["customer"],
-            received_on=values["received_on"],
-            amount=values["amount"],
-            method=values.get("method", PaymentMethod.BANK_TRANSFER),
-            reference=values.get("reference", ""),
-            external_id=values["external_id"],
-        )
-
-
 FIELD_TO_KEY = {"district": "district_code", "salesperson": "salesperson_no", "customer": "customer"}
-
-
-# Rows per call of the batch service: customers are locked and their exposure read once per call.
-INVOICE_BATCH = 20_000
+COUNTED = {"create": "created", "update": "updated", "unchanged": "unchanged"}
 
 
 class _Rollback(Exception):
@@ -663,44 +653,21 @@ class _Rollback(Exception):
 
 
 class _RowFailed(Exception):
-    def __init__(self, row, error):
-        self.row, self.error = row, error
+    def __init__(self, row, field, message):
+        self.row, self.field, self.message = row, field, message
 
 
-def write(*, kind, parsed):
-    """Write every row through the services, in the caller's transaction; the first refusal raises
-    _RowFailed (the caller rolls back). Returns counts of created / updated / unchanged rows."""
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    batched = []
+def write(*, kind, parsed, by):
+    """Write every row through the pipeline as `by`, in the caller's transaction; the first refusal
+    raises _RowFailed (the caller rolls back). Returns counts of created / updated / unchanged rows."""
+    counts = dict.fromkeys(COUNTED.values(), 0)
     for row in parsed.rows:
-        if kind == ImportKind.INVOICES and row.action == "create":
-            # New invoices go through the batch service: a constant number of queries per chunk.
-            batched.append(row)
-        else:
-            try:
-                _write_row(kind, row)
-            except DomainError as error:
-                raise _RowFailed(row, error) from None
-        counts[{"create": "created", "update": "updated", "unchanged": "unchanged"}[row.action]] += 1
-    for start in range(0, len(batched), INVOICE_BATCH):
-        chunk = batched[start : start + INVOICE_BATCH]
-        records = [
-            {
-                "customer": row.refs["customer"],
-                "issue_date": row.values["issue_date"],
-                "due_date": row.values["due_date"],
-                "amount": row.values["amount"],
-                "salesperson": row.refs.get("salesperson"),
-                "external_id": row.values["external_id"],
-            }
-            for row in chunk
-        ]
-        try:
-            # resolve() looked the external ids up in this transaction (job_commit checks again).
-            services.invoice_record_many(records=records, external_ids_checked=True)
-        except services.BatchInvalid as batch:
-            index, error = next(iter(batch.errors.items()))
-            raise _RowFailed(chunk[index], error) from None
+        counts[COUNTED[row.action]] += 1
+    batch.Batch.for_kind(kind, by=by).write(parsed.rows, stop_at_first=True)
+    failed = next((row for row in parsed.rows if row.errors), None)
+    if failed is not None:
+        field_name, messages = next(iter(failed.errors.items()))
+        raise _RowFailed(failed, field_name, messages[0])
     return counts
 
 
@@ -802,11 +769,11 @@ def job_commit(*, job_id, token=None, thread=False):
                 failure = parsed.errors
                 raise _Rollback
             try:
-                counts = write(kind=job.kind, parsed=parsed)
+                counts = write(kind=job.kind, parsed=parsed, by=job.created_by)
             except _RowFailed as failed:
-                key = FIELD_TO_KEY.get(failed.error.field, failed.error.field)
-                column = next((h for c, h in parsed.columns if c.key == key), failed.error.field or "")
-                failure = [{"row": failed.row.number, "column": column, "message": str(failed.error.message)}]
+                key = FIELD_TO_KEY.get(failed.field, failed.field)
+                column = next((h for c, h in parsed.columns if c.key == key), failed.field or "")
+                failure = [{"row": failed.row.number, "column": column, "message": str(failed.message)}]
                 raise _Rollback from None
             checkpoint("written")
             done = (
@@ -843,14 +810,17 @@ def job_commit(*, job_id, token=None, thread=False):
     return job
 
 
-def job_start(*, kind, upload, user):
-    """Store an uploaded file as a new job and check it: now if small, else in a background task."""
+def job_start(*, by, kind, upload):
+    """Store a file uploaded by `by` as a new job and check it: now if small, else in a background task.
+    The rows are checked in the uploader's scope and written as the uploader (`customer.import`)."""
+    # cycle: customers.tasks → customers.imports (the task runs the check; this service enqueues the task)
     from customers import tasks
 
-    unit = user.staff_profile.unit
+    ensure(by, "customer.import", kind)
+    unit = by.staff_profile.unit
     data = upload.read()
     upload.seek(0)
-    job = ImportJob(kind=kind, filename=upload.name[:255], unit=unit, created_by=user, total_rows=count_rows(data, upload.name))
+    job = ImportJob(kind=kind, filename=upload.name[:255], unit=unit, created_by=by, total_rows=count_rows(data, upload.name))
     job.file.save(upload.name, upload, save=False)
     job.save()
     if job.total_rows > sync_max_rows():
@@ -859,10 +829,13 @@ def job_start(*, kind, upload, user):
     return job_validate(job_id=job.pk)
 
 
-def job_request_commit(*, job):
-    """Commit a validated job: now if small, else in a background task (the page shows progress)."""
+def job_request_commit(*, by, job):
+    """Commit a validated job: now if small, else in a background task (the page shows progress).
+    `by` needs the right to import this kind of file; the rows are written as the uploader."""
+    # cycle: customers.tasks → customers.imports (the task runs the commit; this service enqueues the task)
     from customers import tasks
 
+    ensure(by, "customer.import", job.kind)
     if job.status != ImportStatus.VALIDATED:
         return job
     if job.total_rows > sync_max_rows():
@@ -884,9 +857,6 @@ TEMPLATE_TITLES = {
 
 
 def template_xlsx(kind):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     book = Workbook()
     sheet = book.active
     sheet.title = str(kind)

@@ -1,49 +1,47 @@
 """Pages of the product catalogue (金融产品) and its price list: everyone with a login reads them, the
-Development Center keeps them ("product.change", a CENTER_ONLY right in core.roles). Products belong to
-the whole company, so there is no scope to apply — only the login and the right."""
+Development Center keeps them (customers.rights: "product.create", "product.update", "product.add_price",
+on the CENTER_ONLY role right "product.change"). Products belong to the whole company, so there is no
+scope to apply — only the login and the right."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
 from core import audit
 from core.errors import DomainError
-from core.roles import can
-from core.views import apply_domain_error
+from core.rights import may
+from core.views import FilteredListMixin, apply_domain_error
 from customers import services
 from customers.filtersets import ProductFilterSet
 from customers.forms import NewProductForm, ProductForm, ProductPriceForm
 from customers.models import Product
 
-CHANGE = "product.change"
 
-
-def _require_change(request):
-    if not can(request.user, CHANGE):
+def _require_change(request, action, product=None):
+    if not may(request.user, action, product):
         audit.log_denial(request, reason="no right for this action", status=403)
         raise PermissionDenied
 
 
-class ProductListView(LoginRequiredMixin, ListView):
+class ProductListView(FilteredListMixin, LoginRequiredMixin, ListView):
     model = Product
+    filterset_class = ProductFilterSet
+    title = gettext_lazy("Products")
     template_name = "customers/product_list.html"
     paginate_by = 50
 
     def get_queryset(self):
-        # The API's FilterSet (one per list): its form refuses what the database cannot take (a NUL), and an
-        # invalid filter lists nothing rather than everything.
-        self.filterset = ProductFilterSet(
-            self.request.GET, queryset=Product.objects.prefetch_related("prices").order_by("code")
-        )
-        return self.filterset.qs if self.filterset.is_valid() else Product.objects.none()
+        # The API's FilterSet (one per list): its form refuses what the database cannot take (a NUL).
+        return self.filter_queryset(Product.objects.prefetch_related("prices").order_by("code"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_change"] = can(self.request.user, CHANGE)
+        context["may_change"] = may(self.request.user, "product.create")
         context["q"] = self.request.GET.get("q", "")
         return context
 
@@ -52,15 +50,15 @@ class ProductCreateView(LoginRequiredMixin, View):
     template_name = "customers/product_form.html"
 
     def get(self, request):
-        _require_change(request)
+        _require_change(request, "product.create")
         return render(request, self.template_name, {"form": NewProductForm()})
 
     def post(self, request):
-        _require_change(request)
+        _require_change(request, "product.create")
         form = NewProductForm(request.POST)
         if form.is_valid():
             try:
-                product = services.product_create(**form.cleaned_data)
+                product = services.product_create(by=request.user, **form.cleaned_data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -81,7 +79,7 @@ class ProductEditView(LoginRequiredMixin, View):
             "form": form or ProductForm(initial=data),
             "price_form": price_form or ProductPriceForm(),
             "prices": product.prices.order_by("-effective_from"),
-            "may_change": can(self.request.user, CHANGE),
+            "may_change": may(self.request.user, "product.update", product),
         }
 
     def get(self, request, pk):
@@ -90,12 +88,13 @@ class ProductEditView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         product = get_object_or_404(Product, pk=pk)
-        _require_change(request)
-        if "add_price" in request.POST:
+        adding_price = "add_price" in request.POST
+        _require_change(request, "product.add_price" if adding_price else "product.update", product)
+        if adding_price:
             price_form = ProductPriceForm(request.POST)
             if price_form.is_valid():
                 try:
-                    services.product_price_add(product=product, **price_form.cleaned_data)
+                    services.product_price_add(by=request.user, product=product, **price_form.cleaned_data)
                 except DomainError as error:
                     apply_domain_error(price_form, error)
                 else:
@@ -105,7 +104,7 @@ class ProductEditView(LoginRequiredMixin, View):
         form = ProductForm(request.POST)
         if form.is_valid():
             try:
-                services.product_update(product=product, **form.cleaned_data)
+                services.product_update(by=request.user, product=product, **form.cleaned_data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:

@@ -17,17 +17,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import audit
 from core.errors import DomainError
 from core.jobs import job_reap
 from core.money import ZERO
-from core.roles import Role, can
-from core.scoping import scope_of
+from core.rights import may
+from core.roles import Role
+from core.scoping import get_in_scope, scope_of
+from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from customers import imports, services
 from customers.choices import CollectionPlanStatus, InvoiceStatus, PaymentStatus
+from customers.exports import ageing_xlsx
 from customers.filtersets import CollectionPlanFilterSet, CustomerFilterSet, InvoiceFilterSet, PaymentFilterSet
 from customers.forms import (
     AgeingForm,
@@ -64,12 +68,6 @@ LIVE_ALLOCATED = Coalesce(
 )
 
 
-def _choice_field(label, options):
-    return forms.TypedChoiceField(
-        label=label, required=False, coerce=int, empty_value=None, choices=[("", "---------"), *options]
-    )
-
-
 def _scoped_districts(user):
     return OrgUnit.objects.for_user(user).filter(kind=UnitKind.DISTRICT).order_by("code")
 
@@ -78,25 +76,19 @@ def _scoped_reps(user):
     return StaffProfile.objects.for_user(user).filter(role=Role.SALES_REP).select_related("unit").order_by("employee_no")
 
 
-class FilteredListMixin:
-    """A list cut by the scope and then by its FilterSet (the same one the API uses)."""
+def _rep_choice(user):
+    return id_choice_field(_("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in _scoped_reps(user)])
 
-    filterset_class = None
 
-    def filter_queryset(self, queryset):
-        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
-        self.adjust_filter_form(self.filterset.form)
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+class DistrictListMixin:
+    """The ledger's list pages: filtered by district office; what a link names (…?customer=) stays out of
+    the filter bar."""
+
+    hidden_filters = ("external_id", "credit_code", "customer", "customer_external_id", "invoice", "owner", "unit_code")
 
     def adjust_filter_form(self, form):
-        for name in ("external_id", "credit_code", "customer", "customer_external_id", "invoice", "owner", "unit_code"):
-            if name in form.fields:
-                form.fields[name].widget = forms.HiddenInput()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        return context
+        districts = [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(self.request.user)]
+        form.fields["unit"] = id_choice_field(_("district office"), districts)
 
 
 # ----------------------------------------------------------------------------------------- customers
@@ -128,25 +120,20 @@ def with_open_receivable(customers, *, as_of):
     )
 
 
-class CustomerListView(FilteredListMixin, ScopedListView):
+class CustomerListView(DistrictListMixin, ScopedListView):
     model = Customer
     change_action = "customer.change"
     filterset_class = CustomerFilterSet
+    title = gettext_lazy("Customers")
     template_name = "customers/customer_list.html"
 
     def narrow_queryset(self, queryset):
-        queryset = self.filter_queryset(queryset.select_related("district", "salesperson"))
+        queryset = super().narrow_queryset(queryset.select_related("district", "salesperson"))
         return with_open_receivable(queryset, as_of=timezone.localdate())
 
     def adjust_filter_form(self, form):
         super().adjust_filter_form(form)
-        user = self.request.user
-        form.fields["unit"] = _choice_field(
-            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(user)]
-        )
-        form.fields["salesperson"] = _choice_field(
-            _("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in _scoped_reps(user)]
-        )
+        form.fields["salesperson"] = _rep_choice(self.request.user)
 
 
 def _history_rows(customer, limit=30):
@@ -224,8 +211,8 @@ class CustomerDetailView(ScopedDetailView):
         plans = list(CollectionPlan.objects.for_user(user).filter(customer=customer).select_related("owner", "invoice"))
         context["plans"] = [(plan, collection_plan_progress(plan=plan, as_of=today)) for plan in plans]
         context["history"] = _history_rows(customer)
-        context["may_record_payment"] = can(user, "payment.change")
-        context["may_plan"] = can(user, "collection.change")
+        context["may_record_payment"] = may(user, "payment.create", customer)
+        context["may_plan"] = may(user, "collection_plan.create", customer)
         if context["may_record_payment"] and context["balance"]["credit"] > 0:
             context.setdefault("credit_form", CreditApplyForm())
         return context
@@ -244,7 +231,9 @@ class CustomerCreditApplyView(CustomerDetailView):
         form = CreditApplyForm(request.POST)
         if form.is_valid():
             try:
-                rows = services.customer_credit_apply(customer=self.object, on=form.cleaned_data["on"] or timezone.localdate())
+                rows = services.customer_credit_apply(
+                    by=request.user, customer=self.object, on=form.cleaned_data["on"] or timezone.localdate()
+                )
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -273,7 +262,7 @@ class CustomerCreateView(ScopedViewMixin, View):
         contact_form = ContactForm(request.POST)
         if form.is_valid() and contact_form.is_valid():
             try:
-                customer = services.customer_create(**form.cleaned_data, contacts=contact_form.contacts())
+                customer = services.customer_create(by=request.user, **form.cleaned_data, contacts=contact_form.contacts())
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -298,7 +287,7 @@ class CustomerEditView(ScopedDetailView):
         form = CustomerForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                services.customer_update(customer=self.object, **form.cleaned_data)
+                services.customer_update(by=request.user, customer=self.object, **form.cleaned_data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -331,25 +320,20 @@ class CustomerEditView(ScopedDetailView):
 # ------------------------------------------------------------------------------------ invoices, payments
 
 
-class InvoiceListView(FilteredListMixin, ScopedListView):
+class InvoiceListView(DistrictListMixin, ScopedListView):
     model = Invoice
     change_action = "invoice.change"
     filterset_class = InvoiceFilterSet
+    title = gettext_lazy("Invoices")
     template_name = "customers/invoice_list.html"
 
     def narrow_queryset(self, queryset):
-        queryset = self.filter_queryset(queryset.select_related("customer", "district", "salesperson"))
+        queryset = super().narrow_queryset(queryset.select_related("customer", "district", "salesperson"))
         return with_open_amount(queryset, as_of=timezone.localdate())
 
     def adjust_filter_form(self, form):
         super().adjust_filter_form(form)
-        user = self.request.user
-        form.fields["unit"] = _choice_field(
-            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(user)]
-        )
-        form.fields["salesperson"] = _choice_field(
-            _("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in _scoped_reps(user)]
-        )
+        form.fields["salesperson"] = _rep_choice(self.request.user)
         for name in ("due_date_after", "due_date_before", "issue_date_after", "issue_date_before"):
             form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
@@ -375,7 +359,9 @@ class InvoiceDetailView(ScopedDetailView):
         context["plans"] = CollectionPlan.objects.for_user(self.request.user).filter(invoice=invoice).select_related("owner")
         context["history"] = invoice.history.select_related("history_user").order_by("-history_date")[:20]
         context["today"] = timezone.localdate()
-        context["may_plan"] = invoice.status == InvoiceStatus.OPEN and can(self.request.user, "collection.change")
+        context["may_plan"] = invoice.status == InvoiceStatus.OPEN and may(
+            self.request.user, "collection_plan.create", invoice.customer
+        )
         if context["may_change"] and invoice.status != InvoiceStatus.CANCELLED:
             context.setdefault("cancel_form", InvoiceCancelForm())
         return context
@@ -386,27 +372,27 @@ class InvoiceDetailView(ScopedDetailView):
         return self.form_action(
             form=InvoiceCancelForm(request.POST),
             context_name="cancel_form",
-            action=lambda data: services.invoice_cancel(invoice=self.object, reason=data["reason"], on=data["on"]),
+            action=lambda data: services.invoice_cancel(
+                by=request.user, invoice=self.object, reason=data["reason"], on=data["on"]
+            ),
             success_message=_("The invoice was cancelled."),
         )
 
 
-class PaymentListView(FilteredListMixin, ScopedListView):
+class PaymentListView(DistrictListMixin, ScopedListView):
     model = Payment
     change_action = "payment.change"
     filterset_class = PaymentFilterSet
+    hidden_filters = (*DistrictListMixin.hidden_filters, "salesperson")
+    title = gettext_lazy("Payments")
     template_name = "customers/payment_list.html"
 
     def narrow_queryset(self, queryset):
-        queryset = self.filter_queryset(queryset.select_related("customer", "district"))
+        queryset = super().narrow_queryset(queryset.select_related("customer", "district"))
         return queryset.annotate(allocated=LIVE_ALLOCATED).order_by("-received_on", "-id")
 
     def adjust_filter_form(self, form):
         super().adjust_filter_form(form)
-        form.fields["unit"] = _choice_field(
-            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(self.request.user)]
-        )
-        form.fields["salesperson"].widget = forms.HiddenInput()
         for name in ("received_on_after", "received_on_before"):
             form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
@@ -419,18 +405,13 @@ def _customer_from_request(request):
     raw = (request.POST if request.method == "POST" else request.GET).get("customer")
     if not raw:
         return None
+    readable = Customer.objects.for_user(request.user).select_related("district")
+    if request.method != "POST":
+        return get_in_scope(request, Customer, queryset=readable, pk=raw)
     try:
-        pk = int(raw)
-    except ValueError:
-        pk = None
-    customer = None
-    if pk is not None:
-        customer = Customer.objects.for_user(request.user).select_related("district").filter(pk=pk).first()
-    if customer is None and request.method != "POST":
-        if pk is not None and Customer.objects.filter(pk=pk).exists():
-            audit.log_denial(request, reason="out of scope", status=404)
-        raise Http404
-    return customer
+        return readable.filter(pk=int(raw)).first()
+    except (ValueError, OverflowError):
+        return None
 
 
 class PaymentDetailView(ScopedDetailView):
@@ -461,7 +442,9 @@ class PaymentDetailView(ScopedDetailView):
         return self.form_action(
             form=PaymentReverseForm(request.POST),
             context_name="reverse_form",
-            action=lambda data: services.payment_reverse(payment=self.object, reason=data["reason"], on=data["on"]),
+            action=lambda data: services.payment_reverse(
+                by=request.user, payment=self.object, reason=data["reason"], on=data["on"]
+            ),
             success_message=_("The payment was reversed; the invoices it paid are open again."),
         )
 
@@ -508,6 +491,7 @@ class PaymentCreateView(ScopedViewMixin, View):
             data = form.cleaned_data
             try:
                 payment = services.payment_record(
+                    by=request.user,
                     customer=data["customer"],
                     received_on=data["received_on"],
                     amount=data["amount"],
@@ -536,8 +520,8 @@ class AgeingView(ScopedViewMixin, View):
     model = OrgUnit
     template_name = "customers/ageing.html"
 
-    def _not_found(self, reason="out of scope"):
-        audit.log_denial(self.request, reason=reason, status=404)
+    def _no_unit(self):
+        audit.log_denial(self.request, reason="no unit in scope", status=404)
         raise Http404
 
     def build(self):
@@ -548,23 +532,17 @@ class AgeingView(ScopedViewMixin, View):
         data = form.cleaned_data
         units = self.get_queryset()
         if data["unit"]:
-            unit = units.filter(pk=data["unit"]).first()
-            if unit is None:
-                self._not_found()
+            unit = get_in_scope(request, OrgUnit, queryset=units, pk=data["unit"])
         else:
             scope = scope_of(user)
             unit = units.filter(kind=UnitKind.CENTER).first() if scope.everything else units.filter(path=scope.path).first()
             if unit is None:
-                self._not_found("no unit in scope")
+                self._no_unit()
         salesperson = customer = None
         if data["salesperson"]:
-            salesperson = StaffProfile.objects.for_user(user).filter(pk=data["salesperson"]).first()
-            if salesperson is None:
-                self._not_found()
+            salesperson = get_in_scope(request, StaffProfile, pk=data["salesperson"])
         if data["customer"]:
-            customer = Customer.objects.for_user(user).filter(pk=data["customer"]).first()
-            if customer is None:
-                self._not_found()
+            customer = get_in_scope(request, Customer, pk=data["customer"])
         by = data["by"]
         try:
             if salesperson is None and customer is None:
@@ -636,8 +614,6 @@ class AgeingExportView(AgeingView):
     """The ageing page as an .xlsx workbook, built from the same scoped report."""
 
     def get(self, request, *args, **kwargs):
-        from customers.exports import ageing_xlsx
-
         form, report = self.build()
         if report is None:
             return render(request, self.template_name, {"form": form, "report": None}, status=400)
@@ -651,22 +627,17 @@ class AgeingExportView(AgeingView):
 # ----------------------------------------------------------------------------------- collection plans
 
 
-class CollectionPlanListView(FilteredListMixin, ScopedListView):
+class CollectionPlanListView(DistrictListMixin, ScopedListView):
     model = CollectionPlan
     change_action = "collection.change"
     filterset_class = CollectionPlanFilterSet
+    hidden_filters = (*DistrictListMixin.hidden_filters, "salesperson")
+    title = gettext_lazy("Collection plans")
     template_name = "customers/collectionplan_list.html"
 
     def narrow_queryset(self, queryset):
-        queryset = self.filter_queryset(queryset.select_related("customer", "invoice", "district", "owner"))
+        queryset = super().narrow_queryset(queryset.select_related("customer", "invoice", "district", "owner"))
         return queryset.annotate(planned=Coalesce(Sum("lines__amount"), Value(ZERO), output_field=MONEY)).order_by("-id")
-
-    def adjust_filter_form(self, form):
-        super().adjust_filter_form(form)
-        form.fields["unit"] = _choice_field(
-            _("district office"), [(u.pk, f"{u.name} ({u.code})") for u in _scoped_districts(self.request.user)]
-        )
-        form.fields["salesperson"].widget = forms.HiddenInput()
 
 
 class CollectionPlanDetailView(ScopedDetailView):
@@ -709,9 +680,7 @@ class CollectionPlanDetailView(ScopedDetailView):
         return self.form_action(
             form=FollowUpForm(request.POST),
             context_name="follow_up_form",
-            action=lambda data: services.collection_plan_follow_up(
-                plan=self.object, by=getattr(request.user, "staff_profile", None), note=data["note"]
-            ),
+            action=lambda data: services.collection_plan_follow_up(by=request.user, plan=self.object, note=data["note"]),
             success_message=_("The follow-up was recorded."),
         )
 
@@ -756,7 +725,12 @@ class CollectionPlanCreateView(ScopedViewMixin, View):
             data = form.cleaned_data
             try:
                 plan = services.collection_plan_create(
-                    customer=data["customer"], invoice=data["invoice"], owner=data["owner"], note=data["note"], lines=lines
+                    by=request.user,
+                    customer=data["customer"],
+                    invoice=data["invoice"],
+                    owner=data["owner"],
+                    note=data["note"],
+                    lines=lines,
                 )
             except DomainError as error:
                 if error.field == "lines":
@@ -771,16 +745,6 @@ class CollectionPlanCreateView(ScopedViewMixin, View):
 
 # ------------------------------------------------------------------------------------------- import
 
-IMPORT_RIGHTS = {
-    ImportKind.CUSTOMERS: "customer.change",
-    ImportKind.INVOICES: "invoice.change",
-    ImportKind.PAYMENTS: "payment.change",
-}
-
-
-def may_import(user):
-    return getattr(user, "staff_profile", None) is not None and any(can(user, right) for right in IMPORT_RIGHTS.values())
-
 
 class ImportView(ScopedListView):
     """Upload a file; below, the recent import jobs in scope."""
@@ -793,7 +757,7 @@ class ImportView(ScopedListView):
         return queryset.select_related("unit", "created_by", "created_by__staff_profile")
 
     def may_change(self):
-        return may_import(self.request.user)
+        return may(self.request.user, "customer.import")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -807,10 +771,10 @@ class ImportView(ScopedListView):
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             kind = form.cleaned_data["kind"]
-            if not can(request.user, IMPORT_RIGHTS[kind]):
+            if not may(request.user, "customer.import", kind):
                 audit.log_denial(request, reason="no right for this import", status=403)
                 raise PermissionDenied
-            job = imports.job_start(kind=kind, upload=form.cleaned_data["file"], user=request.user)
+            job = imports.job_start(by=request.user, kind=kind, upload=form.cleaned_data["file"])
             return redirect("customers:import_job", pk=job.pk)
         self.object_list = self.get_queryset()
         return render(request, self.template_name, self.get_context_data(form=form), status=400)
@@ -833,11 +797,7 @@ class ImportJobView(ScopedDetailView):
 
     def may_change(self):
         job = getattr(self, "object", None)
-        return (
-            job is not None
-            and getattr(self.request.user, "staff_profile", None) is not None
-            and can(self.request.user, IMPORT_RIGHTS[job.kind])
-        )
+        return job is not None and may(self.request.user, "customer.import", job.kind)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -850,7 +810,7 @@ class ImportJobView(ScopedDetailView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         self.require_change()
-        job = imports.job_request_commit(job=self.object)
+        job = imports.job_request_commit(by=request.user, job=self.object)
         if job.status == ImportStatus.COMMITTED:
             counts = job.result or {}
             messages.success(

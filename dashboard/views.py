@@ -9,9 +9,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import audit
 from core.errors import InvalidInput
-from core.scoping import scope_of
+from core.scoping import log_out_of_scope, scope_of
 from dashboard import selectors
 from plans.choices import Metric
 from regions.models import OrgUnit, StaffProfile
@@ -70,9 +69,7 @@ def _trail(unit, scope):
 def _log_denial(request, raw_unit, raw_staff):
     """Record a look at an existing unit or person outside the scope (not a plain unknown id)."""
     for raw, model in ((raw_unit, OrgUnit), (raw_staff, StaffProfile)):
-        raw = str(raw).strip()
-        if raw.isdigit() and len(raw) <= 12 and model.objects.filter(pk=int(raw)).exists():
-            audit.log_denial(request, reason="out of scope", status=404)
+        if raw and log_out_of_scope(request, model, pk=str(raw).strip()):
             return
 
 

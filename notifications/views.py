@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from core.scoping import get_in_scope
 from notifications.models import Notification
 from notifications.services import notification_mark_read
 
@@ -48,10 +48,7 @@ class OpenView(LoginRequiredMixin, View):
             return self.handle_no_permission()
         if request.method not in ("GET", "POST"):
             return self.http_method_not_allowed(request, *args, **kwargs)
-        try:
-            notification = Notification.objects.for_user(request.user).get(pk=kwargs["pk"])
-        except Notification.DoesNotExist:
-            raise Http404 from None
+        notification = get_in_scope(request, Notification, pk=kwargs["pk"])
         notification_mark_read(user=request.user, ids=[notification.pk])
         return redirect(safe_target(notification.url) or "notifications:inbox")
 

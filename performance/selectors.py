@@ -7,12 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import Q, Sum
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import InvalidInput, Unprocessable
+from core.errors import Unprocessable
 from core.periods import Period
-from core.periods import parse_input as parse_period_input
 from core.roles import Role
 from core.scoping import scope_of
 from performance.models import DistrictMonthFact, MonthlyFact
@@ -61,15 +59,6 @@ def actual_from_summary(*, metric, period, unit=None, staff=None):
             rows = rows.filter(district__path__startswith=unit.path)
     value = rows.aggregate(v=Sum(column))["v"] or 0
     return Decimal(value).quantize(CENT)
-
-
-def parse_period(text, *, today=None):
-    """A period from the query: malformed or starting after today → InvalidInput on "period"."""
-    period = parse_period_input(text, field="period")
-    today = today or timezone.localdate()
-    if period.start > today:
-        raise InvalidInput(_("The period %(period)s has not begun yet.") % {"period": period}, field="period")
-    return period
 
 
 def default_unit(user):

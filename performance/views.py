@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import audit
 from core.errors import InvalidInput
 from core.periods import MONTH, QUARTER, YEAR, Period
-from core.scoping import scope_of
+from core.periods import parse_input as parse_period
+from core.scoping import get_in_scope, scope_of
 from performance import selectors
 from plans.choices import Metric
 from regions.models import OrgUnit
@@ -48,11 +48,7 @@ class AttainmentView(LoginRequiredMixin, View):
         if raw_unit:
             if not raw_unit.isdigit() or len(raw_unit) > 12:
                 raise Http404
-            unit = OrgUnit.objects.for_user(request.user).filter(pk=int(raw_unit)).first()
-            if unit is None:
-                if OrgUnit.objects.filter(pk=int(raw_unit)).exists():
-                    audit.log_denial(request, reason="out of scope", status=404)
-                raise Http404
+            unit = get_in_scope(request, OrgUnit, pk=int(raw_unit))
         else:
             unit = selectors.default_unit(request.user)
             if unit is None:
@@ -61,7 +57,7 @@ class AttainmentView(LoginRequiredMixin, View):
         period = Period.of(today, MONTH)
         if raw_period:
             try:
-                period = selectors.parse_period(raw_period, today=today)
+                period = parse_period(raw_period, begun=True, today=today)
             except InvalidInput as error:
                 errors["period"] = str(error.message)
         table = selectors.attainment_table(user=request.user, unit=unit, period=period)

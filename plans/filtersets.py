@@ -4,38 +4,22 @@ Filters only narrow: every list is already cut by the caller's scope."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import IdFilter, PeriodFilter
+from core.filters import IdFilter, PeriodFilter, SubtreeFilter
 from plans.choices import Metric, PlanKind, PlanState
 from plans.models import Plan, SeasonalDistribution, Target
-from regions.models import OrgUnit
-
-
-def _subtree(queryset, lookup, unit_id):
-    # The unit is read unscoped on purpose: the rows are still cut by the caller's scope, so an outside
-    # unit simply gives an empty list, never someone else's rows.
-    path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
-    if path is None:
-        return queryset.none()
-    return queryset.filter(**{f"{lookup}__startswith": path})
 
 
 class PlanFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=PlanKind.choices, label=_("kind"))
     state = django_filters.ChoiceFilter(choices=PlanState.choices, label=_("state"))
-    period = PeriodFilter(method="filter_period", label=_("period"))
-    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    period = PeriodFilter(field_name="period", label=_("period"))
+    unit = SubtreeFilter(path="unit__path", label=_("org unit (with sub-units)"))
     author = IdFilter(field_name="author_id", label=_("author"))
     q = django_filters.CharFilter(method="search", label=_("search (title)"))
 
     class Meta:
         model = Plan
         fields = ["kind", "state"]
-
-    def filter_period(self, queryset, name, value):
-        return queryset.filter(period=str(value))
-
-    def filter_unit(self, queryset, name, value):
-        return _subtree(queryset, "unit__path", value)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -44,20 +28,14 @@ class PlanFilterSet(django_filters.FilterSet):
 
 class TargetFilterSet(django_filters.FilterSet):
     metric = django_filters.ChoiceFilter(choices=Metric.choices, label=_("metric"))
-    period = PeriodFilter(method="filter_period", label=_("period"))
-    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    period = PeriodFilter(field_name="period", label=_("period"))
+    unit = SubtreeFilter(path="owner_unit__path", label=_("org unit (with sub-units)"))
     staff = IdFilter(field_name="staff_id", label=_("salesperson"))
     current = django_filters.BooleanFilter(field_name="is_current", label=_("current version"))
 
     class Meta:
         model = Target
         fields = ["metric"]
-
-    def filter_period(self, queryset, name, value):
-        return queryset.filter(period=str(value))
-
-    def filter_unit(self, queryset, name, value):
-        return _subtree(queryset, "owner_unit__path", value)
 
 
 class SeasonalDistributionFilterSet(django_filters.FilterSet):

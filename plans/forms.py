@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFormField
+from core.ui import StaffChoiceField, UnitChoiceField
 from plans.choices import PLAN_SPLIT_METHODS, DistributionKind, Metric, SplitMethod
 from regions.models import OrgUnit, StaffProfile
 
@@ -13,11 +14,6 @@ MONTHS = range(1, 13)
 
 def month_field_name(month):
     return f"m{month:02d}"
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.display_name} ({obj.code})"
 
 
 class DistributionForm(forms.Form):
@@ -29,6 +25,7 @@ class DistributionForm(forms.Form):
     unit = UnitChoiceField(
         label=_("org unit"),
         queryset=OrgUnit.objects.none(),
+        indent=False,
         required=False,
         empty_label=_("whole company"),
         help_text=_("A unit's distribution serves that unit and every unit below it."),
@@ -77,7 +74,7 @@ class PlanCreateForm(forms.Form):
     A salesperson is offered only the work plan of their own district (the service holds the same rule)."""
 
     kind = forms.ChoiceField(label=_("kind of plan"))
-    unit = UnitChoiceField(label=_("org unit"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(label=_("org unit"), queryset=OrgUnit.objects.none(), indent=False)
     period = forms.CharField(label=_("period"), max_length=7, help_text=PERIOD_HELP)
     title = forms.CharField(label=_("title"), max_length=200)
 
@@ -189,16 +186,11 @@ class BaseTargetLineFormSet(forms.BaseFormSet):
 TargetLineFormSet = forms.formset_factory(TargetLineForm, formset=BaseTargetLineFormSet, extra=1)
 
 
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.employee_no})"
-
-
 class ActionLineForm(forms.Form):
     """One action of a plan: what, who does it (someone in the plan's unit or below), by when."""
 
     what = forms.CharField(label=_("action"), max_length=300, required=False)
-    owner = StaffChoiceField(label=_("owner"), queryset=None, required=False)
+    owner = StaffChoiceField(label=_("owner"), queryset=None, required=False, with_unit=False)
     due_on = DateFormField(label=_("due on"), required=False, widget=iso_date_input())
     notes = forms.CharField(label=_("notes"), max_length=2000, required=False)
 

@@ -15,7 +15,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,9 @@ from core import audit
 from core.errors import DomainError, InvalidInput
 from core.periods import MONTH, QUARTER, YEAR, Period
 from core.rights import may
-from core.scoping import scope_of
+from core.roles import staff_of
+from core.scoping import get_in_scope, scope_of
+from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from plans import selectors, services
 from plans.choices import COUNT_METRICS, EDITABLE_STATES, DecompositionLevel, DistributionKind, PlanKind, PlanState
@@ -51,12 +52,6 @@ HUNDRED = Decimal(100)
 
 def _percent(rate):
     return None if rate is None else (rate * HUNDRED).quantize(Decimal("0.1"))
-
-
-def _choice_field(label, options):
-    return forms.TypedChoiceField(
-        label=label, required=False, coerce=int, empty_value=None, choices=[("", "---------"), *options]
-    )
 
 
 def _scoped_units(user):
@@ -111,8 +106,10 @@ class TargetListView(ScopedListView):
 
     model = Target
     change_action = "target.change"
+    filterset_class = TargetFilterSet
+    hidden_filters = ("staff", "current")
+    title = gettext_lazy("Targets")
     template_name = "plans/target_list.html"
-    paginate_by = 50
 
     def narrow_queryset(self, queryset):
         queryset = (
@@ -120,18 +117,13 @@ class TargetListView(ScopedListView):
             .select_related("unit", "staff", "owner_unit")
             .order_by("period", "metric", "owner_unit__path", "staff_id")
         )
-        self.filterset = TargetFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
-        form = self.filterset.form
-        if "unit" in form.fields:
-            form.fields["unit"] = _choice_field(gettext_lazy("org unit"), _unit_options(self.request.user))
-        for name in ("staff", "current", "parent"):
-            if name in form.fields:
-                form.fields[name].widget = forms.HiddenInput()
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+        return super().narrow_queryset(queryset)
+
+    def adjust_filter_form(self, form):
+        form.fields["unit"] = id_choice_field(gettext_lazy("org unit"), _unit_options(self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
         context["rows"] = with_attainment(context["object_list"])
         return context
 
@@ -190,17 +182,19 @@ class DistributionListView(ScopedListView):
 
     model = SeasonalDistribution
     change_action = "target.change"
+    filterset_class = SeasonalDistributionFilterSet
+    title = gettext_lazy("Seasonal distributions")
     template_name = "plans/distribution_list.html"
 
     def narrow_queryset(self, queryset):
         queryset = queryset.select_related("unit").prefetch_related("months").order_by("unit__path", "name", "id")
-        self.filterset = SeasonalDistributionFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
-        form = self.filterset.form
-        form.fields["unit"] = _choice_field(gettext_lazy("org unit"), _unit_options(self.request.user))
+        return super().narrow_queryset(queryset)
+
+    def adjust_filter_form(self, form):
+        form.fields["unit"] = id_choice_field(gettext_lazy("org unit"), _unit_options(self.request.user))
         form.fields["kind"] = forms.ChoiceField(
             label=gettext_lazy("kind"), required=False, choices=[("", "---------"), *DistributionKind.choices]
         )
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -217,7 +211,6 @@ class DistributionListView(ScopedListView):
                     "editable": may(user, "distribution.save", distribution),
                 }
             )
-        context["filter"] = self.filterset
         context["rows"] = rows
         context["may_change"] = may(user, "distribution.save")
         return context
@@ -234,11 +227,7 @@ class DistributionFormView(LoginRequiredMixin, View):
         self.object = None
         pk = kwargs.get("pk")
         if pk is not None:
-            self.object = distributions_for(request.user).filter(pk=pk).first()
-            if self.object is None:
-                if SeasonalDistribution.objects.filter(pk=pk).exists():
-                    audit.log_denial(request, reason="out of scope", status=404)
-                raise Http404
+            self.object = get_in_scope(request, SeasonalDistribution, queryset=distributions_for(request.user), pk=pk)
             if not may(request.user, "distribution.save", self.object):
                 audit.log_denial(request, reason="no right for this action", status=403)
                 raise PermissionDenied
@@ -298,10 +287,6 @@ class DistributionFormView(LoginRequiredMixin, View):
 # --------------------------------------------------------------------------------------------- plans
 
 
-def _staff_of(user):
-    return getattr(user, "staff_profile", None)
-
-
 def _kind_choices(user):
     """The kinds of plan this person may start (a salesperson: the work plan only)."""
     return [(kind, label) for kind, label in PlanKind.choices if may(user, "plan.create", NewPlan(kind=kind))]
@@ -329,27 +314,24 @@ class PlanListView(ScopedListView):
 
     model = Plan
     change_action = "plan.change"
+    filterset_class = PlanFilterSet
+    hidden_filters = ("author",)
+    title = gettext_lazy("Plans")
     template_name = "plans/plan_list.html"
 
     def narrow_queryset(self, queryset):
-        staff = _staff_of(self.request.user)
+        staff = staff_of(self.request.user)
         own_draft = Q(author_id=staff.pk, state__in=EDITABLE_STATES) if staff is not None else Q(pk__in=[])
         queryset = queryset.select_related("unit", "author").annotate(
             own_draft=Case(When(own_draft, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
-        self.filterset = PlanFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
-        form = self.filterset.form
-        if "unit" in form.fields:
-            form.fields["unit"] = _choice_field(gettext_lazy("org unit"), _unit_options(self.request.user))
-        for name in ("author", "q"):
-            if name in form.fields and name == "author":
-                form.fields[name].widget = forms.HiddenInput()
-        queryset = self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
-        return queryset.order_by("own_draft", "-updated_at", "-id")
+        return super().narrow_queryset(queryset).order_by("own_draft", "-updated_at", "-id")
+
+    def adjust_filter_form(self, form):
+        form.fields["unit"] = id_choice_field(gettext_lazy("org unit"), _unit_options(self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
         context["may_create"] = may(self.request.user, "plan.create")
         return context
 
@@ -363,7 +345,7 @@ class PlanCreateView(ScopedViewMixin, View):
 
     def _form(self, data=None):
         user = self.request.user
-        staff = _staff_of(user)
+        staff = staff_of(user)
         initial = {"unit": staff.unit_id} if staff is not None else {}
         return PlanCreateForm(data, initial=initial, kinds=_kind_choices(user), units=_plan_units(user))
 

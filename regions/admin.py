@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.models import AccessDenial, ApiKey
 from regions import services
 from regions.models import OrgUnit, Position, StaffProfile
@@ -35,9 +35,9 @@ class OrgUnitAdminForm(forms.ModelForm):
         try:
             services.check_code(code, exclude_pk=instance.pk if instance else None)
             if instance is not None and kind != instance.kind:
-                raise services.InvalidInput(_("The kind of an existing unit cannot change."), field="kind")
+                raise InvalidInput(_("The kind of an existing unit cannot change."), field="kind")
             if instance is not None and parent is not None and parent.path.startswith(instance.path):
-                raise services.InvalidInput(_("A unit cannot be moved under itself or one of its own sub-units."), field="parent")
+                raise InvalidInput(_("A unit cannot be moved under itself or one of its own sub-units."), field="parent")
             if instance is None or (parent and parent.pk != instance.parent_id):
                 services.check_parent(kind, parent)
         except DomainError as error:
@@ -58,14 +58,21 @@ class OrgUnitAdmin(SimpleHistoryAdmin):
         data = form.cleaned_data
         if not change:
             created = services.org_unit_create(
-                kind=data["kind"], code=data["code"], name=data["name"], name_en=data.get("name_en", ""), parent=data["parent"]
+                by=request.user,
+                kind=data["kind"],
+                code=data["code"],
+                name=data["name"],
+                name_en=data.get("name_en", ""),
+                parent=data["parent"],
             )
             obj.pk, obj.path = created.pk, created.path
             return
         original = OrgUnit.objects.get(pk=obj.pk)
-        services.org_unit_update(unit=original, name=data["name"], name_en=data.get("name_en", ""), code=data["code"])
+        services.org_unit_update(
+            by=request.user, unit=original, name=data["name"], name_en=data.get("name_en", ""), code=data["code"]
+        )
         if data.get("parent") and data["parent"].pk != original.parent_id:
-            services.org_unit_move(unit=original, new_parent=data["parent"])
+            services.org_unit_move(by=request.user, unit=original, new_parent=data["parent"])
 
     @admin.action(description=_("Merge selected units into another unit"))
     def merge_units(self, request, queryset):
@@ -75,7 +82,7 @@ class OrgUnitAdmin(SimpleHistoryAdmin):
             target = form.cleaned_data["target"]
             for unit in queryset:
                 try:
-                    services.org_unit_merge(source=unit, target=target)
+                    services.org_unit_merge(by=request.user, source=unit, target=target)
                 except DomainError as error:
                     self.message_user(request, f"{unit}: {error.message}", level=messages.ERROR)
                 else:
@@ -96,7 +103,7 @@ class OrgUnitAdmin(SimpleHistoryAdmin):
     def close_units(self, request, queryset):
         for unit in queryset:
             try:
-                services.org_unit_close(unit=unit)
+                services.org_unit_close(by=request.user, unit=unit)
             except DomainError as error:
                 self.message_user(request, f"{unit}: {error.message}", level=messages.ERROR)
 

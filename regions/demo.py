@@ -10,6 +10,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.rights import SYSTEM
 from core.roles import Role
 from regions.models import OrgUnit, StaffProfile
 from regions.services import load_default_organisation, staff_hire
@@ -51,7 +52,7 @@ class DemoNames:
 @transaction.atomic
 def load_demo_company(*, reps_per_district=3):
     """Load the demo people; returns the printed logins as (username, role label, unit name)."""
-    load_default_organisation()
+    load_default_organisation(by=SYSTEM)
     if StaffProfile.objects.filter(employee_no="E00001").exists():
         return _logins()
     units = {u.code: u for u in OrgUnit.objects.all()}
@@ -62,6 +63,7 @@ def load_demo_company(*, reps_per_district=3):
     def hire(unit, role, title, username=None):
         n = next(counter)
         return staff_hire(
+            by=SYSTEM,
             employee_no=f"E{n:05d}",
             name=names(),
             unit=unit,

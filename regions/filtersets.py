@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFilter
-from core.filters import IdFilter
+from core.filters import IdFilter, SubtreeFilter
 from core.roles import Role
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
@@ -16,7 +16,7 @@ class OrgUnitFilterSet(django_filters.FilterSet):
     parent = IdFilter(field_name="parent_id", label=_("parent unit"))
     code = django_filters.CharFilter(lookup_expr="exact", label=_("code"))
     q = django_filters.CharFilter(method="search", label=_("search"))
-    subtree_of = IdFilter(method="filter_subtree", label=_("inside unit"))
+    subtree_of = SubtreeFilter(path="path", label=_("inside unit"))
     is_active = django_filters.BooleanFilter(label=_("active"))
 
     class Meta:
@@ -26,16 +26,9 @@ class OrgUnitFilterSet(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(code__startswith=value))
 
-    def filter_subtree(self, queryset, name, value):
-        # The root is read unscoped on purpose: the result is still cut by the caller's scope above.
-        path = OrgUnit.objects.filter(pk=value).values_list("path", flat=True).first()
-        if path is None:
-            return queryset.none()
-        return queryset.filter(path__startswith=path)
-
 
 class StaffFilterSet(django_filters.FilterSet):
-    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit = SubtreeFilter(path="unit__path", label=_("org unit (with sub-units)"))
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("role"))
     is_active = django_filters.BooleanFilter(label=_("active"))
     q = django_filters.CharFilter(method="search", label=_("search"))
@@ -47,9 +40,3 @@ class StaffFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(employee_no__startswith=value) | Q(phone__startswith=value))
-
-    def filter_unit(self, queryset, name, value):
-        path = OrgUnit.objects.filter(pk=value).values_list("path", flat=True).first()
-        if path is None:
-            return queryset.none()
-        return queryset.filter(unit__path__startswith=path)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidInput
+from core.rights import ensure
 from core.roles import ROLE_UNIT_KIND, Role
 from regions.choices import DEPTH, PARENT_KIND, UnitKind
 from regions.models import PATH_SEPARATOR, OrgUnit, Position, StaffProfile
@@ -50,8 +51,9 @@ def check_parent(kind, parent):
 
 
 @transaction.atomic
-def org_unit_create(*, kind, code, name, parent=None, name_en=""):
+def org_unit_create(*, by, kind, code, name, parent=None, name_en=""):
     """Add a unit under a parent of the kind directly above it."""
+    ensure(by, "orgunit.create", parent)
     if kind not in UnitKind.values:
         raise InvalidInput(_("Unknown unit kind."), field="kind")
     if not name or not name.strip():
@@ -69,8 +71,9 @@ def org_unit_create(*, kind, code, name, parent=None, name_en=""):
 
 
 @transaction.atomic
-def org_unit_update(*, unit, name=None, name_en=None, code=None):
+def org_unit_update(*, by, unit, name=None, name_en=None, code=None):
     """Rename a unit or change its code; its place in the tree does not change."""
+    ensure(by, "orgunit.update", unit)
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if code is not None and code != unit.code:
         check_code(code, exclude_pk=unit.pk)
@@ -86,8 +89,10 @@ def org_unit_update(*, unit, name=None, name_en=None, code=None):
 
 
 @transaction.atomic
-def org_unit_move(*, unit, new_parent):
+def org_unit_move(*, by, unit, new_parent):
     """Move a unit, with its whole subtree, under another parent of the right kind."""
+    ensure(by, "orgunit.move", unit)
+    ensure(by, "orgunit.update", new_parent)
     # Lock the whole company's tree rows touched: the moved subtree and the new parent.
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     new_parent = OrgUnit.objects.select_for_update().get(pk=new_parent.pk)
@@ -108,9 +113,10 @@ def org_unit_move(*, unit, new_parent):
 
 
 @transaction.atomic
-def org_unit_close(*, unit, on=None):
+def org_unit_close(*, by, unit, on=None):
     """Close a unit: it keeps its history and facts but takes no new work. Its sub-units and staff
     must have been closed or moved first, so that nothing is left without a live parent."""
+    ensure(by, "orgunit.close", unit)
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if unit.kind == UnitKind.CENTER:
         raise InvalidInput(_("The Development Center cannot be closed."), field="unit")
@@ -127,9 +133,11 @@ def org_unit_close(*, unit, on=None):
 
 
 @transaction.atomic
-def org_unit_merge(*, source, target, on=None):
+def org_unit_merge(*, by, source, target, on=None):
     """Merge `source` into `target` (same kind): sub-units and active staff move to the target and the
     source is closed with a pointer to where it went. Its history stays with it."""
+    ensure(by, "orgunit.merge", source)
+    ensure(by, "orgunit.update", target)
     source = OrgUnit.objects.select_for_update().get(pk=source.pk)
     target = OrgUnit.objects.select_for_update().get(pk=target.pk)
     if source.pk == target.pk:
@@ -140,42 +148,43 @@ def org_unit_merge(*, source, target, on=None):
         raise InvalidInput(_("The target unit %(name)s is closed.") % {"name": target.name}, field="target")
     on = on or timezone.localdate()
     for child in list(source.children.filter(is_active=True)):
-        org_unit_move(unit=child, new_parent=target)
+        org_unit_move(by=by, unit=child, new_parent=target)
     for staff in list(source.staff.filter(is_active=True)):
-        staff_move(staff=staff, unit=target, role=staff.role, title=staff.title, on=on, note=_("unit merged"))
+        staff_move(by=by, staff=staff, unit=target, role=staff.role, title=staff.title, on=on, note=_("unit merged"))
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
-    return org_unit_close(unit=source, on=on)
+    return org_unit_close(by=by, unit=source, on=on)
 
 
 @transaction.atomic
-def load_default_organisation(*, path=DEFAULT_ORG_FILE):
+def load_default_organisation(*, by, path=DEFAULT_ORG_FILE):
     """Create the default organisation (7 regions, 31 provinces, their prefectures) if it is absent.
 
-    Idempotent: units whose code exists are left as the company has changed them.
+    Idempotent: units whose code exists are left as the company has changed them. Each unit it
+    creates is an `orgunit.create` of `by` (the system, when seeding).
     """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     existing = {u.code: u for u in OrgUnit.objects.all()}
     created = 0
 
-    def ensure(kind, item, parent):
+    def unit_of(kind, item, parent):
         nonlocal created
         unit = existing.get(item["code"])
         if unit is None:
             unit = org_unit_create(
-                kind=kind, code=item["code"], name=item["name"], name_en=item.get("name_en", ""), parent=parent
+                by=by, kind=kind, code=item["code"], name=item["name"], name_en=item.get("name_en", ""), parent=parent
             )
             existing[unit.code] = unit
             created += 1
         return unit
 
-    center = ensure(UnitKind.CENTER, data["center"], None)
+    center = unit_of(UnitKind.CENTER, data["center"], None)
     for region_item in data["regions"]:
-        region = ensure(UnitKind.REGION, region_item, center)
+        region = unit_of(UnitKind.REGION, region_item, center)
         for province_item in region_item["provinces"]:
-            province = ensure(UnitKind.PROVINCE, province_item, region)
+            province = unit_of(UnitKind.PROVINCE, province_item, region)
             for district_item in province_item["districts"]:
-                ensure(UnitKind.DISTRICT, district_item, province)
+                unit_of(UnitKind.DISTRICT, district_item, province)
     return created
 
 
@@ -194,8 +203,9 @@ def _check_role_unit(role, unit):
 
 
 @transaction.atomic
-def staff_hire(*, employee_no, name, unit, role, hire_date, title="", phone="", email="", username=None, password=None):
+def staff_hire(*, by, employee_no, name, unit, role, hire_date, title="", phone="", email="", username=None, password=None):
     """Add a person to the staff archive, with their first position and, if asked, a login."""
+    ensure(by, "staff.hire", unit)
     _check_role_unit(role, unit)
     if StaffProfile.objects.filter(employee_no=employee_no).exists():
         raise Conflict(_("The employee number %(no)s is already used.") % {"no": employee_no}, field="employee_no")
@@ -221,8 +231,29 @@ def staff_hire(*, employee_no, name, unit, role, hire_date, title="", phone="", 
 
 
 @transaction.atomic
-def staff_move(*, staff, unit, role, title="", on=None, note=""):
-    """Move a person to another unit and/or role; the current position ends and a new one begins."""
+def staff_update(*, by, staff, **fields):
+    """Correct a person's name, job title, phone or e-mail in the staff archive (the history keeps the
+    old values). Their unit and role change only by a move (staff_move)."""
+    ensure(by, "staff.update", staff)
+    unknown = set(fields) - STAFF_UPDATABLE
+    if unknown:
+        field = sorted(unknown)[0]
+        raise InvalidInput(_("The field %(field)s cannot be changed.") % {"field": field}, field=field)
+    for field, value in fields.items():
+        setattr(staff, field, value)
+    staff.save(update_fields=list(fields) or None)
+    return staff
+
+
+STAFF_UPDATABLE = {"name", "title", "phone", "email"}
+
+
+@transaction.atomic
+def staff_move(*, by, staff, unit, role, title="", on=None, note=""):
+    """Move a person to another unit and/or role; the current position ends and a new one begins
+    (`staff.move` of the person, and `staff.hire` in the unit they join)."""
+    ensure(by, "staff.move", staff)
+    ensure(by, "staff.hire", unit)
     staff = StaffProfile.objects.select_for_update().get(pk=staff.pk)
     _check_role_unit(role, unit)
     on = on or timezone.localdate()
@@ -239,8 +270,9 @@ def staff_move(*, staff, unit, role, title="", on=None, note=""):
 
 
 @transaction.atomic
-def staff_leave(*, staff, on=None):
+def staff_leave(*, by, staff, on=None):
     """Record that a person has left; the archive and history stay."""
+    ensure(by, "staff.leave", staff)
     staff = StaffProfile.objects.select_for_update().get(pk=staff.pk)
     on = on or timezone.localdate()
     staff.positions.filter(ended_on__isnull=True).update(ended_on=on)

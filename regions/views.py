@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.errors import DomainError
 from core.models import ApiKey
+from core.scoping import get_in_scope
 from core.services import api_key_issue, api_key_revoke
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from regions import services
@@ -20,16 +21,12 @@ from regions.models import OrgUnit, StaffProfile
 class OrgUnitListView(ScopedListView):
     model = OrgUnit
     change_action = "orgunit.change"
+    filterset_class = OrgUnitFilterSet
+    title = gettext_lazy("Organisation")
     template_name = "regions/orgunit_list.html"
 
     def narrow_queryset(self, queryset):
-        self.filterset = OrgUnitFilterSet(self.request.GET or None, queryset=queryset.select_related("parent"))
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        return context
+        return super().narrow_queryset(queryset.select_related("parent"))
 
 
 class OrgUnitDetailView(ScopedDetailView):
@@ -60,7 +57,7 @@ class OrgUnitDetailView(ScopedDetailView):
         form = OrgUnitEditForm(request.POST)
         if form.is_valid():
             try:
-                services.org_unit_update(unit=self.object, **form.cleaned_data)
+                services.org_unit_update(by=request.user, unit=self.object, **form.cleaned_data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -87,7 +84,7 @@ class OrgUnitCreateView(ScopedViewMixin, View):
         form = OrgUnitCreateForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                unit = services.org_unit_create(**form.cleaned_data)
+                unit = services.org_unit_create(by=request.user, **form.cleaned_data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -99,16 +96,12 @@ class OrgUnitCreateView(ScopedViewMixin, View):
 class StaffListView(ScopedListView):
     model = StaffProfile
     change_action = "staff.change"
+    filterset_class = StaffFilterSet
+    title = gettext_lazy("Staff")
     template_name = "regions/staff_list.html"
 
     def narrow_queryset(self, queryset):
-        self.filterset = StaffFilterSet(self.request.GET or None, queryset=queryset.select_related("unit"))
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        return context
+        return super().narrow_queryset(queryset.select_related("unit"))
 
 
 class StaffDetailView(ScopedDetailView):
@@ -140,7 +133,7 @@ class StaffCreateView(ScopedViewMixin, View):
         form = StaffCreateForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                staff = services.staff_hire(**form.cleaned_data)
+                staff = services.staff_hire(by=request.user, **form.cleaned_data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -153,6 +146,7 @@ class ApiKeyListView(ScopedListView):
     model = ApiKey
     change_action = "apikey.manage"
     view_action = "apikey.view"
+    title = gettext_lazy("API keys")
     template_name = "regions/apikey_list.html"
 
     def narrow_queryset(self, queryset):
@@ -167,9 +161,7 @@ class ApiKeyListView(ScopedListView):
         self.require_change()
         self.object_list = self.get_queryset()
         if "revoke" in request.POST:
-            key = self.get_queryset().filter(pk=request.POST.get("revoke")).first()
-            if key is None:
-                raise Http404
+            key = get_in_scope(request, self.model, queryset=self.get_queryset(), pk=request.POST.get("revoke"))
             try:
                 api_key_revoke(key=key)
             except DomainError as error:

@@ -24,8 +24,8 @@ from approvals.services import request_submit
 from core.errors import Conflict, InvalidInput
 from core.jobs import JobLost, job_beat, job_claim, job_reap
 from core.periods import Period
+from core.periods import parse_input as parse_period
 from core.rights import ensure
-from performance.selectors import parse_period
 from regions.choices import UnitKind
 from reports.choices import ACTIVE_RUN_STATES, PERIOD_KIND, WRITABLE_STATES, ReportKind, ReportState, RunState
 from reports.models import BusinessReport, ReportRun
@@ -48,7 +48,7 @@ def report_period(period, kind, *, today=None):
     if kind not in ReportKind.values:
         raise InvalidInput(_("Choose a monthly or a quarterly report."), field="kind")
     today = today or timezone.localdate()
-    period = parse_period(str(period).strip() if period is not None else "", today=today)
+    period = parse_period(str(period).strip() if period is not None else "", begun=True, today=today)
     if period.kind != PERIOD_KIND[kind]:
         if kind == ReportKind.MONTHLY:
             message = _("A monthly report covers a month, such as 2026-10.")

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +22,7 @@ from core import audit
 from core.errors import DomainError
 from core.rights import may
 from core.roles import role_of
+from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin
 from regions.choices import UnitKind
 from regions.models import OrgUnit
@@ -63,31 +65,24 @@ class ReportListView(ScopedListView):
     """Reports in the user's scope, newest period first."""
 
     model = BusinessReport
+    filterset_class = BusinessReportFilterSet
+    title = gettext_lazy("Business reports")
     template_name = "reports/report_list.html"
-    paginate_by = 50
 
     def narrow_queryset(self, queryset):
         queryset = queryset.select_related("unit").defer("data").order_by("-period", "kind", "unit__path", "id")
-        self.filterset = BusinessReportFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
-        form = self.filterset.form
-        form.fields["unit"] = forms.TypedChoiceField(
-            label=gettext_lazy("org unit"),
-            required=False,
-            coerce=int,
-            empty_value=None,
-            choices=[("", "---------")]
-            + [
-                (u.pk, f"{u.name} ({u.code})")
-                for u in OrgUnit.objects.for_user(self.request.user)
-                .filter(kind__in=[UnitKind.CENTER, UnitKind.REGION])
-                .order_by("path")
-            ],
-        )
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+        return super().narrow_queryset(queryset)
+
+    def adjust_filter_form(self, form):
+        # The units reports are built for (the company, the regions), and any other unit that has a report
+        # the reader may see (built through the API): a link naming it filters instead of being refused.
+        user = self.request.user
+        reported = Q(pk__in=BusinessReport.objects.for_user(user).values("unit_id"))
+        units = OrgUnit.objects.for_user(user).filter(Q(kind__in=[UnitKind.CENTER, UnitKind.REGION]) | reported).order_by("path")
+        form.fields["unit"] = id_choice_field(gettext_lazy("org unit"), [(u.pk, f"{u.name} ({u.code})") for u in units])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
         units = _report_units(self.request.user)
         context["build_form"] = BuildForm(units=units) if units else None
         context["is_center"] = role_of(self.request.user) in CENTER_ROLES

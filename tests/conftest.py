@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
+from core.rights import SYSTEM
 from core.roles import Role
 from core.services import api_key_issue
 from regions.models import OrgUnit
@@ -25,7 +26,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # The default organisation is reference data every test reads; loading it once per database keeps
     # the suite fast. Tests run in rolled-back transactions, so it stays as loaded.
     with django_db_blocker.unblock():
-        load_default_organisation()
+        load_default_organisation(by=SYSTEM)
 
 
 @pytest.fixture(autouse=True)
@@ -95,6 +96,7 @@ def make_personas(units):
     people = {}
     for n, (name, (role, code)) in enumerate(PERSONA_SPECS.items(), start=1):
         staff = staff_hire(
+            by=SYSTEM,
             employee_no=f"T{n:04d}",
             name=name,
             unit=units[code],

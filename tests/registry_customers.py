@@ -6,11 +6,11 @@ from itertools import count
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.rights import SYSTEM
 from tests.scoping_registry import (
     LEDGER_WRITERS,
     Scoped,
     Write,
-    call,
     make_collection_plan,
     make_customer,
     make_invoice,
@@ -25,7 +25,7 @@ def _product(district, owner):
     from customers.services import product_create
 
     n = next(_counter)
-    return call(product_create, code=f"REG-P{n}", name=f"登记产品{n}", price="10.00", effective_from="2025-01-01")
+    return product_create(by=SYSTEM, code=f"REG-P{n}", name=f"登记产品{n}", price="10.00", effective_from="2025-01-01")
 
 
 ENTRIES = [
@@ -75,9 +75,9 @@ def _customer_with_credit(district, owner):
 
     customer = make_customer(district, owner)
     n = next(_n)
-    call(payment_record, customer=customer, received_on=date(2025, 1, 5), amount="300.00", external_id=f"REG-CP{n}")
-    call(
-        invoice_record,
+    payment_record(by=SYSTEM, customer=customer, received_on=date(2025, 1, 5), amount="300.00", external_id=f"REG-CP{n}")
+    invoice_record(
+        by=SYSTEM,
         customer=customer,
         issue_date=date(2025, 1, 10),
         due_date=date(2025, 2, 10),

@@ -8,8 +8,9 @@ or revokes branch keys; the center and the regional and provincial managers keep
 
 from itertools import count
 
+from core.rights import SYSTEM
 from core.roles import Role
-from tests.scoping_registry import Scoped, Write, call, make_api_key, make_staff, make_unit
+from tests.scoping_registry import Scoped, Write, make_api_key, make_staff, make_unit
 
 _n = count(1)
 
@@ -39,8 +40,8 @@ def _empty_district(district, owner):
     """A new district beside the test district, in its province, with nobody in it (so it may be closed)."""
     from regions.services import org_unit_create
 
-    return call(
-        org_unit_create, kind="district", code=f"EMPTY{next(_n)}", name=f"空办事处{district.code}", parent=district.parent
+    return org_unit_create(
+        by=SYSTEM, kind="district", code=f"EMPTY{next(_n)}", name=f"空办事处{district.code}", parent=district.parent
     )
 
 

@@ -10,11 +10,11 @@ scoped URL is in neither list nor in its commented exemption list. Adding a mode
 export or a report means adding an entry here (or in tests/registry_<app>.py).
 """
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from core.rights import SYSTEM
 from core.roles import Role
 from core.services import api_key_issue
 from regions.services import staff_hire
@@ -133,17 +133,6 @@ def patch_writes(entries):
     ]
 
 
-def call(service, /, **kwargs):
-    """Call a write service as the system: with `by=SYSTEM` where it requires the actor, as it is where it does
-    not (services gain `by=` one app at a time; the registry's makers must not care which have yet)."""
-    from core.rights import SYSTEM
-
-    parameter = inspect.signature(service).parameters.get("by")
-    if parameter is not None and parameter.default is inspect.Parameter.empty and "by" not in kwargs:
-        kwargs["by"] = SYSTEM
-    return service(**kwargs)
-
-
 def make_unit(district, owner):
     return district
 
@@ -154,8 +143,8 @@ _staff_counter = iter(range(1, 10**6))
 @unowned
 def make_staff(district, owner):
     n = next(_staff_counter)
-    return call(
-        staff_hire, employee_no=f"R{n:05d}", name=f"业务员{n}", unit=district, role=Role.SALES_REP, hire_date=date(2021, 3, 1)
+    return staff_hire(
+        by=SYSTEM, employee_no=f"R{n:05d}", name=f"业务员{n}", unit=district, role=Role.SALES_REP, hire_date=date(2021, 3, 1)
     )
 
 
@@ -164,7 +153,7 @@ def make_own_staff(district, owner):
 
 
 def make_api_key(district, owner):
-    key, _raw = call(api_key_issue, name=f"key-{district.code}", unit=district)
+    key, _raw = api_key_issue(name=f"key-{district.code}", unit=district)
     return key
 
 
@@ -178,7 +167,9 @@ def make_customer(district, owner):
 
     n = next(_ledger_counter)
     salesperson = owner.staff if owner is not None else None
-    return call(customer_create, name=f"登记客户{n}有限公司", district=district, salesperson=salesperson, external_id=f"REG-C{n}")
+    return customer_create(
+        by=SYSTEM, name=f"登记客户{n}有限公司", district=district, salesperson=salesperson, external_id=f"REG-C{n}"
+    )
 
 
 def make_invoice(district, owner):
@@ -186,8 +177,8 @@ def make_invoice(district, owner):
 
     customer = make_customer(district, owner)
     n = next(_ledger_counter)
-    return call(
-        invoice_record,
+    return invoice_record(
+        by=SYSTEM,
         customer=customer,
         issue_date=date(2025, 1, 1),
         due_date=date(2025, 2, 1),
@@ -201,7 +192,7 @@ def make_payment(district, owner):
 
     customer = make_customer(district, owner)
     n = next(_ledger_counter)
-    return call(payment_record, customer=customer, received_on=date(2025, 3, 1), amount="500.00", external_id=f"REG-P{n}")
+    return payment_record(by=SYSTEM, customer=customer, received_on=date(2025, 3, 1), amount="500.00", external_id=f"REG-P{n}")
 
 
 def make_collection_plan(district, owner):
@@ -209,8 +200,8 @@ def make_collection_plan(district, owner):
 
     plan_owner = owner.staff if owner is not None else make_staff(district, owner)
     customer = make_customer(district, owner)
-    return call(
-        collection_plan_create, customer=customer, owner=plan_owner, lines=[{"due_on": date(2025, 6, 30), "amount": "800.00"}]
+    return collection_plan_create(
+        by=SYSTEM, customer=customer, owner=plan_owner, lines=[{"due_on": date(2025, 6, 30), "amount": "800.00"}]
     )
 
 

@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFilter
-from core.filters import IdFilter
-from regions.models import OrgUnit
+from core.filters import IdFilter, SubtreeFilter
 from workflow.choices import TaskState
 from workflow.models import Task
 
@@ -17,7 +16,7 @@ class TaskFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=TaskState.choices, label=_("state"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue (not done and past its due date)"))
     owner = IdFilter(field_name="owner_id", label=_("owner"))
-    unit = IdFilter(method="filter_unit", label=_("org unit (with sub-units)"))
+    unit = SubtreeFilter(path="unit__path", label=_("org unit (with sub-units)"))
     due_before = DateFilter(field_name="due_on", lookup_expr="lte", label=_("due on or before"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("only my own tasks"))
     q = django_filters.CharFilter(method="search", label=_("search (title)"))
@@ -29,14 +28,6 @@ class TaskFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = Q(state=TaskState.OPEN, due_on__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
-
-    def filter_unit(self, queryset, name, value):
-        # The unit is read unscoped on purpose: the rows are still cut by the caller's scope, so an
-        # outside unit simply gives an empty list, never someone else's rows.
-        path = OrgUnit.objects.filter(pk=value).values_list("path", flat=True).first()
-        if path is None:
-            return queryset.none()
-        return queryset.filter(unit__path__startswith=path)
 
     def filter_mine(self, queryset, name, value):
         user = getattr(self.request, "user", None)

@@ -4,17 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFormField
 from core.roles import can
+from core.ui import StaffChoiceField
 from regions.models import StaffProfile
 
 
 def iso_date_input():
     # <input type="date"> takes only ISO dates, whatever the active language's date format is.
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.employee_no}) · {obj.unit.name}"
 
 
 def assignable_staff(user):

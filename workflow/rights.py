@@ -13,8 +13,8 @@ The state (open, done, cancelled) decides the rest, in the services (a 409).
 
 from django.utils.translation import gettext_lazy as _
 
-from core.rights import SYSTEM, Refusal, may, rule
-from core.roles import can
+from core.rights import Refusal, may, rule
+from core.roles import can, staff_of
 from workflow.models import Task
 
 # The moves on a task, each its own action `task.<move>`: what the task page offers a form for.
@@ -22,7 +22,7 @@ MOVES = ("complete", "reopen", "cancel", "reassign", "edit")
 
 
 def _staff_id(user):
-    staff = getattr(user, "staff_profile", None) if user is not None and user is not SYSTEM else None
+    staff = staff_of(user)
     return staff.pk if staff is not None else None
 
 

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.periods import MONTH, QUARTER, Period
+from core.roles import staff_of
 from core.scoping import scope_of
 from regions.choices import UnitKind
 from regions.models import OrgUnit
@@ -20,10 +21,6 @@ from workflow.choices import TaskState
 from workflow.models import Task
 
 RATE_PLACES = Decimal("0.0001")
-
-
-def staff_of(user):
-    return getattr(user, "staff_profile", None) if user is not None and user.is_authenticated else None
 
 
 def visible_tasks(user):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals.calendar import working_days_between
 from core.errors import Conflict, InvalidInput
 from core.rights import SYSTEM, ensure
-from core.roles import Role
+from core.roles import Role, staff_of
 from core.scoping import scope_of
 from notifications.choices import NotificationKind
 from notifications.services import notify
@@ -72,10 +72,6 @@ def _text(message, **params):
         return str(message) % params if params else str(message)
 
 
-def _staff_of(user):
-    return getattr(user, "staff_profile", None) if user is not None else None
-
-
 def _in_scope(user, staff):
     """True if `staff` lies inside the user's scope (a salesperson's scope holds only themselves)."""
     scope = scope_of(user)
@@ -115,7 +111,7 @@ def _lock(task):
 
 
 def _is(user, staff_id):
-    staff = _staff_of(user)
+    staff = staff_of(user)
     return staff is not None and staff_id is not None and staff.pk == staff_id
 
 

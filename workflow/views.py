@@ -16,7 +16,8 @@ from django.views import View
 from core import audit
 from core.errors import DomainError
 from core.rights import may
-from core.roles import can
+from core.roles import can, staff_of
+from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from regions.models import OrgUnit
 from workflow import selectors, services
@@ -43,6 +44,8 @@ class TaskListView(ScopedListView):
 
     model = Task
     change_action = "task.change"
+    filterset_class = TaskFilterSet
+    hidden_filters = ("mine",)
     template_name = "workflow/task_list.html"
 
     def current_view(self):
@@ -51,46 +54,33 @@ class TaskListView(ScopedListView):
 
     def narrow_queryset(self, queryset):
         view = self.current_view()
-        staff = selectors.staff_of(self.request.user)
+        staff = staff_of(self.request.user)
         if view == "mine":
             queryset = queryset.filter(owner=staff) if staff is not None else queryset.none()
         elif view == "team" and staff is not None:
             queryset = queryset.exclude(owner=staff)
-        self.filterset = TaskFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
-        self.adjust_filter_form(self.filterset.form)
-        queryset = self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
         return (
-            queryset.select_related("owner", "supervisor", "unit")
+            super()
+            .narrow_queryset(queryset)
+            .select_related("owner", "supervisor", "unit")
             .with_overdue(timezone.localdate())
             .order_by("state", "due_on", "id")
         )
 
     def adjust_filter_form(self, form):
-        form.fields["mine"].widget = forms.HiddenInput()
         if self.current_view() == "mine":
             form.fields["owner"].widget = forms.HiddenInput()
         else:
             people = assignable_staff(self.request.user) if can(self.request.user, "task.assign") else []
-            form.fields["owner"] = forms.TypedChoiceField(
-                label=_("owner"),
-                required=False,
-                coerce=int,
-                empty_value=None,
-                choices=[("", "---------"), *[(p.pk, f"{p.name} ({p.employee_no})") for p in people]],
-            )
+            form.fields["owner"] = id_choice_field(_("owner"), [(p.pk, f"{p.name} ({p.employee_no})") for p in people])
         units = list(OrgUnit.objects.for_user(self.request.user).order_by("path").only("pk", "name", "depth", "path"))
         top = min((u.depth for u in units), default=0)
-        form.fields["unit"] = forms.TypedChoiceField(
-            label=_("org unit (with sub-units)"),
-            required=False,
-            coerce=int,
-            empty_value=None,
-            choices=[("", "---------"), *[(u.pk, f"{'· ' * (u.depth - top)}{u.name}") for u in units]],
+        form.fields["unit"] = id_choice_field(
+            _("org unit (with sub-units)"), [(u.pk, f"{'· ' * (u.depth - top)}{u.name}") for u in units]
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
         context["view"] = self.current_view()
         context["may_assign"] = can(self.request.user, "task.assign")
         context["today"] = timezone.localdate()

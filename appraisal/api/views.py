@@ -25,7 +25,9 @@ from appraisal.models import (
 )
 from core.api import RolePermission, ScopedViewSet
 from core.errors import InvalidInput
+from core.periods import parse_input as parse_period
 from core.roles import can
+from core.scoping import get_in_scope
 from performance.selectors import default_unit
 from regions.models import OrgUnit
 
@@ -195,24 +197,21 @@ class IncentiveSchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
         """The suggested incentive of every district office (or salesperson) inside the unit for a period."""
         scheme = self.get_object()
         query = _valid(self, s.SuggestQuerySerializer, data=request.query_params)
-        period = services.parse_period(query["period"])
-        unit = _unit_for(request.user, query.get("unit"))
+        period = parse_period(query["period"], begun=True)
+        unit = _unit_for(request, query.get("unit"))
         return Response(
             s.SuggestionSerializer(selectors.suggested_incentives(scheme=scheme, period=period, unit=unit), many=True).data
         )
 
 
-def _unit_for(user, unit_id):
+def _unit_for(request, unit_id):
     """The unit asked for, inside the caller's scope (outside: 404); none asked: their own unit."""
     if unit_id is None:
-        unit = default_unit(user)
+        unit = default_unit(request.user)
         if unit is None:
             raise Http404
         return unit
-    unit = OrgUnit.objects.for_user(user).filter(pk=unit_id).first()
-    if unit is None:
-        raise Http404
-    return unit
+    return get_in_scope(request, OrgUnit, pk=unit_id)
 
 
 class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AppraisalViewSet):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.choices import RequestState
 from approvals.services.chains import approvers_of
-from approvals.services.records import staff_of
+from core.roles import staff_of
 from notifications.choices import NotificationKind
 from notifications.services import notify
 

@@ -8,11 +8,7 @@ their row and then submit or withdraw — so the two never wait for each other i
 from approvals.choices import StepState
 from approvals.models import ApprovalEvent, ApprovalRequest, ApprovalStep
 from core.rights import SYSTEM
-
-
-def staff_of(user):
-    """The person behind a login (None for the system and for a login without a staff profile)."""
-    return getattr(user, "staff_profile", None) if user is not None and user is not SYSTEM else None
+from core.roles import staff_of
 
 
 def lock_request(request):

@@ -24,11 +24,12 @@ from approvals.selectors import within_reach
 from approvals.services.chains import approvers_of, chain_for
 from approvals.services.notices import tell, tell_current_approvers, tell_submitter
 from approvals.services.policy import due_at_for
-from approvals.services.records import close_open_steps, insert_step, lock_request, record_event, staff_of
+from approvals.services.records import close_open_steps, insert_step, lock_request, record_event
 from approvals.subjects import apply_decision, check_kind, lock_subject, subject_snapshot
 from core.errors import Conflict, DomainError, InvalidInput
-from core.money import MONEY_MAX, money, parse_weight
+from core.money import parse_money
 from core.rights import ensure
+from core.roles import staff_of
 from notifications.choices import NotificationKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -37,14 +38,8 @@ def clean_amount(amount):
     """The amount a request asks for: None, or a Decimal of two places within the amount column, not negative."""
     if amount is None or amount == "":
         return None
-    # Bounded before rounding, and within the 18 digits the request's amount column holds.
-    invalid = _("Enter the amount as a number, e.g. 1200.50.")
-    value = money(parse_weight(amount, field="amount", label=_("The amount"), messages={"invalid": invalid}))
-    if value > MONEY_MAX:
-        raise InvalidInput(_("%(label)s is too large (%(value)s).") % {"label": _("The amount"), "value": value}, field="amount")
-    if value < 0:
-        raise InvalidInput(_("The amount cannot be negative."), field="amount")
-    return value
+    wording = {"invalid": _("Enter the amount as a number, e.g. 1200.50."), "negative": _("The amount cannot be negative.")}
+    return parse_money(amount, field="amount", messages=wording)
 
 
 def _required_comment(comment):

@@ -15,8 +15,8 @@ from budgets.filtersets import BudgetFilterSet, ExpenseFilterSet
 from budgets.models import Budget, Expense
 from core.api import ScopedViewSet
 from core.errors import InvalidInput
-from core.periods import parse_input as parse_period_input
-from core.scoping import scope_of
+from core.periods import parse_input as parse_period
+from core.scoping import get_in_scope, scope_of
 from regions.models import OrgUnit
 
 
@@ -75,7 +75,7 @@ class BudgetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def budget_vs_actual(self, request):
         """Budget vs actual of a unit (its subtree's spending) for a period, per category, with a total."""
         query = _valid(self, s.BudgetVsActualQuerySerializer, data=request.query_params)
-        period = parse_period_input(query["period"], field="period")
+        period = parse_period(query["period"])
         unit_id = query.get("unit")
         if unit_id is None:
             unit = getattr(request.user, "scope_unit", None) or getattr(
@@ -84,9 +84,7 @@ class BudgetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             if unit is None:
                 raise InvalidInput(_("Choose an org unit."), field="unit")
         else:
-            unit = OrgUnit.objects.for_user(request.user).filter(pk=unit_id).first()
-            if unit is None:
-                raise Http404
+            unit = get_in_scope(request, OrgUnit, pk=unit_id)
         if not scope_of(request.user).covers_path(unit.path):
             raise Http404
         report = selectors.budget_vs_actual(unit=unit, period=period)

@@ -5,11 +5,11 @@ and did not change is "unchanged" and writes nothing (no history row), a changed
 a new one "created". One request is one transaction: if any record has an error nothing is written
 and the answer is 400, with the result of every record so the branch can fix the bad ones.
 
-The work is done in passes so the number of queries does not grow with the batch where it can be
-avoided: validate every record's shape in memory (one serializer, reused), resolve the references
-(customers by external id, districts by code, staff by employee number…) with one query per kind,
-through the caller's scope, fetch the existing records by external id in one query, and only then
-call the services for the records that need a write.
+This is the API's front end of the ledger's batch pipeline (customers/batch.py, shared with the file
+import): validate every record's shape in memory (one serializer, reused; a fast path for the common
+invoice), resolve the references (customers by external id, districts by code, staff by employee
+number…) with one query per kind, through the caller's scope, then let the pipeline find the existing
+records by external id and write — and answer with every record's result.
 """
 
 import abc
@@ -18,9 +18,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import ClassVar
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status
@@ -28,23 +28,23 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from core.dates import DateInputField, plausibility_error
-from core.errors import DomainError
+from core.dates import DateInputField, due_date_error, plausibility_error
 from core.filters import MAX_ID
 from core.money import CENT, ZERO
-from core.roles import Role, role_of
 from core.schema import ErrorSerializer
 from core.serializers import MoneyInputField, StrictSerializer
-from customers import services
+from customers import batch
 from customers.api.serializers import POSITIVE, ContactInputSerializer, CreditCodeField
-from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
-from customers.models import Allocation, Contact, Customer, Invoice, Payment, Product
+from customers.choices import CustomerKind, CustomerStatus, PaymentMethod, PaymentStatus
+from customers.models import Allocation, Customer, ImportKind, Invoice, Payment, Product
 from regions.models import OrgUnit, StaffProfile
 
 MAX_RECORDS = 1000
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 DOES_NOT_EXIST_PK = serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
 DOES_NOT_EXIST_SLUG = serializers.SlugRelatedField.default_error_messages["does_not_exist"]
+# Customers are looked up with their district: the right to write for one is asked of its place (customers.rights).
+CUSTOMERS = Customer.objects.select_related("district")
 
 
 # ------------------------------------------------------------------------------------------- shapes
@@ -114,19 +114,13 @@ def _error_dict(detail):
 
 
 @dataclass
-class Row:
-    index: int
-    raw: object
-    external_id: str | None = None
-    data: dict = field(default_factory=dict)
-    existing: object = None
-    result: str = ""
-    id: int | None = None
-    errors: dict = field(default_factory=dict)
-    extra: dict = field(default_factory=dict)  # more of the result, for written records (see annotate)
+class Row(batch.Row):
+    """A record of the request: `raw` as sent; `extra` is more of the result, for written records (annotate)."""
 
-    def error(self, field_name, message):
-        self.errors.setdefault(field_name or NON_FIELD, []).append(str(message))
+    raw: object = None
+    extra: dict = field(default_factory=dict)
+
+    non_field: ClassVar[str] = NON_FIELD
 
     def as_dict(self, written):
         return {
@@ -143,14 +137,15 @@ class Row:
 
 
 class BulkUpsert(abc.ABC):
-    """One bulk request: validate, resolve, fetch what exists, then write — or write nothing."""
+    """One bulk request: validate, resolve, then the pipeline finds what exists and writes — or writes nothing."""
 
-    model = None
+    kind = None  # the pipeline's kind of record (customers.batch.BATCHES)
     row_serializer_class = None
 
     def __init__(self, *, request):
         self.request = request
         self.user = request.user
+        self.batch = batch.Batch.for_kind(self.kind, by=self.user)
 
     # --- passes
 
@@ -158,11 +153,11 @@ class BulkUpsert(abc.ABC):
         rows = [Row(index=i, raw=raw) for i, raw in enumerate(self._records())]
         self._validate(rows)
         self.resolve([row for row in rows if not row.errors])
-        self._fetch_existing(rows)
+        self.batch.match_existing(rows)
         # The valid records are written even when others failed validation, and then rolled back: so the
         # answer reports every record's result, including errors only the services can find.
         with transaction.atomic():
-            self.write([row for row in rows if not row.errors])
+            self.batch.write([row for row in rows if not row.errors])
             if any(row.errors for row in rows):
                 transaction.set_rollback(True)
             else:
@@ -215,45 +210,6 @@ class BulkUpsert(abc.ABC):
                 )
             seen.setdefault(row.external_id, row.index)
 
-    def _fetch_existing(self, rows):
-        ids = [row.external_id for row in rows if row.external_id and not row.errors]
-        if not ids:
-            return
-        existing = {obj.external_id: obj for obj in self.existing_queryset().filter(external_id__any=ids)}
-        if not existing:
-            return  # all new: nothing to check against the caller's scope
-        visible = set(
-            self.model.objects.for_user(self.user)
-            .filter(pk__any=[obj.pk for obj in existing.values()])
-            .values_list("pk", flat=True)
-        )
-        for row in rows:
-            obj = existing.get(row.external_id)
-            if obj is None or row.errors:
-                continue
-            if obj.pk not in visible:
-                # External ids are unique company-wide; whose record it is stays outside the caller's scope.
-                row.error("external_id", services.EXTERNAL_ID_TAKEN)
-            else:
-                row.existing = obj
-
-    def write(self, rows):
-        """Write the valid rows; a subclass may batch its creations."""
-        for row in rows:
-            self._write(row)
-
-    def _write(self, row):
-        try:
-            with transaction.atomic():
-                if row.existing is None:
-                    row.id = self.create(row)
-                    row.result = "created"
-                else:
-                    row.id = row.existing.pk
-                    row.result = "updated" if self.update(row) else "unchanged"
-        except DomainError as exc:
-            row.error(exc.field, exc.message)
-
     def _answer(self, rows):
         failed = sum(1 for row in rows if row.errors)
         written = failed == 0
@@ -274,7 +230,7 @@ class BulkUpsert(abc.ABC):
 
     # --- helpers for subclasses
 
-    def _lookup(self, rows, *, model, by_id, by_slug, slug_field, target):
+    def _lookup(self, rows, *, queryset, by_id, by_slug, slug_field, target):
         """Resolve `by_id` / `by_slug` of every row through the caller's scope in one query; the object
         goes to row.data[target]. Both given is an error; a miss is "does not exist", naming the field."""
         ids, slugs = set(), set()
@@ -285,15 +241,8 @@ class BulkUpsert(abc.ABC):
                 ids.add(row.data[by_id])
             elif row.data.get(by_slug) is not None:
                 slugs.add(row.data[by_slug])
-        found_ids, found_slugs = {}, {}
-        if ids or slugs:
-            queryset = (
-                model._default_manager.for_user(self.user) if hasattr(model._default_manager, "for_user") else model.objects
-            )
-            # Ids and slugs are validated ints and strings: `__any` passes each list as one parameter.
-            for obj in queryset.filter(Q(pk__any=list(ids)) | Q(**{f"{slug_field}__any": list(slugs)})):
-                found_ids[obj.pk] = obj
-                found_slugs[getattr(obj, slug_field)] = obj
+        # Ids and slugs are validated ints and strings: `__any` passes each list as one parameter.
+        found_ids, found_slugs = batch.in_scope(queryset, self.user, ids=ids, slugs=slugs, slug_field=slug_field)
         for row in rows:
             if row.errors:
                 continue
@@ -315,9 +264,6 @@ class BulkUpsert(abc.ABC):
         costs more than the write), or None: then the serializer validates it and words any error."""
         return None
 
-    def existing_queryset(self):
-        return self.model.objects.all()
-
     def annotate(self, rows):
         """Add to the written rows' results (row.extra), with a constant number of queries."""
         return None
@@ -325,14 +271,6 @@ class BulkUpsert(abc.ABC):
     @abc.abstractmethod
     def resolve(self, rows):
         """Resolve the rows' references (customers, staff, products…) inside the caller's scope."""
-
-    @abc.abstractmethod
-    def create(self, row):
-        """Create the record of a new row; return its id."""
-
-    @abc.abstractmethod
-    def update(self, row):
-        """Bring the existing record in line with the row; return False if nothing had to change."""
 
 
 def _required_one_of(by_id, by_slug):
@@ -369,55 +307,22 @@ class CustomerBulkRow(StrictSerializer):
         return _required_one_of("district", "district_code")(attrs)
 
 
-CONTACT_FIELDS = ("name", "title", "phone", "email", "is_primary")
-
-
 class CustomerBulk(BulkUpsert):
-    model = Customer
+    kind = ImportKind.CUSTOMERS
     row_serializer_class = CustomerBulkRow
 
-    def existing_queryset(self):
-        return Customer.objects.prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("id")))
-
     def resolve(self, rows):
-        self._lookup(rows, model=OrgUnit, by_id="district", by_slug="district_code", slug_field="code", target="district")
+        self._lookup(
+            rows, queryset=OrgUnit.objects.all(), by_id="district", by_slug="district_code", slug_field="code", target="district"
+        )
         self._lookup(
             rows,
-            model=StaffProfile,
+            queryset=StaffProfile.objects.all(),
             by_id="salesperson",
             by_slug="salesperson_employee_no",
             slug_field="employee_no",
             target="salesperson",
         )
-
-    def create(self, row):
-        data = dict(row.data)
-        if "salesperson" not in data and role_of(self.user) == Role.SALES_REP:
-            data["salesperson"] = self.user.staff_profile  # a salesperson's new customers are their own
-        return services.customer_create(**data).pk
-
-    def update(self, row):
-        customer = row.existing
-        changes = {}
-        for key, value in row.data.items():
-            if key == "external_id":
-                continue
-            if key == "contacts":
-                current = [{name: getattr(c, name) for name in CONTACT_FIELDS} for c in customer.contacts.all()]
-                wanted = [
-                    {name: item.get(name, "" if name != "is_primary" else False) for name in CONTACT_FIELDS} for item in value
-                ]
-                if current != wanted:
-                    changes[key] = value
-            elif key in ("district", "salesperson"):
-                if getattr(customer, f"{key}_id") != (value.pk if value is not None else None):
-                    changes[key] = value
-            elif getattr(customer, key) != value:
-                changes[key] = value
-        if not changes:
-            return False
-        services.customer_update(customer=customer, **changes)
-        return True
 
 
 # ---------------------------------------------------------------------------------------- invoices
@@ -450,8 +355,8 @@ class InvoiceBulkRow(StrictSerializer):
 
     def validate(self, attrs):
         attrs = _required_one_of("customer", "customer_external_id")(attrs)
-        if attrs["due_date"] < attrs["issue_date"]:
-            raise serializers.ValidationError({"due_date": [_("The due date cannot be before the issue date.")]})
+        if error := due_date_error(attrs["issue_date"], attrs["due_date"]):
+            raise serializers.ValidationError({"due_date": [error]})
         if "amount" not in attrs and "lines" not in attrs:
             raise serializers.ValidationError({"amount": [_("Give an amount or product lines.")]})
         return attrs
@@ -469,7 +374,7 @@ def _fast_text(value, max_length, allow_blank=False):
 
 
 class InvoiceBulk(BulkUpsert):
-    model = Invoice
+    kind = ImportKind.INVOICES
     row_serializer_class = InvoiceBulkRow
 
     def fast_validate(self, raw):
@@ -491,7 +396,7 @@ class InvoiceBulk(BulkUpsert):
         except ValueError:
             return None
         amount = Decimal(amount).quantize(CENT)
-        if amount <= 0 or due_date < issue_date:
+        if amount <= 0 or due_date_error(issue_date, due_date):
             return None
         # Dates outside the supported range or the plausibility window go the serializer's way (a row error).
         if plausibility_error(issue_date, kind="invoice_issue") or plausibility_error(due_date, kind=None):
@@ -507,16 +412,18 @@ class InvoiceBulk(BulkUpsert):
             data["number"] = number
         return data
 
-    def existing_queryset(self):
-        return Invoice.objects.prefetch_related("lines")
-
     def resolve(self, rows):
         self._lookup(
-            rows, model=Customer, by_id="customer", by_slug="customer_external_id", slug_field="external_id", target="customer"
+            rows,
+            queryset=CUSTOMERS,
+            by_id="customer",
+            by_slug="customer_external_id",
+            slug_field="external_id",
+            target="customer",
         )
         self._lookup(
             rows,
-            model=StaffProfile,
+            queryset=StaffProfile.objects.all(),
             by_id="salesperson",
             by_slug="salesperson_employee_no",
             slug_field="employee_no",
@@ -530,8 +437,7 @@ class InvoiceBulk(BulkUpsert):
                     ids.add(line["product"])
                 elif "product_code" in line:
                     codes.add(line["product_code"])
-        products = list(Product.objects.filter(Q(pk__in=ids) | Q(code__in=codes))) if ids or codes else []
-        by_id, by_code = {p.pk: p for p in products}, {p.code: p for p in products}
+        by_id, by_code = batch.in_scope(Product.objects.all(), self.user, ids=ids, slugs=codes, slug_field="code")
         for row in rows:
             if row.errors or "lines" not in row.data:
                 continue
@@ -550,73 +456,6 @@ class InvoiceBulk(BulkUpsert):
                     line.pop("unit_price", None)
                 lines.append(line)
             row.data["lines"] = lines
-
-    def write(self, rows):
-        # New invoices go through the batch service in one call (a constant number of queries for the
-        # whole request); existing ones are compared and updated one by one.
-        new = [row for row in rows if row.existing is None]
-        for row in rows:
-            if row.existing is not None:
-                self._write(row)
-        if not new:
-            return
-        records = [{k: v for k, v in row.data.items() if k != "cancelled_reason"} for row in new]
-        try:
-            with transaction.atomic():
-                # _fetch_existing looked every external id up just before; a concurrent writer of the
-                # same id is stopped by the unique constraint (409).
-                results = services.invoice_record_many(records=records, external_ids_checked=True)
-        except services.BatchInvalid as batch:
-            for index, error in batch.errors.items():
-                new[index].error(error.field, error.message)
-            # The others would have been created; nothing is, since the request is all or nothing.
-            for row in new:
-                row.result = row.result or "created"
-            return
-        for row, result in zip(new, results, strict=True):
-            row.id, row.result = result.id, "created"
-            if row.data.get("cancelled_reason"):
-                services.invoice_cancel(invoice=result.invoice, reason=row.data["cancelled_reason"])
-
-    def create(self, row):
-        data = dict(row.data)
-        reason = data.pop("cancelled_reason", "")
-        invoice = services.invoice_record(**data).invoice
-        if reason:
-            services.invoice_cancel(invoice=invoice, reason=reason)
-        return invoice.pk
-
-    @staticmethod
-    def _lines_differ(invoice, lines):
-        current = list(invoice.lines.all())
-        if len(current) != len(lines):
-            return True
-        for old, new in zip(current, lines, strict=True):
-            if old.product_id != new["product"].pk or old.quantity != new["quantity"]:
-                return True
-            if "unit_price" in new and old.unit_price != new["unit_price"]:
-                return True
-        return False
-
-    def update(self, row):
-        invoice, data = row.existing, row.data
-        changed = False
-        if invoice.status != InvoiceStatus.CANCELLED:
-            changed = services.invoice_update(
-                invoice=invoice,
-                customer=data["customer"],
-                issue_date=data["issue_date"],
-                due_date=data["due_date"],
-                amount=data.get("amount"),
-                lines=data.get("lines") if "lines" in data and self._lines_differ(invoice, data["lines"]) else None,
-                number=data.get("number"),
-                **({"salesperson": data["salesperson"]} if "salesperson" in data else {}),
-            )
-        reason = data.get("cancelled_reason")
-        if reason and invoice.status != InvoiceStatus.CANCELLED:
-            services.invoice_cancel(invoice=invoice, reason=reason)
-            return True
-        return changed
 
 
 # ---------------------------------------------------------------------------------------- payments
@@ -663,15 +502,17 @@ class PaymentBulkRow(StrictSerializer):
 
 
 class PaymentBulk(BulkUpsert):
-    model = Payment
+    kind = ImportKind.PAYMENTS
     row_serializer_class = PaymentBulkRow
-
-    def existing_queryset(self):
-        return Payment.objects.all()
 
     def resolve(self, rows):
         self._lookup(
-            rows, model=Customer, by_id="customer", by_slug="customer_external_id", slug_field="external_id", target="customer"
+            rows,
+            queryset=CUSTOMERS,
+            by_id="customer",
+            by_slug="customer_external_id",
+            slug_field="external_id",
+            target="customer",
         )
         ids, external_ids = set(), set()
         for row in rows:
@@ -680,12 +521,9 @@ class PaymentBulk(BulkUpsert):
                     ids.add(item["invoice"])
                 elif "invoice_external_id" in item:
                     external_ids.add(item["invoice_external_id"])
-        invoices = (
-            list(Invoice.objects.for_user(self.user).filter(Q(pk__in=ids) | Q(external_id__in=external_ids)))
-            if ids or external_ids
-            else []
+        by_id, by_external = batch.in_scope(
+            Invoice.objects.all(), self.user, ids=ids, slugs=external_ids, slug_field="external_id"
         )
-        by_id, by_external = {i.pk: i for i in invoices}, {i.external_id: i for i in invoices if i.external_id}
         for row in rows:
             if row.errors or not row.data.get("allocations"):
                 continue
@@ -703,39 +541,6 @@ class PaymentBulk(BulkUpsert):
                     continue
                 allocations.append({"invoice": invoice, "amount": item["amount"]})
             row.data["allocations"] = allocations
-
-    def create(self, row):
-        data = dict(row.data)
-        reason = data.pop("reversed_reason", "")
-        payment = services.payment_record(**data)
-        if reason:
-            services.payment_reverse(payment=payment, reason=reason)
-        return payment.pk
-
-    def update(self, row):
-        payment, data = row.existing, row.data
-        changed = False
-        if payment.status != PaymentStatus.REVERSED:
-            changed = services.payment_update(
-                payment=payment,
-                customer=data["customer"],
-                received_on=data["received_on"],
-                amount=data["amount"],
-                method=data.get("method"),
-                reference=data.get("reference"),
-            )
-        reason = data.get("reversed_reason")
-        if reason and payment.status != PaymentStatus.REVERSED:
-            services.payment_reverse(payment=payment, reason=reason)  # ends every allocation
-            return True
-        # Left out or null: the allocations made stand. A list is compared as a set of invoice → amount.
-        if services.payment_reallocate(
-            payment=payment,
-            allocations=data.get("allocations"),
-            reason=_("Re-allocated: the branch system sent other allocations."),
-        ):
-            changed = True
-        return changed
 
     def annotate(self, rows):
         _annotate_allocations(rows, {row.id: row for row in rows})

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
-from core.dates import DateInputField
+from core.dates import DateInputField, due_date_error
 from core.filters import MAX_ID
 from core.serializers import FastReadMixin, MoneyInputField, StrictSerializer, enum_choice_field
 from customers.choices import CollectionPlanStatus, CustomerKind, CustomerStatus, InvoiceStatus, PaymentMethod, PaymentStatus
@@ -462,8 +462,8 @@ class InvoiceWriteSerializer(StrictSerializer):
     def validate(self, attrs):
         attrs = _one_of(attrs, "customer", "customer_external_id", required=True)
         attrs = _one_of(attrs, "salesperson", "salesperson_employee_no", required=False)
-        if attrs["due_date"] < attrs["issue_date"]:
-            raise serializers.ValidationError({"due_date": [_("The due date cannot be before the issue date.")]})
+        if error := due_date_error(attrs["issue_date"], attrs["due_date"]):
+            raise serializers.ValidationError({"due_date": [error]})
         if "amount" not in attrs and "lines" not in attrs:
             raise serializers.ValidationError({"amount": [_("Give an amount or product lines.")]})
         if attrs.get("external_id") == "":

@@ -6,7 +6,7 @@ resolves every reference in its input through the caller's scope. Single POSTs h
 """
 
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,8 +23,9 @@ from core.api import RolePermission, ScopedViewSet
 from core.errors import InvalidInput
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.money import ZERO
-from core.roles import role_of
-from customers import selectors, services
+from core.roles import staff_of
+from core.scoping import get_in_scope
+from customers import exports, selectors, services
 from customers.api import bulk
 from customers.api import serializers as s
 from customers.choices import PaymentStatus
@@ -37,6 +38,7 @@ from customers.filtersets import (
     ProductFilterSet,
 )
 from customers.models import CollectionPlan, Customer, Invoice, Payment, Product
+from customers.rights import new_customer_salesperson
 from regions.models import OrgUnit
 
 
@@ -46,11 +48,6 @@ def _valid(view, serializer_class, *, data=None, partial=False):
     )
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def _own_staff(user):
-    """The caller's staff profile if the caller is a person (API keys have none)."""
-    return getattr(user, "staff_profile", None)
 
 
 BULK_SCHEMA = {
@@ -74,17 +71,16 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     @idempotent
     def create(self, request):
         data = _valid(self, s.CustomerWriteSerializer)
-        if "salesperson" not in data and role_of(request.user) == "sales_rep":
-            # A salesperson records their own customers (otherwise they could not see what they made).
-            data["salesperson"] = _own_staff(request.user)
-        customer = services.customer_create(**data)
+        if "salesperson" not in data:
+            data["salesperson"] = new_customer_salesperson(request.user)
+        customer = services.customer_create(by=request.user, **data)
         return Response(s.CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.CustomerWriteSerializer, responses={200: s.CustomerSerializer})
     def partial_update(self, request, pk=None):
         customer = self.get_object()
         data = _valid(self, s.CustomerWriteSerializer, partial=True)
-        customer = services.customer_update(customer=customer, **data)
+        customer = services.customer_update(by=request.user, customer=customer, **data)
         return Response(s.CustomerSerializer(self.get_queryset().get(pk=customer.pk)).data)
 
     @extend_schema(
@@ -127,7 +123,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         allocations = data.get("allocations")
         if allocations is not None:
             allocations = [{"invoice": row["invoice"], "amount": row["amount"]} for row in allocations]
-        rows = services.customer_credit_apply(customer=customer, on=on, allocations=allocations)
+        rows = services.customer_credit_apply(by=request.user, customer=customer, on=on, allocations=allocations)
         after = selectors.with_credit(Customer.objects.filter(pk=customer.pk)).values("credit", "open_balance").get()
         body = {
             "customer": customer.pk,
@@ -184,14 +180,14 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @idempotent
     def create(self, request):
         data = _valid(self, s.ProductWriteSerializer)
-        product = services.product_create(**data)
+        product = services.product_create(by=request.user, **data)
         return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProductWriteSerializer, responses={200: s.ProductSerializer})
     def partial_update(self, request, pk=None):
         product = self.get_object()
         data = _valid(self, s.ProductWriteSerializer, partial=True)
-        services.product_update(product=product, **data)
+        services.product_update(by=request.user, product=product, **data)
         return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data)
 
     @extend_schema(
@@ -203,7 +199,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """Add a list price from a date on (the price list keeps every earlier price)."""
         product = self.get_object()
         data = _valid(self, s.ProductPriceInputSerializer)
-        services.product_price_add(product=product, **data)
+        services.product_price_add(by=request.user, product=product, **data)
         return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -224,7 +220,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     @idempotent
     def create(self, request):
         data = _valid(self, s.InvoiceWriteSerializer)
-        result = services.invoice_record(**data)
+        result = services.invoice_record(by=request.user, **data)
         invoice = self.get_queryset().get(pk=result.invoice.pk)
         invoice.exposure, invoice.credit_limit = result.exposure, result.credit_limit
         return Response(s.InvoiceRecordedSerializer(invoice).data, status=status.HTTP_201_CREATED)
@@ -236,7 +232,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         """Cancel the invoice with a reason (refused while payments are allocated to it)."""
         invoice = self.get_object()
         data = _valid(self, s.ReasonSerializer)
-        invoice = services.invoice_cancel(invoice=invoice, **data)
+        invoice = services.invoice_cancel(by=request.user, invoice=invoice, **data)
         return Response(s.InvoiceSerializer(self.get_queryset().get(pk=invoice.pk)).data)
 
     @extend_schema(**BULK_SCHEMA)
@@ -265,7 +261,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         data = _valid(self, s.PaymentWriteSerializer)
         if data.get("allocations") is not None:
             data["allocations"] = [{"invoice": row["invoice"], "amount": row["amount"]} for row in data["allocations"]]
-        payment = services.payment_record(**data)
+        payment = services.payment_record(by=request.user, **data)
         return Response(s.PaymentRecordedSerializer(self._recorded(payment.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PaymentUpdateSerializer, responses={200: s.PaymentRecordedSerializer})
@@ -277,9 +273,10 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         allocations = data.pop("allocations", None)
         with transaction.atomic():
             if data:
-                services.payment_update(payment=payment, **data)
+                services.payment_update(by=request.user, payment=payment, **data)
             if allocations is not None:
                 services.payment_reallocate(
+                    by=request.user,
                     payment=payment,
                     allocations=[{"invoice": row["invoice"], "amount": row["amount"]} for row in allocations],
                     reason=_("Re-allocated: the allocations were changed through the API."),
@@ -299,7 +296,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         """Reverse the payment with a reason: its allocations stop counting, its invoices reopen."""
         payment = self.get_object()
         data = _valid(self, s.ReasonSerializer)
-        payment = services.payment_reverse(payment=payment, **data)
+        payment = services.payment_reverse(by=request.user, payment=payment, **data)
         return Response(s.PaymentSerializer(self.get_queryset().get(pk=payment.pk)).data)
 
     @extend_schema(**BULK_SCHEMA)
@@ -327,10 +324,10 @@ class CollectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     def create(self, request):
         data = _valid(self, s.CollectionPlanWriteSerializer)
         if "owner" not in data:
-            data["owner"] = _own_staff(request.user)
+            data["owner"] = staff_of(request.user)
             if data["owner"] is None:
                 raise InvalidInput(_("Name the owner of the plan."), field="owner")
-        plan = services.collection_plan_create(**data)
+        plan = services.collection_plan_create(by=request.user, **data)
         return Response(s.CollectionPlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -342,7 +339,7 @@ class CollectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         """Add a follow-up note to the plan (called, visited, promised to pay…)."""
         plan = self.get_object()
         data = _valid(self, s.FollowUpInputSerializer)
-        services.collection_plan_follow_up(plan=plan, by=_own_staff(request.user), **data)
+        services.collection_plan_follow_up(by=request.user, plan=plan, **data)
         return Response(s.CollectionPlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -438,18 +435,12 @@ class AgeingReportView(APIView):
         unit = None
         if query.get("unit") is not None or query.get("unit_code"):
             lookup = {"pk": query["unit"]} if query.get("unit") is not None else {"code": query["unit_code"]}
-            unit = OrgUnit.objects.for_user(request.user).filter(**lookup).first()
-            if unit is None:
-                if OrgUnit.objects.filter(**lookup).exists():
-                    audit.log_denial(request, reason="out of scope", status=404)
-                raise Http404
+            unit = get_in_scope(request, OrgUnit, **lookup)
         buckets = selectors.buckets_from_days(query["buckets"]) if query.get("buckets") else None
         report = selectors.ageing_for_unit(
             user=request.user, unit=unit, as_of=query.get("as_of") or timezone.localdate(), by=query["by"], buckets=buckets
         )
         if query["format"] == "xlsx":
-            from customers import exports
-
             content = exports.ageing_xlsx(report, title=_("Ageing as of %(date)s") % {"date": report.as_of.isoformat()})
             response = HttpResponse(content, content_type=XlsxRenderer.media_type)
             response["Content-Disposition"] = f'attachment; filename="ageing-{report.as_of.isoformat()}.xlsx"'

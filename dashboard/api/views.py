@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from core import audit
 from core.schema import ErrorSerializer
+from core.scoping import log_out_of_scope
 from dashboard import selectors
 from dashboard.api import serializers as s
 from regions.models import OrgUnit, StaffProfile
@@ -44,8 +45,7 @@ class DashboardView(APIView):
             unit, staff = selectors.resolve_subject(request.user, unit=raw_unit, staff=raw_staff)
         except Http404:
             for raw, model in ((raw_unit, OrgUnit), (raw_staff, StaffProfile)):
-                if raw and str(raw).isdigit() and len(str(raw)) <= 12 and model.objects.filter(pk=int(raw)).exists():
-                    audit.log_denial(request, reason="out of scope", status=404)
+                if raw and log_out_of_scope(request, model, pk=str(raw).strip()):
                     break
             raise
         data = selectors.dashboard(user=request.user, unit=unit, staff=staff)

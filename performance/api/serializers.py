@@ -5,7 +5,8 @@ from rest_framework import serializers
 
 from core.errors import InvalidInput
 from core.filters import MAX_ID
-from performance.selectors import METRICS, parse_period
+from core.periods import parse_input as parse_period
+from performance.selectors import METRICS
 
 METRIC_CHOICES = [(metric.value, metric.label) for metric in METRICS]
 
@@ -26,7 +27,7 @@ class AttainmentQuerySerializer(serializers.Serializer):
 
     def validate_period(self, value):
         try:
-            return parse_period(value)
+            return parse_period(value, begun=True)
         except InvalidInput as error:
             raise serializers.ValidationError(str(error.message)) from None
 

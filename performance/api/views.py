@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from core import audit
 from core.periods import MONTH, Period
 from core.schema import ErrorSerializer
+from core.scoping import get_in_scope
 from performance import selectors
 from performance.api import serializers as s
 from regions.models import OrgUnit
@@ -43,11 +44,7 @@ class _ReportView(APIView):
         query.is_valid(raise_exception=True)
         query = query.validated_data
         if query.get("unit") is not None:
-            unit = OrgUnit.objects.for_user(request.user).filter(pk=query["unit"]).first()
-            if unit is None:
-                if OrgUnit.objects.filter(pk=query["unit"]).exists():
-                    audit.log_denial(request, reason="out of scope", status=404)
-                raise Http404
+            unit = get_in_scope(request, OrgUnit, pk=query["unit"])
         else:
             unit = selectors.default_unit(request.user)
             if unit is None:

@@ -2,13 +2,12 @@
 returns the clean value, or refuses with InvalidInput naming the field."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from core.dates import supported_date_error
 from core.errors import InvalidInput
-from core.money import MONEY_MAX, parse_decimal
+from core.money import MONEY_MAX, parse_money
 from core.periods import parse_input as parse_period_input
 from plans.choices import COUNT_METRICS, Metric
 
@@ -30,21 +29,14 @@ def check_period(period):
 def check_value(value, *, metric, field="value", label=None):
     """A target value: a Decimal ≥ 0, to the cent for amounts and whole for counts, below 10^16."""
     label = label or _("The target")
-    number = parse_decimal(
-        value,
-        field=field,
-        label=label,
-        messages={"max_decimal_places": _("%(label)s is an amount of money: at most two decimal places, not %(value)s.")},
-    )
-    if number < 0:
-        raise InvalidInput(_("%(label)s cannot be negative (%(value)s).") % {"label": label, "value": number}, field=field)
+    number = parse_money(value, field=field, label=label)
     if metric in COUNT_METRICS and number != number.to_integral_value():
         raise InvalidInput(
             _("%(label)s counts %(metric)s, so it must be a whole number, not %(value)s.")
-            % {"label": label, "value": number, "metric": Metric(metric).label},
+            % {"label": label, "value": number.normalize(), "metric": Metric(metric).label},  # not integral: no exponent
             field=field,
         )
-    return number.quantize(Decimal("0.01"))
+    return number
 
 
 def check_text(value, *, field, label, max_length, required=True):

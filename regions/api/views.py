@@ -26,14 +26,14 @@ class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     @extend_schema(request=s.OrgUnitCreateSerializer, responses={201: s.OrgUnitSerializer})
     def create(self, request):
         data = self._valid(s.OrgUnitCreateSerializer)
-        unit = services.org_unit_create(**data)
+        unit = services.org_unit_create(by=request.user, **data)
         return Response(s.OrgUnitSerializer(unit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.OrgUnitUpdateSerializer, responses={200: s.OrgUnitSerializer})
     def partial_update(self, request, pk=None):
         unit = self.get_object()
         data = self._valid(s.OrgUnitUpdateSerializer)
-        unit = services.org_unit_update(unit=unit, **data)
+        unit = services.org_unit_update(by=request.user, unit=unit, **data)
         return Response(s.OrgUnitSerializer(unit).data)
 
     @extend_schema(request=s.OrgUnitMoveSerializer, responses={200: s.OrgUnitSerializer})
@@ -41,7 +41,7 @@ class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def move(self, request, pk=None):
         unit = self.get_object()
         data = self._valid(s.OrgUnitMoveSerializer)
-        unit = services.org_unit_move(unit=unit, new_parent=data["parent"])
+        unit = services.org_unit_move(by=request.user, unit=unit, new_parent=data["parent"])
         return Response(s.OrgUnitSerializer(unit).data)
 
     @extend_schema(request=s.OrgUnitMergeSerializer, responses={200: s.OrgUnitSerializer})
@@ -49,7 +49,7 @@ class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def merge(self, request, pk=None):
         unit = self.get_object()
         data = self._valid(s.OrgUnitMergeSerializer)
-        unit = services.org_unit_merge(source=unit, target=data["target"], on=data.get("on"))
+        unit = services.org_unit_merge(by=request.user, source=unit, target=data["target"], on=data.get("on"))
         return Response(s.OrgUnitSerializer(unit).data)
 
     @extend_schema(request=s.OrgUnitCloseSerializer, responses={200: s.OrgUnitSerializer})
@@ -57,7 +57,7 @@ class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def close(self, request, pk=None):
         unit = self.get_object()
         data = self._valid(s.OrgUnitCloseSerializer)
-        unit = services.org_unit_close(unit=unit, on=data.get("on"))
+        unit = services.org_unit_close(by=request.user, unit=unit, on=data.get("on"))
         return Response(s.OrgUnitSerializer(unit).data)
 
     @extend_schema(responses={200: s.OrgUnitTreeNodeSerializer(many=True)}, filters=False)
@@ -100,7 +100,7 @@ class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     def create(self, request):
         serializer = s.StaffCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        staff = services.staff_hire(**serializer.validated_data)
+        staff = services.staff_hire(by=request.user, **serializer.validated_data)
         return Response(s.StaffDetailSerializer(staff).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.StaffUpdateSerializer, responses={200: s.StaffDetailSerializer})
@@ -108,9 +108,7 @@ class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         staff = self.get_object()
         serializer = s.StaffUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        for field, value in serializer.validated_data.items():
-            setattr(staff, field, value)
-        staff.save(update_fields=list(serializer.validated_data) or None)
+        staff = services.staff_update(by=request.user, staff=staff, **serializer.validated_data)
         return Response(s.StaffDetailSerializer(staff).data)
 
     @extend_schema(request=s.StaffMoveSerializer, responses={200: s.StaffDetailSerializer})
@@ -119,7 +117,7 @@ class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         staff = self.get_object()
         serializer = s.StaffMoveSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        staff = services.staff_move(staff=staff, **serializer.validated_data)
+        staff = services.staff_move(by=request.user, staff=staff, **serializer.validated_data)
         return Response(s.StaffDetailSerializer(staff).data)
 
 

@@ -2,13 +2,13 @@
 queued run) and runs/<id>/ to poll a build. Reads go through the scope; the build through
 reports.services (409 when a build of the same report is already queued or running)."""
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import ScopedViewSet
+from core.scoping import get_in_scope
 from regions.models import OrgUnit
 from reports import services
 from reports.api import serializers as s
@@ -43,9 +43,7 @@ class BusinessReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         serializer = s.BuildRequestSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        unit = OrgUnit.objects.for_user(request.user).filter(pk=data["unit"]).first()
-        if unit is None:
-            raise Http404
+        unit = get_in_scope(request, OrgUnit, pk=data["unit"])
         run = services.report_request(unit=unit, period=data["period"], kind=data["kind"], by=request.user)
         run.refresh_from_db()
         return Response(s.ReportRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

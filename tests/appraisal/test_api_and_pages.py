@@ -391,6 +391,7 @@ def _grow(units, personas, start, n):
     codes = ["330100", "330200", "440100", "440300"]
     for k in range(n):
         staff = staff_hire(
+            by=SYSTEM,
             employee_no=f"G{start + k:04d}",
             name=f"增量{k}",
             unit=units[codes[k % 4]],

@@ -245,6 +245,7 @@ def _hire(units, n, start):
     codes = ["330100", "330200", "440100", "440300"]
     for k in range(n):
         staff_hire(
+            by=SYSTEM,
             employee_no=f"Q{start + k:04d}",
             name=f"新业务员{k}",
             unit=units[codes[k % 4]],

@@ -11,6 +11,7 @@ from approvals import services
 from approvals.choices import ApprovalKind, EventAction, RequestState
 from approvals.models import ApprovalEvent, ApprovalRequest
 from core.errors import Conflict
+from core.rights import SYSTEM
 from core.roles import Role
 
 
@@ -20,15 +21,17 @@ def test_two_reviewers_approving_at_once_make_one_decision():
     from regions.models import OrgUnit
     from regions.services import load_default_organisation, staff_hire
 
-    load_default_organisation()  # transactional tests flush the database
+    load_default_organisation(by=SYSTEM)  # transactional tests flush the database
     hq, region = OrgUnit.objects.get(code="HQ"), OrgUnit.objects.get(code="HD")
     people = [
         staff_hire(
+            by=SYSTEM,
             employee_no=f"C{n}", name=f"审核{n}", unit=hq, role=Role.CENTER_STAFF, hire_date=date(2020, 1, 1), username=f"c{n}"
         )
         for n in (1, 2)
     ]
     manager = staff_hire(
+        by=SYSTEM,
         employee_no="R1", name="大区经理", unit=region, role=Role.REGIONAL_MANAGER, hire_date=date(2020, 1, 1), username="r1"
     )
     request = services.request_submit(
@@ -96,12 +99,14 @@ def test_a_decision_and_the_subjects_own_service_at_once_agree_and_never_deadloc
     from regions.models import OrgUnit
     from regions.services import load_default_organisation, staff_hire
 
-    load_default_organisation()  # transactional tests flush the database
+    load_default_organisation(by=SYSTEM)  # transactional tests flush the database
     region, province = OrgUnit.objects.get(code="HD"), OrgUnit.objects.get(code="330000")
     manager = staff_hire(
+        by=SYSTEM,
         employee_no="R1", name="大区经理", unit=region, role=Role.REGIONAL_MANAGER, hire_date=date(2020, 1, 1), username="r1"
     )
     recorder = staff_hire(
+        by=SYSTEM,
         employee_no="P1", name="省经理", unit=province, role=Role.PROVINCIAL_MANAGER, hire_date=date(2020, 1, 1), username="p1"
     )
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from core.rights import SYSTEM
 from customers import services
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="seed_scale generates its data inside PostgreSQL")
@@ -16,7 +17,7 @@ def _scalar(sql):
 
 
 def test_refuses_a_database_with_real_data(units):
-    services.customer_create(name="真实客户", district=units["330100"])
+    services.customer_create(by=SYSTEM, name="真实客户", district=units["330100"])
     with pytest.raises(CommandError, match="refusing"):
         call_command("seed_scale", scale="tiny")
 

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 
+from core.rights import SYSTEM
 from tests.browser.support import CHROMIUM_ARGS, PASSWORD, browser_required, chromium_executable
 
 # Playwright's sync API drives its own event loop in this thread, and Django's async-safety check takes
@@ -129,7 +130,7 @@ def org(transactional_db):
     from regions.models import OrgUnit
     from regions.services import load_default_organisation
 
-    load_default_organisation()
+    load_default_organisation(by=SYSTEM)
     # Reference data from a data migration is flushed with everything else after each test: load it again.
     from approvals.calendar import calendar_seed
 
@@ -153,6 +154,7 @@ def hire(org):
 
     def make(username, *, name, role, unit):
         return staff_hire(
+            by=SYSTEM,
             employee_no=f"B{next(counter):04d}",
             name=name,
             unit=org[unit],

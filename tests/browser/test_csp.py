@@ -5,6 +5,7 @@ tests check their pages too.)"""
 
 import re
 
+from core.rights import SYSTEM
 from core.roles import Role
 from customers.services import customer_create
 from tests.browser.steps import expect, log_in
@@ -12,7 +13,7 @@ from tests.browser.steps import expect, log_in
 
 def test_the_pages_work_under_the_policy(page, org, hire):
     hire("center", name="中心专员", role=Role.CENTER_STAFF, unit="HQ")
-    customer_create(name="杭州策略测试有限公司", district=org["330100"])
+    customer_create(by=SYSTEM, name="杭州策略测试有限公司", district=org["330100"])
 
     log_in(page, "center")
     policy = page.request.get("/").headers.get("content-security-policy") or ""

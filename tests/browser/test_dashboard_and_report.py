@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.periods import Period
+from core.rights import SYSTEM
 from core.roles import Role
 from customers.services import customer_create, invoice_record
 from dashboard.services import receivables_snapshot_rebuild
@@ -25,8 +26,9 @@ def test_regional_manager_drills_to_a_district_and_downloads_the_monthly_report(
     rep = hire("rep_hz", name="杭州业务员", role=Role.SALES_REP, unit="330100")
     today = timezone.localdate()
     last_month = Period.parse(f"{today:%Y-%m}").previous()
-    customer = customer_create(name="杭州测试客户有限公司", district=org["330100"], salesperson=rep)
+    customer = customer_create(by=SYSTEM, name="杭州测试客户有限公司", district=org["330100"], salesperson=rep)
     invoice_record(
+        by=SYSTEM,
         customer=customer,
         issue_date=last_month.start,
         due_date=last_month.start + timedelta(days=30),

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core.rights import SYSTEM
 from core.roles import Role
 from customers.services import customer_create, invoice_record
 from tests.browser.steps import expect, log_in, log_out
@@ -15,9 +16,10 @@ from tests.browser.steps import expect, log_in, log_out
 def test_regional_manager_reads_ageing_and_drills_down(page, org, hire):
     hire("rm_east", name="华东经理", role=Role.REGIONAL_MANAGER, unit="HD")
     rep = hire("rep_hz", name="杭州业务员", role=Role.SALES_REP, unit="330100")
-    customer = customer_create(name="西湖贸易有限公司", district=org["330100"], salesperson=rep)
+    customer = customer_create(by=SYSTEM, name="西湖贸易有限公司", district=org["330100"], salesperson=rep)
     today = timezone.localdate()
     invoice_record(
+        by=SYSTEM,
         customer=customer, issue_date=today - timedelta(days=75), due_date=today - timedelta(days=45), amount=Decimal("12345.60")
     )
 

@@ -391,13 +391,15 @@ def test_two_expenses_at_once_cannot_both_slip_under_the_budget():
     from core.roles import Role
     from regions.services import load_default_organisation, staff_hire
 
-    load_default_organisation()  # transactional tests flush the database
+    load_default_organisation(by=SYSTEM)  # transactional tests flush the database
     region, province = OrgUnit.objects.get(code="HD"), OrgUnit.objects.get(code="330000")
     staff_hire(
+        by=SYSTEM,
         employee_no="R1", name="大区经理", unit=region, role=Role.REGIONAL_MANAGER, hire_date=date(2020, 1, 1), username="r1"
     )
     people = [
         staff_hire(
+            by=SYSTEM,
             employee_no=f"P{n}",
             name=f"省经理{n}",
             unit=province,

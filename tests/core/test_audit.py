@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from core.audit import Door, audit_door
+from core.rights import SYSTEM
 from regions import services
 
 
@@ -36,6 +37,6 @@ def test_page_change_is_recorded_with_the_web_door(personas, units):
 
 def test_task_door(units):
     with audit_door(Door.TASK, detail="nightly"):
-        services.org_unit_update(unit=units["330100"], name_en="Hangzhou (task)")
+        services.org_unit_update(by=SYSTEM, unit=units["330100"], name_en="Hangzhou (task)")
     record = units["330100"].history.latest("history_date")
     assert record.history_door == Door.TASK and record.history_detail == "nightly"

@@ -21,6 +21,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from core.rights import SYSTEM
+
 REDIS = os.environ.get("REPORTS_TEST_REDIS") or getattr(settings, "REDIS_URL", "") or "redis://127.0.0.1:6379/15"
 STALE = 3  # seconds without a heartbeat before a run counts as abandoned (3 beats: a loaded CI box may delay one)
 
@@ -180,10 +182,11 @@ def _report_setup():
     from reports.models import BusinessReport
     from reports.services import report_build
 
-    load_default_organisation()  # transactional tests flush the database
+    load_default_organisation(by=SYSTEM)  # transactional tests flush the database
     region, district = OrgUnit.objects.get(code="HD"), OrgUnit.objects.get(code="330100")
-    customer = customer_create(name="真实进程客户", district=district, external_id="RW-C1")
+    customer = customer_create(by=SYSTEM, name="真实进程客户", district=district, external_id="RW-C1")
     invoice_record(
+        by=SYSTEM,
         customer=customer, issue_date=date(2026, 3, 5), due_date=date(2026, 4, 5), amount="1234.56", external_id="RW-I1"
     )
     summaries_rebuild(months=["2026-03"])
@@ -267,8 +270,9 @@ def test_an_import_killed_mid_commit_never_stays_running(tmp_path, which):
     from regions.models import OrgUnit
     from regions.services import load_default_organisation, staff_hire
 
-    load_default_organisation()
+    load_default_organisation(by=SYSTEM)
     manager = staff_hire(
+        by=SYSTEM,
         employee_no="T9001",
         name="dm",
         unit=OrgUnit.objects.get(code="330100"),
@@ -282,7 +286,7 @@ def test_an_import_killed_mid_commit_never_stays_running(tmp_path, which):
     content = ("\n".join([header, *rows]) + "\n").encode()
 
     def start():
-        job = imports.job_start(kind="customers", upload=SimpleUploadedFile("kill.csv", content), user=manager.user)
+        job = imports.job_start(by=manager.user, kind="customers", upload=SimpleUploadedFile("kill.csv", content))
         assert job.status == ImportStatus.VALIDATED, job.errors
         ImportJob.objects.filter(pk=job.pk).update(commit_requested_at=timezone.now())
         return job

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from rest_framework import serializers
 
+from core.rights import SYSTEM
 from customers import services
 from customers.api import serializers as cs
 from customers.models import Customer, Invoice, Payment
@@ -28,6 +29,7 @@ def assert_same(serializer_class, objects):
 def ledger(personas, units):
     rep = personas["rep_hangzhou"].staff
     customer = services.customer_create(
+        by=SYSTEM,
         name="杭州测试科技有限公司",
         district=units["330100"],
         salesperson=rep,
@@ -35,17 +37,19 @@ def ledger(personas, units):
         is_key=True,
         contacts=[{"name": "王经理", "phone": "0571-1"}],
     )
-    bare = services.customer_create(name="无业务员客户", district=units["330100"])
+    bare = services.customer_create(by=SYSTEM, name="无业务员客户", district=units["330100"])
     product = ProductFactory()
     ProductPriceFactory(product=product, price="12.50", effective_from=date(2024, 1, 1))
     services.invoice_record(
+        by=SYSTEM,
         customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount="900.10", number="FP-1"
     )
     services.invoice_record(
+        by=SYSTEM,
         customer=customer, issue_date=date(2025, 1, 2), due_date=date(2025, 2, 2), lines=[{"product": product, "quantity": "3"}]
     )
-    services.invoice_record(customer=bare, issue_date=date(2025, 1, 3), due_date=date(2025, 2, 3), amount="5")
-    services.payment_record(customer=customer, received_on=date(2025, 2, 5), amount="1000.00", reference="BK-1")
+    services.invoice_record(by=SYSTEM, customer=bare, issue_date=date(2025, 1, 3), due_date=date(2025, 2, 3), amount="5")
+    services.payment_record(by=SYSTEM, customer=customer, received_on=date(2025, 2, 5), amount="1000.00", reference="BK-1")
     return customer
 
 

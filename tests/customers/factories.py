@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import factory
 
+from core.rights import SYSTEM
 from customers import services
 from customers.models import Customer, Invoice, Payment, Product, ProductPrice
 from regions.models import OrgUnit, StaffProfile
@@ -59,7 +60,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.customer_create(**kwargs)
+        return services.customer_create(by=SYSTEM, **kwargs)
 
 
 class InvoiceFactory(factory.django.DjangoModelFactory):
@@ -75,7 +76,7 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.invoice_record(**kwargs).invoice
+        return services.invoice_record(by=SYSTEM, **kwargs).invoice
 
 
 class PaymentFactory(factory.django.DjangoModelFactory):
@@ -90,4 +91,4 @@ class PaymentFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.payment_record(**kwargs)
+        return services.payment_record(by=SYSTEM, **kwargs)

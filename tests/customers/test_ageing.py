@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from core.errors import DomainError, InvalidInput
+from core.rights import SYSTEM
 from customers import selectors, services
 from customers.exports import ageing_xlsx
 from customers.models import Allocation, Customer, Invoice, Payment
@@ -27,7 +28,7 @@ AS_OF = date(2025, 6, 30)
 
 
 def _invoice(customer, issued, due, amount):
-    return services.invoice_record(customer=customer, issue_date=issued, due_date=due, amount=D(amount)).invoice
+    return services.invoice_record(by=SYSTEM, customer=customer, issue_date=issued, due_date=due, amount=D(amount)).invoice
 
 
 def test_days_past_due_land_in_the_right_bucket(units):
@@ -60,7 +61,7 @@ def test_ageing_groups_and_drills_down(units, personas):
     _invoice(hz_b, date(2025, 1, 1), date(2025, 2, 1), "300")
     _invoice(nb, date(2025, 1, 1), date(2025, 2, 1), "70")
     _invoice(gz, date(2025, 1, 1), date(2025, 2, 1), "1000")
-    services.payment_record(customer=hz_b, received_on=date(2025, 3, 1), amount="300")  # fully paid: omitted
+    services.payment_record(by=SYSTEM, customer=hz_b, received_on=date(2025, 3, 1), amount="300")  # fully paid: omitted
 
     center = selectors.ageing_for_unit(user=personas["director"].user, unit=units["HQ"], as_of=AS_OF)
     assert center.group_by == "region"
@@ -160,6 +161,7 @@ def _apply(op, customers):
     if kind == "invoice":
         _, c, issued, term, amount = op
         services.invoice_record(
+            by=SYSTEM,
             customer=customers[c],
             issue_date=BASE + timedelta(days=issued),
             due_date=BASE + timedelta(days=issued + term),
@@ -167,12 +169,13 @@ def _apply(op, customers):
         )
     elif kind == "pay":
         _, c, received, amount = op
-        services.payment_record(customer=customers[c], received_on=BASE + timedelta(days=received), amount=amount)
+        services.payment_record(by=SYSTEM, customer=customers[c], received_on=BASE + timedelta(days=received), amount=amount)
     elif kind == "pay_to":
         _, c, received, amount, pick, share = op
         invoices = list(Invoice.objects.filter(customer=customers[c]).order_by("id"))
         if invoices:
             services.payment_record(
+                by=SYSTEM,
                 customer=customers[c],
                 received_on=BASE + timedelta(days=received),
                 amount=amount,
@@ -183,18 +186,19 @@ def _apply(op, customers):
         payments = list(Payment.objects.filter(customer__in=customers).order_by("id"))
         if payments:
             payment = payments[pick % len(payments)]
-            services.payment_reverse(payment=payment, reason="退票", on=payment.received_on + timedelta(days=later))
+            services.payment_reverse(by=SYSTEM, payment=payment, reason="退票", on=payment.received_on + timedelta(days=later))
     elif kind == "cancel":
         _, pick, later = op
         invoices = list(Invoice.objects.filter(customer__in=customers).order_by("id"))
         if invoices:
             invoice = invoices[pick % len(invoices)]
-            services.invoice_cancel(invoice=invoice, reason="错开", on=invoice.issue_date + timedelta(days=later))
+            services.invoice_cancel(by=SYSTEM, invoice=invoice, reason="错开", on=invoice.issue_date + timedelta(days=later))
     elif kind == "credit":
         _, c, on = op
-        services.customer_credit_apply(customer=customers[c], on=BASE + timedelta(days=on))
+        services.customer_credit_apply(by=SYSTEM, customer=customers[c], on=BASE + timedelta(days=on))
     elif kind == "batch":
         services.invoice_record_many(
+            by=SYSTEM,
             records=[
                 {
                     "customer": customers[c],
@@ -209,7 +213,7 @@ def _apply(op, customers):
         _, pick, amount, c = op
         invoices = list(Invoice.objects.filter(customer__in=customers).order_by("id"))
         if invoices:
-            services.invoice_update(invoice=invoices[pick % len(invoices)], amount=amount, customer=customers[c])
+            services.invoice_update(by=SYSTEM, invoice=invoices[pick % len(invoices)], amount=amount, customer=customers[c])
     elif kind == "reallocate":
         _, pick, wanted, after = op
         payments = list(Payment.objects.filter(customer__in=customers).order_by("id"))
@@ -224,6 +228,7 @@ def _apply(op, customers):
                 ]
             )
             services.payment_reallocate(
+                by=SYSTEM,
                 payment=payment, allocations=allocations, reason="分支系统重新核销", on=last + timedelta(days=after)
             )
     elif kind == "credit_to":
@@ -231,6 +236,7 @@ def _apply(op, customers):
         invoices = list(Invoice.objects.filter(customer=customers[c]).order_by("id"))
         if invoices:
             services.customer_credit_apply(
+                by=SYSTEM,
                 customer=customers[c],
                 on=BASE + timedelta(days=on),
                 allocations=[{"invoice": invoices[pick % len(invoices)], "amount": amount}],

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.rights import SYSTEM
 from customers import services
 from customers.models import Allocation, CollectionPlan, Customer, FollowUp, Invoice, Payment
 from tests.customers.factories import CustomerFactory, InvoiceFactory, PaymentFactory, ProductFactory, ProductPriceFactory
@@ -198,8 +199,8 @@ def test_balance_action(personas, hangzhou_customer):
 
 
 def test_customer_search_by_name_initials_and_credit_code(personas, units):
-    services.customer_create(name="杭州银行", district=units["330100"], credit_code=VALID_CODE)
-    services.customer_create(name="西湖茶业", district=units["330100"])
+    services.customer_create(by=SYSTEM, name="杭州银行", district=units["330100"], credit_code=VALID_CODE)
+    services.customer_create(by=SYSTEM, name="西湖茶业", district=units["330100"])
     client = personas["dm_hangzhou"].api()
 
     def names(**params):
@@ -481,6 +482,7 @@ def test_list_queries_do_not_grow_with_rows(personas, units, name):
                 district=units["330100"], salesperson=personas["rep_hangzhou"].staff, contacts=[{"name": "王"}, {"name": "李"}]
             )
             invoice = services.invoice_record(
+                by=SYSTEM,
                 customer=customer,
                 issue_date=date(2025, 1, 1),
                 due_date=date(2025, 2, 1),
@@ -488,12 +490,13 @@ def test_list_queries_do_not_grow_with_rows(personas, units, name):
             ).invoice
             PaymentFactory(customer=customer, amount=D("50.00"))
             plan = services.collection_plan_create(
+                by=SYSTEM,
                 customer=customer,
                 invoice=invoice,
                 owner=personas["rep_hangzhou"].staff,
                 lines=[{"due_on": date(2025, 3, 1), "amount": 1}],
             )
-            services.collection_plan_follow_up(plan=plan, by=personas["rep_hangzhou"].staff, note="已联系")
+            services.collection_plan_follow_up(by=personas["rep_hangzhou"].user, plan=plan, note="已联系")
             ProductPriceFactory(product=ProductFactory())
 
     client = personas["dm_hangzhou"].api()

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.audit import Door, audit_door, insert_audited
 from core.errors import InvalidInput
+from core.rights import SYSTEM
 from customers import services
 from customers.models import Customer, Invoice
 from tests.customers.factories import CustomerFactory, InvoiceFactory, ProductFactory, ProductPriceFactory
@@ -109,7 +110,7 @@ def test_a_batch_gives_what_one_at_a_time_gives(customers, settings):
         _record(customers[0], 2, number="NO-2"),  # takes customer 0 to 12,000: over its limit
         _record(customers[1], 3, amount=None, lines=[{"product": product, "quantity": D("2")}]),
     ]
-    results = services.invoice_record_many(records=records)
+    results = services.invoice_record_many(by=SYSTEM, records=records)
     assert [r.over_credit_limit for r in results] == [False, False, True, False]
     assert [r.exposure for r in results] == [D("4000.00"), D("8000.00"), D("12000.00"), D("500.00")]
     by_id = {i.pk: i for i in Invoice.objects.filter(pk__in=[r.id for r in results])}
@@ -120,7 +121,7 @@ def test_a_batch_gives_what_one_at_a_time_gives(customers, settings):
     assert results[0].invoice == by_id[results[0].id]  # built on demand
     # The same invoices one at a time: the same flags and exposures.
     singles = [
-        services.invoice_record(**{**record, "external_id": f"S-{n}", "customer": customers[2]})
+        services.invoice_record(by=SYSTEM, **{**record, "external_id": f"S-{n}", "customer": customers[2]})
         for n, record in enumerate(records[:3])
     ]
     assert [(s.over_credit_limit, s.exposure) for s in singles] == [(r.over_credit_limit, r.exposure) for r in results[:3]]
@@ -141,25 +142,25 @@ def test_a_batch_refuses_what_one_at_a_time_refuses(customers, change, field):
     record = _record(customers[0], 0, **change)
     single_error = None
     try:
-        services.invoice_record(**{**record, "external_id": record["external_id"]})
+        services.invoice_record(by=SYSTEM, **{**record, "external_id": record["external_id"]})
     except InvalidInput as error:
         single_error = error
     if field is None:
         assert single_error is None
-        (result,) = services.invoice_record_many(records=[{**record, "external_id": "B-x"}])
+        (result,) = services.invoice_record_many(by=SYSTEM, records=[{**record, "external_id": "B-x"}])
         assert Invoice.objects.get(pk=result.id).number == "padded"
         return
     assert single_error is not None and single_error.field == field
     with pytest.raises(services.BatchInvalid) as batch:
-        services.invoice_record_many(records=[record])
+        services.invoice_record_many(by=SYSTEM, records=[record])
     assert batch.value.errors[0].field == field
 
 
 def test_a_taken_external_id_is_refused_unless_the_caller_checked(customers):
     InvoiceFactory(customer=customers[0], external_id="B-0")
     with pytest.raises(services.BatchInvalid) as batch:
-        services.invoice_record_many(records=[_record(customers[0], 0)])
+        services.invoice_record_many(by=SYSTEM, records=[_record(customers[0], 0)])
     assert batch.value.errors[0].field == "external_id"
     with CaptureQueriesContext(connection) as checked:
-        services.invoice_record_many(records=[_record(customers[0], 9)], external_ids_checked=True)
+        services.invoice_record_many(by=SYSTEM, records=[_record(customers[0], 9)], external_ids_checked=True)
     assert not any("external_id" in q["sql"] and q["sql"].lstrip().startswith("SELECT") for q in checked.captured_queries)

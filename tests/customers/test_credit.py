@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.errors import InvalidInput
+from core.rights import SYSTEM
 from core.roles import ROLE_TABLE, Role, RoleSpec
 from customers import selectors, services
 from customers.models import Allocation, AllocationOrigin, Customer, Invoice, Payment
@@ -367,7 +368,7 @@ def test_credit_balances_list_is_exact_scoped_filtered_and_constant_in_queries(l
     _credit_customer(client)  # C-1: open 1,500, credit 600
     Customer.objects.filter(external_id="C-1").update(credit_limit=D("1000.00"))
     gz = CustomerFactory(district=units["440100"], external_id="GZ-1")
-    services.invoice_record(customer=gz, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount=D("5.00"))
+    services.invoice_record(by=SYSTEM, customer=gz, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount=D("5.00"))
     url = reverse("creditbalance-list")
     rows = client.get(url).json()["results"]
     assert [
@@ -402,7 +403,7 @@ def test_credit_balances_list_is_exact_scoped_filtered_and_constant_in_queries(l
     few = count()
     for n in range(6):
         customer = CustomerFactory(external_id=f"MORE-{n}")
-        services.payment_record(customer=customer, received_on=date(2025, 1, 1), amount=D("1.00"))
+        services.payment_record(by=SYSTEM, customer=customer, received_on=date(2025, 1, 1), amount=D("1.00"))
     assert count() == few
 
 
@@ -442,16 +443,17 @@ def test_reallocation_credit_apply_and_payments_racing_never_over_allocate():
     from regions.models import OrgUnit
     from regions.services import load_default_organisation
 
-    load_default_organisation()  # transactional tests flush the database
-    customer = services.customer_create(name="并发余款客户", district=OrgUnit.objects.get(code="330100"))
+    load_default_organisation(by=SYSTEM)  # transactional tests flush the database
+    customer = services.customer_create(by=SYSTEM, name="并发余款客户", district=OrgUnit.objects.get(code="330100"))
     invoices = [
         services.invoice_record(
+            by=SYSTEM,
             customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, n), amount=D("100")
         ).invoice
         for n in range(1, 4)
     ]
-    credit = services.payment_record(customer=customer, received_on=date(2025, 1, 5), amount=D("150"), allocations=[])
-    target = services.payment_record(customer=customer, received_on=date(2025, 1, 5), amount=D("80"), allocations=[])
+    credit = services.payment_record(by=SYSTEM, customer=customer, received_on=date(2025, 1, 5), amount=D("150"), allocations=[])
+    target = services.payment_record(by=SYSTEM, customer=customer, received_on=date(2025, 1, 5), amount=D("80"), allocations=[])
     for n in range(20):
         barrier = threading.Barrier(3)
 
@@ -467,10 +469,11 @@ def test_reallocation_credit_apply_and_payments_racing_never_over_allocate():
         pick = invoices[n % 3]
         actions = [
             lambda pick=pick, n=n: services.payment_reallocate(
+                by=SYSTEM,
                 payment=target, allocations=[{"invoice": pick, "amount": D("80")}] if n % 2 else [], reason="重新核销"
             ),
-            lambda: services.customer_credit_apply(customer=customer, on=TODAY),
-            lambda: services.payment_record(customer=customer, received_on=date(2025, 1, 6), amount=D("7")),
+            lambda: services.customer_credit_apply(by=SYSTEM, customer=customer, on=TODAY),
+            lambda: services.payment_record(by=SYSTEM, customer=customer, received_on=date(2025, 1, 6), amount=D("7")),
         ]
         threads = [threading.Thread(target=run, args=(action,)) for action in actions]
         for thread in threads:

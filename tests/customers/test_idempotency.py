@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.idempotency import idempotency_purge, request_hash
 from core.models import IdempotencyRecord
+from core.rights import SYSTEM
 from core.tasks import idempotency_purge_task
 from customers.models import Customer, Invoice
 from tests.customers.factories import CustomerFactory, InvoiceFactory
@@ -149,7 +150,7 @@ def test_two_concurrent_pushes_of_one_key_create_one_row():
     from regions.models import OrgUnit
     from regions.services import load_default_organisation
 
-    load_default_organisation()  # transactional tests flush the database
+    load_default_organisation(by=SYSTEM)  # transactional tests flush the database
     _key, raw = api_key_issue(name="并发测试", unit=OrgUnit.objects.get(code="330100"))
     barrier = threading.Barrier(4)
     statuses = []

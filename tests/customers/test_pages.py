@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.rights import SYSTEM
 from customers import services
 from customers.models import Customer, Invoice
 from customers.validators import credit_code_check_character
@@ -72,7 +73,7 @@ def test_customer_search_by_name_initials_and_credit_code(personas, ledger, quer
 
 
 def test_customer_filters_key_district_salesperson(personas, ledger, units):
-    services.customer_update(customer=ledger["hz2"], is_key=True)
+    services.customer_update(by=SYSTEM, customer=ledger["hz2"], is_key=True)
     client = personas["director"].web()
     keys = client.get(reverse("customers:customer_list"), {"is_key": "true"}).context["object_list"]
     assert [c.pk for c in keys] == [ledger["hz2"].pk]
@@ -216,6 +217,7 @@ def test_invoice_cancel_from_the_page(personas, ledger):
 def test_collection_plan_follow_up_and_progress(personas, ledger):
     today = timezone.localdate()
     plan = services.collection_plan_create(
+        by=SYSTEM,
         customer=ledger["hz2"],
         owner=personas["dm_hangzhou"].staff,
         lines=[

@@ -5,6 +5,7 @@ Beijing month boundaries."""
 import random
 from datetime import UTC, date, datetime, timedelta
 
+from core.rights import SYSTEM
 from core.roles import Role
 from customers.models import Customer, Product
 from customers.services import customer_create, invoice_cancel, invoice_record, payment_record, payment_reverse
@@ -25,11 +26,13 @@ def make_facts(units, personas, *, seed=7):
         "330100": [personas["rep_hangzhou"].staff, personas["rep_hangzhou_2"].staff],
         "330200": [
             staff_hire(
+                by=SYSTEM,
                 employee_no="F0001", name="宁波业务员", unit=units["330200"], role=Role.SALES_REP, hire_date=date(2020, 1, 1)
             )
         ],
         "440100": [
             staff_hire(
+                by=SYSTEM,
                 employee_no="F0002", name="广州业务员", unit=units["440100"], role=Role.SALES_REP, hire_date=date(2020, 1, 1)
             )
         ],
@@ -42,6 +45,7 @@ def make_facts(units, personas, *, seed=7):
             for _k in range(2):
                 n += 1
                 customer = customer_create(
+                    by=SYSTEM,
                     name=f"汇总客户{n}有限公司", district=units[code], salesperson=owner, external_id=f"F-C{n}"
                 )
                 # Created at a random moment of the months, some right after a Beijing midnight that
@@ -70,11 +74,13 @@ def make_facts(units, personas, *, seed=7):
                     for product in rng.sample(products, rng.randrange(1, 3))
                 ]
                 result = invoice_record(
+                    by=SYSTEM,
                     customer=customer, issue_date=issued, due_date=issued + timedelta(days=30), lines=lines, external_id=f"F-I{n}"
                 )
             else:
                 amount = f"{rng.randrange(1000, 99999)}.{rng.randrange(0, 100):02d}"
                 result = invoice_record(
+                    by=SYSTEM,
                     customer=customer,
                     issue_date=issued,
                     due_date=issued + timedelta(days=30),
@@ -84,7 +90,7 @@ def make_facts(units, personas, *, seed=7):
             invoices.append(result.invoice)
     # Some invoices cancelled before any payment.
     for invoice in rng.sample(invoices, len(invoices) // 6):
-        invoice_cancel(invoice=invoice, reason="开错了", on=invoice.issue_date + timedelta(days=1))
+        invoice_cancel(by=SYSTEM, invoice=invoice, reason="开错了", on=invoice.issue_date + timedelta(days=1))
     # Payments (allocated oldest first), some of them reversed later.
     payments = []
     for customer in customers:
@@ -93,6 +99,7 @@ def make_facts(units, personas, *, seed=7):
             received = _day(rng, rng.choice(MONTHS[1:]))
             payments.append(
                 payment_record(
+                    by=SYSTEM,
                     customer=customer,
                     received_on=received,
                     amount=f"{rng.randrange(500, 60000)}.{rng.randrange(0, 100):02d}",
@@ -100,5 +107,5 @@ def make_facts(units, personas, *, seed=7):
                 )
             )
     for payment in rng.sample(payments, len(payments) // 5):
-        payment_reverse(payment=payment, reason="退票", on=payment.received_on + timedelta(days=3))
+        payment_reverse(by=SYSTEM, payment=payment, reason="退票", on=payment.received_on + timedelta(days=3))
     return {"products": products, "reps": reps, "customers": customers, "invoices": invoices, "payments": payments}

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from core.periods import Period
+from core.rights import SYSTEM
 from performance import services
 from performance.models import DistrictMonthFact, MonthlyFact
 from performance.selectors import actual_from_summary
@@ -126,7 +127,7 @@ def test_rebuilding_a_month_picks_up_a_later_reversal(facts):
     payment = Payment.objects.unscoped().filter(status="posted", allocations__isnull=False).order_by("received_on").first()
     month = Period.of(payment.received_on, "month")
     before = actual_from_summary(metric=Metric.COLLECTIONS, period=month)
-    payment_reverse(payment=payment, reason="退票", on=payment.received_on)
+    payment_reverse(by=SYSTEM, payment=payment, reason="退票", on=payment.received_on)
     assert actual_from_summary(metric=Metric.COLLECTIONS, period=month) == before  # stale until rebuilt
     services.summaries_rebuild(months=[month])
     assert actual_from_summary(metric=Metric.COLLECTIONS, period=month) == actual(metric=Metric.COLLECTIONS, period=month)
@@ -137,10 +138,10 @@ def test_refresh_recent_rebuilds_current_and_previous_month(db, units):
     from customers.services import customer_create, invoice_record
     from performance.tasks import refresh_recent
 
-    customer = customer_create(name="近期客户有限公司", district=units["330100"], external_id="R-1")
-    invoice_record(customer=customer, issue_date=date(2026, 6, 30), due_date=date(2026, 7, 30), amount="100.00")
-    invoice_record(customer=customer, issue_date=date(2026, 7, 2), due_date=date(2026, 8, 2), amount="250.00")
-    invoice_record(customer=customer, issue_date=date(2026, 5, 31), due_date=date(2026, 6, 30), amount="999.00")
+    customer = customer_create(by=SYSTEM, name="近期客户有限公司", district=units["330100"], external_id="R-1")
+    invoice_record(by=SYSTEM, customer=customer, issue_date=date(2026, 6, 30), due_date=date(2026, 7, 30), amount="100.00")
+    invoice_record(by=SYSTEM, customer=customer, issue_date=date(2026, 7, 2), due_date=date(2026, 8, 2), amount="250.00")
+    invoice_record(by=SYSTEM, customer=customer, issue_date=date(2026, 5, 31), due_date=date(2026, 6, 30), amount="999.00")
     assert services.recent_months(today=date(2026, 7, 15)) == [Period.parse("2026-06"), Period.parse("2026-07")]
     refresh_recent("2026-07-15")
     refresh_recent("2026-07-15")  # safe to run twice

@@ -23,6 +23,7 @@ from approvals.choices import RequestState
 from core.errors import Conflict
 from core.money import allocate
 from core.periods import QUARTER, YEAR, Period
+from core.rights import SYSTEM
 from plans import services
 from plans.choices import PlanState
 from plans.models import Plan, Target
@@ -271,9 +272,9 @@ def test_period_levels_agree_after_every_approval(personas, units, plans, weight
     and every refusal, each current coarse target agrees with its current finer ones, to the cent."""
     center, director = personas["center"], personas["director"]
     n = next(_codes)
-    district = org_unit_create(kind="district", code=f"PC{n}", name=f"一致性地办{n}", parent=units["330000"])
+    district = org_unit_create(by=SYSTEM, kind="district", code=f"PC{n}", name=f"一致性地办{n}", parent=units["330000"])
     reps = [
-        staff_hire(employee_no=f"PC{n}E{k}", name=f"员{n}-{k}", unit=district, role=Role.SALES_REP, hire_date=date(2020, 1, 1))
+        staff_hire(by=SYSTEM, employee_no=f"PC{n}E{k}", name=f"员{n}-{k}", unit=district, role=Role.SALES_REP, hire_date=date(2020, 1, 1))
         for k in range(2)
     ]
     submitted = []
@@ -318,15 +319,17 @@ def test_two_conflicting_plans_approved_at_once_leave_one_standing():
     from regions.models import OrgUnit
     from regions.services import load_default_organisation
 
-    load_default_organisation()  # transactional tests flush the database
+    load_default_organisation(by=SYSTEM)  # transactional tests flush the database
     hq, district = OrgUnit.objects.get(code="HQ"), OrgUnit.objects.get(code="330100")
     directors = [
         staff_hire(
+            by=SYSTEM,
             employee_no=f"D{n}", name=f"总监{n}", unit=hq, role=Role.DIRECTOR, hire_date=date(2020, 1, 1), username=f"d{n}"
         )
         for n in (1, 2)
     ]
     dm = staff_hire(
+        by=SYSTEM,
         employee_no="M1", name="地办经理", unit=district, role=Role.DISTRICT_MANAGER, hire_date=date(2020, 1, 1), username="m1"
     )
     months = {f"2047-{m:02d}": "100.00" for m in range(1, 13)}

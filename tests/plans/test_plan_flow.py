@@ -368,7 +368,7 @@ def test_last_year_suggestion_uses_actuals_and_review_shows_growth_and_parent_sh
     rep1, rep2 = personas["rep_hangzhou"].staff, personas["rep_hangzhou_2"].staff
     for rep, amount in ((rep1, "300.00"), (rep2, "100.00")):
         customer = CustomerFactory(district=units["330100"], salesperson=rep)
-        ledger.invoice_record(customer=customer, issue_date=date(2025, 5, 1), due_date=date(2025, 6, 1), amount=amount)
+        ledger.invoice_record(by=SYSTEM, customer=customer, issue_date=date(2025, 5, 1), due_date=date(2025, 6, 1), amount=amount)
     services.target_set(metric="sales_amount", period="2026", unit=units["330000"], value="5000.00", by=SYSTEM)
     plan = services.plan_create(kind="marketing", unit=units["330100"], period="2026", title="杭州", by=dm.user)
     services.plan_lines_save(plan=plan, by=dm.user, targets=[{"metric": "sales_amount", "value": "1000.00"}])
@@ -401,13 +401,14 @@ def test_plan_splits_add_up_exactly_at_every_level(personas, units, provinces, d
     center, director = personas["center"], personas["director"]
     value = D(total).scaleb(-2) if metric == "sales_amount" else D(total)
     n = next(_codes)
-    region = org_unit_create(kind="region", code=f"RT{n}", name=f"测试大区{n}", parent=units["HQ"])
-    province_units = [org_unit_create(kind="province", code=f"RT{n}P{k}", name=f"省{k}", parent=region) for k in range(provinces)]
+    region = org_unit_create(by=SYSTEM, kind="region", code=f"RT{n}", name=f"测试大区{n}", parent=units["HQ"])
+    province_units = [org_unit_create(by=SYSTEM, kind="province", code=f"RT{n}P{k}", name=f"省{k}", parent=region) for k in range(provinces)]
     district_units = [
-        org_unit_create(kind="district", code=f"RT{n}D{k}", name=f"地办{k}", parent=province_units[0]) for k in range(districts)
+        org_unit_create(by=SYSTEM, kind="district", code=f"RT{n}D{k}", name=f"地办{k}", parent=province_units[0]) for k in range(districts)
     ]
     for k in range(reps):
         staff_hire(
+            by=SYSTEM,
             employee_no=f"RT{n}E{k}", name=f"员{k}", unit=district_units[0], role=Role.SALES_REP, hire_date=date(2020, 1, 1)
         )
     distribution = distribution_save(name=f"季节{n}", kind="amounts", values=[str(w) for w in weights], by=SYSTEM)

@@ -225,7 +225,7 @@ def test_split_by_shares_refuses_bad_shares(units):
 
 
 def _invoice(customer, issued, amount):
-    return ledger.invoice_record(customer=customer, issue_date=issued, due_date=issued, amount=D(amount)).invoice
+    return ledger.invoice_record(by=SYSTEM, customer=customer, issue_date=issued, due_date=issued, amount=D(amount)).invoice
 
 
 def test_split_by_last_year_uses_the_childrens_actuals(units):
@@ -235,7 +235,7 @@ def test_split_by_last_year_uses_the_childrens_actuals(units):
     _invoice(hangzhou, date(2025, 3, 1), "200.00")
     _invoice(ningbo, date(2025, 12, 31), "100.00")
     _invoice(nanjing, date(2025, 1, 1), "100.00")
-    ledger.invoice_cancel(invoice=_invoice(nanjing, date(2025, 6, 1), "5000.00"), reason="录入错误", on=date(2025, 6, 2))
+    ledger.invoice_cancel(by=SYSTEM, invoice=_invoice(nanjing, date(2025, 6, 1), "5000.00"), reason="录入错误", on=date(2025, 6, 2))
     _invoice(nanjing, date(2026, 1, 1), "9000.00")  # this year: not a weight
     target = _east_target(units, "1000.00")
     result = services.split_to_units(target=target, method="last_year", by=SYSTEM)
@@ -429,11 +429,11 @@ def test_actual_and_attainment_against_hand_computed_numbers(units, personas):
     _invoice(other, date(2026, 8, 1), "500.00")
     _invoice(guangzhou, date(2026, 7, 1), "700.00")
     _invoice(mine, date(2026, 10, 1), "50.00")  # next quarter
-    ledger.invoice_cancel(invoice=_invoice(other, date(2026, 9, 1), "80.00"), reason="作废", on=date(2026, 9, 2))
-    ledger.payment_record(customer=mine, received_on=date(2026, 7, 20), amount=D("400.00"))  # → invoice a
-    reversed_payment = ledger.payment_record(customer=mine, received_on=date(2026, 8, 20), amount=D("100.00"))
-    ledger.payment_reverse(payment=reversed_payment, reason="退票", on=date(2026, 8, 25))
-    ledger.payment_record(customer=guangzhou, received_on=date(2026, 9, 1), amount=D("300.00"))
+    ledger.invoice_cancel(by=SYSTEM, invoice=_invoice(other, date(2026, 9, 1), "80.00"), reason="作废", on=date(2026, 9, 2))
+    ledger.payment_record(by=SYSTEM, customer=mine, received_on=date(2026, 7, 20), amount=D("400.00"))  # → invoice a
+    reversed_payment = ledger.payment_record(by=SYSTEM, customer=mine, received_on=date(2026, 8, 20), amount=D("100.00"))
+    ledger.payment_reverse(by=SYSTEM, payment=reversed_payment, reason="退票", on=date(2026, 8, 25))
+    ledger.payment_record(by=SYSTEM, customer=guangzhou, received_on=date(2026, 9, 1), amount=D("300.00"))
     assert a.allocations.filter(reversed_on__isnull=True).count() == 1
     Customer.objects.filter(pk__in=[mine.pk, other.pk]).update(created_at="2026-07-10T09:00:00+08:00")
     Customer.objects.filter(pk=guangzhou.pk).update(created_at="2025-05-01T00:30:00+08:00")  # 2025-04-30 in UTC
@@ -548,11 +548,11 @@ def test_attainments_of_many_targets_equal_one_by_one_with_few_queries(units, pe
     _invoice(other, date(2026, 8, 1), "500.00")
     _invoice(guangzhou, date(2026, 7, 1), "700.00")
     _invoice(mine, date(2026, 10, 1), "50.00")
-    ledger.invoice_cancel(invoice=_invoice(other, date(2026, 9, 1), "80.00"), reason="作废", on=date(2026, 9, 2))
-    ledger.payment_record(customer=mine, received_on=date(2026, 7, 20), amount=D("400.00"))
-    reversed_payment = ledger.payment_record(customer=mine, received_on=date(2026, 8, 20), amount=D("100.00"))
-    ledger.payment_reverse(payment=reversed_payment, reason="退票", on=date(2026, 8, 25))
-    ledger.payment_record(customer=guangzhou, received_on=date(2026, 9, 1), amount=D("300.00"))
+    ledger.invoice_cancel(by=SYSTEM, invoice=_invoice(other, date(2026, 9, 1), "80.00"), reason="作废", on=date(2026, 9, 2))
+    ledger.payment_record(by=SYSTEM, customer=mine, received_on=date(2026, 7, 20), amount=D("400.00"))
+    reversed_payment = ledger.payment_record(by=SYSTEM, customer=mine, received_on=date(2026, 8, 20), amount=D("100.00"))
+    ledger.payment_reverse(by=SYSTEM, payment=reversed_payment, reason="退票", on=date(2026, 8, 25))
+    ledger.payment_record(by=SYSTEM, customer=guangzhou, received_on=date(2026, 9, 1), amount=D("300.00"))
     Customer.objects.filter(pk__in=[mine.pk, other.pk]).update(created_at="2026-07-10T09:00:00+08:00")
     Customer.objects.filter(pk=guangzhou.pk).update(created_at="2026-05-01T00:30:00+08:00")  # 2026-04-30 in UTC
     targets = []

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import Conflict, InvalidInput
+from core.rights import SYSTEM
 from regions import services
 from regions.models import OrgUnit
 
@@ -35,7 +36,7 @@ def test_default_organisation_is_the_map_of_china(db):
 
 def test_loading_again_changes_nothing(db):
     before = OrgUnit.objects.count()
-    assert services.load_default_organisation() == 0
+    assert services.load_default_organisation(by=SYSTEM) == 0
     assert OrgUnit.objects.count() == before
 
 
@@ -51,7 +52,7 @@ def test_wrong_parent_kind_is_refused(units, kind, parent_code, message_part):
     parent = units[parent_code] if parent_code else None
     before = OrgUnit.objects.count()
     with translation.override("en"), pytest.raises(InvalidInput) as info:
-        services.org_unit_create(kind=kind, code="X1", name="新单位", parent=parent)
+        services.org_unit_create(by=SYSTEM, kind=kind, code="X1", name="新单位", parent=parent)
     assert info.value.field == "parent"
     assert message_part in str(info.value).lower()
     assert OrgUnit.objects.count() == before
@@ -59,13 +60,13 @@ def test_wrong_parent_kind_is_refused(units, kind, parent_code, message_part):
 
 def test_duplicate_code_is_refused(units):
     with pytest.raises(Conflict) as info:
-        services.org_unit_create(kind="district", code="330100", name="杭州二部", parent=units["330000"])
+        services.org_unit_create(by=SYSTEM, kind="district", code="330100", name="杭州二部", parent=units["330000"])
     assert info.value.field == "code"
 
 
 def test_moving_a_province_moves_its_districts(units):
     zhejiang, south = units["330000"], units["HN"]
-    services.org_unit_move(unit=zhejiang, new_parent=south)
+    services.org_unit_move(by=SYSTEM, unit=zhejiang, new_parent=south)
     hangzhou = OrgUnit.objects.get(code="330100")
     assert hangzhou.path.startswith(south.path)
     assert OrgUnit.objects.for_unit(south).filter(code="330100").exists()
@@ -75,14 +76,14 @@ def test_moving_a_province_moves_its_districts(units):
 
 def test_a_cycle_is_refused(units):
     with pytest.raises(InvalidInput):
-        services.org_unit_move(unit=units["HD"], new_parent=units["HD"])
+        services.org_unit_move(by=SYSTEM, unit=units["HD"], new_parent=units["HD"])
     with pytest.raises(InvalidInput):
-        services.org_unit_move(unit=units["330000"], new_parent=units["330100"])
+        services.org_unit_move(by=SYSTEM, unit=units["330000"], new_parent=units["330100"])
 
 
 def test_merge_moves_children_and_closes_the_source_keeping_history(units):
-    services.org_unit_update(unit=units["XB"], name="西北大区（旧）")
-    target = services.org_unit_merge(source=units["XB"], target=units["XN"])
+    services.org_unit_update(by=SYSTEM, unit=units["XB"], name="西北大区（旧）")
+    target = services.org_unit_merge(by=SYSTEM, source=units["XB"], target=units["XN"])
     source = OrgUnit.objects.get(code="XB")
     assert not source.is_active and source.merged_into_id == units["XN"].pk and source.closed_on
     assert source.children.count() == 0
@@ -94,15 +95,17 @@ def test_merge_moves_children_and_closes_the_source_keeping_history(units):
 
 def test_closing_needs_children_closed_first(units):
     with pytest.raises(Conflict):
-        services.org_unit_close(unit=units["330000"])
-    closed = services.org_unit_close(unit=units["330100"])
+        services.org_unit_close(by=SYSTEM, unit=units["330000"])
+    closed = services.org_unit_close(by=SYSTEM, unit=units["330100"])
     assert not closed.is_active
     with pytest.raises(InvalidInput):
         services.org_unit_create(
+            by=SYSTEM,
             kind="district", code="330199", name="新地办", parent=closed
         ) if False else services.org_unit_create(
+            by=SYSTEM,
             kind="district", code="330199", name="新地办", parent=units["330000"]
-        ) and services.staff_hire(employee_no="Z1", name="某人", unit=closed, role="sales_rep", hire_date="2024-01-01")
+        ) and services.staff_hire(by=SYSTEM, employee_no="Z1", name="某人", unit=closed, role="sales_rep", hire_date="2024-01-01")
 
 
 PROVINCES = ["330000", "440000", "320000", "420000", "510000", "110000"]
@@ -113,7 +116,7 @@ REGIONS = ["HB", "DB", "HD", "HZ", "HN", "XN", "XB"]
 @given(moves=st.lists(st.tuples(st.sampled_from(PROVINCES), st.sampled_from(REGIONS)), min_size=1, max_size=6))
 def test_any_sequence_of_moves_keeps_the_tree_consistent(units, moves):
     for province_code, region_code in moves:
-        services.org_unit_move(unit=OrgUnit.objects.get(code=province_code), new_parent=OrgUnit.objects.get(code=region_code))
+        services.org_unit_move(by=SYSTEM, unit=OrgUnit.objects.get(code=province_code), new_parent=OrgUnit.objects.get(code=region_code))
     assert_tree_consistent()
     # Every district still has exactly one region above it, and the subtree predicate agrees with it.
     for region in OrgUnit.objects.filter(kind="region"):

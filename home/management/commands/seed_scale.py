@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from core.rights import SYSTEM
 from core.roles import Role
 from customers.models import Customer, Invoice
 from customers.services import open_balances_refresh
@@ -73,7 +74,7 @@ class Command(BaseCommand):
             self._reset()
         params = {**PRESETS[scale], "months": MONTHS, "today": today or date.today().isoformat()}
         started = time.perf_counter()
-        load_default_organisation()
+        load_default_organisation(by=SYSTEM)
         self._logins()
         statements = self._statements(SQL_FILE, params)
         with connection.cursor() as cursor:
@@ -193,6 +194,7 @@ class Command(BaseCommand):
         for n, (username, role, code) in enumerate(BENCH_LOGINS, start=1):
             if not StaffProfile.objects.filter(employee_no=f"BENCH{n}").exists():
                 staff_hire(
+                    by=SYSTEM,
                     employee_no=f"BENCH{n}",
                     name=username,
                     unit=OrgUnit.objects.get(code=code),

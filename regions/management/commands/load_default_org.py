@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from core.rights import SYSTEM
 from regions.services import DEFAULT_ORG_FILE, load_default_organisation
 
 
@@ -10,5 +11,5 @@ class Command(BaseCommand):
         parser.add_argument("--file", default=str(DEFAULT_ORG_FILE))
 
     def handle(self, *args, **options):
-        created = load_default_organisation(path=options["file"])
+        created = load_default_organisation(by=SYSTEM, path=options["file"])
         self.stdout.write(self.style.SUCCESS(f"{created} org units created."))
