@@ -98,7 +98,7 @@ def _validated_import(district, owner):
     )
     n = next(_n)
     upload = SimpleUploadedFile(f"reg-{n}.csv", _customers_csv(district, f"REG-IMP{n}"), content_type="text/csv")
-    return imports.job_start(kind="customers", upload=upload, user=staff.user)
+    return imports.job_start(kind="customers", upload=upload, by=staff.user)
 
 
 def _customers_csv(district, external_id):

@@ -471,19 +471,28 @@ def _project_code(klass):
     return path.startswith(str(settings.BASE_DIR)) and "/.venv/" not in path and "/site-packages/" not in path
 
 
+# What a view's own code calls to read through the scope (core/scoping.py): the queryset method, and the one
+# in-scope lookup that answers 404 outside.
+SCOPED_READS = ("for_user(", "get_in_scope(")
+
+
 def _reads_for_user(view):
-    """True if the view is built on the scoped base classes or its own code reads through `for_user`."""
+    """True if the view is built on the scoped base classes or its own code reads through the scope."""
     import inspect
 
     from core.api import ScopedViewSet
     from core.views import ScopedViewMixin
 
+    def reads(code):
+        source = inspect.getsource(code)
+        return any(call in source for call in SCOPED_READS)
+
     cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
     if cls is None:
-        return _project_code(view) and "for_user" in inspect.getsource(view)
+        return _project_code(view) and reads(view)
     if issubclass(cls, ScopedViewSet | ScopedViewMixin):
         return True
-    return any(_project_code(klass) and "for_user" in inspect.getsource(klass) for klass in cls.__mro__)
+    return any(_project_code(klass) and reads(klass) for klass in cls.__mro__)
 
 
 def _unsafe_methods(view):
