@@ -4,9 +4,11 @@ Personas follow the healthchecks habit — someone inside, someone outside, some
 center — so every scope test reads the same way.
 """
 
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -89,8 +91,8 @@ PERSONA_SPECS = {
 }
 
 
-@pytest.fixture
-def personas(units):
+def make_personas(units):
+    """The personas, made in the current transaction: a person per role and place, and two branch keys."""
     people = {}
     for n, (name, (role, code)) in enumerate(PERSONA_SPECS.items(), start=1):
         staff = staff_hire(
@@ -109,3 +111,35 @@ def personas(units):
     key, raw = api_key_issue(name="广东省分支系统", unit=units["440000"])
     people["key_guangdong"] = Persona("key_guangdong", raw_key=raw, api_key=key)
     return people
+
+
+@pytest.fixture
+def personas(units):
+    return make_personas(units)
+
+
+@contextmanager
+def module_data(django_db_blocker):
+    """Data made once for a whole module (or class) and shared by its tests, as TestCase.setUpTestData does.
+
+    The data is written inside a transaction opened here; each test then runs (with the `db` fixture) in a
+    savepoint inside it that is rolled back after the test, and the whole transaction is rolled back when
+    the module is done. Use it in a module-scoped fixture:
+
+        @pytest.fixture(scope="module")
+        def world(django_db_blocker):
+            with module_data(django_db_blocker):
+                yield build()
+
+    Tests that use it must use the `db` fixture (not `transactional_db`), and must not keep model instances
+    of the shared data that a test may change in memory (read them again from the database).
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -10,7 +10,7 @@ scope, 404 outside, like any reader without the right.
 from datetime import date
 
 from core.rights import SYSTEM
-from tests.scoping_registry import Scoped, _staff
+from tests.scoping_registry import Scoped, Write, make_staff, make_unit
 
 _counter = iter(range(1, 10**6))
 
@@ -56,7 +56,7 @@ def _run(district, owner):
     AppraisalScheme.objects.filter(pk=scheme.pk).update(state=SchemeState.APPROVED)
     scheme.refresh_from_db()
     if owner is None:
-        _staff(district, owner)  # someone to score in 广州
+        make_staff(district, owner)  # someone to score in 广州
     return run_compute(scheme=scheme, period="2025-12", unit=district, by=SYSTEM)
 
 
@@ -87,7 +87,7 @@ def _incentive(district, owner):
 def _reward(district, owner):
     from appraisal.models import RewardProposal
 
-    staff = owner.staff if owner is not None else _staff(district, owner)
+    staff = owner.staff if owner is not None else make_staff(district, owner)
     n = next(_counter)
     return RewardProposal.objects.create(unit=district, staff=staff, period="2025-12", amount="5000.00", reason=f"登记奖励{n}")
 
@@ -149,5 +149,247 @@ ENTRIES = [
         writers=MANAGERS,
         readers=PEOPLE,
         find=lambda obj: {"q": obj.reason},
+    ),
+]
+
+
+# --- writes ----------------------------------------------------------------------------------------------------
+#
+# Rules (core/roles.py "appraisal.scheme", "appraisal.score", "reward.propose"; appraisal/services.py): the
+# Development Center drafts, submits, revises and retires appraisal schemes, sets incentive schemes and computes
+# the runs; a manager (or the center) scores the manual items of people below them in their scope; managers and
+# the center propose rewards in their scope and submit them. Sales reps read their part only; branch keys
+# read nothing here.
+
+CENTER = frozenset({"director", "center"})
+
+
+def _approved_scheme(district, owner):
+    from appraisal.choices import SchemeState
+    from appraisal.models import AppraisalScheme
+
+    scheme = _scheme(district, owner)
+    AppraisalScheme.objects.filter(pk=scheme.pk).update(state=SchemeState.APPROVED)
+    scheme.refresh_from_db()
+    return scheme
+
+
+def _manual_item(score):
+    return score.items.filter(item__kind="manual").order_by("item_id").first().item_id
+
+
+def _scheme_form(district, name):
+    return {
+        "name": name,
+        "role": "sales_rep",
+        "period_kind": "month",
+        "valid_from": "2020-01-01",
+        "unit": district.pk,
+        "items-TOTAL_FORMS": "2",
+        "items-INITIAL_FORMS": "0",
+        "items-0-kind": "sales_attainment",
+        "items-0-weight": "70",
+        "items-1-kind": "manual",
+        "items-1-label": "团队协作",
+        "items-1-weight": "30",
+    }
+
+
+def _reward_body(district, world, persona):
+    return {"kind": "reward", "unit": district.pk, "period": "2025-12", "amount": "3000.00", "reason": "回款突出"}
+
+
+WRITES = [
+    # --- API -------------------------------------------------------------------------------------------------
+    Write(
+        name="appraisal scheme create",
+        url="appraisal-scheme-list",
+        make=make_unit,
+        detail=False,
+        body=lambda district, world, persona: {
+            "name": f"新考核办法{next(_counter)}",
+            "role": "sales_rep",
+            "period_kind": "month",
+            "valid_from": "2020-01-01",
+            "unit": district.pk,
+            "items": ITEMS,
+        },
+        writers=CENTER,
+        success=201,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(name="appraisal scheme submit", url="appraisal-scheme-submit", make=_scheme, writers=CENTER, rep_sees="unit"),
+    Write(
+        name="appraisal scheme revise",
+        url="appraisal-scheme-revise",
+        make=_approved_scheme,
+        writers=CENTER,
+        success=201,
+        rep_sees="unit",
+    ),
+    Write(name="appraisal scheme retire", url="appraisal-scheme-retire", make=_approved_scheme, writers=CENTER, rep_sees="unit"),
+    Write(
+        name="appraisal run compute",
+        url="appraisal-run-list",
+        make=_approved_scheme,
+        detail=False,
+        body=lambda scheme, world, persona: {"scheme": scheme.pk, "period": "2025-11", "unit": scheme.unit_id},
+        writers=CENTER,
+        success=201,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(
+        name="appraisal manual score",
+        url="appraisal-score-manual",
+        make=_score,
+        body=lambda score, world, persona: {"item": _manual_item(score), "score": "85", "comment": "配合良好"},
+        writers=MANAGERS,
+    ),
+    Write(
+        name="incentive scheme create",
+        url="appraisal-incentive-scheme-list",
+        make=make_unit,
+        detail=False,
+        body=lambda district, world, persona: {
+            "name": f"新激励办法{next(_counter)}",
+            "subject": "district",
+            "valid_from": "2020-01-01",
+            "unit": district.pk,
+            "classes": [{"name": "小", "min_sales": "0", "tiers": [{"min_attainment": "100", "bonus_rate": "1"}]}],
+        },
+        writers=CENTER,
+        success=201,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(
+        name="reward propose",
+        url="appraisal-reward-proposal-list",
+        make=make_unit,
+        detail=False,
+        body=_reward_body,
+        writers=MANAGERS,
+        success=201,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(name="reward submit", url="appraisal-reward-proposal-submit", make=_reward, writers=MANAGERS),
+    # --- pages -----------------------------------------------------------------------------------------------
+    Write(
+        name="appraisal scheme create page",
+        url="appraisal:scheme_create",
+        make=make_unit,
+        detail=False,
+        body=lambda district, world, persona: _scheme_form(district, f"新考核办法{next(_counter)}"),
+        writers=CENTER,
+        success=302,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(
+        name="appraisal scheme edit page",
+        url="appraisal:scheme_edit",
+        make=_scheme,
+        body=lambda scheme, world, persona: _scheme_form(scheme.unit, f"{scheme.name}（改）"),
+        writers=CENTER,
+        success=302,
+        rep_sees="unit",
+    ),
+    Write(
+        name="appraisal scheme submit page",
+        url="appraisal:scheme_detail",
+        make=_scheme,
+        body={"action": "submit"},
+        writers=CENTER,
+        success=302,
+        rep_sees="unit",
+    ),
+    Write(
+        name="appraisal scheme revise page",
+        url="appraisal:scheme_detail",
+        make=_approved_scheme,
+        body={"action": "revise"},
+        writers=CENTER,
+        success=302,
+        rep_sees="unit",
+    ),
+    Write(
+        name="appraisal scheme retire page",
+        url="appraisal:scheme_detail",
+        make=_approved_scheme,
+        body={"action": "retire"},
+        writers=CENTER,
+        success=302,
+        rep_sees="unit",
+    ),
+    Write(
+        name="appraisal run compute page",
+        url="appraisal:run_create",
+        make=_approved_scheme,
+        detail=False,
+        body=lambda scheme, world, persona: {"scheme": scheme.pk, "period": "2025-11", "unit": scheme.unit_id},
+        writers=CENTER,
+        success=302,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(
+        name="appraisal run recompute page", url="appraisal:run_detail", make=_run, writers=CENTER, success=302, rep_sees="unit"
+    ),
+    Write(
+        name="appraisal manual score page",
+        url="appraisal:score_detail",
+        make=_score,
+        body=lambda score, world, persona: {"item": _manual_item(score), "score": "85", "comment": "配合良好"},
+        writers=MANAGERS,
+        success=302,
+    ),
+    Write(
+        name="incentive scheme create page",
+        url="appraisal:incentive_create",
+        make=make_unit,
+        detail=False,
+        body=lambda district, world, persona: {
+            "name": f"新激励办法{next(_counter)}",
+            "subject": "district",
+            "valid_from": "2020-01-01",
+            "unit": district.pk,
+            "classes-TOTAL_FORMS": "1",
+            "classes-INITIAL_FORMS": "0",
+            "classes-0-name": "小",
+            "classes-0-min_sales": "0",
+            "classes-0-tiers": "100:1",
+        },
+        writers=CENTER,
+        success=302,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(
+        name="reward propose page",
+        url="appraisal:reward_create",
+        make=make_unit,
+        detail=False,
+        body=_reward_body,
+        writers=MANAGERS,
+        success=302,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(name="reward submit page", url="appraisal:reward_detail", make=_reward, writers=MANAGERS, success=302),
+]
+
+# The incentives a scheme suggests for a period (of the reader's own unit when none is named).
+ENTRIES += [
+    Scoped(
+        name="incentive suggestions",
+        make=_incentive,
+        api_detail="appraisal-incentive-scheme-suggested",
+        api_detail_is_object=False,
+        api_detail_query={"period": "2025-12"},
+        readers=PEOPLE,
+        rep_sees="unit",
     ),
 ]

@@ -3,7 +3,7 @@
 from datetime import date
 
 from core.rights import SYSTEM
-from tests.scoping_registry import Scoped
+from tests.scoping_registry import Scoped, Write, make_unit
 
 # Everyone whose role may set budgets / record expenses, among the personas.
 BUDGET_WRITERS = frozenset(
@@ -30,9 +30,9 @@ def _expense(district, owner):
     n = next(_counter)
     recorder = owner.staff if owner is not None else StaffProfile.objects.filter(unit=district).first()
     if recorder is None:
-        from tests.scoping_registry import _staff
+        from tests.scoping_registry import make_staff
 
-        recorder = _staff(district, owner)
+        recorder = make_staff(district, owner)
     return Expense.objects.create(
         unit=district,
         category="office",
@@ -76,5 +76,171 @@ ENTRIES = [
             "spent_on_after": obj.spent_on.isoformat(),
             "spent_on_before": obj.spent_on.isoformat(),
         },
+    ),
+]
+
+
+# --- writes ----------------------------------------------------------------------------------------------------
+#
+# Rules (budgets/services.py; core/roles.py "budget.change", "expense.change"): budgets are kept by the managers
+# and the center in their scope — but the budget of one's own unit is set by the level above (a district
+# manager does not set 杭州's budget; he allocates it further down, to its quarters or months). Everyone who
+# works records expenses of units in their scope (a sales rep: of his own district); an expense is cancelled
+# or submitted again by its recorder or a manager above. Branch keys do none of this.
+
+BUDGET_SETTERS = BUDGET_WRITERS - {"dm_hangzhou", "dm_guangzhou"}
+EXPENSE_HANDLERS = BUDGET_WRITERS | {"rep_hangzhou"}  # the rep only for his own (the ownership variant)
+_OWN_UNIT = "the page turns the service's refusal (a district manager may not set his own unit's budget: 403) into 400"
+
+
+def _year_budget(district, owner):
+    from budgets.services import budget_set
+
+    n = next(_counter)
+    return budget_set(unit=district, period=f"{2040 + n % 50}", category="travel", amount="1200.00", by=SYSTEM)
+
+
+def _recorder(district, owner):
+    from regions.models import StaffProfile
+
+    if owner is not None:
+        return owner.staff
+    return StaffProfile.objects.get(unit=district, role="district_manager", user__isnull=False)
+
+
+def _returned_expense(district, owner):
+    """An expense beyond any budget (so it went for approval), returned for revision by the director."""
+    from django.contrib.auth import get_user_model
+
+    from approvals.services import request_return
+    from budgets.services import budget_set, expense_record
+
+    n = next(_counter)
+    expense = expense_record(
+        unit=district,
+        category="entertainment",
+        spent_on=date(2025, 2, 1 + n % 27),
+        amount="99999.00",
+        by=_recorder(district, owner).user,
+    )
+    request_return(request=expense.approval_request, by=get_user_model().objects.get(username="director"), comment="请补充票据")
+    # Submitted again for less, it fits the budget set since and is recorded (see _budgeted_district).
+    budget_set(unit=district, period="2025", category="entertainment", amount="1000.00", by=SYSTEM)
+    expense.refresh_from_db()
+    return expense
+
+
+def _budgeted_district(district, owner):
+    """The district with an office budget for 2025, so an expense of it is recorded, not sent for approval (an
+    approval needs someone above the recorder, which a provincial manager recording for 杭州 does not have)."""
+    from budgets.services import budget_set
+
+    budget_set(unit=district, period="2025", category="office", amount="100000.00", by=SYSTEM)
+    return district
+
+
+def _budget_body(district, world, persona):
+    return {"unit": district.pk, "period": "2098", "category": "travel", "amount": "500.00"}
+
+
+def _expense_body(district, world, persona):
+    return {"unit": district.pk, "category": "office", "spent_on": "2025-06-01", "amount": "10.00", "description": "文具"}
+
+
+WRITES = [
+    # --- API -------------------------------------------------------------------------------------------------
+    Write(
+        name="budget set",
+        url="budget-list",
+        make=make_unit,
+        detail=False,
+        body=_budget_body,
+        writers=BUDGET_SETTERS,
+        may_call=BUDGET_WRITERS,
+        success=201,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(
+        name="budget allocate",
+        url="budget-allocate",
+        make=_year_budget,
+        body={"to": "months", "method": "equal"},
+        writers=BUDGET_WRITERS,
+        success=201,
+        rep_sees="unit",
+    ),
+    Write(
+        name="expense record",
+        url="expense-list",
+        make=_budgeted_district,
+        detail=False,
+        body=_expense_body,
+        writers=EXPENSE_WRITERS,
+        success=201,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(name="expense cancel", url="expense-cancel", make=_expense, writers=EXPENSE_HANDLERS),
+    # --- pages -----------------------------------------------------------------------------------------------
+    Write(
+        name="budget set page",
+        url="budgets:budget_create",
+        make=make_unit,
+        detail=False,
+        body=_budget_body,
+        writers=BUDGET_SETTERS,
+        may_call=BUDGET_WRITERS,
+        success=302,
+        rep_sees="unit",
+        outside=400,
+        deviations={("dm_hangzhou", "330100"): _OWN_UNIT, ("dm_guangzhou", "440100"): _OWN_UNIT},
+    ),
+    Write(
+        name="budget amount page",
+        url="budgets:budget_detail",
+        make=_budget,
+        body={"amount": "1500.00"},
+        writers=BUDGET_SETTERS,
+        success=302,
+        rep_sees="unit",
+        deviations={("dm_hangzhou", "330100"): _OWN_UNIT, ("dm_guangzhou", "440100"): _OWN_UNIT},
+    ),
+    Write(
+        name="budget allocate page",
+        url="budgets:budget_allocate",
+        make=_year_budget,
+        query={"to": "months"},
+        body={"method": "equal"},
+        writers=BUDGET_WRITERS,
+        success=302,
+        rep_sees="unit",
+    ),
+    Write(
+        name="expense record page",
+        url="budgets:expense_create",
+        make=_budgeted_district,
+        detail=False,
+        body=_expense_body,
+        writers=EXPENSE_WRITERS,
+        success=302,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(
+        name="expense cancel page",
+        url="budgets:expense_detail",
+        make=_expense,
+        body={"action": "cancel"},
+        writers=EXPENSE_HANDLERS,
+        success=302,
+    ),
+    Write(
+        name="expense resubmit page",
+        url="budgets:expense_detail",
+        make=_returned_expense,
+        body={"action": "resubmit", "amount": "50.00", "description": "已补充票据"},
+        writers=EXPENSE_HANDLERS,
+        success=302,
     ),
 ]

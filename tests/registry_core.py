@@ -4,7 +4,7 @@ The login lockouts page (/security/lockouts/) lists failed-login records, which 
 Development Center sees every lock in force, everyone else gets 403 whichever district the record names.
 """
 
-from tests.scoping_registry import Scoped
+from tests.scoping_registry import Scoped, Write
 
 
 def _lockout(district, owner):
@@ -31,5 +31,19 @@ ENTRIES = [
         web_list="core:lockouts",
         readers=frozenset({"director", "center"}),
         rep_sees="unit",
+    ),
+]
+
+# Lifting a lock ("login.unlock") is the center's; a lock belongs to no unit, so there is no outside.
+WRITES = [
+    Write(
+        name="login lock lift page",
+        url="core:lockouts",
+        make=_lockout,
+        detail=False,
+        body=lambda attempt, world, persona: {"lift": attempt.pk},
+        writers=frozenset({"director", "center"}),
+        success=302,
+        company_wide=True,
     ),
 ]

@@ -1,9 +1,13 @@
-"""The registry of everything that reads scoped rows: one line per page or endpoint.
+"""The registry of everything that reads or writes scoped rows: one line per page, endpoint or action.
 
-Each entry says how to make an object that belongs to a district (and, for owned records, to a
-salesperson), where its list and detail live in the web and the API, and which personas may change
-it. `tests/test_scoping_contract.py` walks every entry for every persona. Adding a model, a page,
-an export or a report means adding an entry here.
+Each read entry (`Scoped`) says how to make an object that belongs to a district (and, for owned records,
+to a salesperson), where its list and detail live in the web and the API, and which personas may change
+it. Each write entry (`Write`) names one unsafe URL (a create, an update, a POST action such as approve or
+submit), how to make the object it acts on in the right state, a body that succeeds, and who may do it —
+written by hand from the role table (core/roles.py) and the app's rules, not read off the code.
+`tests/test_scoping_contract.py` walks every entry for every persona; its completeness check fails when a
+scoped URL is in neither list nor in its commented exemption list. Adding a model, a page, an action, an
+export or a report means adding an entry here (or in tests/registry_<app>.py).
 """
 
 from collections.abc import Callable
@@ -36,25 +40,119 @@ class Scoped:
     find: Callable = lambda obj: {}
     # Company-wide data (no unit, e.g. products): every persona reads it; `writers` still decide writes.
     company_wide: bool = False
+    # A detail sub-resource (e.g. /plans/{pk}/check/) answers something other than the object itself: the
+    # contract checks its status only. Some need query parameters.
+    api_detail_is_object: bool = True
+    api_detail_query: dict | None = None
 
 
-def _unit(district, owner):
+@dataclass(frozen=True, eq=False)
+class Write:
+    """One unsafe method of one URL: inside the scope without the right → `denied` (403), outside → `outside`
+    (404), inside with the right → `success`; a refused write writes nothing (tests/test_scoping_contract.py)."""
+
+    name: str
+    url: str  # URL name; a name with a namespace ("plans:plan_submit") is a page, one without an API endpoint
+    # make(district, owner_persona) -> the object the action acts on (for a create: what it is made in or for,
+    # e.g. the district or the customer), in the state the action needs. Entries with the same make share it.
+    make: Callable
+    # body(obj, world, persona) -> the request data that succeeds for a writer (or a constant dict)
+    body: Callable | dict = field(default_factory=dict)
+    writers: frozenset = field(default_factory=frozenset)
+    success: int = 200
+    method: str = "post"
+    detail: bool = True  # the URL takes the object's pk; False for list-level creates and bulk calls
+    format: str = "json"  # API bodies; pages post form data
+    rep_sees: str = "own"  # as for Scoped
+    company_wide: bool = False
+    # What an outsider gets: 404 for an object outside the scope; a create that names an out-of-scope unit or
+    # customer in its body is refused like a reference to nothing (400 on the API, the form again on a page).
+    outside: int = 404
+    denied: int = 403
+    # Where the object sits: "district" (in the test district itself), "province" (a unit of its own beside the
+    # district, in the district's province: seen by the province and above, not by the district's people) or
+    # "region" (the district's region itself: seen by the center and that region's manager).
+    place: str = "district"
+    # Is the right asked before the object is looked up? Yes for list-level calls (a create, a bulk call, a form
+    # on a list page): there is no object to be outside of, so a persona without the right gets 403 whatever
+    # the body names. Detail calls look the object up first: outside → 404, then the right.
+    right_first: bool | None = None
+    # Who passes a right-first check when that is not `writers` (e.g. every person may try a bulk decision; the
+    # answer then says per request whether it was decided). None: `writers`.
+    may_call: frozenset | None = None
+    # For rules the fields above cannot say: expect(persona, inside, district_code, owner_name) -> (status, writes).
+    expect: Callable | None = None
+    # check(response, wrote) -> None: more to assert on the answer (e.g. a bulk call's per-request results).
+    check: Callable | None = None
+    # Query parameters of the URL (some pages read what to do from the address, e.g. ?to=months).
+    query: dict | None = None
+    # Known deviations from the rule, {(persona, place): reason} — a scope leak, or a refusal with the wrong
+    # status: run as strict xfails, so the case fails as soon as the code is put right and the mark must go.
+    deviations: dict = field(default_factory=dict)
+
+    @property
+    def door(self):
+        return "web" if ":" in self.url else "api"
+
+    @property
+    def asks_right_first(self):
+        return (not self.detail) if self.right_first is None else self.right_first
+
+    @property
+    def own_variant(self):
+        """Owned rows get a third place: rep_hangzhou acting on his own (customer, plan, task…)."""
+        return (
+            self.rep_sees == "own"
+            and not self.company_wide
+            and self.place == "district"
+            and not getattr(self.make, "unowned", False)
+        )
+
+
+def unowned(make):
+    """Mark a maker that ignores its owner argument (the row it makes is nobody's own): no ownership variant."""
+    make.unowned = True
+    return make
+
+
+def patch_writes(entries):
+    """The API PATCH of each read entry that has one, as a write entry (so it gets the nothing-written check)."""
+    return [
+        Write(
+            name=f"{entry.name} PATCH",
+            url=entry.api_detail,
+            method="patch",
+            make=entry.make,
+            body=entry.api_patch,
+            writers=entry.writers,
+            rep_sees=entry.rep_sees,
+            company_wide=entry.company_wide,
+        )
+        for entry in entries
+        if entry.api_patch
+    ]
+
+
+def make_unit(district, owner):
     return district
 
 
 _staff_counter = iter(range(1, 10**6))
 
 
-def _staff(district, owner):
+@unowned
+def make_staff(district, owner):
     n = next(_staff_counter)
-    return staff_hire(by=SYSTEM, employee_no=f"R{n:05d}", name=f"业务员{n}", unit=district, role=Role.SALES_REP, hire_date=date(2021, 3, 1))
+    return staff_hire(
+        by=SYSTEM, employee_no=f"R{n:05d}", name=f"业务员{n}", unit=district, role=Role.SALES_REP, hire_date=date(2021, 3, 1)
+    )
 
 
-def _own_staff(district, owner):
+def make_own_staff(district, owner):
     return owner.staff
 
 
-def _api_key(district, owner):
+def make_api_key(district, owner):
     key, _raw = api_key_issue(name=f"key-{district.code}", unit=district)
     return key
 
@@ -64,42 +162,50 @@ def _api_key(district, owner):
 _ledger_counter = iter(range(1, 10**6))
 
 
-def _customer(district, owner):
+def make_customer(district, owner):
     from customers.services import customer_create
 
     n = next(_ledger_counter)
     salesperson = owner.staff if owner is not None else None
-    return customer_create(by=SYSTEM, name=f"登记客户{n}有限公司", district=district, salesperson=salesperson, external_id=f"REG-C{n}")
+    return customer_create(
+        by=SYSTEM, name=f"登记客户{n}有限公司", district=district, salesperson=salesperson, external_id=f"REG-C{n}"
+    )
 
 
-def _invoice(district, owner):
+def make_invoice(district, owner):
     from customers.services import invoice_record
 
-    customer = _customer(district, owner)
+    customer = make_customer(district, owner)
     n = next(_ledger_counter)
     return invoice_record(
         by=SYSTEM,
-        customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount="1000.00", external_id=f"REG-I{n}"
+        customer=customer,
+        issue_date=date(2025, 1, 1),
+        due_date=date(2025, 2, 1),
+        amount="1000.00",
+        external_id=f"REG-I{n}",
     ).invoice
 
 
-def _payment(district, owner):
+def make_payment(district, owner):
     from customers.services import payment_record
 
-    customer = _customer(district, owner)
+    customer = make_customer(district, owner)
     n = next(_ledger_counter)
     return payment_record(by=SYSTEM, customer=customer, received_on=date(2025, 3, 1), amount="500.00", external_id=f"REG-P{n}")
 
 
-def _collection_plan(district, owner):
+def make_collection_plan(district, owner):
     from customers.services import collection_plan_create
 
-    plan_owner = owner.staff if owner is not None else _staff(district, owner)
-    customer = _customer(district, owner)
-    return collection_plan_create(by=SYSTEM, customer=customer, owner=plan_owner, lines=[{"due_on": date(2025, 6, 30), "amount": "800.00"}])
+    plan_owner = owner.staff if owner is not None else make_staff(district, owner)
+    customer = make_customer(district, owner)
+    return collection_plan_create(
+        by=SYSTEM, customer=customer, owner=plan_owner, lines=[{"due_on": date(2025, 6, 30), "amount": "800.00"}]
+    )
 
 
-def _import_job(district, owner):
+def make_import_job(district, owner):
     from customers.models import ImportJob
 
     return ImportJob.objects.create(
@@ -120,7 +226,7 @@ LEDGER_WRITERS = frozenset(
 REGISTRY = [
     Scoped(
         name="org unit",
-        make=_unit,
+        make=make_unit,
         api_list="orgunit-list",
         api_detail="orgunit-detail",
         web_list="regions:orgunit_list",
@@ -132,7 +238,7 @@ REGISTRY = [
     ),
     Scoped(
         name="staff member",
-        make=_staff,
+        make=make_staff,
         api_list="staff-list",
         api_detail="staff-detail",
         web_list="regions:staff_list",
@@ -143,13 +249,13 @@ REGISTRY = [
     ),
     Scoped(
         name="own staff profile",
-        make=_own_staff,
+        make=make_own_staff,
         api_detail="staff-detail",
         web_detail="regions:staff_detail",
     ),
     Scoped(
         name="API key",
-        make=_api_key,
+        make=make_api_key,
         api_list="apikey-list",
         api_detail="apikey-detail",
         web_list="regions:apikey_list",
@@ -161,7 +267,7 @@ REGISTRY = [
     ),
     Scoped(
         name="customer",
-        make=_customer,
+        make=make_customer,
         api_list="customer-list",
         api_detail="customer-detail",
         api_patch={"industry": "银行"},
@@ -170,14 +276,14 @@ REGISTRY = [
     ),
     Scoped(
         name="invoice",
-        make=_invoice,
+        make=make_invoice,
         api_list="invoice-list",
         api_detail="invoice-detail",
         find=lambda obj: {"external_id": obj.external_id},
     ),
     Scoped(
         name="payment",
-        make=_payment,
+        make=make_payment,
         api_list="payment-list",
         api_detail="payment-detail",
         api_patch={"reference": "银行流水 1"},
@@ -186,7 +292,7 @@ REGISTRY = [
     ),
     Scoped(
         name="collection plan",
-        make=_collection_plan,
+        make=make_collection_plan,
         api_list="collectionplan-list",
         api_detail="collectionplan-detail",
         find=lambda obj: {"customer": obj.customer_id},
@@ -194,47 +300,47 @@ REGISTRY = [
     # Pages of customers, sales and receivables (the web side of the entries above).
     Scoped(
         name="customer page",
-        make=_customer,
+        make=make_customer,
         web_list="customers:customer_list",
         web_detail="customers:customer_detail",
         find=lambda obj: {"external_id": obj.external_id},
     ),
     Scoped(
         name="invoice page",
-        make=_invoice,
+        make=make_invoice,
         web_list="customers:invoice_list",
         web_detail="customers:invoice_detail",
         find=lambda obj: {"external_id": obj.external_id},
     ),
     Scoped(
         name="payment page",
-        make=_payment,
+        make=make_payment,
         web_list="customers:payment_list",
         find=lambda obj: {"external_id": obj.external_id},
     ),
     Scoped(
         name="collection plan page",
-        make=_collection_plan,
+        make=make_collection_plan,
         web_list="customers:collectionplan_list",
         web_detail="customers:collectionplan_detail",
         find=lambda obj: {"customer": obj.customer_id},
     ),
     Scoped(
         name="import job page",
-        make=_import_job,
+        make=make_import_job,
         web_list="customers:import",
         web_detail="customers:import_job",
     ),
     Scoped(
         name="payment detail page",
-        make=_payment,
+        make=make_payment,
         web_detail="customers:payment_detail",
     ),
 ]
 
 
 # Each app registers its own entries in tests/registry_<app>.py (one file per app keeps parallel work apart).
-def _app_entries():
+def _app_entries(attribute):
     from tests import (
         registry_appraisal,
         registry_approvals,
@@ -246,11 +352,13 @@ def _app_entries():
         registry_performance,
         registry_plans,
         registry_plans_pages,
+        registry_regions,
         registry_reports,
         registry_workflow,
     )
 
     modules = (
+        registry_regions,
         registry_approvals,
         registry_plans,
         registry_plans_pages,
@@ -265,7 +373,8 @@ def _app_entries():
         registry_customers,
     )
     for module in modules:
-        yield from module.ENTRIES
+        yield from getattr(module, attribute, ())
 
 
-REGISTRY = [*REGISTRY, *_app_entries()]
+REGISTRY = [*REGISTRY, *_app_entries("ENTRIES")]
+WRITES = [*patch_writes(REGISTRY), *_app_entries("WRITES")]

@@ -13,11 +13,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "check-architecture"
 
 # Findings that other parts of issue 13 are still removing, as shell patterns over "kind:key" (fnmatch). Each
 # names who removes it; the list only shrinks, and an entry that matches nothing any more fails the test.
-CONTRACT = "the scoping-contract registry (helper contract)"
-ALLOWED = {
-    # Shared factories of the registry modules (_staff, _customer, _plan …), imported across them.
-    "private:tests/registry_*": CONTRACT,
-}
+ALLOWED = {}
 
 
 def _allowed(finding):
