@@ -23,6 +23,8 @@ api_v1 = [
 handler400 = "core.views.bad_request"
 # No URL matched: JSON under /api/ (the schema documents a JSON 404 for every operation), a page elsewhere.
 handler404 = "core.views.not_found"
+# No right: the site's error page with the service's reason (a refused write), JSON under /api/.
+handler403 = "core.views.permission_denied"
 
 urlpatterns = [
     path("", include("home.urls")),

@@ -11,6 +11,7 @@ import logging
 from contextlib import contextmanager
 
 from celery.signals import task_postrun, task_prerun
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models
 from django.dispatch import receiver
 from django.utils import timezone
@@ -148,8 +149,14 @@ def write_created_history(model, ids, *, history_type="+"):
                 cursor.execute(f"{head} WHERE {pk} IN ({', '.join(['%s'] * len(chunk))}) ORDER BY {pk}", [*params, *chunk])
 
 
+class RefusedWrite(PermissionDenied):
+    """A page's write refused by a service for lack of a right (`core.rights.NotAllowed`): a 403 that
+    the door middleware logs as a denial, since the form helper that raises it has no request."""
+
+
 class AuditDoorMiddleware:
-    """Marks changes made while serving a page (or the admin) with their door and user."""
+    """Marks changes made while serving a page (or the admin) with their door and user; logs a refused
+    write (`RefusedWrite`) as a denial."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -162,6 +169,11 @@ class AuditDoorMiddleware:
             return self.get_response(request)
         finally:
             _context.reset(token)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, RefusedWrite):
+            log_denial(request, reason=str(exception) or "no right for this action", status=403)
+        return None  # Django's own handling answers the 403
 
 
 _task_tokens = {}

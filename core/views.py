@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound
 
 from core import audit
 from core.errors import DomainError
+from core.rights import NotAllowed
 from core.exceptions import request_refusal
 from core.roles import can
 from core.scoping import get_in_scope
@@ -20,7 +21,12 @@ from core.ui import UnitChoiceField
 
 
 def apply_domain_error(form, error):
-    """Show a service's refusal on the form field it names (or above the form)."""
+    """Show a service's refusal on the form field it names (or above the form).
+
+    A refusal for lack of a right (`NotAllowed`) is not a mistake in the form: it is a 403, the same
+    answer the API gives, logged as a denial by the door middleware (`core.audit.RefusedWrite`)."""
+    if isinstance(error, NotAllowed):
+        raise audit.RefusedWrite(str(error.message))
     field = error.field if error.field in form.fields else None
     form.add_error(field, str(error.message))
 
@@ -147,6 +153,16 @@ def bad_request(request, exception=None):
             {key: str(value) for key, value in body.items()}, status=status, json_dumps_params={"ensure_ascii": False}
         )
     return render(request, "error.html", {"status": status, "detail": body["detail"]}, status=status)
+
+
+def permission_denied(request, exception=None):
+    """Django's 403 handler (`handler403`): the site's error page, saying why where a service said it
+    (a refused write, `core.audit.RefusedWrite`), else a general refusal; JSON under /api/."""
+    detail = str(exception) if isinstance(exception, audit.RefusedWrite) and str(exception) else ""
+    detail = detail or str(_("You have no right to do this."))
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "code": "permission_denied"}, status=403, json_dumps_params={"ensure_ascii": False})
+    return render(request, "error.html", {"status": 403, "detail": detail}, status=403)
 
 
 def not_found(request, exception=None):

@@ -93,7 +93,10 @@ class ReportBuildView(ScopedViewMixin, View):
     """POST of the build form: a queued run (built at once where tasks run eagerly), then the report page
     or the list. A second request while a build runs → 409 with the reason."""
 
+    change_action = "report.build"
+
     def post(self, request):
+        self.require_change()  # a person who builds no report at all: 403, not an empty form
         form = BuildForm(request.POST, units=_report_units(request.user))
         if not form.is_valid():
             return render(request, "reports/build_form.html", {"build_form": form}, status=400)

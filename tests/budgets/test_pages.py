@@ -178,7 +178,11 @@ def test_cancel_from_the_detail_page(personas, units):
     url = reverse("budgets:expense_detail", kwargs={"pk": expense.pk})
     assert personas["rep_hangzhou_2"].web().post(url, {"action": "cancel"}).status_code == 404
     response = personas["dm_hangzhou"].web().post(url, {"action": "cancel"})
-    assert response.status_code == 400  # a pending one is withdrawn by its submitter only
+    assert response.status_code == 403  # a pending one is withdrawn by its submitter only (NotAllowed: 403, as in the API)
+    assert "只有提交人可以撤回审批单" in response.content.decode()  # the page says why
+    from core.models import AccessDenial
+
+    assert AccessDenial.objects.filter(path=url, status=403, user=personas["dm_hangzhou"].user).exists()
     response = personas["rep_hangzhou"].web().post(url, {"action": "cancel"})
     assert response.status_code == 302
     expense.refresh_from_db()
