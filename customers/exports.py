@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-MONEY_FORMAT = "#,##0.00"
+from core.formats import MONEY_FORMAT  # the one rule for figures
 
 
 def _group_header(group_by):

@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from core.errors import DomainError, Unprocessable
+from core.formats import COUNT_FORMAT, MONEY_FORMAT  # the one rule for figures
 from reports.presenters import report_tables
 
-MONEY_FORMAT = "#,##0.00"
-COUNT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0"
 
 

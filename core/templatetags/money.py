@@ -1,35 +1,42 @@
-"""Number filters for pages that print many figures (the dashboard's tables).
+"""Template filters for figures: the one formatting rule of `core/formats.py`.
 
-`floatformat` localises through several layers per call; for amounts in yuan and percentages, whose
-format is the same in both of the system's languages (grouping ",", decimal "."), a plain format() gives
-the same text for a fraction of the cost — it matters on a table of hundreds of figures."""
-
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+    {{ amount|money }}   8,329,550.00      {{ amount|wan }}   832.96 万 (cards and glances only)
+    {{ n|count }}        1,234             {{ pct|rate }}     43.8%   (a percentage, one decimal)
+    {{ share|frac_rate }} 43.8% (a fraction)   {{ pct|pct1 }}  43.8 (without the sign)
+"""
 
 from django import template
+
+from core import formats
 
 register = template.Library()
 
 
-def _decimal(value):
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return None
+@register.filter
+def money(value):
+    return formats.money(value)
 
 
 @register.filter
-def money(value):
-    """12345.6 → "12,345.60"; empty for nothing."""
-    number = _decimal(value)
-    # Half up, as floatformat rounds.
-    return "" if number is None else format(number.quantize(Decimal("0.01"), ROUND_HALF_UP), ",.2f")
+def wan(value):
+    return formats.money_short(value)
+
+
+@register.filter
+def count(value):
+    return formats.count(value)
+
+
+@register.filter
+def rate(value):
+    return formats.rate(value)
+
+
+@register.filter
+def frac_rate(value):
+    return formats.fraction_rate(value)
 
 
 @register.filter
 def pct1(value):
-    """A percentage with one decimal: 93.333 → "93.3"; empty for nothing."""
-    number = _decimal(value)
-    return "" if number is None else format(number.quantize(Decimal("0.1"), ROUND_HALF_UP), ".1f")
+    return formats.percent(value)

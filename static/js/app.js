@@ -3,6 +3,33 @@
 (function () {
   "use strict";
 
+  // window.Fmt: the one formatting rule of core/formats.py, for charts and figures drawn in the browser.
+  // Money two decimals grouped; 万/亿 for a glance; counts whole; rates one decimal.
+  function grouped(number, places) {
+    return Number(number).toLocaleString("en-US", { minimumFractionDigits: places, maximumFractionDigits: places });
+  }
+  function missing(value) { return value === null || value === undefined || value === "" || isNaN(Number(value)); }
+  window.Fmt = {
+    money: function (value) { return missing(value) ? "—" : grouped(value, 2); },
+    wan: function (value) {
+      if (missing(value)) { return "—"; }
+      var number = Number(value), size = Math.abs(number);
+      if (size >= 1e8) { return grouped(number / 1e8, 2) + " 亿"; }
+      if (size >= 1e4) { return grouped(number / 1e4, 2) + " 万"; }
+      return grouped(number, 2);
+    },
+    // A chart axis: no decimals needed on round ticks.
+    axis: function (value) {
+      var number = Number(value), size = Math.abs(number);
+      if (size >= 1e8) { return grouped(number / 1e8, size % 1e8 === 0 ? 0 : 1) + "亿"; }
+      if (size >= 1e4) { return grouped(number / 1e4, size % 1e4 === 0 ? 0 : 1) + "万"; }
+      return grouped(number, 0);
+    },
+    count: function (value) { return missing(value) ? "—" : grouped(Math.round(Number(value)), 0); },
+    rate: function (value) { return missing(value) ? "—" : Number(value).toFixed(1) + "%"; },
+    fracRate: function (value) { return missing(value) ? "—" : (Number(value) * 100).toFixed(1) + "%"; }
+  };
+
   // <select data-autosubmit>: choosing a value submits its form.
   document.addEventListener("change", function (event) {
     var target = event.target;
