@@ -162,6 +162,7 @@ def _charts(data):
             "month": _("This month"),
             "year": _("This year"),
             "pace": _("Time elapsed"),
+            "no_target": _("No target"),
             "threshold": _("Alert line %(rate)s") % {"rate": formats.fraction_rate(selectors.OVERDUE_ALERT)},
         },
         "overdue_threshold": _number(selectors.OVERDUE_ALERT),

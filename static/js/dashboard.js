@@ -66,7 +66,9 @@
   function gaugeLayout(width, height, n) {
     var cell = width / n;
     var radius = Math.max(24, Math.floor(Math.min(cell / 2 - 10, (height - 24) / 1.9)));
-    return { cell: cell, radius: radius, top: 10 + radius };
+    // The arc, the value and the name below take about 1.62 r + 26 px: centred in the box's height.
+    var used = 1.62 * radius + 26;
+    return { cell: cell, radius: radius, top: Math.max(10, Math.round((height - used) / 2)) + radius };
   }
 
   function gaugeChart(element, which) {
@@ -87,7 +89,8 @@
         max: 100,
         startAngle: 210,
         endAngle: -30,
-        progress: { show: true, width: ring, roundCap: true, itemStyle: { color: color } },
+        // No target, no rate: an empty ring (no arc, not even a dot) and "no target" under the name.
+        progress: { show: rate !== null, width: ring, roundCap: true, itemStyle: { color: color } },
         axisLine: { roundCap: true, lineStyle: { width: ring, color: [[1, "#e9ecef"]] } },
         axisTick: { show: false },
         splitLine: { show: false },
@@ -104,7 +107,11 @@
           formatter: function () { return Fmt.fracRate(rate); },
         },
         // The arc is capped at 100 % (a full ring); the true rate is in the label and in `rate`.
-        data: [{ value: Math.min(100, Math.max(0, percent)), name: data.metric_labels[metric], rate: rate }],
+        data: [{
+          value: Math.min(100, Math.max(0, percent)),
+          name: rate === null ? data.metric_labels[metric] + "\n" + data.labels.no_target : data.metric_labels[metric],
+          rate: rate,
+        }],
       };
     });
     return { series: series };
