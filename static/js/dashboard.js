@@ -97,7 +97,7 @@
         axisLabel: { show: false },
         pointer: { show: false },
         anchor: { show: false },
-        title: { offsetCenter: [0, Math.round(box.radius * 0.62 + 12)], fontSize: 12, color: "#495057" },
+        title: { offsetCenter: [0, Math.round(box.radius * 0.62 + 12)], fontSize: 12, lineHeight: 16, color: "#495057" },
         detail: {
           valueAnimation: false,
           offsetCenter: [0, 0],
