@@ -1,28 +1,42 @@
-"""Choices of the dashboard app."""
+"""Choices of the dashboard app.
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+The ageing buckets are not defined here: they are the ageing page's (customers.selectors.ageing_buckets,
+from settings.AGEING_BUCKETS) — one list of buckets, so the dashboard's chart and table and the ageing page
+it links to always show the same columns with the same labels. Read at call time (not import time), so the
+snapshot, the dashboard and the ageing page follow the same setting.
+"""
 
-
-class AgeingBucket(models.TextChoices):
-    """Days past due of an open invoice on the snapshot date (as_of − due date); 0 or fewer is not due."""
-
-    NOT_DUE = "not_due", _("Not due")
-    D1_30 = "d1_30", _("1–30 days overdue")
-    D31_60 = "d31_60", _("31–60 days overdue")
-    D61_90 = "d61_90", _("61–90 days overdue")
-    D91_180 = "d91_180", _("91–180 days overdue")
-    OVER_180 = "over_180", _("Over 180 days overdue")
+from django.core.exceptions import ImproperlyConfigured
 
 
-# (key, first day, last day) as customers.selectors.ageing_buckets takes them: the same buckets, so the
-# snapshot can be checked against customers.selectors.ageing cell by cell.
-BUCKET_DAYS = [
-    (AgeingBucket.NOT_DUE.value, None, 0),
-    (AgeingBucket.D1_30.value, 1, 30),
-    (AgeingBucket.D31_60.value, 31, 60),
-    (AgeingBucket.D61_90.value, 61, 90),
-    (AgeingBucket.D91_180.value, 91, 180),
-    (AgeingBucket.OVER_180.value, 181, None),
-]
-OVERDUE_BUCKETS = [key for key, _first, _last in BUCKET_DAYS if key != AgeingBucket.NOT_DUE]
+def buckets():
+    """The ageing page's default buckets (customers.selectors.Bucket: key, first, last, label).
+
+    The dashboard's overdue share (overdue ÷ open) needs the first bucket to be "not due" (up to 0 days):
+    another first bucket would mix due and overdue amounts, so it is refused loudly."""
+    from customers.selectors import ageing_buckets  # the customers app's selectors import its models
+
+    result = ageing_buckets()
+    if result[0].last != 0:
+        raise ImproperlyConfigured(
+            "AGEING_BUCKETS must start with the not-due bucket (None, 0): the dashboard's overdue share needs it."
+        )
+    return result
+
+
+def bucket_days():
+    """[(key, first day, last day)] as customers.selectors.ageing takes them."""
+    return [(b.key, b.first, b.last) for b in buckets()]
+
+
+def bucket_choices():
+    """The snapshot models' choices (a callable: a changed setting needs no migration)."""
+    return [(b.key, b.label) for b in buckets()]
+
+
+def not_due_key():
+    return buckets()[0].key
+
+
+def overdue_keys():
+    return [b.key for b in buckets()[1:]]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField
 from core.scoping import ScopedQuerySet, ScopeSpec
-from dashboard.choices import AgeingBucket
+from dashboard.choices import bucket_choices
 
 
 class ReceivableSnapshot(models.Model):
@@ -38,7 +38,7 @@ class ReceivableSnapshot(models.Model):
         verbose_name=_("salesperson"),
         db_index=False,
     )
-    bucket = models.CharField(_("ageing bucket"), max_length=10, choices=AgeingBucket.choices)
+    bucket = models.CharField(_("ageing bucket"), max_length=10, choices=bucket_choices)
     open_amount = MoneyField(_("open amount"), default=Decimal("0.00"))
     invoice_count = models.PositiveIntegerField(_("open invoices"), default=0)
 
@@ -127,7 +127,7 @@ class DistrictReceivableSnapshot(models.Model):
     district = models.ForeignKey(
         "regions.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name=_("district office"), db_index=False
     )
-    bucket = models.CharField(_("ageing bucket"), max_length=10, choices=AgeingBucket.choices)
+    bucket = models.CharField(_("ageing bucket"), max_length=10, choices=bucket_choices)
     open_amount = MoneyField(_("open amount"), default=Decimal("0.00"))
     invoice_count = models.PositiveIntegerField(_("open invoices"), default=0)
 

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import formats
 from core import worklist as work
 from core.errors import InvalidInput
 from core.filters import MAX_ID
@@ -25,7 +26,8 @@ from core.periods import MONTH, YEAR, Period
 from core.scoping import scope_of
 from customers.models import Customer, Invoice
 from customers.selectors import invoice_counts_on, with_open_amount
-from dashboard.choices import BUCKET_DAYS, OVERDUE_BUCKETS, AgeingBucket
+from dashboard.choices import buckets as ageing_bucket_list
+from dashboard.choices import not_due_key
 from dashboard.models import CreditSnapshot, DistrictReceivableSnapshot, ReceivableSnapshot
 from performance.models import DistrictMonthFact, MonthlyFact
 from performance.selectors import attainment_table, default_unit
@@ -191,7 +193,9 @@ def _snapshot_rows(model, *, unit, staff):
 def _receivable_block(buckets):
     """{total, overdue, overdue_share, invoice_count, buckets: [...]} from {bucket: (amount, count)}."""
     total = sum((amount for amount, _n in buckets.values()), ZERO)
-    overdue = sum((buckets.get(key, (ZERO, 0))[0] for key in OVERDUE_BUCKETS), ZERO)
+    # Everything but the not-due bucket (a row of a bucket no longer configured is still overdue).
+    not_due = not_due_key()
+    overdue = sum((amount for key, (amount, _n) in buckets.items() if key != not_due), ZERO)
     return {
         "total": total,
         "overdue": overdue,
@@ -199,12 +203,13 @@ def _receivable_block(buckets):
         "invoice_count": sum(n for _a, n in buckets.values()),
         "buckets": [
             {
-                "key": key,
-                "label": str(AgeingBucket(key).label),
-                "amount": buckets.get(key, (ZERO, 0))[0],
-                "count": buckets.get(key, (ZERO, 0))[1],
+                "key": bucket.key,
+                "label": str(bucket.label),
+                "amount": buckets.get(bucket.key, (ZERO, 0))[0],
+                "count": buckets.get(bucket.key, (ZERO, 0))[1],
             }
-            for key, _first, _last in BUCKET_DAYS
+            # The ageing page's buckets and labels (customers.selectors.ageing_buckets): one definition.
+            for bucket in ageing_bucket_list()
         ],
     }
 
@@ -258,7 +263,7 @@ def _overdue_trend(*, unit, staff):
         _snapshot_rows(model, unit=unit, staff=staff)
         .order_by()
         .values("as_of")
-        .annotate(total=Sum("open_amount"), overdue=Sum("open_amount", filter=~Q(bucket=AgeingBucket.NOT_DUE)))
+        .annotate(total=Sum("open_amount"), overdue=Sum("open_amount", filter=~Q(bucket=not_due_key())))
         .order_by("as_of")
     )
     result = []
@@ -440,11 +445,17 @@ def _alerts(*, head, children, child_kind, receivables, child_receivables, credi
     return alerts
 
 
+def _rate_text(fraction):
+    """A rate for an alert's sentence: the one rule of core/formats.py (one decimal), without the sign —
+    the same number the tables beside the alert show with `|frac_rate`."""
+    return formats.percent(Decimal(fraction) * 100)
+
+
 def _below_pace_text(alert):
     values = {
         "name": alert["subject"]["name"],
-        "rate": _percent(alert["value"]),
-        "threshold": _percent(alert["threshold"]),
+        "rate": _rate_text(alert["value"]),
+        "threshold": _rate_text(alert["threshold"]),
     }
     if alert["period"] == "month":
         return _("%(name)s: sales at %(rate)s%% of this month's target, below the pace of %(threshold)s%%.") % values
@@ -455,16 +466,103 @@ ALERT_TEXT = {
     "below_pace": _below_pace_text,
     "overdue_share": lambda a: (
         _("%(name)s: %(share)s%% of the receivables are overdue (alert above 30%%).")
-        % {"name": a["subject"]["name"], "share": _percent(a["value"])}
+        % {"name": a["subject"]["name"], "share": _rate_text(a["value"])}
     ),
-    "over_credit_limit": lambda a: _("Customers over their credit limit: %(count)s.") % {"count": int(a["value"])},
-    "approvals_overdue": lambda a: _("Approvals waiting for you past their deadline: %(count)s.") % {"count": int(a["value"])},
-    "tasks_overdue": lambda a: _("Your overdue tasks: %(count)s.") % {"count": int(a["value"])},
+    "over_credit_limit": lambda a: _("Customers over their credit limit: %(count)s.") % {"count": formats.count(a["value"])},
+    "approvals_overdue": lambda a: (
+        _("Approvals waiting for you past their deadline: %(count)s.") % {"count": formats.count(a["value"])}
+    ),
+    "tasks_overdue": lambda a: _("Your overdue tasks: %(count)s.") % {"count": formats.count(a["value"])},
 }
+# Alerts about the person looking (their approvals and tasks), not about the unit or person shown.
+VIEWER_ALERTS = ("approvals_overdue", "tasks_overdue")
 
 
-def _percent(rate):
-    return (Decimal(rate) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+def _group_text(code, period, kind, count, threshold):
+    values = {"count": formats.count(count), "threshold": _rate_text(threshold) if threshold is not None else ""}
+    if code == "overdue_share":
+        if kind == "staff":
+            return _("%(count)s salespeople with more than 30%% of their receivables overdue.") % values
+        return _("%(count)s units below with more than 30%% of their receivables overdue.") % values
+    if code == "below_pace" and period == "month":
+        if kind == "staff":
+            return _("%(count)s salespeople below the pace of this month's sales target (%(threshold)s%%).") % values
+        return _("%(count)s units below the pace of this month's sales target (%(threshold)s%%).") % values
+    if code == "below_pace":
+        if kind == "staff":
+            return _("%(count)s salespeople below the pace of this year's sales target (%(threshold)s%%).") % values
+        return _("%(count)s units below the pace of this year's sales target (%(threshold)s%%).") % values
+    return _("%(count)s alerts of the same kind.") % values
+
+
+WORST_SHOWN = 3
+_LEVELS = {"warning": 1, "danger": 2}
+
+
+def alert_groups(alerts):
+    """The alerts as a manager reads them: one row per kind. The alerts about the subject itself (and the
+    viewer's own) stay one row each; the alerts of the same kind (code and period) about the units or
+    people below are one row with their count, the worst few (highest overdue share, lowest attainment)
+    and the full list, worst first. [{code, level, period, count, message, subject, worst, alerts}] in the
+    order the kinds first appear."""
+    rows, by_key = [], {}
+    for alert in alerts:
+        subject = alert["subject"]
+        if subject is None or subject["is_head"]:
+            rows.append([alert])
+            continue
+        key = (alert["code"], alert["period"], subject["kind"])
+        if key not in by_key:
+            by_key[key] = []
+            rows.append(by_key[key])
+        by_key[key].append(alert)
+    result = []
+    for members in rows:
+        if len(members) == 1:
+            result.append(_single(members[0]))
+            continue
+        first = members[0]
+        # Worst first: the highest overdue share, the lowest attainment.
+        ordered = sorted(members, key=lambda a: (a["value"] if a["code"] == "below_pace" else -a["value"], a["subject"]["name"]))
+        result.append(
+            {
+                "code": first["code"],
+                "level": max((a["level"] for a in members), key=lambda level: _LEVELS.get(level, 0)),
+                "period": first["period"],
+                "count": len(members),
+                "message": _group_text(
+                    first["code"], first["period"], first["subject"]["kind"], len(members), first["threshold"]
+                ),
+                "subject": None,
+                "worst": ordered[:WORST_SHOWN],
+                "alerts": ordered,
+            }
+        )
+    return result
+
+
+def _single(alert):
+    return {
+        "code": alert["code"],
+        "level": alert["level"],
+        "period": alert["period"],
+        "count": 1,
+        "message": alert["message"],
+        "subject": alert["subject"],
+        "worst": [],
+        "alerts": [alert],
+    }
+
+
+def is_own(user, *, unit, staff):
+    """True when the dashboard shows the viewer's own figures: their own unit (the company for the
+    center) or themself. Then the viewer's own to-dos belong on it; on anyone else's they do not."""
+    scope = scope_of(user)
+    if staff is not None:
+        return scope.own_only or (staff.user_id is not None and staff.user_id == getattr(user, "pk", None))
+    if scope.everything:
+        return unit.kind == UnitKind.CENTER
+    return scope.path is not None and unit.path == scope.path
 
 
 # --------------------------------------------------------------------------------------- the whole
@@ -555,4 +653,10 @@ def dashboard(*, user, unit, staff=None, today=None):
     )
     for alert in result["alerts"]:
         alert["message"] = ALERT_TEXT[alert["code"]](alert)
+    # Whose figures: the viewer's own approvals and tasks are alerts of their own dashboard only; on a
+    # unit or person they drill into, they stay apart (`viewer_alerts`), never shown as that subject's.
+    result["own"] = is_own(user, unit=unit, staff=staff)
+    result["viewer_alerts"] = [a for a in result["alerts"] if a["code"] in VIEWER_ALERTS]
+    if not result["own"]:
+        result["alerts"] = [a for a in result["alerts"] if a["code"] not in VIEWER_ALERTS]
     return result

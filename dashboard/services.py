@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.dates import check_supported_date
 from core.errors import InvalidInput
 from customers.models import Allocation, Customer, Invoice
-from dashboard.choices import BUCKET_DAYS
+from dashboard.choices import bucket_days
 from dashboard.models import CreditSnapshot, DistrictReceivableSnapshot, ReceivableSnapshot
 
 SNAPSHOT_MODELS = (ReceivableSnapshot, DistrictReceivableSnapshot, CreditSnapshot)
@@ -65,12 +65,13 @@ def _bucket_case(as_of):
     """SQL CASE giving an open invoice's ageing bucket. Days past due = as_of − due date, so
     `days ≤ last` is `due date ≥ as_of − last`."""
     whens, params = [], []
-    for key, _first, last in BUCKET_DAYS:
+    days = bucket_days()
+    for key, _first, last in days:
         if last is None:
             continue
         whens.append("WHEN due_date >= %s THEN %s")
         params += [as_of - datetime.timedelta(days=last), key]
-    params.append(BUCKET_DAYS[-1][0])
+    params.append(days[-1][0])
     return f"CASE {' '.join(whens)} ELSE %s END", params
 
 

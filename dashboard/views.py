@@ -1,14 +1,14 @@
 """The dashboard page (驾驶舱): a unit's (or a salesperson's) figures with drill-down
 center → region → province → district → salesperson → customer."""
 
-from decimal import Decimal
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core import formats
 from core.errors import InvalidInput
 from core.scoping import log_out_of_scope, scope_of
 from dashboard import selectors
@@ -35,6 +35,7 @@ class DashboardView(LoginRequiredMixin, View):
             raise
         data = selectors.dashboard(user=request.user, unit=unit, staff=staff)
         scope = scope_of(request.user)
+        viewer = getattr(request.user, "staff_profile", None)
         trail = [] if scope.own_only else _trail(unit, scope)
         if staff is not None and not scope.own_only:
             trail.append(unit)
@@ -51,8 +52,16 @@ class DashboardView(LoginRequiredMixin, View):
             "children": [_child_row(child) for child in data["children"]] if data["child_kind"] != "customer" else [],
             "customers": data["children"] if data["child_kind"] == "customer" else [],
             "worklist": data["worklist"],
+            # Whose figures: the subject's alerts grouped by kind; the viewer's own to-dos apart on another's page.
+            "own": data["own"],
+            "alert_groups": selectors.alert_groups(data["alerts"]),
+            "viewer_alerts": data["viewer_alerts"],
+            "viewer_name": viewer.name if viewer is not None else request.user.get_username(),
+            "subject_kind": staff.get_role_display() if staff is not None else unit.get_kind_display(),
+            "target_source": _target_source(unit, staff),
+            "children_target_source": {"setter": unit.display_name, "url": _targets_url(unit=unit)},
             "charts": _charts(data),
-            "pace_percent": {key: _percent(value).quantize(Decimal("0.1")) for key, value in data["pace"].items()},
+            "pace_percent": {key: _percent(value) for key, value in data["pace"].items()},
             "trend_rows": [_trend_row(row) for row in reversed(data["trend"])],
         }
         return render(request, self.template_name, context)
@@ -74,7 +83,24 @@ def _log_denial(request, raw_unit, raw_staff):
 
 
 def _percent(rate):
-    return None if rate is None else (rate * 100).quantize(selectors.RATE.scaleb(2))
+    """A fraction as a percentage (0.4375 → 43.75), formatted by `|rate` (one decimal) in the template: the
+    same fraction the alerts format, so both say 43.8%."""
+    return None if rate is None else rate * 100
+
+
+def _targets_url(*, unit=None, staff=None):
+    query = f"staff={staff.pk}" if staff is not None else f"unit={unit.pk}"
+    return f"{reverse('plans:target_list')}?{query}"
+
+
+def _target_source(unit, staff):
+    """Where a missing target of the subject comes from, for the empty state: targets flow down the tree
+    (plans.models.Target), so a unit's is split from the unit above (the top unit sets its own) and a
+    salesperson's from their district office — in Plans › Targets."""
+    if staff is not None:
+        return {"setter": staff.unit.display_name, "url": _targets_url(staff=staff)}
+    parent = unit.parent if unit.parent_id else None
+    return {"setter": (parent or unit).display_name, "url": _targets_url(unit=unit)}
 
 
 def _cards(figures):
@@ -136,7 +162,10 @@ def _charts(data):
             "month": _("This month"),
             "year": _("This year"),
             "pace": _("Time elapsed"),
+            "no_target": _("No target"),
+            "threshold": _("Alert line %(rate)s") % {"rate": formats.fraction_rate(selectors.OVERDUE_ALERT)},
         },
+        "overdue_threshold": _number(selectors.OVERDUE_ALERT),
         "trend": [
             {
                 "month": row["month"],

@@ -171,5 +171,15 @@ class DashboardSerializer(serializers.Serializer):
     overdue_trend = DashboardOverduePointSerializer(many=True)
     credit = DashboardCreditSerializer()
     trend = DashboardTrendSerializer(many=True)
-    worklist = DashboardWorklistSerializer()
-    alerts = DashboardAlertSerializer(many=True)
+    own = serializers.BooleanField(
+        help_text="True on the caller's own dashboard (their unit, the company for the center, or themself)."
+    )
+    worklist = DashboardWorklistSerializer(help_text="The caller's own to-dos, whatever unit or person is shown.")
+    alerts = DashboardAlertSerializer(
+        many=True,
+        help_text="Alerts about the unit or person shown; on the caller's own dashboard also their overdue approvals and tasks.",
+    )
+    viewer_alerts = DashboardAlertSerializer(
+        many=True,
+        help_text="The caller's own overdue approvals and tasks (approvals_overdue, tasks_overdue), on every dashboard.",
+    )

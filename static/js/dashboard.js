@@ -1,19 +1,20 @@
 /* The dashboard's charts (Apache ECharts, vendored) and the month/year switch.
  * Data come from the JSON the page embeds with json_script (#dashboard-charts); the tables beside the
- * charts hold the exact figures. Charts resize with the window (laptop and phone). */
+ * charts hold the exact figures. Figures are written by window.Fmt (static/js/app.js: the one rule of
+ * core/formats.py): money axes in 万/亿, tooltips in full money, rates with one decimal.
+ * Charts resize with the window (laptop and phone). */
 (function () {
   "use strict";
 
   var source = document.getElementById("dashboard-charts");
   var data = source ? JSON.parse(source.textContent) : null;
+  var Fmt = window.Fmt;
   var charts = [];
+  var period = "month";
 
-  function percent(value) {
-    return value === null || value === undefined ? "—" : (value * 100).toFixed(1) + "%";
-  }
-
-  function money(value) {
-    return value === null || value === undefined ? "—" : Number(value).toLocaleString(undefined, { maximumFractionDigits: 0 });
+  // A rate's axis tick: a whole percentage (the ticks are round; figures themselves use Fmt.fracRate).
+  function tick(value) {
+    return Math.round(Number(value) * 100) + "%";
   }
 
   function make(id, option) {
@@ -35,8 +36,8 @@
           var row = rows[items[0].dataIndex];
           return [
             "<b>" + row.month + "</b>",
-            labels.sales + ": " + money(row.sales) + " (" + labels.mom + " " + percent(row.sales_mom) + ", " + labels.yoy + " " + percent(row.sales_yoy) + ")",
-            labels.collections + ": " + money(row.collections) + " (" + labels.mom + " " + percent(row.collections_mom) + ", " + labels.yoy + " " + percent(row.collections_yoy) + ")",
+            labels.sales + ": " + Fmt.money(row.sales) + " (" + labels.mom + " " + Fmt.fracRate(row.sales_mom) + ", " + labels.yoy + " " + Fmt.fracRate(row.sales_yoy) + ")",
+            labels.collections + ": " + Fmt.money(row.collections) + " (" + labels.mom + " " + Fmt.fracRate(row.collections_mom) + ", " + labels.yoy + " " + Fmt.fracRate(row.collections_yoy) + ")",
           ].join("<br>");
         },
       },
@@ -44,78 +45,132 @@
       grid: { left: 8, right: 8, bottom: 8, top: 36, containLabel: true },
       xAxis: { type: "category", data: rows.map(function (r) { return r.month; }) },
       yAxis: [
-        { type: "value", axisLabel: { formatter: function (v) { return money(v); } } },
-        { type: "value", axisLabel: { formatter: function (v) { return (v * 100).toFixed(0) + "%"; } }, splitLine: { show: false } },
+        // Amounts are never negative: the axis starts at 0.
+        { type: "value", min: 0, axisLabel: { formatter: Fmt.axis } },
+        { type: "value", axisLabel: { formatter: tick }, splitLine: { show: false } },
       ],
       series: [
         { name: labels.sales, type: "bar", data: rows.map(function (r) { return r.sales; }) },
-        { name: labels.collections, type: "line", smooth: true, data: rows.map(function (r) { return r.collections; }) },
+        // Straight segments: a smoothed curve overshoots between months and dips below zero.
+        { name: labels.collections, type: "line", smooth: false, data: rows.map(function (r) { return r.collections; }) },
         { name: labels.yoy, type: "line", yAxisIndex: 1, lineStyle: { type: "dashed" }, data: rows.map(function (r) { return r.sales_yoy; }) },
       ],
     });
   }
 
-  function gaugeChart(period) {
-    var rates = data.gauges[period];
+  /* Attainment (完成率): one small gauge per metric, side by side, each with its own centre and a radius
+   * in pixels worked out from the box, so the three never overlap nor leave the card, at any width. The
+   * arc stops at 100 %; the label says the true rate (e.g. 123.4 %). */
+  var GAUGE_COLORS = { good: "#2e7d32", fair: "#f9a825", poor: "#c62828", none: "#adb5bd" };
+
+  function gaugeLayout(width, height, n) {
+    var cell = width / n;
+    var radius = Math.max(24, Math.floor(Math.min(cell / 2 - 10, (height - 24) / 1.9)));
+    // The arc, the value and the name below take about 1.62 r + 26 px: centred in the box's height.
+    var used = 1.62 * radius + 26;
+    return { cell: cell, radius: radius, top: Math.max(10, Math.round((height - used) / 2)) + radius };
+  }
+
+  function gaugeChart(element, which) {
+    var rates = data.gauges[which];
     var names = Object.keys(rates);
+    var box = gaugeLayout(element.clientWidth || 300, element.clientHeight || 240, names.length);
+    var ring = Math.max(6, Math.round(box.radius * 0.18));
     var series = names.map(function (metric, i) {
-      var center = [(100 / names.length) * (i + 0.5) + "%", "58%"];
+      var rate = rates[metric];
+      var percent = rate === null ? 0 : rate * 100;
+      var color = rate === null ? GAUGE_COLORS.none : percent >= 100 ? GAUGE_COLORS.good : percent >= 60 ? GAUGE_COLORS.fair : GAUGE_COLORS.poor;
       return {
+        id: "gauge-" + metric,
         type: "gauge",
-        center: center,
-        radius: "70%",
+        center: [Math.round(box.cell * (i + 0.5)), box.top],
+        radius: box.radius,
         min: 0,
-        max: 150,
+        max: 100,
         startAngle: 210,
         endAngle: -30,
-        progress: { show: true, width: 8 },
-        axisLine: { lineStyle: { width: 8 } },
+        // No target, no rate: an empty ring (no arc, not even a dot) and "no target" under the name.
+        progress: { show: rate !== null, width: ring, roundCap: true, itemStyle: { color: color } },
+        axisLine: { roundCap: true, lineStyle: { width: ring, color: [[1, "#e9ecef"]] } },
         axisTick: { show: false },
         splitLine: { show: false },
         axisLabel: { show: false },
         pointer: { show: false },
-        title: { offsetCenter: [0, "75%"], fontSize: 12 },
-        detail: { offsetCenter: [0, "10%"], fontSize: 16, formatter: function (v) { return rates[metric] === null ? "—" : v.toFixed(1) + "%"; } },
-        data: [{ value: rates[metric] === null ? 0 : rates[metric] * 100, name: data.metric_labels[metric] }],
+        anchor: { show: false },
+        title: { offsetCenter: [0, Math.round(box.radius * 0.62 + 12)], fontSize: 12, lineHeight: 16, color: "#495057" },
+        detail: {
+          valueAnimation: false,
+          offsetCenter: [0, 0],
+          fontSize: Math.max(12, Math.round(box.radius * 0.32)),
+          fontWeight: 600,
+          color: "#212529",
+          formatter: function () { return Fmt.fracRate(rate); },
+        },
+        // The arc is capped at 100 % (a full ring); the true rate is in the label and in `rate`.
+        data: [{
+          value: Math.min(100, Math.max(0, percent)),
+          name: rate === null ? data.metric_labels[metric] + "\n" + data.labels.no_target : data.metric_labels[metric],
+          rate: rate,
+        }],
       };
     });
     return { series: series };
   }
 
   function ageingChart() {
+    var reds = ["#f9a825", "#ef6c00", "#e65100", "#c62828", "#8e0000", "#5d0000"];
     make("chart-ageing", {
-      tooltip: { trigger: "axis", valueFormatter: money },
+      tooltip: { trigger: "axis", valueFormatter: Fmt.money },
       grid: { left: 8, right: 8, bottom: 8, top: 16, containLabel: true },
       xAxis: { type: "category", data: data.ageing.map(function (b) { return b.label; }), axisLabel: { interval: 0, rotate: 30 } },
-      yAxis: { type: "value", axisLabel: { formatter: money } },
+      yAxis: { type: "value", min: 0, axisLabel: { formatter: Fmt.axis } },
       series: [{
         name: data.labels.open,
         type: "bar",
         data: data.ageing.map(function (b, i) {
-          return { value: b.amount, itemStyle: { color: i === 0 ? "#2e7d32" : ["#f9a825", "#ef6c00", "#e65100", "#c62828", "#8e0000"][i - 1] } };
+          return { value: b.amount, itemStyle: { color: i === 0 ? "#2e7d32" : reds[Math.min(i - 1, reds.length - 1)] } };
         }),
       }],
     });
   }
 
   function overdueChart() {
+    var threshold = data.overdue_threshold;
     make("chart-overdue", {
-      tooltip: { trigger: "axis", valueFormatter: percent },
-      grid: { left: 8, right: 8, bottom: 8, top: 16, containLabel: true },
+      tooltip: { trigger: "axis", valueFormatter: Fmt.fracRate },
+      // Room above and to the right for the threshold line's label (inside the plot, never clipped).
+      grid: { left: 8, right: 16, bottom: 8, top: 24, containLabel: true },
       xAxis: { type: "category", data: data.overdue_trend.map(function (r) { return r.as_of; }) },
-      yAxis: { type: "value", min: 0, axisLabel: { formatter: function (v) { return (v * 100).toFixed(0) + "%"; } } },
+      yAxis: {
+        type: "value",
+        min: 0,
+        // The threshold line stays in view even when every share is below it.
+        max: function (extent) { return Math.ceil(Math.max(extent.max, threshold * 1.2) * 10) / 10; },
+        axisLabel: { formatter: tick },
+      },
       series: [{
         name: data.labels.overdue_share,
         type: "line",
         data: data.overdue_trend.map(function (r) { return r.share; }),
-        markLine: { silent: true, symbol: "none", data: [{ yAxis: 0.3 }], lineStyle: { color: "#c62828", type: "dashed" } },
+        markLine: {
+          silent: true,
+          symbol: "none",
+          data: [{ yAxis: threshold }],
+          lineStyle: { color: "#c62828", type: "dashed" },
+          label: { position: "insideEndTop", color: "#c62828", formatter: data.labels.threshold },
+        },
       }],
     });
   }
 
   var gauges = null;
 
-  function switchPeriod(period) {
+  function drawGauges() {
+    if (gauges) gauges.setOption(gaugeChart(gauges.getDom(), period), { notMerge: true });
+  }
+
+  function switchPeriod(next) {
+    period = next;
     document.querySelectorAll(".dash-period").forEach(function (element) {
       element.hidden = element.getAttribute("data-period") !== period;
     });
@@ -125,7 +180,7 @@
       button.classList.toggle("btn-outline-primary", !active);
       button.setAttribute("aria-pressed", active ? "true" : "false");
     });
-    if (gauges) gauges.setOption(gaugeChart(period), { replaceMerge: ["series"] });
+    drawGauges();
   }
 
   document.querySelectorAll("#dash-period-switch [data-period]").forEach(function (button) {
@@ -134,13 +189,17 @@
 
   if (data) {
     trendChart();
-    gauges = make("chart-gauges", gaugeChart("month"));
+    var gaugeBox = document.getElementById("chart-gauges");
+    gauges = gaugeBox ? make("chart-gauges", gaugeChart(gaugeBox, period)) : null;
     ageingChart();
     overdueChart();
     var pending = null;
     window.addEventListener("resize", function () {
       clearTimeout(pending);
-      pending = setTimeout(function () { charts.forEach(function (chart) { chart.resize(); }); }, 100);
+      pending = setTimeout(function () {
+        charts.forEach(function (chart) { chart.resize(); });
+        drawGauges(); // the radii follow the new width
+      }, 100);
     });
   }
 })();

@@ -16,7 +16,6 @@ from customers.models import Allocation, Customer, Invoice
 from customers.selectors import ageing
 from customers.services import customer_create, invoice_record, payment_record
 from dashboard import selectors, services
-from dashboard.choices import BUCKET_DAYS
 from performance import services as performance_services
 from plans.services import target_set
 from regions.services import staff_hire
@@ -109,7 +108,7 @@ def test_unit_figures_equal_the_raw_facts(facts, personas, units):
 
     # Receivables: the ageing of customers.selectors over the subtree's invoices.
     invoices = Invoice.objects.unscoped().filter(district__path__startswith=zhejiang.path)
-    report = ageing(invoices=invoices, as_of=TODAY, group_by="district", buckets=BUCKET_DAYS)
+    report = ageing(invoices=invoices, as_of=TODAY, group_by="district")
     receivables = data["receivables"]
     assert receivables["as_of"] == TODAY
     assert receivables["total"] == report.totals["total"] > 0
@@ -137,7 +136,7 @@ def test_unit_figures_equal_the_raw_facts(facts, personas, units):
     dates = [point["as_of"] for point in data["overdue_trend"]]
     assert dates[-1] == TODAY and date(2026, 3, 31) in dates
     for point in data["overdue_trend"]:
-        report = ageing(invoices=invoices, as_of=point["as_of"], group_by="district", buckets=BUCKET_DAYS)
+        report = ageing(invoices=invoices, as_of=point["as_of"], group_by="district")
         assert point["total"] == report.totals["total"]
 
     # Alerts: below 80 % of the pace (330100 has a tiny target, 330200 a huge one).
@@ -157,7 +156,7 @@ def test_salesperson_figures_and_customers(facts, personas, units):
     assert data["head"]["year"]["sales_amount"]["target"] == Decimal("100000.00")
     assert data["head"]["month"]["collections"]["actual"] == raw.over(raw.collected, [_month_of(TODAY)])
     invoices = Invoice.objects.unscoped().filter(salesperson=rep)
-    report = ageing(invoices=invoices, as_of=TODAY, group_by="salesperson", buckets=BUCKET_DAYS)
+    report = ageing(invoices=invoices, as_of=TODAY, group_by="salesperson")
     assert data["receivables"]["total"] == report.totals["total"]
     # Customers: this year's sales and today's open balance, from the raw invoices.
     mine = Customer.objects.unscoped().filter(salesperson=rep)

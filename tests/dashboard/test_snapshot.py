@@ -11,7 +11,6 @@ from django.db.models import Sum
 from customers.models import Customer, Invoice
 from customers.selectors import ageing, customer_balance
 from dashboard import services
-from dashboard.choices import BUCKET_DAYS
 from dashboard.models import CreditSnapshot, ReceivableSnapshot
 from tests.dashboard.conftest import TODAY
 
@@ -27,7 +26,7 @@ def _snapshot(as_of, column):
 
 
 def _reference(as_of, group_by):
-    report = ageing(invoices=Invoice.objects.unscoped(), as_of=as_of, group_by=group_by, buckets=BUCKET_DAYS)
+    report = ageing(invoices=Invoice.objects.unscoped(), as_of=as_of, group_by=group_by)
     return {(row["key"], key): value for row in report.rows for key, value in row["buckets"].items() if value}
 
 
