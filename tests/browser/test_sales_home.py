@@ -30,7 +30,11 @@ def test_sales_home_at_phone_width(page, org, hire):
     theirs = customer_create(by=SYSTEM, name="同事的大客户有限公司", district=org["330100"], salesperson=colleague)
     for customer, amount in ((mine, "1234567.89"), (theirs, "9999999.99")):
         invoice_record(
-            by=SYSTEM, customer=customer, issue_date=today - timedelta(days=75), due_date=today - timedelta(days=45), amount=amount
+            by=SYSTEM,
+            customer=customer,
+            issue_date=today - timedelta(days=75),
+            due_date=today - timedelta(days=45),
+            amount=amount,
         )
     invoice_record(by=SYSTEM, customer=mine, issue_date=today, due_date=today + timedelta(days=30), amount="88000.00")
     target_set(metric="sales_amount", period=str(Period.of(today, MONTH)), staff=rep, value="100000.00", by=SYSTEM)

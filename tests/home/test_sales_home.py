@@ -62,9 +62,7 @@ def _independent(rep):
     sales_month = sum((i.amount for i in invoices if i.cancelled_on is None and _in_month(i.issue_date, TODAY)), ZERO)
     sales_year = sum((i.amount for i in invoices if i.cancelled_on is None and i.issue_date.year == TODAY.year), ZERO)
     allocations = list(Allocation.objects.unscoped().filter(invoice__salesperson=rep))
-    collected_month = sum(
-        (a.amount for a in allocations if a.reversed_on is None and _in_month(a.allocated_on, TODAY)), ZERO
-    )
+    collected_month = sum((a.amount for a in allocations if a.reversed_on is None and _in_month(a.allocated_on, TODAY)), ZERO)
     # Open and overdue as of TODAY: invoices issued by then and not cancelled by then, less what was
     # allocated to them by then and not reversed by then.
     open_by_invoice = {}
@@ -198,9 +196,16 @@ def test_constant_number_of_queries(world, personas, units, django_assert_max_nu
     # Many more customers and overdue invoices: the same number of queries.
     rep = world["rep"]
     for n in range(12):
-        customer = customer_create(by=SYSTEM, name=f"加量客户{n}", district=units["330100"], salesperson=rep, external_id=f"X-C{n}")
+        customer = customer_create(
+            by=SYSTEM, name=f"加量客户{n}", district=units["330100"], salesperson=rep, external_id=f"X-C{n}"
+        )
         invoice_record(
-            by=SYSTEM, customer=customer, issue_date=date(2026, 1, 5), due_date=date(2026, 2, 5), amount="1234.56", external_id=f"X-I{n}"
+            by=SYSTEM,
+            customer=customer,
+            issue_date=date(2026, 1, 5),
+            due_date=date(2026, 2, 5),
+            amount="1234.56",
+            external_id=f"X-I{n}",
         )
     performance_services.summaries_rebuild(months=["2026-01"])
     assert _count_queries(client) == before
