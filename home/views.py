@@ -4,10 +4,11 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views import View
 
-from core.roles import ROLE_TABLE, role_of
+from core.roles import ROLE_TABLE, can, role_of
 from core.worklist import worklist
 from dashboard.nav import is_home
 from dashboard.views import DashboardView
+from home.selectors import sales_home
 from regions.models import OrgUnit, StaffProfile
 
 
@@ -26,6 +27,14 @@ class HomeView(View):
         if is_home(role):
             # Rendered here rather than redirected to, so the address people bookmark stays "/".
             return DashboardView.as_view()(request)
+        if ROLE_TABLE[role].home == "sales":
+            # The salesperson's workbench: their own figures only (home.selectors.sales_home), no org counts.
+            context["home"] = "sales"
+            context["data"] = sales_home(user=request.user)
+            if context["data"] is not None:
+                context["worklist"] = context["data"]["worklist"]
+                context["may_add_customer"] = can(request.user, "customer.change")
+            return render(request, "home/home_sales.html", context)
         units = OrgUnit.objects.for_user(request.user)
         context["unit_counts"] = {
             row["kind"]: row["n"] for row in units.filter(is_active=True).values("kind").annotate(n=Count("id"))
