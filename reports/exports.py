@@ -139,14 +139,19 @@ def report_xlsx(report):
     return buffer.getvalue()
 
 
+def report_pdf_html(report):
+    """The HTML the PDF is made from (WeasyPrint): its tests read the laid-out text from it."""
+    tables = report_tables(report.data)
+    if tables is None:
+        raise Unprocessable(_("The report has no figures yet: build it first."), field="data")
+    return render_to_string("reports/report_pdf.html", {"report": report, "t": tables})
+
+
 def report_pdf(report):
     """The report as a PDF (bytes). WeasyPrint is imported here, not at start-up: a server without its
     system libraries still serves everything else; then this raises ExportUnavailable (503), and a
     rendering failure raises Unprocessable (422) — never a server error."""
-    tables = report_tables(report.data)
-    if tables is None:
-        raise Unprocessable(_("The report has no figures yet: build it first."), field="data")
-    html = render_to_string("reports/report_pdf.html", {"report": report, "t": tables})
+    html = report_pdf_html(report)
     try:
         # lazy: WeasyPrint needs system libraries (Pango); the site runs without them (see the docstring).
         import weasyprint
