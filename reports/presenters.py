@@ -7,6 +7,7 @@ units with no business at all (`idle_units`: no target, no figure in any compare
 that a region's report is not a page of zero rows."""
 
 from decimal import Decimal
+from itertools import zip_longest
 
 from django.utils.translation import gettext as _
 
@@ -134,6 +135,8 @@ def report_tables(data):
         "periods": data["periods"],
         "as_of": data["as_of"],
         "ranking": {"top": _ranked(data["ranking"]["top"]), "bottom": _ranked(data["ranking"]["bottom"])},
+        # Top and bottom side by side (the PDF's first page): (top n, bottom n), None where one list is shorter.
+        "ranking_pairs": list(zip_longest(_ranked(data["ranking"]["top"]), _ranked(data["ranking"]["bottom"]))),
         "ageing": {
             "buckets": bucket_names,
             "rows": ageing_rows,
