@@ -133,7 +133,9 @@ def report_xlsx(report):
     sheet.append([_("Customers over their credit limit"), None, None, exceptions["over_limit_count"], None, None])
     sheet.cell(row=sheet.max_row, column=4).number_format = COUNT_FORMAT
     if exceptions["over_limit_shown"] < exceptions["over_limit_count"]:
-        sheet.append([_("Listed above: the top %(shown)s, by excess over the limit.") % {"shown": exceptions["over_limit_shown"]}])
+        sheet.append(
+            [_("Listed above: the top %(shown)s, by excess over the limit.") % {"shown": exceptions["over_limit_shown"]}]
+        )
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

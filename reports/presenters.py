@@ -190,7 +190,12 @@ def _bar(percent):
 
 def _sales_rows(rows):
     return [
-        {"name": u["name"], "target": u["attainment"][0]["target"], "actual": u["attainment"][0]["actual"], "rate": u["attainment"][0]["percent"]}
+        {
+            "name": u["name"],
+            "target": u["attainment"][0]["target"],
+            "actual": u["attainment"][0]["actual"],
+            "rate": u["attainment"][0]["percent"],
+        }
         for u in rows
     ]
 
@@ -219,7 +224,6 @@ def _charts(units, bucket_names, ageing_total):
         "labels": {"target": _("Target"), "actual": _("Actual"), "open": _("Open receivables")},
         "sales": _sales_rows(compared),
         "ageing": [
-            {"label": label, "amount": amount}
-            for label, amount in zip(bucket_names, ageing_total["buckets"], strict=True)
+            {"label": label, "amount": amount} for label, amount in zip(bucket_names, ageing_total["buckets"], strict=True)
         ],
     }
