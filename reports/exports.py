@@ -8,10 +8,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from core.errors import DomainError, Unprocessable
-from core.formats import COUNT_FORMAT, MONEY_FORMAT  # the one rule for figures
+from core.formats import COUNT_FORMAT, MONEY_FORMAT, RATE_FORMAT  # the one rule for figures
 from reports.presenters import report_tables
-
-PERCENT_FORMAT = "0.0"
 
 
 class ExportUnavailable(DomainError):
@@ -84,6 +82,8 @@ def report_xlsx(report):
         number_format = MONEY_FORMAT if is_money else COUNT_FORMAT
         for column in (2, 3, 5, 7):
             summary.cell(row=summary.max_row, column=column).number_format = number_format
+        for column in (4, 6, 8):
+            summary.cell(row=summary.max_row, column=column).number_format = RATE_FORMAT
     summary.append([])
     summary.append([_("New channels"), _("Not recorded yet")])
     summary.append([_("Analysis"), report.analysis or ""])
@@ -94,7 +94,7 @@ def report_xlsx(report):
         header += [f"{label} {_('Target')}", f"{label} {_('Actual')}", f"{label} {_('Attainment %')}"]
         base = 3 + 3 * n
         formats[base] = formats[base + 1] = MONEY_FORMAT if is_money else COUNT_FORMAT
-        formats[base + 2] = PERCENT_FORMAT
+        formats[base + 2] = RATE_FORMAT
     rows = []
     for unit in tables["units"]:
         row = [unit["code"], unit["name"], unit["kind"]]
@@ -107,7 +107,7 @@ def report_xlsx(report):
     header = [_("Code"), _("Org unit"), *ageing["buckets"], _("Total"), _("Overdue"), _("Overdue share %")]
     n_buckets = len(ageing["buckets"])
     formats = {i: MONEY_FORMAT for i in range(2, 2 + n_buckets + 2)}
-    formats[2 + n_buckets + 2] = PERCENT_FORMAT
+    formats[2 + n_buckets + 2] = RATE_FORMAT
     rows = [
         [row["code"], row["name"], *row["buckets"], row["total"], row["overdue"], row["share"]]
         for row in [*ageing["rows"], ageing["total"]]
@@ -122,27 +122,38 @@ def report_xlsx(report):
         rows.append([_("High overdue share"), row["code"], row["name"], row["overdue"], row["total"], row["percent"]])
     for row in exceptions["over_limit"]:
         rows.append([_("Over credit limit"), row["district"], row["name"], row["open"], row["credit_limit"], None])
-    rows.append([_("Customers over their credit limit"), None, None, exceptions["over_limit_count"], None, None])
-    _sheet(
+    sheet = _sheet(
         workbook,
         _("Exceptions"),
         [_("Exception"), _("Code"), _("Name"), _("Amount"), _("Compared with"), _("Share %")],
         rows,
-        {3: MONEY_FORMAT, 4: MONEY_FORMAT, 5: PERCENT_FORMAT},
+        {3: MONEY_FORMAT, 4: MONEY_FORMAT, 5: RATE_FORMAT},
     )
+    # A count, not an amount; and the rows above are the largest excesses only: say how many.
+    sheet.append([_("Customers over their credit limit"), None, None, exceptions["over_limit_count"], None, None])
+    sheet.cell(row=sheet.max_row, column=4).number_format = COUNT_FORMAT
+    if exceptions["over_limit_shown"] < exceptions["over_limit_count"]:
+        sheet.append(
+            [_("Listed above: the top %(shown)s, by excess over the limit.") % {"shown": exceptions["over_limit_shown"]}]
+        )
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def report_pdf_html(report):
+    """The HTML the PDF is made from (WeasyPrint): its tests read the laid-out text from it."""
+    tables = report_tables(report.data)
+    if tables is None:
+        raise Unprocessable(_("The report has no figures yet: build it first."), field="data")
+    return render_to_string("reports/report_pdf.html", {"report": report, "t": tables})
 
 
 def report_pdf(report):
     """The report as a PDF (bytes). WeasyPrint is imported here, not at start-up: a server without its
     system libraries still serves everything else; then this raises ExportUnavailable (503), and a
     rendering failure raises Unprocessable (422) — never a server error."""
-    tables = report_tables(report.data)
-    if tables is None:
-        raise Unprocessable(_("The report has no figures yet: build it first."), field="data")
-    html = render_to_string("reports/report_pdf.html", {"report": report, "t": tables})
+    html = report_pdf_html(report)
     try:
         # lazy: WeasyPrint needs system libraries (Pango); the site runs without them (see the docstring).
         import weasyprint

@@ -1,7 +1,13 @@
 """A report's stored figures (`BusinessReport.data`, Decimals as text) shaped for the page, the PDF and
-the Excel workbook: labels in the reader's language, Decimals back as Decimals, rates as percentages."""
+the Excel workbook: labels in the reader's language, Decimals back as Decimals, rates as percentages.
+
+Besides the tables: the headline figures of the report's own unit (`kpis`, the cards at the top of the page
+and the PDF's first page), the data of the page's two charts (`charts`, embedded with json_script), and the
+units with no business at all (`idle_units`: no target, no figure in any compared period) set apart, so
+that a region's report is not a page of zero rows."""
 
 from decimal import Decimal
+from itertools import zip_longest
 
 from django.utils.translation import gettext as _
 
@@ -36,9 +42,11 @@ def _unit_rows(data):
                 "code": row["code"],
                 "name": row["name"],
                 "kind": _kind_label(row["kind"]),
+                "kind_code": row["kind"],
                 "is_head": row is data["head"],
                 "attainment": [
                     {
+                        "is_money": m != Metric.NEW_CUSTOMERS,
                         "target": dec(row["attainment"][m]["target"]),
                         "actual": dec(row["attainment"][m]["actual"]),
                         "rate": dec(row["attainment"][m]["rate"]),
@@ -48,6 +56,7 @@ def _unit_rows(data):
                 ],
                 "comparison": [
                     {
+                        "is_money": m != Metric.NEW_CUSTOMERS,
                         "current": dec(row["comparison"][m]["current"]),
                         "previous": dec(row["comparison"][m]["previous"]),
                         "last_year": dec(row["comparison"][m]["last_year"]),
@@ -58,7 +67,19 @@ def _unit_rows(data):
                 ],
             }
         )
+    for row in rows:
+        row["idle"] = not row["is_head"] and _is_idle(row)
     return rows
+
+
+def _is_idle(row):
+    """Not a single figure (sales, collections, new customers) in any of the compared periods: a row of
+    zeros. A target alone does not make a unit active: with nothing sold its attainment is 0 %, which the
+    exceptions section names ("below 80 % of the sales target")."""
+    figures = []
+    for compared in row["comparison"]:
+        figures += [compared["current"], compared["previous"], compared["last_year"]]
+    return all(not value for value in figures)
 
 
 def _ranked(rows):
@@ -84,17 +105,45 @@ def report_tables(data):
 
     exceptions = data["exceptions"]
     over = exceptions["over_credit_limit"]
+    units = _unit_rows(data)
+    ageing_rows = [ageing_row(row) for row in ageing["rows"]]
+    ageing_total = ageing_row(ageing["total"])
+    bucket_names = [labels.get(key, key) for key in ageing["buckets"]]
+    idle = [u for u in units if u["idle"]]
     return {
         "metrics": [(m, str(Metric(m).label)) for m in METRICS],
         "money_metrics": [m != Metric.NEW_CUSTOMERS for m in METRICS],
-        "units": _unit_rows(data),
+        "units": units,
+        # The page and the PDF list the units with figures; the idle ones are one line ("N 个区无业务").
+        "active_units": [u for u in units if not u["idle"]],
+        "idle_units": idle,
+        "idle_all_districts": all(u["kind_code"] == UnitKind.DISTRICT for u in idle),
+        "idle_with_target": sum(1 for u in idle if any(f["target"] for f in u["attainment"])),
+        # The comparison one metric a table (the PDF: five columns a metric do not fit a page's width).
+        "comparison_tables": [
+            {
+                "key": metric,
+                "label": str(Metric(metric).label),
+                "rows": [{"name": u["name"], "is_head": u["is_head"], **u["comparison"][n]} for u in units if not u["idle"]],
+            }
+            for n, metric in enumerate(METRICS)
+        ],
+        "kpis": _kpis(units[0], ageing_total, over["count"]),
+        "charts": _charts(units, bucket_names, ageing_total),
+        # The PDF's first page: the units one level down, sales against target.
+        "sub_units": _sales_rows(_sub_units(units)[0]),
         "periods": data["periods"],
         "as_of": data["as_of"],
         "ranking": {"top": _ranked(data["ranking"]["top"]), "bottom": _ranked(data["ranking"]["bottom"])},
+        # Top and bottom side by side (the PDF's first page): (top n, bottom n), None where one list is shorter.
+        "ranking_pairs": list(zip_longest(_ranked(data["ranking"]["top"]), _ranked(data["ranking"]["bottom"]))),
         "ageing": {
-            "buckets": [labels.get(key, key) for key in ageing["buckets"]],
-            "rows": [ageing_row(row) for row in ageing["rows"]],
-            "total": ageing_row(ageing["total"]),
+            "buckets": bucket_names,
+            "rows": ageing_rows,
+            # Units with no open receivable at all: one line, not a row of zeros each.
+            "active_rows": [row for row in ageing_rows if row["total"]],
+            "idle_rows": [row for row in ageing_rows if not row["total"]],
+            "total": ageing_total,
         },
         "new_customers": {key: dec(value) for key, value in data["new_customers"].items()},
         "new_channels_recorded": bool(data["new_channels"].get("recorded")),
@@ -108,10 +157,73 @@ def report_tables(data):
                 for row in exceptions["high_overdue"]
             ],
             "over_limit_count": over["count"],
+            # The data keep the largest excesses only (reports.selectors.OVER_LIMIT_SHOWN): say so.
+            "over_limit_shown": len(over["top"]),
             "over_limit": [
                 {**row, "credit_limit": dec(row["credit_limit"]), "open": dec(row["open"]), "excess": dec(row["excess"])}
                 for row in over["top"]
             ],
         },
         "source": data.get("source", {}),
+    }
+
+
+def _kpis(head, ageing_total, over_limit_count):
+    """The report unit's headline figures: sales, collections and new customers against their targets,
+    the open receivables with their overdue share, and the customers over their credit limit."""
+    return {
+        "metrics": [
+            {**figure, "key": metric, "label": str(Metric(metric).label), "bar": _bar(figure["percent"])}
+            for metric, figure in zip(METRICS, head["attainment"], strict=True)
+        ],
+        "open": ageing_total["total"],
+        "overdue": ageing_total["overdue"],
+        "overdue_share": ageing_total["share"],
+        "over_limit_count": over_limit_count,
+    }
+
+
+def _bar(percent):
+    """The width of an attainment bar: the percentage, within 0–100."""
+    return None if percent is None else max(0, min(100, int(percent)))
+
+
+def _sales_rows(rows):
+    return [
+        {
+            "name": u["name"],
+            "target": u["attainment"][0]["target"],
+            "actual": u["attainment"][0]["actual"],
+            "rate": u["attainment"][0]["percent"],
+        }
+        for u in rows
+    ]
+
+
+def _sub_units(units):
+    """The active units one level below the report's (the regions of the company, the provinces of a
+    region) and, where none of them has a sales target, the active ones of the next level down that have
+    one (the districts, where a region's targets are set)."""
+    children = [u for u in units[1:] if not u["idle"]]
+    if not children:
+        return [], []
+    level = units[1]["kind_code"]
+    direct = [u for u in children if u["kind_code"] == level]
+    if any(u["attainment"][0]["target"] for u in direct):
+        return direct, direct
+    deeper = [u for u in children if u["kind_code"] != level and u["attainment"][0]["target"]]
+    return direct, deeper or direct
+
+
+def _charts(units, bucket_names, ageing_total):
+    """The data of the page's charts (json_script → static/js/report.js): sales against target by unit
+    (`_sub_units`), and the open receivables by age. Amounts as text (exact); the tables below hold the
+    same figures."""
+    _direct, compared = _sub_units(units)
+    return {
+        "labels": {"target": _("Target"), "actual": _("Actual"), "open": _("Open receivables")},
+        "sales": _sales_rows(compared),
+        "ageing": [
+            {"label": label, "amount": amount} for label, amount in zip(bucket_names, ageing_total["buckets"], strict=True)
+        ],
     }

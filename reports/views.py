@@ -148,6 +148,8 @@ class ReportDetailView(ScopedDetailView):
         context["may_rebuild"] = may(user, "report.build", report.unit) and report.state != ReportState.APPROVED
         context.setdefault("analysis_form", AnalysisForm(initial={"analysis": report.analysis}))
 
+        # How the figures were read (summary rows, districts with facts) is for the center, not every reader.
+        context["show_source"] = role_of(user) in CENTER_ROLES
         context["approval"] = (
             ApprovalRequest.objects.filter(content_type=ContentType.objects.get_for_model(BusinessReport), object_id=report.pk)
             .order_by("-version")
