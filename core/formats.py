@@ -71,6 +71,22 @@ def count(value, empty=""):
     return empty if number is None else format(number.quantize(Decimal(1), ROUND_HALF_UP), ",.0f")
 
 
+def number(value, places=2, empty=""):
+    """A measure that is neither money nor a count (a quantity of goods, a weight): grouped, at most
+    `places` decimals, trailing zeros dropped — 1234.50 → "1,234.5", 3.00 → "3"."""
+    number_ = as_decimal(value)
+    if number_ is None:
+        return empty
+    text = format(number_.quantize(Decimal(1).scaleb(-int(places)), ROUND_HALF_UP), f",.{int(places)}f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def figure(value, kind="money", empty=""):
+    """Money or a count, by the kind of the metric (`"count"` for counts, anything else money): a target
+    table that holds both writes each with its own rule."""
+    return count(value, empty) if kind == "count" else money(value, empty)
+
+
 def percent(value, empty=""):
     """A percentage (43.75) → "43.8" (one decimal, no sign)."""
     number = as_decimal(value)
