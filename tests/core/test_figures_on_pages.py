@@ -129,34 +129,39 @@ def test_invoice_list_and_customer_detail(personas, world):
     assert "(2)" in response.content.decode()  # the invoice count, whole
 
 
-def test_plan_detail_money_and_count_lines(personas, units):
-    from plans.models import Plan
-    from tests.plans.test_pages import _create, _edit_data
-
-    manager = personas["rm_east"].web()
-    assert _create(personas["rm_east"], units).status_code == 302
-    plan = Plan.objects.get()
+def test_plan_detail_and_its_review_money_and_count_lines(personas, units):
+    manager = personas["rm_east"]
+    plan = plans.plan_create(kind="marketing", unit=units["HD"], period="2026", title="2026年华东营销计划", by=manager.user)
     months = {f"2026-{m:02d}": "583333.33" for m in range(1, 12)}
     months["2026-12"] = "583333.37"
-    money_line = {
-        "metric": "sales_amount",
-        "value": "7000000.00",
-        "children": {units[code].pk: "1000000.00" for code in EAST_PROVINCES},
-        "months": months,
-    }
-    count_line = {"metric": "new_customers", "value": "1200"}
-    budget = [{"category": "市场推广", "amount": "1234567.80", "note": ""}]
-    response = manager.post(
-        reverse("plans:plan_edit", kwargs={"pk": plan.pk}), _edit_data(plan, lines=[money_line, count_line], budget=budget)
+    plans.plan_lines_save(
+        plan=plan,
+        by=manager.user,
+        targets=[
+            {
+                "metric": "sales_amount",
+                "value": "7000000.00",
+                "split_method": "manual",
+                "children": {units[code].pk: "1000000.00" for code in EAST_PROVINCES},
+                "months": months,
+            },
+            {"metric": "new_customers", "value": "1200"},
+        ],
+        budget=[{"category": "市场推广", "amount": "1234567.80", "note": ""}],
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    response = manager.get(reverse("plans:plan_detail", kwargs={"pk": plan.pk}))
+    response = manager.web().get(reverse("plans:plan_detail", kwargs={"pk": plan.pk}))
     texts = assert_grouped(response)
     html = response.content.decode()
     assert "7,000,000.00" in html and "1,200" in html
     assert "1,200.00" not in html and "1200.00" not in html  # the count line is whole
     assert {"1,000,000.00", "583,333.37", "1,234,567.80"} <= set(texts)
     assert "7,000,000.00" in texts  # the split's totals row
+
+    request = plans.plan_submit(plan=plan, by=manager.user)
+    response = personas["center"].web().get(reverse("approvals:detail", kwargs={"pk": request.pk}))
+    texts = assert_grouped(response)
+    assert "7,000,000.00" in texts and "1,200" in texts and "1,234,567.80" in texts
+    assert "1,200.00" not in response.content.decode()
 
 
 def test_budget_list_and_detail(personas, world):
@@ -195,3 +200,35 @@ def test_approval_queue_and_decision_screen_amounts(personas, units, world):
     request = world["expense"].approval_request
     response = personas["pm_zhejiang"].web().get(reverse("approvals:detail", kwargs={"pk": request.pk}))
     assert "54,321.09" in assert_grouped(response)
+
+
+def test_appraisal_export_writes_scores_and_ranks_by_the_rule():
+    """Scores are figures to the hundredth (grouped, two decimals), ranks whole numbers — core.formats."""
+    from decimal import Decimal
+    from io import BytesIO
+    from types import SimpleNamespace as NS
+
+    from openpyxl import load_workbook
+
+    from appraisal.exports import scores_xlsx
+    from core.formats import COUNT_FORMAT, MONEY_FORMAT
+
+    class Many(list):
+        def all(self):
+            return self
+
+    items = Many([NS(pk=1, display_label="销售达成", weight=Decimal("60")), NS(pk=2, display_label="回款", weight=Decimal("40"))])
+    run = NS(scheme=NS(name="月度考核", items=items), period="2026-05", unit=NS(name="杭州市"))
+    score = NS(
+        staff=NS(employee_no="T0009", name="rep"),
+        unit=NS(name="杭州市"),
+        items=Many([NS(item_id=1, item_score=Decimal("1234.50")), NS(item_id=2, item_score=Decimal("80.00"))]),
+        total=Decimal("1314.50"),
+        rank_peers=1,
+        rank_company=12,
+    )
+    sheet = load_workbook(BytesIO(scores_xlsx(run, [score]))).active
+    row = [cell for cell in sheet[4]]
+    assert [cell.value for cell in row[3:]] == [1234.5, 80, 1314.5, 1, 12]
+    assert [cell.number_format for cell in row[3:6]] == [MONEY_FORMAT] * 3
+    assert [cell.number_format for cell in row[6:]] == [COUNT_FORMAT] * 2
