@@ -12,7 +12,9 @@ The precision is stated here, once:
 
 The template filters (`core/templatetags/money.py`: `money`, `wan`, `count`, `rate`, `pct1`), Excel
 number formats (`MONEY_FORMAT`, `COUNT_FORMAT`, `RATE_FORMAT`) and the browser's `window.Fmt`
-(`static/js/app.js`, for charts) all follow these constants.
+(`static/js/app.js`, for charts) all follow these constants. In a table a figure's cell (and its column
+heading) has the class `num` (static/css/app.css: right-aligned, digits of equal width, never wrapped),
+and a totals row closes the table where the column adds up.
 
 `format()` instead of `floatformat`/locale formatting: the grouping (",") and decimal point (".") are
 the same in both of the system's languages, and a plain format() costs a fraction of the localisation
