@@ -6,6 +6,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.formats import COUNT_FORMAT, MONEY_FORMAT  # the one rule for figures
+
+# A score is a figure to the hundredth, written like money (grouped, two decimals) so the sheet reads as the page.
+SCORE_FORMAT = MONEY_FORMAT
+
 
 def _safe_text(value):
     # A name starting with "=" must not become a formula.
@@ -48,8 +53,11 @@ def scores_xlsx(run, scores):
                 score.rank_company,
             ]
         )
-        for cell in sheet[sheet.max_row][3 : 4 + len(items)]:
-            cell.number_format = "0.00"
+        row = sheet[sheet.max_row]
+        for cell in row[3 : 4 + len(items)]:
+            cell.number_format = SCORE_FORMAT
+        for cell in row[4 + len(items) :]:  # the ranks: whole numbers
+            cell.number_format = COUNT_FORMAT
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -21,6 +21,7 @@ from appraisal.choices import (
     SchemeState,
     ScoringRule,
 )
+from core.formats import money
 from core.money import MoneyField
 from core.periods import PeriodField
 from core.scoping import ScopedQuerySet, ScopeSpec
@@ -373,7 +374,7 @@ class RewardProposal(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="reward_amount_positive")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.period}: {self.amount}"
+        return f"{self.get_kind_display()} {self.period}: {money(self.amount)}"  # shown as the subject of a request
 
     def get_absolute_url(self):
         return reverse("appraisal:reward_detail", kwargs={"pk": self.pk})

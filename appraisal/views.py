@@ -30,6 +30,7 @@ from appraisal.forms import (
     initial_items,
     items_from,
 )
+from appraisal.choices import ItemKind
 from appraisal.models import AppraisalRun, AppraisalScheme, AppraisalScore, IncentiveScheme, RewardProposal
 from core import audit
 from core.errors import DomainError, InvalidInput
@@ -41,6 +42,8 @@ from core.ui import approval_url
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from performance.selectors import default_unit
 from regions.models import OrgUnit
+
+COUNTED_ITEMS = (ItemKind.NEW_CUSTOMERS, ItemKind.TASK_COMPLETION)  # their target and actual are counts
 
 
 class RightsMixin:
@@ -298,6 +301,8 @@ class ScoreDetailView(RightsMixin, ScopedDetailView):
         lines = list(score.items.select_related("item", "scored_by").order_by("item__order", "item_id"))
         failed = kwargs.get("failed")
         for line in lines:
+            # Target and actual are counts for the counted items (customers, tasks), money for the rest.
+            line.fmt = "count" if line.item.kind in COUNTED_ITEMS else "money"
             if line.item.is_manual and may_score:
                 if failed is not None and failed.data.get("item") == str(line.item_id):
                     line.form = failed

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from budgets.choices import COUNTED_STATES, AllocationMethod, ExpenseCategory, ExpenseState
+from core.formats import money
 from core.money import MoneyField
 from core.periods import PeriodField
 from core.scoping import ScopedQuerySet, ScopeSpec
@@ -69,7 +70,7 @@ class Budget(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_category_display()} {self.period} {self.unit}: {self.amount} (v{self.version})"
+        return f"{self.get_category_display()} {self.period} {self.unit}: {money(self.amount)} (v{self.version})"
 
     def get_absolute_url(self):
         return reverse("budgets:budget_detail", kwargs={"pk": self.pk})
@@ -134,7 +135,7 @@ class Expense(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_category_display()} {self.spent_on} {self.amount}"
+        return f"{self.get_category_display()} {self.spent_on} {money(self.amount)}"  # shown as the subject of a request
 
     def get_absolute_url(self):
         return reverse("budgets:expense_detail", kwargs={"pk": self.pk})

@@ -22,6 +22,7 @@ from budgets.models import Budget, Expense
 from budgets.selectors import applicable_budget, spent_against
 from core import versions
 from core.errors import Conflict, InvalidInput, Unprocessable
+from core.formats import money
 from core.money import allocate, parse_money, parse_weight
 from core.periods import QUARTER, YEAR, Period
 from core.periods import parse_input as parse_period
@@ -254,7 +255,7 @@ def _title(expense):
     return _("Spending beyond budget: %(unit)s, %(category)s %(amount)s on %(day)s") % {
         "unit": expense.unit.name,
         "category": expense.get_category_display(),
-        "amount": expense.amount,
+        "amount": money(expense.amount),
         "day": expense.spent_on.isoformat(),
     }
 

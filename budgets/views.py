@@ -5,6 +5,8 @@ Every read goes through `for_user` (the Scoped* base views, or explicitly for re
 through budgets.services; a refused write shows the service's message on its field.
 """
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -58,6 +60,12 @@ class BudgetListView(ScopedListView):
         return context
 
 
+def _totals(rows):
+    amount = sum((row.amount for row in rows), Decimal("0.00"))
+    spent = sum((row.spent for row in rows), Decimal("0.00"))
+    return {"amount": amount, "spent": spent, "used_percent": selectors.used_percent(spent, amount)}
+
+
 class BudgetDetailView(ScopedDetailView):
     model = Budget
     change_action = "budget.change"
@@ -84,6 +92,10 @@ class BudgetDetailView(ScopedDetailView):
         context["child_units"] = children[AllocationTarget.UNITS]
         context["child_quarters"] = children[AllocationTarget.QUARTERS]
         context["child_months"] = children[AllocationTarget.MONTHS]
+        # An allocation adds up to its budget, so each children table gets a totals row to check it by eye.
+        context["child_units_total"] = _totals(context["child_units"])
+        context["child_quarters_total"] = _totals(context["child_quarters"])
+        context["child_months_total"] = _totals(context["child_months"])
         context["problems"] = selectors.allocation_check(budget)
         context["expenses"] = (
             selectors.expenses_against(budget)

@@ -12,7 +12,9 @@ The precision is stated here, once:
 
 The template filters (`core/templatetags/money.py`: `money`, `wan`, `count`, `rate`, `pct1`), Excel
 number formats (`MONEY_FORMAT`, `COUNT_FORMAT`, `RATE_FORMAT`) and the browser's `window.Fmt`
-(`static/js/app.js`, for charts) all follow these constants.
+(`static/js/app.js`, for charts) all follow these constants. In a table a figure's cell (and its column
+heading) has the class `num` (static/css/app.css: right-aligned, digits of equal width, never wrapped),
+and a totals row closes the table where the column adds up.
 
 `format()` instead of `floatformat`/locale formatting: the grouping (",") and decimal point (".") are
 the same in both of the system's languages, and a plain format() costs a fraction of the localisation
@@ -69,6 +71,22 @@ def count(value, empty=""):
     """3 or Decimal("3.00") → "3"; 12345 → "12,345"."""
     number = as_decimal(value)
     return empty if number is None else format(number.quantize(Decimal(1), ROUND_HALF_UP), ",.0f")
+
+
+def number(value, places=2, empty=""):
+    """A measure that is neither money nor a count (a quantity of goods, a weight): grouped, at most
+    `places` decimals, trailing zeros dropped — 1234.50 → "1,234.5", 3.00 → "3"."""
+    number_ = as_decimal(value)
+    if number_ is None:
+        return empty
+    text = format(number_.quantize(Decimal(1).scaleb(-int(places)), ROUND_HALF_UP), f",.{int(places)}f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def figure(value, kind="money", empty=""):
+    """Money or a count, by the kind of the metric (`"count"` for counts, anything else money): a target
+    table that holds both writes each with its own rule."""
+    return count(value, empty) if kind == "count" else money(value, empty)
 
 
 def percent(value, empty=""):

@@ -22,7 +22,7 @@ from core.errors import Unprocessable
 from core.periods import Period
 from customers.choices import InvoiceStatus
 from customers.models import Allocation, Customer, Invoice
-from plans.choices import Metric
+from plans.choices import COUNT_METRICS, Metric
 from plans.diff import diff_versions
 from plans.models import PlanVersion, Target
 from regions.choices import Role, UnitKind
@@ -234,6 +234,11 @@ def _pct(part, whole):
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def _fmt(metric):
+    """The kind of figure a metric's values are written as (`|figure:fmt`): counts whole, the rest money."""
+    return "count" if metric in COUNT_METRICS else "money"
+
+
 def plan_review_context(*, plan, request):
     """What an approver needs to decide on a plan: per target line, its value against last year's actual
     and the parent unit's current target; the splits; actions, budget; and what changed since the
@@ -264,6 +269,7 @@ def plan_review_context(*, plan, request):
                 **line,
                 "value": value,
                 "metric_label": Metric(line["metric"]).label,
+                "fmt": _fmt(line["metric"]),
                 "last_year": last_year,
                 "growth_pct": growth,
                 "parent_unit": parent_unit,
@@ -280,6 +286,9 @@ def plan_review_context(*, plan, request):
         previous = plan.versions.filter(number__lt=version.number).order_by("-number").first()
         if previous is not None:
             diff = diff_versions(_version_content(previous), _version_content(version))
+            for kind in ("added", "removed", "changed"):
+                for changed in diff["targets"][kind]:
+                    changed["fmt"] = _fmt(changed.get("metric"))
     return {
         "plan": plan,
         "version": version,

@@ -163,7 +163,7 @@ class TargetDetailView(ScopedDetailView):
         context["children"] = rows[1 : 1 + len(children)]
         context["months"] = rows[1 + len(children) :]
         context["month_total"] = sum((t.value for t in months), Decimal("0.00")) if months else None
-        context["fmt"] = "0g" if target.is_count else "2g"  # number format of the metric: counts whole, money to the cent
+        context["fmt"] = "count" if target.is_count else "money"  # the metric's kind of figure (`|figure:fmt`): counts whole, money to the cent
         context["status"] = add_up_status(target) if target.is_current else None
         context["parent_visible"] = target.parent_id is not None and visible.filter(pk=target.parent_id).exists()
         return context
@@ -397,7 +397,7 @@ def _target_rows(lines, check):
                 **line,
                 "problems": found,
                 "ok": not found,
-                "fmt": "0g" if line["metric"] in COUNT_METRICS else "2g",
+                "fmt": "count" if line["metric"] in COUNT_METRICS else "money",
                 "children_total": total_children if line["children"] else None,
                 "months_total": total_months if line["months"] else None,
             }

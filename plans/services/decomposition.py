@@ -11,17 +11,23 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, Unprocessable
+from core.formats import figure
 from core.money import allocate, parse_weight
 from core.periods import QUARTER, YEAR, Period
 from core.rights import ensure
 from core.splits import keyed_once, parse_id
-from plans.choices import DecompositionLevel, SplitMethod, decimal_places
+from plans.choices import COUNT_METRICS, DecompositionLevel, SplitMethod, decimal_places
 from plans.models import SeasonalDistribution, Target
 from plans.selectors import actual
 from plans.services.inputs import check_value
 from plans.services.targets import lock_current, recorded_by, supersede
 from regions.choices import Role, UnitKind
 from regions.models import OrgUnit, StaffProfile
+
+
+def _figure(value, target):
+    """A figure of `target`'s metric written by the one rule (core.formats): counts whole, money to the cent."""
+    return figure(value, "count" if target.metric in COUNT_METRICS else "money")
 
 
 # --- splitting ------------------------------------------------------------------------------------
@@ -113,11 +119,11 @@ def _manual_values(values, children, *, target, label_of):
                 "Given: %(given)s."
             )
             % {
-                "total": total,
-                "target": target.value,
-                "difference": abs(difference),
+                "total": _figure(total, target),
+                "target": _figure(target.value, target),
+                "difference": _figure(abs(difference), target),
                 "direction": _("too much") if difference > 0 else _("too little"),
-                "given": "; ".join(f"{label_of(c)} {v}" for c, v in zip(children, parts, strict=True)),
+                "given": "; ".join(f"{label_of(c)} {_figure(v, target)}" for c, v in zip(children, parts, strict=True)),
             },
             field="values",
         )
@@ -268,9 +274,9 @@ def _month_values(values, months, *, target):
         raise InvalidInput(
             _("The months add up to %(total)s, but the target is %(target)s: %(difference)s %(direction)s.")
             % {
-                "total": total,
-                "target": target.value,
-                "difference": abs(difference),
+                "total": _figure(total, target),
+                "target": _figure(target.value, target),
+                "difference": _figure(abs(difference), target),
                 "direction": _("too much") if difference > 0 else _("too little"),
             },
             field="values",

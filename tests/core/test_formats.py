@@ -68,3 +68,25 @@ def test_filters():
     template = Template("{% load money %}{{ a|money }}|{{ a|wan }}|{{ n|count }}|{{ r|rate }}|{{ f|frac_rate }}|{{ r|pct1 }}")
     text = template.render(Context({"a": Decimal("8329550"), "n": Decimal("3.00"), "r": Decimal("43.75"), "f": 0.5}))
     assert text == "8,329,550.00|832.96 万|3|43.8%|50.0%|43.8"
+
+
+@pytest.mark.parametrize(
+    "value, places, text",
+    [
+        (Decimal("1234.50"), 2, "1,234.5"),  # a quantity: grouped, trailing zeros dropped
+        (Decimal("3.00"), 2, "3"),
+        (Decimal("8.33335"), 4, "8.3334"),
+        (Decimal("1000"), 2, "1,000"),
+        (None, 2, ""),
+    ],
+)
+def test_number(value, places, text):
+    assert formats.number(value, places) == text
+
+
+def test_figure_by_kind_of_metric():
+    assert formats.figure(Decimal("1200"), "count") == "1,200"  # never 1,200.00
+    assert formats.figure(Decimal("1200"), "money") == "1,200.00"
+    template = Template("{% load money %}{{ a|figure:kind }}|{{ a|figure:'count' }}|{{ q|number }}|{{ w|number:4 }}")
+    text = template.render(Context({"a": Decimal("8329550"), "kind": "money", "q": Decimal("1500.50"), "w": Decimal("0.1250")}))
+    assert text == "8,329,550.00|8,329,550|1,500.5|0.125"

@@ -460,6 +460,6 @@ def test_the_approvals_decision_screen_shows_the_plan_review(personas, units):
     html = response.content.decode()
     assert 'id="plan-review-targets"' in html and 'id="plan-diff"' in html
     review = html[html.index('id="review"') :]
-    assert "拜访重点客户" in review and "60000.00" in review
-    assert "600000.00 → 500.00" in review and "50000.00 → 60000.00" in review
+    assert "拜访重点客户" in review and "60,000.00" in review
+    assert "600,000.00 → 500.00" in review and "50,000.00 → 60,000.00" in review
     assert center.web().get(reverse("approvals:detail", kwargs={"pk": second.pk})).status_code == 200
