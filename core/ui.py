@@ -90,7 +90,8 @@ def name_empty_choices(form, label=None):
         if isinstance(field, forms.NullBooleanField) and type(field.widget) is forms.NullBooleanSelect:
             field.widget = AnyYesNoSelect(attrs=field.widget.attrs)
         elif getattr(field, "empty_label", None) == DJANGO_EMPTY_LABEL:
-            field.empty_label = label  # ModelChoiceField and django-filter's choice fields draw it from here
+            field.empty_label = label  # ModelChoiceField and django-filter's choice fields draw it from here…
+            field.widget.choices = field.choices  # …but the widget may hold a copy made before
         elif isinstance(field, forms.ChoiceField) and _first_is_empty(field.choices):
             field.choices = [("", label), *list(field.choices)[1:]]
     return form
