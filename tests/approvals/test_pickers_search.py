@@ -38,9 +38,13 @@ def test_the_step_pickers_search_and_offer_no_sales_rep(personas, hangzhou_plan)
 
 
 def test_forwarding_to_a_sales_rep_is_refused_on_the_page(personas, hangzhou_plan):
-    response = personas["pm_zhejiang"].web().post(
-        reverse("approvals:detail", kwargs={"pk": hangzhou_plan.pk}),
-        {"move": "forward", "to_staff": personas["rep_hangzhou"].staff.pk},
+    response = (
+        personas["pm_zhejiang"]
+        .web()
+        .post(
+            reverse("approvals:detail", kwargs={"pk": hangzhou_plan.pk}),
+            {"move": "forward", "to_staff": personas["rep_hangzhou"].staff.pk},
+        )
     )
     assert response.status_code == 400 and response.context["forward_form"].errors["to_staff"]
     hangzhou_plan.refresh_from_db()

@@ -4,6 +4,7 @@ badge colour per state, counts in the bar as badges, the API docs and the admin 
 admin, /favicon.ico, and the start-up check that a CJK font is installed for the PDFs."""
 
 import re
+
 import django_filters
 import pytest
 from django.core import checks
@@ -87,7 +88,7 @@ def test_filter_bars_default_to_all_never_dashes_or_unknown(personas, persona, u
 def test_a_forms_empty_choice_reads_please_choose_and_staff_pickers_search(personas):
     html = personas["rm_east"].web().get(reverse("customers:customer_create"), **ZH).content.decode()
     assert "---------" not in html
-    assert "<option value=\"\" selected>请选择</option>" in html
+    assert '<option value="" selected>请选择</option>' in html
     tasks = personas["rm_east"].web().get(reverse("workflow:task_create"), **ZH).content.decode()
     owner = re.search(r'<select name="owner"[^>]*>', tasks).group(0)
     assert "data-search" in owner and 'data-search-placeholder="输入姓名、工号或单位搜索"' in owner
@@ -126,7 +127,7 @@ def test_counts_in_the_bar_are_badges_not_brackets():
     label = counted("任务", 2, alert=True, title="2 项逾期")
     assert label == "任务" and label.count == 2
     html = Template("{{ label }}").render(Context({"label": label}))
-    assert html.startswith("任务 <span class=\"badge rounded-pill app-nav-count text-bg-danger\"")
+    assert html.startswith('任务 <span class="badge rounded-pill app-nav-count text-bg-danger"')
     assert "(" not in html and "（" not in html
     assert Template("{{ label }}").render(Context({"label": counted("消息", 0)})) == "消息"
 
@@ -182,7 +183,9 @@ def test_the_font_finder_reads_fontconfig_and_finds_nothing_when_it_lists_nothin
             self.returncode, self.stdout = 0, stdout
 
     monkeypatch.setattr(core_checks.shutil, "which", lambda name: "/usr/bin/fc-list")
-    monkeypatch.setattr(core_checks.subprocess, "run", lambda *a, **k: Done("Noto Sans CJK SC,Noto Sans CJK SC Regular\nWenQuanYi Zen Hei\n"))
+    monkeypatch.setattr(
+        core_checks.subprocess, "run", lambda *a, **k: Done("Noto Sans CJK SC,Noto Sans CJK SC Regular\nWenQuanYi Zen Hei\n")
+    )
     assert core_checks.cjk_fonts() == ["Noto Sans CJK SC", "WenQuanYi Zen Hei"]
     monkeypatch.setattr(core_checks.subprocess, "run", lambda *a, **k: Done(""))
     assert core_checks.cjk_fonts() == []
@@ -192,4 +195,3 @@ def test_the_font_finder_reads_fontconfig_and_finds_nothing_when_it_lists_nothin
     assert core_checks.cjk_fonts() == []
     (tmp_path / "NotoSansCJK-Regular.ttc").write_bytes(b"")
     assert core_checks.cjk_fonts() == ["NotoSansCJK-Regular"]
-

@@ -28,7 +28,15 @@ def _marketing_plan(personas, units, *, value="1200000.00", budget=()):
     services.plan_lines_save(
         plan=plan,
         by=dm.user,
-        targets=[{"metric": "sales_amount", "value": value, "split_method": "manual", "children": {rep1.pk: half, rep2.pk: half}, "months": months}],
+        targets=[
+            {
+                "metric": "sales_amount",
+                "value": value,
+                "split_method": "manual",
+                "children": {rep1.pk: half, rep2.pk: half},
+                "months": months,
+            }
+        ],
         actions=[],
         budget=list(budget),
     )
