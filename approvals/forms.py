@@ -6,10 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from approvals.choices import BulkAction, CalendarDayKind
 from approvals.selectors import delegate_candidates, reviewer_candidates
 from core.dates import DateFormField
+from core.ui import mark_searchable
 from regions.models import StaffProfile
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    """The people a step may be handed to (forward, add a reviewer, delegate): only those who could hold it
+    (approvals.selectors.could_hold), with a type-to-search box (static/js/picker.js)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_searchable(self.widget)
+
     def label_from_instance(self, obj):
         return f"{obj.name} · {obj.get_role_display()} · {obj.unit.name}"
 

@@ -19,8 +19,8 @@ def items(user, role):
     if role in (Role.DIRECTOR, Role.CENTER_STAFF):
         entries.append((_("Approval queue"), reverse("approvals:queue")))
     count = waiting_count(user=user)
-    label = _("Waiting for me")
-    entries.append((f"{label} ({count})" if count else label, reverse("approvals:waiting")))
+    label = nav.counted(_("Waiting for me"), count, title=_("%(n)d waiting") % {"n": count})
+    entries.append((label, reverse("approvals:waiting")))
     entries.append((_("My submissions"), reverse("approvals:mine")))
     if can(user, "calendar.change"):
         entries.append((_("Working calendar"), reverse("approvals:calendar")))

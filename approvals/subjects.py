@@ -28,6 +28,9 @@ reports/approval_subjects.py:
   `waiting`, so a subject that moved on meanwhile is never overwritten with a stale decision.
 - `snapshot(subject) -> dict`: what is frozen at submission when the caller gives no snapshot;
   `review(subject, request) -> (template name, context)`: the subject's part of the decision page.
+- `headline(snapshot) -> Headline | None` (optional): the request's main figure for the queue's 金额 column,
+  read from its frozen snapshot (no query per row) — a plan's headline target, say. Without it the column
+  shows the request's `amount`.
 - Optional side effects, explicitly: `on_approved`, `on_returned`, `on_rejected`, `on_withdrawn`, each
   `fn(subject, request)`, called inside the decision's transaction before the state is written (the subject
   still `waiting`); an error there undoes the whole decision.
@@ -69,11 +72,21 @@ HOOKS = {
     RequestState.WITHDRAWN: "on_withdrawn",
 }
 # Positional arguments each hook is called with (checked against its signature).
-ARITY = {"snapshot": 1, "review": 2, "on_approved": 2, "on_returned": 2, "on_rejected": 2, "on_withdrawn": 2}
+ARITY = {"snapshot": 1, "review": 2, "headline": 1, "on_approved": 2, "on_returned": 2, "on_rejected": 2, "on_withdrawn": 2}
 # The duck-typed methods of the protocol before this registry: a model still carrying one is an error.
 LEGACY_METHODS = ("approval_snapshot", "approval_review", "on_approved", "on_returned", "on_rejected", "on_withdrawn")
 
 Hook = Callable | str | None
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A request's main figure: what it is (`label`, e.g. 销售额目标), the number, and whether it is money
+    (`money`, shown with |money) or a count (|count)."""
+
+    label: str
+    value: object
+    money: bool = True
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,7 @@ class ApprovalSubject:
     state_field: str = "state"
     snapshot: Hook = None
     review: Hook = None
+    headline: Hook = None
     on_approved: Hook = None
     on_returned: Hook = None
     on_rejected: Hook = None
@@ -130,6 +144,7 @@ def register_subject(
     state_field="state",
     snapshot=None,
     review=None,
+    headline=None,
     on_approved=None,
     on_returned=None,
     on_rejected=None,
@@ -154,6 +169,7 @@ def register_subject(
         state_field=state_field,
         snapshot=snapshot,
         review=review,
+        headline=headline,
         on_approved=on_approved,
         on_returned=on_returned,
         on_rejected=on_rejected,
@@ -199,6 +215,18 @@ def subject_review(subject, request):
     declared = subject_of(subject)
     review = declared.hook("review") if declared is not None else None
     return review(subject, request) if review is not None else None
+
+
+def request_headline(request):
+    """The main figure of `request` (a Headline): its subject's `headline` of the frozen snapshot, else its
+    `amount` (e.g. spending beyond budget), else None."""
+    model = ContentType.objects.get_for_id(request.content_type_id).model_class()
+    declared = _SUBJECTS.get(model) if model is not None else None
+    make = declared.hook("headline") if declared is not None else None
+    headline = make(request.snapshot or {}) if make is not None else None
+    if headline is None and request.amount is not None:
+        headline = Headline(label="", value=request.amount)
+    return headline
 
 
 def check_kind(subject, kind):

@@ -23,7 +23,7 @@ from approvals.diff import diff_of, show
 from approvals.filtersets import ApprovalRequestFilterSet
 from approvals.forms import AddSignerForm, BulkForm, CommentForm, DelegationForm, ForwardForm
 from approvals.models import ApprovalRequest, Delegation
-from approvals.subjects import subject_review
+from approvals.subjects import request_headline, subject_review
 from core import audit
 from core.errors import DomainError
 from core.rights import may
@@ -110,6 +110,10 @@ class QueueView(ApprovalListMixin, ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["breach_count"] = self.object_list.filter(overdue=True).count()
+        # Each row's main figure (a plan's headline target, an expense's amount): the subject protocol's
+        # `headline`, read from the frozen snapshot.
+        for row in context["object_list"]:
+            row.headline = request_headline(row)
         context["bulk_actions"] = BulkAction.choices
         context.setdefault("bulk_form", BulkForm())
         return context

@@ -3,7 +3,10 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from core import views as core_views
 
 api_v1 = [
     path("", include("regions.api.urls")),
@@ -19,6 +22,11 @@ api_v1 = [
     path("", include("dashboard.api.urls")),
 ]
 
+# The admin under the product's name, not "Django 管理".
+admin.site.site_header = _("Regional Sales Management · Administration")
+admin.site.site_title = _("Regional Sales Management")
+admin.site.index_title = _("Master data and administration")
+
 # A request refused before any view ran (too large, too many fields): JSON under /api/, the site's page elsewhere.
 handler400 = "core.views.bad_request"
 # No URL matched: JSON under /api/ (the schema documents a JSON 404 for every operation), a page elsewhere.
@@ -28,6 +36,7 @@ handler403 = "core.views.permission_denied"
 
 urlpatterns = [
     path("", include("home.urls")),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

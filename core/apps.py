@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from core import (
             audit,  # noqa: F401  (connects the history signal)
+            checks,  # noqa: F401  (the server's checks: a CJK font for the PDFs)
             lookups,  # noqa: F401  (registers field__any)
             schema,  # noqa: F401  (registers the API key auth scheme)
         )

@@ -16,6 +16,7 @@ label shows each of its pages as an entry of its own. Inside a section, entries 
 """
 
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import can
@@ -39,7 +40,35 @@ APPROVALS = Section(30, _("Approvals"))
 CUSTOMERS = Section(40, _("Customers & receivables"))
 LINKS = Section(50, None)  # pages with an entry of their own: tasks, the inbox
 ORGANISATION = Section(60, _("Organisation"))
-TOOLS = Section(70, _("Tools"))
+TOOLS = Section(70, _("Tools"))  # empty now: API docs and the admin are in the user menu (developer_links)
+
+class Counted(str):
+    """A menu label with a count beside it as a badge — `消息 [18]`, `任务 [2]` in red when they are overdue —
+    one style for every count in the bar instead of brackets in the text. It is the label's text (a str)
+    with `count`; templates draw the badge through `__html__`."""
+
+    def __new__(cls, label, count, *, tone="text-bg-light", title=""):
+        obj = super().__new__(cls, str(label))
+        obj.count, obj.tone, obj.title = count, tone, str(title)
+        return obj
+
+    def __html__(self):
+        if not self.count:
+            return format_html("{}", str(self))
+        return format_html(
+            '{} <span class="badge rounded-pill app-nav-count {}" title="{}">{}<span class="visually-hidden"> {}</span></span>',
+            str(self),
+            self.tone,
+            self.title,
+            self.count,
+            self.title,
+        )
+
+
+def counted(label, count, *, alert=False, title=""):
+    """`label` with `count` as a badge (red when `alert`); the plain label when the count is 0."""
+    return Counted(label, count, tone="text-bg-danger" if alert else "text-bg-light", title=title)
+
 
 # "module.function" -> (section, order, function): registering the same function twice (a module imported
 # again) replaces it rather than doubling the entries.
@@ -115,9 +144,12 @@ def lockouts(user, role):
     return [(_("Login lockouts"), reverse("core:lockouts"))] if can(user, "login.unlock") else []
 
 
-@entries(TOOLS)
-def tools(user, role):
-    pages = [(_("API docs"), reverse("api-docs"))]
-    if user.is_staff:
+def developer_links(user, role):
+    """The user menu's entries for the Development Center and IT (not the bar, which is for the daily work):
+    the API documentation for the center's people and the admin's staff, the admin for its staff."""
+    pages = []
+    if role in ("director", "center_staff") or getattr(user, "is_staff", False):
+        pages.append((_("API docs"), reverse("api-docs")))
+    if getattr(user, "is_staff", False):
         pages.append((_("Admin"), reverse("admin:index")))
     return pages

@@ -14,7 +14,7 @@ from customers.choices import CustomerKind, CustomerStatus, InvoiceStatus, Payme
 from customers.imports import MAX_FILE_BYTES
 from customers.models import Customer, ImportKind, Invoice
 from customers.rights import new_customer_salesperson
-from customers.selectors import buckets_from_days
+from customers.selectors import ageing_bucket_choices, buckets_from_days
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -123,9 +123,17 @@ class AgeingForm(forms.Form):
     unit = IdField(required=False, widget=forms.HiddenInput)
     salesperson = IdField(required=False, widget=forms.HiddenInput)
     customer = IdField(required=False, widget=forms.HiddenInput)
-    buckets = forms.CharField(
-        label=_("ageing buckets"), required=False, max_length=100, help_text=_("Upper limits in days past due, e.g. 30,60,90.")
-    )
+    # A choice of bucket sets (customers.selectors.ageing_bucket_choices); the value is still the limits'
+    # text, so a link or the API may ask for any other set (`?buckets=15,45`), shown as an extra choice.
+    buckets = forms.CharField(label=_("ageing buckets"), required=False, max_length=100, widget=forms.Select)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = ageing_bucket_choices()
+        asked = (self.data.get("buckets") or "").strip() if self.is_bound else ""
+        if asked and asked not in {value for value, _label in choices}:
+            choices.append((asked, asked))
+        self.fields["buckets"].widget.choices = choices
 
     def clean_as_of(self):
         return self.cleaned_data["as_of"] or timezone.localdate()

@@ -201,6 +201,28 @@ def buckets_from_days(text):
     return triples
 
 
+# The bucket sets the ageing page offers besides the company's standard one (settings.AGEING_BUCKETS), as upper
+# limits in days past due (what buckets_from_days reads, and what `?buckets=` of a link or the API carries).
+AGEING_BUCKET_PRESETS = ("30,60,90", "30,60,90,180", "90,180,365")
+
+
+def bucket_limits(buckets):
+    """The "30,60,90" text of a bucket set: the upper limits of its overdue buckets."""
+    return ",".join(str(bucket.last) for bucket in buckets if bucket.last is not None and bucket.last > 0)
+
+
+def ageing_bucket_choices():
+    """(value, label) of the bucket sets to choose from, each labelled by its buckets ("未到期 / 1–30 天 / …"):
+    the standard one first (the empty value), then the presets that differ from it."""
+    standard = ageing_buckets()
+    names = lambda buckets: " / ".join(str(bucket.label) for bucket in buckets)  # noqa: E731
+    choices = [("", _("Standard: %(buckets)s") % {"buckets": names(standard)})]
+    for text in AGEING_BUCKET_PRESETS:
+        if text != bucket_limits(standard):
+            choices.append((text, names(ageing_buckets(buckets_from_days(text)))))
+    return choices
+
+
 def _bucket_condition(bucket, as_of, prefix=""):
     """Days past due = as_of − due_date, so `first ≤ days ≤ last` is `as_of − last ≤ due_date ≤ as_of − first`."""
     condition = Q()

@@ -526,7 +526,11 @@ class AgeingView(ScopedViewMixin, View):
 
     def build(self):
         request, user = self.request, self.request.user
-        form = AgeingForm(request.GET)
+        query = request.GET.copy()
+        if not query.get("as_of"):
+            # The field shows the date the table is "as of" (today unless asked), not an empty box.
+            query["as_of"] = timezone.localdate().isoformat()
+        form = AgeingForm(query)
         if not form.is_valid():
             return form, None
         data = form.cleaned_data

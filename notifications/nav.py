@@ -13,8 +13,8 @@ def items(user, role):
     if user is None or not user.is_authenticated or getattr(user, "principal_role", None):
         return []
     count = Notification.objects.for_user(user).unread().count()
-    label = _("Messages")
-    return [(f"{label} ({count})" if count else label, reverse("notifications:inbox"))]
+    label = nav.counted(_("Messages"), count, title=_("%(n)d unread") % {"n": count})
+    return [(label, reverse("notifications:inbox"))]
 
 
 @worklist.counts("unread")

@@ -565,7 +565,7 @@ class PlanEditView(ScopedDetailView):
         )
         return plan_form, targets, actions, budget
 
-    def _render(self, forms_, status=200, refusal=None, refusal_list=()):
+    def _render(self, forms_, status=200, refusal=None, refusal_list=(), suggested=False):
         plan_form, targets, actions, budget = forms_
         plan = self.object
         check = services.plan_check(plan=plan)
@@ -582,6 +582,7 @@ class PlanEditView(ScopedDetailView):
             "check": check,
             "refusal": refusal,
             "refusal_list": list(refusal_list),
+            "suggested": suggested,
             "may_submit": plan.is_editable and may(self.request.user, "plan.submit", plan),
         }
         return render(self.request, self.template_name, context, status=status)
@@ -608,6 +609,7 @@ class PlanEditView(ScopedDetailView):
         action_rows = [form.as_service_row() for form in actions if not form.is_blank()]
         budget_rows = [form.as_service_row() for form in budget if not form.is_blank()]
         suggest = request.POST.get("suggest", "")
+        suggested = None
         try:
             with transaction.atomic():
                 services.plan_update(
@@ -615,14 +617,19 @@ class PlanEditView(ScopedDetailView):
                 )
                 services.plan_lines_save(plan=plan, by=request.user, targets=target_rows, actions=action_rows, budget=budget_rows)
                 if suggest:
+                    # A suggestion is shown, not saved: the services split the lines as typed, the page reads
+                    # the result into the form, and the transaction is rolled back — the person checks the
+                    # values and saves them (or not). The draft stays as it was last saved.
                     self._suggest(suggest, targets)
+                    suggested = self._forms()
+                    transaction.set_rollback(True)
         except DomainError as error:
             self.object.refresh_from_db()
             self._place_error(error, plan_form, targets, actions, budget)
             return self._render(forms_, status=error.status_code, refusal=str(error.message))
-        if suggest:
-            messages.info(request, _("Values suggested; check them and save."))
-            return redirect("plans:plan_edit", pk=plan.pk)
+        if suggested is not None:
+            self.object.refresh_from_db()
+            return self._render(suggested, suggested=True)
         if request.POST.get("then") == "submit":
             return self._submit()
         messages.success(request, _("Saved."))

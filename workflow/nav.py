@@ -17,10 +17,8 @@ def items(user, role):
     "Tasks", with the number of the user's own overdue tasks when there are any (one COUNT query)."""
     if role is None:
         return []
-    label = _("Tasks")
     overdue = overdue_count(user)
-    if overdue:
-        label = _("Tasks (%(n)d overdue)") % {"n": overdue}
+    label = nav.counted(_("Tasks"), overdue, alert=True, title=_("%(n)d overdue") % {"n": overdue})
     return [(label, reverse("workflow:task_list"))]
 
 

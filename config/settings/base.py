@@ -320,6 +320,10 @@ if CREDIT_LIMIT_POLICY not in ("flag", "refuse"):
 # credit is applied only when someone asks (the customer page, POST /api/v1/customers/{id}/apply-credit/).
 CREDIT_AUTO_APPLY = env_bool("CREDIT_AUTO_APPLY", False)
 # Default ageing buckets, in days past due: (label, first day, last day); None = open-ended.
+# The PDF of a report needs a Chinese font on the server (core/checks.py): without one `manage.py check` warns
+# here and stops production (REQUIRE_CJK_FONT on there), instead of PDFs of empty boxes.
+REQUIRE_CJK_FONT = env_bool("REQUIRE_CJK_FONT", False)
+
 AGEING_BUCKETS = [
     ("not_due", None, 0),
     ("d1_30", 1, 30),

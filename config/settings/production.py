@@ -28,6 +28,8 @@ if DEBUG:
     raise ImproperlyConfigured("The environment variable DJANGO_DEBUG must not be true in production.")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 CELERY_TASK_ALWAYS_EAGER = False
+# No CJK font → `manage.py check` (and so start-up) fails with core.E010 instead of PDFs of empty boxes.
+REQUIRE_CJK_FONT = env_bool("REQUIRE_CJK_FONT", True)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

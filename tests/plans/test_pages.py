@@ -339,24 +339,36 @@ def test_submit_button_path_from_the_plan_page(personas, units, east_plan):
     assert east_plan.state == "submitted"
 
 
-def test_suggest_buttons_fill_the_split(personas, units, east_plan):
+def test_suggest_buttons_fill_the_split_in_the_form_without_saving_it(personas, units, east_plan):
     manager = _web(personas["rm_east"])
     edit = reverse("plans:plan_edit", kwargs={"pk": east_plan.pk})
+    saved_before = _lines(east_plan)
     line = {"metric": "sales_amount", "value": "1000.00", "children": {units["310000"].pk: "3", units["320000"].pk: "1"}}
     response = manager.post(edit, _edit_data(east_plan, lines=[line], extra={"suggest": "0:shares"}))
-    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response.status_code == 200, response.content.decode()[:3000]
+    # The edit page shows the suggested values in the inputs, and says they are not saved yet…
+    initial = response.context["targets"].forms[0].initial
+    assert initial[f"child_{units['310000'].pk}"] == D("750.00") and initial[f"child_{units['320000'].pk}"] == D("250.00")
+    page = response.content.decode()
+    assert 'id="plan-suggested"' in page and "not saved yet" in page
+    assert "As saved" not in page and 'id="plan-check"' not in page
+    # …and nothing was written: the draft is as it was last saved.
+    assert _lines(east_plan) == saved_before
+    # Saving the suggested values (the form as shown) keeps them.
+    line["children"] = {units["310000"].pk: "750.00", units["320000"].pk: "250.00"}
+    assert manager.post(edit, _edit_data(east_plan, lines=[line])).status_code == 302
     values = {c["code"]: c["value"] for c in _lines(east_plan)["targets"][0]["children"]}
-    assert values["310000"] == "750.00" and values["320000"] == "250.00" and values["330000"] == "0.00"
-    # The edit page shows the suggested values in the inputs.
-    response = manager.get(edit)
-    assert response.context["targets"].forms[0].initial[f"child_{units['310000'].pk}"] == D("750.00")
+    assert values["310000"] == "750.00" and values["320000"] == "250.00"
     # Equal shares when nothing was typed; months by the (equal) distribution.
     line = {"metric": "sales_amount", "value": "1000.00"}
-    assert manager.post(edit, _edit_data(east_plan, lines=[line], extra={"suggest": "0:shares"})).status_code == 302
-    assert sum(D(c["value"]) for c in _lines(east_plan)["targets"][0]["children"]) == D("1000.00")
-    assert manager.post(edit, _edit_data(east_plan, lines=[line], extra={"suggest": "0:months"})).status_code == 302
-    months = _lines(east_plan)["targets"][0]["months"]
-    assert len(months) == 12 and sum(D(m["value"]) for m in months) == D("1000.00")
+    response = manager.post(edit, _edit_data(east_plan, lines=[line], extra={"suggest": "0:shares"}))
+    assert response.status_code == 200
+    children = [v for k, v in response.context["targets"].forms[0].initial.items() if k.startswith("child_")]
+    assert sum(children) == D("1000.00")
+    response = manager.post(edit, _edit_data(east_plan, lines=[line], extra={"suggest": "0:months"}))
+    assert response.status_code == 200
+    months = [v for k, v in response.context["targets"].forms[0].initial.items() if k.startswith("month_")]
+    assert len(months) == 12 and sum(months) == D("1000.00")
     # A suggestion for a blank line is refused on the page (400), nothing changes.
     response = manager.post(edit, _edit_data(east_plan, lines=[{"metric": "", "value": ""}], extra={"suggest": "0:shares"}))
     assert response.status_code == 400

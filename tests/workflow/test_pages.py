@@ -179,7 +179,8 @@ def test_nav_counts_my_overdue_tasks(personas):
     assert items(rep.user, "sales_rep") == [("任务", "/tasks/")] or items(rep.user, "sales_rep")[0][1] == "/tasks/"
     make_task(rep.staff, due_on=timezone.localdate() - timedelta(days=1))
     label, url = items(rep.user, "sales_rep")[0]
-    assert "1" in label and url == "/tasks/"
+    # The count is a red badge beside the label (core.nav.Counted), not "(1 overdue)" in the text.
+    assert label.count == 1 and url == "/tasks/" and "text-bg-danger" in label.__html__()
     assert items(None, None) == []
 
 
