@@ -3,12 +3,14 @@
 - every region's annual marketing plan, approved by the Development Center: sales, collection and
   new-customer targets split to the provinces (by last year's actuals) and to months (by the company's
   seasonal distribution), so the Targets exist as approved versions;
-- the rest of the tree decomposed from them through the target services (as SYSTEM): every province,
-  district office and salesperson has a year, quarter and month target of each of those metrics, and at
-  every level the children's month targets add up to their parent's month target and each owner's months
-  to its quarters and year (`_cascade`) — the dashboard of any unit reads the targets of its month and
-  year and of its children's. When today is in the first quarter, the previous year is covered too (the
-  demo's reports and appraisal read the last three months and the last quarter);
+- the rest of the tree decomposed from them (`_cascade`): the company's targets are its regions' summed,
+  and every province, district office and salesperson has a year, quarter and month target of each of
+  those metrics; at every level the children's month targets add up to their parent's month target, and
+  each owner's months to its quarters and year — the dashboard of any unit reads the targets of its month
+  and year and of its children's. When today is in the first quarter, the previous year is covered too
+  (the demo's reports and appraisal read the last three months and the last quarter);
+- the provinces' and 广州's own marketing plans (below) write down exactly what that decomposition set,
+  so approving them agrees with every other period's targets and changes no figure;
 - plans waiting in the queue: Zhejiang's and Guangdong's marketing plans at their regional managers
   (Zhejiang's submitted more than its SLA ago — see below), two regions' plans at the center (East China's
   overdue), a district's work plan waiting for the provincial manager;
@@ -246,6 +248,7 @@ def _cascade(*, year, distribution, set_regions=False):
             Target.objects.bulk_create(rows)
             written += len(rows)
             level.append((region, year_target, values))
+        written += _company_targets(tree, metric, year, level, quarters)
         while level:
             next_level, years, month_rows = [], [], []
             for unit, year_target, values in level:
@@ -302,6 +305,20 @@ def _cascade(*, year, distribution, set_regions=False):
             written += len(years) + len(rows)
             level = next_level
     return written
+
+
+def _company_targets(tree, metric, year, regions, quarters):
+    """The company's (the Development Center's) targets: the sum of its regions' — year, quarters and months
+    — so the director's dashboard has a target to measure the company against. Written once."""
+    center = next((u for u in tree.units if u.kind == UnitKind.CENTER), None)
+    if center is None or not regions or _current(metric, year, unit=center) is not None:
+        return 0
+    months = {m: sum((values[m] for _r, _t, values in regions), Decimal(0)) for m in regions[0][2]}
+    rows = [Target(metric=metric, period=str(year), unit=center, owner_unit_id=center.pk, value=sum(months.values(), Decimal(0)))]
+    rows += [Target(metric=metric, period=m, unit=center, owner_unit_id=center.pk, value=v) for m, v in months.items()]
+    rows += [_quarter_row(metric, q, months, unit=center) for q in quarters]
+    Target.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _quarter_row(metric, quarter, month_values, *, unit=None, staff=None):
