@@ -130,7 +130,7 @@ def _current(metric, period, *, unit=None, staff=None):
     return Target.objects.filter(metric=metric, period=str(period), is_current=True, **owner).first()
 
 
-def _grid(row_totals, column_totals, quantum):
+def target_grid(row_totals, column_totals, quantum):
     """Whole multiples of `quantum` in a rows × columns grid whose rows add up to `row_totals` and columns
     to `column_totals` exactly (the two totals are equal), never negative: each cell is its proportional
     share rounded down, and the few quanta left over (fewer than the number of columns in a row, of rows in
@@ -276,7 +276,7 @@ def _cascade(*, year, distribution, set_regions=False):
                         for child, part in zip(children, parts, strict=True)
                     ]
                     years.extend(child_years)
-                grid = _grid([t.value for t in child_years], [values[m] for m in months], quantum)
+                grid = target_grid([t.value for t in child_years], [values[m] for m in months], quantum)
                 for child, target, row in zip(children, child_years, grid, strict=True):
                     child_values = dict(zip(months, row, strict=True))
                     month_rows.append((kind, child, target, child_values))

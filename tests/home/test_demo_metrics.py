@@ -20,7 +20,7 @@ from customers.demo import load_demo_customers
 from customers.models import Allocation, Customer, Invoice
 from dashboard.selectors import dashboard
 from performance.demo import load_demo_performance
-from plans.demo import _grid, load_demo_plans
+from plans.demo import load_demo_plans, target_grid
 from plans.models import Plan, Target
 from plans.selectors import actual
 from plans.services import plan_period_conflicts
@@ -168,7 +168,7 @@ def test_the_waiting_province_plans_agree_with_the_targets_set(demo):
     ],
 )
 def test_the_grid_adds_up_both_ways_and_is_never_negative(rows, columns, quantum):
-    grid = _grid(rows, columns, quantum)
+    grid = target_grid(rows, columns, quantum)
     assert [sum(row) for row in grid] == rows
     assert [sum(row[j] for row in grid) for j in range(len(columns))] == columns
     assert all(cell >= 0 and cell % quantum == 0 for row in grid for cell in row)
