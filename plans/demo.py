@@ -139,7 +139,8 @@ def target_grid(row_totals, column_totals, quantum):
     rows = [int(value / quantum) for value in row_totals]
     columns = [int(value / quantum) for value in column_totals]
     total = sum(rows)
-    assert total == sum(columns), "the rows and the columns must add up to the same total"
+    if total != sum(columns):
+        raise ValueError("The rows and the columns must add up to the same total.")
     cells = [[(row * column) // total if total else 0 for column in columns] for row in rows]
     left_rows = [row - sum(cells[i]) for i, row in enumerate(rows)]
     left_columns = [column - sum(cells[i][j] for i in range(len(rows))) for j, column in enumerate(columns)]

@@ -172,3 +172,8 @@ def test_the_grid_adds_up_both_ways_and_is_never_negative(rows, columns, quantum
     assert [sum(row) for row in grid] == rows
     assert [sum(row[j] for row in grid) for j in range(len(columns))] == columns
     assert all(cell >= 0 and cell % quantum == 0 for row in grid for cell in row)
+
+
+def test_the_grid_refuses_totals_that_differ():
+    with pytest.raises(ValueError):
+        target_grid([Decimal("1.00")], [Decimal("0.99")], Decimal("0.01"))
