@@ -112,7 +112,9 @@ def _branches(ranges):
         .order_by()
     )
     # New customers: each customer's first invoice (plans.selectors.first_invoices), in the month it was
-    # issued, for its district and salesperson — a customer is new when it first buys.
+    # issued, for its district and salesperson — a customer is new when it first buys. Cancelling a first
+    # invoice of an older month moves its customer to the month of the next one; the 10-minute refresh of the
+    # recent months sees that move into them, the nightly full rebuild also takes it out of the old month.
     customers = (
         first_invoices()
         .filter(_in_ranges("issue_date", ranges))
