@@ -49,7 +49,7 @@ def _approved(*, name, role, items, center, director):
 
 def _demo_targets(months):
     """Monthly targets for the sales staff and district offices that have none in the appraised months
-    (the plans demo sets monthly targets higher up only): last year's same month × 1.1, so attainment
+    (the plans demo covers every unit and salesperson for its year — and last year's early in the year — so this fills only what it left out): last year's same month × 1.1, so attainment
     spreads around 100 %. Written in bulk as version 1 (only where no target exists), which is what
     plans.services.target_set would write for a first target, without ~2,500 separate calls."""
     metrics = {Metric.SALES_AMOUNT: "invoiced", Metric.COLLECTIONS: "collected", Metric.NEW_CUSTOMERS: "new_customers"}
@@ -102,6 +102,37 @@ def _demo_targets(months):
                     )
     Target.objects.bulk_create(rows, batch_size=500)
     return len(rows)
+
+
+def _best_collector(district, month):
+    """The district's salesperson with the most collections in the month, and a reason that says so with the
+    figure (the demo's reasons state what the data shows, not a canned claim)."""
+    reps = list(StaffProfile.objects.filter(unit=district, role=Role.SALES_REP, is_active=True).order_by("employee_no"))
+    sums = dict(
+        MonthlyFact.objects.unscoped()
+        .filter(month=month.start, salesperson__in=reps)
+        .values_list("salesperson_id")
+        .annotate(c=Sum("collected"))
+        .order_by()
+    )
+    best = max(reps, key=lambda person: (sums.get(person.pk) or 0, -reps.index(person)))
+    amount = money(sums.get(best.pk) or 0)
+    return best, f"{month}回款 {amount / 10000:,.2f} 万元，{district.name}业务员第一。"
+
+
+def _region_reason(region, month):
+    """The region's sales of the month against its month target, as the data has them."""
+    sales = money(
+        MonthlyFact.objects.unscoped()
+        .filter(month=month.start, district__path__startswith=region.path)
+        .aggregate(s=Sum("invoiced"))["s"]
+        or 0
+    )
+    target = Target.objects.filter(unit=region, metric=Metric.SALES_AMOUNT, period=str(month), is_current=True).first()
+    text = f"{month}{region.name}销售额 {sales / 10000:,.2f} 万元"
+    if target is not None and target.value:
+        text += f"，完成月度目标的 {sales / target.value * 100:.1f}%"
+    return text + "，申请团队奖励。"
 
 
 @transaction.atomic
@@ -190,12 +221,11 @@ def load_demo_appraisal(*, today=None) -> dict:
     dm = _user("dm_hangzhou")
     region = OrgUnit.objects.get(code="HD")
     rm = StaffProfile.objects.filter(unit=region, role=Role.REGIONAL_MANAGER, is_active=True, user__isnull=False).first().user
-    rep = StaffProfile.objects.filter(unit=hangzhou, role=Role.SALES_REP, is_active=True).order_by("employee_no").first()
-    last = str(Period.of(today, MONTH).previous())
+    last_month = Period.of(today, MONTH).previous()
+    last = str(last_month)
+    rep, rep_reason = _best_collector(hangzhou, last_month)
     made = [
-        services.reward_propose(
-            kind="reward", unit=hangzhou, staff=rep, period=last, amount="3000.00", reason="本月回款率第一，逾期账款清零。", by=dm
-        ),
+        services.reward_propose(kind="reward", unit=hangzhou, staff=rep, period=last, amount="3000.00", reason=rep_reason, by=dm),
         services.reward_propose(
             kind="special_award",
             unit=hangzhou,
@@ -205,7 +235,7 @@ def load_demo_appraisal(*, today=None) -> dict:
             by=dm,
         ),
         services.reward_propose(
-            kind="reward", unit=region, period=last, amount="8000.00", reason="大区季度销售目标超额完成。", by=rm
+            kind="reward", unit=region, period=last, amount="8000.00", reason=_region_reason(region, last_month), by=rm
         ),
     ]
     # The first waits for the regional manager; the region's own proposal goes straight to the center's queue.

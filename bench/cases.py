@@ -579,8 +579,11 @@ def attainment_oracle(unit, period):
                    JOIN customers_invoice i ON i.id = a.invoice_id JOIN regions_orgunit u ON u.id = i.district_id
                    WHERE u.path LIKE %(prefix)s AND a.allocated_on BETWEEN %(start)s AND %(end)s AND a.reversed_on IS NULL)
                  WHEN 'new_customers' THEN (
-                   SELECT count(*) FROM customers_customer c JOIN regions_orgunit u ON u.id = c.district_id
-                   WHERE u.path LIKE %(prefix)s AND c.created_at >= %(since)s AND c.created_at < %(until)s)
+                   SELECT count(*) FROM customers_invoice i JOIN regions_orgunit u ON u.id = i.district_id
+                   WHERE u.path LIKE %(prefix)s AND i.issue_date BETWEEN %(start)s AND %(end)s AND i.status <> 'cancelled'
+                     AND NOT EXISTS (SELECT 1 FROM customers_invoice e WHERE e.customer_id = i.customer_id
+                                     AND e.status <> 'cancelled'
+                                     AND (e.issue_date < i.issue_date OR (e.issue_date = i.issue_date AND e.id < i.id))))
                END
         FROM plans_target t
         WHERE t.unit_id = %(unit)s AND t.period = %(period)s AND t.is_current AND t.metric IN ('sales_amount', 'collections', 'new_customers')

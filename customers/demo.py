@@ -1,6 +1,10 @@
 """Demo sales ledger: products, ~2,000 customers, 24 months of invoices and payments, collection plans.
 
-Deterministic (fixed seed) for a given "today". The facts are written with bulk_create for speed —
+Deterministic (fixed seed) for a given "today". About half the customers were customers before the
+24 months (their first invoice is in the month before them); the others join one by one over the 24
+months, each with its first invoice in the month it joins — so "new customers" (customers whose first
+invoice is in the period, plans.selectors) is a believable few dozen a month, and each customer's
+archive date (`created_at`) is the day of its first invoice, not the moment the demo was loaded. The facts are written with bulk_create for speed —
 bypassing the services on purpose — so the generator itself keeps the ledger's invariants:
 an allocation never exceeds what is still open on its invoice, a payment never allocates more than
 it is, an invoice is `paid` exactly when fully allocated, a cancelled invoice has no allocations,
@@ -42,6 +46,9 @@ from regions.models import OrgUnit, StaffProfile
 
 SEED = 20260301
 DEMO_PREFIX = "DEMO-"
+# The share of customers who were customers before the demo's months; the rest join over them.
+EXISTING_SHARE = 0.55
+MONTHS_SPREAD = 24
 
 # (code, name, English name, category, unit price a year ago, unit price now)
 PRODUCTS = [
@@ -209,6 +216,7 @@ def load_demo_customers(*, customers=2000, months=24, today=None, seed=SEED, pla
         _make_sales(rng, customer, profile, firsts, today, products, prices, invoices, payments)
     plan_specs = _plan_collections(rng, customer_objs, invoices, payments, today, plans)
     _write_facts(invoices, payments)
+    _date_archives(customer_objs, invoices)
     # The facts went in with bulk_create, past the postings that keep each customer's open balance.
     open_balances_refresh([customer.pk for customer in customer_objs])
     _write_plans(rng, plan_specs, today)
@@ -282,9 +290,25 @@ def _make_customers(rng, count, districts, reps):
                 )
         contacts.append(people)
         profiles.append(
-            {"behaviour": behaviour, "size": size, "activity": rng.uniform(0.25, 0.8), "stop_after": rng.randint(3, 9)}
+            {
+                "behaviour": behaviour,
+                "size": size,
+                "activity": rng.uniform(0.25, 0.8),
+                "stop_after": rng.randint(3, 9),
+                # The month (index into the 24) the customer joins; None: a customer from before them.
+                "joins": None if rng.random() < EXISTING_SHARE else rng.randint(0, MONTHS_SPREAD - 1),
+            }
         )
     return objs, contacts, profiles
+
+
+def _invoice(rng, customer, profile, issue, month, products, prices, favourite):
+    product = rng.choice(favourite)
+    unit_price = _price_on(product, issue, prices)
+    target = Decimal(str(round(profile["size"] * SEASON[month] * rng.uniform(0.5, 1.5), 2)))
+    quantity = Decimal(max(1, int(target / unit_price)))
+    amount = money(quantity * unit_price)
+    return _Inv(customer, issue, issue + timedelta(days=rng.choice((30, 30, 60, 60, 90))), product, quantity, unit_price, amount)
 
 
 def _make_sales(rng, customer, profile, firsts, today, products, prices, invoices, payments):
@@ -292,25 +316,36 @@ def _make_sales(rng, customer, profile, firsts, today, products, prices, invoice
     stop_day = today - timedelta(days=30 * profile["stop_after"]) if behaviour == "bad" else None
     favourite = rng.sample(products, 3)
     total_months = len(firsts)
+    # Scaled to a shorter ledger (tests): the join month falls within the months generated.
+    joins = profile["joins"]
+    if joins is not None:
+        joins = joins * total_months // MONTHS_SPREAD
+    else:
+        # A customer from before: its first invoice is in the month before the ledger's months.
+        before = firsts[0] - timedelta(days=1)
+        issue = date(before.year, before.month, rng.randint(1, before.day))
+        inv = _invoice(rng, customer, profile, issue, issue.month, products, prices, favourite)
+        invoices.append(inv)
+        _pay_invoice(rng, inv, "good", None, today, payments)
     for index, first in enumerate(firsts):
+        if joins is not None and index < joins:
+            continue
         growth = 0.85 + 0.25 * index / max(1, total_months - 1)
         chance = min(0.95, profile["activity"] * SEASON[first.month] * growth)
         count = (1 if rng.random() < chance else 0) + (1 if rng.random() < chance * 0.15 else 0)
         last_day = calendar.monthrange(first.year, first.month)[1]
+        if index == joins:
+            # The month it joins is the month of its first sale (on or before today).
+            count = max(count, 1)
+            last_day = min(last_day, (today - first).days + 1)
         for _ in range(count):
             issue = first + timedelta(days=rng.randint(0, last_day - 1))
             if issue > today:
                 continue
-            product = rng.choice(favourite)
-            unit_price = _price_on(product, issue, prices)
-            target = Decimal(str(round(profile["size"] * SEASON[first.month] * rng.uniform(0.5, 1.5), 2)))
-            quantity = Decimal(max(1, int(target / unit_price)))
-            amount = money(quantity * unit_price)
-            inv = _Inv(
-                customer, issue, issue + timedelta(days=rng.choice((30, 30, 60, 60, 90))), product, quantity, unit_price, amount
-            )
+            inv = _invoice(rng, customer, profile, issue, first.month, products, prices, favourite)
             invoices.append(inv)
-            if rng.random() < 0.006:
+            # Nothing cancelled in the month a customer joins: it joins the month it first buys.
+            if rng.random() < 0.006 and index != joins:
                 inv.cancelled = True
                 continue
             _pay_invoice(rng, inv, behaviour, stop_day, today, payments)
@@ -434,6 +469,21 @@ def _write_facts(invoices, payments):
         ],
         batch_size=2000,
     )
+
+
+def _date_archives(customers, invoices):
+    """Each customer's archive was opened on the day of its first invoice (created_at is set to now on
+    insert): the customer list and anything else reading it then agree with the ledger."""
+    first = {}
+    for inv in invoices:
+        day = first.get(inv.customer.pk)
+        if day is None or inv.issue_date < day:
+            first[inv.customer.pk] = inv.issue_date
+    for customer in customers:
+        day = first.get(customer.pk)
+        if day is not None:
+            customer.created_at = timezone.make_aware(datetime.combine(day, time(9, 0)))
+    Customer.objects.bulk_update([c for c in customers if c.pk in first], ["created_at"], batch_size=500)
 
 
 def _write_plans(rng, specs, today):

@@ -15,7 +15,7 @@ class MonthlyFact(models.Model):
     """The sales facts of one month (月度汇总) for one district office × salesperson × product.
 
     A derived row, never edited by hand: `performance.services.summaries_rebuild` deletes and re-inserts
-    whole months from the raw facts (customers.Invoice, InvoiceLine, Allocation, Customer) with the very
+    whole months from the raw facts (customers.Invoice, InvoiceLine, Allocation) with the very
     definitions of `plans.selectors.actual`:
 
     - `invoiced`: invoices issued in the month that are not cancelled (a cancelled invoice counts nowhere,
@@ -25,8 +25,8 @@ class MonthlyFact(models.Model):
     - `invoice_count`, `collected` and `new_customers` live on product-null rows only (a payment or a new
       customer has no product): `invoice_count` counts the month's invoices that are not cancelled;
       `collected` the allocations made in the month that are not reversed, by the invoice's district and
-      salesperson; `new_customers` the customers created in the month (Beijing days) by their district and
-      salesperson.
+      salesperson; `new_customers` the customers whose first invoice (not cancelled) was issued in the
+      month, by that invoice's district and salesperson (`plans.selectors.first_invoices`).
 
     `salesperson` is null for facts without one; `product` null as said above. Four partial unique
     constraints make (month, district, salesperson, product) unique with NULLs taken as values.

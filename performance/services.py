@@ -5,19 +5,20 @@ set-based statement (INSERT … SELECT … GROUP BY over the facts), so a reader
 months or the new ones, and rebuilding twice gives identical rows.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
 from core.periods import MONTH, Period, PeriodOutOfRange
 from customers.choices import InvoiceStatus
-from customers.models import Allocation, Customer, Invoice, InvoiceLine
+from customers.models import Allocation, Invoice, InvoiceLine
 from performance.models import DistrictMonthFact, MonthlyFact
+from plans.selectors import first_invoices
 
 # Serialises rebuilds on PostgreSQL (two at once would both insert the same months); SQLite serialises
 # writers anyway.
@@ -65,23 +66,9 @@ def _in_ranges(lookup, ranges):
     return condition
 
 
-def _moments(lookup, ranges):
-    """The same ranges as half-open moments in Beijing time, for a DateTimeField."""
-    if ranges is None:
-        return Q()
-    zone = timezone.get_default_timezone()
-    condition = Q(pk__in=[])
-    for first, last in ranges:
-        since = timezone.make_aware(datetime.combine(first, time.min), zone)
-        until = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), zone)
-        condition |= Q(**{f"{lookup}__gte": since, f"{lookup}__lt": until})
-    return condition
-
-
 def _branches(ranges):
     """The facts grouped by month × district × salesperson (× product): one queryset per measure,
     with the definitions of plans.selectors.actual."""
-    zone = timezone.get_default_timezone()
     invoices = (
         Invoice.objects.unscoped()
         .filter(_in_ranges("issue_date", ranges))
@@ -124,14 +111,14 @@ def _branches(ranges):
         .annotate(f_value=Sum("amount"))
         .order_by()
     )
+    # New customers: each customer's first invoice (plans.selectors.first_invoices), in the month it was
+    # issued, for its district and salesperson — a customer is new when it first buys. Cancelling a first
+    # invoice of an older month moves its customer to the month of the next one; the 10-minute refresh of the
+    # recent months sees that move into them, the nightly full rebuild also takes it out of the old month.
     customers = (
-        Customer.objects.unscoped()
-        .filter(_moments("created_at", ranges))
-        .values(
-            f_month=TruncMonth(TruncDate("created_at", tzinfo=zone)),
-            f_district=F("district_id"),
-            f_salesperson=F("salesperson_id"),
-        )
+        first_invoices()
+        .filter(_in_ranges("issue_date", ranges))
+        .values(f_month=TruncMonth("issue_date"), f_district=F("district_id"), f_salesperson=F("salesperson_id"))
         .annotate(f_count=Count("pk"))
         .order_by()
     )

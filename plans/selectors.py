@@ -3,25 +3,26 @@
 Actuals of a period, for a unit's subtree, a salesperson or the whole company:
 - sales amount: invoices issued in the period that are not cancelled;
 - collections: allocations of payments to invoices made in the period that are not reversed;
-- new customers: customers whose archive was opened in the period (Beijing time).
+- new customers: customers whose first invoice was issued in the period — the first invoice that is not
+  cancelled, by issue date (then id) — counted for that invoice's district office and salesperson. A
+  customer becomes one when it first buys, not when its archive is typed in (an archive opened years
+  before the first sale, or an imported book of old customers, would otherwise count as new).
 New channels and key-customer contracts have no facts yet; their apps add a source to `ACTUAL_SOURCES`.
 """
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import ApprovalRequest
 from core.errors import Unprocessable
 from core.periods import Period
 from customers.choices import InvoiceStatus
-from customers.models import Allocation, Customer, Invoice
+from customers.models import Allocation, Invoice
 from plans.choices import COUNT_METRICS, Metric
 from plans.diff import diff_versions
 from plans.models import PlanVersion, Target
@@ -56,14 +57,24 @@ def _collections(period, unit, staff):
     return rows.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
 
 
+def first_invoices():
+    """The invoices that made their customer a customer: each customer's first invoice that is not
+    cancelled (earliest issue date, then lowest id) — at most one per customer, unscoped. Filter it by
+    issue date for "new customers in a period"; its district and salesperson say whose new customer it is.
+    A cancelled invoice counts nowhere (as for sales), so cancelling a customer's first invoice moves
+    the customer to the month of the next one."""
+    earlier = (
+        Invoice.objects.unscoped()
+        .filter(customer_id=OuterRef("customer_id"))
+        .exclude(status=InvoiceStatus.CANCELLED)
+        .filter(Q(issue_date__lt=OuterRef("issue_date")) | Q(issue_date=OuterRef("issue_date"), pk__lt=OuterRef("pk")))
+    )
+    return Invoice.objects.unscoped().exclude(status=InvoiceStatus.CANCELLED).filter(~Exists(earlier))
+
+
 def _new_customers(period, unit, staff):
-    # created_at is a moment; the period's days are Beijing days (TIME_ZONE), half-open at the end.
-    zone = timezone.get_default_timezone()
-    since = timezone.make_aware(datetime.combine(period.start, time.min), zone)
-    until = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min), zone)
-    rows = Customer.objects.unscoped().filter(
-        created_at__gte=since,
-        created_at__lt=until,
+    rows = first_invoices().filter(
+        issue_date__range=(period.start, period.end),
         **_owner_filter(path_lookup="district__path", staff_lookup="salesperson", unit=unit, staff=staff),
     )
     return Decimal(rows.aggregate(n=Count("pk"))["n"])
@@ -325,13 +336,10 @@ def _monthly_rows(metric, start, end):
             .order_by()
         )
     elif metric == Metric.NEW_CUSTOMERS:
-        zone = timezone.get_default_timezone()
-        since = timezone.make_aware(datetime.combine(start, time.min), zone)
-        until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), zone)
         rows = (
-            Customer.objects.unscoped()
-            .filter(created_at__gte=since, created_at__lt=until)
-            .annotate(m=TruncMonth("created_at", tzinfo=zone))
+            first_invoices()
+            .filter(issue_date__range=(start, end))
+            .annotate(m=TruncMonth("issue_date"))
             .values_list("district_id", "salesperson_id", "m")
             .annotate(v=Count("pk"))
             .order_by()

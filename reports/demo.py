@@ -8,6 +8,8 @@ Idempotent: a report that exists is not built again, and the submissions happen 
 adds nothing and returns zero counts).
 """
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +32,33 @@ def _person(unit, role):
         .order_by("pk")
         .first()
     )
+
+
+def _decimal(value):
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def _analysis(report, plan):
+    """The manager's analysis of a built report, written from the report's own figures (a canned sentence
+    such as "new customers met their target" would be false on some dates), followed by `plan`."""
+    head = report.data.get("head", {})
+    attainment, comparison = head.get("attainment", {}), head.get("comparison", {})
+    parts = []
+    for metric, label in (("sales_amount", "销售额"), ("collections", "回款额")):
+        figure = attainment.get(metric, {})
+        actual, rate = _decimal(figure.get("actual")), _decimal(figure.get("rate"))
+        text = f"{label} {(actual or Decimal(0)) / 10000:,.2f} 万元"
+        text += f"，完成率 {rate * 100:.1f}%" if rate is not None else "，未设目标"
+        change = comparison.get(metric, {})
+        current, previous = _decimal(change.get("current")), _decimal(change.get("previous"))
+        if previous:
+            delta = (current - previous) / previous * 100
+            text += f"，较上期{'增长' if delta >= 0 else '下降'} {abs(delta):.1f}%"
+        parts.append(text)
+    new = attainment.get("new_customers", {})
+    count, target = _decimal(new.get("actual")) or Decimal(0), _decimal(new.get("target"))
+    parts.append(f"新增客户 {count:,.0f} 家" + (f"（目标 {target:,.0f} 家）" if target is not None else ""))
+    return "；".join(parts) + "。" + plan
 
 
 def load_demo_reports(today=None):
@@ -66,14 +95,14 @@ def load_demo_reports(today=None):
             request = report_submit(
                 report=approved,
                 by=manager.user,
-                analysis="销售额较上月增长，回款进度基本符合计划；重点关注逾期 90 天以上的应收账款，已安排专人催收。",
+                analysis=_analysis(approved, "重点关注逾期 90 天以上的应收账款，已安排专人催收。"),
             )
             request_approve(request=ApprovalRequest.objects.get(pk=request.pk), by=reviewer.user, comment="同意。")
             latest = BusinessReport.objects.get(unit=region, period=str(months[0]), kind=ReportKind.MONTHLY)
             report_submit(
                 report=latest,
                 by=manager.user,
-                analysis="本月新增客户数量达标，销售额完成率略低于目标，下月加强重点客户跟进与渠道拓展。",
+                analysis=_analysis(latest, "下月加强重点客户跟进与渠道拓展。"),
             )
         counts["approved"] = counts["submitted"] = 1
     except DomainError:

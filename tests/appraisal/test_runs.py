@@ -15,10 +15,11 @@ from appraisal.models import AppraisalScore, ScoreItem
 from core.errors import InvalidInput
 from core.rights import SYSTEM, NotAllowed, may
 from core.roles import Role
-from customers.models import Allocation, Customer, Invoice
+from customers.models import Allocation, Invoice
 from plans.services import target_set
 from regions.services import staff_hire
 from tests.appraisal.conftest import approved_scheme
+from tests.first_invoices import first_invoices
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +64,7 @@ def _independent(rep):
         ),
         Decimal(0),
     )
-    new = sum(
-        1 for c in Customer.objects.filter(salesperson=rep) if MONTH_START <= timezone.localtime(c.created_at).date() <= MONTH_END
-    )
+    new = sum(1 for i in first_invoices().values() if i.salesperson_id == rep.pk and MONTH_START <= i.issue_date <= MONTH_END)
     as_of = MONTH_END
     open_total = open_overdue = Decimal(0)
     for invoice in Invoice.objects.filter(salesperson=rep, issue_date__lte=as_of):

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from core.money import ZERO
 from core.rights import SYSTEM
@@ -20,6 +19,7 @@ from performance import services as performance_services
 from plans.services import target_set
 from regions.services import staff_hire
 from tests.dashboard.conftest import TODAY
+from tests.first_invoices import first_invoices
 
 RATE = Decimal("0.0001")
 
@@ -46,9 +46,10 @@ class Raw:
             if allocation.reversed_on is None and keep(allocation.invoice.district, allocation.invoice.salesperson_id):
                 month = _month_of(allocation.allocated_on)
                 self.collected[month] = self.collected.get(month, ZERO) + allocation.amount
-        for customer in Customer.objects.unscoped().select_related("district"):
-            if keep(customer.district, customer.salesperson_id):
-                month = _month_of(timezone.localtime(customer.created_at).date())
+        # A new customer: its first invoice, in that invoice's month, for that invoice's district and rep.
+        for invoice in first_invoices().values():
+            if keep(invoice.district, invoice.salesperson_id):
+                month = _month_of(invoice.issue_date)
                 self.new[month] = self.new.get(month, 0) + 1
 
     def over(self, table, months):

@@ -40,3 +40,22 @@ def test_demo_plans_are_approved_waiting_returned_and_idempotent():
     assert overdue.count() >= 1
     assert load_demo_plans(today=TODAY)["created"] == 0
     assert Plan.objects.count() == counts["created"]
+
+
+@time_machine.travel(datetime(2027, 2, 10, 10, 0, tzinfo=timezone.get_fixed_timezone(8 * 60)), tick=True)
+def test_early_in_the_year_the_demo_also_sets_last_years_targets_at_every_level():
+    # The demo's reports and appraisal read the last three months and the last quarter: in February those
+    # are last year's, so every unit and salesperson has them too.
+    load_demo_company(reps_per_district=1)
+    counts = load_demo_plans(today=date(2027, 2, 10))
+    assert counts["targets"] > 0
+    hangzhou = OrgUnit.objects.get(code="330100")
+    rep = hangzhou.staff.filter(role="sales_rep", is_active=True).first()
+    for period in ("2026-11", "2026-Q4", "2027-02"):
+        for owner in ({"unit": OrgUnit.objects.get(kind="center")}, {"unit": hangzhou}, {"staff": rep}):
+            assert Target.objects.filter(metric="sales_amount", period=period, is_current=True, **owner).exists(), (period, owner)
+    district_months = Target.objects.filter(
+        metric="sales_amount", period="2026-11", is_current=True, unit__parent=hangzhou.parent
+    )
+    province = Target.objects.get(metric="sales_amount", period="2026-11", is_current=True, unit=hangzhou.parent)
+    assert sum(t.value for t in district_months) == province.value

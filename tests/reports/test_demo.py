@@ -2,6 +2,7 @@
 submitted and one approved; a second call adds nothing."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -27,5 +28,12 @@ def test_the_demo_reports_load_once(facts, personas):
         "2026-01",
         "2026-Q1",
     }
+    # The manager's analysis states the report's own figures, not a canned claim.
+    for report in BusinessReport.objects.exclude(state=ReportState.BUILT):
+        figures = report.data["head"]["attainment"]
+        sales = Decimal(str(figures["sales_amount"]["actual"])) / 10000
+        assert f"销售额 {sales:,.2f} 万元" in report.analysis
+        assert f"新增客户 {Decimal(str(figures['new_customers']['actual'])):,.0f} 家" in report.analysis
+        assert "达标" not in report.analysis
     assert load_demo_reports(today=date(2026, 4, 15)) == {"reports": 0, "submitted": 0, "approved": 0}
     assert BusinessReport.objects.count() == units * 4
