@@ -87,9 +87,10 @@ def shot(page, path, *, max_height=1800):
 
 def log_in(page, base, username):
     page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    form = page.locator("main form[method=post]")
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("button[type=submit]").click()
     page.wait_for_url(f"{base}/")
 
 
@@ -119,29 +120,46 @@ def pattern_sheets():
 
         header = render_to_string(
             "inc/page_header.html",
-            {"title": _("Receivables"), "subtitle": "华东大区及下级单位", "period": "截至 2026-12-04",
-             "actions": "inc/samples/page_actions.html"},
+            {
+                "title": _("Receivables"),
+                "subtitle": "华东大区及下级单位",
+                "period": "截至 2026-12-04",
+                "actions": "inc/samples/page_actions.html",
+            },
         )
         cards = "".join(
             '<div class="col-6 col-lg-3">' + render_to_string("inc/kpi_card.html", context) + "</div>"
             for context in [
-                {"label": "本月销售额", "value": "832.96 万", "comparison": "目标", "compare_value": "1,000.00 万",
-                 "rate": Decimal("83.296")},
-                {"label": "本月回款额", "value": "512.40 万", "comparison": "去年同期", "compare_value": "468.10 万",
-                 "trend": "up"},
-                {"label": "逾期应收占比", "value": "12.6%", "comparison": "警戒线", "compare_value": "10.0%",
-                 "trend": "down"},
+                {
+                    "label": "本月销售额",
+                    "value": "832.96 万",
+                    "comparison": "目标",
+                    "compare_value": "1,000.00 万",
+                    "rate": Decimal("83.296"),
+                },
+                {
+                    "label": "本月回款额",
+                    "value": "512.40 万",
+                    "comparison": "去年同期",
+                    "compare_value": "468.10 万",
+                    "trend": "up",
+                },
+                {"label": "逾期应收占比", "value": "12.6%", "comparison": "警戒线", "compare_value": "10.0%", "trend": "down"},
                 {"label": "本月新增客户", "value": "18", "note": "首张发票在本月的客户"},
             ]
         )
         table = render_to_string("inc/samples/table.html", {})
         empty = render_to_string(
             "inc/empty_state.html",
-            {"what": "本月尚未设定目标。", "who": "省级经理在本省的年度营销计划中分解月度目标（计划 › 目标）。",
-             "link_url": "#", "link_label": "查看计划"},
+            {
+                "what": "本月尚未设定目标。",
+                "who": "省级经理在本省的年度营销计划中分解月度目标（计划 › 目标）。",
+                "link_url": "#",
+                "link_label": "查看计划",
+            },
         )
     return {
-        "pattern_page_header": f'<div class="card"><div class="card-body">{header}</div></div>',
+        "pattern_page_header": header + '<div class="card"><div class="card-body text-body-secondary small">…</div></div>',
         "pattern_kpi_card": f'<div class="row g-3">{cards}</div>',
         "pattern_table": table,
         "pattern_empty_state": f'<div class="card">{empty}</div>',
@@ -153,7 +171,7 @@ def sheet_html(base, body):
         '<!doctype html><html lang="zh-hans"><head><meta charset="utf-8">'
         f'<link rel="stylesheet" href="{base}/static/vendor/bootstrap/css/bootstrap.min.css">'
         f'<link rel="stylesheet" href="{base}/static/css/app.css"></head>'
-        f'<body><main class="container-fluid py-3 px-4" id="sheet">{body}</main></body></html>'
+        f'<body><main class="container-fluid py-3 px-4"><div id="sheet" class="p-2">{body}</div></main></body></html>'
     )
 
 
