@@ -268,6 +268,7 @@ def test_persona_tours_every_navigation_entry(page, demo, persona):
         page.set_viewport_size(size)
         for _label, path in entries:
             inspect_page(page, path, width, failures)
+    page.wait_for_load_state("networkidle")
     page.goto("about:blank")  # no request of the last page still running when the live server's database is flushed
     slowest = sorted(TIMINGS, reverse=True)[:3]
     print(
