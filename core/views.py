@@ -17,7 +17,7 @@ from core.errors import DomainError
 from core.exceptions import request_refusal
 from core.rights import NotAllowed
 from core.roles import can
-from core.scoping import get_in_scope
+from core.scoping import get_in_scope, scope_of
 from core.ui import UnitChoiceField, name_empty_choices
 
 
@@ -119,6 +119,25 @@ class ScopedListView(FilteredListMixin, ScopedViewMixin, ListView):
 
     def narrow_queryset(self, queryset):
         return self.filter_queryset(queryset)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["scope_label"] = scope_label(self.request.user)
+        return context
+
+
+def scope_label(user):
+    """Whose rows a list shows, for the page header's subtitle: 全公司, a unit and its sub-units, or the
+    salesperson's own records (docs/UI_PATTERNS.md)."""
+    scope = scope_of(user)
+    if scope.everything:
+        return _("Whole company")
+    profile = getattr(user, "staff_profile", None)
+    if scope.nothing or profile is None:
+        return ""
+    if scope.own_only:
+        return _("My own records · %(unit)s") % {"unit": profile.unit.display_name}
+    return _("%(unit)s and its sub-units") % {"unit": profile.unit.display_name}
 
 
 class ScopedDetailView(ScopedViewMixin, DetailView):

@@ -60,7 +60,7 @@ def test_a_list_page_is_the_shared_template_with_its_own_columns(personas, units
     response = personas["center"].web().get(reverse("regions:staff_list"))
     assert "core/list.html" in [t.name for t in response.templates]
     page = response.content.decode()
-    assert 'class="app-page-header"' in page and 'class="table table-hover app-table"' in page
+    assert 'class="app-page-header"' in page and 'class="table table-hover app-table table-sticky"' in page
     assert "app-filter" in page  # the filter bar of the FilterSet
 
 
