@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from appraisal import selectors, services
+from appraisal.choices import ItemKind
 from appraisal.exports import scores_xlsx
 from appraisal.filtersets import IncentiveSchemeFilterSet, RewardFilterSet, RunFilterSet, SchemeFilterSet
 from appraisal.forms import (
@@ -30,7 +31,6 @@ from appraisal.forms import (
     initial_items,
     items_from,
 )
-from appraisal.choices import ItemKind
 from appraisal.models import AppraisalRun, AppraisalScheme, AppraisalScore, IncentiveScheme, RewardProposal
 from core import audit
 from core.errors import DomainError, InvalidInput
