@@ -333,9 +333,7 @@ def expense_cancel(*, expense, by, reason=""):
             _("A %(state)s expense cannot be cancelled.") % {"state": expense.get_state_display()}, field="state", code="state"
         )
     if expense.state == ExpenseState.PENDING:
-        request_withdraw(
-            request=expense.approval_request, by=by
-        )  # approvals marks it cancelled (approval_subjects)
+        request_withdraw(request=expense.approval_request, by=by)  # approvals marks it cancelled (approval_subjects)
         expense.refresh_from_db()
         return expense
     expense.state = ExpenseState.CANCELLED

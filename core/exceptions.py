@@ -35,6 +35,8 @@ def _count_failed_authentication(exc, request):
         return throttled
     login_guard.api_auth_failed(request)
     return exc
+
+
 def request_refusal(exc):
     """(status, body) for a request Django refuses before parsing it (too large, too many fields), or None.
 

@@ -42,6 +42,7 @@ LINKS = Section(50, None)  # pages with an entry of their own: tasks, the inbox
 ORGANISATION = Section(60, _("Organisation"))
 TOOLS = Section(70, _("Tools"))  # empty now: API docs and the admin are in the user menu (developer_links)
 
+
 class Counted(str):
     """A menu label with a count beside it as a badge — `消息 [18]`, `任务 [2]` in red when they are overdue —
     one style for every count in the bar instead of brackets in the text. It is the label's text (a str)

@@ -97,7 +97,9 @@ class JSONParser(parsers.JSONParser):
         try:
             text = codecs.decode(stream.read(), encoding)
         except (UnicodeDecodeError, ValueError) as exc:
-            raise exceptions.ParseError(_("The request body is not valid %(encoding)s: %(reason)s") % {"encoding": encoding, "reason": exc})
+            raise exceptions.ParseError(
+                _("The request body is not valid %(encoding)s: %(reason)s") % {"encoding": encoding, "reason": exc}
+            )
         limit = settings.API_JSON_MAX_DEPTH
         too_deep = exceptions.ParseError(_("JSON nested too deeply (more than %(max)d levels).") % {"max": limit})
         try:

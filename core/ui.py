@@ -54,9 +54,7 @@ def approval_url(request_id):
 def id_choice_field(label, options):
     """A filter's choice of records by id — `options` as (id, name), the ones in the reader's scope —
     instead of a bare id box; the empty choice means any."""
-    return forms.TypedChoiceField(
-        label=label, required=False, coerce=int, empty_value=None, choices=[("", _("All")), *options]
-    )
+    return forms.TypedChoiceField(label=label, required=False, coerce=int, empty_value=None, choices=[("", _("All")), *options])
 
 
 def mark_searchable(widget):

@@ -182,7 +182,9 @@ def permission_denied(request, exception=None):
     detail = str(exception) if isinstance(exception, audit.RefusedWrite) and str(exception) else ""
     detail = detail or str(_("You have no right to do this."))
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": detail, "code": "permission_denied"}, status=403, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"detail": detail, "code": "permission_denied"}, status=403, json_dumps_params={"ensure_ascii": False}
+        )
     return render(request, "error.html", {"status": 403, "detail": detail}, status=403)
 
 

@@ -8,14 +8,14 @@ snapshot, the dashboard and the ageing page follow the same setting.
 
 from django.core.exceptions import ImproperlyConfigured
 
+from customers.selectors import ageing_buckets
+
 
 def buckets():
     """The ageing page's default buckets (customers.selectors.Bucket: key, first, last, label).
 
     The dashboard's overdue share (overdue ÷ open) needs the first bucket to be "not due" (up to 0 days):
     another first bucket would mix due and overdue amounts, so it is refused loudly."""
-    from customers.selectors import ageing_buckets  # the customers app's selectors import its models
-
     result = ageing_buckets()
     if result[0].last != 0:
         raise ImproperlyConfigured(

@@ -163,7 +163,9 @@ class TargetDetailView(ScopedDetailView):
         context["children"] = rows[1 : 1 + len(children)]
         context["months"] = rows[1 + len(children) :]
         context["month_total"] = sum((t.value for t in months), Decimal("0.00")) if months else None
-        context["fmt"] = "count" if target.is_count else "money"  # the metric's kind of figure (`|figure:fmt`): counts whole, money to the cent
+        context["fmt"] = (
+            "count" if target.is_count else "money"
+        )  # the metric's kind of figure (`|figure:fmt`): counts whole, money to the cent
         context["status"] = add_up_status(target) if target.is_current else None
         context["parent_visible"] = target.parent_id is not None and visible.filter(pk=target.parent_id).exists()
         return context

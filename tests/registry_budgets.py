@@ -91,6 +91,7 @@ ENTRIES = [
 BUDGET_SETTERS = BUDGET_WRITERS - {"dm_hangzhou", "dm_guangzhou"}
 EXPENSE_HANDLERS = BUDGET_WRITERS | {"rep_hangzhou"}  # the rep only for his own (the ownership variant)
 
+
 def _year_budget(district, owner):
     from budgets.services import budget_set
 

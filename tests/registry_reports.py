@@ -57,6 +57,7 @@ ENTRIES = [
 CENTER_AND_RM = frozenset({"director", "center", "rm_east", "rm_south"})
 REPORTERS = CENTER_AND_RM | {"pm_zhejiang", "pm_guangdong", "dm_hangzhou", "dm_guangzhou"}
 
+
 def _region(district, owner):
     return district.parent.parent
 

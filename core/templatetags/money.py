@@ -1,9 +1,9 @@
 """Template filters for figures: the one formatting rule of `core/formats.py`.
 
-    {{ amount|money }}   8,329,550.00      {{ amount|wan }}   832.96 万 (cards and glances only)
-    {{ n|count }}        1,234             {{ pct|rate }}     43.8%   (a percentage, one decimal)
-    {{ share|frac_rate }} 43.8% (a fraction)   {{ pct|pct1 }}  43.8 (without the sign)
-    {{ v|figure:kind }}  money, or a count when kind is "count"   {{ qty|number }} 1,234.5 (a quantity, a weight)
+{{ amount|money }}   8,329,550.00      {{ amount|wan }}   832.96 万 (cards and glances only)
+{{ n|count }}        1,234             {{ pct|rate }}     43.8%   (a percentage, one decimal)
+{{ share|frac_rate }} 43.8% (a fraction)   {{ pct|pct1 }}  43.8 (without the sign)
+{{ v|figure:kind }}  money, or a count when kind is "count"   {{ qty|number }} 1,234.5 (a quantity, a weight)
 """
 
 from django import template

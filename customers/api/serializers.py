@@ -545,7 +545,9 @@ class CreditApplyInputSerializer(StrictSerializer):
         label=_("allocations"),
         help_text="Left out or null: the whole credit, oldest due first. A list: exactly these amounts to these invoices.",
     )
-    on = DateInputField(kind="ledger_correction", required=False, label=_("effective date"), help_text="YYYY-MM-DD; defaults to today.")
+    on = DateInputField(
+        kind="ledger_correction", required=False, label=_("effective date"), help_text="YYYY-MM-DD; defaults to today."
+    )
 
 
 class ProductPriceInputSerializer(StrictSerializer):

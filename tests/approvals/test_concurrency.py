@@ -26,13 +26,23 @@ def test_two_reviewers_approving_at_once_make_one_decision():
     people = [
         staff_hire(
             by=SYSTEM,
-            employee_no=f"C{n}", name=f"审核{n}", unit=hq, role=Role.CENTER_STAFF, hire_date=date(2020, 1, 1), username=f"c{n}"
+            employee_no=f"C{n}",
+            name=f"审核{n}",
+            unit=hq,
+            role=Role.CENTER_STAFF,
+            hire_date=date(2020, 1, 1),
+            username=f"c{n}",
         )
         for n in (1, 2)
     ]
     manager = staff_hire(
         by=SYSTEM,
-        employee_no="R1", name="大区经理", unit=region, role=Role.REGIONAL_MANAGER, hire_date=date(2020, 1, 1), username="r1"
+        employee_no="R1",
+        name="大区经理",
+        unit=region,
+        role=Role.REGIONAL_MANAGER,
+        hire_date=date(2020, 1, 1),
+        username="r1",
     )
     request = services.request_submit(
         subject=region, kind=ApprovalKind.PLAN_MARKETING, unit=region, title="华东营销计划", snapshot={}, by=manager.user
@@ -103,11 +113,21 @@ def test_a_decision_and_the_subjects_own_service_at_once_agree_and_never_deadloc
     region, province = OrgUnit.objects.get(code="HD"), OrgUnit.objects.get(code="330000")
     manager = staff_hire(
         by=SYSTEM,
-        employee_no="R1", name="大区经理", unit=region, role=Role.REGIONAL_MANAGER, hire_date=date(2020, 1, 1), username="r1"
+        employee_no="R1",
+        name="大区经理",
+        unit=region,
+        role=Role.REGIONAL_MANAGER,
+        hire_date=date(2020, 1, 1),
+        username="r1",
     )
     recorder = staff_hire(
         by=SYSTEM,
-        employee_no="P1", name="省经理", unit=province, role=Role.PROVINCIAL_MANAGER, hire_date=date(2020, 1, 1), username="p1"
+        employee_no="P1",
+        name="省经理",
+        unit=province,
+        role=Role.PROVINCIAL_MANAGER,
+        hire_date=date(2020, 1, 1),
+        username="p1",
     )
 
     def approve(request_id):

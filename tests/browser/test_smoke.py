@@ -20,7 +20,10 @@ def test_regional_manager_reads_ageing_and_drills_down(page, org, hire):
     today = timezone.localdate()
     invoice_record(
         by=SYSTEM,
-        customer=customer, issue_date=today - timedelta(days=75), due_date=today - timedelta(days=45), amount=Decimal("12345.60")
+        customer=customer,
+        issue_date=today - timedelta(days=75),
+        due_date=today - timedelta(days=45),
+        amount=Decimal("12345.60"),
     )
 
     log_in(page, "rm_east")

@@ -395,7 +395,12 @@ def test_two_expenses_at_once_cannot_both_slip_under_the_budget():
     region, province = OrgUnit.objects.get(code="HD"), OrgUnit.objects.get(code="330000")
     staff_hire(
         by=SYSTEM,
-        employee_no="R1", name="大区经理", unit=region, role=Role.REGIONAL_MANAGER, hire_date=date(2020, 1, 1), username="r1"
+        employee_no="R1",
+        name="大区经理",
+        unit=region,
+        role=Role.REGIONAL_MANAGER,
+        hire_date=date(2020, 1, 1),
+        username="r1",
     )
     people = [
         staff_hire(

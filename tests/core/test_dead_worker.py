@@ -187,7 +187,11 @@ def _report_setup():
     customer = customer_create(by=SYSTEM, name="真实进程客户", district=district, external_id="RW-C1")
     invoice_record(
         by=SYSTEM,
-        customer=customer, issue_date=date(2026, 3, 5), due_date=date(2026, 4, 5), amount="1234.56", external_id="RW-I1"
+        customer=customer,
+        issue_date=date(2026, 3, 5),
+        due_date=date(2026, 4, 5),
+        amount="1234.56",
+        external_id="RW-I1",
     )
     summaries_rebuild(months=["2026-03"])
     old = report_build(unit=region, period="2026-03", kind=ReportKind.MONTHLY)

@@ -41,12 +41,14 @@ def ledger(personas, units):
     product = ProductFactory()
     ProductPriceFactory(product=product, price="12.50", effective_from=date(2024, 1, 1))
     services.invoice_record(
-        by=SYSTEM,
-        customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount="900.10", number="FP-1"
+        by=SYSTEM, customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount="900.10", number="FP-1"
     )
     services.invoice_record(
         by=SYSTEM,
-        customer=customer, issue_date=date(2025, 1, 2), due_date=date(2025, 2, 2), lines=[{"product": product, "quantity": "3"}]
+        customer=customer,
+        issue_date=date(2025, 1, 2),
+        due_date=date(2025, 2, 2),
+        lines=[{"product": product, "quantity": "3"}],
     )
     services.invoice_record(by=SYSTEM, customer=bare, issue_date=date(2025, 1, 3), due_date=date(2025, 2, 3), amount="5")
     services.payment_record(by=SYSTEM, customer=customer, received_on=date(2025, 2, 5), amount="1000.00", reference="BK-1")

@@ -175,8 +175,8 @@ def test_budget_list_and_detail(personas, world):
 
 
 def test_attainment_rates_one_decimal_and_counts_whole(personas, world, units):
-    response = personas["pm_zhejiang"].web().get(
-        reverse("performance:attainment"), {"unit": units["330000"].pk, "period": "2026-Q2"}
+    response = (
+        personas["pm_zhejiang"].web().get(reverse("performance:attainment"), {"unit": units["330000"].pk, "period": "2026-Q2"})
     )
     all_cells = cells(response)
     texts = assert_grouped(response)

@@ -74,8 +74,10 @@ def test_nesting_up_to_the_limit_still_parses(personas, settings):
     ],
 )
 def test_nul_and_lone_surrogates_are_a_400_naming_the_field(personas, body, field):
-    response = personas["key_hangzhou"].api("en").post(
-        "/api/v1/customers/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="odd-text"
+    response = (
+        personas["key_hangzhou"]
+        .api("en")
+        .post("/api/v1/customers/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="odd-text")
     )
     assert response.status_code == 400
     payload = response.json()
@@ -86,8 +88,12 @@ def test_nul_and_lone_surrogates_are_a_400_naming_the_field(personas, body, fiel
 
 def test_a_surrogate_smuggled_in_by_an_exotic_charset_is_refused_too(personas):
     body = b'{"name": "\\ud800", "district_code": "330100"}'  # decoded by the charset, not by JSON
-    response = personas["key_hangzhou"].api().post(
-        "/api/v1/customers/", body, content_type="application/json; charset=raw_unicode_escape", HTTP_IDEMPOTENCY_KEY="cs-1"
+    response = (
+        personas["key_hangzhou"]
+        .api()
+        .post(
+            "/api/v1/customers/", body, content_type="application/json; charset=raw_unicode_escape", HTTP_IDEMPOTENCY_KEY="cs-1"
+        )
     )
     assert response.status_code == 400 and list(response.json()["errors"]) == ["name"]
     assert not Customer.objects.exists() and not IdempotencyRecord.objects.exists()

@@ -207,7 +207,7 @@ def _apply(op, customers):
                     "amount": amount,
                 }
                 for c, issued, amount in op[1]
-            ]
+            ],
         )
     elif kind == "amend":
         _, pick, amount, c = op
@@ -228,8 +228,7 @@ def _apply(op, customers):
                 ]
             )
             services.payment_reallocate(
-                by=SYSTEM,
-                payment=payment, allocations=allocations, reason="分支系统重新核销", on=last + timedelta(days=after)
+                by=SYSTEM, payment=payment, allocations=allocations, reason="分支系统重新核销", on=last + timedelta(days=after)
             )
     elif kind == "credit_to":
         _, c, pick, amount, on = op

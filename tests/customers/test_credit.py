@@ -447,8 +447,7 @@ def test_reallocation_credit_apply_and_payments_racing_never_over_allocate():
     customer = services.customer_create(by=SYSTEM, name="并发余款客户", district=OrgUnit.objects.get(code="330100"))
     invoices = [
         services.invoice_record(
-            by=SYSTEM,
-            customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, n), amount=D("100")
+            by=SYSTEM, customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, n), amount=D("100")
         ).invoice
         for n in range(1, 4)
     ]
@@ -469,8 +468,7 @@ def test_reallocation_credit_apply_and_payments_racing_never_over_allocate():
         pick = invoices[n % 3]
         actions = [
             lambda pick=pick, n=n: services.payment_reallocate(
-                by=SYSTEM,
-                payment=target, allocations=[{"invoice": pick, "amount": D("80")}] if n % 2 else [], reason="重新核销"
+                by=SYSTEM, payment=target, allocations=[{"invoice": pick, "amount": D("80")}] if n % 2 else [], reason="重新核销"
             ),
             lambda: services.customer_credit_apply(by=SYSTEM, customer=customer, on=TODAY),
             lambda: services.payment_record(by=SYSTEM, customer=customer, received_on=date(2025, 1, 6), amount=D("7")),

@@ -27,7 +27,9 @@ D = Decimal
 
 
 def _invoice(customer, issued, due, amount, **kwargs):
-    return services.invoice_record(by=SYSTEM, customer=customer, issue_date=issued, due_date=due, amount=D(amount), **kwargs).invoice
+    return services.invoice_record(
+        by=SYSTEM, customer=customer, issue_date=issued, due_date=due, amount=D(amount), **kwargs
+    ).invoice
 
 
 def _allocated(invoice):
@@ -156,7 +158,10 @@ def test_invoice_lines_without_price_or_with_wrong_amount_are_refused(units):
     with pytest.raises(InvalidInput) as info:
         services.invoice_record(
             by=SYSTEM,
-            customer=customer, issue_date=date(2025, 3, 1), due_date=date(2025, 4, 1), lines=[{"product": product, "quantity": 1}]
+            customer=customer,
+            issue_date=date(2025, 3, 1),
+            due_date=date(2025, 4, 1),
+            lines=[{"product": product, "quantity": 1}],
         )
     assert info.value.field == "lines"
     with pytest.raises(InvalidInput) as info:
@@ -213,10 +218,14 @@ def test_invoice_copies_district_and_salesperson(units):
 def test_over_credit_limit_is_flagged_by_default(units, settings):
     settings.CREDIT_LIMIT_POLICY = "flag"
     customer = CustomerFactory(credit_limit=D("1000.00"))
-    first = services.invoice_record(by=SYSTEM, customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount="600")
+    first = services.invoice_record(
+        by=SYSTEM, customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount="600"
+    )
     assert not first.over_credit_limit and first.exposure == D("600.00")
     PaymentFactory(customer=customer, amount=D("100.00"), received_on=date(2025, 1, 5))
-    second = services.invoice_record(by=SYSTEM, customer=customer, issue_date=date(2025, 1, 10), due_date=date(2025, 2, 1), amount="500.01")
+    second = services.invoice_record(
+        by=SYSTEM, customer=customer, issue_date=date(2025, 1, 10), due_date=date(2025, 2, 1), amount="500.01"
+    )
     assert second.over_credit_limit and second.invoice.over_credit_limit
     assert second.exposure == D("1000.01") and second.credit_limit == D("1000.00")
 
@@ -224,7 +233,9 @@ def test_over_credit_limit_is_flagged_by_default(units, settings):
 @override_settings(CREDIT_LIMIT_POLICY="refuse")
 def test_over_credit_limit_is_refused_under_the_refuse_policy(units):
     customer = CustomerFactory(credit_limit=D("1000.00"))
-    ok = services.invoice_record(by=SYSTEM, customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount="1000.00")
+    ok = services.invoice_record(
+        by=SYSTEM, customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount="1000.00"
+    )
     assert not ok.over_credit_limit  # exactly at the limit is allowed
     with translation.override("en"), pytest.raises(Conflict) as info:
         _invoice(customer, date(2025, 1, 2), date(2025, 2, 1), "0.01")
@@ -237,8 +248,7 @@ def test_zero_credit_limit_means_no_limit(units, settings):
     settings.CREDIT_LIMIT_POLICY = "refuse"
     customer = CustomerFactory()
     assert not services.invoice_record(
-        by=SYSTEM,
-        customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount="99999999"
+        by=SYSTEM, customer=customer, issue_date=date(2025, 1, 1), due_date=date(2025, 2, 1), amount="99999999"
     ).over_credit_limit
 
 
@@ -321,7 +331,10 @@ def test_explicit_allocation_beyond_the_balance_is_refused_and_nothing_written(u
     with translation.override("en"), pytest.raises(InvalidInput) as info:
         services.payment_record(
             by=SYSTEM,
-            customer=customer, received_on=date(2025, 1, 10), amount="100", allocations=[{"invoice": invoice, "amount": "70.01"}]
+            customer=customer,
+            received_on=date(2025, 1, 10),
+            amount="100",
+            allocations=[{"invoice": invoice, "amount": "70.01"}],
         )
     assert info.value.field == "allocations"
     assert str(invoice) in str(info.value) and "70.00" in str(info.value)
@@ -357,7 +370,9 @@ def test_explicit_allocation_rules(units, case):
     elif case == "unknown":
         allocations = [{"invoice": 987654321, "amount": "1"}]
     with pytest.raises(InvalidInput) as info:
-        services.payment_record(by=SYSTEM, customer=customer, received_on=date(2025, 2, 1), amount=amount, allocations=allocations)
+        services.payment_record(
+            by=SYSTEM, customer=customer, received_on=date(2025, 2, 1), amount=amount, allocations=allocations
+        )
     assert info.value.field == "allocations"
     assert not Payment.objects.filter(customer=customer).exists()
 
@@ -367,8 +382,7 @@ def test_explicit_partial_allocation_leaves_credit(units):
     a = _invoice(customer, date(2025, 1, 1), date(2025, 2, 1), "100")
     b = _invoice(customer, date(2025, 1, 1), date(2025, 1, 15), "100")
     payment = services.payment_record(
-        by=SYSTEM,
-        customer=customer, received_on=date(2025, 2, 1), amount="150", allocations=[{"invoice": a.pk, "amount": "100"}]
+        by=SYSTEM, customer=customer, received_on=date(2025, 2, 1), amount="150", allocations=[{"invoice": a.pk, "amount": "100"}]
     )
     assert {x.invoice_id: x.amount for x in payment.allocations.all()} == {a.pk: D("100.00")}
     assert _allocated(b) == 0  # explicit allocations do not spill to other invoices
@@ -440,7 +454,9 @@ def test_payment_bad_input(units):
         ({"allocations": "all"}, "allocations"),
     ]:
         with pytest.raises(InvalidInput) as info:
-            services.payment_record(by=SYSTEM, **{"customer": customer, "received_on": date(2025, 1, 1), "amount": "10", **kwargs})
+            services.payment_record(
+                by=SYSTEM, **{"customer": customer, "received_on": date(2025, 1, 1), "amount": "10", **kwargs}
+            )
         assert info.value.field == field
     services.payment_record(by=SYSTEM, customer=customer, received_on=date(2025, 1, 1), amount="10", external_id="P-1")
     with pytest.raises(Conflict) as info:
@@ -480,19 +496,25 @@ def test_collection_plan_owner_and_lines_are_checked(units, personas):
     customer = CustomerFactory()
     # A manager above the district may own it; a manager elsewhere may not.
     assert services.collection_plan_create(
-        by=SYSTEM,
-        customer=customer, owner=personas["pm_zhejiang"].staff, lines=[(date(2025, 3, 1), "1")]
+        by=SYSTEM, customer=customer, owner=personas["pm_zhejiang"].staff, lines=[(date(2025, 3, 1), "1")]
     )
     with pytest.raises(InvalidInput) as info:
-        services.collection_plan_create(by=SYSTEM, customer=customer, owner=personas["dm_guangzhou"].staff, lines=[(date(2025, 3, 1), "1")])
+        services.collection_plan_create(
+            by=SYSTEM, customer=customer, owner=personas["dm_guangzhou"].staff, lines=[(date(2025, 3, 1), "1")]
+        )
     assert info.value.field == "owner"
     with pytest.raises(InvalidInput) as info:
-        services.collection_plan_create(by=SYSTEM, customer=customer, owner=personas["dm_hangzhou"].staff, lines=[(date(2025, 3, 1), "0")])
+        services.collection_plan_create(
+            by=SYSTEM, customer=customer, owner=personas["dm_hangzhou"].staff, lines=[(date(2025, 3, 1), "0")]
+        )
     assert info.value.field == "lines"
     with pytest.raises(InvalidInput) as info:
         services.collection_plan_create(
             by=SYSTEM,
-            customer=customer, owner=personas["dm_hangzhou"].staff, lines=[(date(2025, 3, 1), "1")], invoice=InvoiceFactory()
+            customer=customer,
+            owner=personas["dm_hangzhou"].staff,
+            lines=[(date(2025, 3, 1), "1")],
+            invoice=InvoiceFactory(),
         )
     assert info.value.field == "invoice"
 

@@ -44,11 +44,27 @@ def assert_no_leak(text, expected):
 def test_single_creates_and_a_patch(personas, guangzhou, hangzhou_customer):
     client = personas["key_hangzhou"].api()
     cases = [
-        ("/api/v1/customers/", {"name": "甲", "district_code": "330100", "credit_code": GZ_CODE}, "credit_code", CREDIT_CODE_TAKEN),
-        ("/api/v1/customers/", {"name": "甲", "district_code": "330100", "external_id": "GZ-C-1"}, "external_id", EXTERNAL_ID_TAKEN),
+        (
+            "/api/v1/customers/",
+            {"name": "甲", "district_code": "330100", "credit_code": GZ_CODE},
+            "credit_code",
+            CREDIT_CODE_TAKEN,
+        ),
+        (
+            "/api/v1/customers/",
+            {"name": "甲", "district_code": "330100", "external_id": "GZ-C-1"},
+            "external_id",
+            EXTERNAL_ID_TAKEN,
+        ),
         (
             "/api/v1/invoices/",
-            {"customer_external_id": "HZ-C-1", "external_id": "GZ-I-1", "issue_date": "2025-03-01", "due_date": "2025-04-01", "amount": "10.00"},
+            {
+                "customer_external_id": "HZ-C-1",
+                "external_id": "GZ-I-1",
+                "issue_date": "2025-03-01",
+                "due_date": "2025-04-01",
+                "amount": "10.00",
+            },
             "external_id",
             EXTERNAL_ID_TAKEN,
         ),
@@ -74,10 +90,20 @@ def test_single_creates_and_a_patch(personas, guangzhou, hangzhou_customer):
     ("name", "record", "expected"),
     [
         ("customer-bulk", {"external_id": "GZ-C-1", "name": "甲", "district_code": "330100"}, EXTERNAL_ID_TAKEN),
-        ("customer-bulk", {"external_id": "HZ-NEW", "name": "甲", "district_code": "330100", "credit_code": GZ_CODE}, CREDIT_CODE_TAKEN),
+        (
+            "customer-bulk",
+            {"external_id": "HZ-NEW", "name": "甲", "district_code": "330100", "credit_code": GZ_CODE},
+            CREDIT_CODE_TAKEN,
+        ),
         (
             "invoice-bulk",
-            {"external_id": "GZ-I-1", "customer_external_id": "HZ-C-1", "issue_date": "2025-03-01", "due_date": "2025-04-01", "amount": "1.00"},
+            {
+                "external_id": "GZ-I-1",
+                "customer_external_id": "HZ-C-1",
+                "issue_date": "2025-03-01",
+                "due_date": "2025-04-01",
+                "amount": "1.00",
+            },
             EXTERNAL_ID_TAKEN,
         ),
         (

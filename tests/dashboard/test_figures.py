@@ -186,23 +186,35 @@ def _grow(units, personas, n):
         for code in ("330100", "330200", "440100"):
             rep = staff_hire(
                 by=SYSTEM,
-                employee_no=f"G{code}{k}", name=f"新人{k}", unit=units[code], role=Role.SALES_REP, hire_date=date(2020, 1, 1)
+                employee_no=f"G{code}{k}",
+                name=f"新人{k}",
+                unit=units[code],
+                role=Role.SALES_REP,
+                hire_date=date(2020, 1, 1),
             )
             for j in range(2):
                 customer = customer_create(
                     by=SYSTEM,
-                    name=f"增长客户{code}{k}{j}", district=units[code], salesperson=rep, external_id=f"G-{code}-{k}-{j}"
+                    name=f"增长客户{code}{k}{j}",
+                    district=units[code],
+                    salesperson=rep,
+                    external_id=f"G-{code}-{k}-{j}",
                 )
                 for m in range(3):
                     issued = date(2026, 1 + m, 5 + j)
                     invoice_record(
                         by=SYSTEM,
-                        customer=customer, issue_date=issued, due_date=issued + timedelta(days=30), amount=f"{1000 + m}.50"
+                        customer=customer,
+                        issue_date=issued,
+                        due_date=issued + timedelta(days=30),
+                        amount=f"{1000 + m}.50",
                     )
                 payment_record(by=SYSTEM, customer=customer, received_on=date(2026, 3, 10), amount="1500.00")
     rep = personas["rep_hangzhou"].staff
     for j in range(n * 3):
-        customer = customer_create(by=SYSTEM, name=f"业务员客户{j}", district=units["330100"], salesperson=rep, external_id=f"GR-{j}")
+        customer = customer_create(
+            by=SYSTEM, name=f"业务员客户{j}", district=units["330100"], salesperson=rep, external_id=f"GR-{j}"
+        )
         invoice_record(by=SYSTEM, customer=customer, issue_date=date(2026, 2, 1), due_date=date(2026, 3, 1), amount="800.00")
     performance_services.summaries_rebuild()
     services.receivables_snapshots_backfill(today=TODAY, months=6)

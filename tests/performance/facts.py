@@ -27,13 +27,21 @@ def make_facts(units, personas, *, seed=7):
         "330200": [
             staff_hire(
                 by=SYSTEM,
-                employee_no="F0001", name="宁波业务员", unit=units["330200"], role=Role.SALES_REP, hire_date=date(2020, 1, 1)
+                employee_no="F0001",
+                name="宁波业务员",
+                unit=units["330200"],
+                role=Role.SALES_REP,
+                hire_date=date(2020, 1, 1),
             )
         ],
         "440100": [
             staff_hire(
                 by=SYSTEM,
-                employee_no="F0002", name="广州业务员", unit=units["440100"], role=Role.SALES_REP, hire_date=date(2020, 1, 1)
+                employee_no="F0002",
+                name="广州业务员",
+                unit=units["440100"],
+                role=Role.SALES_REP,
+                hire_date=date(2020, 1, 1),
             )
         ],
         "440300": [],
@@ -45,8 +53,7 @@ def make_facts(units, personas, *, seed=7):
             for _k in range(2):
                 n += 1
                 customer = customer_create(
-                    by=SYSTEM,
-                    name=f"汇总客户{n}有限公司", district=units[code], salesperson=owner, external_id=f"F-C{n}"
+                    by=SYSTEM, name=f"汇总客户{n}有限公司", district=units[code], salesperson=owner, external_id=f"F-C{n}"
                 )
                 # Created at a random moment of the months, some right after a Beijing midnight that
                 # is still the previous day in UTC (16:00–16:59 UTC on a month's last day).
@@ -75,7 +82,11 @@ def make_facts(units, personas, *, seed=7):
                 ]
                 result = invoice_record(
                     by=SYSTEM,
-                    customer=customer, issue_date=issued, due_date=issued + timedelta(days=30), lines=lines, external_id=f"F-I{n}"
+                    customer=customer,
+                    issue_date=issued,
+                    due_date=issued + timedelta(days=30),
+                    lines=lines,
+                    external_id=f"F-I{n}",
                 )
             else:
                 amount = f"{rng.randrange(1000, 99999)}.{rng.randrange(0, 100):02d}"

@@ -88,8 +88,7 @@ def test_target_list_constant_queries(personas, units, east_split, django_assert
     rep = personas["rep_hangzhou"].staff
     customer = ledger.customer_create(by=SYSTEM, name="甲公司", district=units["330100"], salesperson=rep, external_id="QC-1")
     ledger.invoice_record(
-        by=SYSTEM,
-        customer=customer, issue_date=date(2026, 3, 1), due_date=date(2026, 4, 1), amount="300.00", external_id="QI-1"
+        by=SYSTEM, customer=customer, issue_date=date(2026, 3, 1), due_date=date(2026, 4, 1), amount="300.00", external_id="QI-1"
     )
     services.target_set(metric=Metric.COLLECTIONS, period="2026", unit=units["HD"], value="10", by=SYSTEM)
     client = personas["director"].web()

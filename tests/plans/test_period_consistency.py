@@ -274,7 +274,9 @@ def test_period_levels_agree_after_every_approval(personas, units, plans, weight
     n = next(_codes)
     district = org_unit_create(by=SYSTEM, kind="district", code=f"PC{n}", name=f"一致性地办{n}", parent=units["330000"])
     reps = [
-        staff_hire(by=SYSTEM, employee_no=f"PC{n}E{k}", name=f"员{n}-{k}", unit=district, role=Role.SALES_REP, hire_date=date(2020, 1, 1))
+        staff_hire(
+            by=SYSTEM, employee_no=f"PC{n}E{k}", name=f"员{n}-{k}", unit=district, role=Role.SALES_REP, hire_date=date(2020, 1, 1)
+        )
         for k in range(2)
     ]
     submitted = []
@@ -324,13 +326,23 @@ def test_two_conflicting_plans_approved_at_once_leave_one_standing():
     directors = [
         staff_hire(
             by=SYSTEM,
-            employee_no=f"D{n}", name=f"总监{n}", unit=hq, role=Role.DIRECTOR, hire_date=date(2020, 1, 1), username=f"d{n}"
+            employee_no=f"D{n}",
+            name=f"总监{n}",
+            unit=hq,
+            role=Role.DIRECTOR,
+            hire_date=date(2020, 1, 1),
+            username=f"d{n}",
         )
         for n in (1, 2)
     ]
     dm = staff_hire(
         by=SYSTEM,
-        employee_no="M1", name="地办经理", unit=district, role=Role.DISTRICT_MANAGER, hire_date=date(2020, 1, 1), username="m1"
+        employee_no="M1",
+        name="地办经理",
+        unit=district,
+        role=Role.DISTRICT_MANAGER,
+        hire_date=date(2020, 1, 1),
+        username="m1",
     )
     months = {f"2047-{m:02d}": "100.00" for m in range(1, 13)}
     q1 = {"2047-01": "200.00", "2047-02": "200.00", "2047-03": "200.00"}

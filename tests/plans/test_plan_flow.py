@@ -402,14 +402,21 @@ def test_plan_splits_add_up_exactly_at_every_level(personas, units, provinces, d
     value = D(total).scaleb(-2) if metric == "sales_amount" else D(total)
     n = next(_codes)
     region = org_unit_create(by=SYSTEM, kind="region", code=f"RT{n}", name=f"测试大区{n}", parent=units["HQ"])
-    province_units = [org_unit_create(by=SYSTEM, kind="province", code=f"RT{n}P{k}", name=f"省{k}", parent=region) for k in range(provinces)]
+    province_units = [
+        org_unit_create(by=SYSTEM, kind="province", code=f"RT{n}P{k}", name=f"省{k}", parent=region) for k in range(provinces)
+    ]
     district_units = [
-        org_unit_create(by=SYSTEM, kind="district", code=f"RT{n}D{k}", name=f"地办{k}", parent=province_units[0]) for k in range(districts)
+        org_unit_create(by=SYSTEM, kind="district", code=f"RT{n}D{k}", name=f"地办{k}", parent=province_units[0])
+        for k in range(districts)
     ]
     for k in range(reps):
         staff_hire(
             by=SYSTEM,
-            employee_no=f"RT{n}E{k}", name=f"员{k}", unit=district_units[0], role=Role.SALES_REP, hire_date=date(2020, 1, 1)
+            employee_no=f"RT{n}E{k}",
+            name=f"员{k}",
+            unit=district_units[0],
+            role=Role.SALES_REP,
+            hire_date=date(2020, 1, 1),
         )
     distribution = distribution_save(name=f"季节{n}", kind="amounts", values=[str(w) for w in weights], by=SYSTEM)
     parent_value = value

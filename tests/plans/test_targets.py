@@ -235,7 +235,9 @@ def test_split_by_last_year_uses_the_childrens_actuals(units):
     _invoice(hangzhou, date(2025, 3, 1), "200.00")
     _invoice(ningbo, date(2025, 12, 31), "100.00")
     _invoice(nanjing, date(2025, 1, 1), "100.00")
-    ledger.invoice_cancel(by=SYSTEM, invoice=_invoice(nanjing, date(2025, 6, 1), "5000.00"), reason="录入错误", on=date(2025, 6, 2))
+    ledger.invoice_cancel(
+        by=SYSTEM, invoice=_invoice(nanjing, date(2025, 6, 1), "5000.00"), reason="录入错误", on=date(2025, 6, 2)
+    )
     _invoice(nanjing, date(2026, 1, 1), "9000.00")  # this year: not a weight
     target = _east_target(units, "1000.00")
     result = services.split_to_units(target=target, method="last_year", by=SYSTEM)

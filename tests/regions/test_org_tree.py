@@ -100,11 +100,9 @@ def test_closing_needs_children_closed_first(units):
     assert not closed.is_active
     with pytest.raises(InvalidInput):
         services.org_unit_create(
-            by=SYSTEM,
-            kind="district", code="330199", name="新地办", parent=closed
+            by=SYSTEM, kind="district", code="330199", name="新地办", parent=closed
         ) if False else services.org_unit_create(
-            by=SYSTEM,
-            kind="district", code="330199", name="新地办", parent=units["330000"]
+            by=SYSTEM, kind="district", code="330199", name="新地办", parent=units["330000"]
         ) and services.staff_hire(by=SYSTEM, employee_no="Z1", name="某人", unit=closed, role="sales_rep", hire_date="2024-01-01")
 
 
@@ -116,7 +114,9 @@ REGIONS = ["HB", "DB", "HD", "HZ", "HN", "XN", "XB"]
 @given(moves=st.lists(st.tuples(st.sampled_from(PROVINCES), st.sampled_from(REGIONS)), min_size=1, max_size=6))
 def test_any_sequence_of_moves_keeps_the_tree_consistent(units, moves):
     for province_code, region_code in moves:
-        services.org_unit_move(by=SYSTEM, unit=OrgUnit.objects.get(code=province_code), new_parent=OrgUnit.objects.get(code=region_code))
+        services.org_unit_move(
+            by=SYSTEM, unit=OrgUnit.objects.get(code=province_code), new_parent=OrgUnit.objects.get(code=region_code)
+        )
     assert_tree_consistent()
     # Every district still has exactly one region above it, and the subtree predicate agrees with it.
     for region in OrgUnit.objects.filter(kind="region"):

@@ -9,8 +9,12 @@ from regions.models import Position
 
 
 def test_moving_keeps_the_position_history(units):
-    staff = services.staff_hire(by=SYSTEM, employee_no="S1", name="王伟", unit=units["330100"], role="sales_rep", hire_date=date(2020, 1, 1))
-    services.staff_move(by=SYSTEM, staff=staff, unit=units["330000"], role="provincial_manager", title="省级经理", on=date(2024, 7, 1))
+    staff = services.staff_hire(
+        by=SYSTEM, employee_no="S1", name="王伟", unit=units["330100"], role="sales_rep", hire_date=date(2020, 1, 1)
+    )
+    services.staff_move(
+        by=SYSTEM, staff=staff, unit=units["330000"], role="provincial_manager", title="省级经理", on=date(2024, 7, 1)
+    )
     staff.refresh_from_db()
     assert staff.unit.code == "330000" and staff.role == "provincial_manager"
     spells = list(Position.objects.filter(staff=staff).order_by("started_on").values_list("unit__code", "started_on", "ended_on"))
@@ -19,18 +23,26 @@ def test_moving_keeps_the_position_history(units):
 
 def test_role_must_fit_the_unit_kind(units):
     with pytest.raises(InvalidInput) as info:
-        services.staff_hire(by=SYSTEM, employee_no="S2", name="李娜", unit=units["HD"], role="district_manager", hire_date=date(2020, 1, 1))
+        services.staff_hire(
+            by=SYSTEM, employee_no="S2", name="李娜", unit=units["HD"], role="district_manager", hire_date=date(2020, 1, 1)
+        )
     assert info.value.field == "unit"
 
 
 def test_duplicate_employee_number_is_refused(units):
-    services.staff_hire(by=SYSTEM, employee_no="S3", name="张强", unit=units["330100"], role="sales_rep", hire_date=date(2020, 1, 1))
+    services.staff_hire(
+        by=SYSTEM, employee_no="S3", name="张强", unit=units["330100"], role="sales_rep", hire_date=date(2020, 1, 1)
+    )
     with pytest.raises(Conflict):
-        services.staff_hire(by=SYSTEM, employee_no="S3", name="张强", unit=units["330100"], role="sales_rep", hire_date=date(2020, 1, 1))
+        services.staff_hire(
+            by=SYSTEM, employee_no="S3", name="张强", unit=units["330100"], role="sales_rep", hire_date=date(2020, 1, 1)
+        )
 
 
 def test_a_move_cannot_predate_the_current_position(units):
-    staff = services.staff_hire(by=SYSTEM, employee_no="S4", name="刘洋", unit=units["330100"], role="sales_rep", hire_date=date(2022, 1, 1))
+    staff = services.staff_hire(
+        by=SYSTEM, employee_no="S4", name="刘洋", unit=units["330100"], role="sales_rep", hire_date=date(2022, 1, 1)
+    )
     with pytest.raises(InvalidInput):
         services.staff_move(by=SYSTEM, staff=staff, unit=units["440100"], role="sales_rep", on=date(2021, 1, 1))
 

@@ -41,7 +41,9 @@ def test_vacant_post_passes_up(personas, units):
     from regions.services import staff_hire
 
     # 宁波 (330200) has no district manager among the personas: its salesperson reports to the province.
-    rep = staff_hire(by=SYSTEM, employee_no="X1", name="宁波业务员", unit=units["330200"], role=Role.SALES_REP, hire_date=date(2021, 1, 1))
+    rep = staff_hire(
+        by=SYSTEM, employee_no="X1", name="宁波业务员", unit=units["330200"], role=Role.SALES_REP, hire_date=date(2021, 1, 1)
+    )
     assert default_supervisor(rep) == personas["pm_zhejiang"].staff
 
 
