@@ -430,8 +430,8 @@ def load_demo_plans(*, today=None):
 
     # Waiting for the center: regions' channel-expansion and promotion plans (the first past its SLA).
     for username, kind, title, days in (
-        ("rm_east", "channel_expansion", "渠道拓展计划", 9),
-        ("rm_south", "promotion", "年末促销计划", 0),
+        ("rm_east", "channel_expansion", "渠道拓展规划", 9),
+        ("rm_south", "promotion", "年末推广方案", 0),
     ):
         user = users.get(username)
         if user is None:

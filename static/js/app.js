@@ -30,6 +30,28 @@
     fracRate: function (value) { return missing(value) ? "—" : (Number(value) * 100).toFixed(1) + "%"; }
   };
 
+  // window.Charts.ageingBars: the one ageing chart (dashboard and report) — open receivables per bucket,
+  // the not-due bucket green and the overdue ones darker red the older they are.
+  var AGEING_COLOURS = ["#2e7d32", "#f9a825", "#ef6c00", "#e65100", "#c62828", "#8e0000", "#5d0000"];
+  window.Charts = {
+    ageingBars: function (buckets, seriesName) {
+      return {
+        tooltip: { trigger: "axis", valueFormatter: window.Fmt.money },
+        grid: { left: 8, right: 8, bottom: 8, top: 16, containLabel: true },
+        xAxis: { type: "category", data: buckets.map(function (b) { return b.label; }), axisLabel: { interval: 0, rotate: 30 } },
+        yAxis: { type: "value", min: 0, axisLabel: { formatter: window.Fmt.axis } },
+        series: [{
+          name: seriesName,
+          type: "bar",
+          data: buckets.map(function (b, i) {
+            var value = b.amount === null || b.amount === undefined || b.amount === "" ? null : Number(b.amount);
+            return { value: value, itemStyle: { color: AGEING_COLOURS[Math.min(i, AGEING_COLOURS.length - 1)] } };
+          }),
+        }],
+      };
+    }
+  };
+
   // <select data-autosubmit>: choosing a value submits its form.
   document.addEventListener("change", function (event) {
     var target = event.target;

@@ -118,20 +118,7 @@
   }
 
   function ageingChart() {
-    var reds = ["#f9a825", "#ef6c00", "#e65100", "#c62828", "#8e0000", "#5d0000"];
-    make("chart-ageing", {
-      tooltip: { trigger: "axis", valueFormatter: Fmt.money },
-      grid: { left: 8, right: 8, bottom: 8, top: 16, containLabel: true },
-      xAxis: { type: "category", data: data.ageing.map(function (b) { return b.label; }), axisLabel: { interval: 0, rotate: 30 } },
-      yAxis: { type: "value", min: 0, axisLabel: { formatter: Fmt.axis } },
-      series: [{
-        name: data.labels.open,
-        type: "bar",
-        data: data.ageing.map(function (b, i) {
-          return { value: b.amount, itemStyle: { color: i === 0 ? "#2e7d32" : reds[Math.min(i - 1, reds.length - 1)] } };
-        }),
-      }],
-    });
+    make("chart-ageing", window.Charts.ageingBars(data.ageing, data.labels.open));
   }
 
   function overdueChart() {

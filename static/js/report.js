@@ -49,20 +49,7 @@
   }
 
   function ageingChart() {
-    var colours = ["#2e7d32", "#f9a825", "#ef6c00", "#e65100", "#c62828", "#8e0000", "#5d0000"];
-    make("report-chart-ageing", {
-      tooltip: { trigger: "axis", valueFormatter: Fmt.money },
-      grid: { left: 8, right: 8, bottom: 8, top: 16, containLabel: true },
-      xAxis: { type: "category", data: data.ageing.map(function (b) { return b.label; }), axisLabel: { interval: 0, rotate: 30 } },
-      yAxis: { type: "value", min: 0, axisLabel: { formatter: Fmt.axis } },
-      series: [{
-        name: data.labels.open,
-        type: "bar",
-        data: data.ageing.map(function (b, i) {
-          return { value: num(b.amount), itemStyle: { color: colours[Math.min(i, colours.length - 1)] } };
-        }),
-      }],
-    });
+    make("report-chart-ageing", window.Charts.ageingBars(data.ageing, data.labels.open));
   }
 
   salesChart();

@@ -1,9 +1,15 @@
 """Steps a person does in the browser, shared by the browser tests."""
 
 import re
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
+from core.rights import SYSTEM
+from customers.services import customer_create, invoice_record
+from dashboard.services import receivables_snapshot_rebuild
+from performance.services import summaries_rebuild
 from tests.browser.support import PASSWORD, browser_required
 
 try:
@@ -13,7 +19,7 @@ except ImportError:
         raise
     pytest.skip("browser tests need the playwright package (scripts/setup installs requirements.txt)", allow_module_level=True)
 
-__all__ = ["PASSWORD", "Page", "expect", "log_in", "log_out"]
+__all__ = ["PASSWORD", "Page", "expect", "log_in", "log_out", "one_sale_in_hangzhou"]
 
 
 def log_in(page: Page, username, password=PASSWORD):
@@ -32,3 +38,14 @@ def log_out(page: Page, name):
     page.get_by_role("button", name="退出登录").click()
     expect(page).to_have_url(re.compile(r"/login/$"))
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
+
+
+def one_sale_in_hangzhou(org, rep, *, issued, amount):
+    """The data several browser tests start from: one customer of 杭州市 (the `rep`'s) with one invoice
+    issued on `issued`, due 30 days later, and the summaries and receivables snapshot rebuilt so the
+    dashboard and the reports read it."""
+    customer = customer_create(by=SYSTEM, name="杭州测试客户有限公司", district=org["330100"], salesperson=rep)
+    invoice_record(by=SYSTEM, customer=customer, issue_date=issued, due_date=issued + timedelta(days=30), amount=Decimal(amount))
+    summaries_rebuild()
+    receivables_snapshot_rebuild()
+    return customer

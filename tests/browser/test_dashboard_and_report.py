@@ -4,21 +4,15 @@ it as Excel and PDF — in Chinese, in headless Chromium."""
 
 import io
 import re
-from datetime import timedelta
-from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.periods import Period
-from core.rights import SYSTEM
 from core.roles import Role
-from customers.services import customer_create, invoice_record
-from dashboard.services import receivables_snapshot_rebuild
-from performance.services import summaries_rebuild
 from reports.choices import ReportKind
 from reports.services import report_build
-from tests.browser.steps import expect, log_in
+from tests.browser.steps import expect, log_in, one_sale_in_hangzhou
 
 
 def test_regional_manager_drills_to_a_district_and_downloads_the_monthly_report(page, org, hire):
@@ -26,16 +20,7 @@ def test_regional_manager_drills_to_a_district_and_downloads_the_monthly_report(
     rep = hire("rep_hz", name="杭州业务员", role=Role.SALES_REP, unit="330100")
     today = timezone.localdate()
     last_month = Period.parse(f"{today:%Y-%m}").previous()
-    customer = customer_create(by=SYSTEM, name="杭州测试客户有限公司", district=org["330100"], salesperson=rep)
-    invoice_record(
-        by=SYSTEM,
-        customer=customer,
-        issue_date=last_month.start,
-        due_date=last_month.start + timedelta(days=30),
-        amount=Decimal("123456.78"),
-    )
-    summaries_rebuild()
-    receivables_snapshot_rebuild()
+    one_sale_in_hangzhou(org, rep, issued=last_month.start, amount="123456.78")
     report = report_build(unit=org["HD"], period=str(last_month), kind=ReportKind.MONTHLY, by=manager.user)
 
     # --- the dashboard is the landing page; drill down through the links ---------------------------

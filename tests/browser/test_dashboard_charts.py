@@ -3,7 +3,6 @@ rate on their own arc (capped at 100 %, the true rate in the label), never overl
 at laptop and at phone width, month and year; the collections line is not smoothed below zero; the
 overdue-share threshold label sits inside the plot. Read from the ECharts instances (page.evaluate)."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -11,11 +10,8 @@ from django.utils import timezone
 from core.periods import Period
 from core.rights import SYSTEM
 from core.roles import Role
-from customers.services import customer_create, invoice_record
-from dashboard.services import receivables_snapshot_rebuild
-from performance.services import summaries_rebuild
 from plans.services import target_set
-from tests.browser.steps import expect, log_in
+from tests.browser.steps import expect, log_in, one_sale_in_hangzhou
 
 GAUGES = """() => {
   const el = document.getElementById('chart-gauges');
@@ -58,16 +54,7 @@ def test_gauges_trend_and_threshold_are_drawn_right_at_laptop_and_phone_width(pa
     rep = hire("rep_hz", name="杭州业务员", role=Role.SALES_REP, unit="330100")
     today = timezone.localdate()
     month, year = Period.parse(f"{today:%Y-%m}"), Period.parse(f"{today:%Y}")
-    customer = customer_create(by=SYSTEM, name="杭州测试客户有限公司", district=org["330100"], salesperson=rep)
-    invoice_record(
-        by=SYSTEM,
-        customer=customer,
-        issue_date=month.start,
-        due_date=month.start + timedelta(days=30),
-        amount=Decimal("20400.00"),
-    )
-    summaries_rebuild()
-    receivables_snapshot_rebuild()
+    one_sale_in_hangzhou(org, rep, issued=month.start, amount="20400.00")
     # Sales at 20.4 % of the month's target and 204 % of the year's; collections at 0 %; no new-customer target.
     target_set(metric="sales_amount", period=str(month), unit=org["HD"], value="100000.00", by=SYSTEM)
     target_set(metric="collections", period=str(month), unit=org["HD"], value="50000.00", by=SYSTEM)

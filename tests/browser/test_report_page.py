@@ -2,34 +2,20 @@
 drawn (no script error, nothing the CSP refuses), the units without business are one line that expands,
 the long tables keep their header in view, and at phone width nothing is wider than the screen."""
 
-from datetime import timedelta
-from decimal import Decimal
-
 from django.utils import timezone
 
 from core.periods import Period
-from core.rights import SYSTEM
 from core.roles import Role
-from customers.services import customer_create, invoice_record
-from performance.services import summaries_rebuild
 from reports.choices import ReportKind
 from reports.services import report_build
-from tests.browser.steps import expect, log_in
+from tests.browser.steps import expect, log_in, one_sale_in_hangzhou
 
 
 def test_the_report_page_draws_its_summary_and_keeps_tables_compact(page, org, hire):
     manager = hire("rm_east", name="华东经理", role=Role.REGIONAL_MANAGER, unit="HD")
     rep = hire("rep_hz", name="杭州业务员", role=Role.SALES_REP, unit="330100")
     last_month = Period.parse(f"{timezone.localdate():%Y-%m}").previous()
-    customer = customer_create(by=SYSTEM, name="杭州测试客户有限公司", district=org["330100"], salesperson=rep)
-    invoice_record(
-        by=SYSTEM,
-        customer=customer,
-        issue_date=last_month.start,
-        due_date=last_month.start + timedelta(days=30),
-        amount=Decimal("123456.78"),
-    )
-    summaries_rebuild()
+    one_sale_in_hangzhou(org, rep, issued=last_month.start, amount="123456.78")
     report = report_build(unit=org["HD"], period=str(last_month), kind=ReportKind.MONTHLY, by=manager.user)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))

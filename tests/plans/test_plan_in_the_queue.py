@@ -96,4 +96,4 @@ def test_each_plan_kind_has_one_name_on_every_page():
     with translation.override("zh-hans"):
         for kind in PlanKind:
             assert str(kind.label) == str(approval_kind_of(kind).label), kind
-        assert str(PlanKind.CHANNEL_EXPANSION.label) == "渠道拓展计划"
+        assert str(PlanKind.CHANNEL_EXPANSION.label) == "渠道拓展规划"  # GLOSSARY.md
