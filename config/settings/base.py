@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "axes",
+    "core.axes_config.AxesConfig",  # django-axes, named in the admin (core/axes_config.py)
     "csp",
     "core",
     "approvals",

@@ -244,17 +244,7 @@ def inspect_page(page, path, width, failures):
             )
 
 
-# TEMPORARY (issue 14): the tour finds what the other parts of the issue are fixing; remove this mark once they are
-# merged and the tour passes (`pytest tests/browser/test_tour.py --runxfail` shows every open failure meanwhile).
-OPEN_FAILURES = (
-    "open until the issue's other fixes are merged: amounts without separators (dashboard cards, attainment, targets, "
-    "budgets, customers, ageing, appraisal rewards, approval titles in the queue / waiting / mine lists and the inbox); "
-    "`---------` / 未知 chosen in the filters of every list; English in the Django admin (/admin/)"
-)
-
-
 @pytest.mark.browser
-@pytest.mark.xfail(strict=False, reason=OPEN_FAILURES)
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_persona_tours_every_navigation_entry(page, demo, persona):
     page.set_viewport_size(WIDTHS["1440"])
