@@ -91,11 +91,13 @@ DELETE FROM s_paygroup WHERE received_on > date :'today' OR (profile = 3 AND las
 ALTER TABLE s_paygroup ADD COLUMN id bigserial;
 CREATE INDEX ON s_paygroup (customer_id, grp);
 
+-- `allocated` is the kept figure the postings would have left: a paid invoice is allocated in full below.
 INSERT INTO customers_invoice (id, external_id, number, customer_id, district_id, salesperson_id, issue_date, due_date, amount,
-                               status, cancelled_on, cancel_reason, over_credit_limit, created_at)
+                               status, cancelled_on, cancel_reason, over_credit_limit, created_at, allocated)
 SELECT g.id, 'SC-I' || lpad(g.id::text, 9, '0'), 'FP' || lpad(g.id::text, 9, '0'), g.customer_id, g.district_id, g.salesperson_id,
        g.issue_date, g.due_date, g.amount,
-       CASE WHEN p.id IS NULL THEN 'open' ELSE 'paid' END, NULL, '', false, g.issue_date::timestamptz
+       CASE WHEN p.id IS NULL THEN 'open' ELSE 'paid' END, NULL, '', false, g.issue_date::timestamptz,
+       CASE WHEN p.id IS NULL THEN 0 ELSE g.amount END
 FROM s_group g LEFT JOIN s_paygroup p ON p.customer_id = g.customer_id AND p.grp = g.grp;
 
 INSERT INTO customers_payment (id, external_id, customer_id, district_id, salesperson_id, received_on, amount, method, reference,
@@ -104,9 +106,11 @@ SELECT id, 'SC-P' || lpad(id::text, 9, '0'), customer_id, district_id, salespers
        'posted', NULL, '', received_on::timestamptz
 FROM s_paygroup;
 
+-- In date order, as allocations arrive in production: the BRIN index on allocated_on stays a few pages.
 INSERT INTO customers_allocation (payment_id, invoice_id, amount, allocated_on, reversed_on)
 SELECT p.id, g.id, g.amount, p.received_on, NULL
-FROM s_group g JOIN s_paygroup p ON p.customer_id = g.customer_id AND p.grp = g.grp;
+FROM s_group g JOIN s_paygroup p ON p.customer_id = g.customer_id AND p.grp = g.grp
+ORDER BY p.received_on, p.id, g.id;
 
 
 

@@ -437,6 +437,7 @@ def _write_facts(invoices, payments):
             cancelled_on=inv.issue_date + timedelta(days=3) if cancelled else None,
             cancel_reason="开票信息有误，作废重开" if cancelled else "",
             over_credit_limit=False,
+            allocated=ZERO if cancelled else inv.allocated,  # the kept figure the postings would have left
         )
         invoice_objs.append(inv.obj)
     Invoice.objects.bulk_create(invoice_objs, batch_size=2000)

@@ -173,10 +173,16 @@ class Invoice(models.Model):
     cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
     over_credit_limit = models.BooleanField(_("over credit limit"), default=False)
+    # What live allocations (not reversed) pay of it now, kept by every posting under the customer's lock
+    # (customers.services.ledger.refresh_invoices): today's ageing reads `amount − allocated` of the open
+    # invoices from one partial index instead of summing the allocation history (docs/DECISIONS.md 7).
+    # A derived figure, like Customer.open_balance, so not in the history; new rows start at 0 (db_default:
+    # COPY and set-wise loads too).
+    allocated = MoneyField(_("allocated"), default=ZERO, db_default=ZERO, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     # The history is read per invoice (by id); indexes on its other keys would only slow every insert.
-    history = audit_history(no_db_index=["customer", "district", "salesperson"])
+    history = audit_history(no_db_index=["customer", "district", "salesperson"], excluded_fields=["allocated"])
     scope_spec = ScopeSpec(path="district__path", owner="salesperson")
     objects = ScopedQuerySet.as_manager()
 
@@ -191,6 +197,16 @@ class Invoice(models.Model):
             # Credit checks read only a customer's unpaid invoices: a small partial index serves them, and
             # with the amount in it the sum needs no visit to the table (an index-only scan).
             models.Index(fields=["customer"], include=["amount"], condition=Q(status="open"), name="invoice_open_by_customer"),
+            # Today's ageing: the open invoices of a set of districts by due date, answered from the index
+            # alone (the columns it groups and sums are included). Small: only open invoices are in it.
+            models.Index(
+                fields=["district", "due_date"],
+                include=["amount", "allocated", "salesperson", "customer", "issue_date"],
+                condition=Q(status="open"),
+                name="invoice_open_ageing",
+            ),
+            # Cancellations dated after a day: the few invoices today's ageing must take from the facts.
+            models.Index(fields=["cancelled_on"], condition=Q(status="cancelled"), name="invoice_cancelled_on"),
         ]
         constraints = [
             # A constraint rather than unique=True: PostgreSQL then has no extra LIKE index on the column.
@@ -305,6 +321,10 @@ class Allocation(models.Model):
         indexes = [
             models.Index(fields=["invoice", "allocated_on"], name="allocation_invoice_date"),
             models.Index(fields=["payment"], name="allocation_payment"),
+            # Reversals dated after a day (customers.selectors.changed_after); reversed allocations are few.
+            # Allocations *made* after a day are found by a BRIN index on allocated_on (PostgreSQL only,
+            # migration 0012): rows arrive in date order, so it is a few pages however long the history.
+            models.Index(fields=["reversed_on"], condition=Q(reversed_on__isnull=False), name="allocation_reversed_on"),
         ]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive")]
 

@@ -289,7 +289,9 @@ def _check_ledger(units, check_days):
         set(Allocation.objects.filter(reversed_on__isnull=False).values_list("reversed_on", flat=True))
         | set(Invoice.objects.filter(cancelled_on__isnull=False).values_list("cancelled_on", flat=True))
     )
-    days = sorted({BASE + timedelta(days=n) for n in check_days} | set(boundaries[:3]))
+    # Today and a day after it are always checked: from today on, ageing reads the figures the postings keep
+    # (Invoice.allocated of the open invoices, and the facts of the invoices changed by later-dated postings).
+    days = sorted({BASE + timedelta(days=n) for n in check_days} | set(boundaries[:3]) | {TODAY, TODAY + timedelta(days=15)})
     for on in days:
         allocated_to = {}
         for a in allocations:
@@ -363,6 +365,12 @@ def test_open_equals_invoiced_minus_allocated_for_every_unit_and_date(units, ope
             # The open balance every credit check reads equals the ledger's open receivable, after every posting.
             balances = dict(Customer.objects.values_list("pk", "open_balance"))
             assert balances == services.exposures(list(balances)), op
+            # So does each invoice's kept `allocated` (today's ageing reads it): its live allocations.
+            live = {}
+            for invoice_id, amount in Allocation.objects.filter(reversed_on__isnull=True).values_list("invoice_id", "amount"):
+                live[invoice_id] = live.get(invoice_id, D("0.00")) + amount
+            kept = dict(Invoice.objects.values_list("pk", "allocated"))
+            assert kept == {pk: live.get(pk, D("0.00")) for pk in kept}, op
         _check_ledger(units, check_days)
         transaction.set_rollback(True)
 
