@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from regions.models import OrgUnit
 
@@ -149,16 +150,98 @@ def _compare_ageing(ours, oracle):
     return True, f"{len(oracle)} groups, open {total:,.2f}"
 
 
-def _ageing_case(code, level):
+def _fastest(formulations, *args, repeat=3):
+    """Time every formulation (`repeat` runs after a warm-up, median), check they agree to the cent, and
+    return (the fastest one, a note with every timing) — the oracle is the best SQL, not a convenient one."""
+    timings, results = {}, {}
+    for name, fn in formulations.items():
+        try:
+            fn(*args)
+        except ValueError as refused:  # a formulation that does not hold on this data (kept: later postings)
+            timings[name] = f"n/a ({refused})"
+            continue
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            results[name] = fn(*args)
+            times.append(time.perf_counter() - t0)
+        timings[name] = statistics.median(times)
+    measured = {name: t for name, t in timings.items() if not isinstance(t, str)}
+    best = min(measured, key=measured.get)
+    for name, result in results.items():
+        if result != results[best]:
+            raise AssertionError(f"the formulations {name!r} and {best!r} disagree")
+    note = "; ".join(f"{name} {t * 1000:,.0f} ms" if not isinstance(t, str) else f"{name} {t}" for name, t in timings.items())
+    return formulations[best], f"oracle = {best} (of: {note})"
+
+
+def _as_of(ctx, when):
+    if when == "today":
+        return timezone.localdate()
+    if when == "month end":
+        return ctx.as_of.replace(day=1) - timedelta(days=1)
+    return ctx.as_of - timedelta(days=365)  # a year back
+
+
+def _ageing_at_case(code, level, when):
+    """Ageing of a unit's subtree by its child level as of today, the last month end or a year back: ours
+    through ageing_for_unit (today: the kept figures; a past date: the facts), the oracle the fastest of
+    the hand-written formulations of bench/ageing_oracles.py on this data."""
+
     def prepare(ctx):
+        from bench import ageing_oracles
         from customers.selectors import ageing_for_unit
 
         unit = ctx.units[code]
+        as_of = _as_of(ctx, when)
+        formulations = ageing_oracles.TODAY if when == "today" else ageing_oracles.PAST
+        best, note = _fastest(formulations, unit, as_of, level)
+
+        def compare(ours, oracle):
+            agree, detail = _compare_ageing(ours, oracle)
+            return agree, f"as of {as_of}: {detail}; {note}"
+
         return (
-            lambda: ageing_for_unit(user=ctx.director, unit=unit, as_of=ctx.as_of),
-            lambda: ageing_oracle(unit, ctx.as_of, level),
-            _compare_ageing,
+            lambda: ageing_for_unit(user=ctx.director, unit=unit, as_of=None if when == "today" else as_of),
+            lambda: best(unit, as_of, level),
+            compare,
         )
+
+    return prepare
+
+
+def _page_case(path, district_path, requests=40):
+    """GET a daily page through Django's full request handling as the regional manager of 华东 (their
+    region), `requests` times: p95 server time and SQL queries per request. The "oracle" side is the same
+    page for one district (杭州), to show the work does not grow with the subtree (the target is absolute)."""
+
+    def prepare(ctx):
+        from django.test.utils import CaptureQueriesContext
+
+        def run(url):
+            client = ctx.client(ctx.rm_east)
+            assert client.get(url).status_code == 200  # warm: session, plans
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            times = []
+            for _ in range(requests):
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - t0)
+                assert response.status_code == 200, response.status_code
+            return {"times": times, "queries": len(captured)}
+
+        district = ctx.units["330100"]
+
+        def compare(a, b):
+            p50 = _percentile(a["times"], 0.5) * 1000
+            return (
+                True,
+                f"p50 {p50:.1f} ms; region p95 {_percentile(a['times'], 0.95) * 1000:.1f} ms; SQL queries per request "
+                f"{a['queries']} (region) and {b['queries']} (one district)",
+            )
+
+        return (lambda: run(path), lambda: run(district_path.format(unit=district.pk)), compare)
 
     return prepare
 
@@ -774,7 +857,7 @@ def _dashboard_case(requests=40):
 # -------------------------------------------------------------------------------------- monthly report
 
 
-def monthly_report_oracle(unit, period):
+def monthly_report_oracle(unit, period, ageing=None):
     """The company's monthly report figures by hand: sales, collections and new customers per region for
     the month, the month before and the month a year before (one statement over the monthly summaries,
     as ours); the current targets; open receivables per region and bucket on the month's last day (the
@@ -831,7 +914,7 @@ def monthly_report_oracle(unit, period):
     return {
         "facts": facts,
         "targets": targets,
-        "ageing": ageing_oracle(unit, as_of, level),
+        "ageing": (ageing or ageing_oracle)(unit, as_of, level),
         "over_limit": (len(over), [(cid, excess) for cid, excess in over[:10]]),
     }
 
@@ -881,7 +964,11 @@ def _monthly_report_case(code="HQ"):
                 f"(open {total:,.2f}), {over['count']} customers over their credit limit — same cents"
             )
 
-        return ours, lambda: monthly_report_oracle(unit, period), compare
+        # Its ageing part by the fastest hand-written formulation on this data (bench/ageing_oracles.py).
+        from bench import ageing_oracles
+
+        best, _note = _fastest(ageing_oracles.PAST, unit, period.end, unit.path.count("/") + 1)
+        return ours, lambda: monthly_report_oracle(unit, period, ageing=best), compare
 
     return prepare
 
@@ -890,8 +977,16 @@ CASES = [
     Case("bulk API ingest, invoices", "≥ 10,000/s", _ingest_case(), unit=RATE),
     Case("bulk API ingest, 2 branches at once", "≥ 10,000/s", _concurrent_ingest_case(), unit=RATE),
     Case("file import, invoices (CSV)", "≥ 50,000/s", _import_case(), unit=RATE),
-    Case("ageing, company by region", "≤ 1.2× oracle", _ageing_case("HQ", 3)),
-    Case("ageing, one province by district", "≤ 1.2× oracle", _ageing_case("330000", 5)),
+    Case("ageing today, region by province", "≤ 200 ms", _ageing_at_case("HD", 4, "today")),
+    Case("ageing today, company by region", "≤ 1.2× oracle", _ageing_at_case("HQ", 3, "today")),
+    Case("ageing month end, company by region", "≤ 1.2× oracle", _ageing_at_case("HQ", 3, "month end")),
+    Case("ageing month end, province by district", "≤ 1.2× oracle", _ageing_at_case("330000", 5, "month end")),
+    Case("ageing year back, company by region", "≤ 1.2× oracle", _ageing_at_case("HQ", 3, "year back")),
+    Case("ageing year back, province by district", "≤ 1.2× oracle", _ageing_at_case("330000", 5, "year back")),
+    Case(
+        "ageing page today p95 (region)", "≤ 200 ms", _page_case("/customers/ageing/", "/customers/ageing/?unit={unit}"), unit=P95
+    ),
+    Case("customer list page p95 (region)", "≤ 150 ms", _page_case("/customers/", "/customers/?unit={unit}"), unit=P95),
     Case("list /invoices/ page 10,000 vs page 1", "≤ 2× page 1", _list_case(10_000)),
     Case("serialise 1,000 invoices vs plain dicts", "≤ 2× dicts", _serialise_case()),
     Case("attainment, region × quarter", "≤ 1.2× oracle", _attainment_case("HD")),

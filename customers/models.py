@@ -175,7 +175,7 @@ class Invoice(models.Model):
     over_credit_limit = models.BooleanField(_("over credit limit"), default=False)
     # What live allocations (not reversed) pay of it now, kept by every posting under the customer's lock
     # (customers.services.ledger.refresh_invoices): today's ageing reads `amount − allocated` of the open
-    # invoices from one partial index instead of summing the allocation history (docs/DECISIONS.md 7).
+    # invoices from one partial index instead of summing the allocation history (docs/DECISIONS.md 43).
     # A derived figure, like Customer.open_balance, so not in the history; new rows start at 0 (db_default:
     # COPY and set-wise loads too).
     allocated = MoneyField(_("allocated"), default=ZERO, db_default=ZERO, editable=False)
@@ -196,7 +196,13 @@ class Invoice(models.Model):
             models.Index(fields=["salesperson", "issue_date"], name="invoice_rep_issued"),
             # Credit checks read only a customer's unpaid invoices: a small partial index serves them, and
             # with the amount in it the sum needs no visit to the table (an index-only scan).
-            models.Index(fields=["customer"], include=["amount"], condition=Q(status="open"), name="invoice_open_by_customer"),
+            # Also today's open receivable of a page of customers (customers.selectors.with_open_today).
+            models.Index(
+                fields=["customer"],
+                include=["amount", "allocated", "issue_date"],
+                condition=Q(status="open"),
+                name="invoice_open_by_customer",
+            ),
             # Today's ageing: the open invoices of a set of districts by due date, answered from the index
             # alone (the columns it groups and sums are included). Small: only open invoices are in it.
             models.Index(

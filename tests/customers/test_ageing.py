@@ -261,7 +261,7 @@ def _check_ledger(units, check_days):
     """Recompute every figure in Python from the raw rows and compare with the selectors, exactly."""
     paths = dict(OrgUnit.objects.values_list("id", "path"))
     invoices = {
-        row["id"]: row for row in Invoice.objects.values("id", "district_id", "issue_date", "due_date", "cancelled_on", "amount")
+        row["id"]: row for row in Invoice.objects.values("id", "customer_id", "district_id", "issue_date", "due_date", "cancelled_on", "amount")
     }
     allocations = list(Allocation.objects.values("invoice_id", "payment_id", "amount", "allocated_on", "reversed_on"))
     payments = dict(Payment.objects.values_list("id", "amount"))
@@ -323,6 +323,17 @@ def _check_ledger(units, check_days):
             assert sum((row["total"] for row in report.rows), D("0.00")) == summary["open"]
             for row in report.rows:
                 assert sum(row["buckets"].values(), D("0.00")) == row["total"]
+        # The customer list's open receivable today (kept figures + later-dated changes) equals the facts.
+        if on == TODAY:
+            expected = {}
+            for inv in invoices.values():
+                if _counts(inv["issue_date"], inv["cancelled_on"], on):
+                    owner = inv["customer_id"]
+                    expected[owner] = expected.get(owner, D("0.00")) + inv["amount"] - allocated_to.get(inv["id"], D(0))
+            listed = dict(selectors.with_open_today(Customer.objects.all()).values_list("pk", "open_receivable"))
+            assert {pk: amount for pk, amount in listed.items() if amount} == {
+                pk: amount for pk, amount in expected.items() if amount
+            }, on
         # Drill-down levels of the whole company agree with each other (one date is enough).
         levels = ("province", "district", "salesperson", "customer", "invoice") if on == days[0] else ()
         for group_by in levels:
