@@ -15,6 +15,7 @@ from rest_framework.exceptions import NotFound
 from core import audit
 from core.errors import DomainError
 from core.exceptions import request_refusal
+from core.pagination import CappedPaginator
 from core.rights import NotAllowed
 from core.roles import can
 from core.scoping import get_in_scope, scope_of
@@ -111,6 +112,7 @@ class ScopedListView(FilteredListMixin, ScopedViewMixin, ListView):
     `core/list.html` and fills in the columns and a row."""
 
     paginate_by = 50
+    paginator_class = CappedPaginator
     title = None
 
     def get(self, request, *args, **kwargs):
