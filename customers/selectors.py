@@ -380,9 +380,7 @@ def with_open_today(customers):
         Subquery(allocated, output_field=MONEY), _zero(), output_field=MONEY
     )
     owners = sorted(set(Invoice.objects.filter(pk__in=later).values_list("customer_id", flat=True)))
-    return customers.annotate(
-        open_receivable=figure + Case(When(pk__in=owners, then=exact), default=_zero(), output_field=MONEY)
-    )
+    return customers.annotate(open_receivable=figure + Case(When(pk__in=owners, then=exact), default=_zero(), output_field=MONEY))
 
 
 def ageing(*, invoices, as_of, group_by, buckets=None, allocations=None):

@@ -261,7 +261,8 @@ def _check_ledger(units, check_days):
     """Recompute every figure in Python from the raw rows and compare with the selectors, exactly."""
     paths = dict(OrgUnit.objects.values_list("id", "path"))
     invoices = {
-        row["id"]: row for row in Invoice.objects.values("id", "customer_id", "district_id", "issue_date", "due_date", "cancelled_on", "amount")
+        row["id"]: row
+        for row in Invoice.objects.values("id", "customer_id", "district_id", "issue_date", "due_date", "cancelled_on", "amount")
     }
     allocations = list(Allocation.objects.values("invoice_id", "payment_id", "amount", "allocated_on", "reversed_on"))
     payments = dict(Payment.objects.values_list("id", "amount"))
