@@ -75,8 +75,34 @@ def _scoped_reps(user):
     return StaffProfile.objects.for_user(user).filter(role=Role.SALES_REP).select_related("unit").order_by("employee_no")
 
 
-def _rep_choice(user):
-    return id_choice_field(_("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in _scoped_reps(user)])
+# A filter bar offers at most this many people in its salesperson select: a region has some 1,500 sales
+# staff at national scale, and rendering them all made the customer list page miss its 150 ms (issue 21).
+REP_CHOICES_MAX = 200
+
+
+def _rep_choice(user, data=None):
+    """The salesperson filter: the reader's sales staff, or — when they are more than REP_CHOICES_MAX —
+    those of the district office chosen in the same filter bar (choose the office first), plus the one
+    already chosen, so a link that names a salesperson keeps working."""
+    reps = _scoped_reps(user)
+    help_text = ""
+    if reps.count() > REP_CHOICES_MAX:
+        district = _int_or_none((data or {}).get("unit"))
+        chosen = _int_or_none((data or {}).get("salesperson"))
+        narrowed = Q(unit_id=district) if district is not None else Q(pk__in=[])
+        reps = reps.filter(narrowed | Q(pk=chosen)) if chosen is not None else reps.filter(narrowed)
+        if district is None:
+            help_text = _("Choose a district office first to pick one of its salespeople.")
+    field = id_choice_field(_("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in reps])
+    field.help_text = help_text
+    return field
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class DistrictListMixin:
@@ -106,7 +132,7 @@ class CustomerListView(DistrictListMixin, ScopedListView):
 
     def adjust_filter_form(self, form):
         super().adjust_filter_form(form)
-        form.fields["salesperson"] = _rep_choice(self.request.user)
+        form.fields["salesperson"] = _rep_choice(self.request.user, form.data)
 
 
 def _history_rows(customer, limit=30):
@@ -306,7 +332,7 @@ class InvoiceListView(DistrictListMixin, ScopedListView):
 
     def adjust_filter_form(self, form):
         super().adjust_filter_form(form)
-        form.fields["salesperson"] = _rep_choice(self.request.user)
+        form.fields["salesperson"] = _rep_choice(self.request.user, form.data)
         for name in ("due_date_after", "due_date_before", "issue_date_after", "issue_date_before"):
             form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
