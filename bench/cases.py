@@ -697,6 +697,43 @@ def attainment_oracle(unit, period):
         return {metric: (value, Decimal(achieved).quantize(Decimal("0.01"))) for metric, value, achieved in cursor.fetchall()}
 
 
+def attainment_oracle_districts(unit, period):
+    """The same figures another way: the subtree as a semi-join on its district list (no path match per
+    invoice), and new customers as the customers whose first invoice of the period (DISTINCT ON) lies in
+    the subtree and who had none before it — one pass per customer instead of an anti-join per invoice."""
+    sql = """
+        WITH d AS (SELECT id FROM regions_orgunit WHERE path LIKE %(prefix)s AND kind = 'district'),
+        figures AS (
+            SELECT
+              (SELECT coalesce(sum(i.amount), 0) FROM customers_invoice i
+               WHERE i.district_id IN (SELECT id FROM d) AND i.issue_date BETWEEN %(start)s AND %(end)s
+                 AND i.status <> 'cancelled') AS sales_amount,
+              (SELECT coalesce(sum(a.amount), 0) FROM customers_allocation a JOIN customers_invoice i ON i.id = a.invoice_id
+               WHERE i.district_id IN (SELECT id FROM d) AND a.allocated_on BETWEEN %(start)s AND %(end)s
+                 AND a.reversed_on IS NULL) AS collections,
+              (SELECT count(*) FROM (
+                 SELECT DISTINCT ON (i.customer_id) i.customer_id, i.district_id FROM customers_invoice i
+                 WHERE i.customer_id IN (SELECT customer_id FROM customers_invoice WHERE district_id IN (SELECT id FROM d)
+                                         AND issue_date BETWEEN %(start)s AND %(end)s AND status <> 'cancelled')
+                   AND i.issue_date BETWEEN %(start)s AND %(end)s AND i.status <> 'cancelled'
+                 ORDER BY i.customer_id, i.issue_date, i.id) f
+               WHERE f.district_id IN (SELECT id FROM d)
+                 AND NOT EXISTS (SELECT 1 FROM customers_invoice e WHERE e.customer_id = f.customer_id
+                                 AND e.status <> 'cancelled' AND e.issue_date < %(start)s)) AS new_customers
+        )
+        SELECT t.metric, t.value,
+               CASE t.metric WHEN 'sales_amount' THEN f.sales_amount WHEN 'collections' THEN f.collections
+                             ELSE f.new_customers END
+        FROM plans_target t CROSS JOIN figures f
+        WHERE t.unit_id = %(unit)s AND t.period = %(period)s AND t.is_current
+          AND t.metric IN ('sales_amount', 'collections', 'new_customers')
+    """
+    params = {"prefix": unit.path + "%", "start": period.start, "end": period.end, "unit": unit.pk, "period": str(period)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {metric: (value, Decimal(achieved).quantize(Decimal("0.01"))) for metric, value, achieved in cursor.fetchall()}
+
+
 def _attainment_case(code):
     def prepare(ctx):
         from plans.models import Target
@@ -723,9 +760,17 @@ def _attainment_case(code):
             if a != b:
                 return False, f"{a} ≠ {b}"
             rates = ", ".join(f"{metric} {actual / target:.1%}" for metric, (target, actual) in sorted(a.items()) if target)
-            return True, f"{code} {period}: {rates}"
+            return True, f"{code} {period}: {rates}; {note}"
 
-        return ours, lambda: attainment_oracle(unit, period), compare
+        best, note = _fastest(
+            {
+                "per-metric subqueries over the tree": attainment_oracle,
+                "district semi-join, DISTINCT ON": attainment_oracle_districts,
+            },
+            unit,
+            period,
+        )
+        return ours, lambda: best(unit, period), compare
 
     return prepare
 
