@@ -53,19 +53,22 @@ _FORMATS = {
 }
 
 
-def copy_line(row):
-    """One row in COPY's text format (tab-separated, \\N for NULL, escaped text, ending in a newline)."""
+def copy_line(row, tail="\n"):
+    """One row in COPY's text format (tab-separated, \\N for NULL, escaped text), then `tail`: the newline,
+    or the row's constant columns already formatted and the newline."""
     formats, other = _FORMATS, _other_value
-    return "\t".join([formats.get(type(v), other)(v) for v in row]) + "\n"
+    return "\t".join([formats.get(type(v), other)(v) for v in row]) + tail
 
 
-def copy_rows(table, columns, rows):
-    """COPY tuples into a table (PostgreSQL only). A value of a type it has no format for is a TypeError,
-    raised before anything is sent."""
+def copy_rows(table, columns, rows, constant=()):
+    """COPY tuples into a table (PostgreSQL only); `constant` are values that end every row, formatted
+    once (the defaults of a batch). A value of a type it has no format for is a TypeError, raised before
+    anything is sent."""
     buffer = io.StringIO()
     write, line = buffer.write, copy_line
+    tail = "\t" + copy_line(constant) if constant else "\n"
     for row in rows:
-        write(line(row))
+        write(line(row, tail))
     buffer.seek(0)
     quoted = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
@@ -112,6 +115,7 @@ def insert_rows(model, columns, rows):
     copy_rows(
         meta.db_table,
         [meta.pk.column, *[f.column for f in given], *[f.column for f in others]],
-        ((pk, *row, *defaults) for pk, row in zip(ids, rows, strict=True)),
+        ((pk, *row) for pk, row in zip(ids, rows, strict=True)),
+        constant=defaults,
     )
     return ids

@@ -73,6 +73,22 @@ def plausibility_error(value, *, kind, today=None):
     return None
 
 
+class PlausibilityChecks:
+    """plausibility_error for the many rows of one batch (an import file, a bulk request): "today" is
+    read once, and each (day, kind) is judged once — a batch's rows share few dates, and judging each
+    row's dates again cost a 20,000-row file a fifth of its parse time."""
+
+    def __init__(self):
+        self.today = timezone.localdate()
+        self.known = {}
+
+    def error(self, day, kind):
+        key = (day, kind)
+        if key not in self.known:
+            self.known[key] = plausibility_error(day, kind=kind, today=self.today)
+        return self.known[key]
+
+
 def due_date_error(issue_date, due_date):
     """The reason a due date cannot be accepted (it lies before the issue date), or None when either is
     missing. Every door of invoices asks this (pages, API, bulk API, imports, services); the database

@@ -28,7 +28,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from core.dates import DateInputField, due_date_error, plausibility_error
+from core.dates import DateInputField, PlausibilityChecks, due_date_error
 from core.filters import MAX_ID
 from core.money import CENT, ZERO
 from core.schema import ErrorSerializer
@@ -145,6 +145,7 @@ class BulkUpsert(abc.ABC):
     def __init__(self, *, request):
         self.request = request
         self.user = request.user
+        self.dates = PlausibilityChecks()  # one request's dates judged once each
         self.batch = batch.Batch.for_kind(self.kind, by=self.user)
 
     # --- passes
@@ -399,7 +400,7 @@ class InvoiceBulk(BulkUpsert):
         if amount <= 0 or due_date_error(issue_date, due_date):
             return None
         # Dates outside the supported range or the plausibility window go the serializer's way (a row error).
-        if plausibility_error(issue_date, kind="invoice_issue") or plausibility_error(due_date, kind=None):
+        if self.dates.error(issue_date, "invoice_issue") or self.dates.error(due_date, None):
             return None
         data = {
             "external_id": external_id,

@@ -324,7 +324,7 @@ def _invoice_input_fast(record, price_on):
         and type(number) is str
         and amount.is_finite()
         and ZERO < amount < MONEY_LIMIT
-        and amount.as_tuple().exponent == -2
+        and amount.same_quantum(CENT)  # exactly two decimals
         and not due_date_error(issue_date, due_date)
         and len(number) <= 40
         and "\x00" not in number

@@ -50,3 +50,15 @@ def test_copy_rows_refuses_before_sending_anything():
     with pytest.raises(TypeError, match="float"):
         copy_rows(Product._meta.db_table, ["code"], [("ok",), (1.5,)])
     assert Product.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_constant_columns_end_every_row_as_if_each_row_carried_them():
+    """copy_rows(constant=…) formats the batch's constant values once: what reaches the table is what
+    the same values written on each row would give."""
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's; elsewhere insert_rows uses bulk_create")
+    columns = ["code", "name", "name_en", "category", "is_active"]
+    copy_rows(Product._meta.db_table, columns, [("P-1", "一\t号"), ("P-2", "二")], constant=("No.\\1\n", "存款", False))
+    rows = list(Product.objects.filter(code__startswith="P-").order_by("code").values_list(*columns))
+    assert rows == [("P-1", "一\t号", "No.\\1\n", "存款", False), ("P-2", "二", "No.\\1\n", "存款", False)]
