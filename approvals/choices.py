@@ -19,6 +19,7 @@ class ApprovalKind(models.TextChoices):
     BAD_DEBT = "bad_debt", _("Bad-debt proposal")
     CREDIT_LIMIT_EXCEPTION = "credit_limit_exception", _("Credit-limit exception")
     APPRAISAL_SCHEME = "appraisal_scheme", _("Appraisal scheme")
+    RATING_SCHEME = "rating_scheme", _("Rating scheme")
     REWARD_PROPOSAL = "reward_proposal", _("Reward proposal")
     CONTRACT_FILING = "contract_filing", _("Contract filing")
     REPORT = "report", _("Report")

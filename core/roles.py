@@ -53,6 +53,8 @@ WORKING = frozenset({"task.change", "expense.change", "inbox.use"})
 APPRAISAL_READ = frozenset({"appraisal.view"})
 APPRAISAL_CENTER = frozenset({"appraisal.scheme"})
 APPRAISAL_MANAGING = frozenset({"appraisal.score", "reward.propose"})
+# Risk control's company policy — rating schemes, warning rules — is set by the Development Center.
+RISK_POLICY = frozenset({"risk.policy"})
 # "login.unlock": seeing the login locks in force and lifting one (/security/lockouts/) — the center only.
 # Building business reports (the report service narrows it to a region's or the company's report in scope).
 REPORTING = frozenset({"report.build"})
@@ -76,7 +78,8 @@ ROLE_TABLE = {
         | APPRAISAL_CENTER
         | APPRAISAL_MANAGING
         | REPORTING
-        | CALENDAR,
+        | CALENDAR
+        | RISK_POLICY,
         home="center",
     ),
     Role.CENTER_STAFF: RoleSpec(
@@ -91,7 +94,8 @@ ROLE_TABLE = {
         | APPRAISAL_CENTER
         | APPRAISAL_MANAGING
         | REPORTING
-        | CALENDAR,
+        | CALENDAR
+        | RISK_POLICY,
         home="center",
     ),
     Role.REGIONAL_MANAGER: RoleSpec(

@@ -110,6 +110,15 @@ class ScopedQuerySet(models.QuerySet):
         return self.all()
 
 
+class CompanyWideQuerySet(ScopedQuerySet):
+    """Company-wide policy the Development Center sets (rating schemes, warning rules): everyone inside the
+    organisation reads it — a manager must know by which rules their customers are graded —, a principal
+    with no scope reads nothing. Changing it is the center's right (the app's rights.py)."""
+
+    def for_scope(self, scope):
+        return self.none() if scope.nothing else self.all()
+
+
 _BAD_LOOKUP_VALUE = (ValueError, TypeError, OverflowError)
 
 

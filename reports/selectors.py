@@ -193,8 +193,12 @@ def _over_credit_limit(unit, as_of):
     customer = Customer._meta.db_table
     orgunit = OrgUnit._meta.db_table
     counts = "i.issue_date <= %(d)s AND (i.cancelled_on IS NULL OR i.cancelled_on > %(d)s)"
+    # A unit's customers are a semi-join; the whole company needs none (it cost a third of the statement:
+    # 11.3 s against 8.1 s at 10 million invoices, bench "monthly report, company").
     ours = (
-        f"i.customer_id IN (SELECT c.id FROM {customer} c JOIN {orgunit} u ON u.id = c.district_id WHERE u.path LIKE %(prefix)s)"
+        "TRUE"
+        if unit.parent_id is None
+        else f"i.customer_id IN (SELECT c.id FROM {customer} c JOIN {orgunit} u ON u.id = c.district_id WHERE u.path LIKE %(prefix)s)"
     )
     sql = f"""
         WITH invoiced AS (

@@ -56,6 +56,7 @@ POLICY = {
     ApprovalKind.BAD_DEBT: KindPolicy(Route.CENTER, sla_days=5, director_above=BIG_AMOUNT),
     ApprovalKind.CREDIT_LIMIT_EXCEPTION: KindPolicy(Route.CENTER, sla_days=2, director_above=BIG_AMOUNT),
     ApprovalKind.APPRAISAL_SCHEME: KindPolicy(Route.CENTER, sla_days=10),
+    ApprovalKind.RATING_SCHEME: KindPolicy(Route.CENTER, sla_days=10),
     ApprovalKind.REWARD_PROPOSAL: KindPolicy(Route.CENTER, sla_days=5, director_above=BIG_AMOUNT),
     ApprovalKind.CONTRACT_FILING: KindPolicy(Route.CENTER, sla_days=3),
     ApprovalKind.REPORT: KindPolicy(Route.CENTER, sla_days=3),
