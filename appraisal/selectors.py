@@ -3,13 +3,11 @@ of a scheme or proposal, and the suggested incentives of a period (from the mont
 
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Sum
 
 from appraisal.choices import IncentiveSubject
 from appraisal.models import AppraisalScore, ScoreItem
 from appraisal.scoring import HUNDRED, rate_of
-from approvals.models import ApprovalRequest
 from core.money import money
 from core.periods import Period
 from core.roles import Role
@@ -30,15 +28,6 @@ def run_scores(*, user, run):
         .select_related("staff", "unit", "peer_unit")
         .prefetch_related(items)
         .order_by("rank_company", "staff__employee_no")
-    )
-
-
-def latest_request(subject):
-    """The latest approval request of a scheme or proposal (None before its first submission)."""
-    return (
-        ApprovalRequest.objects.filter(content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk)
-        .order_by("-version")
-        .first()
     )
 
 

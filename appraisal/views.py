@@ -32,6 +32,7 @@ from appraisal.forms import (
     items_from,
 )
 from appraisal.models import AppraisalRun, AppraisalScheme, AppraisalScore, IncentiveScheme, RewardProposal
+from approvals.selectors import latest_request
 from core import audit
 from core.errors import DomainError, InvalidInput
 from core.periods import parse_input as parse_period
@@ -174,7 +175,7 @@ class SchemeDetailView(RightsMixin, ScopedDetailView):
         scheme = self.object
         context["items"] = list(scheme.items.all())
         context["total_weight"] = sum(item.weight for item in context["items"])
-        request = selectors.latest_request(scheme)
+        request = latest_request(scheme)
         context["approval"] = request
         context["approval_url"] = approval_url(request.pk) if request else None
         context["runs"] = (
@@ -466,7 +467,7 @@ class RewardDetailView(RightsMixin, ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        request = selectors.latest_request(self.object)
+        request = latest_request(self.object)
         context["approval"] = request
         context["approval_url"] = approval_url(request.pk) if request else None
         context["error"] = kwargs.get("error")

@@ -1,5 +1,6 @@
 """Reads of the approval mechanism: what waits for whom, the center's queue, one's own submissions."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
@@ -147,3 +148,12 @@ def delegate_candidates(*, staff):
     """Whom `staff` may delegate their approvals to: people whose scope covers theirs (`could_hold` of
     their unit), less themselves."""
     return could_hold(unit=staff.unit).exclude(pk=staff.pk)
+
+
+def latest_request(subject):
+    """The latest approval request of a subject (a scheme, a proposal…); None before its first submission."""
+    return (
+        ApprovalRequest.objects.filter(content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk)
+        .order_by("-version")
+        .first()
+    )

@@ -87,6 +87,9 @@ app.conf.beat_schedule = {
     # Appraisal: recompute the last finished period of every approved scheme after the nightly summary
     # rebuild (03:20), so late fact corrections reach the scores; manual scores and comments are kept.
     "appraisal.compute_all": {"task": "appraisal.compute_all", "schedule": crontab(hour=4, minute=10)},
+    # Credit ratings (信誉等级): every customer and salesperson graded by the schemes in force, nightly after the
+    # summaries and the appraisal the staff factors read; a second run the same day changes nothing.
+    "risk.rate_all": {"task": "risk.rate_all", "schedule": crontab(hour=4, minute=40)},
     # Business reports (业务月报): last month's report of every region and of the company, queued on the 1st at
     # 02:30 Beijing time — the 10-minute summary refresh has closed the month by then; the job only queues one
     # run per unit (a second run finds them built, approved or already running), so it is safe to run twice.

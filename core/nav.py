@@ -38,6 +38,7 @@ PERFORMANCE = Section(10, _("Performance"))
 PLANS = Section(20, _("Plans"))
 APPROVALS = Section(30, _("Approvals"))
 CUSTOMERS = Section(40, _("Customers & receivables"))
+RISK = Section(45, _("Risk"))
 LINKS = Section(50, None)  # pages with an entry of their own: tasks, the inbox
 ORGANISATION = Section(60, _("Organisation"))
 TOOLS = Section(70, _("Tools"))  # empty now: API docs and the admin are in the user menu (developer_links)

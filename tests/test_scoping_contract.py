@@ -455,6 +455,8 @@ EXEMPT = {
     "report-rankings": "rankings inside a unit given as ?unit=; tests/performance/test_api_and_pages.py",
     "task-team-summary": "the caller's own team (task.assign); tests/workflow/test_api.py",
     "workflow:team_summary": "the caller's own team (task.assign); tests/workflow/test_pages.py",
+    "risk:home": "the grade distribution of the caller's own scope, no object looked up; tests/risk/test_pages.py "
+    "(test_overview_and_grade_list_show_only_the_readers_scope)",
     "reports:report_status": "the center's page of build runs (center only, 403 to others); tests/reports/test_pages_and_api.py",
 }
 # Unsafe methods of URLs that are otherwise walked (e.g. a page whose GET is registered) and are not write entries.

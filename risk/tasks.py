@@ -1,0 +1,19 @@
+"""Background jobs of risk control. Thin: each calls one service and is safe to run twice (a second rating
+of the same day changes nothing and adds no change row; two runs of one subject are serialised by a lock)."""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from core.rights import SYSTEM
+from risk import services
+from risk.choices import RatingSubject
+
+
+@shared_task(name="risk.rate_all", soft_time_limit=1740, time_limit=1800)
+def rate_all(as_of=None):
+    """Grade every customer and salesperson as of `as_of` (ISO date; default today) by the schemes in force.
+    Beat: nightly at 04:40, after the summaries (03:20) and the appraisal (04:10) the staff factors read."""
+    day = timezone.localdate() if as_of is None else datetime.date.fromisoformat(as_of)
+    return {str(subject): services.rate(subject=subject, as_of=day, by=SYSTEM) for subject in RatingSubject}

@@ -1,0 +1,31 @@
+"""The credit-grade card shown on a customer's and a salesperson's page: the grade, since when, and why — each
+factor's value, its band's score and weight — with the latest changes. The customer and staff pages are
+in apps below risk; they load this tag library by name, so they import nothing of risk."""
+
+from django import template
+
+from risk.models import CUSTOMER_FACTOR_FIELDS, STAFF_FACTOR_FIELDS, CustomerRating, StaffRating
+from risk.selectors import explain, history
+
+register = template.Library()
+
+
+def _card(context, subject, owner_id, model, key, fields):
+    user = context["request"].user
+    rating = model.objects.for_user(user).select_related("scheme").filter(**{key: owner_id}).first()
+    return {
+        "rating": rating,
+        "subject": subject,
+        "why": explain(rating, fields) if rating else [],
+        "changes": history(user=user, subject=subject, owner_id=owner_id, limit=6) if rating else [],
+    }
+
+
+@register.inclusion_tag("risk/_grade_card.html", takes_context=True)
+def customer_grade_card(context, customer):
+    return _card(context, "customer", customer.pk, CustomerRating, "customer_id", CUSTOMER_FACTOR_FIELDS)
+
+
+@register.inclusion_tag("risk/_grade_card.html", takes_context=True)
+def staff_grade_card(context, staff):
+    return _card(context, "staff", staff.pk, StaffRating, "staff_id", STAFF_FACTOR_FIELDS)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from risk import views
+
+app_name = "risk"
+
+urlpatterns = [
+    path("", views.RiskHomeView.as_view(), name="home"),
+    path("schemes/", views.SchemeListView.as_view(), name="scheme_list"),
+    path("schemes/new/", views.SchemeCreateView.as_view(), name="scheme_create"),
+    path("schemes/<int:pk>/", views.SchemeDetailView.as_view(), name="scheme_detail"),
+    path("schemes/<int:pk>/edit/", views.SchemeEditView.as_view(), name="scheme_edit"),
+    path("grades/customers/", views.CustomerRatingListView.as_view(), name="customer_rating_list"),
+    path("grades/staff/", views.StaffRatingListView.as_view(), name="staff_rating_list"),
+]
