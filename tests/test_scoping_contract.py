@@ -453,6 +453,7 @@ EXEMPT = {
     "performance:attainment": "attainment of a unit given as ?unit=; tests/performance/test_api_and_pages.py",
     "report-attainment": "attainment of a unit given as ?unit=; tests/performance/test_api_and_pages.py",
     "report-rankings": "rankings inside a unit given as ?unit=; tests/performance/test_api_and_pages.py",
+    "report-turnover": "receivable turnover of a unit given as ?unit=; tests/performance/test_turnover.py",
     "task-team-summary": "the caller's own team (task.assign); tests/workflow/test_api.py",
     "workflow:team_summary": "the caller's own team (task.assign); tests/workflow/test_pages.py",
     "reports:report_status": "the center's page of build runs (center only, 403 to others); tests/reports/test_pages_and_api.py",
