@@ -177,7 +177,7 @@ def _turnover_cards(turnover):
             "value": _days(last["turnover_days"]),
             "comparison": month_before,
             "compare_value": _days(before["turnover_days"]),
-            "note": _("No sales this month.") if last["turnover_days"] is None else change(turnover["days_change"], 1),
+            "note": _("No sales in the month.") if last["turnover_days"] is None else change(turnover["days_change"], 1),
         },
         {
             "id": "kpi-turnover-times",

@@ -127,6 +127,44 @@ def turnover(*, user, unit, months):
     return [figures(month, sales, open_at_end) for month in months]
 
 
+def turnover_of_units(*, user, unit, units, month):
+    """{unit id: {"current": figures of `month`, "previous": figures of the month before}} for `unit` and
+    each of `units` (units inside its subtree, at any depth: a district adds to every one of them above
+    it), in one query over the district rows. Outside the user's scope → Http404."""
+    _check_scope(user, unit)
+    month = Period.parse(month) if isinstance(month, str) else month
+    if month.kind != MONTH:
+        raise ValueError(f"{month} is not a month")
+    wanted = {unit.path: unit.pk, **{u.path: u.pk for u in units}}
+    first = month
+    for _n in range(DSO_MONTHS):
+        first = first.previous()
+    sales = {pk: {} for pk in wanted.values()}
+    opens = {pk: {} for pk in wanted.values()}
+    rows = (
+        _rows(user, unit, first, month)
+        .order_by()
+        .values("month", "district__path")
+        .annotate(s=Sum("invoiced"), r=Sum("open_at_end"))
+    )
+    for row in rows:
+        s, r = money(row["s"] or 0), money(row["r"] or 0)
+        # "/1/84/97/": the district and every unit above it ("/1/", "/1/84/") that is wanted.
+        parts = row["district__path"].strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            pk = wanted.get("/" + "/".join(parts[:depth]) + "/")
+            if pk is not None:
+                sales[pk][row["month"]] = sales[pk].get(row["month"], ZERO) + s
+                opens[pk][row["month"]] = opens[pk].get(row["month"], ZERO) + r
+    return {
+        pk: {
+            "current": figures(month, sales[pk], opens[pk]),
+            "previous": figures(month.previous(), sales[pk], opens[pk]),
+        }
+        for pk in wanted.values()
+    }
+
+
 def turnover_by_child(*, user, unit, month):
     """The turnover of a unit and of each of its active child units in a month, with the month before,
     for drill-down: {unit, month, head: {current, previous}, children: [{id, code, name, unit, current,
@@ -134,46 +172,13 @@ def turnover_by_child(*, user, unit, month):
     receivables are kept per district. Outside the user's scope → Http404."""
     _check_scope(user, unit)
     month = Period.parse(month) if isinstance(month, str) else month
-    if month.kind != MONTH:
-        raise ValueError(f"{month} is not a month")
     children = list(OrgUnit.objects.filter(parent_id=unit.pk, is_active=True).order_by("code"))
-    by_path = {child.path: child.pk for child in children}
-    first = month
-    for _n in range(DSO_MONTHS):
-        first = first.previous()
-    sales = {unit.pk: {}, **{child.pk: {} for child in children}}
-    opens = {unit.pk: {}, **{child.pk: {} for child in children}}
-    rows = (
-        _rows(user, unit, first, month)
-        .order_by()
-        .values("month", "district__path")
-        .annotate(s=Sum("invoiced"), r=Sum("open_at_end"))
-    )
-    prefix = len(unit.path)
-    for row in rows:
-        path = row["district__path"]
-        s, r = money(row["s"] or 0), money(row["r"] or 0)
-        keys = [unit.pk]
-        if len(path) > prefix:
-            # "/1/84/97/" under "/1/84/": the child is the next element of the path.
-            child = by_path.get(path[: path.index("/", prefix) + 1])
-            if child is not None:
-                keys.append(child)
-        for key in keys:
-            sales[key][row["month"]] = sales[key].get(row["month"], ZERO) + s
-            opens[key][row["month"]] = opens[key].get(row["month"], ZERO) + r
-
-    def pair(key):
-        return {
-            "current": figures(month, sales[key], opens[key]),
-            "previous": figures(month.previous(), sales[key], opens[key]),
-        }
-
+    by_unit = turnover_of_units(user=user, unit=unit, units=children, month=month)
     return {
         "unit": unit,
         "month": month,
-        "head": pair(unit.pk),
+        "head": by_unit[unit.pk],
         "children": [
-            {"id": child.pk, "code": child.code, "name": child.name, "unit": child, **pair(child.pk)} for child in children
+            {"id": child.pk, "code": child.code, "name": child.name, "unit": child, **by_unit[child.pk]} for child in children
         ],
     }

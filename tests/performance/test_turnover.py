@@ -341,3 +341,57 @@ def test_kept_open_receivable_equals_the_raw_one_for_any_postings(units, persona
             for row in turnover(user=director, unit=district, months=months):
                 _check(row, _expected(district, row["month"]))
         transaction.set_rollback(True)
+
+
+# ------------------------------------------------------------------------ dashboard and report
+
+
+def test_the_dashboard_shows_the_last_complete_month_against_the_one_before(facts, units, personas):
+    from dashboard import selectors as dashboard_selectors
+
+    director = personas["director"].user
+    data = dashboard_selectors.dashboard(user=director, unit=units["HD"], today=date(2026, 4, 20))
+    block = data["turnover"]
+    assert block["month"] == "2026-03" and len(block["months"]) == 12
+    assert str(block["months"][0]["month"]) == "2025-04"
+    _check(block["last"], _expected(units["HD"], Period.parse("2026-03")))
+    _check(block["before"], _expected(units["HD"], Period.parse("2026-02")))
+    assert block["dso_change"] == block["last"]["dso"] - block["before"]["dso"]
+    # A salesperson's dashboard has none: receivables are kept per district month.
+    rep = personas["rep_hangzhou"]
+    assert (
+        dashboard_selectors.dashboard(user=rep.user, unit=units["330100"], staff=rep.staff, today=date(2026, 4, 20))["turnover"]
+        is None
+    )
+    # The page, in Chinese: the cards and the chart's data.
+    with time_machine.travel(date(2026, 4, 20), tick=False):
+        page = personas["rm_east"].web().get(reverse("dashboard:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+        api = personas["rm_east"].api().get(reverse("dashboard-api"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'id="kpi-dso"' in text and "销售回款天数(DSO)" in text and "应收账款周转天数" in text
+    assert '"turnover": [{"month": "2025-04"' in text
+    assert api.json()["turnover"]["month"] == "2026-03"
+
+
+def test_the_report_lists_turnover_per_unit_for_the_month_and_the_one_before(facts, units):
+    from reports.choices import ReportKind
+    from reports.presenters import report_tables
+    from reports.selectors import report_figures
+
+    data = report_figures(units["HD"], "2026-Q1", ReportKind.QUARTERLY)
+    section = data["turnover"]
+    assert (section["month"], section["previous_month"]) == ("2026-03", "2026-02")
+    codes = [row["code"] for row in section["rows"]]
+    assert codes[0] == "HD" and {"330000", "330100", "330200"} <= set(codes)
+    for row in section["rows"]:
+        unit = units[row["code"]]
+        for key, month in (("current", Period.parse("2026-03")), ("previous", Period.parse("2026-02"))):
+            expected = _expected(unit, month)
+            for name in ("turnover_times", "turnover_days", "dso"):
+                value = row[key][name]
+                assert (D(value) if value is not None else None) == expected[name], (row["code"], key, name)
+    tables = report_tables(data)
+    assert tables["turnover"]["rows"][0]["is_head"]
+    # A report built before the section existed shows none.
+    assert report_tables({**data, "turnover": None})["turnover"] is None
