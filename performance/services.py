@@ -219,7 +219,14 @@ def _open_delta_querysets(ranges):
     # they end with their reversal or with their invoice's cancellation, whichever comes first.
     branches = [
         (1, invoices.filter(_in_ranges("issue_date", ranges)), "district_id", "f_start"),
-        (-1, invoices.filter(_in_ranges("cancelled_on", ranges), cancelled_on__isnull=False), "district_id", "f_stop"),
+        # A cancellation date is set only with the cancelled status; saying so lets the partial index of
+        # cancelled invoices (invoice_cancelled_on) find them.
+        (
+            -1,
+            invoices.filter(_in_ranges("cancelled_on", ranges), status=InvoiceStatus.CANCELLED, cancelled_on__isnull=False),
+            "district_id",
+            "f_stop",
+        ),
         (
             -1,
             allocations.filter(_in_ranges("allocated_on", ranges), allocated_on__gte=F("invoice__issue_date")),
@@ -242,9 +249,11 @@ def _open_delta_querysets(ranges):
         ),
         (
             1,
-            allocations.filter(_in_ranges("invoice__cancelled_on", ranges), invoice__cancelled_on__isnull=False).filter(
-                Q(reversed_on__isnull=True) | Q(reversed_on__gt=F("invoice__cancelled_on"))
-            ),
+            allocations.filter(
+                _in_ranges("invoice__cancelled_on", ranges),
+                invoice__status=InvoiceStatus.CANCELLED,
+                invoice__cancelled_on__isnull=False,
+            ).filter(Q(reversed_on__isnull=True) | Q(reversed_on__gt=F("invoice__cancelled_on"))),
             "invoice__district_id",
             "f_stop",
         ),
