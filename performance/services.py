@@ -271,10 +271,13 @@ def _first_of(value):
 
 def _open_at_ends(firsts, ranges):
     """{(month, district id): open receivable at the month's end} for the months rebuilt — every district
-    with a non-zero one; a full rebuild covers every month from the first posting to this month. Each run of consecutive months starts from the figure kept for the month before
-    it (0 for a full rebuild, which starts from the first posting) and adds the changes of its months:
-    a rebuild of recent months reads only their postings. Like the other columns, a posting dated in an
-    older month reaches the months after it with the nightly full rebuild."""
+    with a non-zero one; a full rebuild covers every month from the first posting to this month.
+
+    Each run of consecutive months starts from the figure kept for the month before it (0 for a full
+    rebuild, which starts from the first posting) and adds the changes of its months: a rebuild of recent
+    months reads only their postings. Like the other columns, a posting dated in an older month reaches
+    the months after it with the nightly full rebuild; a partial rebuild on a database whose month before
+    was never built starts from 0 (run a full rebuild first, as `manage.py rebuild_summaries` does)."""
     deltas = defaultdict(lambda: ZERO)
     for sign, queryset in _open_delta_querysets(ranges):
         for row in queryset:
