@@ -31,6 +31,7 @@ from dashboard.choices import not_due_key
 from dashboard.models import CreditSnapshot, DistrictReceivableSnapshot, ReceivableSnapshot
 from performance.models import DistrictMonthFact, MonthlyFact
 from performance.selectors import attainment_table, default_unit
+from performance.turnover import last_months, turnover
 from plans.choices import Metric
 from plans.models import Target
 from regions.choices import UnitKind
@@ -38,6 +39,8 @@ from regions.models import OrgUnit, StaffProfile
 
 RATE = Decimal("0.0001")
 TREND_MONTHS = 24
+# Receivable turnover (应收周转): the last complete month and the 11 before it.
+TURNOVER_MONTHS = 12
 # Alert thresholds: attainment below 80 % of the share of the period already elapsed; overdue share
 # (overdue ÷ open receivables) above 30 %.
 PACE_ALERT = Decimal("0.80")
@@ -329,6 +332,32 @@ def _trend(*, unit, staff, month):
             entry[f"{key}_yoy"] = _change(current, value(year_ago, key))
         result.append(entry)
     return result
+
+
+# ----------------------------------------------------------------------------- receivable turnover
+
+
+def _difference(current, before):
+    """current − before (days or times); None when either is missing."""
+    if current is None or before is None:
+        return None
+    return current - before
+
+
+def _turnover(*, user, unit, month):
+    """A unit's receivable turnover (performance.turnover) over the 12 months up to the last complete one,
+    with the last month's DSO and turnover days against the month before: one query."""
+    rows = turnover(user=user, unit=unit, months=last_months(month.previous(), TURNOVER_MONTHS))
+    last, before = rows[-1], rows[-2]
+    return {
+        "month": str(last["month"]),
+        "last": last,
+        "before": before,
+        "dso_change": _difference(last["dso"], before["dso"]),
+        "days_change": _difference(last["turnover_days"], before["turnover_days"]),
+        "times_change": _difference(last["turnover_times"], before["turnover_times"]),
+        "months": rows,
+    }
 
 
 # ------------------------------------------------------------------------------------------ customers
@@ -639,6 +668,8 @@ def dashboard(*, user, unit, staff=None, today=None):
         "overdue_trend": _overdue_trend(unit=unit, staff=staff),
         "credit": credit,
         "trend": _trend(unit=unit, staff=staff, month=month),
+        # A unit's (receivables are kept per district month, not per salesperson).
+        "turnover": _turnover(user=user, unit=unit, month=month) if staff is None else None,
         "worklist": worklist,
     }
     result["alerts"] = _alerts(

@@ -63,6 +63,8 @@ class DashboardView(LoginRequiredMixin, View):
             "charts": _charts(data),
             "pace_percent": {key: _percent(value) for key, value in data["pace"].items()},
             "trend_rows": [_trend_row(row) for row in reversed(data["trend"])],
+            "turnover": data["turnover"],
+            "turnover_cards": _turnover_cards(data["turnover"]) if data["turnover"] else [],
         }
         return render(request, self.template_name, context)
 
@@ -135,6 +137,69 @@ def _child_row(child):
     return row
 
 
+def _days(value):
+    return formats.EMPTY if value is None else _("%(days)s days") % {"days": formats.number(value, 1)}
+
+
+def _signed(value, places):
+    """A change with its sign (+3.2, -1.5); None without one."""
+    if value is None:
+        return None
+    text = formats.number(value, places)
+    return f"+{text}" if value > 0 else text
+
+
+def _turnover_cards(turnover):
+    """The KPI cards of receivable turnover: the last complete month's DSO, turnover days, turnover times
+    and average receivable, each against the month before (the change under the figure, or why the figure
+    is missing)."""
+    last, before = turnover["last"], turnover["before"]
+    month_before = _("Month before")
+
+    def change(value, places, days=True):
+        signed = _signed(value, places)
+        if signed is None:
+            return None
+        return (_("Change: %(change)s days") if days else _("Change: %(change)s")) % {"change": signed}
+
+    return [
+        {
+            "id": "kpi-dso",
+            "label": _("DSO"),
+            "value": _days(last["dso"]),
+            "comparison": month_before,
+            "compare_value": _days(before["dso"]),
+            "note": _("No sales in the last three months.") if last["dso"] is None else change(turnover["dso_change"], 1),
+        },
+        {
+            "id": "kpi-turnover-days",
+            "label": _("Receivable turnover days"),
+            "value": _days(last["turnover_days"]),
+            "comparison": month_before,
+            "compare_value": _days(before["turnover_days"]),
+            "note": _("No sales in the month.") if last["turnover_days"] is None else change(turnover["days_change"], 1),
+        },
+        {
+            "id": "kpi-turnover-times",
+            "label": _("Receivable turnover (times)"),
+            "value": formats.number(last["turnover_times"], 2, empty=formats.EMPTY),
+            "comparison": month_before,
+            "compare_value": formats.number(before["turnover_times"], 2, empty=formats.EMPTY),
+            "note": _("No receivables at either month end.")
+            if last["turnover_times"] is None
+            else change(turnover["times_change"], 2, days=False),
+        },
+        {
+            "id": "kpi-average-receivable",
+            "label": _("Average receivable"),
+            "value": formats.money_short(last["average_receivable"]),
+            "comparison": month_before,
+            "compare_value": formats.money_short(before["average_receivable"]),
+            "note": None,
+        },
+    ]
+
+
 def _trend_row(row):
     result = dict(row)
     for key in ("sales_mom", "sales_yoy", "collections_mom", "collections_yoy"):
@@ -164,7 +229,15 @@ def _charts(data):
             "pace": _("Time elapsed"),
             "no_target": _("No target"),
             "threshold": _("Alert line %(rate)s") % {"rate": formats.fraction_rate(selectors.OVERDUE_ALERT)},
+            "dso": _("DSO (days)"),
+            "turnover_days": _("Receivable turnover days"),
+            "days": _("days"),
         },
+        # Receivable turnover of a unit, 12 months (none for a salesperson).
+        "turnover": [
+            {"month": str(row["month"]), "dso": _number(row["dso"]), "turnover_days": _number(row["turnover_days"])}
+            for row in (data["turnover"] or {}).get("months", [])
+        ],
         "overdue_threshold": _number(selectors.OVERDUE_ALERT),
         "trend": [
             {

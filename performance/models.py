@@ -89,7 +89,16 @@ class DistrictMonthFact(models.Model):
     """The sales facts of one month for one district office (地办月度汇总): MonthlyFact added up over its
     salespeople and products, written in the same transaction as the MonthlyFact rows of that month (so the
     two never disagree). Attainment of units and the dashboard read it: a company-wide year is a few
-    thousand rows here instead of tens of thousands of salesperson × product rows."""
+    thousand rows here instead of tens of thousands of salesperson × product rows.
+
+    `open_at_end` is the district's open receivable (应收账款余额) at the month's last day, with the
+    definitions of `customers.selectors` (an invoice counts if issued on or before that day and not
+    cancelled by then; an allocation counts if made on or before it and not reversed by then; open =
+    invoiced − allocated over the counting invoices) — equal to the ageing total at that day to the cent.
+    It is what receivable turnover and DSO (performance.turnover) read, so that no page recomputes it
+    from the invoices. A district with an open receivable but no sales or payments in a month still has
+    its row (the other columns zero). Written by the same rebuild (performance.services.summaries_rebuild).
+    """
 
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     district = models.ForeignKey(
@@ -99,6 +108,7 @@ class DistrictMonthFact(models.Model):
     invoice_count = models.PositiveIntegerField(_("invoices"), default=0)
     collected = MoneyField(_("collected"), default=Decimal("0.00"))
     new_customers = models.PositiveIntegerField(_("new customers"), default=0)
+    open_at_end = MoneyField(_("open receivable at month end"), default=Decimal("0.00"), db_default=Decimal("0.00"))
 
     scope_spec = ScopeSpec(path="district__path")
     objects = ScopedQuerySet.as_manager()

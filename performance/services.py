@@ -5,15 +5,17 @@ set-based statement (INSERT … SELECT … GROUP BY over the facts), so a reader
 months or the new ones, and rebuilding twice gives identical rows.
 """
 
+from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
+from core.money import ZERO, money
 from core.periods import MONTH, Period, PeriodOutOfRange
 from customers.choices import InvoiceStatus
 from customers.models import Allocation, Invoice, InvoiceLine
@@ -174,30 +176,184 @@ def summaries_rebuild(*, months=None):
     if firsts is not None:
         stale_districts = stale_districts.filter(month__in=firsts)
     stale_districts._raw_delete(stale_districts.db)
-    sql, params = _insert_sql(_ranges(firsts) if firsts is not None else None)
+    ranges = _ranges(firsts) if firsts is not None else None
+    sql, params = _insert_sql(ranges)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         written = cursor.rowcount
-        cursor.execute(*_district_insert_sql(firsts))
+    _district_rows_write(firsts, ranges)
     return written
 
 
-def _district_insert_sql(firsts):
-    """The district rows of the months just written, added up from them in the database."""
-    rows = MonthlyFact.objects.unscoped()
+# A date after every posting: the end of an interval that has not ended (not cancelled, not reversed).
+_NEVER = date(9999, 12, 31)
+
+
+def _open_delta_querysets(ranges):
+    """[(sign, queryset of {d: district, m: month, v: amount})]: the changes of the open receivable at
+    month ends, placed in the month they take effect.
+
+    An invoice counts at a day D when issue_date ≤ D < cancelled_on, an allocation when allocated_on ≤ D <
+    reversed_on and its invoice counts (customers.selectors). So at the end of month M an invoice counts
+    when month(issue) ≤ M < month(cancelled_on), an allocation when month(max(allocated_on, issue)) ≤ M <
+    month(min(reversed_on, cancelled_on)): +amount (an invoice) or −amount (an allocation) in the first
+    month of that interval, the opposite in its end month, nothing when the two months are the same
+    (issued and cancelled, or allocated and reversed, within one month: never open at a month end).
+    Each change is read only for the months being rebuilt (`ranges`; None: all), each branch by a
+    column that has an index — the month of the change is that column's month."""
+    never = Value(_NEVER, output_field=DateField())
+    invoices = (
+        Invoice.objects.unscoped()
+        .annotate(f_start=TruncMonth("issue_date"), f_stop=TruncMonth(Coalesce("cancelled_on", never)))
+        .filter(f_stop__gt=F("f_start"))
+    )
+    allocations = (
+        Allocation.objects.unscoped()
+        .annotate(
+            f_start=TruncMonth(Greatest("allocated_on", "invoice__issue_date")),
+            f_stop=TruncMonth(Least(Coalesce("reversed_on", never), Coalesce("invoice__cancelled_on", never))),
+        )
+        .filter(f_stop__gt=F("f_start"))
+    )
+    # Allocations start with their own date, or with their invoice's when made before it was issued;
+    # they end with their reversal or with their invoice's cancellation, whichever comes first.
+    branches = [
+        (1, invoices.filter(_in_ranges("issue_date", ranges)), "district_id", "f_start"),
+        # A cancellation date is set only with the cancelled status; saying so lets the partial index of
+        # cancelled invoices (invoice_cancelled_on) find them.
+        (
+            -1,
+            invoices.filter(_in_ranges("cancelled_on", ranges), status=InvoiceStatus.CANCELLED, cancelled_on__isnull=False),
+            "district_id",
+            "f_stop",
+        ),
+        (
+            -1,
+            allocations.filter(_in_ranges("allocated_on", ranges), allocated_on__gte=F("invoice__issue_date")),
+            "invoice__district_id",
+            "f_start",
+        ),
+        (
+            -1,
+            allocations.filter(_in_ranges("invoice__issue_date", ranges), allocated_on__lt=F("invoice__issue_date")),
+            "invoice__district_id",
+            "f_start",
+        ),
+        (
+            1,
+            allocations.filter(_in_ranges("reversed_on", ranges), reversed_on__isnull=False).filter(
+                Q(invoice__cancelled_on__isnull=True) | Q(reversed_on__lte=F("invoice__cancelled_on"))
+            ),
+            "invoice__district_id",
+            "f_stop",
+        ),
+        (
+            1,
+            allocations.filter(
+                _in_ranges("invoice__cancelled_on", ranges),
+                invoice__status=InvoiceStatus.CANCELLED,
+                invoice__cancelled_on__isnull=False,
+            ).filter(Q(reversed_on__isnull=True) | Q(reversed_on__gt=F("invoice__cancelled_on"))),
+            "invoice__district_id",
+            "f_stop",
+        ),
+    ]
+    return [
+        (sign, queryset.values(d=F(district), m=F(month)).annotate(v=Sum("amount")).order_by())
+        for sign, queryset, district, month in branches
+    ]
+
+
+def _first_of(value):
+    # TruncMonth gives a date; a datetime on some backends' expressions.
+    return date(value.year, value.month, 1)
+
+
+def _open_at_ends(firsts, ranges):
+    """{(month, district id): open receivable at the month's end} for the months rebuilt — every district
+    with a non-zero one; a full rebuild covers every month from the first posting to this month.
+
+    Each run of consecutive months starts from the figure kept for the month before it (0 for a full
+    rebuild, which starts from the first posting) and adds the changes of its months: a rebuild of recent
+    months reads only their postings. Like the other columns, a posting dated in an older month reaches
+    the months after it with the nightly full rebuild; a partial rebuild on a database whose month before
+    was never built starts from 0 (run a full rebuild first, as `manage.py rebuild_summaries` does)."""
+    deltas = defaultdict(lambda: ZERO)
+    for sign, queryset in _open_delta_querysets(ranges):
+        for row in queryset:
+            deltas[(_first_of(row["m"]), row["d"])] += sign * money(row["v"])
+    if firsts is None:
+        months = {month for month, _district in deltas}
+        months |= set(MonthlyFact.objects.unscoped().values_list("month", flat=True).distinct())
+        if not months:
+            return {}
+        # Through this month: a receivable stays open over months without postings, and the month
+        # pages read it there (later months come with the refresh of the recent ones).
+        months.add(Period.of(timezone.localdate(), MONTH).start)
+        runs = [[Period.of(min(months), MONTH)]]
+        while runs[0][-1].start < max(months):
+            runs[0].append(runs[0][-1].next())
+        bases = [{}]
+    else:
+        runs = [[Period.of(day, MONTH) for day in _months_between(first, last)] for first, last in ranges]
+        before = [run[0].previous().start for run in runs]
+        kept = DistrictMonthFact.objects.unscoped().filter(month__in=before).exclude(open_at_end=0)
+        by_month = defaultdict(dict)
+        for month, district, value in kept.values_list("month", "district_id", "open_at_end"):
+            by_month[month][district] = value
+        bases = [by_month[month] for month in before]
+    by_month_district = defaultdict(list)
+    for (month, district), value in deltas.items():
+        by_month_district[month].append((district, value))
+    result = {}
+    for run, base in zip(runs, bases, strict=True):
+        running = defaultdict(lambda: ZERO, base)
+        for period in run:
+            for district, value in by_month_district.get(period.start, ()):
+                running[district] += value
+            for district, value in running.items():
+                if value:
+                    result[(period.start, district)] = value
+    return result
+
+
+def _months_between(first, last):
+    month = Period.of(first, MONTH)
+    while month.start <= last:
+        yield month.start
+        month = month.next()
+
+
+def _district_rows_write(firsts, ranges):
+    """The district rows of the months just written: the MonthlyFact rows added up in the database, with
+    the open receivable at each month end (_open_at_ends); a district with an open receivable and no
+    facts in a month gets a row of its own."""
+    facts = MonthlyFact.objects.unscoped()
     if firsts is not None:
-        rows = rows.filter(month__in=firsts)
-    rows = (
-        rows.values("month", "district_id")
-        .annotate(Sum("invoiced"), Sum("invoice_count"), Sum("collected"), Sum("new_customers"))
+        facts = facts.filter(month__in=firsts)
+    sums = {
+        (row["month"], row["district_id"]): row
+        for row in facts.values("month", "district_id")
+        .annotate(i=Sum("invoiced"), n=Sum("invoice_count"), c=Sum("collected"), k=Sum("new_customers"))
         .order_by()
-    )
-    sql, params = rows.query.get_compiler(connection=connection).as_sql()
-    table = connection.ops.quote_name(DistrictMonthFact._meta.db_table)
-    return (
-        f"INSERT INTO {table} (month, district_id, invoiced, invoice_count, collected, new_customers) {sql}",
-        params,
-    )
+    }
+    opens = _open_at_ends(firsts, ranges)
+    rows = []
+    for key in sorted(sums.keys() | opens.keys()):
+        month, district = key
+        row = sums.get(key)
+        rows.append(
+            DistrictMonthFact(
+                month=month,
+                district_id=district,
+                invoiced=money(row["i"]) if row else ZERO,
+                invoice_count=row["n"] if row else 0,
+                collected=money(row["c"]) if row else ZERO,
+                new_customers=row["k"] if row else 0,
+                open_at_end=opens.get(key, ZERO),
+            )
+        )
+    DistrictMonthFact.objects.bulk_create(rows, batch_size=2000)
 
 
 def recent_months(*, today=None):

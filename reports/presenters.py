@@ -86,6 +86,32 @@ def _ranked(rows):
     return [{**row, "target": dec(row["target"]), "actual": dec(row["actual"]), "percent": percent(row["rate"])} for row in rows]
 
 
+def _turnover(section):
+    """The receivable turnover table: one row per unit with DSO, turnover days and turnover times of the
+    month and the month before; units with neither sales nor receivables in both months left out. None for
+    reports built before the section existed (data version 1)."""
+    if not section:
+        return None
+    rows = []
+    for row in section["rows"]:
+        current = {key: dec(value) for key, value in row["current"].items()}
+        previous = {key: dec(value) for key, value in row["previous"].items()}
+        if row is not section["rows"][0] and not any(
+            figures[key] for figures in (current, previous) for key in ("sales", "open_at_end", "average_receivable")
+        ):
+            continue
+        rows.append(
+            {
+                "name": row["name"],
+                "code": row["code"],
+                "is_head": row is section["rows"][0],
+                "current": current,
+                "previous": previous,
+            }
+        )
+    return {"month": section["month"], "previous_month": section["previous_month"], "rows": rows}
+
+
 def report_tables(data):
     """Everything a reader sees of a report, ready for a template or a sheet."""
     if not data:
@@ -145,6 +171,7 @@ def report_tables(data):
             "idle_rows": [row for row in ageing_rows if not row["total"]],
             "total": ageing_total,
         },
+        "turnover": _turnover(data.get("turnover")),
         "new_customers": {key: dec(value) for key, value in data["new_customers"].items()},
         "new_channels_recorded": bool(data["new_channels"].get("recorded")),
         "exceptions": {

@@ -9,11 +9,13 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from core.money import ZERO, money
-from core.periods import Period
+from core.periods import MONTH, Period
+from core.scoping import Scope
 from customers.models import Allocation, Customer, Invoice
 from customers.selectors import CHILD_LEVEL, ageing, ageing_buckets
 from performance.models import DistrictMonthFact
 from performance.selectors import COLUMNS
+from performance.turnover import turnover_of_units
 from plans.choices import Metric
 from plans.models import Target
 from regions.choices import UnitKind
@@ -32,7 +34,10 @@ METRICS = (Metric.SALES_AMOUNT, Metric.COLLECTIONS, Metric.NEW_CUSTOMERS)
 # The three periods every comparison reads: the report's, the one before (MoM/QoQ) and last year's (YoY).
 COMPARED = ("current", "previous", "last_year")
 # Bump when the shape of `data` changes, so that pages can tell an old report from a new one.
-DATA_VERSION = 1
+# 2: the receivable turnover section (`turnover`); reports of version 1 have none.
+DATA_VERSION = 2
+# The turnover figures a report keeps per unit and month (performance.turnover's definitions).
+TURNOVER_FIGURES = ("sales", "open_at_end", "average_receivable", "turnover_times", "turnover_days", "dso")
 
 
 def _rate(numerator, denominator):
@@ -289,6 +294,7 @@ def report_figures(unit, period, kind, *, progress=None):
     }
 
     ageing_section = _ageing_section(unit, as_of)
+    turnover = _turnover_section(unit, listed, period)
     step(70)
     over_limit = _over_credit_limit(unit, as_of)
     step(85)
@@ -322,6 +328,7 @@ def report_figures(unit, period, kind, *, progress=None):
         "children": children,
         "ranking": ranking,
         "ageing": ageing_section,
+        "turnover": turnover,
         "new_customers": {key: head["comparison"][Metric.NEW_CUSTOMERS][key] for key in COMPARED},
         # There is no channel model yet: the report says so instead of inventing a number.
         "new_channels": {"recorded": False},
@@ -337,6 +344,27 @@ def report_figures(unit, period, kind, *, progress=None):
         },
     }
     return jsonable(data)
+
+
+def _turnover_section(unit, listed, period):
+    """Receivable turnover (应收周转) of the report's unit and of each unit it lists, in the period's last
+    month and the month before — DSO, turnover days, turnover times with the sales, open receivable and
+    average receivable they come from (performance.turnover): one query over the district month rows. Read
+    as the unit's own scope (a report is built for its unit, not for a person)."""
+    month = period.months()[-1] if period.kind != MONTH else period
+    by_unit = turnover_of_units(user=Scope(path=unit.path), unit=unit, units=listed, month=month)
+
+    def kept(figures):
+        return {key: figures[key] for key in TURNOVER_FIGURES}
+
+    return {
+        "month": str(month),
+        "previous_month": str(month.previous()),
+        "rows": [
+            {**_unit_row(u), "current": kept(by_unit[u.pk]["current"]), "previous": kept(by_unit[u.pk]["previous"])}
+            for u in [unit, *listed]
+        ],
+    }
 
 
 def _ranked_row(row):

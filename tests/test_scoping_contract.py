@@ -453,6 +453,7 @@ EXEMPT = {
     "performance:attainment": "attainment of a unit given as ?unit=; tests/performance/test_api_and_pages.py",
     "report-attainment": "attainment of a unit given as ?unit=; tests/performance/test_api_and_pages.py",
     "report-rankings": "rankings inside a unit given as ?unit=; tests/performance/test_api_and_pages.py",
+    "report-turnover": "receivable turnover of a unit given as ?unit=; tests/performance/test_turnover.py",
     "task-team-summary": "the caller's own team (task.assign); tests/workflow/test_api.py",
     "workflow:team_summary": "the caller's own team (task.assign); tests/workflow/test_pages.py",
     "risk:home": "the grade distribution of the caller's own scope, no object looked up; tests/risk/test_pages.py "

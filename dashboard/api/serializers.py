@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from performance.api.serializers import TurnoverFiguresSerializer
+
 MONEY = {"max_digits": 18, "decimal_places": 2}
 RATE = {"max_digits": 12, "decimal_places": 4}
 
@@ -156,6 +158,22 @@ class DashboardPaceSerializer(serializers.Serializer):
     year = serializers.DecimalField(**RATE)
 
 
+class DashboardTurnoverSerializer(serializers.Serializer):
+    """Receivable turnover (应收周转) of the unit, from performance.turnover (definitions there)."""
+
+    month = serializers.CharField(help_text="The last complete month.")
+    last = TurnoverFiguresSerializer(help_text="The figures of that month.")
+    before = TurnoverFiguresSerializer(help_text="The figures of the month before.")
+    dso_change = serializers.DecimalField(max_digits=24, decimal_places=2, allow_null=True, help_text="DSO − the month before's.")
+    days_change = serializers.DecimalField(
+        max_digits=24, decimal_places=2, allow_null=True, help_text="Turnover days − the month before's."
+    )
+    times_change = serializers.DecimalField(
+        max_digits=24, decimal_places=2, allow_null=True, help_text="Turnover times − the month before's."
+    )
+    months = TurnoverFiguresSerializer(many=True, help_text="The 12 months up to the last complete one, oldest first.")
+
+
 class DashboardSerializer(serializers.Serializer):
     today = serializers.DateField()
     level = serializers.CharField(help_text="center, region, province, district or staff")
@@ -171,6 +189,7 @@ class DashboardSerializer(serializers.Serializer):
     overdue_trend = DashboardOverduePointSerializer(many=True)
     credit = DashboardCreditSerializer()
     trend = DashboardTrendSerializer(many=True)
+    turnover = DashboardTurnoverSerializer(allow_null=True, help_text="A unit's receivable turnover; null for a salesperson.")
     own = serializers.BooleanField(
         help_text="True on the caller's own dashboard (their unit, the company for the center, or themself)."
     )

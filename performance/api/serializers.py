@@ -76,3 +76,61 @@ class RankingSerializer(serializers.Serializer):
     period = serializers.CharField()
     metric = serializers.CharField()
     rows = RankingRowSerializer(many=True)
+
+
+class TurnoverQuerySerializer(serializers.Serializer):
+    """The query of the receivable turnover (应收周转)."""
+
+    unit = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, label=_("org unit"), help_text="Defaults to the caller's own unit."
+    )
+    period = serializers.CharField(
+        required=False,
+        max_length=20,
+        label=_("period"),
+        help_text="2026, 2026-Q3 or 2026-07 (its months); not in the future. Defaults to the last 12 complete months.",
+    )
+
+    def validate_period(self, value):
+        try:
+            return parse_period(value, begun=True)
+        except InvalidInput as error:
+            raise serializers.ValidationError(str(error.message)) from None
+
+
+def _ratio(help_text):
+    return serializers.DecimalField(max_digits=24, decimal_places=2, allow_null=True, help_text=help_text)
+
+
+def _amount(help_text):
+    return serializers.DecimalField(max_digits=24, decimal_places=2, help_text=help_text)
+
+
+class TurnoverFiguresSerializer(serializers.Serializer):
+    """One month's receivable turnover; definitions in performance/turnover.py."""
+
+    month = serializers.CharField()
+    days = serializers.IntegerField(help_text="Days in the month.")
+    sales = _amount("Invoiced in the month, cancelled invoices excluded.")
+    open_at_start = _amount("Open receivable at the end of the month before.")
+    open_at_end = _amount("Open receivable at the month's last day.")
+    average_receivable = _amount("(open_at_start + open_at_end) / 2.")
+    turnover_times = _ratio("sales × 12 / average_receivable (annualised); null when the average is 0.")
+    turnover_days = _ratio("days × average_receivable / sales; null without sales.")
+    sales_3m = _amount("Sales of this month and the two before.")
+    days_3m = serializers.IntegerField(help_text="Days of this month and the two before.")
+    dso = _ratio("open_at_end / sales_3m × days_3m; null when sales_3m is 0.")
+
+
+class TurnoverChildSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    current = TurnoverFiguresSerializer(help_text="The last month of the period.")
+    previous = TurnoverFiguresSerializer(help_text="The month before it.")
+
+
+class TurnoverSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    months = TurnoverFiguresSerializer(many=True, help_text="Each month of the period, oldest first.")
+    children = TurnoverChildSerializer(many=True, help_text="The active units directly below, in the last month.")

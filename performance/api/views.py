@@ -12,7 +12,7 @@ from core import audit
 from core.periods import MONTH, Period
 from core.schema import ErrorSerializer
 from core.scoping import get_in_scope
-from performance import selectors
+from performance import selectors, turnover
 from performance.api import serializers as s
 from regions.models import OrgUnit
 
@@ -102,3 +102,42 @@ class RankingView(_ReportView):
         ]
         body = {"unit": table["unit"].pk, "period": str(table["period"]), "metric": metric, "rows": rows}
         return Response(s.RankingSerializer(body).data)
+
+
+class TurnoverView(_ReportView):
+    """Receivable turnover (应收周转) of a unit by month — sales, open receivables at the month ends, their
+    average, turnover times (annualised), turnover days and DSO — and, for the period's last month, of
+    each unit directly below it; from the district month summaries (definitions: performance/turnover.py)."""
+
+    query_serializer = s.TurnoverQuerySerializer
+
+    @extend_schema(
+        parameters=[
+            UNIT,
+            OpenApiParameter(
+                "period",
+                OpenApiTypes.STR,
+                description="2026, 2026-Q3 or 2026-07 (its months; not in the future); defaults to the last 12 complete months.",
+            ),
+        ],
+        responses={200: s.TurnoverSerializer, 400: BAD_QUERY},
+    )
+    def get(self, request):
+        query = self.query_serializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        query = query.validated_data
+        if query.get("unit") is not None:
+            unit = get_in_scope(request, OrgUnit, pk=query["unit"])
+        else:
+            unit = selectors.default_unit(request.user)
+            if unit is None:
+                raise Http404
+        period = query.get("period")
+        if period is None:
+            months = turnover.last_months(Period.of(timezone.localdate(), MONTH).previous(), 12)
+        else:
+            months = turnover.month_list(period)
+        rows = turnover.turnover(user=request.user, unit=unit, months=months)
+        children = turnover.turnover_by_child(user=request.user, unit=unit, month=months[-1])["children"]
+        body = {"unit": unit.pk, "months": rows, "children": children}
+        return Response(s.TurnoverSerializer(body).data)

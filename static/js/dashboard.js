@@ -150,6 +150,29 @@
     });
   }
 
+  /* Receivable turnover (应收周转): DSO and turnover days over 12 months, one line each; a month
+   * without sales has no figure (a gap, not a zero). */
+  function turnoverChart() {
+    var rows = data.turnover;
+    var labels = data.labels;
+    if (!rows || !rows.length) return;
+    make("chart-turnover", {
+      tooltip: {
+        trigger: "axis",
+        // Days with one decimal, as the card beside the chart writes them (core/formats.number).
+        valueFormatter: function (value) { return value === null || value === undefined ? "—" : Number(value).toFixed(1) + " " + labels.days; },
+      },
+      legend: { data: [labels.dso, labels.turnover_days] },
+      grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
+      xAxis: { type: "category", data: rows.map(function (r) { return r.month; }) },
+      yAxis: { type: "value", min: 0 },
+      series: [
+        { name: labels.dso, type: "line", smooth: false, connectNulls: false, data: rows.map(function (r) { return r.dso; }) },
+        { name: labels.turnover_days, type: "line", smooth: false, connectNulls: false, lineStyle: { type: "dashed" }, data: rows.map(function (r) { return r.turnover_days; }) },
+      ],
+    });
+  }
+
   var gauges = null;
 
   function drawGauges() {
@@ -180,6 +203,7 @@
     gauges = gaugeBox ? make("chart-gauges", gaugeChart(gaugeBox, period)) : null;
     ageingChart();
     overdueChart();
+    turnoverChart();
     var pending = null;
     window.addEventListener("resize", function () {
       clearTimeout(pending);

@@ -92,11 +92,17 @@ def test_rebuild_twice_gives_identical_rows_and_months_rebuild_like_all(facts):
 
 
 def _district_rows():
-    return list(
-        DistrictMonthFact.objects.unscoped()
-        .order_by("month", "district_id")
-        .values_list("month", "district_id", "invoiced", "invoice_count", "collected", "new_customers")
-    )
+    """The district rows that hold facts; the others (a district with only an open receivable at the
+    month end, performance.turnover) must hold nothing else."""
+    rows = DistrictMonthFact.objects.unscoped().order_by("month", "district_id")
+    quiet = rows.filter(invoiced=0, invoice_count=0, collected=0, new_customers=0)
+    assert not quiet.filter(open_at_end=0).exists()
+    keys = set(MonthlyFact.objects.unscoped().values_list("month", "district_id").distinct())
+    return [
+        row
+        for row in rows.values_list("month", "district_id", "invoiced", "invoice_count", "collected", "new_customers")
+        if row[:2] in keys
+    ]
 
 
 def test_district_rollup_is_the_sum_of_the_summaries_after_every_rebuild(facts):
