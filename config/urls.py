@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("reports.api.urls")),
     path("", include("appraisal.api.urls")),
     path("", include("dashboard.api.urls")),
+    path("risk/", include("risk.api.urls")),
 ]
 
 # The admin under the product's name, not "Django 管理".
@@ -52,6 +53,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("appraisal/", include("appraisal.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("risk/", include("risk.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

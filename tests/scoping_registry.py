@@ -354,6 +354,7 @@ def _app_entries(attribute):
         registry_plans_pages,
         registry_regions,
         registry_reports,
+        registry_risk,
         registry_workflow,
     )
 
@@ -371,6 +372,7 @@ def _app_entries(attribute):
         registry_dashboard,
         registry_core,
         registry_customers,
+        registry_risk,
     )
     for module in modules:
         yield from getattr(module, attribute, ())
