@@ -1,7 +1,7 @@
 """Reads of risk control: the open events a person owns, an event's timeline and steps, and the special
 events section of the business report. Never writes."""
 
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 
 from risk.choices import OPEN_STATES, EventKind, EventSeverity
 from risk.models import EventEntry, EventStep, SpecialEvent
@@ -30,21 +30,28 @@ def event_steps(event):
 def period_events(unit, period):
     """The special events section of a report of `unit` for `period`: the events of the unit's subtree that
     happened in the period — their count, the counts by kind and by severity (every choice, zeros too), how
-    many are still open, and the list (date, unit, title, kind, severity, state), the most severe first.
-    Three queries whatever the number of events."""
+    many are still open, and the list (date, unit, title, kind, severity, state), the most severe first
+    (at most REPORT_LISTED). Two queries whatever the number of events."""
     events = SpecialEvent.objects.for_unit(unit).filter(occurred_on__gte=period.start, occurred_on__lte=period.end)
-    by_kind = dict(events.order_by().values_list("kind").annotate(n=Count("pk")))
-    by_severity = dict(events.order_by().values_list("severity").annotate(n=Count("pk")))
-    open_count = events.filter(state__in=OPEN_STATES).count()
-    rows = sorted(
-        events.select_related("unit").only("id", "occurred_on", "title", "kind", "severity", "state", "unit__name", "unit__code"),
-        key=lambda e: (SEVERITY_ORDER[e.severity], e.occurred_on, e.pk),
+    by_kind = dict.fromkeys(EventKind.values, 0)
+    by_severity = dict.fromkeys(reversed(EventSeverity.values), 0)  # critical first
+    open_count = 0
+    for kind, severity, state, n in events.order_by().values_list("kind", "severity", "state").annotate(n=Count("pk")):
+        by_kind[kind] = by_kind.get(kind, 0) + n
+        by_severity[severity] = by_severity.get(severity, 0) + n
+        if state in OPEN_STATES:
+            open_count += n
+    rank = Case(*(When(severity=value, then=Value(n)) for value, n in SEVERITY_ORDER.items()), default=Value(len(SEVERITY_ORDER)))
+    rows = (
+        events.select_related("unit")
+        .only("id", "occurred_on", "title", "kind", "severity", "state", "unit__name", "unit__code")
+        .order_by(rank, "occurred_on", "id")[:REPORT_LISTED]
     )
     return {
         "count": sum(by_kind.values()),
         "open": open_count,
-        "by_kind": {kind: by_kind.get(kind, 0) for kind in EventKind.values},
-        "by_severity": {severity: by_severity.get(severity, 0) for severity in reversed(EventSeverity.values)},
+        "by_kind": by_kind,
+        "by_severity": by_severity,
         "rows": [
             {
                 "id": e.pk,
@@ -56,6 +63,6 @@ def period_events(unit, period):
                 "severity": e.severity,
                 "state": e.state,
             }
-            for e in rows[:REPORT_LISTED]
+            for e in rows
         ],
     }
