@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFilter
 from core.filters import IdFilter, SubtreeFilter
-from risk.choices import EventKind, EventSeverity, EventState
+from risk.choices import OPEN_STATES, EventKind, EventSeverity, EventState
 from risk.models import SpecialEvent
 
 
@@ -17,8 +17,12 @@ class SpecialEventFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=EventState.choices, label=_("state"))
     occurred_after = DateFilter(field_name="occurred_on", lookup_expr="gte", label=_("occurred on or after"))
     occurred_before = DateFilter(field_name="occurred_on", lookup_expr="lte", label=_("occurred on or before"))
+    open = django_filters.BooleanFilter(method="filter_open", label=_("still open"))
     owner = IdFilter(field_name="owner_id", label=_("owner"))
 
     class Meta:
         model = SpecialEvent
         fields = ["kind", "severity", "state"]
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(state__in=OPEN_STATES) if value else queryset.exclude(state__in=OPEN_STATES)

@@ -181,6 +181,7 @@ def test_list_filters(personas, units):
     assert rows({"kind": "incident"}) == {high}
     assert rows({"unit": units["HD"].pk}) == {high}
     assert rows({"state": "closed"}) == set()
+    assert rows({"open": "true", "owner": personas["dm_guangzhou"].staff.pk}) == {low}
     assert rows({"occurred_after": "2026-03-15"}) == set()
     response = client.get(reverse("risk:event_list"), {"severity": "nonsense"})
     assert response.status_code == 200 and list(response.context["object_list"]) == []
@@ -336,6 +337,7 @@ def test_worklist_counts_open_events_owned(personas, units):
     response = personas["dm_hangzhou"].web().get("/")
     assert response.context["worklist"]["events_open"] == 1
     assert reverse("risk:event_list") in [url for _label, url in response.context["nav_items"]]
+    assert 'id="worklist-events"' in response.content.decode()
     event_close(by=SYSTEM, event=event, summary="已结束")
     assert personas["dm_hangzhou"].web().get("/").context["worklist"]["events_open"] == 0
 
