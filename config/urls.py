@@ -20,7 +20,7 @@ api_v1 = [
     path("", include("reports.api.urls")),
     path("", include("appraisal.api.urls")),
     path("", include("dashboard.api.urls")),
-    path("", include("risk.api.urls")),
+    path("risk/", include("risk.api.urls")),
 ]
 
 # The admin under the product's name, not "Django 管理".

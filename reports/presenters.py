@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from plans.choices import Metric
 from regions.choices import UnitKind
 from reports.selectors import METRICS, bucket_labels
+from risk.choices import EventKind, EventSeverity, EventState
 
 HUNDRED = Decimal(100)
 
@@ -191,7 +192,32 @@ def report_tables(data):
                 for row in over["top"]
             ],
         },
+        "events": _events(data.get("events")),
         "source": data.get("source", {}),
+    }
+
+
+def _events(section):
+    """The special events section, labelled; None for a report built before the section existed."""
+    if section is None:
+        return None
+    kinds, severities = dict(EventKind.choices), dict(EventSeverity.choices)
+    states = dict(EventState.choices)
+    return {
+        "count": section["count"],
+        "open": section["open"],
+        "by_kind": [(kinds.get(key, key), n) for key, n in section["by_kind"].items() if n],
+        "by_severity": [(key, severities.get(key, key), n) for key, n in section["by_severity"].items()],
+        "rows": [
+            {
+                **row,
+                "kind_label": kinds.get(row["kind"], row["kind"]),
+                "severity_label": severities.get(row["severity"], row["severity"]),
+                "state_label": states.get(row["state"], row["state"]),
+            }
+            for row in section["rows"]
+        ],
+        "listed_all": len(section["rows"]) == section["count"],
     }
 
 

@@ -20,6 +20,7 @@ from plans.choices import Metric
 from plans.models import Target
 from regions.choices import UnitKind
 from regions.models import OrgUnit
+from risk.selectors import period_events
 
 CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
@@ -247,8 +248,8 @@ def _over_credit_limit(unit, as_of):
 def report_figures(unit, period, kind, *, progress=None):
     """Every figure of the business report of `unit` (a region or the company) for `period`, as plain
     JSON-able data (Decimals as strings). Aggregated in the database: one grouped query over the summaries
-    for all three compared periods, one for the targets, the ageing's grouped aggregates and two for the
-    customers over their credit limit, whatever the number of invoices.
+    for all three compared periods, one for the targets, the ageing's grouped aggregates, two for the
+    customers over their credit limit and two for the period's special events, whatever the number of invoices.
 
     `progress(percent)` is called between the sections (the build shows it on the run)."""
 
@@ -297,6 +298,7 @@ def report_figures(unit, period, kind, *, progress=None):
     turnover = _turnover_section(unit, listed, period)
     step(70)
     over_limit = _over_credit_limit(unit, as_of)
+    events = period_events(unit, period)
     step(85)
 
     below = [
@@ -338,6 +340,8 @@ def report_figures(unit, period, kind, *, progress=None):
             "high_overdue": high_overdue,
             "over_credit_limit": over_limit,
         },
+        # The special events (risk) of the unit's subtree that happened in the period.
+        "events": events,
         "source": {
             "summary_rows": {key: sums[unit.path].get((key, "rows"), 0) for key in COMPARED},
             "districts_with_facts": len(district_sums),

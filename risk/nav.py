@@ -1,21 +1,30 @@
-"""This app's entries in the main navigation (core/nav.py)."""
+"""This app's entries in the main navigation (core/nav.py) and its count in the worklist (core/worklist.py)."""
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core import nav
+from core import nav, worklist
+from risk.selectors import my_open_events
 
 
 @nav.entries(nav.RISK, order=1)
 def items(user, role):
-    """(label, url) pairs this user may follow; empty when the app has nothing for them."""
+    """(label, url) pairs this user may follow; empty when the app has nothing for them. No count on the bar:
+    the worklist says how many open events the person owns (one query a page is enough)."""
     if role is None:
         return []
-    entries = [
+    return [
         (_("Risk overview"), reverse("risk:home")),
         (_("Customer credit grades"), reverse("risk:customer_rating_list")),
         (_("Sales staff credit grades"), reverse("risk:staff_rating_list")),
+        (_("Special events"), reverse("risk:event_list")),
         # Everyone reads the schemes: a manager must know by which rules their customers are graded.
         (_("Rating schemes"), reverse("risk:scheme_list")),
     ]
-    return entries
+
+
+@worklist.counts("events_open")
+def work(user):
+    """The open special events the person owns (one query)."""
+    return my_open_events(user).aggregate(events_open=Count("pk"))

@@ -9,7 +9,8 @@ also run the rating by hand (the nightly job runs it as SYSTEM). The services as
 from django.utils.translation import gettext as _
 
 from core.rights import Refusal, rule
-from core.roles import can
+from core.roles import Role, can, staff_of
+from core.scoping import scope_of
 
 
 def _center(user, message):
@@ -30,3 +31,67 @@ def may_submit_scheme(user, scheme):
 @rule("rating.run")
 def may_run_rating(user, subject=None):
     return _center(user, _("Ratings are run by the Development Center (and every night by the system)."))
+
+
+def _staff(user):
+    return staff_of(user, active=True)
+
+
+@rule("event.report")
+def may_report_event(user, unit=None):
+    """Report a special event of `unit` (without one: may this person report events at all?)."""
+    if _staff(user) is None or not can(user, "event.report"):
+        return Refusal(_("Special events are reported by a member of staff."))
+    if unit is not None and not scope_of(user).covers_path(unit.path):
+        return Refusal(_("%(unit)s is outside your part of the organisation.") % {"unit": unit}, field="unit")
+    return True
+
+
+def handles_event(user, event):
+    """True if `user` handles `event`: its owner, a manager whose subtree holds its unit, or the center."""
+    staff = _staff(user)
+    if staff is None:
+        return False
+    if staff.pk == event.owner_id:
+        return True
+    scope = scope_of(user)
+    return staff.role != Role.SALES_REP and not scope.own_only and scope.covers_path(event.unit.path)
+
+
+def _handler(user, event):
+    return handles_event(user, event) or Refusal(
+        _("Only the event's owner, a manager above its unit or the Development Center may do this.")
+    )
+
+
+@rule("event.assign")
+def may_assign_owner(user, event):
+    """Give the event another owner."""
+    return _handler(user, event)
+
+
+@rule("event.add_step")
+def may_add_step(user, event):
+    """Add a step (with its deadline) to the event's procedure."""
+    return _handler(user, event)
+
+
+@rule("event.note")
+def may_add_note(user, event):
+    """Write a note into the event's timeline."""
+    return _handler(user, event)
+
+
+@rule("event.close")
+def may_close(user, event):
+    """Close the event with its summary."""
+    return _handler(user, event)
+
+
+@rule("event.complete_step")
+def may_complete_step(user, step):
+    """Mark a step done: the person it was given to, or whoever handles the event."""
+    staff = _staff(user)
+    if staff is not None and staff.pk == step.owner_id:
+        return True
+    return _handler(user, step.event)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.rights import SYSTEM
 from risk import services
 from risk.choices import RatingSubject
+from risk.services import event_notify_reported
 
 
 @shared_task(name="risk.rate_all", soft_time_limit=1740, time_limit=1800)
@@ -17,3 +18,9 @@ def rate_all(as_of=None):
     Beat: nightly at 04:40, after the summaries (03:20) and the appraisal (04:10) the staff factors read."""
     day = timezone.localdate() if as_of is None else datetime.date.fromisoformat(as_of)
     return {str(subject): services.rate(subject=subject, as_of=day, by=SYSTEM) for subject in RatingSubject}
+
+
+@shared_task(name="risk.notify_event_reported", soft_time_limit=60, time_limit=90)
+def notify_event_reported(event_id):
+    """Tell the regional manager and the Development Center of a reported special event (inbox and e-mail)."""
+    return event_notify_reported(event_id=event_id)

@@ -12,4 +12,7 @@ urlpatterns = [
     path("schemes/<int:pk>/edit/", views.SchemeEditView.as_view(), name="scheme_edit"),
     path("grades/customers/", views.CustomerRatingListView.as_view(), name="customer_rating_list"),
     path("grades/staff/", views.StaffRatingListView.as_view(), name="staff_rating_list"),
+    path("events/", views.EventListView.as_view(), name="event_list"),
+    path("events/new/", views.EventReportView.as_view(), name="event_create"),
+    path("events/<int:pk>/", views.EventDetailView.as_view(), name="event_detail"),
 ]

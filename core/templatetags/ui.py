@@ -32,6 +32,8 @@ STATE_BADGES = {
     "pending": "text-bg-info",
     "open": "text-bg-info",
     "running": "text-bg-info",
+    "reported": "text-bg-info",
+    "in_progress": "text-bg-info",
     "approved": "text-bg-success",
     "done": "text-bg-success",
     "paid": "text-bg-success",

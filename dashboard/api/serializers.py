@@ -146,6 +146,7 @@ class DashboardWorklistSerializer(serializers.Serializer):
     tasks_open = serializers.IntegerField()
     tasks_overdue = serializers.IntegerField()
     unread = serializers.IntegerField()
+    events_open = serializers.IntegerField(help_text="Open special events (risk) the person owns.")
 
 
 class DashboardPeriodsSerializer(serializers.Serializer):

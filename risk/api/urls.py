@@ -1,11 +1,12 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
-from risk.api.views import CustomerRatingViewSet, RatingSchemeViewSet, StaffRatingViewSet
+from risk.api.views import CustomerRatingViewSet, RatingSchemeViewSet, SpecialEventViewSet, StaffRatingViewSet
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
-router.register("risk/customer-ratings", CustomerRatingViewSet, basename="risk-customer-rating")
-router.register("risk/staff-ratings", StaffRatingViewSet, basename="risk-staff-rating")
-router.register("risk/schemes", RatingSchemeViewSet, basename="risk-scheme")
+# Mounted at /api/v1/risk/. SimpleRouter: no second API root (the one of /api/v1/ lists everything).
+router = SimpleRouter()
+router.register("customer-ratings", CustomerRatingViewSet, basename="risk-customer-rating")
+router.register("staff-ratings", StaffRatingViewSet, basename="risk-staff-rating")
+router.register("schemes", RatingSchemeViewSet, basename="risk-scheme")
+router.register("events", SpecialEventViewSet, basename="special-event")
 
 urlpatterns = router.urls

@@ -1,5 +1,6 @@
-"""Risk control's models, one module per subject."""
+"""Risk control's models, one module per subject: credit ratings, special events."""
 
+from risk.models.events import EventEntry, EventStep, SpecialEvent
 from risk.models.ratings import (
     CUSTOMER_FACTOR_FIELDS,
     STAFF_FACTOR_FIELDS,
@@ -16,8 +17,11 @@ __all__ = [
     "STAFF_FACTOR_FIELDS",
     "CustomerGradeChange",
     "CustomerRating",
+    "EventEntry",
+    "EventStep",
     "RatingScheme",
     "SchemeFactor",
+    "SpecialEvent",
     "StaffGradeChange",
     "StaffRating",
 ]

@@ -1,5 +1,16 @@
-"""Risk control's writes, one module per subject; the public names re-exported."""
+"""Every write of risk control, one module per subject; the public names are re-exported here."""
 
+from risk.services.events import (
+    event_add_note,
+    event_add_step,
+    event_assign_owner,
+    event_close,
+    event_complete_step,
+    event_notify_reported,
+    event_recipients,
+    event_report,
+    unit_manager,
+)
 from risk.services.ratings import (
     rate,
     scheme_create,
@@ -12,6 +23,14 @@ from risk.services.ratings import (
 )
 
 __all__ = [
+    "event_add_note",
+    "event_add_step",
+    "event_assign_owner",
+    "event_close",
+    "event_complete_step",
+    "event_notify_reported",
+    "event_recipients",
+    "event_report",
     "rate",
     "scheme_create",
     "scheme_in_force",
@@ -20,4 +39,5 @@ __all__ = [
     "scheme_snapshot",
     "scheme_submit",
     "scheme_update",
+    "unit_manager",
 ]

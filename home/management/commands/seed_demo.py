@@ -9,6 +9,7 @@ from performance.demo import load_demo_performance
 from plans.demo import load_demo_plans
 from regions.demo import DEMO_PASSWORD, load_demo_company
 from reports.demo import load_demo_reports
+from risk.demo import load_demo_events
 from workflow.demo import load_demo_workflow
 
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             ("计划与审批 / plans and approvals", load_demo_plans),
             ("任务 / tasks", load_demo_workflow),
             ("费用预算 / budgets", load_demo_budgets),
+            # Special events in each state (one closed last month, so last month's report lists it).
+            ("突发事件 / special events", load_demo_events),
             # Last: the monthly summaries are built from every fact loaded above.
             ("业绩汇总 / summaries", load_demo_performance),
             # The dashboard's receivables snapshots (latest and 24 month ends) and month × district totals.

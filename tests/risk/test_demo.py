@@ -1,0 +1,25 @@
+"""The demo special events load through the services, one in each state, and load once."""
+
+from datetime import UTC, datetime
+
+import time_machine
+
+from regions.demo import load_demo_company
+from risk.choices import EntryKind, EventState
+from risk.demo import load_demo_events
+from risk.models import EventEntry, SpecialEvent
+
+
+@time_machine.travel(datetime(2026, 3, 16, 4, 0, tzinfo=UTC), tick=False)
+def test_demo_loads_once_in_every_state(db):
+    load_demo_company(reps_per_district=1)
+    assert load_demo_events() == {"events": 4, "loaded": True}
+    states = sorted(SpecialEvent.objects.values_list("state", flat=True))
+    assert states == sorted([EventState.CLOSED, EventState.IN_PROGRESS, EventState.REPORTED, EventState.IN_PROGRESS])
+    closed = SpecialEvent.objects.get(state=EventState.CLOSED)
+    assert closed.summary and closed.steps.filter(done_at__isnull=True).count() == 0
+    assert closed.occurred_on.month == 2  # last month: last month's report lists it
+    busy = SpecialEvent.objects.get(title="重点客户资金链紧张")
+    assert busy.steps.filter(done_at__isnull=True).count() == 1 and busy.steps.count() == 2
+    assert EventEntry.objects.filter(kind=EntryKind.REPORTED).count() == 4
+    assert load_demo_events()["loaded"] is False
