@@ -1,6 +1,5 @@
-"""The risk API under /api/v1/risk/: customers' and sales staff's current credit grades (branch systems pull
-their customers' grades) and the rating schemes. Read-only: schemes are drafted on the pages and decided
-through approvals; grades come from the rating run. Reads go through the scope (`ScopedViewSet`)."""
+"""The risk API: special events (list, detail with steps and timeline, report). Reads go through the scope
+(`ScopedViewSet`), writes through risk.services; a refusal is JSON naming the field (400/403/409/422)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -9,41 +8,8 @@ from rest_framework.response import Response
 from core.api import ScopedViewSet
 from risk import services
 from risk.api import serializers as s
-from risk.filtersets import CustomerRatingFilterSet, SchemeFilterSet, SpecialEventFilterSet, StaffRatingFilterSet
-from risk.models import CustomerRating, RatingScheme, SpecialEvent, StaffRating
-
-
-class CustomerRatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Customers' current grades with the factor values behind them."""
-
-    queryset = CustomerRating.objects.all()
-    serializer_class = s.CustomerRatingSerializer
-    filterset_class = CustomerRatingFilterSet
-
-    def narrow_queryset(self, queryset):
-        return queryset.select_related("customer").order_by("id")
-
-
-class StaffRatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Sales staff's current grades with the factor values behind them."""
-
-    queryset = StaffRating.objects.all()
-    serializer_class = s.StaffRatingSerializer
-    filterset_class = StaffRatingFilterSet
-
-    def narrow_queryset(self, queryset):
-        return queryset.select_related("staff").order_by("id")
-
-
-class RatingSchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """The rating schemes (company policy: every principal inside the organisation reads them)."""
-
-    queryset = RatingScheme.objects.all()
-    serializer_class = s.RatingSchemeSerializer
-    filterset_class = SchemeFilterSet
-
-    def narrow_queryset(self, queryset):
-        return queryset.prefetch_related("factors").order_by("id")
+from risk.filtersets import SpecialEventFilterSet
+from risk.models import SpecialEvent
 
 
 class SpecialEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -1,0 +1,27 @@
+"""Serializers of risk control, one module per subject (credit ratings, special events); the public names are re-exported here."""
+
+from risk.api.serializers.events import (
+    EventEntrySerializer,
+    EventStepSerializer,
+    SpecialEventDetailSerializer,
+    SpecialEventSerializer,
+    SpecialEventWriteSerializer,
+)
+from risk.api.serializers.ratings import (
+    CustomerRatingSerializer,
+    RatingFactorSerializer,
+    RatingSchemeSerializer,
+    StaffRatingSerializer,
+)
+
+__all__ = [
+    "CustomerRatingSerializer",
+    "EventEntrySerializer",
+    "EventStepSerializer",
+    "RatingFactorSerializer",
+    "RatingSchemeSerializer",
+    "SpecialEventDetailSerializer",
+    "SpecialEventSerializer",
+    "SpecialEventWriteSerializer",
+    "StaffRatingSerializer",
+]

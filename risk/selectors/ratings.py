@@ -1,0 +1,75 @@
+"""Reads of risk control: grade distributions and migrations for a scope, and the "why" of one grade."""
+
+from django.db.models import Count, Q
+
+from risk.choices import GRADES, Factor
+from risk.models import CustomerGradeChange, CustomerRating, StaffGradeChange, StaffRating
+from risk.scoring import Scorer
+
+SUBJECTS = {
+    "customer": (CustomerRating, CustomerGradeChange),
+    "staff": (StaffRating, StaffGradeChange),
+}
+
+
+def grade_distribution(*, user, subject, month_start):
+    """For the subject's ratings the user may read: the count per grade (best first, zeros included), the
+    total, and the changes since `month_start` — how many rose, how many fell, how many were graded for the
+    first time. Two grouped queries."""
+    rating_model, change_model = SUBJECTS[subject]
+    counts = dict(rating_model.objects.for_user(user).values_list("grade").annotate(n=Count("pk")).order_by())
+    changes = change_model.objects.for_user(user).filter(on__gte=month_start).values_list("old_grade", "new_grade")
+    rose = fell = first = 0
+    for old, new in changes:
+        if not old:
+            first += 1
+        elif GRADES.index(new) < GRADES.index(old):
+            rose += 1
+        else:
+            fell += 1
+    return {
+        "grades": [{"grade": grade, "count": counts.get(grade, 0)} for grade in GRADES],
+        "total": sum(counts.values()),
+        "rose": rose,
+        "fell": fell,
+        "first": first,
+    }
+
+
+def migration_matrix(*, user, subject, since):
+    """Grade migration since a day: {(from grade, to grade): count} over the changes the user may read (the
+    last change of each subject since `since` against its grade before it)."""
+    _rating_model, change_model = SUBJECTS[subject]
+    rows = (
+        change_model.objects.for_user(user)
+        .filter(on__gte=since)
+        .exclude(old_grade="")
+        .values_list("old_grade", "new_grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(old, new): n for old, new, n in rows}
+
+
+def explain(rating, fields):
+    """The "why" of one rating: per factor of its scheme, the value, the score of its band and the weight."""
+    scorer = Scorer.of(rating.scheme)
+    values = {name: getattr(rating, name) for name in fields}
+    scores = scorer.factor_scores(values)
+    return [
+        {
+            "factor": Factor(factor.factor).label,
+            "code": factor.factor,
+            "value": values.get(factor.factor),
+            "score": scores[factor.factor],
+            "weight": factor.weight,
+        }
+        for factor in rating.scheme.factors.all()
+    ]
+
+
+def history(*, user, subject, owner_id, limit=12):
+    """The latest grade changes of one customer or salesperson the user may read, newest first."""
+    _rating_model, change_model = SUBJECTS[subject]
+    owner = Q(customer_id=owner_id) if subject == "customer" else Q(staff_id=owner_id)
+    return list(change_model.objects.for_user(user).filter(owner).select_related("scheme").order_by("-on", "-id")[:limit])
