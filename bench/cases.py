@@ -1127,6 +1127,56 @@ def _monthly_report_case(code="HQ"):
     return prepare
 
 
+# -------------------------------------------------------------------------------------- credit ratings
+
+
+def _rating_case():
+    """risk.services.rate for every customer as of today (factors set-wise in the database, scored, graded, the
+    current ratings replaced, each change kept), rolled back, against one hand-written statement computing the
+    same scores and grades into a temporary table (bench/rating_oracle.py). Needs a customer scheme in force."""
+
+    def prepare(ctx):
+        from django.db import transaction
+        from django.utils import timezone
+
+        from bench.rating_oracle import rate_customers
+        from core.rights import SYSTEM
+        from risk.models import CustomerRating
+        from risk.services import rate, scheme_in_force
+
+        scheme = scheme_in_force("customer")
+        today = timezone.localdate()
+
+        def ours():
+            try:
+                with transaction.atomic():
+                    result = rate(subject="customer", as_of=today, by=SYSTEM)
+                    graded = {
+                        pk: (score, grade)
+                        for pk, score, grade in CustomerRating.objects.values_list("customer_id", "score", "grade")
+                    }
+                    raise _Rollback
+            except _Rollback:
+                pass
+            return {"rated": result["rated"], "grades": graded}
+
+        def oracle():
+            return {"grades": rate_customers(scheme, today)}
+
+        def compare(a, b):
+            if scheme is None:
+                return False, "no customer scheme in force"
+            differ = [pk for pk, got in a["grades"].items() if b["grades"].get(pk) != got]
+            if differ or len(a["grades"]) != len(b["grades"]):
+                pk = differ[0] if differ else None
+                return False, f"{len(differ)} customers differ, e.g. {pk}: {a['grades'].get(pk)} ≠ {b['grades'].get(pk)}"
+            return True, f"{a['rated']:,} customers graded by {scheme} as of {today}; same scores and grades"
+
+        return ours, oracle, compare
+
+    return prepare
+
+
 CASES = [
     Case("bulk API ingest, invoices", "≥ 10,000/s", _ingest_case(), unit=RATE),
     Case("bulk API ingest, 2 branches at once", "≥ 10,000/s", _concurrent_ingest_case(), unit=RATE),
@@ -1147,4 +1197,5 @@ CASES = [
     Case("attainment + rankings from summaries, region × quarter", "≤ 1.2× oracle", _summary_attainment_case("HD")),
     Case("monthly report, company", "≤ 1.2× oracle", _monthly_report_case()),
     Case("dashboard request p95 (region, company)", "≤ 150 ms", _dashboard_case(), unit=P95),
+    Case("rating all customers (risk.rate)", "≤ 1.2× oracle, < 2 min", _rating_case()),
 ]

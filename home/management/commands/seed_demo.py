@@ -10,6 +10,7 @@ from plans.demo import load_demo_plans
 from regions.demo import DEMO_PASSWORD, load_demo_company
 from reports.demo import load_demo_reports
 from risk.demo import load_demo_events
+from risk.demo_ratings import load_demo_ratings
 from workflow.demo import load_demo_workflow
 
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             ("驾驶舱快照 / dashboard snapshots", load_demo_dashboard),
             # After the summaries: appraisal runs read them.
             ("绩效考核与激励 / appraisal", load_demo_appraisal),
+            # After the appraisal: the staff ratings read the appraisal scores.
+            ("信誉评级 / credit ratings", load_demo_ratings),
             # After the summaries and the targets: reports are built from them.
             ("业务报告 / business reports", load_demo_reports),
         ]
