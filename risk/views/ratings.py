@@ -15,8 +15,12 @@ from django.views.generic import TemplateView
 
 from approvals.selectors import latest_request
 from core.errors import DomainError
+from core.periods import Period
+from core.scoping import scope_of
 from core.ui import approval_url
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error, scope_label
+from performance.selectors import default_unit
+from performance.turnover import last_months, turnover
 from risk import selectors, services
 from risk.filtersets import CustomerRatingFilterSet, SchemeFilterSet, StaffRatingFilterSet
 from risk.forms import (
@@ -47,6 +51,12 @@ class RiskHomeView(ScopedViewMixin, TemplateView):
         context["customers"] = selectors.grade_distribution(user=user, subject="customer", month_start=month_start)
         context["staff"] = selectors.grade_distribution(user=user, subject="staff", month_start=month_start)
         context["schemes"] = {s.subject: s for s in RatingScheme.objects.for_user(user).filter(state="approved")}
+        # Receivable turnover (应收周转) of the reader's unit over the last six complete months, from the summaries.
+        unit = default_unit(user)
+        if unit is not None and not scope_of(user).own_only:
+            last = Period.of(timezone.localdate(), "month").previous()
+            context["turnover_unit"] = unit
+            context["turnover"] = turnover(user=user, unit=unit, months=last_months(last, 6))
         return context
 
 

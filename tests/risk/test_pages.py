@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 
 from core.rights import SYSTEM
 from customers import services as ledger
@@ -31,6 +32,10 @@ def test_overview_and_grade_list_show_only_the_readers_scope(personas, units):
     assert page.status_code == 200
     grades = {row["grade"]: row["count"] for row in page.context["customers"]["grades"]}
     assert grades["D"] == 1 and page.context["customers"]["total"] == 1  # the east customer only
+    # The region's receivable turnover, six complete months, oldest first.
+    turnover = page.context["turnover"]
+    assert len(turnover) == 6 and page.context["turnover_unit"].code == "HD" and 'id="risk-turnover"' in page.content.decode()
+    assert turnover[-1]["month"].start < timezone.localdate().replace(day=1)
     listing = personas["rm_east"].web().get(reverse("risk:customer_rating_list"), {"grade": "D"})
     assert [r.customer_id for r in listing.context["object_list"]] == [east.pk]
     assert (
