@@ -20,6 +20,7 @@ class ApprovalKind(models.TextChoices):
     CREDIT_LIMIT_EXCEPTION = "credit_limit_exception", _("Credit-limit exception")
     APPRAISAL_SCHEME = "appraisal_scheme", _("Appraisal scheme")
     RATING_SCHEME = "rating_scheme", _("Rating scheme")
+    GRADE_OVERRIDE = "grade_override", _("Grade override")
     REWARD_PROPOSAL = "reward_proposal", _("Reward proposal")
     CONTRACT_FILING = "contract_filing", _("Contract filing")
     REPORT = "report", _("Report")

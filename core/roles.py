@@ -54,6 +54,8 @@ WORKING = frozenset({"task.change", "expense.change", "inbox.use", "event.report
 APPRAISAL_READ = frozenset({"appraisal.view"})
 APPRAISAL_CENTER = frozenset({"appraisal.scheme"})
 APPRAISAL_MANAGING = frozenset({"appraisal.score", "reward.propose"})
+# Asking for a customer's or salesperson's credit grade to be set by hand (approved by the center): managers.
+GRADE_OVERRIDE = frozenset({"grade.override"})
 # Risk control's company policy — rating schemes, warning rules — is set by the Development Center.
 RISK_POLICY = frozenset({"risk.policy"})
 # "login.unlock": seeing the login locks in force and lifting one (/security/lockouts/) — the center only.
@@ -74,6 +76,7 @@ ROLE_TABLE = {
         | LEDGER_CHANGES
         | PLANNING
         | MANAGING
+        | GRADE_OVERRIDE
         | WORKING
         | APPRAISAL_READ
         | APPRAISAL_CENTER
@@ -90,6 +93,7 @@ ROLE_TABLE = {
         | LEDGER_CHANGES
         | PLANNING
         | MANAGING
+        | GRADE_OVERRIDE
         | WORKING
         | APPRAISAL_READ
         | APPRAISAL_CENTER
@@ -105,6 +109,7 @@ ROLE_TABLE = {
         | LEDGER_CHANGES
         | PLANNING
         | MANAGING
+        | GRADE_OVERRIDE
         | WORKING
         | APPRAISAL_READ
         | APPRAISAL_MANAGING
@@ -117,6 +122,7 @@ ROLE_TABLE = {
         | LEDGER_CHANGES
         | PLANNING
         | MANAGING
+        | GRADE_OVERRIDE
         | WORKING
         | APPRAISAL_READ
         | APPRAISAL_MANAGING
@@ -129,6 +135,7 @@ ROLE_TABLE = {
         | LEDGER_CHANGES
         | PLANNING
         | MANAGING
+        | GRADE_OVERRIDE
         | WORKING
         | APPRAISAL_READ
         | APPRAISAL_MANAGING

@@ -1,12 +1,13 @@
-"""Rating schemes as approval subjects (approvals.subjects): submitted while the request waits; in force
-once approved (retiring the scheme in force for the same subject); a draft again when returned or
-withdrawn."""
+"""Risk control's approval subjects (approvals.subjects). Rating schemes: submitted while the request waits;
+in force once approved (retiring the scheme in force for the same subject); a draft again when returned or
+withdrawn. Grade overrides: in force once approved (applied to the subject's grade at once), until they
+expire."""
 
 from approvals.choices import ApprovalKind, RequestState
 from approvals.subjects import register_subject
-from risk.choices import SchemeState
-from risk.models import RatingScheme
-from risk.services import scheme_on_approved, scheme_snapshot
+from risk.choices import OverrideState, SchemeState
+from risk.models import GradeOverride, RatingScheme
+from risk.services import override_on_approved, override_snapshot, scheme_on_approved, scheme_snapshot
 
 
 def snapshot_scheme(scheme):
@@ -35,4 +36,33 @@ register_subject(
     snapshot=snapshot_scheme,
     review=review_scheme,
     on_approved=on_scheme_approved,
+)
+
+
+def snapshot_override(override):
+    return override_snapshot(override=override)
+
+
+def review_override(override, request):
+    return "risk/_override_review.html", {"override": override, "snapshot": request.snapshot}
+
+
+def on_override_approved(override, request):
+    override_on_approved(override=override)
+
+
+register_subject(
+    GradeOverride,
+    kinds=[ApprovalKind.GRADE_OVERRIDE],
+    waiting=OverrideState.SUBMITTED,
+    states={
+        RequestState.APPROVED: OverrideState.APPROVED,
+        RequestState.RETURNED: OverrideState.RETURNED,
+        RequestState.REJECTED: OverrideState.REJECTED,
+        RequestState.WITHDRAWN: OverrideState.WITHDRAWN,
+    },
+    stamps={RequestState.APPROVED: "approved_at"},
+    snapshot=snapshot_override,
+    review=review_override,
+    on_approved=on_override_approved,
 )

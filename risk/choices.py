@@ -123,3 +123,14 @@ class EntryKind(models.TextChoices):
 
 # The events still to be handled (the worklist counts them; the report says how many are still open).
 OPEN_STATES = (EventState.REPORTED, EventState.IN_PROGRESS)
+
+
+class OverrideState(models.TextChoices):
+    """A grade override's state: waiting for its approval, in force until it expires, or ended."""
+
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("in force")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    RETURNED = "returned", _("returned")
+    EXPIRED = "expired", _("expired")

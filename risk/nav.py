@@ -19,6 +19,7 @@ def items(user, role):
         (_("Customer credit grades"), reverse("risk:customer_rating_list")),
         (_("Sales staff credit grades"), reverse("risk:staff_rating_list")),
         (_("Special events"), reverse("risk:event_list")),
+        (_("Grade overrides"), reverse("risk:override_list")),
         # Everyone reads the schemes: a manager must know by which rules their customers are graded.
         (_("Rating schemes"), reverse("risk:scheme_list")),
     ]

@@ -95,3 +95,15 @@ def may_complete_step(user, step):
     if staff is not None and staff.pk == step.owner_id:
         return True
     return _handler(user, step.event)
+
+
+@rule("grade_override.request")
+def may_request_override(user, subject):
+    """Ask for a customer's or salesperson's grade to be set by hand: a manager (the role's `grade.override`)
+    whose scope holds the subject — the scope is asked first, by the page or the service's caller — and never
+    for one's own grade."""
+    if not can(user, "grade.override"):
+        return Refusal(_("Grade overrides are asked for by managers."))
+    if getattr(subject, "user_id", None) is not None and subject.user_id == getattr(user, "pk", None):
+        return Refusal(_("No one asks for their own grade to be changed."))
+    return True

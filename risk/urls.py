@@ -15,4 +15,6 @@ urlpatterns = [
     path("events/", views.EventListView.as_view(), name="event_list"),
     path("events/new/", views.EventReportView.as_view(), name="event_create"),
     path("events/<int:pk>/", views.EventDetailView.as_view(), name="event_detail"),
+    path("overrides/", views.OverrideListView.as_view(), name="override_list"),
+    path("overrides/new/", views.OverrideCreateView.as_view(), name="override_create"),
 ]

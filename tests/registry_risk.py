@@ -298,3 +298,53 @@ EVENT_WRITES = [
 
 ENTRIES = [*ENTRIES, *EVENT_ENTRIES]
 WRITES = [*WRITES, *EVENT_WRITES]
+
+
+# --- grade overrides ------------------------------------------------------------------------------------------
+# Managers (and the center) ask; a salesperson reads the overrides of his own customers.
+OVERRIDE_ASKERS = frozenset(
+    {"director", "center", "rm_east", "rm_south", "pm_zhejiang", "pm_guangdong", "dm_hangzhou", "dm_guangzhou"}
+)
+
+
+def _override(district, owner):
+    from risk.models import GradeOverride
+
+    rating = _customer_rating(district, owner)
+    customer = rating.customer
+    return GradeOverride.objects.create(
+        customer=customer,
+        unit_id=customer.district_id,
+        owner_id=customer.salesperson_id,
+        grade="B",
+        computed_grade=rating.grade,
+        reason="登记",
+        expires_on=date(2025, 6, 30),
+    )
+
+
+def _override_form(rating, world, persona):
+    from django.utils import timezone
+
+    return {
+        "customer": rating.customer_id,
+        "grade": "B",
+        "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "reason": "已取得担保函",
+    }
+
+
+ENTRIES += [
+    Scoped(name="grade override", make=_override, web_list="risk:override_list", find=lambda obj: {"id": obj.pk}),
+]
+WRITES += [
+    Write(
+        name="grade override request page",
+        url="risk:override_create",
+        make=_customer_rating,
+        detail=False,
+        body=_override_form,
+        writers=OVERRIDE_ASKERS,
+        success=302,
+    ),
+]

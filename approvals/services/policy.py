@@ -57,6 +57,8 @@ POLICY = {
     ApprovalKind.CREDIT_LIMIT_EXCEPTION: KindPolicy(Route.CENTER, sla_days=2, director_above=BIG_AMOUNT),
     ApprovalKind.APPRAISAL_SCHEME: KindPolicy(Route.CENTER, sla_days=10),
     ApprovalKind.RATING_SCHEME: KindPolicy(Route.CENTER, sla_days=10),
+    # A grade set by hand: the Development Center decides, within two working days.
+    ApprovalKind.GRADE_OVERRIDE: KindPolicy(Route.CENTER, sla_days=2),
     ApprovalKind.REWARD_PROPOSAL: KindPolicy(Route.CENTER, sla_days=5, director_above=BIG_AMOUNT),
     ApprovalKind.CONTRACT_FILING: KindPolicy(Route.CENTER, sla_days=3),
     ApprovalKind.REPORT: KindPolicy(Route.CENTER, sla_days=3),

@@ -1,6 +1,7 @@
 """Risk control's models, one module per subject: credit ratings, special events."""
 
 from risk.models.events import EventEntry, EventStep, SpecialEvent
+from risk.models.overrides import GradeOverride
 from risk.models.ratings import (
     CUSTOMER_FACTOR_FIELDS,
     STAFF_FACTOR_FIELDS,
@@ -19,6 +20,7 @@ __all__ = [
     "CustomerRating",
     "EventEntry",
     "EventStep",
+    "GradeOverride",
     "RatingScheme",
     "SchemeFactor",
     "SpecialEvent",

@@ -124,7 +124,12 @@ class StaffFactors(models.Model):
 class GradeFields(models.Model):
     scheme = models.ForeignKey(RatingScheme, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheme"))
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    # The grade in force: the computed one, or an approved override's until it expires.
     grade = models.CharField(_("grade"), max_length=3, choices=Grade.choices)
+    computed_grade = models.CharField(_("computed grade"), max_length=3, choices=Grade.choices, blank=True, default="")
+    override = models.ForeignKey(
+        "risk.GradeOverride", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("override")
+    )
     rated_on = models.DateField(_("rated on"))
 
     class Meta:

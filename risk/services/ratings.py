@@ -12,13 +12,14 @@ from core.errors import Conflict, InvalidInput
 from core.rights import SYSTEM, ensure
 from regions.choices import UnitKind
 from regions.models import OrgUnit
-from risk.choices import ChangeReason, RatingSubject, SchemeState
+from risk.choices import ChangeReason, OverrideState, RatingSubject, SchemeState
 from risk.factors import customer_factors, staff_factors
 from risk.models import (
     CUSTOMER_FACTOR_FIELDS,
     STAFF_FACTOR_FIELDS,
     CustomerGradeChange,
     CustomerRating,
+    GradeOverride,
     RatingScheme,
     SchemeFactor,
     StaffGradeChange,
@@ -169,6 +170,18 @@ def scheme_revise(*, scheme, by):
 
 # ------------------------------------------------------------------------------------------ rating runs
 
+
+def _overrides_in_force(key, as_of):
+    """{subject id: its approved override in force on `as_of`}; a rating of today or later first ends the
+    approved overrides that expired before it (their grade stops applying by itself)."""
+    field = key.removesuffix("_id")
+    approved = GradeOverride.objects.unscoped().filter(state=OverrideState.APPROVED, **{f"{field}__isnull": False})
+    if as_of >= timezone.localdate():
+        approved.filter(expires_on__lt=as_of).update(state=OverrideState.EXPIRED, ended_on=as_of, updated_at=timezone.now())
+    in_force = approved.filter(expires_on__gte=as_of, approved_at__date__lte=as_of)
+    return {getattr(o, key): o for o in in_force}
+
+
 RUNS = {
     RatingSubject.CUSTOMER: (CustomerRating, CustomerGradeChange, "customer_id", CUSTOMER_FACTOR_FIELDS, customer_factors),
     RatingSubject.STAFF: (StaffRating, StaffGradeChange, "staff_id", STAFF_FACTOR_FIELDS, staff_factors),
@@ -198,19 +211,32 @@ def rate(*, subject, as_of, by):
             cursor.execute(f"LOCK TABLE {model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
     scorer = Scorer.of(scheme)
     values = compute(as_of)
-    current = {row[0]: row[1:] for row in model.objects.unscoped().values_list(key, "grade", "since")}
+    overrides = _overrides_in_force(key, as_of)
+    current = {row[0]: row[1:] for row in model.objects.unscoped().values_list(key, "grade", "since", "override_id")}
     ratings, changes = [], []
     for owner, figures in values.items():
         total = scorer.score(figures)
-        grade = scorer.grade(total)
+        computed = scorer.grade(total)
+        override = overrides.get(owner)
+        grade = override.grade if override is not None else computed
         factor_values = tuple(figures[f] for f in fields)
-        old_grade, since = current.get(owner, ("", None))
+        old_grade, since, old_override = current.get(owner, ("", None, None))
         if grade != old_grade:
             since = as_of
-            changes.append((owner, as_of, old_grade, grade, total, scheme.pk, ChangeReason.RATED, *factor_values))
-        ratings.append((owner, scheme.pk, total, grade, as_of, since, *factor_values))
+            if override is not None and override.pk != old_override:
+                reason = ChangeReason.OVERRIDE
+            elif override is None and old_override is not None:
+                reason = ChangeReason.OVERRIDE_ENDED
+            else:
+                reason = ChangeReason.RATED
+            changes.append((owner, as_of, old_grade, grade, total, scheme.pk, reason, *factor_values))
+        ratings.append(
+            (owner, scheme.pk, total, grade, computed, override.pk if override else None, as_of, since, *factor_values)
+        )
     model.objects.unscoped().all().delete()
-    insert_rows(model, (key, "scheme_id", "score", "grade", "rated_on", "since", *fields), ratings)
+    insert_rows(
+        model, (key, "scheme_id", "score", "grade", "computed_grade", "override_id", "rated_on", "since", *fields), ratings
+    )
     if changes:
         insert_rows(change_model, (key, "on", "old_grade", "new_grade", "score", "scheme_id", "reason", *fields), changes)
     return {"rated": len(ratings), "changed": len(changes)}

@@ -4,28 +4,33 @@ in apps below risk; they load this tag library by name, so they import nothing o
 
 from django import template
 
+from core.rights import may
 from risk.models import CUSTOMER_FACTOR_FIELDS, STAFF_FACTOR_FIELDS, CustomerRating, StaffRating
 from risk.selectors import explain, history
 
 register = template.Library()
 
 
-def _card(context, subject, owner_id, model, key, fields):
+def _card(context, kind, subject, model, key, fields):
+    owner_id = subject.pk
     user = context["request"].user
-    rating = model.objects.for_user(user).select_related("scheme").filter(**{key: owner_id}).first()
+    rating = model.objects.for_user(user).select_related("scheme", "override").filter(**{key: owner_id}).first()
     return {
+        "owner_id": owner_id,
+        # The link only: the request page and the service ask the right again.
+        "may_override": rating is not None and may(user, "grade_override.request", subject),
         "rating": rating,
-        "subject": subject,
+        "subject": kind,
         "why": explain(rating, fields) if rating else [],
-        "changes": history(user=user, subject=subject, owner_id=owner_id, limit=6) if rating else [],
+        "changes": history(user=user, subject=kind, owner_id=owner_id, limit=6) if rating else [],
     }
 
 
 @register.inclusion_tag("risk/_grade_card.html", takes_context=True)
 def customer_grade_card(context, customer):
-    return _card(context, "customer", customer.pk, CustomerRating, "customer_id", CUSTOMER_FACTOR_FIELDS)
+    return _card(context, "customer", customer, CustomerRating, "customer_id", CUSTOMER_FACTOR_FIELDS)
 
 
 @register.inclusion_tag("risk/_grade_card.html", takes_context=True)
 def staff_grade_card(context, staff):
-    return _card(context, "staff", staff.pk, StaffRating, "staff_id", STAFF_FACTOR_FIELDS)
+    return _card(context, "staff", staff, StaffRating, "staff_id", STAFF_FACTOR_FIELDS)

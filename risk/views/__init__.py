@@ -5,6 +5,7 @@ from risk.views.events import (
     EventListView,
     EventReportView,
 )
+from risk.views.overrides import OverrideCreateView, OverrideListView
 from risk.views.ratings import (
     CustomerRatingListView,
     RiskHomeView,
@@ -17,6 +18,8 @@ from risk.views.ratings import (
 )
 
 __all__ = [
+    "OverrideCreateView",
+    "OverrideListView",
     "CustomerRatingListView",
     "EventDetailView",
     "EventListView",
