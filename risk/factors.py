@@ -134,6 +134,12 @@ def _open_sql(group_by, *, kept=False, only=None, skip=None):
     """
 
 
+def open_sums_sql(group_by, **kwargs):
+    """_open_sql with named columns (owner, total, overdue, overdue_days, oldest), for a statement that adds
+    them up (risk.rating_sql)."""
+    return f"SELECT * FROM ({_open_sql(group_by, **kwargs)}) x(owner, total, overdue, overdue_days, oldest)"
+
+
 def _first_invoices(as_of):
     """{customer id: the issue day of its first invoice not cancelled by `as_of`}."""
     t = _tables()
