@@ -95,3 +95,10 @@ def may_complete_step(user, step):
     if staff is not None and staff.pk == step.owner_id:
         return True
     return _handler(user, step.event)
+
+
+@rule("forecast.train")
+def may_train_forecast(user, cutoff=None):
+    """Train the default-risk model (提前预见) and score the customers with it: the Development Center by hand,
+    the system monthly and nightly."""
+    return _center(user, _("The default-risk model is trained and run by the Development Center (and by the system)."))

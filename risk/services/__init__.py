@@ -11,6 +11,7 @@ from risk.services.events import (
     event_report,
     unit_manager,
 )
+from risk.services.forecasts import forecast_score, forecast_train, latest_model
 from risk.services.ratings import (
     rate,
     scheme_create,
@@ -31,6 +32,9 @@ __all__ = [
     "event_notify_reported",
     "event_recipients",
     "event_report",
+    "forecast_score",
+    "forecast_train",
+    "latest_model",
     "rate",
     "scheme_create",
     "scheme_in_force",
