@@ -15,4 +15,5 @@ urlpatterns = [
     path("events/", views.EventListView.as_view(), name="event_list"),
     path("events/new/", views.EventReportView.as_view(), name="event_create"),
     path("events/<int:pk>/", views.EventDetailView.as_view(), name="event_detail"),
+    path("forecast/", views.ForecastListView.as_view(), name="forecast_list"),
 ]

@@ -5,6 +5,7 @@ from risk.views.events import (
     EventListView,
     EventReportView,
 )
+from risk.views.forecasts import ForecastListView
 from risk.views.ratings import (
     CustomerRatingListView,
     RiskHomeView,
@@ -21,6 +22,7 @@ __all__ = [
     "EventDetailView",
     "EventListView",
     "EventReportView",
+    "ForecastListView",
     "RiskHomeView",
     "SchemeCreateView",
     "SchemeDetailView",

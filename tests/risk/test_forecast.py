@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from core.rights import SYSTEM, NotAllowed
 from customers import services as ledger
@@ -224,3 +225,48 @@ def test_calibration_and_split_helpers():
         date(2024, 12, 31),
         date(2025, 1, 31),
     ]
+
+
+# ------------------------------------------------------------------------------------------------ pages, API
+
+
+def test_the_customer_page_the_forecast_page_and_the_api_show_it(personas, units):
+    model = _model()
+    mine = CustomerFactory(district=units["330100"], salesperson=personas["rep_hangzhou"].staff)
+    other = CustomerFactory(district=units["440100"])
+    _invoice(mine, date(2025, 1, 5), "1000.00")
+    _invoice(other, date(2025, 6, 1), "1000.00")
+    services.forecast_score(as_of=date(2025, 6, 30), by=SYSTEM)
+    refused = ForecastModel.objects.create(version=2, state=ForecastModelState.REFUSED, cutoff=date(2025, 7, 31), message="太少")
+    web = personas["rm_east"].web()
+
+    page = web.get(reverse("customers:customer_detail", kwargs={"pk": mine.pk})).content.decode()
+    probability = CustomerForecast.objects.get(customer=mine).probability
+    assert 'id="default-forecast"' in page and f'data-probability="{probability}"' in page
+    assert page.count("data-reason=") == 3 and "v1" in page and "0.81" in page
+    assert "more than 90 days past due 90 days after 2025-06-30" in page
+
+    listing = web.get(reverse("risk:forecast_list"))
+    assert [f.customer_id for f in listing.context["object_list"]] == [mine.pk]
+    text = listing.content.decode()
+    assert f'data-version="{model.version}"' in text and "太少" in text and "invented" in text
+    assert refused.version in [m.version for m in listing.context["models"]]
+    home = web.get(reverse("risk:home")).content.decode()
+    assert 'id="forecast-panel"' in home and mine.name in home and other.name not in home
+
+    api = personas["rm_east"].api().get(reverse("risk-forecast-list")).json()
+    rows = api["results"] if isinstance(api, dict) else api
+    assert [(r["customer"], r["model_version"], len(r["reasons"])) for r in rows] == [(mine.pk, 1, 3)]
+    assert (
+        personas["rm_east"]
+        .api()
+        .get(reverse("risk-forecast-detail", kwargs={"pk": CustomerForecast.objects.get(customer=other).pk}))
+        .status_code
+        == 404
+    )
+
+
+def test_without_a_forecast_the_card_says_so(personas, units):
+    customer = CustomerFactory(district=units["330100"])
+    page = personas["center"].web().get(reverse("customers:customer_detail", kwargs={"pk": customer.pk})).content.decode()
+    assert 'id="default-forecast"' in page and "No forecast yet" in page
