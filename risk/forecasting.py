@@ -145,7 +145,7 @@ def fit(rows):
     """A standardised logistic regression on [(id, values, label)]; returns its parameters as plain JSON."""
     # lazy: scikit-learn (with numpy and scipy) is heavy; only the monthly training needs it.
     from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
+    from sklearn.preprocessing import StandardScaler  # lazy: as above
 
     x = [values for _cid, values, _label in rows]
     y = [label for _cid, _values, label in rows]

@@ -244,12 +244,12 @@ def test_the_customer_page_the_forecast_page_and_the_api_show_it(personas, units
     probability = CustomerForecast.objects.get(customer=mine).probability
     assert 'id="default-forecast"' in page and f'data-probability="{probability}"' in page
     assert page.count("data-reason=") == 3 and "v1" in page and "0.81" in page
-    assert "more than 90 days past due 90 days after 2025-06-30" in page
+    assert "该客户在 2025-06-30 之后90天时有发票逾期超过90天的可能性" in page  # pages speak zh-hans
 
     listing = web.get(reverse("risk:forecast_list"))
     assert [f.customer_id for f in listing.context["object_list"]] == [mine.pk]
     text = listing.content.decode()
-    assert f'data-version="{model.version}"' in text and "太少" in text and "invented" in text
+    assert f'data-version="{model.version}"' in text and "太少" in text and "虚构" in text
     assert refused.version in [m.version for m in listing.context["models"]]
     home = web.get(reverse("risk:home")).content.decode()
     assert 'id="forecast-panel"' in home and mine.name in home and other.name not in home
@@ -269,4 +269,4 @@ def test_the_customer_page_the_forecast_page_and_the_api_show_it(personas, units
 def test_without_a_forecast_the_card_says_so(personas, units):
     customer = CustomerFactory(district=units["330100"])
     page = personas["center"].web().get(reverse("customers:customer_detail", kwargs={"pk": customer.pk})).content.decode()
-    assert 'id="default-forecast"' in page and "No forecast yet" in page
+    assert 'id="default-forecast"' in page and "暂无预测" in page
