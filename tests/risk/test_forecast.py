@@ -3,17 +3,21 @@ history, scoring with reasons, and THE no-look-ahead test — facts dated after 
 model nor a score as of the cut-off."""
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from core.rights import SYSTEM, NotAllowed
 from customers import services as ledger
+from customers.demo import load_demo_customers
 from customers.models import Invoice
+from regions.demo import load_demo_company
 from risk import forecasting, services
 from risk.choices import ForecastModelState
+from risk.forecast_demo import load_demo_forecasts
 from risk.models import CustomerForecast, ForecastModel
 from tests.customers.factories import CustomerFactory
 
@@ -270,3 +274,19 @@ def test_without_a_forecast_the_card_says_so(personas, units):
     customer = CustomerFactory(district=units["330100"])
     page = personas["center"].web().get(reverse("customers:customer_detail", kwargs={"pk": customer.pk})).content.decode()
     assert 'id="default-forecast"' in page and "暂无预测" in page
+
+
+# ------------------------------------------------------------------------------------------------ demo
+
+
+@time_machine.travel(datetime(2026, 11, 27, 10, 0, tzinfo=UTC), tick=False)
+def test_the_demo_trains_and_scores_or_says_why_not(db):
+    load_demo_company(reps_per_district=1)
+    load_demo_customers(customers=150, months=24, today=date(2026, 11, 27), plans=3)
+    done = load_demo_forecasts(today=date(2026, 11, 27))
+    model = ForecastModel.objects.get()
+    if model.state == ForecastModelState.TRAINED:
+        assert done["scored"] == CustomerForecast.objects.count() > 0 and model.auc is not None
+    else:
+        assert done["scored"] == 0 and "history" in model.message
+    assert load_demo_forecasts(today=date(2026, 11, 27)) == {"loaded": False}

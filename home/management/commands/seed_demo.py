@@ -10,6 +10,7 @@ from plans.demo import load_demo_plans
 from regions.demo import DEMO_PASSWORD, load_demo_company
 from reports.demo import load_demo_reports
 from risk.demo import load_demo_events
+from risk.forecast_demo import load_demo_forecasts
 from workflow.demo import load_demo_workflow
 
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             ("绩效考核与激励 / appraisal", load_demo_appraisal),
             # After the summaries and the targets: reports are built from them.
             ("业务报告 / business reports", load_demo_reports),
+            # Foresight: the default-risk model trained on the demo ledger (or its refusal stored) and scored.
+            ("提前预见 / foresight", load_demo_forecasts),
         ]
 
     def handle(self, *args, **options):
