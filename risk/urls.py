@@ -16,4 +16,5 @@ urlpatterns = [
     path("events/new/", views.EventReportView.as_view(), name="event_create"),
     path("events/<int:pk>/", views.EventDetailView.as_view(), name="event_detail"),
     path("forecast/", views.ForecastListView.as_view(), name="forecast_list"),
+    path("forecast/train/", views.ForecastTrainView.as_view(), name="forecast_train"),
 ]

@@ -322,8 +322,18 @@ FORECAST_ENTRIES = [
         find=lambda obj: {"customer": obj.customer_id},
     ),
 ]
-# Read-only: the model is trained and customers scored by Celery (risk.forecast_train, risk.forecast_score).
-FORECAST_WRITES = []
+# The model is trained monthly and customers scored nightly by Celery; the center may also retrain by hand.
+FORECAST_WRITES = [
+    Write(
+        name="default-risk model retrain page",
+        url="risk:forecast_train",
+        make=make_unit,
+        detail=False,
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+]
 
 ENTRIES = [*ENTRIES, *FORECAST_ENTRIES]
 WRITES = [*WRITES, *FORECAST_WRITES]

@@ -5,7 +5,7 @@ from risk.views.events import (
     EventListView,
     EventReportView,
 )
-from risk.views.forecasts import ForecastListView
+from risk.views.forecasts import ForecastListView, ForecastTrainView
 from risk.views.ratings import (
     CustomerRatingListView,
     RiskHomeView,
@@ -23,6 +23,7 @@ __all__ = [
     "EventListView",
     "EventReportView",
     "ForecastListView",
+    "ForecastTrainView",
     "RiskHomeView",
     "SchemeCreateView",
     "SchemeDetailView",

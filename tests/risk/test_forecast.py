@@ -290,3 +290,17 @@ def test_the_demo_trains_and_scores_or_says_why_not(db):
     else:
         assert done["scored"] == 0 and "history" in model.message
     assert load_demo_forecasts(today=date(2026, 11, 27)) == {"loaded": False}
+
+
+def test_the_center_retrains_by_hand_and_others_may_not(personas):
+    url = reverse("risk:forecast_train")
+    assert personas["rm_east"].web().post(url).status_code == 403
+    assert not ForecastModel.objects.exists()
+    answer = personas["center"].web().post(url)
+    assert answer.status_code == 302 and answer.url == reverse("risk:forecast_list")
+    assert ForecastModel.objects.get().state == ForecastModelState.REFUSED  # an empty ledger: refused, and said
+    page = personas["center"].web().get(reverse("risk:forecast_list")).content.decode()
+    assert (
+        "forecast/train/" in page
+        and "forecast/train/" not in personas["rm_east"].web().get(reverse("risk:forecast_list")).content.decode()
+    )
