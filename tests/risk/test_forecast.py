@@ -10,12 +10,13 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from config.celery import app
 from core.rights import SYSTEM, NotAllowed
 from customers import services as ledger
 from customers.demo import load_demo_customers
 from customers.models import Invoice
 from regions.demo import load_demo_company
-from risk import forecasting, services
+from risk import forecasting, services, tasks
 from risk.choices import ForecastModelState
 from risk.forecast_demo import load_demo_forecasts
 from risk.models import CustomerForecast, ForecastModel
@@ -304,3 +305,15 @@ def test_the_center_retrains_by_hand_and_others_may_not(personas):
         "forecast/train/" in page
         and "forecast/train/" not in personas["rm_east"].web().get(reverse("risk:forecast_list")).content.decode()
     )
+
+
+def test_the_beat_retrains_monthly_and_scores_nightly_as_the_system(units):
+    assert app.conf.beat_schedule["risk.forecast_train"]["task"] == "risk.forecast_train"
+    assert app.conf.beat_schedule["risk.forecast_score"]["task"] == "risk.forecast_score"
+    assert tasks.forecast_score(as_of="2025-06-30") is None  # no model yet: nothing to score with
+    done = tasks.forecast_train(cutoff="2025-06-30")
+    assert done == {"version": 1, "state": "refused", "scored": None}
+    build = CustomerFactory(district=units["330100"])
+    _invoice(build, date(2025, 1, 5), "100.00")
+    _model(version=2)
+    assert tasks.forecast_score(as_of="2025-06-30") == {"scored": 1, "model": 2}
