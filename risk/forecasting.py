@@ -19,7 +19,8 @@ The label of a customer for day D (`bad_customers(D + 90 days)`): as of D + 90 d
 invoices still has an open amount above 0 and is more than 90 days past its due date (due_date <
 D + 90 − 90 = D). An invoice that went more than 90 days past due inside the window but was paid before
 its end does not count: the label reads only the state of day D + 90, so it is known on that day and never
-needs a later fact.
+needs a later fact. A customer already more than 90 days past due on D is usually still so on D + 90: the
+model learns that as well, which lifts its AUC — the back-test still measures it on a period it never saw.
 """
 
 import datetime
