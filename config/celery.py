@@ -90,6 +90,11 @@ app.conf.beat_schedule = {
     # Credit ratings (信誉等级): every customer and salesperson graded by the schemes in force, nightly after the
     # summaries and the appraisal the staff factors read; a second run the same day changes nothing.
     "risk.rate_all": {"task": "risk.rate_all", "schedule": crontab(hour=4, minute=40)},
+    # Foresight (提前预见): the default-risk model retrained on the 2nd of each month at 05:30 (last month's facts,
+    # late corrections included, are in by then) and every customer scored with it right after; nightly at
+    # 05:10 (after the rating) the customers are scored again with the model in use — both safe to run twice.
+    "risk.forecast_train": {"task": "risk.forecast_train", "schedule": crontab(day_of_month=2, hour=5, minute=30)},
+    "risk.forecast_score": {"task": "risk.forecast_score", "schedule": crontab(hour=5, minute=10)},
     # Business reports (业务月报): last month's report of every region and of the company, queued on the 1st at
     # 02:30 Beijing time — the 10-minute summary refresh has closed the month by then; the job only queues one
     # run per unit (a second run finds them built, approved or already running), so it is safe to run twice.

@@ -134,3 +134,22 @@ class OverrideState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
     RETURNED = "returned", _("returned")
     EXPIRED = "expired", _("expired")
+
+
+class ForecastModelState(models.TextChoices):
+    """What a training of the default-risk model (提前预见) ended in."""
+
+    TRAINED = "trained", _("trained")
+    REFUSED = "refused", _("refused: too little history")
+
+
+class ForecastFeature(models.TextChoices):
+    """The features of the default-risk model, each as of the forecast day (risk.forecasting)."""
+
+    OVERDUE_SHARE = "overdue_share", _("overdue share")
+    DAYS_BEYOND_TERMS = "days_beyond_terms", _("weighted days beyond terms")
+    OLDEST_OVERDUE = "oldest_overdue", _("oldest overdue (days)")
+    DELAY_TREND = "delay_trend", _("payment delay trend (days)")
+    TENURE = "tenure", _("tenure (months)")
+    HAS_OPEN = "has_open", _("has receivable open")
+    RECENT_INVOICES = "recent_invoices", _("invoices in the last 90 days")

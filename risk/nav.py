@@ -22,6 +22,7 @@ def items(user, role):
         (_("Grade overrides"), reverse("risk:override_list")),
         # Everyone reads the schemes: a manager must know by which rules their customers are graded.
         (_("Rating schemes"), reverse("risk:scheme_list")),
+        (_("Foresight: default risk"), reverse("risk:forecast_list")),
     ]
 
 

@@ -107,3 +107,10 @@ def may_request_override(user, subject):
     if getattr(subject, "user_id", None) is not None and subject.user_id == getattr(user, "pk", None):
         return Refusal(_("No one asks for their own grade to be changed."))
     return True
+
+
+@rule("forecast.train")
+def may_train_forecast(user, cutoff=None):
+    """Train the default-risk model (提前预见) and score the customers with it: the Development Center by hand,
+    the system monthly and nightly."""
+    return _center(user, _("The default-risk model is trained and run by the Development Center (and by the system)."))

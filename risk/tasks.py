@@ -24,3 +24,19 @@ def rate_all(as_of=None):
 def notify_event_reported(event_id):
     """Tell the regional manager and the Development Center of a reported special event (inbox and e-mail)."""
     return event_notify_reported(event_id=event_id)
+
+
+@shared_task(name="risk.forecast_train", soft_time_limit=1740, time_limit=1800)
+def forecast_train(cutoff=None):
+    """Retrain the default-risk model (提前预见) with the cut-off `cutoff` (ISO date; default today), then score
+    every customer with it. A refusal (too little history) is stored and the old model keeps scoring."""
+    day = timezone.localdate() if cutoff is None else datetime.date.fromisoformat(cutoff)
+    model = services.forecast_train(cutoff=day, by=SYSTEM)
+    return {"version": model.version, "state": model.state, "scored": services.forecast_score(as_of=day, by=SYSTEM)}
+
+
+@shared_task(name="risk.forecast_score", soft_time_limit=1740, time_limit=1800)
+def forecast_score(as_of=None):
+    """Score every customer as of `as_of` (ISO date; default today) with the latest trained model; None without one."""
+    day = timezone.localdate() if as_of is None else datetime.date.fromisoformat(as_of)
+    return services.forecast_score(as_of=day, by=SYSTEM)

@@ -17,4 +17,6 @@ urlpatterns = [
     path("events/<int:pk>/", views.EventDetailView.as_view(), name="event_detail"),
     path("overrides/", views.OverrideListView.as_view(), name="override_list"),
     path("overrides/new/", views.OverrideCreateView.as_view(), name="override_create"),
+    path("forecast/", views.ForecastListView.as_view(), name="forecast_list"),
+    path("forecast/train/", views.ForecastTrainView.as_view(), name="forecast_train"),
 ]

@@ -348,3 +348,42 @@ WRITES += [
         success=302,
     ),
 ]
+
+
+def _forecast(district, owner):
+    """A customer of the district (owned by the owner persona) with a forecast by a stored model."""
+    from risk.choices import ForecastModelState
+    from risk.models import CustomerForecast, ForecastModel
+
+    model = ForecastModel.objects.filter(state=ForecastModelState.TRAINED).first() or ForecastModel.objects.create(
+        version=next(_counter) + 10000, state=ForecastModelState.TRAINED, cutoff=date(2025, 6, 30), auc="0.8000"
+    )
+    customer = make_customer(district, owner)
+    return CustomerForecast.objects.create(customer=customer, model=model, as_of=date(2025, 6, 30), probability="0.1234")
+
+
+FORECAST_ENTRIES = [
+    Scoped(
+        name="customer default forecast",
+        make=_forecast,
+        api_list="risk-forecast-list",
+        api_detail="risk-forecast-detail",
+        web_list="risk:forecast_list",
+        find=lambda obj: {"customer": obj.customer_id},
+    ),
+]
+# The model is trained monthly and customers scored nightly by Celery; the center may also retrain by hand.
+FORECAST_WRITES = [
+    Write(
+        name="default-risk model retrain page",
+        url="risk:forecast_train",
+        make=make_unit,
+        detail=False,
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *FORECAST_ENTRIES]
+WRITES = [*WRITES, *FORECAST_WRITES]

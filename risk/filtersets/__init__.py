@@ -3,6 +3,7 @@
 from risk.filtersets.events import (
     SpecialEventFilterSet,
 )
+from risk.filtersets.forecasts import CustomerForecastFilterSet
 from risk.filtersets.ratings import (
     CustomerRatingFilterSet,
     SchemeFilterSet,
@@ -10,6 +11,7 @@ from risk.filtersets.ratings import (
 )
 
 __all__ = [
+    "CustomerForecastFilterSet",
     "CustomerRatingFilterSet",
     "SchemeFilterSet",
     "SpecialEventFilterSet",

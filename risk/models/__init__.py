@@ -1,6 +1,7 @@
-"""Risk control's models, one module per subject: credit ratings, special events."""
+"""Risk control's models, one module per subject: credit ratings, special events, foresight."""
 
 from risk.models.events import EventEntry, EventStep, SpecialEvent
+from risk.models.forecasts import CustomerForecast, ForecastModel
 from risk.models.overrides import GradeOverride
 from risk.models.ratings import (
     CUSTOMER_FACTOR_FIELDS,
@@ -16,11 +17,13 @@ from risk.models.ratings import (
 __all__ = [
     "CUSTOMER_FACTOR_FIELDS",
     "STAFF_FACTOR_FIELDS",
+    "CustomerForecast",
     "CustomerGradeChange",
     "CustomerRating",
     "EventEntry",
     "EventStep",
     "GradeOverride",
+    "ForecastModel",
     "RatingScheme",
     "SchemeFactor",
     "SpecialEvent",

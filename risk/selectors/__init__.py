@@ -8,6 +8,13 @@ from risk.selectors.events import (
     my_open_events,
     period_events,
 )
+from risk.selectors.forecasts import (
+    customer_forecast,
+    forecast_models,
+    forecast_panel,
+    latest_trained,
+    reason_rows,
+)
 from risk.selectors.ratings import (
     SUBJECTS,
     explain,
@@ -20,12 +27,17 @@ __all__ = [
     "REPORT_LISTED",
     "SEVERITY_ORDER",
     "SUBJECTS",
+    "customer_forecast",
     "event_steps",
     "event_timeline",
     "explain",
+    "forecast_models",
+    "forecast_panel",
     "grade_distribution",
     "history",
+    "latest_trained",
     "migration_matrix",
     "my_open_events",
     "period_events",
+    "reason_rows",
 ]

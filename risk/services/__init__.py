@@ -11,6 +11,7 @@ from risk.services.events import (
     event_report,
     unit_manager,
 )
+from risk.services.forecasts import forecast_score, forecast_train, latest_model
 from risk.services.overrides import override_on_approved, override_request, override_snapshot
 from risk.services.ratings import (
     rate,
@@ -35,6 +36,9 @@ __all__ = [
     "override_on_approved",
     "override_request",
     "override_snapshot",
+    "forecast_score",
+    "forecast_train",
+    "latest_model",
     "rate",
     "scheme_create",
     "scheme_in_force",

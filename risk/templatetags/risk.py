@@ -5,6 +5,7 @@ in apps below risk; they load this tag library by name, so they import nothing o
 from django import template
 
 from core.rights import may
+from risk import selectors
 from risk.models import CUSTOMER_FACTOR_FIELDS, STAFF_FACTOR_FIELDS, CustomerRating, StaffRating
 from risk.selectors import explain, history
 
@@ -34,3 +35,10 @@ def customer_grade_card(context, customer):
 @register.inclusion_tag("risk/_grade_card.html", takes_context=True)
 def staff_grade_card(context, staff):
     return _card(context, "staff", staff, StaffRating, "staff_id", STAFF_FACTOR_FIELDS)
+
+
+@register.inclusion_tag("risk/_forecast.html", takes_context=True)
+def customer_forecast(context, customer):
+    """Foresight (提前预见) beside the grade: the probability, its top reasons and the model behind it."""
+    forecast = selectors.customer_forecast(user=context["request"].user, customer_id=customer.pk)
+    return {"forecast": forecast, "reasons": selectors.reason_rows(forecast) if forecast else []}

@@ -5,6 +5,7 @@ from risk.views.events import (
     EventListView,
     EventReportView,
 )
+from risk.views.forecasts import ForecastListView, ForecastTrainView
 from risk.views.overrides import OverrideCreateView, OverrideListView
 from risk.views.ratings import (
     CustomerRatingListView,
@@ -24,6 +25,8 @@ __all__ = [
     "EventDetailView",
     "EventListView",
     "EventReportView",
+    "ForecastListView",
+    "ForecastTrainView",
     "RiskHomeView",
     "SchemeCreateView",
     "SchemeDetailView",

@@ -57,6 +57,7 @@ class RiskHomeView(ScopedViewMixin, TemplateView):
             last = Period.of(timezone.localdate(), "month").previous()
             context["turnover_unit"] = unit
             context["turnover"] = turnover(user=user, unit=unit, months=last_months(last, 6))
+        context["forecast"] = selectors.forecast_panel(user=user)
         return context
 
 

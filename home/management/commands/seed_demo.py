@@ -11,6 +11,7 @@ from regions.demo import DEMO_PASSWORD, load_demo_company
 from reports.demo import load_demo_reports
 from risk.demo import load_demo_events
 from risk.demo_ratings import load_demo_ratings
+from risk.forecast_demo import load_demo_forecasts
 from workflow.demo import load_demo_workflow
 
 
@@ -37,6 +38,8 @@ class Command(BaseCommand):
             ("信誉评级 / credit ratings", load_demo_ratings),
             # After the summaries and the targets: reports are built from them.
             ("业务报告 / business reports", load_demo_reports),
+            # Foresight: the default-risk model trained on the demo ledger (or its refusal stored) and scored.
+            ("提前预见 / foresight", load_demo_forecasts),
         ]
 
     def handle(self, *args, **options):

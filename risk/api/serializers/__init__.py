@@ -7,6 +7,7 @@ from risk.api.serializers.events import (
     SpecialEventSerializer,
     SpecialEventWriteSerializer,
 )
+from risk.api.serializers.forecasts import CustomerForecastSerializer
 from risk.api.serializers.ratings import (
     CustomerRatingSerializer,
     RatingFactorSerializer,
@@ -15,6 +16,7 @@ from risk.api.serializers.ratings import (
 )
 
 __all__ = [
+    "CustomerForecastSerializer",
     "CustomerRatingSerializer",
     "EventEntrySerializer",
     "EventStepSerializer",

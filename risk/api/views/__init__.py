@@ -3,6 +3,7 @@
 from risk.api.views.events import (
     SpecialEventViewSet,
 )
+from risk.api.views.forecasts import CustomerForecastViewSet
 from risk.api.views.ratings import (
     CustomerRatingViewSet,
     RatingSchemeViewSet,
@@ -10,6 +11,7 @@ from risk.api.views.ratings import (
 )
 
 __all__ = [
+    "CustomerForecastViewSet",
     "CustomerRatingViewSet",
     "RatingSchemeViewSet",
     "SpecialEventViewSet",
