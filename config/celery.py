@@ -90,6 +90,9 @@ app.conf.beat_schedule = {
     # Credit ratings (信誉等级): every customer and salesperson graded by the schemes in force, nightly after the
     # summaries and the appraisal the staff factors read; a second run the same day changes nothing.
     "risk.rate_all": {"task": "risk.rate_all", "schedule": crontab(hour=4, minute=40)},
+    # Under-performing branches: flags raised and cleared from the summaries, the ledger and the night's grade
+    # changes, so after the summaries (03:20) and the rating run (04:40); approved improvement plans start.
+    "risk.improvement_refresh": {"task": "risk.improvement_refresh", "schedule": crontab(hour=5, minute=0)},
     # Business reports (业务月报): last month's report of every region and of the company, queued on the 1st at
     # 02:30 Beijing time — the 10-minute summary refresh has closed the month by then; the job only queues one
     # run per unit (a second run finds them built, approved or already running), so it is safe to run twice.

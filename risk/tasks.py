@@ -24,3 +24,13 @@ def rate_all(as_of=None):
 def notify_event_reported(event_id):
     """Tell the regional manager and the Development Center of a reported special event (inbox and e-mail)."""
     return event_notify_reported(event_id=event_id)
+
+
+@shared_task(name="risk.improvement_refresh", soft_time_limit=600, time_limit=660)
+def improvement_refresh(as_of=None):
+    """Raise and clear the under-performance flags as of `as_of` (ISO date; default today) and start the
+    approved improvement plans whose first month has begun. Beat: nightly at 05:00, after the summaries
+    (03:20) and the rating run (04:40) whose staff grade changes it reads."""
+    day = timezone.localdate() if as_of is None else datetime.date.fromisoformat(as_of)
+    flags = services.flags_refresh(as_of=day, by=SYSTEM)
+    return {**flags, "started": services.improvements_start(as_of=day, by=SYSTEM)}

@@ -1,4 +1,4 @@
-"""Selectors of risk control, one module per subject (credit ratings, special events); the public names are re-exported here."""
+"""Selectors of risk control, one module per subject (credit ratings, special events, improvement plans); the public names are re-exported here."""
 
 from risk.selectors.events import (
     REPORT_LISTED,
@@ -7,6 +7,18 @@ from risk.selectors.events import (
     event_timeline,
     my_open_events,
     period_events,
+)
+from risk.selectors.improvement import (
+    BEHIND,
+    ON_TRACK,
+    flagged_units,
+    improvement_panel,
+    measure_counts,
+    open_flags,
+    plan_measures,
+    plan_progress,
+    thresholds,
+    underperformance,
 )
 from risk.selectors.ratings import (
     SUBJECTS,
@@ -17,6 +29,16 @@ from risk.selectors.ratings import (
 )
 
 __all__ = [
+    "BEHIND",
+    "ON_TRACK",
+    "flagged_units",
+    "improvement_panel",
+    "measure_counts",
+    "open_flags",
+    "plan_measures",
+    "plan_progress",
+    "thresholds",
+    "underperformance",
     "REPORT_LISTED",
     "SEVERITY_ORDER",
     "SUBJECTS",

@@ -11,6 +11,16 @@ from risk.services.events import (
     event_report,
     unit_manager,
 )
+from risk.services.improvement import (
+    flags_refresh,
+    improvement_close,
+    improvement_create,
+    improvement_on_approved,
+    improvement_snapshot,
+    improvement_submit,
+    improvement_update,
+    improvements_start,
+)
 from risk.services.ratings import (
     rate,
     scheme_create,
@@ -23,6 +33,14 @@ from risk.services.ratings import (
 )
 
 __all__ = [
+    "flags_refresh",
+    "improvement_close",
+    "improvement_create",
+    "improvement_on_approved",
+    "improvement_snapshot",
+    "improvement_submit",
+    "improvement_update",
+    "improvements_start",
     "event_add_note",
     "event_add_step",
     "event_assign_owner",
