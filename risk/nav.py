@@ -21,6 +21,7 @@ def items(user, role):
         (_("Special events"), reverse("risk:event_list")),
         # Everyone reads the schemes: a manager must know by which rules their customers are graded.
         (_("Rating schemes"), reverse("risk:scheme_list")),
+        (_("Units under improvement"), reverse("risk:improvement_list")),
     ]
 
 

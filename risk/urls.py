@@ -15,4 +15,8 @@ urlpatterns = [
     path("events/", views.EventListView.as_view(), name="event_list"),
     path("events/new/", views.EventReportView.as_view(), name="event_create"),
     path("events/<int:pk>/", views.EventDetailView.as_view(), name="event_detail"),
+    path("improvement/", views.ImprovementListView.as_view(), name="improvement_list"),
+    path("improvement/new/", views.ImprovementCreateView.as_view(), name="improvement_create"),
+    path("improvement/<int:pk>/", views.ImprovementDetailView.as_view(), name="improvement_detail"),
+    path("improvement/<int:pk>/edit/", views.ImprovementEditView.as_view(), name="improvement_edit"),
 ]

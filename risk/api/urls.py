@@ -1,6 +1,12 @@
 from rest_framework.routers import SimpleRouter
 
-from risk.api.views import CustomerRatingViewSet, RatingSchemeViewSet, SpecialEventViewSet, StaffRatingViewSet
+from risk.api.views import (
+    CustomerRatingViewSet,
+    ImprovementPlanViewSet,
+    RatingSchemeViewSet,
+    SpecialEventViewSet,
+    StaffRatingViewSet,
+)
 
 # Mounted at /api/v1/risk/. SimpleRouter: no second API root (the one of /api/v1/ lists everything).
 router = SimpleRouter()
@@ -8,5 +14,6 @@ router.register("customer-ratings", CustomerRatingViewSet, basename="risk-custom
 router.register("staff-ratings", StaffRatingViewSet, basename="risk-staff-rating")
 router.register("schemes", RatingSchemeViewSet, basename="risk-scheme")
 router.register("events", SpecialEventViewSet, basename="special-event")
+router.register("improvement-plans", ImprovementPlanViewSet, basename="improvement-plan")
 
 urlpatterns = router.urls

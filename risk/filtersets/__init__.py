@@ -1,7 +1,10 @@
-"""Filtersets of risk control, one module per subject (credit ratings, special events); the public names are re-exported here."""
+"""Filtersets of risk control, one module per subject (credit ratings, special events, improvement plans); the public names are re-exported here."""
 
 from risk.filtersets.events import (
     SpecialEventFilterSet,
+)
+from risk.filtersets.improvement import (
+    ImprovementPlanFilterSet,
 )
 from risk.filtersets.ratings import (
     CustomerRatingFilterSet,
@@ -10,6 +13,7 @@ from risk.filtersets.ratings import (
 )
 
 __all__ = [
+    "ImprovementPlanFilterSet",
     "CustomerRatingFilterSet",
     "SchemeFilterSet",
     "SpecialEventFilterSet",

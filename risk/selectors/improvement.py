@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.periods import MONTH, Period
 from customers.models import Allocation, Invoice
@@ -42,6 +43,13 @@ HUNDRED = Decimal(100)
 
 # How a month of a plan (and a figure) is doing.
 ON_TRACK, BEHIND, RUNNING, PENDING, NO_DATA = "on_track", "behind", "running", "pending", "no_data"
+STATUS_LABELS = {
+    ON_TRACK: _("On track"),
+    BEHIND: _("Behind"),
+    RUNNING: _("Month running"),
+    PENDING: _("Not yet"),
+    NO_DATA: _("No figures"),
+}
 
 
 def thresholds():
@@ -273,6 +281,7 @@ def plan_progress(plan, *, today=None):
                 "expected": target.expected,
                 "actual": value,
                 "status": status,
+                "status_label": STATUS_LABELS[status],
                 "is_rate": target.metric in (ImprovementMetric.ATTAINMENT, ImprovementMetric.OVERDUE_SHARE),
             }
         )
@@ -290,10 +299,15 @@ def plan_progress(plan, *, today=None):
             status = ON_TRACK
         else:
             status = NO_DATA
-        rows.append({"month": month, "status": status, "figures": figures})
+        rows.append({"month": month, "status": status, "status_label": STATUS_LABELS[status], "figures": figures})
     complete = [row for row in rows if row["month"] < this_month]
     overall = complete[-1]["status"] if complete else PENDING
-    return {"months": rows, "status": overall, "measures": measure_counts(plan, today=today)}
+    return {
+        "months": rows,
+        "status": overall,
+        "status_label": STATUS_LABELS[overall],
+        "measures": measure_counts(plan, today=today),
+    }
 
 
 def measure_counts(plan, *, today=None):

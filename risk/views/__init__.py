@@ -1,9 +1,15 @@
-"""Views of risk control, one module per subject (credit ratings, special events); the public names are re-exported here."""
+"""Views of risk control, one module per subject (credit ratings, special events, improvement plans); the public names are re-exported here."""
 
 from risk.views.events import (
     EventDetailView,
     EventListView,
     EventReportView,
+)
+from risk.views.improvement import (
+    ImprovementCreateView,
+    ImprovementDetailView,
+    ImprovementEditView,
+    ImprovementListView,
 )
 from risk.views.ratings import (
     CustomerRatingListView,
@@ -17,6 +23,10 @@ from risk.views.ratings import (
 )
 
 __all__ = [
+    "ImprovementCreateView",
+    "ImprovementDetailView",
+    "ImprovementEditView",
+    "ImprovementListView",
     "CustomerRatingListView",
     "EventDetailView",
     "EventListView",

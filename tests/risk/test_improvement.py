@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from approvals.choices import RequestState
 from approvals.services import request_approve
@@ -267,3 +268,89 @@ def test_progress_equals_a_hand_computation(personas, units):
     assert months[date(2026, 5, 1)]["status"] == "pending"
     assert progress["status"] == "on_track"  # the latest complete month
     assert progress["measures"] == {"total": 2, "done": 0, "open": 2, "overdue": 0}
+
+
+# --- pages and the API ------------------------------------------------------------------------------------------
+
+
+def test_pages_and_api_read_in_scope_only(personas, units):
+    plan = _draft(personas, units)
+    flags_refresh(as_of=TODAY, by=SYSTEM)
+    detail = reverse("risk:improvement_detail", kwargs={"pk": plan.pk})
+    api = reverse("improvement-plan-detail", kwargs={"pk": plan.pk})
+    for who in ("dm_hangzhou", "pm_zhejiang", "director", "rep_hangzhou"):
+        assert personas[who].web().get(detail).status_code == 200, who
+        assert personas[who].api().get(api).status_code == 200, who
+    for who in ("dm_guangzhou", "rm_south"):
+        assert personas[who].web().get(detail).status_code == 404, who
+        assert personas[who].api().get(api).status_code == 404, who
+    body = personas["dm_hangzhou"].api().get(api).json()
+    assert [m["description"] for m in body["measures"]] == ["逐户走访逾期客户，制定回款计划", "每周召开回款例会"]
+    assert len(body["targets"]) == 7
+    listed = personas["pm_zhejiang"].web().get(reverse("risk:improvement_list"))
+    assert listed.status_code == 200 and plan.title in listed.content.decode()
+    home = personas["director"].web().get(reverse("risk:home"))
+    assert home.status_code == 200 and 'id="improvement-panel"' in home.content.decode()
+    assert personas["dm_guangzhou"].api().get(reverse("improvement-plan-list")).json()["results"] == []
+    assert len(personas["dm_hangzhou"].api().get(reverse("improvement-plan-list")).json()["results"]) == 1
+
+
+def test_page_refusals_write_nothing(personas, units):
+    plan = _draft(personas, units)
+    before = _counts()
+    form = {
+        "unit": units["330100"].pk,
+        "title": "越权整改",
+        "diagnosis": "诊断",
+        "measures-TOTAL_FORMS": "1",
+        "measures-INITIAL_FORMS": "0",
+        "measures-0-description": "走访",
+        "measures-0-owner": personas["dm_hangzhou"].staff.pk,
+        "measures-0-due_on": "2026-05-31",
+        "targets-TOTAL_FORMS": "0",
+        "targets-INITIAL_FORMS": "0",
+    }
+    # A unit outside the scope: the form again, naming the field.
+    response = personas["dm_guangzhou"].web().post(reverse("risk:improvement_create"), form)
+    assert response.status_code == 400
+    assert "unit" in response.context["form"].errors
+    # No right: a sales rep submits; outside the scope: another district's manager.
+    detail = reverse("risk:improvement_detail", kwargs={"pk": plan.pk})
+    assert personas["rep_hangzhou"].web().post(detail, {"action": "submit"}).status_code == 403
+    assert personas["dm_guangzhou"].web().post(detail, {"action": "submit"}).status_code == 404
+    assert _counts() == before
+    ImprovementPlan.objects.filter(pk=plan.pk).update(state=ImprovementState.IN_PROGRESS)
+    response = personas["dm_hangzhou"].web().post(detail, {"action": "close", "review": ""})
+    assert response.status_code == 422
+    plan.refresh_from_db()
+    assert plan.state == ImprovementState.IN_PROGRESS and plan.review == ""
+    response = personas["dm_hangzhou"].web().post(detail, {"action": "close", "review": "已完成整改"})
+    assert response.status_code == 302
+
+
+def test_page_create_with_formsets(personas, units):
+    form = {
+        "unit": units["330100"].pk,
+        "title": "杭州整改",
+        "diagnosis": "逾期占比过高",
+        "measures-TOTAL_FORMS": "2",
+        "measures-INITIAL_FORMS": "0",
+        "measures-0-description": "走访逾期客户",
+        "measures-0-owner": personas["rep_hangzhou"].staff.pk,
+        "measures-0-due_on": "2026-05-31",
+        "measures-1-description": "",
+        "targets-TOTAL_FORMS": "2",
+        "targets-INITIAL_FORMS": "0",
+        "targets-0-month": "2026-05",
+        "targets-0-metric": "overdue_share",
+        "targets-0-expected": "25",
+        "targets-1-metric": "",
+    }
+    response = personas["dm_hangzhou"].web().post(reverse("risk:improvement_create"), form)
+    assert response.status_code == 302
+    plan = ImprovementPlan.objects.get(title="杭州整改")
+    assert list(plan.targets.values_list("month", "metric", "expected")) == [
+        (date(2026, 5, 1), "overdue_share", Decimal("25.00"))
+    ]
+    assert plan.measures.get().owner == personas["rep_hangzhou"].staff
+    assert personas["dm_hangzhou"].web().get(reverse("risk:improvement_edit", kwargs={"pk": plan.pk})).status_code == 200

@@ -1,4 +1,4 @@
-"""Serializers of risk control, one module per subject (credit ratings, special events); the public names are re-exported here."""
+"""Serializers of risk control, one module per subject (credit ratings, special events, improvement plans); the public names are re-exported here."""
 
 from risk.api.serializers.events import (
     EventEntrySerializer,
@@ -6,6 +6,12 @@ from risk.api.serializers.events import (
     SpecialEventDetailSerializer,
     SpecialEventSerializer,
     SpecialEventWriteSerializer,
+)
+from risk.api.serializers.improvement import (
+    ImprovementMeasureSerializer,
+    ImprovementPlanDetailSerializer,
+    ImprovementPlanSerializer,
+    ImprovementTargetSerializer,
 )
 from risk.api.serializers.ratings import (
     CustomerRatingSerializer,
@@ -15,6 +21,10 @@ from risk.api.serializers.ratings import (
 )
 
 __all__ = [
+    "ImprovementMeasureSerializer",
+    "ImprovementPlanDetailSerializer",
+    "ImprovementPlanSerializer",
+    "ImprovementTargetSerializer",
     "CustomerRatingSerializer",
     "EventEntrySerializer",
     "EventStepSerializer",

@@ -1,7 +1,10 @@
-"""Views of risk control, one module per subject (credit ratings, special events); the public names are re-exported here."""
+"""Views of risk control, one module per subject (credit ratings, special events, improvement plans); the public names are re-exported here."""
 
 from risk.api.views.events import (
     SpecialEventViewSet,
+)
+from risk.api.views.improvement import (
+    ImprovementPlanViewSet,
 )
 from risk.api.views.ratings import (
     CustomerRatingViewSet,
@@ -10,6 +13,7 @@ from risk.api.views.ratings import (
 )
 
 __all__ = [
+    "ImprovementPlanViewSet",
     "CustomerRatingViewSet",
     "RatingSchemeViewSet",
     "SpecialEventViewSet",
