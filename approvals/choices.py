@@ -24,6 +24,7 @@ class ApprovalKind(models.TextChoices):
     REWARD_PROPOSAL = "reward_proposal", _("Reward proposal")
     CONTRACT_FILING = "contract_filing", _("Contract filing")
     REPORT = "report", _("Report")
+    IMPROVEMENT_PLAN = "improvement_plan", _("Improvement plan")
 
 
 class RequestState(models.TextChoices):

@@ -95,6 +95,9 @@ app.conf.beat_schedule = {
     # 05:10 (after the rating) the customers are scored again with the model in use — both safe to run twice.
     "risk.forecast_train": {"task": "risk.forecast_train", "schedule": crontab(day_of_month=2, hour=5, minute=30)},
     "risk.forecast_score": {"task": "risk.forecast_score", "schedule": crontab(hour=5, minute=10)},
+    # Under-performing branches: flags raised and cleared from the summaries, the ledger and the night's grade
+    # changes, so after the summaries (03:20) and the rating run (04:40); approved improvement plans start.
+    "risk.improvement_refresh": {"task": "risk.improvement_refresh", "schedule": crontab(hour=5, minute=0)},
     # Business reports (业务月报): last month's report of every region and of the company, queued on the 1st at
     # 02:30 Beijing time — the 10-minute summary refresh has closed the month by then; the job only queues one
     # run per unit (a second run finds them built, approved or already running), so it is safe to run twice.

@@ -5,9 +5,16 @@ expire."""
 
 from approvals.choices import ApprovalKind, RequestState
 from approvals.subjects import register_subject
-from risk.choices import OverrideState, SchemeState
-from risk.models import GradeOverride, RatingScheme
-from risk.services import override_on_approved, override_snapshot, scheme_on_approved, scheme_snapshot
+from risk.choices import ImprovementState, OverrideState, SchemeState
+from risk.models import GradeOverride, ImprovementPlan, RatingScheme
+from risk.services import (
+    improvement_on_approved,
+    improvement_snapshot,
+    override_on_approved,
+    override_snapshot,
+    scheme_on_approved,
+    scheme_snapshot,
+)
 
 
 def snapshot_scheme(scheme):
@@ -65,4 +72,38 @@ register_subject(
     snapshot=snapshot_override,
     review=review_override,
     on_approved=on_override_approved,
+)
+
+
+# --- improvement plans (整改方案) ---------------------------------------------------------------------------------
+# Submitted while the request waits; approved (each measure becomes a task, improvement_on_approved) and in
+# progress from its first month (the nightly job); a draft again when returned or withdrawn.
+
+
+def snapshot_improvement(plan):
+    return improvement_snapshot(plan=plan)
+
+
+def review_improvement(plan, request):
+    return "risk/_improvement_review.html", {"plan": plan, "snapshot": request.snapshot}
+
+
+def on_improvement_approved(plan, request):
+    improvement_on_approved(plan=plan)
+
+
+register_subject(
+    ImprovementPlan,
+    kinds=[ApprovalKind.IMPROVEMENT_PLAN],
+    waiting=ImprovementState.SUBMITTED,
+    states={
+        RequestState.APPROVED: ImprovementState.APPROVED,
+        RequestState.RETURNED: ImprovementState.DRAFT,
+        RequestState.REJECTED: ImprovementState.REJECTED,
+        RequestState.WITHDRAWN: ImprovementState.DRAFT,
+    },
+    stamps={RequestState.APPROVED: "approved_at"},
+    snapshot=snapshot_improvement,
+    review=review_improvement,
+    on_approved=on_improvement_approved,
 )

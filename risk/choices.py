@@ -153,3 +153,44 @@ class ForecastFeature(models.TextChoices):
     TENURE = "tenure", _("tenure (months)")
     HAS_OPEN = "has_open", _("has receivable open")
     RECENT_INVOICES = "recent_invoices", _("invoices in the last 90 days")
+
+
+class FlagReason(models.TextChoices):
+    """Why a unit is flagged as under-performing (经营不良); the thresholds are settings (RISK_IMPROVEMENT_*)."""
+
+    ATTAINMENT = "attainment", _("Sales attainment below the threshold")
+    OVERDUE_SHARE = "overdue_share", _("Overdue share above the threshold")
+    STAFF_GRADE_DROP = "staff_grade_drop", _("Sales staff's credit grades fell")
+
+
+class ImprovementState(models.TextChoices):
+    """An improvement plan (整改方案): drafted by the unit's manager (or one above), submitted to the Development
+    Center, approved (its measures become tasks), in progress from its first month, closed with a review. A
+    return or withdrawal makes it a draft again."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ImprovementMetric(models.TextChoices):
+    """The figures an improvement plan expects month by month, each read from the summaries (rates in %)."""
+
+    SALES_AMOUNT = "sales_amount", _("Sales amount")
+    COLLECTIONS = "collections", _("Collections")
+    ATTAINMENT = "attainment", _("Sales attainment (%)")
+    OVERDUE_SHARE = "overdue_share", _("Overdue share (%)")
+
+
+# Lower is better for these metrics (on track when the actual is at most the expected figure).
+LOWER_IS_BETTER = frozenset({ImprovementMetric.OVERDUE_SHARE})
+# The plans a page lists as "under improvement" (not yet closed or refused).
+IMPROVEMENT_OPEN_STATES = (
+    ImprovementState.DRAFT,
+    ImprovementState.SUBMITTED,
+    ImprovementState.APPROVED,
+    ImprovementState.IN_PROGRESS,
+)

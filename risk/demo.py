@@ -1,6 +1,6 @@
 """Demo special events: four events in the demo personas' districts, one in each state of their life — one
 closed with its summary (广州, last month), one in progress with a procedure half done (杭州, a key customer),
-one just reported (杭州, a competitor's price cut, critical) and one owned higher up (浙江, a regulator's visit).
+one just reported (杭州, a competitor's price cut, critical) and one owned higher up (浙江, a regulator's visit). And one improvement plan in progress (杭州), after the flags.
 
 Everything goes through the services, so owners, timelines and notifications are what the app makes.
 Idempotent: does nothing when any event exists.
@@ -12,12 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.calendar import add_working_days
+from approvals.choices import RequestState
+from approvals.services import request_approve
 from core.rights import SYSTEM
 from core.roles import Role
 from customers.models import Customer, Product
 from regions.models import OrgUnit, StaffProfile
 from risk import services
-from risk.models import SpecialEvent
+from risk.models import ImprovementPlan, SpecialEvent
 
 
 def _person(code, role):
@@ -119,3 +121,54 @@ def load_demo_events(*, today=None):
         services.event_assign_owner(by=_by(pm_zj), event=upward, owner=regional)
     events += 1
     return {"events": events, "loaded": True}
+
+
+# --- improvement plans (整改) -------------------------------------------------------------------------------------
+
+
+def _approve_through(request):
+    """Decide every step of a demo request as its approver (the holder of the step's post when none is named)."""
+    request.refresh_from_db()
+    while request.state == RequestState.SUBMITTED:
+        step = request.current_step
+        approver = step.approver or _person(step.approver_unit.code, step.approver_role)
+        request_approve(request=request, by=_by(approver), comment="同意，按月跟踪")
+        request.refresh_from_db()
+
+
+@transaction.atomic
+def load_demo_improvement(*, today=None):
+    """The flags of the demo company as of today, and one improvement plan in progress (杭州: collections and
+    the overdue share) drafted by its district manager and approved by the Development Center — its measures
+    are tasks. Idempotent: does nothing when a plan exists. Runs after the summaries (it reads them)."""
+    if ImprovementPlan.objects.exists():
+        return {"plans": 0, "flags": 0}
+    today = min(today or timezone.localdate(), timezone.localdate())
+    flags = services.flags_refresh(as_of=today, by=SYSTEM)
+    unit = OrgUnit.objects.filter(code="330100", is_active=True).first()
+    dm_hz, rep_hz = _person("330100", Role.DISTRICT_MANAGER), _person("330100", Role.SALES_REP)
+    if unit is None or dm_hz is None or rep_hz is None:
+        return {"plans": 0, "flags": flags["open"]}
+    this_month = today.replace(day=1)
+    months = [(this_month - timedelta(days=1)).replace(day=1), this_month]
+    months.append((months[-1] + timedelta(days=32)).replace(day=1))
+    months.append((months[-1] + timedelta(days=32)).replace(day=1))
+    targets = []
+    for n, month in enumerate(months):
+        targets.append({"month": month.isoformat(), "metric": "overdue_share", "expected": str(30 - 3 * n)})
+        targets.append({"month": month.isoformat(), "metric": "attainment", "expected": str(85 + 3 * n)})
+    plan = services.improvement_create(
+        by=_by(dm_hz),
+        unit=unit,
+        title="杭州地办回款与销售整改方案",
+        diagnosis="近三个月销售完成率偏低，逾期应收占比偏高：部分重点客户资金紧张，回款跟进不及时，新客户开发不足。",
+        measures=[
+            {"description": "逐户走访逾期客户，签订分期回款计划", "owner": rep_hz.pk, "due_on": today + timedelta(days=20)},
+            {"description": "每周召开回款例会，通报逾期清单", "owner": dm_hz.pk, "due_on": today + timedelta(days=45)},
+            {"description": "开发三家新渠道客户，补足销售缺口", "owner": rep_hz.pk, "due_on": today + timedelta(days=60)},
+        ],
+        targets=targets,
+    )
+    _approve_through(services.improvement_submit(by=_by(dm_hz), plan=plan))
+    services.improvements_start(as_of=today, by=SYSTEM)
+    return {"plans": 1, "flags": flags["open"]}

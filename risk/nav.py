@@ -23,6 +23,7 @@ def items(user, role):
         # Everyone reads the schemes: a manager must know by which rules their customers are graded.
         (_("Rating schemes"), reverse("risk:scheme_list")),
         (_("Foresight: default risk"), reverse("risk:forecast_list")),
+        (_("Units under improvement"), reverse("risk:improvement_list")),
     ]
 
 

@@ -114,3 +114,52 @@ def may_train_forecast(user, cutoff=None):
     """Train the default-risk model (提前预见) and score the customers with it: the Development Center by hand,
     the system monthly and nightly."""
     return _center(user, _("The default-risk model is trained and run by the Development Center (and by the system)."))
+
+
+# --- improvement plans (整改) -------------------------------------------------------------------------------------
+
+
+def manages_unit(user, unit):
+    """True if `user` is a manager (or the center) whose part of the tree holds `unit`: the unit's own manager
+    and every manager above it."""
+    staff = _staff(user)
+    if staff is None or staff.role == Role.SALES_REP:
+        return False
+    scope = scope_of(user)
+    return not scope.own_only and scope.covers_path(unit.path)
+
+
+@rule("improvement.draft")
+def may_draft_improvement(user, unit=None):
+    """Draft an improvement plan of `unit` or change a draft (without one: may this person draft plans at all?)."""
+    if _staff(user) is None or _staff(user).role == Role.SALES_REP:
+        return Refusal(_("Improvement plans are drafted by the unit's manager or a manager above it."))
+    if unit is not None and not manages_unit(user, unit):
+        return Refusal(_("%(unit)s is outside your part of the organisation.") % {"unit": unit}, field="unit")
+    return True
+
+
+@rule("improvement.edit")
+def may_edit_improvement(user, plan):
+    """Change or submit a draft improvement plan: the unit's manager or a manager above it."""
+    return manages_unit(user, plan.unit) or Refusal(
+        _("Only the unit's manager or a manager above it may change or submit its improvement plan.")
+    )
+
+
+@rule("improvement.close")
+def may_close_improvement(user, plan):
+    """Close an improvement plan with its review: the person who drafted it or a manager above them."""
+    staff = _staff(user)
+    if staff is not None and staff.pk == plan.drafted_by_id:
+        return True
+    drafter_unit = plan.drafted_by.unit
+    if manages_unit(user, drafter_unit) and (scope_of(user).everything or scope_of(user).path != drafter_unit.path):
+        return True
+    return Refusal(_("An improvement plan is closed by the person who drafted it or a manager above them."))
+
+
+@rule("improvement.flag")
+def may_refresh_flags(user, subject=None):
+    """Recompute the under-performance flags by hand (the nightly job runs it as SYSTEM)."""
+    return _center(user, _("The flags are recomputed by the Development Center (and every night by the system)."))

@@ -40,3 +40,13 @@ def forecast_score(as_of=None):
     """Score every customer as of `as_of` (ISO date; default today) with the latest trained model; None without one."""
     day = timezone.localdate() if as_of is None else datetime.date.fromisoformat(as_of)
     return services.forecast_score(as_of=day, by=SYSTEM)
+
+
+@shared_task(name="risk.improvement_refresh", soft_time_limit=600, time_limit=660)
+def improvement_refresh(as_of=None):
+    """Raise and clear the under-performance flags as of `as_of` (ISO date; default today) and start the
+    approved improvement plans whose first month has begun. Beat: nightly at 05:00, after the summaries
+    (03:20) and the rating run (04:40) whose staff grade changes it reads."""
+    day = timezone.localdate() if as_of is None else datetime.date.fromisoformat(as_of)
+    flags = services.flags_refresh(as_of=day, by=SYSTEM)
+    return {**flags, "started": services.improvements_start(as_of=day, by=SYSTEM)}

@@ -19,4 +19,8 @@ urlpatterns = [
     path("overrides/new/", views.OverrideCreateView.as_view(), name="override_create"),
     path("forecast/", views.ForecastListView.as_view(), name="forecast_list"),
     path("forecast/train/", views.ForecastTrainView.as_view(), name="forecast_train"),
+    path("improvement/", views.ImprovementListView.as_view(), name="improvement_list"),
+    path("improvement/new/", views.ImprovementCreateView.as_view(), name="improvement_create"),
+    path("improvement/<int:pk>/", views.ImprovementDetailView.as_view(), name="improvement_detail"),
+    path("improvement/<int:pk>/edit/", views.ImprovementEditView.as_view(), name="improvement_edit"),
 ]

@@ -387,3 +387,121 @@ FORECAST_WRITES = [
 
 ENTRIES = [*ENTRIES, *FORECAST_ENTRIES]
 WRITES = [*WRITES, *FORECAST_WRITES]
+# --- improvement plans (整改) ---------------------------------------------------------------------------------------
+# A plan is drafted, changed, submitted and closed by the unit's manager and the managers above it (the
+# center too); a sales rep reads his own district's plans and writes none.
+IMPROVERS = HANDLERS
+
+
+def _plan(district, owner):
+    """A draft plan of the district, drafted by its manager, with a measure and an expected figure."""
+    from risk.services import improvement_create, unit_manager
+
+    n = next(_counter)
+    manager = unit_manager(district)
+    return improvement_create(
+        by=SYSTEM,
+        unit=district,
+        title=f"登记整改方案{n}",
+        diagnosis="销售完成率连续三个月不足八成",
+        measures=[{"description": "走访重点客户", "owner": manager.pk, "due_on": "2026-12-31"}],
+        targets=[{"month": "2026-11", "metric": "sales_amount", "expected": "100000"}],
+    )
+
+
+def _running_plan(district, owner):
+    from risk.choices import ImprovementState
+    from risk.models import ImprovementPlan
+
+    plan = _plan(district, owner)
+    ImprovementPlan.objects.filter(pk=plan.pk).update(state=ImprovementState.IN_PROGRESS)
+    plan.refresh_from_db()
+    return plan
+
+
+def _plan_form(unit_id, owner_id, title):
+    return {
+        "unit": unit_id,
+        "title": title,
+        "diagnosis": "逾期占比过高",
+        "measures-TOTAL_FORMS": "1",
+        "measures-INITIAL_FORMS": "0",
+        "measures-0-description": "逐户催收逾期账款",
+        "measures-0-owner": owner_id,
+        "measures-0-due_on": "2026-12-31",
+        "targets-TOTAL_FORMS": "1",
+        "targets-INITIAL_FORMS": "0",
+        "targets-0-month": "2026-12",
+        "targets-0-metric": "overdue_share",
+        "targets-0-expected": "20",
+    }
+
+
+def _create_body(district, world, persona):
+    from risk.services import unit_manager
+
+    return _plan_form(district.pk, unit_manager(district).pk, f"新整改方案{next(_counter)}")
+
+
+def _edit_body(plan, world, persona):
+    from risk.services import unit_manager
+
+    return _plan_form(plan.unit_id, unit_manager(plan.unit).pk, f"{plan.title}（改）")
+
+
+IMPROVEMENT_ENTRIES = [
+    Scoped(
+        name="improvement plan",
+        make=_plan,
+        api_list="improvement-plan-list",
+        api_detail="improvement-plan-detail",
+        web_list="risk:improvement_list",
+        web_detail="risk:improvement_detail",
+        rep_sees="unit",
+        find=lambda obj: {"unit": obj.unit_id, "state": obj.state},
+    ),
+]
+
+IMPROVEMENT_WRITES = [
+    Write(
+        name="improvement plan create page",
+        url="risk:improvement_create",
+        make=make_unit,
+        detail=False,
+        body=_create_body,
+        writers=IMPROVERS,
+        success=302,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(
+        name="improvement plan edit page",
+        url="risk:improvement_edit",
+        make=_plan,
+        body=_edit_body,
+        writers=IMPROVERS,
+        success=302,
+        rep_sees="unit",
+    ),
+    Write(
+        name="improvement plan submit page",
+        url="risk:improvement_detail",
+        make=_plan,
+        body={"action": "submit"},
+        writers=IMPROVERS,
+        success=302,
+        rep_sees="unit",
+    ),
+    Write(
+        name="improvement plan close page",
+        url="risk:improvement_detail",
+        make=_running_plan,
+        body={"action": "close", "review": "完成率回升，逾期占比下降"},
+        writers=IMPROVERS,
+        success=302,
+        rep_sees="unit",
+    ),
+]
+
+ENTRIES = [*ENTRIES, *IMPROVEMENT_ENTRIES]
+WRITES = [*WRITES, *IMPROVEMENT_WRITES]

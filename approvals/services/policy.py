@@ -62,6 +62,8 @@ POLICY = {
     ApprovalKind.REWARD_PROPOSAL: KindPolicy(Route.CENTER, sla_days=5, director_above=BIG_AMOUNT),
     ApprovalKind.CONTRACT_FILING: KindPolicy(Route.CENTER, sla_days=3),
     ApprovalKind.REPORT: KindPolicy(Route.CENTER, sla_days=3),
+    # An under-performing unit's improvement plan (整改方案): the Development Center approves it.
+    ApprovalKind.IMPROVEMENT_PLAN: KindPolicy(Route.CENTER, sla_days=5),
 }
 
 

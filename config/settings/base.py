@@ -347,3 +347,16 @@ DATE_PLAUSIBLE_FUTURE_DAYS = {
     "payment_received": env_int("DATE_MAX_DAYS_AHEAD_PAYMENT_RECEIVED", 7),
     "ledger_correction": env_int("DATE_MAX_DAYS_AHEAD_LEDGER_CORRECTION", 7),  # an invoice cancelled, a payment reversed
 }
+
+# Under-performing branches (risk: improvement plans, 整改). The nightly risk.improvement_refresh flags a unit
+# (a district, province or region) when, for each of the last RISK_IMPROVEMENT_ATTAINMENT_MONTHS complete
+# months, its sales attainment (actual ÷ its own monthly sales target) is below
+# RISK_IMPROVEMENT_ATTAINMENT_BELOW per cent; when its overdue share (open receivable past due ÷ open
+# receivable, as of the day) is above RISK_IMPROVEMENT_OVERDUE_ABOVE per cent; or when at least
+# RISK_IMPROVEMENT_GRADE_DROPS of its sales staff fell in credit grade within the last
+# RISK_IMPROVEMENT_GRADE_DROP_MONTHS months. A flag clears itself the first night its condition no longer holds.
+RISK_IMPROVEMENT_ATTAINMENT_BELOW = env_int("RISK_IMPROVEMENT_ATTAINMENT_BELOW", 80)
+RISK_IMPROVEMENT_ATTAINMENT_MONTHS = env_int("RISK_IMPROVEMENT_ATTAINMENT_MONTHS", 3)
+RISK_IMPROVEMENT_OVERDUE_ABOVE = env_int("RISK_IMPROVEMENT_OVERDUE_ABOVE", 30)
+RISK_IMPROVEMENT_GRADE_DROPS = env_int("RISK_IMPROVEMENT_GRADE_DROPS", 1)
+RISK_IMPROVEMENT_GRADE_DROP_MONTHS = env_int("RISK_IMPROVEMENT_GRADE_DROP_MONTHS", 3)

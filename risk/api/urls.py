@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 from risk.api.views import (
     CustomerForecastViewSet,
     CustomerRatingViewSet,
+    ImprovementPlanViewSet,
     RatingSchemeViewSet,
     SpecialEventViewSet,
     StaffRatingViewSet,
@@ -15,5 +16,6 @@ router.register("staff-ratings", StaffRatingViewSet, basename="risk-staff-rating
 router.register("schemes", RatingSchemeViewSet, basename="risk-scheme")
 router.register("events", SpecialEventViewSet, basename="special-event")
 router.register("forecasts", CustomerForecastViewSet, basename="risk-forecast")
+router.register("improvement-plans", ImprovementPlanViewSet, basename="improvement-plan")
 
 urlpatterns = router.urls

@@ -1,9 +1,12 @@
-"""Filtersets of risk control, one module per subject (credit ratings, special events); the public names are re-exported here."""
+"""Filtersets of risk control, one module per subject (credit ratings, special events, improvement plans); the public names are re-exported here."""
 
 from risk.filtersets.events import (
     SpecialEventFilterSet,
 )
 from risk.filtersets.forecasts import CustomerForecastFilterSet
+from risk.filtersets.improvement import (
+    ImprovementPlanFilterSet,
+)
 from risk.filtersets.ratings import (
     CustomerRatingFilterSet,
     SchemeFilterSet,
@@ -12,6 +15,7 @@ from risk.filtersets.ratings import (
 
 __all__ = [
     "CustomerForecastFilterSet",
+    "ImprovementPlanFilterSet",
     "CustomerRatingFilterSet",
     "SchemeFilterSet",
     "SpecialEventFilterSet",

@@ -1,4 +1,4 @@
-"""Forms of risk control, one module per subject (credit ratings, special events); the public names are re-exported here."""
+"""Forms of risk control, one module per subject (credit ratings, special events, improvement plans); the public names are re-exported here."""
 
 from risk.forms.events import (
     AddStepForm,
@@ -7,6 +7,16 @@ from risk.forms.events import (
     CompleteStepForm,
     EventReportForm,
     NoteForm,
+)
+from risk.forms.improvement import (
+    ImprovementCloseForm,
+    ImprovementPlanForm,
+    MeasureFormSet,
+    TargetFormSet,
+    initial_measures,
+    initial_targets,
+    measures_from,
+    targets_from,
 )
 from risk.forms.ratings import (
     DEFAULT_GRADES,
@@ -23,6 +33,14 @@ from risk.forms.ratings import (
 )
 
 __all__ = [
+    "ImprovementCloseForm",
+    "ImprovementPlanForm",
+    "MeasureFormSet",
+    "TargetFormSet",
+    "initial_measures",
+    "initial_targets",
+    "measures_from",
+    "targets_from",
     "AddStepForm",
     "AssignOwnerForm",
     "BandsField",

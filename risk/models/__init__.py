@@ -1,7 +1,8 @@
-"""Risk control's models, one module per subject: credit ratings, special events, foresight."""
+"""Risk control's models, one module per subject: credit ratings, special events, foresight, grade overrides, improvement plans."""
 
 from risk.models.events import EventEntry, EventStep, SpecialEvent
 from risk.models.forecasts import CustomerForecast, ForecastModel
+from risk.models.improvement import ImprovementMeasure, ImprovementPlan, ImprovementTarget, UnderperformanceFlag
 from risk.models.overrides import GradeOverride
 from risk.models.ratings import (
     CUSTOMER_FACTOR_FIELDS,
@@ -24,9 +25,13 @@ __all__ = [
     "EventStep",
     "GradeOverride",
     "ForecastModel",
+    "ImprovementMeasure",
+    "ImprovementPlan",
+    "ImprovementTarget",
     "RatingScheme",
     "SchemeFactor",
     "SpecialEvent",
     "StaffGradeChange",
     "StaffRating",
+    "UnderperformanceFlag",
 ]

@@ -1,4 +1,4 @@
-"""Selectors of risk control, one module per subject (credit ratings, special events); the public names are re-exported here."""
+"""Selectors of risk control, one module per subject (credit ratings, special events, improvement plans); the public names are re-exported here."""
 
 from risk.selectors.events import (
     REPORT_LISTED,
@@ -15,6 +15,18 @@ from risk.selectors.forecasts import (
     latest_trained,
     reason_rows,
 )
+from risk.selectors.improvement import (
+    BEHIND,
+    ON_TRACK,
+    flagged_units,
+    improvement_panel,
+    measure_counts,
+    open_flags,
+    plan_measures,
+    plan_progress,
+    thresholds,
+    underperformance,
+)
 from risk.selectors.ratings import (
     SUBJECTS,
     explain,
@@ -24,6 +36,16 @@ from risk.selectors.ratings import (
 )
 
 __all__ = [
+    "BEHIND",
+    "ON_TRACK",
+    "flagged_units",
+    "improvement_panel",
+    "measure_counts",
+    "open_flags",
+    "plan_measures",
+    "plan_progress",
+    "thresholds",
+    "underperformance",
     "REPORT_LISTED",
     "SEVERITY_ORDER",
     "SUBJECTS",

@@ -12,6 +12,16 @@ from risk.services.events import (
     unit_manager,
 )
 from risk.services.forecasts import forecast_score, forecast_train, latest_model
+from risk.services.improvement import (
+    flags_refresh,
+    improvement_close,
+    improvement_create,
+    improvement_on_approved,
+    improvement_snapshot,
+    improvement_submit,
+    improvement_update,
+    improvements_start,
+)
 from risk.services.overrides import override_on_approved, override_request, override_snapshot
 from risk.services.ratings import (
     rate,
@@ -25,6 +35,14 @@ from risk.services.ratings import (
 )
 
 __all__ = [
+    "flags_refresh",
+    "improvement_close",
+    "improvement_create",
+    "improvement_on_approved",
+    "improvement_snapshot",
+    "improvement_submit",
+    "improvement_update",
+    "improvements_start",
     "event_add_note",
     "event_add_step",
     "event_assign_owner",

@@ -1,4 +1,4 @@
-"""Views of risk control, one module per subject (credit ratings, special events); the public names are re-exported here."""
+"""Views of risk control, one module per subject (credit ratings, special events, improvement plans); the public names are re-exported here."""
 
 from risk.views.events import (
     EventDetailView,
@@ -6,6 +6,12 @@ from risk.views.events import (
     EventReportView,
 )
 from risk.views.forecasts import ForecastListView, ForecastTrainView
+from risk.views.improvement import (
+    ImprovementCreateView,
+    ImprovementDetailView,
+    ImprovementEditView,
+    ImprovementListView,
+)
 from risk.views.overrides import OverrideCreateView, OverrideListView
 from risk.views.ratings import (
     CustomerRatingListView,
@@ -21,6 +27,10 @@ from risk.views.ratings import (
 __all__ = [
     "OverrideCreateView",
     "OverrideListView",
+    "ImprovementCreateView",
+    "ImprovementDetailView",
+    "ImprovementEditView",
+    "ImprovementListView",
     "CustomerRatingListView",
     "EventDetailView",
     "EventListView",

@@ -58,6 +58,7 @@ class RiskHomeView(ScopedViewMixin, TemplateView):
             context["turnover_unit"] = unit
             context["turnover"] = turnover(user=user, unit=unit, months=last_months(last, 6))
         context["forecast"] = selectors.forecast_panel(user=user)
+        context["improvement"] = selectors.improvement_panel(user)
         return context
 
 

@@ -23,3 +23,17 @@ def test_demo_loads_once_in_every_state(db):
     assert busy.steps.filter(done_at__isnull=True).count() == 1 and busy.steps.count() == 2
     assert EventEntry.objects.filter(kind=EntryKind.REPORTED).count() == 4
     assert load_demo_events()["loaded"] is False
+
+
+@time_machine.travel(datetime(2026, 3, 16, 4, 0, tzinfo=UTC), tick=False)
+def test_demo_improvement_plan_is_in_progress_with_tasks(db):
+    from risk.choices import ImprovementState
+    from risk.demo import load_demo_improvement
+    from risk.models import ImprovementPlan
+
+    load_demo_company(reps_per_district=1)
+    assert load_demo_improvement()["plans"] == 1
+    plan = ImprovementPlan.objects.get()
+    assert plan.state == ImprovementState.IN_PROGRESS
+    assert plan.measures.filter(task__isnull=False).count() == 3
+    assert load_demo_improvement()["plans"] == 0

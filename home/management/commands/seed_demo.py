@@ -9,7 +9,7 @@ from performance.demo import load_demo_performance
 from plans.demo import load_demo_plans
 from regions.demo import DEMO_PASSWORD, load_demo_company
 from reports.demo import load_demo_reports
-from risk.demo import load_demo_events
+from risk.demo import load_demo_events, load_demo_improvement
 from risk.demo_ratings import load_demo_ratings
 from risk.forecast_demo import load_demo_forecasts
 from workflow.demo import load_demo_workflow
@@ -30,6 +30,8 @@ class Command(BaseCommand):
             ("突发事件 / special events", load_demo_events),
             # Last: the monthly summaries are built from every fact loaded above.
             ("业绩汇总 / summaries", load_demo_performance),
+            # After the summaries (the flags and the plan's actuals read them): one improvement plan in progress.
+            ("整改 / improvement plans", load_demo_improvement),
             # The dashboard's receivables snapshots (latest and 24 month ends) and month × district totals.
             ("驾驶舱快照 / dashboard snapshots", load_demo_dashboard),
             # After the summaries: appraisal runs read them.

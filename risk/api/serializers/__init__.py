@@ -1,4 +1,4 @@
-"""Serializers of risk control, one module per subject (credit ratings, special events); the public names are re-exported here."""
+"""Serializers of risk control, one module per subject (credit ratings, special events, improvement plans); the public names are re-exported here."""
 
 from risk.api.serializers.events import (
     EventEntrySerializer,
@@ -8,6 +8,12 @@ from risk.api.serializers.events import (
     SpecialEventWriteSerializer,
 )
 from risk.api.serializers.forecasts import CustomerForecastSerializer
+from risk.api.serializers.improvement import (
+    ImprovementMeasureSerializer,
+    ImprovementPlanDetailSerializer,
+    ImprovementPlanSerializer,
+    ImprovementTargetSerializer,
+)
 from risk.api.serializers.ratings import (
     CustomerRatingSerializer,
     RatingFactorSerializer,
@@ -17,6 +23,10 @@ from risk.api.serializers.ratings import (
 
 __all__ = [
     "CustomerForecastSerializer",
+    "ImprovementMeasureSerializer",
+    "ImprovementPlanDetailSerializer",
+    "ImprovementPlanSerializer",
+    "ImprovementTargetSerializer",
     "CustomerRatingSerializer",
     "EventEntrySerializer",
     "EventStepSerializer",

@@ -1,9 +1,12 @@
-"""Views of risk control, one module per subject (credit ratings, special events); the public names are re-exported here."""
+"""Views of risk control, one module per subject (credit ratings, special events, improvement plans); the public names are re-exported here."""
 
 from risk.api.views.events import (
     SpecialEventViewSet,
 )
 from risk.api.views.forecasts import CustomerForecastViewSet
+from risk.api.views.improvement import (
+    ImprovementPlanViewSet,
+)
 from risk.api.views.ratings import (
     CustomerRatingViewSet,
     RatingSchemeViewSet,
@@ -12,6 +15,7 @@ from risk.api.views.ratings import (
 
 __all__ = [
     "CustomerForecastViewSet",
+    "ImprovementPlanViewSet",
     "CustomerRatingViewSet",
     "RatingSchemeViewSet",
     "SpecialEventViewSet",
