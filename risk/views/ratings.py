@@ -5,6 +5,8 @@ Every read goes through `for_user` (the Scoped* base views); every write through
 write shows the service's message on its field.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +24,7 @@ from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_
 from performance.selectors import default_unit
 from performance.turnover import last_months, turnover
 from risk import selectors, services
+from risk.choices import GRADES
 from risk.filtersets import CustomerRatingFilterSet, SchemeFilterSet, StaffRatingFilterSet
 from risk.forms import (
     DEFAULT_GRADES,
@@ -57,6 +60,11 @@ class RiskHomeView(ScopedViewMixin, TemplateView):
             last = Period.of(timezone.localdate(), "month").previous()
             context["turnover_unit"] = unit
             context["turnover"] = turnover(user=user, unit=unit, months=last_months(last, 6))
+        # Grade migration of the customers since the first of last month: from which grade to which, how many.
+        since = (month_start - timedelta(days=1)).replace(day=1)
+        moves = selectors.migration_matrix(user=user, subject="customer", since=since)
+        context["migration_since"] = since
+        context["migration"] = [[(old, new, moves.get((old, new), 0)) for new in GRADES] for old in GRADES] if moves else []
         context["forecast"] = selectors.forecast_panel(user=user)
         context["improvement"] = selectors.improvement_panel(user)
         return context

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.rights import SYSTEM
 from customers import services as ledger
 from risk import services
-from risk.models import RatingScheme
+from risk.models import CustomerRating, RatingScheme
 from tests.customers.factories import CustomerFactory
 from tests.risk.test_ratings import CUSTOMER_FACTORS, GRADES, approved
 
@@ -111,3 +111,15 @@ def test_the_scheme_form_offers_defaults(personas):
     assert page.status_code == 200
     assert [form.initial["grade"] for form in page.context["grades"].forms] == [g["grade"] for g in GRADES]
     assert CUSTOMER_FACTORS  # the same vocabulary as the service tests
+
+
+def test_overview_shows_the_grade_migration_of_the_readers_customers(personas, units):
+    east, _south = _graded(personas, units)
+    ledger.payment_record(by=SYSTEM, customer=east, received_on=date(2025, 3, 10), amount=D("1500.00"))
+    services.rate(subject="customer", as_of=timezone.localdate(), by=SYSTEM)
+    new_grade = CustomerRating.objects.get(customer=east).grade
+    page = personas["rm_east"].web().get(reverse("risk:home"))
+    cells = {(old, new): n for row in page.context["migration"] for old, new, n in row}
+    assert new_grade != "D" and cells[("D", new_grade)] == 1 and sum(cells.values()) == 1
+    assert f'data-move="D-{new_grade}"' in page.content.decode()
+    assert personas["rm_south"].web().get(reverse("risk:home")).context["migration"] == []
