@@ -15,4 +15,8 @@ urlpatterns = [
     path("events/", views.EventListView.as_view(), name="event_list"),
     path("events/new/", views.EventReportView.as_view(), name="event_create"),
     path("events/<int:pk>/", views.EventDetailView.as_view(), name="event_detail"),
+    path("warnings/", views.WarningListView.as_view(), name="warning_list"),
+    path("warnings/<int:pk>/", views.WarningDetailView.as_view(), name="warning_detail"),
+    path("warnings/rules/", views.WarningRuleListView.as_view(), name="warning_rule_list"),
+    path("warnings/run/", views.WarningRunView.as_view(), name="warning_run"),
 ]

@@ -1,6 +1,13 @@
 from rest_framework.routers import SimpleRouter
 
-from risk.api.views import CustomerRatingViewSet, RatingSchemeViewSet, SpecialEventViewSet, StaffRatingViewSet
+from risk.api.views import (
+    CustomerRatingViewSet,
+    RatingSchemeViewSet,
+    SpecialEventViewSet,
+    StaffRatingViewSet,
+    WarningRuleViewSet,
+    WarningViewSet,
+)
 
 # Mounted at /api/v1/risk/. SimpleRouter: no second API root (the one of /api/v1/ lists everything).
 router = SimpleRouter()
@@ -8,5 +15,7 @@ router.register("customer-ratings", CustomerRatingViewSet, basename="risk-custom
 router.register("staff-ratings", StaffRatingViewSet, basename="risk-staff-rating")
 router.register("schemes", RatingSchemeViewSet, basename="risk-scheme")
 router.register("events", SpecialEventViewSet, basename="special-event")
+router.register("warning-rules", WarningRuleViewSet, basename="risk-warning-rule")
+router.register("warnings", WarningViewSet, basename="risk-warning")
 
 urlpatterns = router.urls

@@ -8,10 +8,14 @@ from risk.filtersets.ratings import (
     SchemeFilterSet,
     StaffRatingFilterSet,
 )
+from risk.filtersets.warnings import (
+    WarningFilterSet,
+)
 
 __all__ = [
     "CustomerRatingFilterSet",
     "SchemeFilterSet",
     "SpecialEventFilterSet",
     "StaffRatingFilterSet",
+    "WarningFilterSet",
 ]

@@ -1,4 +1,4 @@
-"""Risk control's models, one module per subject: credit ratings, special events."""
+"""Risk control's models, one module per subject: credit ratings, special events, early warnings."""
 
 from risk.models.events import EventEntry, EventStep, SpecialEvent
 from risk.models.ratings import (
@@ -11,6 +11,7 @@ from risk.models.ratings import (
     StaffGradeChange,
     StaffRating,
 )
+from risk.models.warnings import Warning, WarningRule
 
 __all__ = [
     "CUSTOMER_FACTOR_FIELDS",
@@ -24,4 +25,6 @@ __all__ = [
     "SpecialEvent",
     "StaffGradeChange",
     "StaffRating",
+    "Warning",
+    "WarningRule",
 ]

@@ -15,6 +15,12 @@ from risk.selectors.ratings import (
     history,
     migration_matrix,
 )
+from risk.selectors.warnings import (
+    WARNING_SEVERITY_ORDER,
+    my_open_warnings,
+    open_warnings,
+    warning_panel,
+)
 
 __all__ = [
     "REPORT_LISTED",
@@ -28,4 +34,8 @@ __all__ = [
     "migration_matrix",
     "my_open_events",
     "period_events",
+    "WARNING_SEVERITY_ORDER",
+    "my_open_warnings",
+    "open_warnings",
+    "warning_panel",
 ]

@@ -21,6 +21,18 @@ from risk.services.ratings import (
     scheme_submit,
     scheme_update,
 )
+from risk.services.warnings import (
+    KIND_SPECS,
+    rule_hits,
+    warning_acknowledge,
+    warning_close,
+    warning_owner,
+    warning_record_action,
+    warning_rule_create,
+    warning_rule_update,
+    warnings_escalate,
+    warnings_evaluate,
+)
 
 __all__ = [
     "event_add_note",
@@ -40,4 +52,14 @@ __all__ = [
     "scheme_submit",
     "scheme_update",
     "unit_manager",
+    "KIND_SPECS",
+    "rule_hits",
+    "warning_acknowledge",
+    "warning_close",
+    "warning_owner",
+    "warning_record_action",
+    "warning_rule_create",
+    "warning_rule_update",
+    "warnings_escalate",
+    "warnings_evaluate",
 ]

@@ -15,6 +15,12 @@ from risk.views.ratings import (
     SchemeListView,
     StaffRatingListView,
 )
+from risk.views.warnings import (
+    WarningDetailView,
+    WarningListView,
+    WarningRuleListView,
+    WarningRunView,
+)
 
 __all__ = [
     "CustomerRatingListView",
@@ -28,4 +34,8 @@ __all__ = [
     "SchemeFormMixin",
     "SchemeListView",
     "StaffRatingListView",
+    "WarningDetailView",
+    "WarningListView",
+    "WarningRuleListView",
+    "WarningRunView",
 ]

@@ -47,6 +47,7 @@ class RiskHomeView(ScopedViewMixin, TemplateView):
         context["customers"] = selectors.grade_distribution(user=user, subject="customer", month_start=month_start)
         context["staff"] = selectors.grade_distribution(user=user, subject="staff", month_start=month_start)
         context["schemes"] = {s.subject: s for s in RatingScheme.objects.for_user(user).filter(state="approved")}
+        context.update(selectors.warning_panel(user))
         return context
 
 

@@ -13,6 +13,14 @@ from risk.api.serializers.ratings import (
     RatingSchemeSerializer,
     StaffRatingSerializer,
 )
+from risk.api.serializers.warnings import (
+    WarningActSerializer,
+    WarningCloseSerializer,
+    WarningEmptySerializer,
+    WarningRuleSerializer,
+    WarningRuleWriteSerializer,
+    WarningSerializer,
+)
 
 __all__ = [
     "CustomerRatingSerializer",
@@ -24,4 +32,10 @@ __all__ = [
     "SpecialEventSerializer",
     "SpecialEventWriteSerializer",
     "StaffRatingSerializer",
+    "WarningActSerializer",
+    "WarningCloseSerializer",
+    "WarningEmptySerializer",
+    "WarningRuleSerializer",
+    "WarningRuleWriteSerializer",
+    "WarningSerializer",
 ]

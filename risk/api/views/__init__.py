@@ -8,10 +8,16 @@ from risk.api.views.ratings import (
     RatingSchemeViewSet,
     StaffRatingViewSet,
 )
+from risk.api.views.warnings import (
+    WarningRuleViewSet,
+    WarningViewSet,
+)
 
 __all__ = [
     "CustomerRatingViewSet",
     "RatingSchemeViewSet",
     "SpecialEventViewSet",
     "StaffRatingViewSet",
+    "WarningRuleViewSet",
+    "WarningViewSet",
 ]
