@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateFilter
 from core.filters import IdFilter, SubtreeFilter
 from risk.choices import WARNING_OPEN_STATES, WarningKind, WarningSeverity, WarningState
 from risk.models import Warning
@@ -17,6 +18,8 @@ class WarningFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=WarningState.choices, label=_("state"))
     severity = django_filters.ChoiceFilter(choices=WarningSeverity.choices, label=_("severity"))
     owner = IdFilter(field_name="owner_id", label=_("owner"))
+    opened_after = DateFilter(field_name="opened_on", lookup_expr="gte", label=_("opened on or after"))
+    opened_before = DateFilter(field_name="opened_on", lookup_expr="lte", label=_("opened on or before"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("still open"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("past its deadline"))
 
