@@ -24,3 +24,18 @@ def rate_all(as_of=None):
 def notify_event_reported(event_id):
     """Tell the regional manager and the Development Center of a reported special event (inbox and e-mail)."""
     return event_notify_reported(event_id=event_id)
+
+
+@shared_task(name="risk.evaluate_warnings", soft_time_limit=1740, time_limit=1800)
+def evaluate_warnings(as_of=None):
+    """Run every active early-warning rule as of `as_of` (ISO date; default today): open warnings for new hits,
+    close those whose condition cleared. Safe to run twice (one open warning per rule and subject)."""
+    day = timezone.localdate() if as_of is None else datetime.date.fromisoformat(as_of)
+    return services.warnings_evaluate(as_of=day, by=SYSTEM)
+
+
+@shared_task(name="risk.escalate_warnings", soft_time_limit=600, time_limit=660)
+def escalate_warnings(today=None):
+    """Escalate the warnings past their deadline one level up (working days only, once a day per warning)."""
+    day = timezone.localdate() if today is None else datetime.date.fromisoformat(today)
+    return services.warnings_escalate(today=day, by=SYSTEM)

@@ -296,3 +296,22 @@ def test_a_bad_rule_through_the_api_is_refused(personas, client):
     )
     assert response.status_code == 400 and "threshold" in str(response.json())
     assert WarningRule.objects.count() == 0
+
+
+def test_worklist_dashboard_alerts_and_overview_panel(warning, personas, units):
+    from dashboard.selectors import dashboard
+
+    rep = personas["rep_hangzhou"]
+    assert rep.web().get("/").context["worklist"]["warnings_open"] == 1
+    assert personas["dm_hangzhou"].web().get("/").context["worklist"]["warnings_open"] == 0
+    data = dashboard(user=personas["dm_hangzhou"].user, unit=units["330100"], today=TODAY)
+    alerts = [a for a in data["alerts"] if a["code"] == "early_warning"]
+    assert [(a["level"], a["warning_id"]) for a in alerts] == [("danger", warning.pk)]
+    assert "warning" not in alerts[0] and warning.rule.name in alerts[0]["message"]
+    assert not [
+        a
+        for a in dashboard(user=personas["dm_guangzhou"].user, unit=units["440100"], today=TODAY)["alerts"]
+        if a["code"] == "early_warning"
+    ]
+    page = personas["rm_east"].web().get(reverse("risk:home"))
+    assert page.status_code == 200 and [w.pk for w in page.context["warnings_open"]] == [warning.pk]
