@@ -23,3 +23,16 @@ def test_demo_loads_once_in_every_state(db):
     assert busy.steps.filter(done_at__isnull=True).count() == 1 and busy.steps.count() == 2
     assert EventEntry.objects.filter(kind=EntryKind.REPORTED).count() == 4
     assert load_demo_events()["loaded"] is False
+
+
+@time_machine.travel(datetime(2026, 3, 16, 4, 0, tzinfo=UTC), tick=False)
+def test_demo_warnings_load_once_with_some_handled(db):
+    from customers.demo import load_demo_customers
+    from risk.demo_warnings import RULES, load_demo_warnings
+    from risk.models import Warning
+
+    load_demo_company(reps_per_district=1)
+    load_demo_customers(customers=60, months=12, plans=0)
+    counts = load_demo_warnings()
+    assert counts["rules"] == len(RULES) and counts["warnings"] == Warning.objects.count() > 0
+    assert load_demo_warnings() == {"rules": 0, "warnings": 0}

@@ -10,6 +10,7 @@ from plans.demo import load_demo_plans
 from regions.demo import DEMO_PASSWORD, load_demo_company
 from reports.demo import load_demo_reports
 from risk.demo import load_demo_events
+from risk.demo_warnings import load_demo_warnings
 from workflow.demo import load_demo_workflow
 
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             ("绩效考核与激励 / appraisal", load_demo_appraisal),
             # After the summaries and the targets: reports are built from them.
             ("业务报告 / business reports", load_demo_reports),
+            # After the summaries (DSO, attainment) and the ledger: the warning rules run once as of today.
+            ("预警 / early warnings", load_demo_warnings),
         ]
 
     def handle(self, *args, **options):
