@@ -499,7 +499,9 @@ def warnings_evaluate(*, as_of, by):
 
 # --- handling -------------------------------------------------------------------------------------
 def _lock(warning):
-    return Warning.objects.select_for_update().select_related("unit", "owner", "supervisor", "rule").get(pk=warning.pk)
+    return (
+        Warning.objects.select_for_update(of=("self",)).select_related("unit", "owner", "supervisor", "rule").get(pk=warning.pk)
+    )
 
 
 def _require_open(warning):
@@ -568,7 +570,7 @@ def warnings_escalate(*, today, by):
         return 0
     due = (
         Warning.objects.unscoped()
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(state__in=WARNING_OPEN_STATES, due_on__lt=today)
         .filter(Q(escalated_on__isnull=True) | Q(escalated_on__lt=today))
         .select_related("owner__unit", "supervisor__unit", "escalated_to__unit", "rule", "customer", "unit")
