@@ -34,6 +34,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q, Sum
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -397,39 +398,86 @@ def rule_hits(rule, facts):
 def warning_owner(*, customer=None, unit=None):
     """(owner, supervisor) of a warning about `customer` (its active salesperson, else its district's
     manager) or about `unit` (its manager); the supervisor is the owner's next manager up."""
-    owner = None
-    if customer is not None:
-        person = customer.salesperson
-        if person is not None and person.is_active:
-            owner = person
-        unit = customer.district
-    if owner is None:
-        owner = unit_manager(unit)
-    return owner, (default_supervisor(owner) if owner is not None else None)
+    return _Owners()(customer=customer, unit=unit)
 
 
-def _open_warning(rule, as_of, hit_value, *, customer=None, unit=None):
-    owner, supervisor = warning_owner(customer=customer, unit=unit)
-    if owner is None:
-        return None
-    warning = Warning.objects.create(
-        rule=rule,
-        customer=customer,
-        unit=customer.district if customer is not None else unit,
-        owner=owner,
-        supervisor=supervisor,
-        severity=rule.severity,
-        value=hit_value,
-        opened_on=as_of,
-        due_on=add_working_days(as_of, rule.deadline_days),
-    )
-    _tell(
-        warning,
-        [owner],
-        _("Early warning (%(severity)s): %(rule)s — %(subject)s"),
-        kind=NotificationKind.OTHER,
-    )
-    return warning
+class _Owners:
+    """warning_owner for one run, remembering each unit's manager and each owner's supervisor: a run that
+    opens thousands of warnings asks the org tree once per district and person, not once per warning."""
+
+    def __init__(self):
+        self._managers, self._supervisors = {}, {}
+
+    def __call__(self, *, customer=None, unit=None):
+        owner = None
+        if customer is not None:
+            person = customer.salesperson
+            if person is not None and person.is_active:
+                owner = person
+            unit = customer.district
+        if owner is None:
+            if unit.pk not in self._managers:
+                self._managers[unit.pk] = unit_manager(unit)
+            owner = self._managers[unit.pk]
+        if owner is None:
+            return None, None
+        if owner.pk not in self._supervisors:
+            self._supervisors[owner.pk] = default_supervisor(owner)
+        return owner, self._supervisors[owner.pk]
+
+
+def _open_warnings(rule, as_of, hits, subjects, owners):
+    """Open a warning of `rule` for each subject (customers, or districts) with its hit value, in one insert;
+    each owner is told once: of the warning, or of how many the rule opened for them. Returns the count."""
+    due_on = add_working_days(as_of, rule.deadline_days)
+    rows = []
+    for subject in subjects:
+        is_customer = isinstance(subject, Customer)
+        customer, unit = (subject, subject.district) if is_customer else (None, subject)
+        owner, supervisor = owners(customer=customer, unit=unit)
+        if owner is None:
+            continue  # an empty company: nobody to own it (the next run tries again)
+        rows.append(
+            Warning(
+                rule=rule,
+                customer=customer,
+                unit=unit,
+                owner=owner,
+                supervisor=supervisor,
+                severity=rule.severity,
+                value=hits[subject.pk],
+                opened_on=as_of,
+                due_on=due_on,
+            )
+        )
+    created = Warning.objects.bulk_create(rows)
+    by_owner = {}
+    for warning in created:
+        by_owner.setdefault(warning.owner_id, []).append(warning)
+    for warnings in by_owner.values():
+        if len(warnings) == 1 and warnings[0].pk is not None:
+            _tell(
+                warnings[0],
+                [warnings[0].owner],
+                _("Early warning (%(severity)s): %(rule)s — %(subject)s"),
+                kind=NotificationKind.OTHER,
+            )
+            continue
+        owner = warnings[0].owner
+        if owner.user_id:
+            notify(
+                recipients=[owner.user],
+                kind=NotificationKind.OTHER,
+                title=_message(
+                    _("%(n)d new early warnings (%(severity)s): %(rule)s"),
+                    n=len(warnings),
+                    severity=rule.get_severity_display(),
+                    rule=rule.name,
+                ),
+                body=_message(_("Due %(due)s."), due=due_on.isoformat()),
+                url=f"{reverse('risk:warning_list')}?owner={owner.pk}&open=true",
+            )
+    return len(created)
 
 
 def _tell(warning, people, title, *, kind):
@@ -462,16 +510,20 @@ def warnings_evaluate(*, as_of, by):
     Returns {"opened": n, "closed": n, "kept": n}."""
     ensure(by, "warning.run")
     facts = _Facts(as_of)
+    owners = _Owners()
     opened = closed = kept = 0
     now = timezone.now()
     for rule in WarningRule.objects.unscoped().filter(is_active=True).order_by("pk"):
         hits = rule_hits(rule, facts)
         customer_level = rule.level == WarningLevel.CUSTOMER
-        open_rows = Warning.objects.unscoped().select_for_update().filter(rule=rule, state__in=WARNING_OPEN_STATES)
-        open_subjects = {}
-        for warning in open_rows:
-            open_subjects[warning.customer_id if customer_level else warning.unit_id] = warning
-        cleared = [w.pk for key, w in open_subjects.items() if key not in hits]
+        open_rows = (
+            Warning.objects.unscoped()
+            .select_for_update()
+            .filter(rule=rule, state__in=WARNING_OPEN_STATES)
+            .values_list("pk", "customer_id", "unit_id")
+        )
+        open_subjects = {customer_id if customer_level else unit_id: pk for pk, customer_id, unit_id in open_rows}
+        cleared = [pk for key, pk in open_subjects.items() if key not in hits]
         if cleared:
             closed += (
                 Warning.objects.unscoped()
@@ -489,11 +541,9 @@ def warnings_evaluate(*, as_of, by):
             continue
         if customer_level:
             subjects = Customer.objects.unscoped().filter(pk__in=new).select_related("district", "salesperson__user")
-            for customer in subjects:
-                opened += _open_warning(rule, as_of, hits[customer.pk], customer=customer) is not None
         else:
-            for unit in OrgUnit.objects.filter(pk__in=new, is_active=True):
-                opened += _open_warning(rule, as_of, hits[unit.pk], unit=unit) is not None
+            subjects = OrgUnit.objects.filter(pk__in=new, is_active=True)
+        opened += _open_warnings(rule, as_of, hits, subjects.order_by("pk"), owners)
     return {"opened": opened, "closed": closed, "kept": kept}
 
 

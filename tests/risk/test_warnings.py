@@ -315,3 +315,23 @@ def test_worklist_dashboard_alerts_and_overview_panel(warning, personas, units):
     ]
     page = personas["rm_east"].web().get(reverse("risk:home"))
     assert page.status_code == 200 and [w.pk for w in page.context["warnings_open"]] == [warning.pk]
+
+
+def test_an_owner_is_told_once_per_rule_run(book, personas):
+    rule = _rule("no_sales", "30")
+    assert _customers(rule, book) == ["c1", "c3"]
+    messages = Notification.objects.filter(recipient=personas["rep_hangzhou"].user)
+    assert messages.count() == 1 and messages.get().title.startswith("2 new early warnings")
+
+
+def test_the_rule_page_refuses_a_bad_threshold_and_the_center_runs_the_rules(book, personas):
+    center = personas["center"].web()
+    page = reverse("risk:warning_rule_list")
+    data = {"name": "逾期", "kind": "overdue_share", "threshold": "2", "window": "", "severity": "high", "deadline_days": "3"}
+    response = center.post(page, data)
+    assert response.status_code == 400 and response.context["rule_form"].errors["threshold"]
+    assert WarningRule.objects.count() == 0
+    assert center.post(page, {**data, "threshold": "0.5"}).status_code == 302
+    assert personas["dm_hangzhou"].web().post(reverse("risk:warning_run"), {"as_of": "2026-03-16"}).status_code == 403
+    assert center.post(reverse("risk:warning_run"), {"as_of": "2026-03-16"}).status_code == 302
+    assert Warning.objects.filter(customer=book["c1"]).count() == 1
