@@ -19,4 +19,5 @@ urlpatterns = [
     path("warnings/<int:pk>/", views.WarningDetailView.as_view(), name="warning_detail"),
     path("warnings/rules/", views.WarningRuleListView.as_view(), name="warning_rule_list"),
     path("warnings/run/", views.WarningRunView.as_view(), name="warning_run"),
+    path("warnings/rules/<int:pk>/edit/", views.WarningRuleEditView.as_view(), name="warning_rule_edit"),
 ]

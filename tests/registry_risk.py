@@ -399,6 +399,15 @@ WARNING_WRITES = [
         company_wide=True,
     ),
     Write(
+        name="warning rule edit page",
+        url="risk:warning_rule_edit",
+        make=_warning_rule,
+        body={"name": "逾期占比（改）", "kind": "overdue_share", "threshold": "0.6", "severity": "high", "deadline_days": "5"},
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
         name="warning run page",
         url="risk:warning_run",
         make=make_unit,

@@ -17,6 +17,7 @@ class WarningRuleForm(forms.Form):
     window = forms.CharField(label=_("window (days or months)"), max_length=5, required=False)
     severity = forms.ChoiceField(label=_("severity"), choices=WarningSeverity.choices)
     deadline_days = forms.IntegerField(label=_("deadline (working days)"), min_value=1, max_value=MAX_DEADLINE_DAYS, initial=3)
+    is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
 
 
 class WarningRunForm(forms.Form):

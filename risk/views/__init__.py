@@ -18,6 +18,7 @@ from risk.views.ratings import (
 from risk.views.warnings import (
     WarningDetailView,
     WarningListView,
+    WarningRuleEditView,
     WarningRuleListView,
     WarningRunView,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "StaffRatingListView",
     "WarningDetailView",
     "WarningListView",
+    "WarningRuleEditView",
     "WarningRuleListView",
     "WarningRunView",
 ]

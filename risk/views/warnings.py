@@ -147,3 +147,40 @@ class WarningRunView(ScopedViewMixin, View):
             _("Warnings run: %(opened)d opened, %(closed)d closed as cleared, %(kept)d still open.") % result,
         )
         return redirect("risk:warning_list")
+
+
+class WarningRuleEditView(ScopedDetailView):
+    """Change a rule or switch it off (the center); its open warnings stay and the next run judges them by
+    the changed rule."""
+
+    model = WarningRule
+    change_action = "risk.policy"
+    template_name = "risk/warning_rule_form.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = rule = self.get_object()
+        self.require_change()
+        initial = {
+            "name": rule.name,
+            "kind": rule.kind,
+            "threshold": rule.threshold.normalize(),
+            "window": rule.window or "",
+            "severity": rule.severity,
+            "deadline_days": rule.deadline_days,
+            "is_active": rule.is_active,
+        }
+        return render(request, self.template_name, {"object": rule, "form": WarningRuleForm(initial=initial)})
+
+    def post(self, request, *args, **kwargs):
+        self.object = rule = self.get_object()
+        self.require_change()
+        form = WarningRuleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.warning_rule_update(rule=rule, **form.cleaned_data, by=request.user)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("The warning rule was changed."))
+                return redirect("risk:warning_rule_list")
+        return render(request, self.template_name, {"object": rule, "form": form}, status=400)

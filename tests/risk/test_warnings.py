@@ -331,7 +331,21 @@ def test_the_rule_page_refuses_a_bad_threshold_and_the_center_runs_the_rules(boo
     response = center.post(page, data)
     assert response.status_code == 400 and response.context["rule_form"].errors["threshold"]
     assert WarningRule.objects.count() == 0
-    assert center.post(page, {**data, "threshold": "0.5"}).status_code == 302
+    assert center.post(page, {**data, "threshold": "0.5", "is_active": "on"}).status_code == 302
     assert personas["dm_hangzhou"].web().post(reverse("risk:warning_run"), {"as_of": "2026-03-16"}).status_code == 403
     assert center.post(reverse("risk:warning_run"), {"as_of": "2026-03-16"}).status_code == 302
     assert Warning.objects.filter(customer=book["c1"]).count() == 1
+
+
+def test_the_center_switches_a_rule_off_and_its_kind_stays_once_it_has_warnings(warning, personas):
+    center = personas["center"].web()
+    url = reverse("risk:warning_rule_edit", kwargs={"pk": warning.rule_id})
+    assert center.get(url).status_code == 200
+    data = {"name": "逾期占比", "kind": "no_sales", "threshold": "30", "severity": "high", "deadline_days": "3"}
+    response = center.post(url, data)
+    assert response.status_code == 409 or response.status_code == 400
+    assert center.post(url, {**data, "kind": "overdue_share", "threshold": "0.5"}).status_code == 302
+    warning.rule.refresh_from_db()
+    assert warning.rule.is_active is False  # the box was not ticked
+    assert services.warnings_evaluate(as_of=TODAY, by=SYSTEM) == {"opened": 0, "closed": 0, "kept": 0}
+    assert personas["dm_hangzhou"].web().post(url, data).status_code == 403
