@@ -98,6 +98,11 @@ app.conf.beat_schedule = {
     # Under-performing branches: flags raised and cleared from the summaries, the ledger and the night's grade
     # changes, so after the summaries (03:20) and the rating run (04:40); approved improvement plans start.
     "risk.improvement_refresh": {"task": "risk.improvement_refresh", "schedule": crontab(hour=5, minute=0)},
+    # Early warnings (预警): every active rule run after the rating (the grade-fall rule reads tonight's grades);
+    # a re-run opens no duplicate. Escalation of warnings past their deadline at 08:50, before the working day,
+    # at most once a working day per warning.
+    "risk.evaluate_warnings": {"task": "risk.evaluate_warnings", "schedule": crontab(hour=5, minute=10)},
+    "risk.escalate_warnings": {"task": "risk.escalate_warnings", "schedule": crontab(hour=8, minute=50)},
     # Business reports (业务月报): last month's report of every region and of the company, queued on the 1st at
     # 02:30 Beijing time — the 10-minute summary refresh has closed the month by then; the job only queues one
     # run per unit (a second run finds them built, approved or already running), so it is safe to run twice.

@@ -46,9 +46,9 @@ PLANNING = frozenset({"plan.change", "target.change"})
 # Managing: assigning tasks to subordinates and keeping the unit's expense budget.
 MANAGING = frozenset({"task.assign", "budget.change"})
 # Everyone who works: their own tasks, their own plans (work plans), recording expenses, their inbox
-# (站内消息) and reporting a special event (突发事件, risk). A branch system's key has none of these: its calls
+# (站内消息), reporting a special event (突发事件, risk) and handling an early warning (预警). A branch system's key has none of these: its calls
 # to a person's endpoint are a 403.
-WORKING = frozenset({"task.change", "expense.change", "inbox.use", "event.report"})
+WORKING = frozenset({"task.change", "expense.change", "inbox.use", "event.report", "warning.handle"})
 # Appraisal and incentives: everyone reads their part; the Development Center drafts schemes and runs the
 # scoring (考核办法由发展中心制定); managers score their people's manual items and propose rewards.
 APPRAISAL_READ = frozenset({"appraisal.view"})

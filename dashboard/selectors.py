@@ -36,6 +36,8 @@ from plans.choices import Metric
 from plans.models import Target
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
+from risk.models import Warning
+from risk.selectors import open_warnings
 
 RATE = Decimal("0.0001")
 TREND_MONTHS = 24
@@ -404,7 +406,7 @@ def _customers(user, staff, year, today):
 # ------------------------------------------------------------------------------------------- alerts
 
 
-def _alerts(*, head, children, child_kind, receivables, child_receivables, credit, worklist, paces):
+def _alerts(*, head, children, child_kind, receivables, child_receivables, credit, worklist, paces, warnings=()):
     alerts = []
     sales = Metric.SALES_AMOUNT.value
     for key in ("month", "year"):
@@ -471,7 +473,32 @@ def _alerts(*, head, children, child_kind, receivables, child_receivables, credi
                     "threshold": None,
                 }
             )
+    # The open early warnings (risk) of the unit or person shown, gravest first (one query, WARNINGS_SHOWN).
+    for warning in warnings:
+        alerts.append(
+            {
+                "code": "early_warning",
+                "level": "danger" if warning.severity == "high" else "warning",
+                "period": None,
+                "subject": None,
+                "value": warning.value,
+                "threshold": warning.rule.threshold,
+                "warning": warning,
+                "warning_id": warning.pk,
+            }
+        )
     return alerts
+
+
+# How many open early warnings the dashboard lists among its alerts (the risk pages list them all).
+WARNINGS_SHOWN = 5
+
+
+def _warnings(user, *, unit, staff):
+    """The gravest open early warnings of the subject: a salesperson's own, or those of the unit's subtree."""
+    readable = Warning.objects.for_user(user)
+    readable = readable.filter(owner=staff) if staff is not None else readable.filter(unit__path__startswith=unit.path)
+    return open_warnings(readable, WARNINGS_SHOWN)
 
 
 def _rate_text(fraction):
@@ -502,6 +529,15 @@ ALERT_TEXT = {
         _("Approvals waiting for you past their deadline: %(count)s.") % {"count": formats.count(a["value"])}
     ),
     "tasks_overdue": lambda a: _("Your overdue tasks: %(count)s.") % {"count": formats.count(a["value"])},
+    "early_warning": lambda a: (
+        _("Early warning: %(rule)s — %(subject)s (owner %(owner)s, due %(due)s).")
+        % {
+            "rule": a["warning"].rule.name,
+            "subject": a["warning"].subject_name,
+            "owner": a["warning"].owner.name,
+            "due": a["warning"].due_on.isoformat(),
+        }
+    ),
 }
 # Alerts about the person looking (their approvals and tasks), not about the unit or person shown.
 VIEWER_ALERTS = ("approvals_overdue", "tasks_overdue")
@@ -681,9 +717,11 @@ def dashboard(*, user, unit, staff=None, today=None):
         credit=credit,
         worklist=worklist,
         paces=paces,
+        warnings=_warnings(user, unit=unit, staff=staff),
     )
     for alert in result["alerts"]:
         alert["message"] = ALERT_TEXT[alert["code"]](alert)
+        alert.pop("warning", None)
     # Whose figures: the viewer's own approvals and tasks are alerts of their own dashboard only; on a
     # unit or person they drill into, they stay apart (`viewer_alerts`), never shown as that subject's.
     result["own"] = is_own(user, unit=unit, staff=staff)

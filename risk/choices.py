@@ -194,3 +194,57 @@ IMPROVEMENT_OPEN_STATES = (
     ImprovementState.APPROVED,
     ImprovementState.IN_PROGRESS,
 )
+
+
+class WarningKind(models.TextChoices):
+    """What an early-warning rule (预警规则) watches; risk.services.warnings says how each is computed.
+    Complaint spikes wait for the complaints subject (nothing records complaints yet)."""
+
+    OVERDUE_SHARE = "overdue_share", _("Overdue share above the threshold")
+    OVERDUE_SHARE_RISE = "overdue_share_rise", _("Overdue share rising by the threshold")
+    DSO_RISE = "dso_rise", _("DSO rising by the threshold (days)")
+    NO_SALES = "no_sales", _("No sales for the threshold (days)")
+    DELAY_LENGTHENING = "delay_lengthening", _("Payment delays lengthening by the threshold (days)")
+    GRADE_FALL = "grade_fall", _("Grade falling by the threshold (steps) or to C/D")
+    LIMIT_UTILISATION = "limit_utilisation", _("Credit-limit utilisation above the threshold")
+    CONCENTRATION = "concentration", _("Customer's share of the district's receivables above the threshold")
+    ATTAINMENT_PACE = "attainment_pace", _("Sales attainment behind the year's time pace by the threshold")
+
+
+class WarningLevel(models.TextChoices):
+    """What a warning is about: one customer, or a district office (the unit level of a rule's subject)."""
+
+    CUSTOMER = "customer", _("Customer")
+    DISTRICT = "district", _("District office")
+
+
+class WarningSeverity(models.TextChoices):
+    """How grave a warning is; lists and the dashboard show the gravest first (WARNING_SEVERITY_RANK)."""
+
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+WARNING_SEVERITY_RANK = {WarningSeverity.HIGH: 3, WarningSeverity.MEDIUM: 2, WarningSeverity.LOW: 1}
+
+
+class WarningState(models.TextChoices):
+    """Open → acknowledged → action recorded → closed (by a person with a resolution, or by the job when the
+    condition cleared)."""
+
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACTIONED = "actioned", _("Action recorded")
+    CLOSED = "closed", _("Closed")
+
+
+class WarningClosedReason(models.TextChoices):
+    """Why a warning was closed."""
+
+    RESOLVED = "resolved", _("Resolved by a person")
+    CLEARED = "cleared", _("Condition cleared")
+
+
+# A warning not closed: the worklist, the dashboard and the one-open-warning-per-subject rule count these.
+WARNING_OPEN_STATES = (WarningState.OPEN, WarningState.ACKNOWLEDGED, WarningState.ACTIONED)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import nav, worklist
-from risk.selectors import my_open_events
+from risk.selectors import my_open_events, my_open_warnings
 
 
 @nav.entries(nav.RISK, order=1)
@@ -24,6 +24,8 @@ def items(user, role):
         (_("Rating schemes"), reverse("risk:scheme_list")),
         (_("Foresight: default risk"), reverse("risk:forecast_list")),
         (_("Units under improvement"), reverse("risk:improvement_list")),
+        (_("Early warnings"), reverse("risk:warning_list")),
+        (_("Warning rules"), reverse("risk:warning_rule_list")),
     ]
 
 
@@ -31,3 +33,9 @@ def items(user, role):
 def work(user):
     """The open special events the person owns (one query)."""
     return my_open_events(user).aggregate(events_open=Count("pk"))
+
+
+@worklist.counts("warnings_open")
+def warnings_work(user):
+    """The open early warnings the person owns (one query)."""
+    return my_open_warnings(user).aggregate(warnings_open=Count("pk"))

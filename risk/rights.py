@@ -163,3 +163,48 @@ def may_close_improvement(user, plan):
 def may_refresh_flags(user, subject=None):
     """Recompute the under-performance flags by hand (the nightly job runs it as SYSTEM)."""
     return _center(user, _("The flags are recomputed by the Development Center (and every night by the system)."))
+
+
+# --- early warnings (预警) ------------------------------------------------------------------------------
+@rule("warning_rule.change")
+def may_change_warning_rule(user, warning_rule=None):
+    """Set or change an early-warning rule: company policy the center sets directly."""
+    return _center(user, _("Warning rules are set by the Development Center."))
+
+
+@rule("warning.run")
+def may_run_warnings(user, subject=None):
+    return _center(user, _("The warning rules are run by the Development Center (and every night by the system)."))
+
+
+def handles_warning(user, warning):
+    """True if `user` handles `warning`: its owner, its supervisor, the manager it escalated to, a manager
+    whose subtree holds its unit, or the center."""
+    staff = _staff(user)
+    if staff is None:
+        return False
+    if staff.pk in (warning.owner_id, warning.supervisor_id, warning.escalated_to_id):
+        return True
+    scope = scope_of(user)
+    return staff.role != Role.SALES_REP and not scope.own_only and scope.covers_path(warning.unit.path)
+
+
+def _warning_handler(user, warning):
+    return handles_warning(user, warning) or Refusal(
+        _("Only the warning's owner, its supervisor, a manager above its unit or the Development Center may do this.")
+    )
+
+
+@rule("warning.acknowledge")
+def may_acknowledge_warning(user, warning):
+    return _warning_handler(user, warning)
+
+
+@rule("warning.act")
+def may_record_warning_action(user, warning):
+    return _warning_handler(user, warning)
+
+
+@rule("warning.close")
+def may_close_warning(user, warning):
+    return _warning_handler(user, warning)

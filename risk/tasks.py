@@ -50,3 +50,18 @@ def improvement_refresh(as_of=None):
     day = timezone.localdate() if as_of is None else datetime.date.fromisoformat(as_of)
     flags = services.flags_refresh(as_of=day, by=SYSTEM)
     return {**flags, "started": services.improvements_start(as_of=day, by=SYSTEM)}
+
+
+@shared_task(name="risk.evaluate_warnings", soft_time_limit=1740, time_limit=1800)
+def evaluate_warnings(as_of=None):
+    """Run every active early-warning rule as of `as_of` (ISO date; default today): open warnings for new hits,
+    close those whose condition cleared. Safe to run twice (one open warning per rule and subject)."""
+    day = timezone.localdate() if as_of is None else datetime.date.fromisoformat(as_of)
+    return services.warnings_evaluate(as_of=day, by=SYSTEM)
+
+
+@shared_task(name="risk.escalate_warnings", soft_time_limit=600, time_limit=660)
+def escalate_warnings(today=None):
+    """Escalate the warnings past their deadline one level up (working days only, once a day per warning)."""
+    day = timezone.localdate() if today is None else datetime.date.fromisoformat(today)
+    return services.warnings_escalate(today=day, by=SYSTEM)

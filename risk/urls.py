@@ -23,4 +23,9 @@ urlpatterns = [
     path("improvement/new/", views.ImprovementCreateView.as_view(), name="improvement_create"),
     path("improvement/<int:pk>/", views.ImprovementDetailView.as_view(), name="improvement_detail"),
     path("improvement/<int:pk>/edit/", views.ImprovementEditView.as_view(), name="improvement_edit"),
+    path("warnings/", views.WarningListView.as_view(), name="warning_list"),
+    path("warnings/<int:pk>/", views.WarningDetailView.as_view(), name="warning_detail"),
+    path("warnings/rules/", views.WarningRuleListView.as_view(), name="warning_rule_list"),
+    path("warnings/run/", views.WarningRunView.as_view(), name="warning_run"),
+    path("warnings/rules/<int:pk>/edit/", views.WarningRuleEditView.as_view(), name="warning_rule_edit"),
 ]

@@ -505,3 +505,150 @@ IMPROVEMENT_WRITES = [
 
 ENTRIES = [*ENTRIES, *IMPROVEMENT_ENTRIES]
 WRITES = [*WRITES, *IMPROVEMENT_WRITES]
+
+
+# --- early warnings (预警) --------------------------------------------------------------------------------------
+# A warning about a customer is owned by its salesperson (the owner persona, rep_hangzhou: he handles it and,
+# as a sales rep, sees only the warnings he owns); the managers above its district and the center handle it too.
+WARNING_HANDLERS = HANDLERS | {"rep_hangzhou"}
+
+
+def _warning_rule(district=None, owner=None):
+    from risk.services import warning_rule_create
+
+    n = next(_counter)
+    return warning_rule_create(
+        by=SYSTEM, name=f"登记预警规则{n}", kind="overdue_share", threshold="0.5", severity="high", deadline_days=3
+    )
+
+
+def _warning(district, owner):
+    """An open warning about a customer of the district owned by the owner persona (or, without one, by the
+    district's manager), opened on a day of its own so a list can be narrowed to it."""
+    from risk.models import Warning
+    from risk.services import warning_owner
+
+    n = next(_counter)
+    customer = make_customer(district, owner)
+    person, supervisor = warning_owner(customer=customer)
+    day = date(2024, 1, 1) + timedelta(days=n)
+    return Warning.objects.create(
+        rule=_warning_rule(),
+        customer=customer,
+        unit=district,
+        owner=person,
+        supervisor=supervisor,
+        severity="high",
+        value="0.8",
+        opened_on=day,
+        due_on=day + timedelta(days=3),
+    )
+
+
+WARNING_ENTRIES = [
+    Scoped(
+        name="early warning",
+        make=_warning,
+        api_list="risk-warning-list",
+        api_detail="risk-warning-detail",
+        web_list="risk:warning_list",
+        web_detail="risk:warning_detail",
+        find=lambda obj: {"opened_after": obj.opened_on.isoformat(), "opened_before": obj.opened_on.isoformat()},
+    ),
+    Scoped(
+        name="warning rule",
+        make=_warning_rule,
+        api_list="risk-warning-rule-list",
+        api_detail="risk-warning-rule-detail",
+        web_list="risk:warning_rule_list",
+        writers=CENTER,
+        company_wide=True,
+    ),
+]
+
+
+def _rule_body(obj, world, persona):
+    return {
+        "name": f"新预警规则{next(_counter)}",
+        "kind": "no_sales",
+        "threshold": "60",
+        "severity": "medium",
+        "deadline_days": 5,
+    }
+
+
+WARNING_WRITES = [
+    # --- API -------------------------------------------------------------------------------------------------
+    Write(
+        name="warning rule create",
+        url="risk-warning-rule-list",
+        make=make_unit,
+        detail=False,
+        body=_rule_body,
+        writers=CENTER,
+        success=201,
+        company_wide=True,
+    ),
+    Write(name="warning acknowledge", url="risk-warning-acknowledge", make=_warning, writers=WARNING_HANDLERS),
+    Write(name="warning act", url="risk-warning-act", make=_warning, body={"action": "已电话催收"}, writers=WARNING_HANDLERS),
+    Write(
+        name="warning close", url="risk-warning-close", make=_warning, body={"resolution": "客户已付清"}, writers=WARNING_HANDLERS
+    ),
+    # --- pages -----------------------------------------------------------------------------------------------
+    Write(
+        name="warning rule create page",
+        url="risk:warning_rule_list",
+        make=make_unit,
+        detail=False,
+        body=_rule_body,
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="warning rule edit page",
+        url="risk:warning_rule_edit",
+        make=_warning_rule,
+        body={"name": "逾期占比（改）", "kind": "overdue_share", "threshold": "0.6", "severity": "high", "deadline_days": "5"},
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="warning run page",
+        url="risk:warning_run",
+        make=make_unit,
+        detail=False,
+        body={"as_of": "2026-03-16"},
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="warning acknowledge page",
+        url="risk:warning_detail",
+        make=_warning,
+        body={"action": "acknowledge"},
+        writers=WARNING_HANDLERS,
+        success=302,
+    ),
+    Write(
+        name="warning act page",
+        url="risk:warning_detail",
+        make=_warning,
+        body={"action": "act", "action_text": "已电话催收"},
+        writers=WARNING_HANDLERS,
+        success=302,
+    ),
+    Write(
+        name="warning close page",
+        url="risk:warning_detail",
+        make=_warning,
+        body={"action": "close", "resolution": "客户已付清"},
+        writers=WARNING_HANDLERS,
+        success=302,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *WARNING_ENTRIES]
+WRITES = [*WRITES, *WARNING_WRITES]

@@ -129,7 +129,9 @@ class DashboardAlertSubjectSerializer(serializers.Serializer):
 
 
 class DashboardAlertSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="below_pace, overdue_share, over_credit_limit, approvals_overdue or tasks_overdue")
+    code = serializers.CharField(
+        help_text="below_pace, overdue_share, over_credit_limit, approvals_overdue, tasks_overdue or early_warning"
+    )
     level = serializers.CharField(help_text="warning or danger")
     period = serializers.CharField(allow_null=True)
     subject = DashboardAlertSubjectSerializer(allow_null=True)
@@ -147,6 +149,7 @@ class DashboardWorklistSerializer(serializers.Serializer):
     tasks_overdue = serializers.IntegerField()
     unread = serializers.IntegerField()
     events_open = serializers.IntegerField(help_text="Open special events (risk) the person owns.")
+    warnings_open = serializers.IntegerField(help_text="Open early warnings (risk) the person owns.")
 
 
 class DashboardPeriodsSerializer(serializers.Serializer):

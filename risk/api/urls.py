@@ -7,6 +7,8 @@ from risk.api.views import (
     RatingSchemeViewSet,
     SpecialEventViewSet,
     StaffRatingViewSet,
+    WarningRuleViewSet,
+    WarningViewSet,
 )
 
 # Mounted at /api/v1/risk/. SimpleRouter: no second API root (the one of /api/v1/ lists everything).
@@ -17,5 +19,7 @@ router.register("schemes", RatingSchemeViewSet, basename="risk-scheme")
 router.register("events", SpecialEventViewSet, basename="special-event")
 router.register("forecasts", CustomerForecastViewSet, basename="risk-forecast")
 router.register("improvement-plans", ImprovementPlanViewSet, basename="improvement-plan")
+router.register("warning-rules", WarningRuleViewSet, basename="risk-warning-rule")
+router.register("warnings", WarningViewSet, basename="risk-warning")
 
 urlpatterns = router.urls

@@ -12,6 +12,9 @@ from risk.filtersets.ratings import (
     SchemeFilterSet,
     StaffRatingFilterSet,
 )
+from risk.filtersets.warnings import (
+    WarningFilterSet,
+)
 
 __all__ = [
     "CustomerForecastFilterSet",
@@ -20,4 +23,5 @@ __all__ = [
     "SchemeFilterSet",
     "SpecialEventFilterSet",
     "StaffRatingFilterSet",
+    "WarningFilterSet",
 ]

@@ -31,6 +31,12 @@ from risk.forms.ratings import (
     initial_factors,
     initial_grades,
 )
+from risk.forms.warnings import (
+    WarningActionForm,
+    WarningCloseForm,
+    WarningRuleForm,
+    WarningRunForm,
+)
 
 __all__ = [
     "ImprovementCloseForm",
@@ -58,4 +64,8 @@ __all__ = [
     "grades_from",
     "initial_factors",
     "initial_grades",
+    "WarningActionForm",
+    "WarningCloseForm",
+    "WarningRuleForm",
+    "WarningRunForm",
 ]

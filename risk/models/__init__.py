@@ -1,4 +1,5 @@
-"""Risk control's models, one module per subject: credit ratings, special events, foresight, grade overrides, improvement plans."""
+"""Risk control's models, one module per subject: credit ratings, special events, foresight, grade overrides,
+improvement plans, early warnings."""
 
 from risk.models.events import EventEntry, EventStep, SpecialEvent
 from risk.models.forecasts import CustomerForecast, ForecastModel
@@ -14,6 +15,7 @@ from risk.models.ratings import (
     StaffGradeChange,
     StaffRating,
 )
+from risk.models.warnings import Warning, WarningRule
 
 __all__ = [
     "CUSTOMER_FACTOR_FIELDS",
@@ -34,4 +36,6 @@ __all__ = [
     "StaffGradeChange",
     "StaffRating",
     "UnderperformanceFlag",
+    "Warning",
+    "WarningRule",
 ]

@@ -34,6 +34,12 @@ from risk.selectors.ratings import (
     history,
     migration_matrix,
 )
+from risk.selectors.warnings import (
+    WARNING_SEVERITY_ORDER,
+    my_open_warnings,
+    open_warnings,
+    warning_panel,
+)
 
 __all__ = [
     "BEHIND",
@@ -62,4 +68,8 @@ __all__ = [
     "my_open_events",
     "period_events",
     "reason_rows",
+    "WARNING_SEVERITY_ORDER",
+    "my_open_warnings",
+    "open_warnings",
+    "warning_panel",
 ]

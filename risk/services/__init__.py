@@ -33,6 +33,18 @@ from risk.services.ratings import (
     scheme_submit,
     scheme_update,
 )
+from risk.services.warnings import (
+    KIND_SPECS,
+    rule_hits,
+    warning_acknowledge,
+    warning_close,
+    warning_owner,
+    warning_record_action,
+    warning_rule_create,
+    warning_rule_update,
+    warnings_escalate,
+    warnings_evaluate,
+)
 
 __all__ = [
     "flags_refresh",
@@ -66,4 +78,14 @@ __all__ = [
     "scheme_submit",
     "scheme_update",
     "unit_manager",
+    "KIND_SPECS",
+    "rule_hits",
+    "warning_acknowledge",
+    "warning_close",
+    "warning_owner",
+    "warning_record_action",
+    "warning_rule_create",
+    "warning_rule_update",
+    "warnings_escalate",
+    "warnings_evaluate",
 ]

@@ -23,6 +23,13 @@ from risk.views.ratings import (
     SchemeListView,
     StaffRatingListView,
 )
+from risk.views.warnings import (
+    WarningDetailView,
+    WarningListView,
+    WarningRuleEditView,
+    WarningRuleListView,
+    WarningRunView,
+)
 
 __all__ = [
     "OverrideCreateView",
@@ -44,4 +51,9 @@ __all__ = [
     "SchemeFormMixin",
     "SchemeListView",
     "StaffRatingListView",
+    "WarningDetailView",
+    "WarningListView",
+    "WarningRuleEditView",
+    "WarningRuleListView",
+    "WarningRunView",
 ]

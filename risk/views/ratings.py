@@ -67,6 +67,7 @@ class RiskHomeView(ScopedViewMixin, TemplateView):
         context["migration"] = [[(old, new, moves.get((old, new), 0)) for new in GRADES] for old in GRADES] if moves else []
         context["forecast"] = selectors.forecast_panel(user=user)
         context["improvement"] = selectors.improvement_panel(user)
+        context.update(selectors.warning_panel(user))
         return context
 
 

@@ -37,3 +37,15 @@ def test_demo_improvement_plan_is_in_progress_with_tasks(db):
     assert plan.state == ImprovementState.IN_PROGRESS
     assert plan.measures.filter(task__isnull=False).count() == 3
     assert load_demo_improvement()["plans"] == 0
+
+
+def test_demo_warnings_load_once_with_some_handled(db):
+    from customers.demo import load_demo_customers
+    from risk.demo_warnings import RULES, load_demo_warnings
+    from risk.models import Warning
+
+    load_demo_company(reps_per_district=1)
+    load_demo_customers(customers=60, months=12, plans=0)
+    counts = load_demo_warnings()
+    assert counts["rules"] == len(RULES) and counts["warnings"] == Warning.objects.count() > 0
+    assert load_demo_warnings() == {"rules": 0, "warnings": 0}

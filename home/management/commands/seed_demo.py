@@ -11,6 +11,7 @@ from regions.demo import DEMO_PASSWORD, load_demo_company
 from reports.demo import load_demo_reports
 from risk.demo import load_demo_events, load_demo_improvement
 from risk.demo_ratings import load_demo_ratings
+from risk.demo_warnings import load_demo_warnings
 from risk.forecast_demo import load_demo_forecasts
 from workflow.demo import load_demo_workflow
 
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             ("业务报告 / business reports", load_demo_reports),
             # Foresight: the default-risk model trained on the demo ledger (or its refusal stored) and scored.
             ("提前预见 / foresight", load_demo_forecasts),
+            # After the summaries (DSO, attainment) and the ledger: the warning rules run once as of today.
+            ("预警 / early warnings", load_demo_warnings),
         ]
 
     def handle(self, *args, **options):

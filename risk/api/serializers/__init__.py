@@ -20,6 +20,14 @@ from risk.api.serializers.ratings import (
     RatingSchemeSerializer,
     StaffRatingSerializer,
 )
+from risk.api.serializers.warnings import (
+    WarningActSerializer,
+    WarningCloseSerializer,
+    WarningEmptySerializer,
+    WarningRuleSerializer,
+    WarningRuleWriteSerializer,
+    WarningSerializer,
+)
 
 __all__ = [
     "CustomerForecastSerializer",
@@ -36,4 +44,10 @@ __all__ = [
     "SpecialEventSerializer",
     "SpecialEventWriteSerializer",
     "StaffRatingSerializer",
+    "WarningActSerializer",
+    "WarningCloseSerializer",
+    "WarningEmptySerializer",
+    "WarningRuleSerializer",
+    "WarningRuleWriteSerializer",
+    "WarningSerializer",
 ]

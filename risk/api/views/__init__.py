@@ -12,6 +12,10 @@ from risk.api.views.ratings import (
     RatingSchemeViewSet,
     StaffRatingViewSet,
 )
+from risk.api.views.warnings import (
+    WarningRuleViewSet,
+    WarningViewSet,
+)
 
 __all__ = [
     "CustomerForecastViewSet",
@@ -20,4 +24,6 @@ __all__ = [
     "RatingSchemeViewSet",
     "SpecialEventViewSet",
     "StaffRatingViewSet",
+    "WarningRuleViewSet",
+    "WarningViewSet",
 ]

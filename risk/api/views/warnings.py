@@ -1,0 +1,77 @@
+"""The early-warning API under /api/v1/risk/: the rules (everyone reads them; the center sets one with a POST)
+and the warnings (list, detail, and the POST actions acknowledge / act / close). Reads go through the scope;
+writes through risk.services, whose refusals are JSON naming the field (400/403/409/422)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api import ScopedViewSet
+from risk import services
+from risk.api import serializers as s
+from risk.filtersets import WarningFilterSet
+from risk.models import Warning, WarningRule
+
+
+def _valid(view, serializer_class):
+    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class WarningRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Early-warning rules (预警规则): company policy the Development Center sets directly."""
+
+    queryset = WarningRule.objects.all()
+    serializer_class = s.WarningRuleSerializer
+    change_action = "risk.policy"
+
+    def narrow_queryset(self, queryset):
+        return queryset.order_by("kind", "id")
+
+    @extend_schema(request=s.WarningRuleWriteSerializer, responses={201: s.WarningRuleSerializer})
+    def create(self, request):
+        """Set a rule; a threshold or window of the wrong kind is a 400 naming the field."""
+        rule = services.warning_rule_create(**_valid(self, s.WarningRuleWriteSerializer), by=request.user)
+        return Response(s.WarningRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
+class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Warnings (预警单): one rule tripped by one customer or district; handled by its owner, supervisor,
+    the managers above and the center."""
+
+    queryset = Warning.objects.all()
+    serializer_class = s.WarningSerializer
+    filterset_class = WarningFilterSet
+    change_action = "warning.handle"
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("rule", "customer", "unit", "owner").order_by("-opened_on", "-id")
+
+    def _answer(self, warning):
+        return Response(s.WarningSerializer(self.get_queryset().get(pk=warning.pk)).data)
+
+    @extend_schema(request=s.WarningEmptySerializer, responses={200: s.WarningSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def acknowledge(self, request, pk=None):
+        """Acknowledge an open warning."""
+        warning = self.get_object()
+        _valid(self, s.WarningEmptySerializer)
+        return self._answer(services.warning_acknowledge(warning=warning, by=request.user))
+
+    @extend_schema(request=s.WarningActSerializer, responses={200: s.WarningSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def act(self, request, pk=None):
+        """Record what was done about the warning."""
+        warning = self.get_object()
+        data = _valid(self, s.WarningActSerializer)
+        return self._answer(services.warning_record_action(warning=warning, action=data["action"], by=request.user))
+
+    @extend_schema(request=s.WarningCloseSerializer, responses={200: s.WarningSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def close(self, request, pk=None):
+        """Close the warning with its resolution (without one: 422 on "resolution")."""
+        warning = self.get_object()
+        data = _valid(self, s.WarningCloseSerializer)
+        return self._answer(services.warning_close(warning=warning, resolution=data["resolution"], by=request.user))

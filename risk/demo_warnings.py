@@ -1,0 +1,47 @@
+"""Demo early warnings: the center's rules (strict enough that a few customers and districts trip them), one
+run as of today, and the handling of a few warnings in 杭州 — one acknowledged, one with an action recorded,
+one closed with its resolution — so the list, the overview, the worklist and the dashboard have something
+in each state.
+
+Everything goes through the services. Idempotent: does nothing when any warning rule exists.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.rights import SYSTEM
+from risk import services
+from risk.models import Warning, WarningRule
+
+RULES = [
+    # name, kind, threshold, window, severity, deadline (working days)
+    ("逾期占比超过九成", "overdue_share", "0.9", None, "high", 3),
+    ("信用额度使用率超过200%", "limit_utilisation", "2", None, "high", 3),
+    ("连续180天无销售", "no_sales", "180", None, "medium", 5),
+    ("回款延迟拉长30天以上", "delay_lengthening", "30", None, "medium", 5),
+    ("信誉等级下降两级或降至C/D", "grade_fall", "2", 30, "high", 3),
+    ("单一客户占地办应收六成以上", "concentration", "0.6", None, "low", 10),
+    ("DSO较上月上升30天以上", "dso_rise", "30", 1, "medium", 5),
+    ("销售达成落后时间进度25个百分点", "attainment_pace", "0.25", None, "medium", 5),
+]
+
+
+@transaction.atomic
+def load_demo_warnings(*, today=None):
+    """Load the demo warning rules, run them and handle a few warnings; returns counts."""
+    if WarningRule.objects.exists():
+        return {"rules": 0, "warnings": 0}
+    today = min(today or timezone.localdate(), timezone.localdate())
+    for name, kind, threshold, window, severity, days in RULES:
+        services.warning_rule_create(
+            by=SYSTEM, name=name, kind=kind, threshold=threshold, window=window, severity=severity, deadline_days=days
+        )
+    services.warnings_evaluate(as_of=today, by=SYSTEM)
+    handled = list(Warning.objects.unscoped().filter(unit__code="330100").order_by("pk")[:3])
+    if handled:
+        services.warning_acknowledge(by=SYSTEM, warning=handled[0])
+    if len(handled) > 1:
+        services.warning_record_action(by=SYSTEM, warning=handled[1], action="已电话联系客户财务，约定本周内回款。")
+    if len(handled) > 2:
+        services.warning_close(by=SYSTEM, warning=handled[2], resolution="客户已付清逾期款项，信用额度恢复正常。")
+    return {"rules": len(RULES), "warnings": Warning.objects.unscoped().count()}
