@@ -76,7 +76,10 @@ def enum_choice_field(choices, **kwargs):
     `allOf`, the enum stays with its field. (ENUM_NAME_OVERRIDES in the settings would name them
     instead; either way the schema says exactly which values each field takes.)
     """
-    schema = {"allOf": [{"type": "string", "enum": list(choices.values)}]}
+    values = list(choices.values)
+    if kwargs.get("allow_blank"):
+        values.append("")  # a blank value (e.g. "not closed yet") is one the field may take, so the schema says so
+    schema = {"allOf": [{"type": "string", "enum": values}]}
     field_class = extend_schema_field(schema)(type(f"{choices.__name__}Field", (serializers.ChoiceField,), {}))
     return field_class(choices=choices.choices, **kwargs)
 

@@ -159,3 +159,15 @@ def test_a_download_is_documented_as_its_file(openapi):
         "format": "binary",
     }
     assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/AgeingReport"}
+
+
+def test_a_choice_field_that_may_be_blank_documents_the_blank_value():
+    """schemathesis found the warnings' `closed_reason` answered "" (not closed yet) outside its documented enum."""
+    from core.serializers import enum_choice_field
+    from risk.choices import WarningClosedReason
+
+    blank = enum_choice_field(WarningClosedReason, read_only=True, allow_blank=True)
+    strict = enum_choice_field(WarningClosedReason, read_only=True)
+    schema_of = lambda field: type(field)._spectacular_annotation["field"]["allOf"][0]["enum"]  # noqa: E731
+    assert schema_of(blank) == [*WarningClosedReason.values, ""]
+    assert schema_of(strict) == list(WarningClosedReason.values)
