@@ -1198,4 +1198,6 @@ CASES = [
     Case("monthly report, company", "≤ 1.2× oracle", _monthly_report_case()),
     Case("dashboard request p95 (region, company)", "≤ 150 ms", _dashboard_case(), unit=P95),
     Case("rating all customers (risk.rate)", "≤ 1.2× oracle, < 2 min", _rating_case()),
+    # The risk overview has no ?unit= (it shows the reader's own scope): both sides are the region's page.
+    Case("risk overview page p95 (region)", "≤ 150 ms", _page_case("/risk/", "/risk/?unit={unit}"), unit=P95),
 ]

@@ -15,18 +15,25 @@ SUBJECTS = {
 def grade_distribution(*, user, subject, month_start):
     """For the subject's ratings the user may read: the count per grade (best first, zeros included), the
     total, and the changes since `month_start` — how many rose, how many fell, how many were graded for the
-    first time. Two grouped queries."""
+    first time. Two grouped queries (the changes counted per (from, to) pair in the database: a month of a
+    national run is tens of thousands of rows)."""
     rating_model, change_model = SUBJECTS[subject]
     counts = dict(rating_model.objects.for_user(user).values_list("grade").annotate(n=Count("pk")).order_by())
-    changes = change_model.objects.for_user(user).filter(on__gte=month_start).values_list("old_grade", "new_grade")
+    pairs = (
+        change_model.objects.for_user(user)
+        .filter(on__gte=month_start)
+        .values_list("old_grade", "new_grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     rose = fell = first = 0
-    for old, new in changes:
+    for old, new, n in pairs:
         if not old:
-            first += 1
+            first += n
         elif GRADES.index(new) < GRADES.index(old):
-            rose += 1
+            rose += n
         else:
-            fell += 1
+            fell += n
     return {
         "grades": [{"grade": grade, "count": counts.get(grade, 0)} for grade in GRADES],
         "total": sum(counts.values()),

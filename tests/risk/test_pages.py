@@ -122,4 +122,6 @@ def test_overview_shows_the_grade_migration_of_the_readers_customers(personas, u
     cells = {(old, new): n for row in page.context["migration"] for old, new, n in row}
     assert new_grade != "D" and cells[("D", new_grade)] == 1 and sum(cells.values()) == 1
     assert f'data-move="D-{new_grade}"' in page.content.decode()
+    moved = page.context["customers"]
+    assert (moved["rose"], moved["fell"], moved["first"]) == (1, 0, 0)  # this month: one rose; first grades were in 2025
     assert personas["rm_south"].web().get(reverse("risk:home")).context["migration"] == []
