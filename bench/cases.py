@@ -76,6 +76,9 @@ class Case:
             return result["rows"] / median if median else 0.0
         if self.unit == P95:
             return _percentile(result["times"], 0.95)
+        # A case that times itself (leaving its set-up and clean-up out) gives its own seconds per run.
+        if isinstance(result, dict) and "seconds" in result:
+            return statistics.median(result["seconds"])
         return median
 
     def ratio(self, ours, oracle):
@@ -1140,10 +1143,12 @@ def _rating_case():
         from django.utils import timezone
 
         from bench.rating_oracle import rate_customers
+        from bench.risk_setup import ensure_risk_policy
         from core.rights import SYSTEM
         from risk.models import CustomerRating
         from risk.services import rate, scheme_in_force
 
+        ensure_risk_policy()
         scheme = scheme_in_force("customer")
         today = timezone.localdate()
 
@@ -1177,6 +1182,76 @@ def _rating_case():
     return prepare
 
 
+# ------------------------------------------------------------------------------------ early warnings
+
+
+def _warning_case():
+    """risk.services.warnings_evaluate as of today from no open warning — every rule of each kind run, its
+    hits opened as warnings with owners and deadlines, each owner told — timed alone; then the same run again,
+    which must open nothing; rolled back. The oracle: one hand-written statement per rule writing (rule,
+    subject, value) into a temporary table (bench/warning_oracle.py). Needs the bench risk policy
+    (bench/risk_setup.py) and one rating run (the grade-fall rule reads the grade changes)."""
+
+    def prepare(ctx):
+        from django.db import transaction
+        from django.utils import timezone
+
+        from bench.risk_setup import ensure_risk_policy
+        from bench.warning_oracle import warning_hits
+        from core.rights import SYSTEM
+        from risk.models import CustomerRating, Warning, WarningRule
+        from risk.services import rate, warnings_evaluate
+
+        ensure_risk_policy()
+        today = timezone.localdate()
+        if not CustomerRating.objects.unscoped().filter(rated_on=today).exists():
+            rate(subject="customer", as_of=today, by=SYSTEM)
+        rules = list(WarningRule.objects.unscoped().filter(is_active=True).order_by("pk"))
+        seconds, reruns = [], []
+
+        def ours():
+            try:
+                with transaction.atomic():
+                    Warning.objects.unscoped().all().delete()
+                    t0 = time.perf_counter()
+                    result = warnings_evaluate(as_of=today, by=SYSTEM)
+                    seconds.append(time.perf_counter() - t0)
+                    t0 = time.perf_counter()
+                    again = warnings_evaluate(as_of=today, by=SYSTEM)
+                    reruns.append((time.perf_counter() - t0, again))
+                    hits = {
+                        (rule_id, customer_id or unit_id): value
+                        for rule_id, customer_id, unit_id, value in Warning.objects.unscoped().values_list(
+                            "rule_id", "customer_id", "unit_id", "value"
+                        )
+                    }
+                    raise _Rollback
+            except _Rollback:
+                pass
+            return {"opened": result["opened"], "hits": hits, "seconds": seconds, "reruns": reruns}
+
+        def oracle():
+            t0 = time.perf_counter()
+            hits = warning_hits(rules, today)
+            return {"hits": hits, "seconds": [time.perf_counter() - t0]}
+
+        def compare(a, b):
+            differ = {key for key in a["hits"].keys() | b["hits"].keys() if a["hits"].get(key) != b["hits"].get(key)}
+            rerun_s, again = a["reruns"][-1]
+            note = (
+                f"{len(rules)} rules, {a['opened']:,} warnings opened as of {today}; the re-run opened {again['opened']} "
+                f"(kept {again['kept']:,}, {rerun_s:.1f} s)"
+            )
+            if differ:
+                key = sorted(differ)[0]
+                return False, f"{note}; {len(differ)} hits differ, e.g. {key}: {a['hits'].get(key)} ≠ {b['hits'].get(key)}"
+            return again["opened"] == 0, f"{note}; same subjects and values"
+
+        return ours, oracle, compare
+
+    return prepare
+
+
 CASES = [
     Case("bulk API ingest, invoices", "≥ 10,000/s", _ingest_case(), unit=RATE),
     Case("bulk API ingest, 2 branches at once", "≥ 10,000/s", _concurrent_ingest_case(), unit=RATE),
@@ -1198,6 +1273,7 @@ CASES = [
     Case("monthly report, company", "≤ 1.2× oracle", _monthly_report_case()),
     Case("dashboard request p95 (region, company)", "≤ 150 ms", _dashboard_case(), unit=P95),
     Case("rating all customers (risk.rate)", "≤ 1.2× oracle, < 2 min", _rating_case()),
+    Case("evaluating every warning rule", "≤ 1.2× oracle, < 2 min", _warning_case()),
     # The risk overview has no ?unit= (it shows the reader's own scope): both sides are the region's page.
     Case("risk overview page p95 (region)", "≤ 150 ms", _page_case("/risk/", "/risk/?unit={unit}"), unit=P95),
 ]

@@ -3,6 +3,7 @@ improvement plans, early warnings."""
 
 from risk.models.events import EventEntry, EventStep, SpecialEvent
 from risk.models.forecasts import CustomerForecast, ForecastModel
+from risk.models.grade_counts import GradeCount, GradeMoveCount
 from risk.models.improvement import ImprovementMeasure, ImprovementPlan, ImprovementTarget, UnderperformanceFlag
 from risk.models.overrides import GradeOverride
 from risk.models.ratings import (
@@ -25,6 +26,8 @@ __all__ = [
     "CustomerRating",
     "EventEntry",
     "EventStep",
+    "GradeCount",
+    "GradeMoveCount",
     "GradeOverride",
     "ForecastModel",
     "ImprovementMeasure",

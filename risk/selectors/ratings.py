@@ -1,9 +1,9 @@
 """Reads of risk control: grade distributions and migrations for a scope, and the "why" of one grade."""
 
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
 
 from risk.choices import GRADES, Factor
-from risk.models import CustomerGradeChange, CustomerRating, StaffGradeChange, StaffRating
+from risk.models import CustomerGradeChange, CustomerRating, GradeCount, GradeMoveCount, StaffGradeChange, StaffRating
 from risk.scoring import Scorer
 
 SUBJECTS = {
@@ -15,15 +15,16 @@ SUBJECTS = {
 def grade_distribution(*, user, subject, month_start):
     """For the subject's ratings the user may read: the count per grade (best first, zeros included), the
     total, and the changes since `month_start` — how many rose, how many fell, how many were graded for the
-    first time. Two grouped queries (the changes counted per (from, to) pair in the database: a month of a
-    national run is tens of thousands of rows)."""
-    rating_model, change_model = SUBJECTS[subject]
-    counts = dict(rating_model.objects.for_user(user).values_list("grade").annotate(n=Count("pk")).order_by())
+    first time. Read from the kept counts (risk.models.GradeCount, GradeMoveCount: a region holds a hundred
+    thousand ratings); two grouped queries."""
+    counts = dict(
+        GradeCount.objects.for_user(user).filter(subject=subject).values_list("grade").annotate(n=Sum("count")).order_by()
+    )
     pairs = (
-        change_model.objects.for_user(user)
-        .filter(on__gte=month_start)
+        GradeMoveCount.objects.for_user(user)
+        .filter(subject=subject, month__gte=month_start.replace(day=1))
         .values_list("old_grade", "new_grade")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("count"))
         .order_by()
     )
     rose = fell = first = 0
@@ -44,15 +45,14 @@ def grade_distribution(*, user, subject, month_start):
 
 
 def migration_matrix(*, user, subject, since):
-    """Grade migration since a day: {(from grade, to grade): count} over the changes the user may read (the
-    last change of each subject since `since` against its grade before it)."""
-    _rating_model, change_model = SUBJECTS[subject]
+    """Grade migration since the month of `since`: {(from grade, to grade): count} of the grade changes the
+    user may read (first grades left out), from the kept monthly counts."""
     rows = (
-        change_model.objects.for_user(user)
-        .filter(on__gte=since)
+        GradeMoveCount.objects.for_user(user)
+        .filter(subject=subject, month__gte=since.replace(day=1))
         .exclude(old_grade="")
         .values_list("old_grade", "new_grade")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("count"))
         .order_by()
     )
     return {(old, new): n for old, new, n in rows}

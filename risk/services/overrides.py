@@ -13,7 +13,7 @@ from approvals.services import request_submit
 from core.dates import check_supported_date
 from core.errors import Conflict, InvalidInput
 from core.rights import SYSTEM, ensure
-from risk.choices import ChangeReason, Grade, OverrideState
+from risk.choices import ChangeReason, Grade, OverrideState, RatingSubject
 from risk.models import (
     CUSTOMER_FACTOR_FIELDS,
     STAFF_FACTOR_FIELDS,
@@ -23,6 +23,7 @@ from risk.models import (
     StaffGradeChange,
     StaffRating,
 )
+from risk.services.grade_counts import grade_counts_refresh
 
 # An override is a judgement for a while, not a second rating scheme: at most a year.
 LONGEST = datetime.timedelta(days=366)
@@ -119,3 +120,6 @@ def override_on_approved(*, override, today=None):
         rating.grade, rating.since = override.grade, today
     rating.override = override
     rating.save(update_fields=["grade", "since", "override"])
+    # The kept counts follow at once (a whole recount: an override is rare, a stale overview is not wanted).
+    subject = RatingSubject.CUSTOMER if override.customer_id else RatingSubject.STAFF
+    grade_counts_refresh(subject=subject, months=[today])

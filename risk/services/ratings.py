@@ -27,6 +27,7 @@ from risk.models import (
     StaffRating,
 )
 from risk.scoring import Scorer, clean_factors, clean_grades
+from risk.services.grade_counts import grade_counts_refresh
 
 
 def _person(by):
@@ -214,6 +215,7 @@ def rate(*, subject, as_of, by):
     if subject == RatingSubject.CUSTOMER and connection.vendor == "postgresql":
         # 400,000 customers: computed, graded and written in the database (risk/rating_sql.py).
         rated, changed = rating_sql.rate_customers(scheme=scheme, as_of=as_of, overrides=overrides, fields=fields)
+        grade_counts_refresh(subject=subject, months=[as_of])
         return {"rated": rated, "changed": changed}
     scorer = Scorer.of(scheme)
     values = compute(as_of)
@@ -244,4 +246,5 @@ def rate(*, subject, as_of, by):
     )
     if changes:
         insert_rows(change_model, (key, "on", "old_grade", "new_grade", "score", "scheme_id", "reason", *fields), changes)
+    grade_counts_refresh(subject=subject, months=[as_of])
     return {"rated": len(ratings), "changed": len(changes)}

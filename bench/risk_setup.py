@@ -1,0 +1,55 @@
+"""The risk policy a benchmark data set needs (seed_scale loads facts, not policy): the demo's two rating
+schemes put in force and one early-warning rule of every kind — written directly, as a migration of policy
+would be, since the approval flow is not what is measured. Idempotent."""
+
+from django.db import transaction
+
+from risk.choices import RatingSubject, SchemeState, WarningKind
+from risk.demo_ratings import CUSTOMER_FACTORS, GRADES, STAFF_FACTORS
+from risk.models import RatingScheme, SchemeFactor, WarningRule
+
+# kind: (level, threshold, window, severity) — thresholds like the demo's, one rule per kind.
+RULES = {
+    WarningKind.OVERDUE_SHARE: ("customer", "0.9", None, "high"),
+    WarningKind.OVERDUE_SHARE_RISE: ("customer", "0.3", 30, "medium"),
+    WarningKind.LIMIT_UTILISATION: ("customer", "2", None, "high"),
+    WarningKind.NO_SALES: ("customer", "180", None, "medium"),
+    WarningKind.DELAY_LENGTHENING: ("customer", "30", None, "medium"),
+    WarningKind.GRADE_FALL: ("customer", "2", 30, "high"),
+    WarningKind.CONCENTRATION: ("customer", "0.6", None, "low"),
+    WarningKind.DSO_RISE: ("district", "30", 1, "medium"),
+    WarningKind.ATTAINMENT_PACE: ("district", "0.25", None, "medium"),
+}
+
+
+@transaction.atomic
+def ensure_risk_policy():
+    """Put the demo schemes in force and one rule of each kind in place where they are missing."""
+    for subject, factors in ((RatingSubject.CUSTOMER, CUSTOMER_FACTORS), (RatingSubject.STAFF, STAFF_FACTORS)):
+        if RatingScheme.objects.unscoped().filter(subject=subject, state=SchemeState.APPROVED).exists():
+            continue
+        scheme = RatingScheme.objects.unscoped().create(
+            subject=subject, name=f"bench {subject}", grades=GRADES, state=SchemeState.APPROVED
+        )
+        SchemeFactor.objects.bulk_create(
+            SchemeFactor(
+                scheme=scheme,
+                factor=f["factor"],
+                weight=f["weight"],
+                bands=f["bands"],
+                if_missing=f.get("if_missing", "100"),
+                order=n,
+            )
+            for n, f in enumerate(factors)
+        )
+    for kind, (level, threshold, window, severity) in RULES.items():
+        WarningRule.objects.unscoped().get_or_create(
+            kind=kind,
+            defaults={
+                "name": f"bench {kind}",
+                "level": level,
+                "threshold": threshold,
+                "window": window,
+                "severity": severity,
+            },
+        )
