@@ -25,7 +25,7 @@ from core.scoping import scope_of
 from notifications.choices import NotificationKind
 from notifications.services import notify
 from regions.choices import UnitKind
-from regions.models import StaffProfile
+from regions.models import OrgUnit, StaffProfile
 from workflow.choices import TaskState
 from workflow.models import Task
 
@@ -64,6 +64,52 @@ def default_supervisor(owner):
         if holder is not None and holder.pk != owner.pk:
             return holder
     return None
+
+
+class ManagerChart:
+    """The org tree's managers read once (three queries), for a job that asks "who manages this unit" and
+    "whom does this person report to" thousands of times: the same answers as unit_manager-style lookups
+    and default_supervisor, from memory. Built fresh per job run (posts change between runs)."""
+
+    def __init__(self):
+        self._units = {pk: (parent_id, kind) for pk, parent_id, kind in OrgUnit.objects.values_list("pk", "parent_id", "kind")}
+        self._holders = {}
+        # The first active holder (lowest pk) of each manager's post, as _holder orders them.
+        for pk, unit_id, role in (
+            StaffProfile.objects.unscoped()
+            .filter(is_active=True, role__in=set(MANAGER_OF.values()))
+            .order_by("-pk")
+            .values_list("pk", "unit_id", "role")
+        ):
+            self._holders[(unit_id, role)] = pk
+        self._people = StaffProfile.objects.unscoped().select_related("user", "unit").in_bulk(set(self._holders.values()))
+
+    def _chain(self, unit_id):
+        while unit_id is not None:
+            yield unit_id
+            unit_id = self._units[unit_id][0]
+
+    def _first_holder(self, unit_id, *, besides=None):
+        for level in self._chain(unit_id):
+            role = MANAGER_OF.get(self._units[level][1])
+            holder = self._holders.get((level, role)) if role else None
+            if holder is not None and holder != besides:
+                return holder
+        return None
+
+    def _person(self, pk):
+        return None if pk is None else self._people[pk]
+
+    def unit_manager(self, unit_id):
+        """The manager of the unit — of the next unit up while the post is vacant; None in an empty company."""
+        return self._person(self._first_holder(unit_id))
+
+    def supervisor(self, owner):
+        """default_supervisor(owner), from memory."""
+        start = owner.unit_id if owner.role in _REPORTS_IN_OWN_UNIT else self._units[owner.unit_id][0]
+        if start is None:
+            return None
+        return self._person(self._first_holder(start, besides=owner.pk))
 
 
 def _text(message, **params):

@@ -65,8 +65,7 @@ from risk.choices import (
 )
 from risk.factors import customer_factors, value
 from risk.models import CustomerGradeChange, Warning, WarningRule
-from risk.services.events import unit_manager
-from workflow.services import default_supervisor
+from workflow.services import ManagerChart, default_supervisor
 
 NAME_MAX = WarningRule._meta.get_field("name").max_length
 TEXT_MAX = 10_000
@@ -402,13 +401,15 @@ def warning_owner(*, customer=None, unit=None):
 
 
 class _Owners:
-    """warning_owner for one run, remembering each unit's manager and each owner's supervisor: a run that
-    opens thousands of warnings asks the org tree once per district and person, not once per warning."""
+    """warning_owner for one run: the org tree's managers read once (workflow.services.ManagerChart), so a
+    run that opens thousands of warnings asks the database nothing per warning."""
 
     def __init__(self):
-        self._managers, self._supervisors = {}, {}
+        self._chart = None
 
     def __call__(self, *, customer=None, unit=None):
+        if self._chart is None:
+            self._chart = ManagerChart()
         owner = None
         if customer is not None:
             person = customer.salesperson
@@ -416,14 +417,10 @@ class _Owners:
                 owner = person
             unit = customer.district
         if owner is None:
-            if unit.pk not in self._managers:
-                self._managers[unit.pk] = unit_manager(unit)
-            owner = self._managers[unit.pk]
+            owner = self._chart.unit_manager(unit.pk)
         if owner is None:
             return None, None
-        if owner.pk not in self._supervisors:
-            self._supervisors[owner.pk] = default_supervisor(owner)
-        return owner, self._supervisors[owner.pk]
+        return owner, self._chart.supervisor(owner)
 
 
 def _open_warnings(rule, as_of, hits, subjects, owners):

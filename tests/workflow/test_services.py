@@ -34,6 +34,38 @@ def test_default_supervisors(personas):
     assert default_supervisor(p["dm_guangzhou"]) == p["pm_guangdong"]
 
 
+def test_the_manager_chart_answers_as_the_single_lookups(personas, units):
+    """ManagerChart (a job's in-memory org chart) gives every person's supervisor and every unit's manager
+    exactly as default_supervisor and risk's unit_manager do — vacant posts and a second holder included."""
+    from datetime import date
+
+    from core.roles import Role
+    from regions.models import OrgUnit, StaffProfile
+    from regions.services import staff_hire
+    from risk.services import unit_manager
+    from workflow.services import ManagerChart
+
+    # A vacant district (宁波: a salesperson, no manager) and a second district manager in 杭州 (the first keeps the post).
+    staff_hire(
+        by=SYSTEM, employee_no="MC1", name="宁波业务员", unit=units["330200"], role=Role.SALES_REP, hire_date=date(2021, 1, 1)
+    )
+    staff_hire(
+        by=SYSTEM,
+        employee_no="MC2",
+        name="杭州副经理",
+        unit=units["330100"],
+        role=Role.DISTRICT_MANAGER,
+        hire_date=date(2021, 1, 1),
+    )
+    chart = ManagerChart()
+    people = list(StaffProfile.objects.unscoped().select_related("unit"))
+    assert len(people) > 10
+    for person in people:
+        assert chart.supervisor(person) == default_supervisor(person), person.name
+    for unit in OrgUnit.objects.all():
+        assert chart.unit_manager(unit.pk) == unit_manager(unit), unit.code
+
+
 def test_vacant_post_passes_up(personas, units):
     from datetime import date
 
