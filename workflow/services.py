@@ -97,19 +97,25 @@ class ManagerChart:
                 return holder
         return None
 
-    def _person(self, pk):
+    def person(self, pk):
+        """The manager with this id (one of the chart's holders), or None."""
         return None if pk is None else self._people[pk]
 
-    def unit_manager(self, unit_id):
+    def unit_manager_id(self, unit_id):
         """The manager of the unit — of the next unit up while the post is vacant; None in an empty company."""
-        return self._person(self._first_holder(unit_id))
+        return self._first_holder(unit_id)
+
+    def supervisor_id(self, person_id, unit_id, role):
+        """default_supervisor of the person with this id, unit and role, as an id."""
+        start = unit_id if role in _REPORTS_IN_OWN_UNIT else self._units[unit_id][0]
+        return None if start is None else self._first_holder(start, besides=person_id)
+
+    def unit_manager(self, unit_id):
+        return self.person(self.unit_manager_id(unit_id))
 
     def supervisor(self, owner):
         """default_supervisor(owner), from memory."""
-        start = owner.unit_id if owner.role in _REPORTS_IN_OWN_UNIT else self._units[owner.unit_id][0]
-        if start is None:
-            return None
-        return self._person(self._first_holder(start, besides=owner.pk))
+        return self.person(self.supervisor_id(owner.pk, owner.unit_id, owner.role))
 
 
 def _text(message, **params):

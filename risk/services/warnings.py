@@ -39,6 +39,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from approvals.calendar import add_working_days, is_working_day
+from core.bulk import insert_rows
 from core.errors import Conflict, InvalidInput, Unprocessable
 from core.periods import Period
 from core.rights import SYSTEM, ensure
@@ -52,7 +53,7 @@ from performance.turnover import figures as turnover_figures
 from plans.choices import Metric
 from plans.models import Target
 from regions.choices import UnitKind
-from regions.models import OrgUnit
+from regions.models import OrgUnit, StaffProfile
 from risk.choices import (
     GRADES,
     WARNING_OPEN_STATES,
@@ -248,6 +249,11 @@ class _Facts:
         return self._factors[day]
 
 
+def warning_facts(as_of):
+    """The figures one run of the rules shares (for rule_hits)."""
+    return _Facts(as_of)
+
+
 def _above(number, threshold):
     return number is not None and number > threshold
 
@@ -397,84 +403,91 @@ def rule_hits(rule, facts):
 def warning_owner(*, customer=None, unit=None):
     """(owner, supervisor) of a warning about `customer` (its active salesperson, else its district's
     manager) or about `unit` (its manager); the supervisor is the owner's next manager up."""
-    return _Owners()(customer=customer, unit=unit)
+    chart = ManagerChart()
+    owner = None
+    if customer is not None:
+        person = customer.salesperson
+        if person is not None and person.is_active:
+            owner = person
+        unit = customer.district
+    owner = owner or chart.unit_manager(unit.pk)
+    return (owner, chart.supervisor(owner)) if owner is not None else (None, None)
 
 
 class _Owners:
-    """warning_owner for one run: the org tree's managers read once (workflow.services.ManagerChart), so a
-    run that opens thousands of warnings asks the database nothing per warning."""
+    """warning_owner for one run, by ids: the org tree's managers read once (workflow.services.ManagerChart),
+    so a run that opens a hundred thousand warnings asks the database nothing per warning."""
 
     def __init__(self):
         self._chart = None
 
-    def __call__(self, *, customer=None, unit=None):
+    def ids(self, *, unit_id, person=None):
+        """(owner id, supervisor id) for a subject in `unit_id` whose salesperson is `person` — (id, unit id,
+        role, is active) or None; (None, None) in an empty company."""
         if self._chart is None:
             self._chart = ManagerChart()
-        owner = None
-        if customer is not None:
-            person = customer.salesperson
-            if person is not None and person.is_active:
-                owner = person
-            unit = customer.district
-        if owner is None:
-            owner = self._chart.unit_manager(unit.pk)
-        if owner is None:
-            return None, None
-        return owner, self._chart.supervisor(owner)
+        if person is not None and person[3]:
+            owner, owner_unit, role = person[0], person[1], person[2]
+        else:
+            owner = self._chart.unit_manager_id(unit_id)
+            if owner is None:
+                return None, None
+            manager = self._chart.person(owner)
+            owner_unit, role = manager.unit_id, manager.role
+        return owner, self._chart.supervisor_id(owner, owner_unit, role)
+
+
+def _subjects(rule, keys):
+    """{subject id: (unit id, salesperson or None)} of the subjects a rule opens warnings for (district rules:
+    active districts only)."""
+    if rule.level == WarningLevel.CUSTOMER:
+        rows = (
+            Customer.objects.unscoped()
+            .filter(pk__in=keys)
+            .values_list(
+                "pk", "district_id", "salesperson_id", "salesperson__unit_id", "salesperson__role", "salesperson__is_active"
+            )
+        )
+        return {pk: (district, (person, *rest) if person else None) for pk, district, person, *rest in rows}
+    return {pk: (pk, None) for pk in OrgUnit.objects.filter(pk__in=keys, is_active=True).values_list("pk", flat=True)}
 
 
 def _open_warnings(rule, as_of, hits, subjects, owners):
-    """Open a warning of `rule` for each subject (customers, or districts) with its hit value, in one insert;
-    each owner is told once: of the warning, or of how many the rule opened for them. Returns the count."""
+    """Open a warning of `rule` for each subject ({id: (unit id, salesperson)}) with its hit value, written
+    set-wise; each owner is told once: of the warning, or of how many the rule opened for them. Returns the
+    count."""
     due_on = add_working_days(as_of, rule.deadline_days)
+    customer_level = rule.level == WarningLevel.CUSTOMER
     rows = []
-    for subject in subjects:
-        is_customer = isinstance(subject, Customer)
-        customer, unit = (subject, subject.district) if is_customer else (None, subject)
-        owner, supervisor = owners(customer=customer, unit=unit)
+    for pk in sorted(subjects):
+        unit_id, person = subjects[pk]
+        owner, supervisor = owners.ids(unit_id=unit_id, person=person)
         if owner is None:
             continue  # an empty company: nobody to own it (the next run tries again)
-        rows.append(
-            Warning(
-                rule=rule,
-                customer=customer,
-                unit=unit,
-                owner=owner,
-                supervisor=supervisor,
-                severity=rule.severity,
-                value=hits[subject.pk],
-                opened_on=as_of,
-                due_on=due_on,
-            )
-        )
-    created = Warning.objects.bulk_create(rows)
+        rows.append((rule.pk, pk if customer_level else None, unit_id, owner, supervisor, rule.severity, hits[pk], as_of, due_on))
+    columns = ("rule_id", "customer_id", "unit_id", "owner_id", "supervisor_id", "severity", "value", "opened_on", "due_on")
+    ids = insert_rows(Warning, columns, rows)
     by_owner = {}
-    for warning in created:
-        by_owner.setdefault(warning.owner_id, []).append(warning)
-    for warnings in by_owner.values():
-        if len(warnings) == 1 and warnings[0].pk is not None:
-            _tell(
-                warnings[0],
-                [warnings[0].owner],
-                _("Early warning (%(severity)s): %(rule)s — %(subject)s"),
-                kind=NotificationKind.OTHER,
-            )
-            continue
-        owner = warnings[0].owner
-        if owner.user_id:
-            notify(
-                recipients=[owner.user],
-                kind=NotificationKind.OTHER,
-                title=_message(
-                    _("%(n)d new early warnings (%(severity)s): %(rule)s"),
-                    n=len(warnings),
-                    severity=rule.get_severity_display(),
-                    rule=rule.name,
-                ),
-                body=_message(_("Due %(due)s."), due=due_on.isoformat()),
-                url=f"{reverse('risk:warning_list')}?owner={owner.pk}&open=true",
-            )
-    return len(created)
+    for pk, row in zip(ids, rows, strict=True):
+        by_owner.setdefault(row[3], []).append(pk)
+    singles = {pk for pks in by_owner.values() if len(pks) == 1 for pk in pks}
+    for warning in Warning.objects.unscoped().filter(pk__in=singles).select_related("rule", "customer", "unit", "owner__user"):
+        _tell(warning, [warning.owner], _("Early warning (%(severity)s): %(rule)s — %(subject)s"), kind=NotificationKind.OTHER)
+    many = {owner: len(pks) for owner, pks in by_owner.items() if len(pks) > 1}
+    for owner in StaffProfile.objects.unscoped().filter(pk__in=many, user__isnull=False).select_related("user"):
+        notify(
+            recipients=[owner.user],
+            kind=NotificationKind.OTHER,
+            title=_message(
+                _("%(n)d new early warnings (%(severity)s): %(rule)s"),
+                n=many[owner.pk],
+                severity=rule.get_severity_display(),
+                rule=rule.name,
+            ),
+            body=_message(_("Due %(due)s."), due=due_on.isoformat()),
+            url=f"{reverse('risk:warning_list')}?owner={owner.pk}&open=true",
+        )
+    return len(ids)
 
 
 def _tell(warning, people, title, *, kind):
@@ -506,7 +519,7 @@ def warnings_evaluate(*, as_of, by):
     the open warnings whose subject no longer trips their rule ("condition cleared"). Safe to run twice.
     Returns {"opened": n, "closed": n, "kept": n}."""
     ensure(by, "warning.run")
-    facts = _Facts(as_of)
+    facts = warning_facts(as_of)
     owners = _Owners()
     opened = closed = kept = 0
     now = timezone.now()
@@ -536,11 +549,7 @@ def warnings_evaluate(*, as_of, by):
         kept += len(hits) - len(new)
         if not new:
             continue
-        if customer_level:
-            subjects = Customer.objects.unscoped().filter(pk__in=new).select_related("district", "salesperson__user")
-        else:
-            subjects = OrgUnit.objects.filter(pk__in=new, is_active=True)
-        opened += _open_warnings(rule, as_of, hits, subjects.order_by("pk"), owners)
+        opened += _open_warnings(rule, as_of, hits, _subjects(rule, new), owners)
     return {"opened": opened, "closed": closed, "kept": kept}
 
 
