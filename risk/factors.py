@@ -220,10 +220,17 @@ def _open_figures(group_by, as_of):
     return figures
 
 
-def customer_factors(as_of):
-    """{customer id: {factor field: value}} for every customer, as of `as_of` (see the module's docstring)."""
+def customer_overdue_shares(as_of):
+    """{customer id: overdue share} as of `as_of` for the customers with something open (the one factor a
+    rule comparing two days needs for the earlier day — without the other factors' scans)."""
+    return {owner: share for owner, (_total, share, _beyond, _oldest) in _open_figures("customer_id", as_of).items()}
+
+
+def customer_factors(as_of, *, tenure=True):
+    """{customer id: {factor field: value}} for every customer, as of `as_of` (see the module's docstring).
+    `tenure=False` leaves the tenure out (None) and its scan of every invoice: the warning rules need none."""
     opens = _open_figures("customer_id", as_of)
-    firsts = _first_invoices(as_of)
+    firsts = _first_invoices(as_of) if tenure else {}
     delays = {}
     with connection.cursor() as cursor:
         cursor.execute(_delay_sql(), {"d": as_of, "recent": months_before(as_of, 3), "earlier": months_before(as_of, 9)})

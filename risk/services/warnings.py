@@ -64,7 +64,7 @@ from risk.choices import (
     WarningSeverity,
     WarningState,
 )
-from risk.factors import customer_factors, value
+from risk.factors import customer_factors, customer_overdue_shares, value
 from risk.models import CustomerGradeChange, Warning, WarningRule
 from workflow.services import ManagerChart, default_supervisor
 
@@ -245,8 +245,16 @@ class _Facts:
 
     def factors(self, day):
         if day not in self._factors:
-            self._factors[day] = customer_factors(day)
+            self._factors[day] = customer_factors(day, tenure=False)  # no rule reads the tenure
         return self._factors[day]
+
+    def shares(self, day):
+        """{customer id: overdue share} of an earlier day: only that factor, not all six."""
+        if day in self._factors:
+            return {cid: f["overdue_share"] for cid, f in self._factors[day].items()}
+        if ("shares", day) not in self._factors:
+            self._factors[("shares", day)] = customer_overdue_shares(day)
+        return self._factors[("shares", day)]
 
 
 def warning_facts(as_of):
@@ -263,13 +271,13 @@ def _factor_hits(facts, field, threshold):
 
 
 def _share_rise_hits(facts, rule):
-    before = facts.factors(facts.as_of - datetime.timedelta(days=rule.window))
+    before = facts.shares(facts.as_of - datetime.timedelta(days=rule.window))
     hits = {}
     for cid, f in facts.factors(facts.as_of).items():
         now = f["overdue_share"]
         if now is None:
             continue
-        rise = now - (before.get(cid, {}).get("overdue_share") or 0)
+        rise = now - (before.get(cid) or 0)
         if rise > rule.threshold:
             hits[cid] = value(rise)
     return hits
