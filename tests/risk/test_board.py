@@ -19,6 +19,7 @@ from regions.services import org_unit_create
 from risk import services
 from risk.models import CustomerGradeChange, CustomerRating, StaffGradeChange, Warning
 from risk.selectors import AGE_BUCKETS, age_q
+from risk.services.grade_counts import grade_counts_refresh
 from tests.customers.factories import CustomerFactory, StaffFactory
 from tests.risk.test_ratings import approved
 
@@ -177,6 +178,9 @@ def _grades(personas, units):
     StaffGradeChange.objects.create(
         staff=rep, on=date(2026, 3, 5), old_grade="AA", new_grade="A", score=D("75"), scheme=staff_scheme
     )
+    # The overview and the board read the kept counts, refreshed as the rating run does after writing grades.
+    grade_counts_refresh(subject="customer", months=[date(2026, 2, 1), date(2026, 3, 1)])
+    grade_counts_refresh(subject="staff", months=[date(2026, 3, 1)])
     return east, south
 
 

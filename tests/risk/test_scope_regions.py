@@ -49,6 +49,7 @@ from risk.models import (
     Warning,
 )
 from risk.services import event_report, improvement_create, scheme_create, warning_rule_create
+from risk.services.grade_counts import grade_counts_refresh
 from tests.conftest import PASSWORD, module_data
 
 TODAY = date(2026, 3, 16)  # a Monday
@@ -216,7 +217,14 @@ def world(django_db_setup, django_db_blocker):
                 by=SYSTEM, name="范围测试逾期占比", kind="overdue_share", threshold="0.5", severity="high", deadline_days=3
             )
             model = ForecastModel.objects.create(version=9001, state="trained", cutoff=date(2025, 12, 31), auc=D("0.8000"))
-            yield {"A": _region("甲", "A", center, schemes, rule, model), "B": _region("乙", "B", center, schemes, rule, model)}
+            regions = {
+                "A": _region("甲", "A", center, schemes, rule, model),
+                "B": _region("乙", "B", center, schemes, rule, model),
+            }
+            # The overview reads kept counts of grades, refreshed as the rating run does after writing grades.
+            for subject in ("customer", "staff"):
+                grade_counts_refresh(subject=subject, months=[TODAY])
+            yield regions
     finally:
         traveller.stop()
 
