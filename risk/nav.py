@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import nav, worklist
-from risk.selectors import my_open_events, my_open_warnings
+from risk.selectors import my_open_events, my_open_warnings, reads_board
 
 
 @nav.entries(nav.RISK, order=1)
@@ -26,6 +26,8 @@ def items(user, role):
         (_("Units under improvement"), reverse("risk:improvement_list")),
         (_("Early warnings"), reverse("risk:warning_list")),
         (_("Warning rules"), reverse("risk:warning_rule_list")),
+        # The company-wide risk board is the Development Center's (a 404 to anyone else).
+        *([(_("Company risk board"), reverse("risk:board"))] if reads_board(user) else []),
     ]
 
 

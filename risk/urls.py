@@ -28,4 +28,5 @@ urlpatterns = [
     path("warnings/rules/", views.WarningRuleListView.as_view(), name="warning_rule_list"),
     path("warnings/run/", views.WarningRunView.as_view(), name="warning_run"),
     path("warnings/rules/<int:pk>/edit/", views.WarningRuleEditView.as_view(), name="warning_rule_edit"),
+    path("board/", views.RiskBoardView.as_view(), name="board"),
 ]

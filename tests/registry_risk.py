@@ -652,3 +652,29 @@ WARNING_WRITES = [
 
 ENTRIES = [*ENTRIES, *WARNING_ENTRIES]
 WRITES = [*WRITES, *WARNING_WRITES]
+
+
+# --- the company-wide risk board (风险看板) ------------------------------------------------------------------------
+# The board is the whole company's: the Development Center reads it; everyone else is outside it (404, like an
+# object outside the scope — not 403), whatever their own region holds. A read only (GET), no write.
+
+
+def _board_counts(response, warning):
+    """True if the board counts the warning in the row of its region."""
+    return any(
+        warning.unit.path.startswith(row["unit"].path) and row["total"] >= 1 for row in response.context["warnings"]["regions"]
+    )
+
+
+BOARD_ENTRIES = [
+    Scoped(
+        name="company risk board",
+        make=_warning,
+        web_list="risk:board",
+        readers=CENTER,
+        refused=404,
+        web_visible=_board_counts,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *BOARD_ENTRIES]

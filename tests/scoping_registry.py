@@ -44,6 +44,12 @@ class Scoped:
     # contract checks its status only. Some need query parameters.
     api_detail_is_object: bool = True
     api_detail_query: dict | None = None
+    # What a persona in scope but outside `readers` gets: 403, or 404 where the page is the whole company's and
+    # everyone else is outside it (the center's risk board).
+    refused: int = 403
+    # For a web list that is not a paginated list of objects (a board of counts): visible(response, obj) -> True
+    # if the page shows (counts) the object.
+    web_visible: Callable | None = None
 
 
 @dataclass(frozen=True, eq=False)

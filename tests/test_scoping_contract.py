@@ -83,7 +83,7 @@ def expected_read(persona, entry, district_code, owner_name):
     if not in_scope(persona, entry, district_code, owner_name):
         return 404
     if entry.readers is not None and persona not in entry.readers:
-        return 403
+        return entry.refused
     return 200
 
 
@@ -227,7 +227,7 @@ def test_api_detail_and_list(entry, district, world, db):
         if list_url:
             response = client.get(list_url, {**entry.find(obj), "page_size": 1000})
             if entry.readers is not None and persona not in entry.readers:
-                assert response.status_code == 403
+                assert response.status_code == entry.refused
             else:
                 assert response.status_code == 200
                 ids = {row["id"] for row in response.json()["results"]}
@@ -254,10 +254,13 @@ def test_web_detail_and_list(entry, district, world, db):
         if list_url:
             response = client.get(list_url, entry.find(obj))
             if entry.readers is not None and persona not in entry.readers:
-                assert response.status_code == 403
+                assert response.status_code == entry.refused
             else:
                 assert response.status_code == 200
-                visible = response.context["paginator"].object_list.filter(pk=obj.pk).exists()
+                if entry.web_visible is not None:
+                    visible = entry.web_visible(response, obj)
+                else:
+                    visible = response.context["paginator"].object_list.filter(pk=obj.pk).exists()
                 assert visible == (expected == 200)
 
     walk(WEB_PERSONAS, check)

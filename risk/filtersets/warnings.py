@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import DateFilter
 from core.filters import IdFilter, SubtreeFilter
 from risk.choices import WARNING_OPEN_STATES, WarningKind, WarningSeverity, WarningState
-from risk.models import Warning
+from risk.models import Warning, WarningRule
+from risk.selectors.board import AGE_CHOICES, age_q
+
+
+def _rules(request):
+    """The rules a filter may name: those the requester reads (every rule, for anyone inside the organisation)."""
+    return WarningRule.objects.for_user(request.user) if request is not None else WarningRule.objects.none()
 
 
 class WarningFilterSet(django_filters.FilterSet):
@@ -22,10 +28,21 @@ class WarningFilterSet(django_filters.FilterSet):
     opened_before = DateFilter(field_name="opened_on", lookup_expr="lte", label=_("opened on or before"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("still open"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("past its deadline"))
+    # The risk board's cells link here: a rule, the warning's age today (risk.selectors.board.AGE_BUCKETS), and
+    # whether it was escalated. (A region is `unit`: the subtree of the region.)
+    rule = django_filters.ModelChoiceFilter(queryset=_rules, label=_("rule"))
+    age = django_filters.ChoiceFilter(choices=AGE_CHOICES, method="filter_age", label=_("age"))
+    escalated = django_filters.BooleanFilter(method="filter_escalated", label=_("escalated"))
 
     class Meta:
         model = Warning
         fields = ["state", "severity"]
+
+    def filter_age(self, queryset, name, value):
+        return queryset.filter(age_q(value, timezone.localdate()))
+
+    def filter_escalated(self, queryset, name, value):
+        return queryset.filter(escalation_level__gt=0) if value else queryset.filter(escalation_level=0)
 
     def filter_open(self, queryset, name, value):
         return queryset.filter(state__in=WARNING_OPEN_STATES) if value else queryset.exclude(state__in=WARNING_OPEN_STATES)

@@ -73,3 +73,25 @@ __all__ = [
     "open_warnings",
     "warning_panel",
 ]
+
+from risk.selectors.board import (  # noqa: E402 — appended: the company-wide risk board (#15)
+    AGE_BUCKETS,
+    AGE_CHOICES,
+    age_q,
+    board_regions,
+    grade_board,
+    reads_board,
+    region_prefix,
+    warning_board,
+)
+
+__all__ += [
+    "AGE_BUCKETS",
+    "AGE_CHOICES",
+    "age_q",
+    "board_regions",
+    "grade_board",
+    "reads_board",
+    "region_prefix",
+    "warning_board",
+]

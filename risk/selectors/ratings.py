@@ -44,12 +44,15 @@ def grade_distribution(*, user, subject, month_start):
     }
 
 
-def migration_matrix(*, user, subject, since):
-    """Grade migration since the month of `since`: {(from grade, to grade): count} of the grade changes the
-    user may read (first grades left out), from the kept monthly counts."""
+def migration_matrix(*, user, subject, since, until=None):
+    """Grade migration since the month of `since` (up to the month of `until`, if given): {(from grade, to
+    grade): count} of the grade changes the user may read (first grades left out), from the kept monthly counts."""
+    months = {"month__gte": since.replace(day=1)}
+    if until is not None:
+        months["month__lte"] = until.replace(day=1)
     rows = (
         GradeMoveCount.objects.for_user(user)
-        .filter(subject=subject, month__gte=since.replace(day=1))
+        .filter(subject=subject, **months)
         .exclude(old_grade="")
         .values_list("old_grade", "new_grade")
         .annotate(n=Sum("count"))

@@ -57,3 +57,7 @@ __all__ = [
     "WarningRuleListView",
     "WarningRunView",
 ]
+
+from risk.views.board import RiskBoardView  # noqa: E402 — appended: the company-wide risk board (#15)
+
+__all__ += ["RiskBoardView"]
