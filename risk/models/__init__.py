@@ -15,7 +15,7 @@ from risk.models.ratings import (
     StaffGradeChange,
     StaffRating,
 )
-from risk.models.warnings import Warning, WarningRule
+from risk.models.warnings import Warning, WarningRule, WarningRuleChange
 
 __all__ = [
     "CUSTOMER_FACTOR_FIELDS",
@@ -38,4 +38,5 @@ __all__ = [
     "UnderperformanceFlag",
     "Warning",
     "WarningRule",
+    "WarningRuleChange",
 ]

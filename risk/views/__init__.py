@@ -23,6 +23,12 @@ from risk.views.ratings import (
     SchemeListView,
     StaffRatingListView,
 )
+from risk.views.rule_changes import (
+    WarningRuleChangeCreateView,
+    WarningRuleChangeDetailView,
+    WarningRuleChangeEditView,
+    WarningRuleChangeListView,
+)
 from risk.views.warnings import (
     WarningDetailView,
     WarningListView,
@@ -56,4 +62,8 @@ __all__ = [
     "WarningRuleEditView",
     "WarningRuleListView",
     "WarningRunView",
+    "WarningRuleChangeCreateView",
+    "WarningRuleChangeDetailView",
+    "WarningRuleChangeEditView",
+    "WarningRuleChangeListView",
 ]
