@@ -25,6 +25,7 @@ class ApprovalKind(models.TextChoices):
     CONTRACT_FILING = "contract_filing", _("Contract filing")
     REPORT = "report", _("Report")
     IMPROVEMENT_PLAN = "improvement_plan", _("Improvement plan")
+    WARNING_RULE = "warning_rule", _("Warning rule change")
 
 
 class RequestState(models.TextChoices):

@@ -1,12 +1,13 @@
 """Risk control's approval subjects (approvals.subjects). Rating schemes: submitted while the request waits;
 in force once approved (retiring the scheme in force for the same subject); a draft again when returned or
 withdrawn. Grade overrides: in force once approved (applied to the subject's grade at once), until they
-expire."""
+expire. Changes of the warning rules: applied to the rule once approved (below)."""
 
 from approvals.choices import ApprovalKind, RequestState
 from approvals.subjects import register_subject
-from risk.choices import ImprovementState, OverrideState, SchemeState
-from risk.models import GradeOverride, ImprovementPlan, RatingScheme
+from risk.choices import ImprovementState, OverrideState, RuleChangeState, SchemeState
+from risk.models import GradeOverride, ImprovementPlan, RatingScheme, WarningRuleChange
+from risk.selectors import rule_change_rows
 from risk.services import (
     improvement_on_approved,
     improvement_snapshot,
@@ -14,6 +15,8 @@ from risk.services import (
     override_snapshot,
     scheme_on_approved,
     scheme_snapshot,
+    warning_rule_change_on_approved,
+    warning_rule_change_snapshot,
 )
 
 
@@ -106,4 +109,41 @@ register_subject(
     snapshot=snapshot_improvement,
     review=review_improvement,
     on_approved=on_improvement_approved,
+)
+
+
+# --- changes of the warning rules (预警规则变更) -------------------------------------------------------------------
+# Submitted while the request waits; approved: the values are applied to the rule (or the rule is created) in the
+# decision's transaction (warning_rule_change_on_approved); returned: edited, it is a draft again; rejected or
+# withdrawn: the rule stays as it was.
+
+
+def snapshot_rule_change(change):
+    return warning_rule_change_snapshot(change=change)
+
+
+def review_rule_change(change, request):
+    snapshot = request.snapshot or {}
+    rows = rule_change_rows(snapshot.get("old"), snapshot.get("new") or {})
+    return "risk/_rule_change_review.html", {"change": change, "rows": rows, "snapshot": snapshot}
+
+
+def on_rule_change_approved(change, request):
+    warning_rule_change_on_approved(change=change)
+
+
+register_subject(
+    WarningRuleChange,
+    kinds=[ApprovalKind.WARNING_RULE],
+    waiting=RuleChangeState.SUBMITTED,
+    states={
+        RequestState.APPROVED: RuleChangeState.APPROVED,
+        RequestState.RETURNED: RuleChangeState.RETURNED,
+        RequestState.REJECTED: RuleChangeState.REJECTED,
+        RequestState.WITHDRAWN: RuleChangeState.WITHDRAWN,
+    },
+    stamps={RequestState.APPROVED: "approved_at"},
+    snapshot=snapshot_rule_change,
+    review=review_rule_change,
+    on_approved=on_rule_change_approved,
 )

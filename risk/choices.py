@@ -248,3 +248,21 @@ class WarningClosedReason(models.TextChoices):
 
 # A warning not closed: the worklist, the dashboard and the one-open-warning-per-subject rule count these.
 WARNING_OPEN_STATES = (WarningState.OPEN, WarningState.ACKNOWLEDGED, WarningState.ACTIONED)
+
+
+class RuleChangeState(models.TextChoices):
+    """A proposed change of the early-warning rules (预警规则变更): drafted by the Development Center, submitted
+    to its approval, applied to the rule once approved; returned for revision (edited, it is a draft again),
+    rejected, or withdrawn by the center."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for revision")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# A proposal still being worked on or decided: at most one per rule (a constraint), edited in the first and last.
+RULE_CHANGE_OPEN_STATES = (RuleChangeState.DRAFT, RuleChangeState.SUBMITTED, RuleChangeState.RETURNED)
+RULE_CHANGE_EDITABLE_STATES = (RuleChangeState.DRAFT, RuleChangeState.RETURNED)

@@ -1,7 +1,7 @@
 """Who may change what in risk control (core/rights.py).
 
-The role table (core/roles.py) gives the Development Center's roles `risk.policy`: rating schemes (and
-later warning rules) are company policy the center sets, submits for approval and revises; the center may
+The role table (core/roles.py) gives the Development Center's roles `risk.policy`: rating schemes and
+warning rules are company policy the center drafts, submits for approval and revises; the center may
 also run the rating by hand (the nightly job runs it as SYSTEM). The services ask these rules with
 `ensure(by, ...)` before they write; pages and the API ask them with `may(...)` only to show or hide a form.
 """
@@ -168,8 +168,9 @@ def may_refresh_flags(user, subject=None):
 # --- early warnings (预警) ------------------------------------------------------------------------------
 @rule("warning_rule.change")
 def may_change_warning_rule(user, warning_rule=None):
-    """Set or change an early-warning rule: company policy the center sets directly."""
-    return _center(user, _("Warning rules are set by the Development Center."))
+    """Write a rule row directly: nobody but the system (the approval of a proposal, demo seeding). People change
+    the rules by proposing a change that the Development Center approves (warning_rule_change.*)."""
+    return Refusal(_("Warning rules change through an approved proposal: propose a change instead."))
 
 
 @rule("warning.run")
@@ -208,3 +209,21 @@ def may_record_warning_action(user, warning):
 @rule("warning.close")
 def may_close_warning(user, warning):
     return _warning_handler(user, warning)
+
+
+# --- changes of the warning rules (预警规则变更) ----------------------------------------------------------------
+@rule("warning_rule_change.draft")
+def may_draft_rule_change(user, change=None):
+    """Propose a change of a warning rule (or a new rule), or edit a draft or returned proposal."""
+    return _center(user, _("Changes of the warning rules are proposed by the Development Center."))
+
+
+@rule("warning_rule_change.submit")
+def may_submit_rule_change(user, change):
+    return _center(user, _("Changes of the warning rules are submitted by the Development Center."))
+
+
+@rule("warning_rule_change.withdraw")
+def may_withdraw_rule_change(user, change):
+    """Drop a proposal not yet decided (a submitted one: its submitter, as approvals asks)."""
+    return _center(user, _("Changes of the warning rules are withdrawn by the Development Center."))

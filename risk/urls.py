@@ -29,4 +29,8 @@ urlpatterns = [
     path("warnings/run/", views.WarningRunView.as_view(), name="warning_run"),
     path("warnings/rules/<int:pk>/edit/", views.WarningRuleEditView.as_view(), name="warning_rule_edit"),
     path("board/", views.RiskBoardView.as_view(), name="board"),
+    path("warnings/rule-changes/", views.WarningRuleChangeListView.as_view(), name="warning_rule_change_list"),
+    path("warnings/rule-changes/new/", views.WarningRuleChangeCreateView.as_view(), name="warning_rule_change_create"),
+    path("warnings/rule-changes/<int:pk>/", views.WarningRuleChangeDetailView.as_view(), name="warning_rule_change_detail"),
+    path("warnings/rule-changes/<int:pk>/edit/", views.WarningRuleChangeEditView.as_view(), name="warning_rule_change_edit"),
 ]

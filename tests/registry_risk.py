@@ -567,28 +567,8 @@ WARNING_ENTRIES = [
 ]
 
 
-def _rule_body(obj, world, persona):
-    return {
-        "name": f"新预警规则{next(_counter)}",
-        "kind": "no_sales",
-        "threshold": "60",
-        "severity": "medium",
-        "deadline_days": 5,
-    }
-
-
 WARNING_WRITES = [
     # --- API -------------------------------------------------------------------------------------------------
-    Write(
-        name="warning rule create",
-        url="risk-warning-rule-list",
-        make=make_unit,
-        detail=False,
-        body=_rule_body,
-        writers=CENTER,
-        success=201,
-        company_wide=True,
-    ),
     Write(name="warning acknowledge", url="risk-warning-acknowledge", make=_warning, writers=WARNING_HANDLERS),
     Write(name="warning act", url="risk-warning-act", make=_warning, body={"action": "已电话催收"}, writers=WARNING_HANDLERS),
     Write(
@@ -596,20 +576,18 @@ WARNING_WRITES = [
     ),
     # --- pages -----------------------------------------------------------------------------------------------
     Write(
-        name="warning rule create page",
-        url="risk:warning_rule_list",
-        make=make_unit,
-        detail=False,
-        body=_rule_body,
-        writers=CENTER,
-        success=302,
-        company_wide=True,
-    ),
-    Write(
+        # The rule's "propose a change" page (it drafts a proposal; the rule changes once that is approved).
         name="warning rule edit page",
         url="risk:warning_rule_edit",
         make=_warning_rule,
-        body={"name": "逾期占比（改）", "kind": "overdue_share", "threshold": "0.6", "severity": "high", "deadline_days": "5"},
+        body={
+            "name": "逾期占比（改）",
+            "kind": "overdue_share",
+            "threshold": "0.6",
+            "severity": "high",
+            "deadline_days": "5",
+            "reason": "逾期客户增多",
+        },
         writers=CENTER,
         success=302,
         company_wide=True,
@@ -678,3 +656,126 @@ BOARD_ENTRIES = [
 ]
 
 ENTRIES = [*ENTRIES, *BOARD_ENTRIES]
+
+# --- changes of the warning rules (预警规则变更) ------------------------------------------------------------------
+# Company policy in the making: every principal reads the proposals (as they read the rules); only the
+# Development Center proposes, edits, submits and withdraws them (approvals decides, tests/registry_approvals).
+
+
+def _rule_change(district=None, owner=None):
+    """A draft proposal changing a rule of its own (one open proposal per rule)."""
+    from risk.services import warning_rule_propose
+
+    n = next(_counter)
+    return warning_rule_propose(
+        by=SYSTEM,
+        rule=_warning_rule(),
+        name=f"登记预警规则{n}（改）",
+        kind="overdue_share",
+        threshold="0.6",
+        severity="high",
+        deadline_days=3,
+        reason="登记",
+    )
+
+
+def _rule_change_body(obj, world, persona):
+    return {
+        "name": f"新预警规则{next(_counter)}",
+        "kind": "no_sales",
+        "threshold": "60",
+        "severity": "medium",
+        "deadline_days": 5,
+        "reason": "新增无销售预警",
+    }
+
+
+RULE_CHANGE_ENTRIES = [
+    Scoped(
+        name="warning rule change",
+        make=_rule_change,
+        api_list="risk-warning-rule-change-list",
+        api_detail="risk-warning-rule-change-detail",
+        web_list="risk:warning_rule_change_list",
+        web_detail="risk:warning_rule_change_detail",
+        writers=CENTER,
+        company_wide=True,
+        find=lambda obj: {"rule": obj.rule_id},
+    ),
+]
+
+RULE_CHANGE_WRITES = [
+    # --- API -------------------------------------------------------------------------------------------------
+    Write(
+        name="warning rule change propose",
+        url="risk-warning-rule-change-list",
+        make=make_unit,
+        detail=False,
+        body=_rule_change_body,
+        writers=CENTER,
+        success=201,
+        company_wide=True,
+    ),
+    Write(
+        name="warning rule change submit",
+        url="risk-warning-rule-change-submit",
+        make=_rule_change,
+        writers=CENTER,
+        company_wide=True,
+    ),
+    Write(
+        name="warning rule change withdraw",
+        url="risk-warning-rule-change-withdraw",
+        make=_rule_change,
+        writers=CENTER,
+        company_wide=True,
+    ),
+    # --- pages -----------------------------------------------------------------------------------------------
+    Write(
+        name="warning rule change propose page",
+        url="risk:warning_rule_change_create",
+        make=make_unit,
+        detail=False,
+        body=_rule_change_body,
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="warning rule change edit page",
+        url="risk:warning_rule_change_edit",
+        make=_rule_change,
+        body=lambda change, world, persona: {
+            "name": f"{change.name}（再改）",
+            "kind": "overdue_share",
+            "threshold": "0.7",
+            "severity": "high",
+            "deadline_days": "3",
+            "reason": "再收紧一些",
+        },
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="warning rule change submit page",
+        url="risk:warning_rule_change_detail",
+        make=_rule_change,
+        body={"action": "submit"},
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="warning rule change withdraw page",
+        url="risk:warning_rule_change_detail",
+        make=_rule_change,
+        body={"action": "withdraw"},
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *RULE_CHANGE_ENTRIES]
+WRITES = [*WRITES, *RULE_CHANGE_WRITES]

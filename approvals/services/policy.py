@@ -64,6 +64,8 @@ POLICY = {
     ApprovalKind.REPORT: KindPolicy(Route.CENTER, sla_days=3),
     # An under-performing unit's improvement plan (整改方案): the Development Center approves it.
     ApprovalKind.IMPROVEMENT_PLAN: KindPolicy(Route.CENTER, sla_days=5),
+    # A change of the early-warning rules: company policy like a rating scheme, decided by the center's pool.
+    ApprovalKind.WARNING_RULE: KindPolicy(Route.CENTER, sla_days=10),
 }
 
 

@@ -7,6 +7,7 @@ from risk.api.views import (
     RatingSchemeViewSet,
     SpecialEventViewSet,
     StaffRatingViewSet,
+    WarningRuleChangeViewSet,
     WarningRuleViewSet,
     WarningViewSet,
 )
@@ -21,5 +22,6 @@ router.register("forecasts", CustomerForecastViewSet, basename="risk-forecast")
 router.register("improvement-plans", ImprovementPlanViewSet, basename="improvement-plan")
 router.register("warning-rules", WarningRuleViewSet, basename="risk-warning-rule")
 router.register("warnings", WarningViewSet, basename="risk-warning")
+router.register("warning-rule-changes", WarningRuleChangeViewSet, basename="risk-warning-rule-change")
 
 urlpatterns = router.urls

@@ -14,6 +14,7 @@ from risk.filtersets.ratings import (
 )
 from risk.filtersets.warnings import (
     WarningFilterSet,
+    WarningRuleChangeFilterSet,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "SpecialEventFilterSet",
     "StaffRatingFilterSet",
     "WarningFilterSet",
+    "WarningRuleChangeFilterSet",
 ]

@@ -1,5 +1,5 @@
-"""The FilterSet of the warnings list (预警单), shared by the page and the API; it only narrows what the scope
-already let through."""
+"""The FilterSets of the warnings list (预警单) and of the proposed rule changes, each shared by the page and the
+API; they only narrow what the scope already let through."""
 
 import django_filters
 from django.db.models import Q
@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFilter
 from core.filters import IdFilter, SubtreeFilter
-from risk.choices import WARNING_OPEN_STATES, WarningKind, WarningSeverity, WarningState
-from risk.models import Warning, WarningRule
+from risk.choices import RULE_CHANGE_OPEN_STATES, WARNING_OPEN_STATES, RuleChangeState, WarningKind, WarningSeverity, WarningState
+from risk.models import Warning, WarningRule, WarningRuleChange
 from risk.selectors.board import AGE_CHOICES, age_q
 
 
@@ -50,3 +50,20 @@ class WarningFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         late = Q(state__in=WARNING_OPEN_STATES, due_on__lt=timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)
+
+
+class WarningRuleChangeFilterSet(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=RuleChangeState.choices, label=_("state"))
+    kind = django_filters.ChoiceFilter(choices=WarningKind.choices, label=_("kind"))
+    rule = IdFilter(field_name="rule_id", label=_("rule"))
+    new_rule = django_filters.BooleanFilter(field_name="rule", lookup_expr="isnull", label=_("proposes a new rule"))
+    open = django_filters.BooleanFilter(method="filter_open", label=_("not decided yet"))
+
+    class Meta:
+        model = WarningRuleChange
+        fields = ["state", "kind"]
+
+    def filter_open(self, queryset, name, value):
+        return (
+            queryset.filter(state__in=RULE_CHANGE_OPEN_STATES) if value else queryset.exclude(state__in=RULE_CHANGE_OPEN_STATES)
+        )

@@ -34,8 +34,10 @@ from risk.forms.ratings import (
 from risk.forms.warnings import (
     WarningActionForm,
     WarningCloseForm,
+    WarningRuleChangeForm,
     WarningRuleForm,
     WarningRunForm,
+    rule_change_initial,
 )
 
 __all__ = [
@@ -68,4 +70,6 @@ __all__ = [
     "WarningCloseForm",
     "WarningRuleForm",
     "WarningRunForm",
+    "WarningRuleChangeForm",
+    "rule_change_initial",
 ]

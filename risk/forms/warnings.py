@@ -1,10 +1,12 @@
-"""Forms of early warnings: a rule (the center's), the run button, and a warning's action and closure."""
+"""Forms of early warnings: a rule's values and a proposed change of them (the center's), the run button, and a
+warning's action and closure."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFormField
 from risk.choices import WarningKind, WarningSeverity
+from risk.services.rule_changes import REASON_MAX
 from risk.services.warnings import MAX_DEADLINE_DAYS, NAME_MAX, TEXT_MAX
 
 
@@ -33,3 +35,28 @@ class WarningCloseForm(forms.Form):
     resolution = forms.CharField(
         label=_("resolution"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class WarningRuleChangeForm(WarningRuleForm):
+    """A proposed change of a rule (or a new rule) with its reason; the service checks the values as a rule's and
+    refuses a missing reason (one rule for the page and the API)."""
+
+    reason = forms.CharField(
+        label=_("reason for the change"), max_length=REASON_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def rule_change_initial(obj):
+    """The form's initial values from a rule or a proposal."""
+    initial = {
+        "name": obj.name,
+        "kind": obj.kind,
+        "threshold": format(obj.threshold.normalize(), "f"),
+        "window": obj.window or "",
+        "severity": obj.severity,
+        "deadline_days": obj.deadline_days,
+        "is_active": obj.is_active,
+    }
+    if hasattr(obj, "reason"):
+        initial["reason"] = obj.reason
+    return initial

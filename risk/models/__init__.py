@@ -16,7 +16,7 @@ from risk.models.ratings import (
     StaffGradeChange,
     StaffRating,
 )
-from risk.models.warnings import Warning, WarningRule
+from risk.models.warnings import Warning, WarningRule, WarningRuleChange
 
 __all__ = [
     "CUSTOMER_FACTOR_FIELDS",
@@ -41,4 +41,5 @@ __all__ = [
     "UnderperformanceFlag",
     "Warning",
     "WarningRule",
+    "WarningRuleChange",
 ]

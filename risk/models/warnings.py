@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.scoping import CompanyWideQuerySet, ScopedQuerySet, ScopeSpec
 from risk.choices import (
     WARNING_OPEN_STATES,
+    RuleChangeState,
     WarningClosedReason,
     WarningKind,
     WarningLevel,
@@ -22,8 +23,10 @@ class WarningRule(models.Model):
     which level (a customer or a district office), the threshold that trips it, the window it compares over
     where the kind needs one, how grave its warnings are and in how many working days their owner must act.
 
-    The center sets rules directly (right `risk.policy`); the nightly job (risk.warnings_evaluate) runs every
-    active rule set-wise and opens one warning per subject that trips it."""
+    The center changes the rules through the approval mechanism: a proposal (WarningRuleChange) is drafted,
+    submitted and, once approved, applied to this row (or creates it) — the row stays, so its open warnings
+    keep their rule. The nightly job (risk.warnings_evaluate) runs every active rule set-wise and opens one
+    warning per subject that trips it."""
 
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=30, choices=WarningKind.choices)
@@ -169,3 +172,65 @@ class Warning(models.Model):  # the name the brief of issue 15 gives (预警单)
     @property
     def is_open(self):
         return self.state in WARNING_OPEN_STATES
+
+
+class WarningRuleChange(models.Model):
+    """A proposed change of the early-warning rules (预警规则变更): the Development Center drafts the values it
+    wants a rule to have — or a new rule (`rule` empty) — with its reason, and submits the proposal to the
+    approval mechanism (kind WARNING_RULE). Once approved, the values are applied to the rule (or the rule is
+    created) in the decision's transaction; returned, it is edited and submitted again; rejected or
+    withdrawn, the rule stays as it was.
+
+    The values are real columns checked by the same rule as the rule's (risk.services.warnings' field
+    checks); the rule's values before the change are frozen in the approval request's snapshot, so the
+    reviewer sees old → new. One proposal per rule is open at a time (the partial unique constraint)."""
+
+    rule = models.ForeignKey(
+        WarningRule, null=True, blank=True, on_delete=models.PROTECT, related_name="changes", verbose_name=_("rule")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=30, choices=WarningKind.choices)
+    level = models.CharField(_("level"), max_length=10, choices=WarningLevel.choices)
+    threshold = models.DecimalField(_("threshold"), max_digits=12, decimal_places=4)
+    window = models.PositiveIntegerField(_("window"), null=True, blank=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=WarningSeverity.choices, default=WarningSeverity.MEDIUM)
+    deadline_days = models.PositiveSmallIntegerField(_("deadline (working days)"), default=3)
+    is_active = models.BooleanField(_("active"), default=True)
+    reason = models.TextField(_("reason"))
+    state = models.CharField(_("state"), max_length=10, choices=RuleChangeState.choices, default=RuleChangeState.DRAFT)
+    drafted_by = models.ForeignKey(
+        "regions.StaffProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Company policy in the making: everyone inside the organisation reads it, like the rules themselves.
+    objects = CompanyWideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("warning rule change")
+        verbose_name_plural = _("warning rule changes")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(threshold__gte=0), name="warning_rule_change_threshold_not_negative"),
+            models.CheckConstraint(condition=Q(deadline_days__gte=1), name="warning_rule_change_deadline_positive"),
+            models.CheckConstraint(condition=~Q(reason=""), name="warning_rule_change_has_reason"),
+            # One open proposal per rule: its "old values" are unambiguous and two approvals cannot race.
+            models.UniqueConstraint(
+                fields=["rule"],
+                condition=Q(rule__isnull=False, state__in=["draft", "submitted", "returned"]),
+                name="warning_rule_change_one_open_per_rule",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("risk:warning_rule_change_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self):
+        return self.state in (RuleChangeState.DRAFT, RuleChangeState.RETURNED)

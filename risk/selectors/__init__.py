@@ -35,9 +35,11 @@ from risk.selectors.ratings import (
     migration_matrix,
 )
 from risk.selectors.warnings import (
+    RULE_FIELD_LABELS,
     WARNING_SEVERITY_ORDER,
     my_open_warnings,
     open_warnings,
+    rule_change_rows,
     warning_panel,
 )
 
@@ -72,6 +74,8 @@ __all__ = [
     "my_open_warnings",
     "open_warnings",
     "warning_panel",
+    "RULE_FIELD_LABELS",
+    "rule_change_rows",
 ]
 
 from risk.selectors.board import (  # noqa: E402 — appended: the company-wide risk board (#15)

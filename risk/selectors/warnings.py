@@ -1,9 +1,11 @@
 """Reads of early warnings: the open warnings a person owns (the worklist), the overview's panel and the
-dashboard's alerts of a unit."""
+dashboard's alerts of a unit; the old → new table of a proposed rule change."""
 
 from django.db.models import Case, Count, IntegerField, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from risk.choices import WARNING_OPEN_STATES, WARNING_SEVERITY_RANK, WarningSeverity
+from risk.choices import WARNING_OPEN_STATES, WARNING_SEVERITY_RANK, WarningKind, WarningLevel, WarningSeverity
 from risk.models import Warning
 
 WARNING_SEVERITY_ORDER = Case(
@@ -44,3 +46,50 @@ def warning_panel(user, limit=10):
     )
     by_severity = [(severity.label, counts.get(severity.value, 0)) for severity in reversed(WarningSeverity)]
     return {"warning_counts": by_severity, "warnings_open": open_warnings(readable, limit)}
+
+
+# --- changes of the rules (预警规则变更) ------------------------------------------------------------------------
+def _shown(key, raw):
+    """A snapshot value as a person reads it: choices by their label, yes/no, an empty window as —."""
+    if raw is None or raw == "":
+        return "—"
+    if key == "kind":
+        return WarningKind(raw).label if raw in WarningKind.values else raw
+    if key == "level":
+        return WarningLevel(raw).label if raw in WarningLevel.values else raw
+    if key == "severity":
+        return WarningSeverity(raw).label if raw in WarningSeverity.values else raw
+    if key == "is_active":
+        return _("yes") if raw else _("no")
+    return str(raw)
+
+
+RULE_FIELD_LABELS = {
+    "name": gettext_lazy("Name"),
+    "kind": gettext_lazy("Kind"),
+    "level": gettext_lazy("Level"),
+    "threshold": gettext_lazy("Threshold"),
+    "window": gettext_lazy("Window"),
+    "severity": gettext_lazy("Severity"),
+    "deadline_days": gettext_lazy("Deadline (working days)"),
+    "is_active": gettext_lazy("Active"),
+}
+
+
+def rule_change_rows(old, new):
+    """The diff table of a proposal: [{label, old, new, changed}] per value, from two dicts of rule values (as
+    risk.services.rule_changes.rule_values writes them; `old` None for a new rule)."""
+    rows = []
+    for key, label in RULE_FIELD_LABELS.items():
+        before = None if old is None else old.get(key)
+        after = new.get(key)
+        rows.append(
+            {
+                "field": key,
+                "label": label,
+                "old": "—" if old is None else _shown(key, before),
+                "new": _shown(key, after),
+                "changed": old is None or before != after,
+            }
+        )
+    return rows

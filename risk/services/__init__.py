@@ -33,6 +33,15 @@ from risk.services.ratings import (
     scheme_submit,
     scheme_update,
 )
+from risk.services.rule_changes import (
+    rule_values,
+    warning_rule_change_on_approved,
+    warning_rule_change_snapshot,
+    warning_rule_change_submit,
+    warning_rule_change_update,
+    warning_rule_change_withdraw,
+    warning_rule_propose,
+)
 from risk.services.warnings import (
     KIND_SPECS,
     rule_hits,
@@ -88,4 +97,11 @@ __all__ = [
     "warning_rule_update",
     "warnings_escalate",
     "warnings_evaluate",
+    "rule_values",
+    "warning_rule_change_on_approved",
+    "warning_rule_change_snapshot",
+    "warning_rule_change_submit",
+    "warning_rule_change_update",
+    "warning_rule_change_withdraw",
+    "warning_rule_propose",
 ]

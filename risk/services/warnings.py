@@ -142,7 +142,7 @@ def _integer(raw, field, label, low, high, *, required=True):
     return number
 
 
-def _text(raw, *, field, label, max_length=TEXT_MAX, required=True):
+def clean_text(raw, *, field, label, max_length=TEXT_MAX, required=True):
     text = (raw or "").strip() if isinstance(raw, str) or raw is None else None
     if text is None:
         raise InvalidInput(_("%(label)s must be text.") % {"label": label}, field=field)
@@ -157,9 +157,11 @@ def _text(raw, *, field, label, max_length=TEXT_MAX, required=True):
     return text
 
 
-def _rule_fields(*, name, kind, threshold, window, severity, deadline_days, level=None):
-    """The checked fields of a rule: the threshold bounded per kind, the window where the kind needs one."""
-    name = _text(name, field="name", label=_("The name"), max_length=NAME_MAX)
+def clean_rule_fields(*, name, kind, threshold, window, severity, deadline_days, level=None):
+    """The checked fields of a rule: the threshold bounded per kind, the window where the kind needs one. The
+    one check of a rule's values: the rule services and the proposals of a change (risk.services.rule_changes)
+    both ask it."""
+    name = clean_text(name, field="name", label=_("The name"), max_length=NAME_MAX)
     kind = _choice(kind, WarningKind, "kind")
     spec = KIND_SPECS[kind]
     if level not in (None, "") and level != spec.level:
@@ -207,23 +209,28 @@ def _message(message, **params):
         return str(message) % params if params else str(message)
 
 
-# --- rules ----------------------------------------------------------------------------------------
+# --- rules ---------------------------------------------------------------------------------------------
+# Rules change only through an approved proposal (risk.services.rule_changes): these two write the rule row for
+# the approval hook and for demo seeding, as SYSTEM (the right `warning_rule.change` refuses every person).
 @transaction.atomic
-def warning_rule_create(*, by, name, kind, threshold, severity, deadline_days=3, window=None, level=None, is_active=True):
-    """Set a new early-warning rule (the center's company policy; in force at once, no approval)."""
+def warning_rule_create(
+    *, by, name, kind, threshold, severity, deadline_days=3, window=None, level=None, is_active=True, created_by=None
+):
+    """Write a new early-warning rule (in force at once): the approval of a proposal, or demo seeding."""
     ensure(by, "warning_rule.change")
-    fields = _rule_fields(
+    fields = clean_rule_fields(
         name=name, kind=kind, threshold=threshold, window=window, severity=severity, deadline_days=deadline_days, level=level
     )
-    return WarningRule.objects.create(**fields, is_active=bool(is_active), created_by=_staff(by))
+    return WarningRule.objects.create(**fields, is_active=bool(is_active), created_by=created_by or _staff(by))
 
 
 @transaction.atomic
 def warning_rule_update(*, by, rule, name, kind, threshold, severity, deadline_days, window=None, level=None, is_active=True):
-    """Change a rule. Its open warnings stay; the next run judges them by the changed rule."""
+    """Write a rule's new values (the approval of a proposal). The row stays: its open warnings keep their rule
+    and the next run judges them by the changed values. A rule with warnings keeps its kind."""
     rule = WarningRule.objects.select_for_update().get(pk=rule.pk)
     ensure(by, "warning_rule.change", rule)
-    fields = _rule_fields(
+    fields = clean_rule_fields(
         name=name, kind=kind, threshold=threshold, window=window, severity=severity, deadline_days=deadline_days, level=level
     )
     if fields["kind"] != rule.kind and rule.warnings.exists():
@@ -593,7 +600,7 @@ def warning_record_action(*, by, warning, action):
     warning = _lock(warning)
     ensure(by, "warning.act", warning)
     _require_open(warning)
-    action = _text(action, field="action", label=_("The action taken"))
+    action = clean_text(action, field="action", label=_("The action taken"))
     now = timezone.now()
     warning.action = f"{warning.action}\n{action}".strip() if warning.action else action
     warning.action_at = now
@@ -612,7 +619,7 @@ def warning_close(*, by, warning, resolution):
     _require_open(warning)
     if not isinstance(resolution, str) or not resolution.strip():
         raise Unprocessable(_("Closing a warning needs its resolution."), field="resolution")
-    resolution = _text(resolution, field="resolution", label=_("The resolution"))
+    resolution = clean_text(resolution, field="resolution", label=_("The resolution"))
     warning.state = WarningState.CLOSED
     warning.resolution = resolution
     warning.closed_reason = WarningClosedReason.RESOLVED

@@ -23,6 +23,12 @@ from risk.views.ratings import (
     SchemeListView,
     StaffRatingListView,
 )
+from risk.views.rule_changes import (
+    WarningRuleChangeCreateView,
+    WarningRuleChangeDetailView,
+    WarningRuleChangeEditView,
+    WarningRuleChangeListView,
+)
 from risk.views.warnings import (
     WarningDetailView,
     WarningListView,
@@ -56,6 +62,10 @@ __all__ = [
     "WarningRuleEditView",
     "WarningRuleListView",
     "WarningRunView",
+    "WarningRuleChangeCreateView",
+    "WarningRuleChangeDetailView",
+    "WarningRuleChangeEditView",
+    "WarningRuleChangeListView",
 ]
 
 from risk.views.board import RiskBoardView  # noqa: E402 — appended: the company-wide risk board (#15)

@@ -1,5 +1,6 @@
 """Pages of early warnings: the list of warnings, a warning's page (acknowledge, record an action, close with a
-resolution — each shown only to those who may), and the rules the Development Center sets and runs.
+resolution — each shown only to those who may), the rules (the Development Center proposes changes of them
+through approval, risk.views.rule_changes, and runs them).
 
 Reads go through `for_user` (the Scoped* base views); writes through risk.services, which ask the rights: a
 refusal shows the service's message on its field (400/409/422), a missing right is a 403."""
@@ -7,6 +8,7 @@ refusal shows the service's message on its field (400/409/422), a missing right 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +20,10 @@ from core.rights import may
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from regions.models import OrgUnit
 from risk import services
+from risk.choices import RULE_CHANGE_OPEN_STATES
 from risk.filtersets import WarningFilterSet
-from risk.forms import WarningActionForm, WarningCloseForm, WarningRuleForm, WarningRunForm
-from risk.models import Warning, WarningRule
+from risk.forms import WarningActionForm, WarningCloseForm, WarningRuleChangeForm, WarningRunForm, rule_change_initial
+from risk.models import Warning, WarningRule, WarningRuleChange
 
 
 class WarningListView(ScopedListView):
@@ -92,7 +95,8 @@ class WarningDetailView(ScopedDetailView):
 
 
 class WarningRuleListView(ScopedListView):
-    """The early-warning rules (everyone reads them); the center sets a new one and runs them all here."""
+    """The early-warning rules (everyone reads them). The center proposes a change of a rule or a new rule here
+    (through approval: nothing changes until the proposal is approved) and runs the rules."""
 
     model = WarningRule
     change_action = "risk.policy"
@@ -100,28 +104,15 @@ class WarningRuleListView(ScopedListView):
     template_name = "risk/warning_rule_list.html"
 
     def narrow_queryset(self, queryset):
-        return super().narrow_queryset(queryset).order_by("kind", "id")
+        # The proposal still open for each rule (at most one: a constraint), to link it instead of a second one.
+        open_change = WarningRuleChange.objects.filter(rule=OuterRef("pk"), state__in=RULE_CHANGE_OPEN_STATES).values("pk")
+        return super().narrow_queryset(queryset).annotate(open_change_id=Subquery(open_change[:1])).order_by("kind", "id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["may_change"]:
-            context.setdefault("rule_form", WarningRuleForm())
             context.setdefault("run_form", WarningRunForm(initial={"as_of": timezone.localdate()}))
         return context
-
-    def post(self, request, *args, **kwargs):
-        self.require_change()
-        form = WarningRuleForm(request.POST)
-        if form.is_valid():
-            try:
-                services.warning_rule_create(**form.cleaned_data, by=request.user)
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
-                messages.success(request, _("The warning rule is in force."))
-                return redirect("risk:warning_rule_list")
-        self.object_list = self.get_queryset()
-        return render(request, self.template_name, self.get_context_data(rule_form=form), status=400)
 
 
 class WarningRunView(ScopedViewMixin, View):
@@ -150,37 +141,31 @@ class WarningRunView(ScopedViewMixin, View):
 
 
 class WarningRuleEditView(ScopedDetailView):
-    """Change a rule or switch it off (the center); its open warnings stay and the next run judges them by
-    the changed rule."""
+    """Propose a change of a rule (the center): the form starts from the rule's values; saving drafts a
+    proposal (nothing changes until it is approved) and opens it, to submit."""
 
     model = WarningRule
     change_action = "risk.policy"
-    template_name = "risk/warning_rule_form.html"
+    template_name = "risk/warning_rule_change_form.html"
+
+    def _render(self, form, status=200):
+        return render(self.request, self.template_name, {"rule": self.object, "change": None, "form": form}, status=status)
 
     def get(self, request, *args, **kwargs):
         self.object = rule = self.get_object()
         self.require_change()
-        initial = {
-            "name": rule.name,
-            "kind": rule.kind,
-            "threshold": rule.threshold.normalize(),
-            "window": rule.window or "",
-            "severity": rule.severity,
-            "deadline_days": rule.deadline_days,
-            "is_active": rule.is_active,
-        }
-        return render(request, self.template_name, {"object": rule, "form": WarningRuleForm(initial=initial)})
+        return self._render(WarningRuleChangeForm(initial=rule_change_initial(rule)))
 
     def post(self, request, *args, **kwargs):
         self.object = rule = self.get_object()
         self.require_change()
-        form = WarningRuleForm(request.POST)
+        form = WarningRuleChangeForm(request.POST)
         if form.is_valid():
             try:
-                services.warning_rule_update(rule=rule, **form.cleaned_data, by=request.user)
+                change = services.warning_rule_propose(rule=rule, **form.cleaned_data, by=request.user)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
-                messages.success(request, _("The warning rule was changed."))
-                return redirect("risk:warning_rule_list")
-        return render(request, self.template_name, {"object": rule, "form": form}, status=400)
+                messages.success(request, _("The change is drafted; submit it for approval."))
+                return redirect(change.get_absolute_url())
+        return self._render(form, status=400)

@@ -48,4 +48,12 @@ def test_demo_warnings_load_once_with_some_handled(db):
     load_demo_customers(customers=60, months=12, plans=0)
     counts = load_demo_warnings()
     assert counts["rules"] == len(RULES) and counts["warnings"] == Warning.objects.count() > 0
+    # Every rule came through an approved proposal; one more proposal waits in the center's queue.
+    from approvals.models import ApprovalRequest
+    from risk.models import WarningRule, WarningRuleChange
+
+    assert WarningRule.objects.count() == len(RULES)
+    assert sorted(WarningRuleChange.objects.values_list("state", flat=True)) == ["approved"] * len(RULES) + ["submitted"]
+    waiting = ApprovalRequest.objects.get(kind="warning_rule", state="submitted")
+    assert waiting.snapshot["old"]["threshold"] == "0.9" and waiting.snapshot["new"]["threshold"] == "0.8"
     assert load_demo_warnings() == {"rules": 0, "warnings": 0}

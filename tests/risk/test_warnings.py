@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from approvals.calendar import add_working_days
+from approvals.services import request_approve
 from core.errors import Conflict, InvalidInput, Unprocessable
 from core.rights import SYSTEM, NotAllowed
 from customers import services as ledger
@@ -18,7 +19,7 @@ from performance.models import DistrictMonthFact
 from plans.models import Target
 from risk import services
 from risk.choices import WarningClosedReason, WarningState
-from risk.models import CustomerGradeChange, Warning, WarningRule
+from risk.models import CustomerGradeChange, Warning, WarningRule, WarningRuleChange
 from tests.customers.factories import CustomerFactory
 from tests.risk.test_ratings import approved
 
@@ -189,9 +190,11 @@ def test_only_the_center_runs_and_sets_rules(personas):
     ],
 )
 def test_a_bad_rule_is_refused_with_its_field(personas, changes, field):
+    # The rule's one check, asked by the direct write (the approval's, as SYSTEM) and by every proposal
+    # (tests/risk/test_warning_rule_changes.py).
     data = {"name": "逾期占比", "kind": "overdue_share", "threshold": "0.5", "severity": "high", **changes}
     with pytest.raises(InvalidInput) as error:
-        services.warning_rule_create(by=personas["center"].user, **data)
+        services.warning_rule_create(by=SYSTEM, **data)
     assert error.value.field == field
     assert WarningRule.objects.count() == 0
 
@@ -290,12 +293,12 @@ def test_pages_and_api_close_needs_a_resolution(warning, personas, client):
 def test_a_bad_rule_through_the_api_is_refused(personas, client):
     client.force_login(personas["center"].user)
     response = client.post(
-        reverse("risk-warning-rule-list"),
-        {"name": "逾期", "kind": "overdue_share", "threshold": "3", "severity": "high", "deadline_days": 3},
+        reverse("risk-warning-rule-change-list"),
+        {"name": "逾期", "kind": "overdue_share", "threshold": "3", "severity": "high", "deadline_days": 3, "reason": "收紧"},
         content_type="application/json",
     )
     assert response.status_code == 400 and "threshold" in str(response.json())
-    assert WarningRule.objects.count() == 0
+    assert WarningRule.objects.count() == 0 and WarningRuleChange.objects.count() == 0
 
 
 def test_worklist_dashboard_alerts_and_overview_panel(warning, personas, units):
@@ -324,14 +327,13 @@ def test_an_owner_is_told_once_per_rule_run(book, personas):
     assert messages.count() == 1 and messages.get().title.startswith("2 new early warnings")
 
 
-def test_the_rule_page_refuses_a_bad_threshold_and_the_center_runs_the_rules(book, personas):
+def test_the_rule_page_lists_the_rules_and_the_center_runs_them(book, personas):
     center = personas["center"].web()
-    page = reverse("risk:warning_rule_list")
-    data = {"name": "逾期", "kind": "overdue_share", "threshold": "2", "window": "", "severity": "high", "deadline_days": "3"}
-    response = center.post(page, data)
-    assert response.status_code == 400 and response.context["rule_form"].errors["threshold"]
-    assert WarningRule.objects.count() == 0
-    assert center.post(page, {**data, "threshold": "0.5", "is_active": "on"}).status_code == 302
+    _rule("overdue_share", "0.5")
+    page = center.get(reverse("risk:warning_rule_list"))
+    assert page.status_code == 200 and len(page.context["object_list"]) == 1
+    # The rules change through a proposal: the list takes no write of its own.
+    assert center.post(reverse("risk:warning_rule_list"), {"name": "逾期"}).status_code == 405
     assert personas["dm_hangzhou"].web().post(reverse("risk:warning_run"), {"as_of": "2026-03-16"}).status_code == 403
     assert center.post(reverse("risk:warning_run"), {"as_of": "2026-03-16"}).status_code == 302
     assert Warning.objects.filter(customer=book["c1"]).count() == 1
@@ -339,13 +341,20 @@ def test_the_rule_page_refuses_a_bad_threshold_and_the_center_runs_the_rules(boo
 
 def test_the_center_switches_a_rule_off_and_its_kind_stays_once_it_has_warnings(warning, personas):
     center = personas["center"].web()
-    url = reverse("risk:warning_rule_edit", kwargs={"pk": warning.rule_id})
+    url = reverse("risk:warning_rule_edit", kwargs={"pk": warning.rule_id})  # propose a change of the rule
     assert center.get(url).status_code == 200
-    data = {"name": "逾期占比", "kind": "no_sales", "threshold": "30", "severity": "high", "deadline_days": "3"}
+    data = {"name": "逾期占比", "kind": "no_sales", "threshold": "30", "severity": "high", "deadline_days": "3", "reason": "停用"}
     response = center.post(url, data)
-    assert response.status_code == 409 or response.status_code == 400
+    assert response.status_code == 400 and response.context["form"].errors["kind"]
     assert center.post(url, {**data, "kind": "overdue_share", "threshold": "0.5"}).status_code == 302
+    change = WarningRuleChange.objects.get()
+    assert change.is_active is False  # the box was not ticked
     warning.rule.refresh_from_db()
-    assert warning.rule.is_active is False  # the box was not ticked
+    assert warning.rule.is_active is True  # nothing changes before the approval
+    request_approve(
+        request=services.warning_rule_change_submit(change=change, by=personas["center"].user), by=personas["director"].user
+    )
+    warning.rule.refresh_from_db()
+    assert warning.rule.is_active is False
     assert services.warnings_evaluate(as_of=TODAY, by=SYSTEM) == {"opened": 0, "closed": 0, "kept": 0}
     assert personas["dm_hangzhou"].web().post(url, data).status_code == 403

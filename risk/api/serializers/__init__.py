@@ -24,6 +24,8 @@ from risk.api.serializers.warnings import (
     WarningActSerializer,
     WarningCloseSerializer,
     WarningEmptySerializer,
+    WarningRuleChangeSerializer,
+    WarningRuleChangeWriteSerializer,
     WarningRuleSerializer,
     WarningRuleWriteSerializer,
     WarningSerializer,
@@ -50,4 +52,6 @@ __all__ = [
     "WarningRuleSerializer",
     "WarningRuleWriteSerializer",
     "WarningSerializer",
+    "WarningRuleChangeSerializer",
+    "WarningRuleChangeWriteSerializer",
 ]

@@ -1,13 +1,14 @@
-"""Serializers of early warnings: the rules and the warnings (read), a rule as written and the bodies of a
-warning's actions. Writes are strict (unknown fields, NUL bytes: a 400 naming the field); the services bound
+"""Serializers of early warnings: the rules and the warnings (read), a proposed rule change (read, and as
+written) and the bodies of a warning's actions. Writes are strict (unknown fields, NUL bytes: a 400 naming the field); the services bound
 the values."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.serializers import StrictSerializer, enum_choice_field
-from risk.choices import WarningClosedReason, WarningKind, WarningLevel, WarningSeverity, WarningState
-from risk.models import Warning, WarningRule
+from risk.choices import RuleChangeState, WarningClosedReason, WarningKind, WarningLevel, WarningSeverity, WarningState
+from risk.models import Warning, WarningRule, WarningRuleChange
+from risk.services.rule_changes import REASON_MAX
 from risk.services.warnings import NAME_MAX, TEXT_MAX
 
 
@@ -87,3 +88,44 @@ class WarningCloseSerializer(StrictSerializer):
 
 class WarningEmptySerializer(StrictSerializer):
     pass
+
+
+class WarningRuleChangeSerializer(serializers.ModelSerializer):
+    rule_name = serializers.CharField(source="rule.name", read_only=True, allow_null=True)
+    kind = enum_choice_field(WarningKind, read_only=True)
+    level = enum_choice_field(WarningLevel, read_only=True)
+    severity = enum_choice_field(WarningSeverity, read_only=True)
+    state = enum_choice_field(RuleChangeState, read_only=True)
+    drafted_by_name = serializers.CharField(source="drafted_by.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = WarningRuleChange
+        fields = [
+            "id",
+            "rule",
+            "rule_name",
+            "name",
+            "kind",
+            "level",
+            "threshold",
+            "window",
+            "severity",
+            "deadline_days",
+            "is_active",
+            "reason",
+            "state",
+            "drafted_by",
+            "drafted_by_name",
+            "created_at",
+            "submitted_at",
+            "approved_at",
+        ]
+        read_only_fields = fields
+
+
+class WarningRuleChangeWriteSerializer(WarningRuleWriteSerializer):
+    """A proposal as written: the rule it changes (none: a new rule), the values, the reason (the service refuses
+    a missing one on "reason", as the page does)."""
+
+    rule = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1, label=_("rule"))
+    reason = serializers.CharField(max_length=REASON_MAX, required=False, allow_blank=True, default="", label=_("reason"))

@@ -13,6 +13,7 @@ from risk.api.views.ratings import (
     StaffRatingViewSet,
 )
 from risk.api.views.warnings import (
+    WarningRuleChangeViewSet,
     WarningRuleViewSet,
     WarningViewSet,
 )
@@ -26,4 +27,5 @@ __all__ = [
     "StaffRatingViewSet",
     "WarningRuleViewSet",
     "WarningViewSet",
+    "WarningRuleChangeViewSet",
 ]

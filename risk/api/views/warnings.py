@@ -1,5 +1,5 @@
-"""The early-warning API under /api/v1/risk/: the rules (everyone reads them; the center sets one with a POST)
-and the warnings (list, detail, and the POST actions acknowledge / act / close). Reads go through the scope;
+"""The early-warning API under /api/v1/risk/: the rules (everyone reads them), the proposed changes of the rules
+(the center proposes, submits and withdraws them; approvals decides) and the warnings (list, detail, and the POST actions acknowledge / act / close). Reads go through the scope;
 writes through risk.services, whose refusals are JSON naming the field (400/403/409/422)."""
 
 from drf_spectacular.utils import extend_schema
@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from core.api import ScopedViewSet
 from risk import services
 from risk.api import serializers as s
-from risk.filtersets import WarningFilterSet
-from risk.models import Warning, WarningRule
+from risk.filtersets import WarningFilterSet, WarningRuleChangeFilterSet
+from risk.models import Warning, WarningRule, WarningRuleChange
 
 
 def _valid(view, serializer_class):
@@ -21,20 +21,55 @@ def _valid(view, serializer_class):
 
 
 class WarningRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Early-warning rules (预警规则): company policy the Development Center sets directly."""
+    """Early-warning rules (预警规则), read only: the Development Center changes them by proposing a change
+    (warning-rule-changes/) that is applied once approved."""
 
     queryset = WarningRule.objects.all()
     serializer_class = s.WarningRuleSerializer
-    change_action = "risk.policy"
 
     def narrow_queryset(self, queryset):
         return queryset.order_by("kind", "id")
 
-    @extend_schema(request=s.WarningRuleWriteSerializer, responses={201: s.WarningRuleSerializer})
+
+class WarningRuleChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Proposed changes of the warning rules (预警规则变更): everyone inside the organisation reads them; the
+    Development Center proposes (POST), submits and withdraws them; approvals decides."""
+
+    queryset = WarningRuleChange.objects.all()
+    serializer_class = s.WarningRuleChangeSerializer
+    filterset_class = WarningRuleChangeFilterSet
+    change_action = "risk.policy"
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("rule", "drafted_by").order_by("-created_at", "-id")
+
+    def _answer(self, change, code=status.HTTP_200_OK):
+        return Response(s.WarningRuleChangeSerializer(self.get_queryset().get(pk=change.pk)).data, status=code)
+
+    @extend_schema(request=s.WarningRuleChangeWriteSerializer, responses={201: s.WarningRuleChangeSerializer})
     def create(self, request):
-        """Set a rule; a threshold or window of the wrong kind is a 400 naming the field."""
-        rule = services.warning_rule_create(**_valid(self, s.WarningRuleWriteSerializer), by=request.user)
-        return Response(s.WarningRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+        """Propose a change of `rule` (none: a new rule) as a draft; a value of the wrong kind or range, or no
+        reason, is a 400 naming the field."""
+        change = services.warning_rule_propose(**_valid(self, s.WarningRuleChangeWriteSerializer), by=request.user)
+        return self._answer(change, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.WarningEmptySerializer, responses={200: s.WarningRuleChangeSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def submit(self, request, pk=None):
+        """Submit a draft or returned proposal to the Development Center's approval."""
+        change = self.get_object()
+        _valid(self, s.WarningEmptySerializer)
+        services.warning_rule_change_submit(change=change, by=request.user)
+        return self._answer(change)
+
+    @extend_schema(request=s.WarningEmptySerializer, responses={200: s.WarningRuleChangeSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def withdraw(self, request, pk=None):
+        """Withdraw a proposal not decided yet."""
+        change = self.get_object()
+        _valid(self, s.WarningEmptySerializer)
+        services.warning_rule_change_withdraw(change=change, by=request.user)
+        return self._answer(change)
 
 
 class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
