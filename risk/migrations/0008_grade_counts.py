@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("regions", "0001_initial_org_and_staff"),
-        ("risk", "0004_early_warnings"),
+        ("risk", "0007_warning_rule_changes"),
     ]
 
     operations = [
