@@ -48,8 +48,10 @@ def rate_customers(*, scheme, as_of, overrides, fields):
     in_force = ", ".join(f"({int(owner)}, '{o.grade}', {int(o.pk)})" for owner, o in overrides.items())
     columns = ", ".join(fields)
     params = {"d": as_of, "recent": months_before(as_of, 3), "earlier": months_before(as_of, 9), "scheme": scheme.pk}
+    # One temporary table holds each customer's values, score, grades and its rating before the run; the
+    # changes and the new ratings are written from it (no second pass over the old ratings).
     statements = [
-        f"""CREATE TEMP TABLE risk_rate_values ON COMMIT DROP AS
+        f"""CREATE TEMP TABLE risk_rate_new ON COMMIT DROP AS
         WITH o AS (
             SELECT owner, sum(total) AS total, sum(overdue) AS overdue, sum(overdue_days) AS overdue_days, max(oldest) AS oldest
             FROM ({" UNION ALL ".join(parts)}) u GROUP BY owner
@@ -65,34 +67,34 @@ def rate_customers(*, scheme, as_of, overrides, fields):
             FROM customers_allocation a JOIN customers_invoice i ON i.id = a.invoice_id
             WHERE a.allocated_on > %(earlier)s AND a.allocated_on <= %(d)s AND (a.reversed_on IS NULL OR a.reversed_on > %(d)s)
             GROUP BY 1
+        ), v AS (
+            SELECT c.id AS owner, {", ".join(f"{VALUES[name]} AS {name}" for name in fields)}
+            FROM customers_customer c LEFT JOIN o ON o.owner = c.id LEFT JOIN f ON f.customer_id = c.id
+            LEFT JOIN l ON l.customer_id = c.id
+        ), s AS (
+            SELECT v.*, round({score}, 2) AS score FROM v
         )
-        SELECT c.id AS owner, {", ".join(f"{VALUES[name]} AS {name}" for name in fields)}
-        FROM customers_customer c LEFT JOIN o ON o.owner = c.id LEFT JOIN f ON f.customer_id = c.id
-        LEFT JOIN l ON l.customer_id = c.id""",
-        f"""CREATE TEMP TABLE risk_rate_new ON COMMIT DROP AS
-        SELECT s.*, {grade} AS computed, coalesce(ov.grade, {grade}) AS grade, ov.id AS override_id
-        FROM (SELECT v.*, round({score}, 2) AS score FROM risk_rate_values v) s
-        LEFT JOIN (VALUES {in_force or "(NULL::bigint, NULL::text, NULL::bigint)"}) ov(owner, grade, id) ON ov.owner = s.owner""",
+        SELECT s.*, {grade} AS computed, coalesce(ov.grade, {grade}) AS grade, ov.id AS override_id,
+               r.grade AS old_grade, r.since AS old_since, r.override_id AS old_override
+        FROM s LEFT JOIN (VALUES {in_force or "(NULL::bigint, NULL::text, NULL::bigint)"}) ov(owner, grade, id) ON ov.owner = s.owner
+        LEFT JOIN risk_customerrating r ON r.customer_id = s.owner""",
         f"""INSERT INTO risk_customergradechange (customer_id, "on", old_grade, new_grade, score, scheme_id, reason, {columns})
-        SELECT n.owner, %(d)s, coalesce(r.grade, ''), n.grade, n.score, %(scheme)s,
-               CASE WHEN n.override_id IS NOT NULL AND n.override_id IS DISTINCT FROM r.override_id THEN '{ChangeReason.OVERRIDE}'
-                    WHEN n.override_id IS NULL AND r.override_id IS NOT NULL THEN '{ChangeReason.OVERRIDE_ENDED}'
+        SELECT n.owner, %(d)s, coalesce(n.old_grade, ''), n.grade, n.score, %(scheme)s,
+               CASE WHEN n.override_id IS NOT NULL AND n.override_id IS DISTINCT FROM n.old_override THEN '{ChangeReason.OVERRIDE}'
+                    WHEN n.override_id IS NULL AND n.old_override IS NOT NULL THEN '{ChangeReason.OVERRIDE_ENDED}'
                     ELSE '{ChangeReason.RATED}' END,
                {", ".join(f"n.{name}" for name in fields)}
-        FROM risk_rate_new n LEFT JOIN risk_customerrating r ON r.customer_id = n.owner
-        WHERE r.grade IS DISTINCT FROM n.grade""",
-        """CREATE TEMP TABLE risk_rate_since ON COMMIT DROP AS
-        SELECT n.owner, CASE WHEN r.grade = n.grade THEN r.since ELSE %(d)s::date END AS since
-        FROM risk_rate_new n LEFT JOIN risk_customerrating r ON r.customer_id = n.owner""",
+        FROM risk_rate_new n WHERE n.old_grade IS DISTINCT FROM n.grade""",
         "DELETE FROM risk_customerrating",
         f"""INSERT INTO risk_customerrating (customer_id, scheme_id, score, grade, computed_grade, override_id, rated_on, since, {columns})
-        SELECT n.owner, %(scheme)s, n.score, n.grade, n.computed, n.override_id, %(d)s, s.since, {", ".join(f"n.{name}" for name in fields)}
-        FROM risk_rate_new n JOIN risk_rate_since s ON s.owner = n.owner""",
+        SELECT n.owner, %(scheme)s, n.score, n.grade, n.computed, n.override_id, %(d)s,
+               CASE WHEN n.old_grade = n.grade THEN n.old_since ELSE %(d)s::date END, {", ".join(f"n.{name}" for name in fields)}
+        FROM risk_rate_new n""",
     ]
     counts = []
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql, params)
             counts.append(cursor.rowcount)
-        cursor.execute("DROP TABLE risk_rate_values, risk_rate_new, risk_rate_since")
-    return counts[-1], counts[2]
+        cursor.execute("DROP TABLE risk_rate_new")
+    return counts[-1], counts[1]
