@@ -1135,8 +1135,9 @@ def _monthly_report_case(code="HQ"):
 
 def _rating_case():
     """risk.services.rate for every customer as of today (factors set-wise in the database, scored, graded, the
-    current ratings replaced, each change kept), rolled back, against one hand-written statement computing the
-    same scores and grades into a temporary table (bench/rating_oracle.py). Needs a customer scheme in force."""
+    current ratings replaced, each change kept), rolled back, against hand-written SQL doing the same: one
+    statement computing the values, scores and grades into a temporary table, the changes and the ratings written
+    from it (bench/rating_oracle.py), rolled back too. Needs a customer scheme in force."""
 
     def prepare(ctx):
         from django.db import transaction
@@ -1166,7 +1167,13 @@ def _rating_case():
             return {"rated": result["rated"], "grades": graded}
 
         def oracle():
-            return {"grades": rate_customers(scheme, today)}
+            try:
+                with transaction.atomic():
+                    graded = rate_customers(scheme, today)
+                    raise _Rollback
+            except _Rollback:
+                pass
+            return {"grades": graded}
 
         def compare(a, b):
             if scheme is None:

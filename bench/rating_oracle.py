@@ -1,6 +1,6 @@
 """Hand-written SQL for the credit rating of every customer (bench row "rating all customers"): the factors,
-the banded scores, the weighted total and the grade in one statement, written to a temporary table — the
-oracle for risk.services.rate. For today only, from the kept figures of the open invoices (the rating job's
+the banded scores, the weighted total and the grade in one statement into a temporary table, then the same
+writes as the job (the changes of grade, the current ratings) — the oracle for risk.services.rate. For today only, from the kept figures of the open invoices (the rating job's
 own case); refused (ValueError) when postings dated after today touched invoices, which it does not handle."""
 
 from django.db import connection
@@ -27,10 +27,14 @@ def _band(expression, factor):
 
 
 def rate_customers(scheme, as_of):
-    """{customer id: (score, grade)} for every customer, by `scheme`, computed and stored in one statement."""
+    """{customer id: (score, grade)} for every customer, by `scheme`: the factor values, scores and grades
+    computed into a temporary table in one statement, then the job's writes by hand — a change row for each
+    customer whose grade moved, every current rating upserted in place (the grade's `since` kept when the grade
+    stays). Overrides are not handled (the benchmark's data has none). The caller rolls the writes back."""
     if changed_after(as_of):
         raise ValueError("postings dated after the day touched invoices")
-    total = " + ".join(f"{factor.weight} / 100.0 * {_band(VALUES[factor.factor], factor)}" for factor in scheme.factors.all())
+    columns = list(VALUES)
+    total = " + ".join(f"{factor.weight} / 100.0 * {_band('v.' + factor.factor, factor)}" for factor in scheme.factors.all())
     ranges = sorted(scheme.grades, key=lambda g: float(g["from"]), reverse=True)
     grade = (
         "CASE "
@@ -58,15 +62,31 @@ def rate_customers(scheme, as_of):
             FROM customers_allocation a JOIN customers_invoice i ON i.id = a.invoice_id
             WHERE a.allocated_on > %(earlier)s AND a.allocated_on <= %(d)s AND (a.reversed_on IS NULL OR a.reversed_on > %(d)s)
             GROUP BY 1
-        ), s AS (
-            SELECT c.id, round({total}, 2) AS score
+        ), v AS (
+            SELECT c.id, {", ".join(f"{VALUES[name]} AS {name}" for name in columns)}
             FROM customers_customer c LEFT JOIN o ON o.customer_id = c.id LEFT JOIN f ON f.customer_id = c.id
             LEFT JOIN l ON l.customer_id = c.id
+        ), s AS (
+            SELECT v.*, round({total}, 2) AS score FROM v
         )
-        SELECT s.id, s.score, {grade} AS grade FROM s;
+        SELECT s.*, {grade} AS grade FROM s;
+
+        INSERT INTO risk_customergradechange (customer_id, "on", old_grade, new_grade, score, scheme_id, reason, {", ".join(columns)})
+        SELECT b.id, %(d)s, coalesce(r.grade, ''), b.grade, b.score, %(scheme)s, 'rated', {", ".join("b." + c for c in columns)}
+        FROM bench_rating b LEFT JOIN risk_customerrating r ON r.customer_id = b.id
+        WHERE r.grade IS DISTINCT FROM b.grade;
+
+        INSERT INTO risk_customerrating (customer_id, scheme_id, score, grade, computed_grade, override_id, rated_on, since, {", ".join(columns)})
+        SELECT b.id, %(scheme)s, b.score, b.grade, b.grade, NULL, %(d)s, %(d)s, {", ".join("b." + c for c in columns)}
+        FROM bench_rating b
+        ON CONFLICT (customer_id) DO UPDATE SET
+            scheme_id = excluded.scheme_id, score = excluded.score, computed_grade = excluded.computed_grade,
+            override_id = NULL, rated_on = excluded.rated_on,
+            since = CASE WHEN risk_customerrating.grade = excluded.grade THEN risk_customerrating.since ELSE excluded.since END,
+            grade = excluded.grade, {", ".join(f"{c} = excluded.{c}" for c in columns)};
     """
-    params = {"d": as_of, "recent": months_before(as_of, 3), "earlier": months_before(as_of, 9)}
+    params = {"d": as_of, "recent": months_before(as_of, 3), "earlier": months_before(as_of, 9), "scheme": scheme.pk}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        cursor.execute("SELECT id, score, grade FROM bench_rating")
+        cursor.execute("SELECT customer_id, score, grade FROM risk_customerrating")
         return {pk: (score, grade) for pk, score, grade in cursor.fetchall()}
