@@ -183,14 +183,21 @@ def _ratio(numerator, denominator):
     return value(Decimal(str(numerator)) / Decimal(str(denominator)))
 
 
+# How far back the kept figures still answer faster than the facts: every invoice touched after the day is
+# taken from the facts, and those grow with the distance. Measured at 10 million invoices, 30 days back:
+# 283,809 invoices touched, 10.0 s against 53.6 s from the facts alone, the same figures for every customer.
+KEPT_REACH = datetime.timedelta(days=45)
+
+
 def _open_figures(group_by, as_of):
     """{owner id: (total open, overdue share, days beyond terms, oldest overdue)} as of `as_of`.
 
-    For today or later the kept figures answer (a few seconds at 10 million invoices instead of a minute),
-    and the invoices something dated after `as_of` already happened to come from the facts, exactly as the
-    ageing does; for a past day the facts alone."""
+    From today back to KEPT_REACH the kept figures answer (a few seconds at 10 million invoices instead of a
+    minute), and the invoices something dated after `as_of` already happened to come from the facts, exactly
+    as the ageing does today — an invoice nothing touched since `as_of` stood then as it stands now; further
+    back the facts alone."""
     statements = []
-    if as_of >= timezone.localdate():
+    if as_of >= timezone.localdate() - KEPT_REACH:
         later = changed_after(as_of)
         statements.append(_open_sql(group_by, kept=True, skip=later))
         if later:

@@ -338,13 +338,18 @@ def test_factors_equal_an_independent_computation_on_any_day(units, ops):
                     _apply(op, customers)
             for on in CHECK_DAYS:
                 expected = {customer.pk: _by_hand(customer, on) for customer in customers}
-                computed = customer_factors(on)  # a past day: from the facts
+                with mock.patch("risk.factors.timezone.localdate", return_value=on + timedelta(days=400)):
+                    computed = customer_factors(on)  # a day long past: from the facts
                 assert {pk: computed[pk] for pk in expected} == expected, on
                 # The same day as "today": from the kept figures, with the invoices later postings touched
                 # (allocations, reversals, cancellations dated after it) taken from the facts.
                 with mock.patch("risk.factors.timezone.localdate", return_value=on):
                     kept = customer_factors(on)
                 assert {pk: kept[pk] for pk in expected} == expected, ("kept", on)
+                # A recent past day (within KEPT_REACH of today): the kept figures with everything touched since.
+                with mock.patch("risk.factors.timezone.localdate", return_value=on + timedelta(days=30)):
+                    recent = customer_factors(on)
+                assert {pk: recent[pk] for pk in expected} == expected, ("kept, a month back", on)
             raise _Rollback
     except _Rollback:
         pass
