@@ -1,7 +1,13 @@
-"""Risk control's approval subjects (approvals.subjects). Rating schemes: submitted while the request waits;
-in force once approved (retiring the scheme in force for the same subject); a draft again when returned or
-withdrawn. Grade overrides: in force once approved (applied to the subject's grade at once), until they
-expire. Changes of the warning rules: applied to the rule once approved (below)."""
+"""Risk control's approval subjects (approvals.subjects), four of one shape: submitted while the request waits,
+decided by the chain, their service told on approval.
+
+- Rating schemes: in force once approved (retiring the scheme in force for the same subject); a draft again
+  when returned or withdrawn.
+- Grade overrides: in force once approved (applied to the subject's grade at once), until they expire.
+- Improvement plans (整改方案): approved, each measure becomes a task and the plan runs from its first month
+  (the nightly job); a draft again when returned or withdrawn.
+- Changes of the warning rules: applied to the rule (or creating it) once approved.
+"""
 
 from approvals.choices import ApprovalKind, RequestState
 from approvals.subjects import register_subject
@@ -20,130 +26,73 @@ from risk.services import (
 )
 
 
-def snapshot_scheme(scheme):
-    return scheme_snapshot(scheme=scheme)
+def _register(model, kind, states, *, name, snapshot, on_approved, template, back, context=None):
+    """Register `model` with the shape above: `states` its state enum, `name` the keyword its services take
+    the object by, `back` the state a returned or withdrawn request leaves it in (its own state where it has
+    one, else DRAFT), `context` what its review template needs besides the object and the snapshot."""
+
+    def review(obj, request):
+        extra = context(obj, request) if context else {}
+        return template, {name: obj, "snapshot": request.snapshot, **extra}
+
+    register_subject(
+        model,
+        kinds=[kind],
+        waiting=states.SUBMITTED,
+        states={
+            RequestState.APPROVED: states.APPROVED,
+            RequestState.RETURNED: back[RequestState.RETURNED] if back else states.DRAFT,
+            RequestState.REJECTED: states.REJECTED,
+            RequestState.WITHDRAWN: back[RequestState.WITHDRAWN] if back else states.DRAFT,
+        },
+        stamps={RequestState.APPROVED: "approved_at"},
+        snapshot=lambda obj: snapshot(**{name: obj}),
+        review=review,
+        on_approved=lambda obj, request: on_approved(**{name: obj}),
+    )
 
 
-def review_scheme(scheme, request):
-    return "risk/_scheme_review.html", {"scheme": scheme, "factors": list(scheme.factors.all()), "snapshot": request.snapshot}
-
-
-def on_scheme_approved(scheme, request):
-    scheme_on_approved(scheme=scheme)
-
-
-register_subject(
+_register(
     RatingScheme,
-    kinds=[ApprovalKind.RATING_SCHEME],
-    waiting=SchemeState.SUBMITTED,
-    states={
-        RequestState.APPROVED: SchemeState.APPROVED,
-        RequestState.RETURNED: SchemeState.DRAFT,
-        RequestState.REJECTED: SchemeState.REJECTED,
-        RequestState.WITHDRAWN: SchemeState.DRAFT,
-    },
-    stamps={RequestState.APPROVED: "approved_at"},
-    snapshot=snapshot_scheme,
-    review=review_scheme,
-    on_approved=on_scheme_approved,
+    ApprovalKind.RATING_SCHEME,
+    SchemeState,
+    name="scheme",
+    snapshot=scheme_snapshot,
+    on_approved=scheme_on_approved,
+    template="risk/_scheme_review.html",
+    back={},
+    context=lambda scheme, request: {"factors": list(scheme.factors.all())},
 )
-
-
-def snapshot_override(override):
-    return override_snapshot(override=override)
-
-
-def review_override(override, request):
-    return "risk/_override_review.html", {"override": override, "snapshot": request.snapshot}
-
-
-def on_override_approved(override, request):
-    override_on_approved(override=override)
-
-
-register_subject(
+_register(
     GradeOverride,
-    kinds=[ApprovalKind.GRADE_OVERRIDE],
-    waiting=OverrideState.SUBMITTED,
-    states={
-        RequestState.APPROVED: OverrideState.APPROVED,
-        RequestState.RETURNED: OverrideState.RETURNED,
-        RequestState.REJECTED: OverrideState.REJECTED,
-        RequestState.WITHDRAWN: OverrideState.WITHDRAWN,
-    },
-    stamps={RequestState.APPROVED: "approved_at"},
-    snapshot=snapshot_override,
-    review=review_override,
-    on_approved=on_override_approved,
+    ApprovalKind.GRADE_OVERRIDE,
+    OverrideState,
+    name="override",
+    snapshot=override_snapshot,
+    on_approved=override_on_approved,
+    template="risk/_override_review.html",
+    back={RequestState.RETURNED: OverrideState.RETURNED, RequestState.WITHDRAWN: OverrideState.WITHDRAWN},
 )
-
-
-# --- improvement plans (整改方案) ---------------------------------------------------------------------------------
-# Submitted while the request waits; approved (each measure becomes a task, improvement_on_approved) and in
-# progress from its first month (the nightly job); a draft again when returned or withdrawn.
-
-
-def snapshot_improvement(plan):
-    return improvement_snapshot(plan=plan)
-
-
-def review_improvement(plan, request):
-    return "risk/_improvement_review.html", {"plan": plan, "snapshot": request.snapshot}
-
-
-def on_improvement_approved(plan, request):
-    improvement_on_approved(plan=plan)
-
-
-register_subject(
+_register(
     ImprovementPlan,
-    kinds=[ApprovalKind.IMPROVEMENT_PLAN],
-    waiting=ImprovementState.SUBMITTED,
-    states={
-        RequestState.APPROVED: ImprovementState.APPROVED,
-        RequestState.RETURNED: ImprovementState.DRAFT,
-        RequestState.REJECTED: ImprovementState.REJECTED,
-        RequestState.WITHDRAWN: ImprovementState.DRAFT,
-    },
-    stamps={RequestState.APPROVED: "approved_at"},
-    snapshot=snapshot_improvement,
-    review=review_improvement,
-    on_approved=on_improvement_approved,
+    ApprovalKind.IMPROVEMENT_PLAN,
+    ImprovementState,
+    name="plan",
+    snapshot=improvement_snapshot,
+    on_approved=improvement_on_approved,
+    template="risk/_improvement_review.html",
+    back={},
 )
-
-
-# --- changes of the warning rules (预警规则变更) -------------------------------------------------------------------
-# Submitted while the request waits; approved: the values are applied to the rule (or the rule is created) in the
-# decision's transaction (warning_rule_change_on_approved); returned: edited, it is a draft again; rejected or
-# withdrawn: the rule stays as it was.
-
-
-def snapshot_rule_change(change):
-    return warning_rule_change_snapshot(change=change)
-
-
-def review_rule_change(change, request):
-    snapshot = request.snapshot or {}
-    rows = rule_change_rows(snapshot.get("old"), snapshot.get("new") or {})
-    return "risk/_rule_change_review.html", {"change": change, "rows": rows, "snapshot": snapshot}
-
-
-def on_rule_change_approved(change, request):
-    warning_rule_change_on_approved(change=change)
-
-
-register_subject(
+_register(
     WarningRuleChange,
-    kinds=[ApprovalKind.WARNING_RULE],
-    waiting=RuleChangeState.SUBMITTED,
-    states={
-        RequestState.APPROVED: RuleChangeState.APPROVED,
-        RequestState.RETURNED: RuleChangeState.RETURNED,
-        RequestState.REJECTED: RuleChangeState.REJECTED,
-        RequestState.WITHDRAWN: RuleChangeState.WITHDRAWN,
+    ApprovalKind.WARNING_RULE,
+    RuleChangeState,
+    name="change",
+    snapshot=warning_rule_change_snapshot,
+    on_approved=warning_rule_change_on_approved,
+    template="risk/_rule_change_review.html",
+    back={RequestState.RETURNED: RuleChangeState.RETURNED, RequestState.WITHDRAWN: RuleChangeState.WITHDRAWN},
+    context=lambda change, request: {
+        "rows": rule_change_rows((request.snapshot or {}).get("old"), (request.snapshot or {}).get("new") or {})
     },
-    stamps={RequestState.APPROVED: "approved_at"},
-    snapshot=snapshot_rule_change,
-    review=review_rule_change,
-    on_approved=on_rule_change_approved,
 )
