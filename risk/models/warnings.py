@@ -134,6 +134,12 @@ class Warning(models.Model):  # the name the brief of issue 15 gives (预警单)
         indexes = [
             models.Index(fields=["unit", "state"], name="warning_unit_state"),
             models.Index(fields=["owner", "state"], name="warning_owner_state"),
+            # The gravest open warnings by deadline (risk.selectors.open_warnings): one walk per severity.
+            models.Index(
+                fields=["severity", "due_on", "id"], condition=Q(state__in=WARNING_OPEN_STATES), name="warning_open_by_due"
+            ),
+            # A scope's open warnings counted by severity from the index alone (risk.selectors.warning_panel).
+            models.Index(fields=["unit", "severity"], condition=Q(state__in=WARNING_OPEN_STATES), name="warning_open_by_unit"),
         ]
         constraints = [
             # One warning not closed per rule × subject: the job's re-run cannot open a second one.
