@@ -779,3 +779,97 @@ RULE_CHANGE_WRITES = [
 
 ENTRIES = [*ENTRIES, *RULE_CHANGE_ENTRIES]
 WRITES = [*WRITES, *RULE_CHANGE_WRITES]
+
+# --- provision policies (坏账准备计提比例) ---------------------------------------------------------------------------
+# Company policy like the rating schemes: every principal reads the policies; only the Development Center drafts,
+# edits, submits and revises them (approvals decides).
+PROVISION_RATES = {
+    "not_due": "0",
+    "d1_30": "1",
+    "d31_60": "5",
+    "d61_90": "10",
+    "d91_180": "20",
+    "d181_365": "50",
+    "over_365": "100",
+}
+
+
+def _provision_policy(district=None, owner=None):
+    from risk.services import provision_policy_create
+
+    return provision_policy_create(by=SYSTEM, name=f"登记计提比例{next(_counter)}", rates=PROVISION_RATES)
+
+
+def _provision_policy_in_force(district=None, owner=None):
+    """The policy in force (one for the company: every place shares it), to revise."""
+    from risk.choices import SchemeState
+    from risk.models import ProvisionPolicy
+
+    policy = ProvisionPolicy.objects.filter(state=SchemeState.APPROVED).first()
+    if policy is None:
+        policy = _provision_policy()
+        ProvisionPolicy.objects.filter(pk=policy.pk).update(state=SchemeState.APPROVED)
+        policy.refresh_from_db()
+    return policy
+
+
+def _provision_policy_form(name):
+    return {"name": name, "description": "", **{f"rate_{key}": value for key, value in PROVISION_RATES.items()}}
+
+
+PROVISION_POLICY_ENTRIES = [
+    Scoped(
+        name="provision policy",
+        make=_provision_policy,
+        api_list="risk-provision-policy-list",
+        api_detail="risk-provision-policy-detail",
+        web_list="risk:provision_policy_list",
+        web_detail="risk:provision_policy_detail",
+        writers=CENTER,
+        company_wide=True,
+        find=lambda obj: {"state": obj.state},
+    ),
+]
+
+PROVISION_POLICY_WRITES = [
+    Write(
+        name="provision policy create page",
+        url="risk:provision_policy_create",
+        make=make_unit,
+        detail=False,
+        body=lambda district, world, persona: _provision_policy_form(f"新计提比例{next(_counter)}"),
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="provision policy edit page",
+        url="risk:provision_policy_edit",
+        make=_provision_policy,
+        body=lambda policy, world, persona: _provision_policy_form(f"{policy.name}（改）"),
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="provision policy submit page",
+        url="risk:provision_policy_detail",
+        make=_provision_policy,
+        body={"action": "submit"},
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="provision policy revise page",
+        url="risk:provision_policy_detail",
+        make=_provision_policy_in_force,
+        body={"action": "revise"},
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *PROVISION_POLICY_ENTRIES]
+WRITES = [*WRITES, *PROVISION_POLICY_WRITES]

@@ -4,6 +4,7 @@ from risk.api.views import (
     CustomerForecastViewSet,
     CustomerRatingViewSet,
     ImprovementPlanViewSet,
+    ProvisionPolicyViewSet,
     RatingSchemeViewSet,
     SpecialEventViewSet,
     StaffRatingViewSet,
@@ -23,5 +24,6 @@ router.register("improvement-plans", ImprovementPlanViewSet, basename="improveme
 router.register("warning-rules", WarningRuleViewSet, basename="risk-warning-rule")
 router.register("warnings", WarningViewSet, basename="risk-warning")
 router.register("warning-rule-changes", WarningRuleChangeViewSet, basename="risk-warning-rule-change")
+router.register("provision-policies", ProvisionPolicyViewSet, basename="risk-provision-policy")
 
 urlpatterns = router.urls

@@ -71,3 +71,12 @@ __all__ = [
 from risk.views.board import RiskBoardView  # noqa: E402 — appended: the company-wide risk board (#15)
 
 __all__ += ["RiskBoardView"]
+
+from risk.views.provisions import (  # noqa: E402 — appended: provisions for doubtful debts (#16)
+    ProvisionPolicyCreateView,
+    ProvisionPolicyDetailView,
+    ProvisionPolicyEditView,
+    ProvisionPolicyListView,
+)
+
+__all__ += ["ProvisionPolicyCreateView", "ProvisionPolicyDetailView", "ProvisionPolicyEditView", "ProvisionPolicyListView"]

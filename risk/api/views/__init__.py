@@ -7,6 +7,9 @@ from risk.api.views.forecasts import CustomerForecastViewSet
 from risk.api.views.improvement import (
     ImprovementPlanViewSet,
 )
+from risk.api.views.provisions import (
+    ProvisionPolicyViewSet,
+)
 from risk.api.views.ratings import (
     CustomerRatingViewSet,
     RatingSchemeViewSet,
@@ -28,4 +31,5 @@ __all__ = [
     "WarningRuleViewSet",
     "WarningViewSet",
     "WarningRuleChangeViewSet",
+    "ProvisionPolicyViewSet",
 ]
