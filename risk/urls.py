@@ -37,4 +37,5 @@ urlpatterns = [
     path("credit/provision-policies/new/", views.ProvisionPolicyCreateView.as_view(), name="provision_policy_create"),
     path("credit/provision-policies/<int:pk>/", views.ProvisionPolicyDetailView.as_view(), name="provision_policy_detail"),
     path("credit/provision-policies/<int:pk>/edit/", views.ProvisionPolicyEditView.as_view(), name="provision_policy_edit"),
+    path("credit/provisions/", views.ProvisionView.as_view(), name="provisions"),
 ]

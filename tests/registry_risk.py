@@ -873,3 +873,54 @@ PROVISION_POLICY_WRITES = [
 
 ENTRIES = [*ENTRIES, *PROVISION_POLICY_ENTRIES]
 WRITES = [*WRITES, *PROVISION_POLICY_WRITES]
+
+# --- provisions for doubtful debts (坏账准备) ----------------------------------------------------------------------
+# Figures of the reader's own unit (no ?unit= here): a customer's overdue invoice is counted in the row of the
+# unit it lies under (or its own row, one level above the customers) exactly when the reader's scope holds it.
+# The API twin (risk-provisions) answers the same report for ?unit= and is exempt like report-ageing.
+
+
+def _provision_customer(district, owner):
+    """A customer of `owner` in `district` with an invoice 60–90 days overdue at the last month end, under the
+    policy in force."""
+    from django.utils import timezone
+
+    from customers.services import invoice_record
+    from tests.scoping_registry import make_customer
+
+    _provision_policy_in_force()
+    customer = make_customer(district, owner)
+    today = timezone.localdate()
+    invoice_record(
+        by=SYSTEM,
+        customer=customer,
+        issue_date=today - timedelta(days=120),
+        due_date=today - timedelta(days=90),
+        amount="1000.00",
+    )
+    return customer
+
+
+def _provision_counts(response, customer):
+    """True if the page's report provides for the customer: its own row, or the row of the unit it lies under."""
+    from regions.models import OrgUnit
+
+    report = response.context["report"]
+    if report is None or report.policy is None:
+        return False
+    if report.level == "customer":
+        return any(row["key"] == customer.pk and row["closing"] > 0 for row in report.rows)
+    paths = dict(OrgUnit.objects.filter(pk__in=[row["key"] for row in report.rows if row["key"]]).values_list("pk", "path"))
+    return any(customer.district.path.startswith(paths.get(row["key"], "/none/")) and row["closing"] > 0 for row in report.rows)
+
+
+PROVISION_ENTRIES = [
+    Scoped(
+        name="provisions for doubtful debts",
+        make=_provision_customer,
+        web_list="risk:provisions",
+        web_visible=_provision_counts,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *PROVISION_ENTRIES]

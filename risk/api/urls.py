@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from risk.api.views import (
@@ -5,6 +6,7 @@ from risk.api.views import (
     CustomerRatingViewSet,
     ImprovementPlanViewSet,
     ProvisionPolicyViewSet,
+    ProvisionReportView,
     RatingSchemeViewSet,
     SpecialEventViewSet,
     StaffRatingViewSet,
@@ -27,3 +29,4 @@ router.register("warning-rule-changes", WarningRuleChangeViewSet, basename="risk
 router.register("provision-policies", ProvisionPolicyViewSet, basename="risk-provision-policy")
 
 urlpatterns = router.urls
+urlpatterns += [path("provisions/", ProvisionReportView.as_view(), name="risk-provisions")]

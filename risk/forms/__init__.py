@@ -20,6 +20,7 @@ from risk.forms.improvement import (
 )
 from risk.forms.provisions import (
     ProvisionPolicyForm,
+    ProvisionQueryForm,
     provision_policy_initial,
 )
 from risk.forms.ratings import (
@@ -78,4 +79,5 @@ __all__ = [
     "rule_change_initial",
     "ProvisionPolicyForm",
     "provision_policy_initial",
+    "ProvisionQueryForm",
 ]

@@ -5,7 +5,10 @@ refuses a bad one on its bucket's field."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import InvalidInput
+from core.filters import IdField
 from customers.selectors import ageing_buckets
+from risk.selectors.provisions import parse_month
 from risk.services.provisions import rate_field
 
 
@@ -37,3 +40,17 @@ def provision_policy_initial(policy):
         "description": policy.description,
         **{rate_field(key): value for key, value in (policy.rates or {}).items()},
     }
+
+
+class ProvisionQueryForm(forms.Form):
+    """The parameters of the provisions page: the unit (checked against the scope in the view) and the month
+    whose end the provision is as of (YYYY-MM; empty: the last complete month)."""
+
+    unit = IdField(required=False, widget=forms.HiddenInput)
+    month = forms.CharField(label=_("Month"), required=False, max_length=7, widget=forms.TextInput(attrs={"type": "month"}))
+
+    def clean_month(self):
+        try:
+            return parse_month(self.cleaned_data.get("month") or None)
+        except InvalidInput as error:
+            raise forms.ValidationError(str(error.message)) from None

@@ -1,9 +1,32 @@
 """Reads of the provisions for doubtful debts (坏账准备, 账龄分析法): the policy's rates per ageing bucket, and
 the provision of any unit as of any month end with its movement from the month end before."""
 
+import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from customers.selectors import ageing_buckets
+from django.db.models import Case, DecimalField, F, Sum, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import InvalidInput
+from core.money import ZERO, money
+from core.periods import MONTH, Period, parse_input
+from customers.models import Allocation, Customer, Invoice
+from customers.selectors import (
+    MONEY,
+    ageing,
+    ageing_buckets,
+    allocation_counts_on,
+    bucket_condition,
+    invoice_counts_on,
+)
+from regions.choices import UnitKind
+from regions.models import OrgUnit
+from risk.choices import SchemeState
+from risk.models import ProvisionPolicy
+
+HUNDRED = Decimal("100")
 
 
 def provision_policy_rows(rates):
@@ -14,3 +37,211 @@ def provision_policy_rows(rates):
         {"key": bucket.key, "label": bucket.label, "rate": Decimal(rates[bucket.key]) if bucket.key in rates else None}
         for bucket in ageing_buckets()
     ]
+
+
+# ------------------------------------------------------------------------------------------ provision
+
+# The provision of one customer is rounded to the cent (half up) once, from the exact sum over its open amounts
+# of every bucket × the bucket's rate; a unit's provision is the sum of its customers' — so every level adds up
+# to the cent, and the company's figure equals the sum of its regions'.
+RATE_FIELD = DecimalField(max_digits=7, decimal_places=2)
+WEIGHTED = DecimalField(max_digits=30, decimal_places=4)
+
+
+def _rate_case(buckets, rates, as_of, prefix=""):
+    """The rate (%) of the bucket the invoice falls in as of `as_of`."""
+    whens = [
+        When(bucket_condition(bucket, as_of, prefix), then=Value(Decimal(rates.get(bucket.key) or 0), output_field=RATE_FIELD))
+        for bucket in buckets
+    ]
+    return Case(*whens, default=Value(Decimal(0), output_field=RATE_FIELD), output_field=RATE_FIELD)
+
+
+def provision_cells(*, invoices, allocations, as_of, rates):
+    """{(district id, customer id): (open, provision)} as of `as_of` for already scoped invoices and their
+    allocations (scoped the same way, through the invoice), exactly like the ageing (customers.selectors):
+    what was invoiced per (district, customer) minus what was allocated to those invoices by then, each
+    weighted by the rate of the invoice's bucket on that date — two grouped aggregates in the database, whatever
+    the number of invoices. The provision is rounded per customer (and district, for a customer whose invoices
+    lie in two districts)."""
+    buckets = ageing_buckets()
+    invoiced = (
+        invoices.filter(invoice_counts_on(as_of))
+        .order_by()
+        .values_list("district_id", "customer_id")
+        .annotate(
+            open=Sum("amount", output_field=MONEY),
+            weighted=Sum(F("amount") * _rate_case(buckets, rates, as_of), output_field=WEIGHTED),
+        )
+    )
+    allocated = (
+        allocations.filter(allocation_counts_on(as_of), invoice_counts_on(as_of, prefix="invoice__"))
+        .order_by()
+        .values_list("invoice__district_id", "invoice__customer_id")
+        .annotate(
+            open=Sum("amount", output_field=MONEY),
+            weighted=Sum(F("amount") * _rate_case(buckets, rates, as_of, "invoice__"), output_field=WEIGHTED),
+        )
+    )
+    sums = {}
+    for district, customer, amount, weighted in invoiced:
+        sums[(district, customer)] = [money(amount), Decimal(weighted)]
+    for district, customer, amount, weighted in allocated:
+        cell = sums.setdefault((district, customer), [ZERO, Decimal(0)])
+        cell[0] -= money(amount)
+        cell[1] -= Decimal(weighted)
+    cells = {}
+    for key, (amount, weighted) in sums.items():
+        provision = money(weighted / HUNDRED)
+        if amount or provision:
+            cells[key] = (amount, provision)
+    return cells
+
+
+def provision_by_bucket(*, invoices, allocations, as_of, rates):
+    """[{key, label, rate, open}] of the ageing as of `as_of` with the policy's rate of each bucket (what the
+    page shows above the rows; the provision itself is rounded per customer, provision_cells)."""
+    buckets = ageing_buckets()
+    report = ageing(invoices=invoices, allocations=allocations, as_of=as_of, group_by="district", buckets=None)
+    return [
+        {
+            "key": bucket.key,
+            "label": bucket.label,
+            "rate": Decimal(rates.get(bucket.key) or 0),
+            "open": report.totals["buckets"][bucket.key],
+        }
+        for bucket in buckets
+    ]
+
+
+def month_end_of(month):
+    """The last day of a month (a Period)."""
+    return month.end
+
+
+@dataclass
+class ProvisionReport:
+    """The provision for doubtful debts of a unit as of a month end and its movement since the month end
+    before: rows one level down (regions, provinces, districts, or a district's customers), each
+    {key, kind, label, code, open, opening, closing, change}, and their totals (opening + change = closing)."""
+
+    unit: OrgUnit | None
+    month: Period
+    as_of: datetime.date
+    opening_as_of: datetime.date
+    policy: ProvisionPolicy | None
+    level: str
+    rows: list = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+    buckets: list = field(default_factory=list)
+
+
+CHILD_KIND = {
+    UnitKind.CENTER: "region",
+    UnitKind.REGION: "province",
+    UnitKind.PROVINCE: "district",
+    UnitKind.DISTRICT: "customer",
+}
+
+
+def _scoped_ledger(user, unit):
+    invoices = Invoice.objects.for_user(user)
+    allocations = Allocation.objects.for_user(user)
+    if unit is None:
+        return invoices.none(), allocations.none()
+    return (
+        invoices.filter(district__path__startswith=unit.path),
+        allocations.filter(invoice__district__path__startswith=unit.path),
+    )
+
+
+def _group(cells, unit, level):
+    """{row key: {open, provision}} one level below `unit`: customers of a district, else the child unit each
+    district lies under (found by path)."""
+    grouped = {}
+    if level == "customer":
+        keyof = {key: key[1] for key in cells}
+    else:
+        children = list(OrgUnit.objects.filter(parent=unit).values_list("pk", "path"))
+        paths = dict(OrgUnit.objects.filter(pk__in={district for district, _customer in cells}).values_list("pk", "path"))
+        keyof = {}
+        for key in cells:
+            path = paths.get(key[0], "")
+            keyof[key] = next((pk for pk, child in children if path.startswith(child)), None)
+    for key, (amount, provision) in cells.items():
+        row = grouped.setdefault(keyof[key], {"open": ZERO, "provision": ZERO})
+        row["open"] += amount
+        row["provision"] += provision
+    return grouped
+
+
+def _labels(level, keys):
+    keys = [key for key in keys if key is not None]
+    if level == "customer":
+        rows = Customer.objects.filter(pk__in=keys).values_list("pk", "name", "external_id")
+        return {pk: (name, code) for pk, name, code in rows}
+    return {pk: (unit.display_name, unit.code) for pk, unit in OrgUnit.objects.in_bulk(keys).items()}
+
+
+def provision_report(*, user, unit, month, policy=None):
+    """The provision of `unit` (as the user sees it) as of the end of `month` (a Period of kind month) and of
+    the month before, by the policy in force (or `policy`); no policy → no rows, the report says so."""
+    if policy is None:
+        policy = ProvisionPolicy.objects.unscoped().filter(state=SchemeState.APPROVED).first()
+    as_of = month_end_of(month)
+    opening_as_of = month_end_of(month.previous())
+    level = "customer" if unit is None else CHILD_KIND[UnitKind(unit.kind)]
+    report = ProvisionReport(unit=unit, month=month, as_of=as_of, opening_as_of=opening_as_of, policy=policy, level=level)
+    zero = {"open": ZERO, "opening": ZERO, "closing": ZERO, "change": ZERO}
+    report.totals = {"key": None, "label": _("Total"), "code": None, **zero}
+    if policy is None:
+        return report
+    invoices, allocations = _scoped_ledger(user, unit)
+    closing = _group(provision_cells(invoices=invoices, allocations=allocations, as_of=as_of, rates=policy.rates), unit, level)
+    opening = _group(
+        provision_cells(invoices=invoices, allocations=allocations, as_of=opening_as_of, rates=policy.rates), unit, level
+    )
+    labels = _labels(level, set(closing) | set(opening))
+    for key in set(closing) | set(opening):
+        now = closing.get(key, {"open": ZERO, "provision": ZERO})
+        before = opening.get(key, {"open": ZERO, "provision": ZERO})
+        label, code = labels.get(key, (None, None))
+        row = {
+            "key": key,
+            "kind": level,
+            "label": label or (_("Elsewhere") if key is None else str(key)),
+            "code": code,
+            "open": now["open"],
+            "opening": before["provision"],
+            "closing": now["provision"],
+            "change": now["provision"] - before["provision"],
+        }
+        report.rows.append(row)
+        for name in ("open", "opening", "closing", "change"):
+            report.totals[name] += row[name]
+    report.rows.sort(key=lambda row: (-row["closing"], -row["open"], row["label"], str(row["key"])))
+    report.buckets = provision_by_bucket(invoices=invoices, allocations=allocations, as_of=as_of, rates=policy.rates)
+    return report
+
+
+def provision_total(*, user, unit, as_of, policy=None):
+    """The provision of `unit`'s subtree (as the user sees it) as of a date: the sum of its customers'."""
+    if policy is None:
+        policy = ProvisionPolicy.objects.unscoped().filter(state=SchemeState.APPROVED).first()
+    if policy is None:
+        return None
+    invoices, allocations = _scoped_ledger(user, unit)
+    cells = provision_cells(invoices=invoices, allocations=allocations, as_of=as_of, rates=policy.rates)
+    return sum((provision for _amount, provision in cells.values()), ZERO)
+
+
+def parse_month(text, *, field="month", today=None):
+    """A month "YYYY-MM" from input (None or empty: the last complete month); a month not yet begun, or a year
+    or quarter, is refused naming `field`."""
+    today = today or timezone.localdate()
+    if text in (None, ""):
+        return Period.of(today, MONTH).previous()
+    period = parse_input(text, field=field, begun=True, today=today)
+    if period.kind != MONTH:
+        raise InvalidInput(_("Give a month as YYYY-MM, e.g. 2026-07."), field=field)
+    return period

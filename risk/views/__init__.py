@@ -77,6 +77,13 @@ from risk.views.provisions import (  # noqa: E402 — appended: provisions for d
     ProvisionPolicyDetailView,
     ProvisionPolicyEditView,
     ProvisionPolicyListView,
+    ProvisionView,
 )
 
-__all__ += ["ProvisionPolicyCreateView", "ProvisionPolicyDetailView", "ProvisionPolicyEditView", "ProvisionPolicyListView"]
+__all__ += [
+    "ProvisionPolicyCreateView",
+    "ProvisionPolicyDetailView",
+    "ProvisionPolicyEditView",
+    "ProvisionPolicyListView",
+    "ProvisionView",
+]

@@ -2,22 +2,30 @@
 and revise, edit) — company policy every principal reads and the Development Center writes — and the
 provision of a unit as of a month end, drilled down company → region → province → district → customer."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from approvals.selectors import latest_request
+from core import audit
 from core.errors import DomainError
 from core.rights import may
+from core.scoping import get_in_scope
 from core.ui import approval_url
-from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
+from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error, scope_label
+from performance.selectors import default_unit
+from regions.models import OrgUnit
 from risk import services
 from risk.filtersets import ProvisionPolicyFilterSet
-from risk.forms import ProvisionPolicyForm, provision_policy_initial
+from risk.forms import ProvisionPolicyForm, ProvisionQueryForm, provision_policy_initial
 from risk.models import ProvisionPolicy
-from risk.selectors.provisions import provision_policy_rows
+from risk.selectors.provisions import provision_policy_rows, provision_report
 
 FORM_TEMPLATE = "risk/provision_policy_form.html"
 
@@ -136,3 +144,51 @@ class ProvisionPolicyDetailView(ScopedDetailView):
         if isinstance(result, ProvisionPolicy) and result.pk != self.object.pk:
             return redirect(result.get_absolute_url())
         return redirect(self.object.get_absolute_url())
+
+
+class ProvisionView(ScopedViewMixin, View):
+    """The provision for doubtful debts (坏账准备) of a unit as of a month end, by the policy in force, and its
+    movement since the month end before; drill down company → region → province → district → customer. The
+    unit must be in the reader's scope (outside: 404); a salesperson sees their own customers."""
+
+    model = OrgUnit
+    template_name = "risk/provisions.html"
+
+    def build(self):
+        request = self.request
+        form = ProvisionQueryForm(request.GET)
+        if not form.is_valid():
+            return form, None
+        units = self.get_queryset()
+        if form.cleaned_data["unit"]:
+            unit = get_in_scope(request, OrgUnit, queryset=units, pk=form.cleaned_data["unit"])
+        else:
+            unit = default_unit(request.user)
+            if unit is None:
+                audit.log_denial(request, reason="no unit in scope", status=404)
+                raise Http404
+        return form, provision_report(user=request.user, unit=unit, month=form.cleaned_data["month"])
+
+    def get(self, request, *args, **kwargs):
+        form, report = self.build()
+        if report is None:
+            return render(request, self.template_name, {"form": form, "report": None}, status=400)
+        month = str(report.month)
+        for row in report.rows:
+            if row["key"] is None:
+                row["url"] = None
+            elif report.level == "customer":
+                row["url"] = reverse("customers:customer_detail", kwargs={"pk": row["key"]})
+            else:
+                row["url"] = f"{reverse('risk:provisions')}?{urlencode({'unit': row['key'], 'month': month})}"
+        scoped_units = self.get_queryset()
+        ancestors = [a for a in report.unit.ancestors() if scoped_units.filter(pk=a.pk).exists()]
+        context = {
+            "form": form,
+            "report": report,
+            "ancestors": ancestors,
+            "month": month,
+            "scope_label": scope_label(request.user),
+            "policy_url": report.policy.get_absolute_url() if report.policy else reverse("risk:provision_policy_list"),
+        }
+        return render(request, self.template_name, context)

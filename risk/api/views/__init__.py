@@ -9,6 +9,7 @@ from risk.api.views.improvement import (
 )
 from risk.api.views.provisions import (
     ProvisionPolicyViewSet,
+    ProvisionReportView,
 )
 from risk.api.views.ratings import (
     CustomerRatingViewSet,
@@ -32,4 +33,5 @@ __all__ = [
     "WarningViewSet",
     "WarningRuleChangeViewSet",
     "ProvisionPolicyViewSet",
+    "ProvisionReportView",
 ]
