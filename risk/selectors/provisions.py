@@ -4,14 +4,17 @@ the provision of any unit as of any month end with its movement from the month e
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Case, DecimalField, F, Sum, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
 from core.money import ZERO, money
 from core.periods import MONTH, Period, parse_input
+from core.scoping import Scope
 from customers.models import Allocation, Customer, Invoice
 from customers.selectors import (
     MONEY,
@@ -21,6 +24,7 @@ from customers.selectors import (
     bucket_condition,
     invoice_counts_on,
 )
+from performance.selectors import default_unit
 from regions.choices import UnitKind
 from regions.models import OrgUnit
 from risk.choices import SchemeState
@@ -245,3 +249,33 @@ def parse_month(text, *, field="month", today=None):
     if period.kind != MONTH:
         raise InvalidInput(_("Give a month as YYYY-MM, e.g. 2026-07."), field=field)
     return period
+
+
+def provision_panel(user):
+    """The risk overview's panel: the provision of the reader's unit as of the last month end, its movement
+    in that month, and where to read more; None when the reader has no unit."""
+    unit = default_unit(user)
+    if unit is None:
+        return None
+    report = provision_report(user=user, unit=unit, month=parse_month(None))
+    return {"report": report, "url": f"{reverse('risk:provisions')}?{urlencode({'unit': unit.pk, 'month': str(report.month)})}"}
+
+
+def provision_section(unit, period):
+    """The monthly business report's section: the provision of the report's unit and of each unit one level
+    down as of the last day of the period's last month, and its movement from the month end before — read as
+    the unit's own scope (a report is built for its unit, not for a person). JSON-able (Decimals as strings)."""
+    month = period if period.kind == MONTH else period.months()[-1]
+    report = provision_report(user=Scope(path=unit.path), unit=unit, month=month)
+    figures = ("open", "opening", "change", "closing")
+    return {
+        "month": str(report.month),
+        "as_of": report.as_of.isoformat(),
+        "opening_as_of": report.opening_as_of.isoformat(),
+        "policy": {"name": report.policy.name, "version": report.policy.version} if report.policy else None,
+        "head": {name: str(report.totals[name]) for name in figures},
+        "rows": [
+            {"key": row["key"], "code": row["code"], "name": row["label"], **{name: str(row[name]) for name in figures}}
+            for row in report.rows
+        ],
+    }

@@ -219,3 +219,33 @@ def test_the_api_answers_the_same_figures_in_scope(personas, units, policy, ledg
     assert api.get(url, {"unit": units["440100"].pk}).status_code == 404
     bad = api.get(url, {"month": "abc"})
     assert bad.status_code == 400 and "month" in bad.json()["errors"]
+
+
+def test_the_risk_overview_shows_the_last_month_ends_provision(personas, units, policy, ledger_facts):
+    page = personas["pm_zhejiang"].web().get(reverse("risk:home"))
+    assert page.status_code == 200 and 'id="provision-panel"' in page.content.decode()
+    panel = page.context["provision"]
+    inside = set(Customer.objects.filter(district__path__startswith=units["330000"].path).values_list("pk", flat=True))
+    hand = _by_hand(date(2026, 2, 28))
+    assert panel["report"].month == Period.parse("2026-02") and panel["report"].unit == units["330000"]
+    assert panel["report"].totals["closing"] == _sum(v for k, v in hand.items() if k in inside) > 0
+    assert f"unit={units['330000'].pk}" in panel["url"]
+
+
+def test_the_monthly_report_has_a_provisions_section(personas, units, policy, ledger_facts):
+    from reports.choices import ReportKind
+    from reports.presenters import report_tables
+    from reports.selectors import report_figures
+
+    data = report_figures(units["HD"], "2026-01", ReportKind.MONTHLY)
+    section = data["provisions"]
+    inside = set(Customer.objects.filter(district__path__startswith=units["HD"].path).values_list("pk", flat=True))
+    assert (section["as_of"], section["opening_as_of"], section["policy"]["version"]) == ("2026-01-31", "2025-12-31", 1)
+    assert D(section["head"]["closing"]) == _sum(v for k, v in _by_hand(date(2026, 1, 31)).items() if k in inside)
+    assert D(section["head"]["opening"]) == _sum(v for k, v in _by_hand(date(2025, 12, 31)).items() if k in inside)
+    assert {row["code"] for row in section["rows"]} == {"330000"}
+    tables = report_tables(data)
+    assert tables["provisions"]["head"]["closing"] == D(section["head"]["closing"])
+    # A quarterly report reads the quarter's last month end.
+    quarter = report_figures(units["HD"], "2025-Q4", ReportKind.QUARTERLY)["provisions"]
+    assert quarter["as_of"] == "2025-12-31"
