@@ -38,4 +38,5 @@ urlpatterns = [
     path("credit/provision-policies/<int:pk>/", views.ProvisionPolicyDetailView.as_view(), name="provision_policy_detail"),
     path("credit/provision-policies/<int:pk>/edit/", views.ProvisionPolicyEditView.as_view(), name="provision_policy_edit"),
     path("credit/provisions/", views.ProvisionView.as_view(), name="provisions"),
+    path("credit/collection-forecast/", views.CollectionForecastView.as_view(), name="collection_forecast"),
 ]

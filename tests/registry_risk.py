@@ -924,3 +924,50 @@ PROVISION_ENTRIES = [
 ]
 
 ENTRIES = [*ENTRIES, *PROVISION_ENTRIES]
+
+# --- collection forecast (回款预测) ----------------------------------------------------------------------------------
+# The reader's own unit (no ?unit= here): a customer's invoice open at the month's start and due within days is
+# expected in the row of the unit it lies under exactly when the reader's scope holds it.
+FORECAST_AMOUNT = 4321
+
+
+def _forecast_customer(district, owner):
+    from django.utils import timezone
+
+    from customers.services import invoice_record
+    from tests.scoping_registry import make_customer
+
+    customer = make_customer(district, owner)
+    start = timezone.localdate().replace(day=1)
+    invoice_record(
+        by=SYSTEM,
+        customer=customer,
+        issue_date=start - timedelta(days=10),
+        due_date=start + timedelta(days=5),
+        amount=str(FORECAST_AMOUNT),
+    )
+    return customer
+
+
+def _forecast_counts(response, customer):
+    """True if the forecast expects the customer's invoice in the row of the unit its district lies under."""
+    from regions.models import OrgUnit
+
+    report = response.context["report"]
+    paths = dict(OrgUnit.objects.filter(pk__in=[row["key"] for row in report.rows if row["key"]]).values_list("pk", "path"))
+    return any(
+        customer.district.path.startswith(paths.get(row["key"], "/none/")) and row["total"] >= FORECAST_AMOUNT
+        for row in report.rows
+    )
+
+
+FORECAST_ENTRIES = [
+    Scoped(
+        name="collection forecast",
+        make=_forecast_customer,
+        web_list="risk:collection_forecast",
+        web_visible=_forecast_counts,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *FORECAST_ENTRIES]

@@ -19,6 +19,7 @@ from risk.forms.improvement import (
     targets_from,
 )
 from risk.forms.provisions import (
+    CollectionForecastForm,
     ProvisionPolicyForm,
     ProvisionQueryForm,
     provision_policy_initial,
@@ -80,4 +81,5 @@ __all__ = [
     "ProvisionPolicyForm",
     "provision_policy_initial",
     "ProvisionQueryForm",
+    "CollectionForecastForm",
 ]

@@ -54,3 +54,9 @@ class ProvisionQueryForm(forms.Form):
             return parse_month(self.cleaned_data.get("month") or None)
         except InvalidInput as error:
             raise forms.ValidationError(str(error.message)) from None
+
+
+class CollectionForecastForm(forms.Form):
+    """The collection forecast page's unit (checked against the scope in the view)."""
+
+    unit = IdField(required=False, widget=forms.HiddenInput)

@@ -87,3 +87,7 @@ __all__ += [
     "ProvisionPolicyListView",
     "ProvisionView",
 ]
+
+from risk.views.collection_forecast import CollectionForecastView  # noqa: E402 — appended: collection forecast (#16)
+
+__all__ += ["CollectionForecastView"]
