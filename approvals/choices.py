@@ -26,6 +26,7 @@ class ApprovalKind(models.TextChoices):
     REPORT = "report", _("Report")
     IMPROVEMENT_PLAN = "improvement_plan", _("Improvement plan")
     WARNING_RULE = "warning_rule", _("Warning rule change")
+    PROVISION_POLICY = "provision_policy", _("Provision policy")
 
 
 class RequestState(models.TextChoices):

@@ -1266,6 +1266,36 @@ def _warning_case():
     return prepare
 
 
+def _provision_case(code, level):
+    """The provision for doubtful debts of a unit's subtree per child unit as of the last month end: ours through
+    risk.selectors.provision_by_child (what the provisions page computes for each of its two month ends), the
+    oracle bench/provision_oracle.py's one statement. The policy is put in force first (bench/risk_setup.py)."""
+
+    def prepare(ctx):
+        from bench.provision_oracle import provision_oracle
+        from bench.risk_setup import ensure_provision_policy
+        from risk.selectors.provisions import provision_by_child
+
+        policy = ensure_provision_policy()
+        unit = ctx.units[code]
+        as_of = _as_of(ctx, "month end")
+
+        def ours():
+            rows = provision_by_child(user=ctx.director, unit=unit, as_of=as_of, policy=policy)
+            return {key: row["provision"] for key, row in rows.items() if row["provision"]}
+
+        def compare(a, b):
+            if a != b:
+                differ = sorted(set(a) | set(b), key=str)
+                key = next(k for k in differ if a.get(k) != b.get(k))
+                return False, f"as of {as_of}: unit {key}: {a.get(key)} ≠ {b.get(key)}"
+            return True, f"as of {as_of}: {len(a)} units, provision {sum(a.values()):,.2f}"
+
+        return ours, lambda: provision_oracle(unit, as_of, level, policy.rates), compare
+
+    return prepare
+
+
 CASES = [
     Case("bulk API ingest, invoices", "≥ 10,000/s", _ingest_case(), unit=RATE),
     Case("bulk API ingest, 2 branches at once", "≥ 10,000/s", _concurrent_ingest_case(), unit=RATE),
@@ -1290,4 +1320,5 @@ CASES = [
     Case("evaluating every warning rule", "≤ 1.2× oracle, < 2 min", _warning_case()),
     # The risk overview has no ?unit= (it shows the reader's own scope): both sides are the region's page.
     Case("risk overview page p95 (region)", "≤ 150 ms", _page_case("/risk/", "/risk/?unit={unit}"), unit=P95),
+    Case("provision, company, month end", "≤ 1.2× oracle", _provision_case("HQ", 3)),
 ]

@@ -53,3 +53,28 @@ def ensure_risk_policy():
                 "severity": severity,
             },
         )
+
+
+# The provision rates of the benchmark's policy (坏账准备计提比例), per bucket of settings.AGEING_BUCKETS.
+PROVISION_RATES = {
+    "not_due": "0.5",
+    "d1_30": "1",
+    "d31_60": "5",
+    "d61_90": "10",
+    "d91_180": "30",
+    "d181_365": "50",
+    "over_365": "100",
+}
+
+
+@transaction.atomic
+def ensure_provision_policy():
+    """Put a provision policy in force where none is (written directly, like the schemes above); returns it."""
+    from risk.models import ProvisionPolicy
+
+    policy = ProvisionPolicy.objects.unscoped().filter(state=SchemeState.APPROVED).first()
+    if policy is None:
+        policy = ProvisionPolicy.objects.unscoped().create(
+            name="bench provisions", rates=PROVISION_RATES, state=SchemeState.APPROVED
+        )
+    return policy

@@ -505,3 +505,9 @@ def collection_plan_progress(*, plan, as_of=None):
         "collected": collected,
         "shortfall": max(planned_to_date - collected, ZERO),
     }
+
+
+def bucket_condition(bucket, as_of, prefix=""):
+    """Q: the invoice (through `prefix`) falls in `bucket` of the ageing as of `as_of` — for readers that weigh
+    the ageing's buckets (risk's provisions for doubtful debts)."""
+    return _bucket_condition(bucket, as_of, prefix)

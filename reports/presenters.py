@@ -193,6 +193,7 @@ def report_tables(data):
             ],
         },
         "events": _events(data.get("events")),
+        "provisions": _provisions(data.get("provisions")),
         "source": data.get("source", {}),
     }
 
@@ -279,4 +280,17 @@ def _charts(units, bucket_names, ageing_total):
         "ageing": [
             {"label": label, "amount": amount} for label, amount in zip(bucket_names, ageing_total["buckets"], strict=True)
         ],
+    }
+
+
+def _provisions(section):
+    """The provisions for doubtful debts section with its figures as Decimals; None for a report built before
+    the section existed."""
+    if section is None:
+        return None
+    figures = ("open", "opening", "change", "closing")
+    return {
+        **section,
+        "head": {name: dec(section["head"][name]) for name in figures},
+        "rows": [{**row, **{name: dec(row[name]) for name in figures}} for row in section["rows"]],
     }

@@ -20,7 +20,7 @@ from plans.choices import Metric
 from plans.models import Target
 from regions.choices import UnitKind
 from regions.models import OrgUnit
-from risk.selectors import period_events
+from risk.selectors import period_events, provision_section
 
 CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
@@ -342,6 +342,8 @@ def report_figures(unit, period, kind, *, progress=None):
         },
         # The special events (risk) of the unit's subtree that happened in the period.
         "events": events,
+        # The provision for doubtful debts (risk) as of the period's last month end and its movement in that month.
+        "provisions": provision_section(unit, period),
         "source": {
             "summary_rows": {key: sums[unit.path].get((key, "rows"), 0) for key in COMPARED},
             "districts_with_facts": len(district_sums),

@@ -12,8 +12,9 @@ decided by the chain, their service told on approval.
 from approvals.choices import ApprovalKind, RequestState
 from approvals.subjects import register_subject
 from risk.choices import ImprovementState, OverrideState, RuleChangeState, SchemeState
-from risk.models import GradeOverride, ImprovementPlan, RatingScheme, WarningRuleChange
+from risk.models import GradeOverride, ImprovementPlan, ProvisionPolicy, RatingScheme, WarningRuleChange
 from risk.selectors import rule_change_rows
+from risk.selectors.provisions import provision_policy_rows
 from risk.services import (
     improvement_on_approved,
     improvement_snapshot,
@@ -24,6 +25,7 @@ from risk.services import (
     warning_rule_change_on_approved,
     warning_rule_change_snapshot,
 )
+from risk.services.provisions import provision_policy_on_approved, provision_policy_snapshot
 
 
 def _register(model, kind, states, *, name, snapshot, on_approved, template, back, context=None):
@@ -95,4 +97,17 @@ _register(
     context=lambda change, request: {
         "rows": rule_change_rows((request.snapshot or {}).get("old"), (request.snapshot or {}).get("new") or {})
     },
+)
+# Provision policies (坏账准备计提比例): in force once approved (retiring the policy in force); a draft again when
+# returned or withdrawn.
+_register(
+    ProvisionPolicy,
+    ApprovalKind.PROVISION_POLICY,
+    SchemeState,
+    name="policy",
+    snapshot=provision_policy_snapshot,
+    on_approved=provision_policy_on_approved,
+    template="risk/_provision_policy_review.html",
+    back={},
+    context=lambda policy, request: {"rows": provision_policy_rows(policy.rates)},
 )

@@ -28,6 +28,10 @@ def items(user, role):
         (_("Warning rules"), reverse("risk:warning_rule_list")),
         # The company-wide risk board is the Development Center's (a 404 to anyone else).
         *([(_("Company risk board"), reverse("risk:board"))] if reads_board(user) else []),
+        # Provisions for doubtful debts by ageing (坏账准备) and the collection forecast (回款预测), of the reader's unit.
+        (_("Provisions for doubtful debts"), reverse("risk:provisions")),
+        (_("Provision policies"), reverse("risk:provision_policy_list")),
+        (_("Collection forecast"), reverse("risk:collection_forecast")),
     ]
 
 

@@ -227,3 +227,15 @@ def may_submit_rule_change(user, change):
 def may_withdraw_rule_change(user, change):
     """Drop a proposal not yet decided (a submitted one: its submitter, as approvals asks)."""
     return _center(user, _("Changes of the warning rules are withdrawn by the Development Center."))
+
+
+# --- provision policies (坏账准备计提比例) --------------------------------------------------------------------------
+@rule("provision_policy.draft")
+def may_draft_provision_policy(user, policy=None):
+    """Draft a provision policy, change a draft or start the revision of the policy in force."""
+    return _center(user, _("Provision policies are drafted by the Development Center."))
+
+
+@rule("provision_policy.submit")
+def may_submit_provision_policy(user, policy):
+    return _center(user, _("Provision policies are submitted by the Development Center."))

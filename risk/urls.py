@@ -33,4 +33,10 @@ urlpatterns = [
     path("warnings/rule-changes/new/", views.WarningRuleChangeCreateView.as_view(), name="warning_rule_change_create"),
     path("warnings/rule-changes/<int:pk>/", views.WarningRuleChangeDetailView.as_view(), name="warning_rule_change_detail"),
     path("warnings/rule-changes/<int:pk>/edit/", views.WarningRuleChangeEditView.as_view(), name="warning_rule_change_edit"),
+    path("credit/provision-policies/", views.ProvisionPolicyListView.as_view(), name="provision_policy_list"),
+    path("credit/provision-policies/new/", views.ProvisionPolicyCreateView.as_view(), name="provision_policy_create"),
+    path("credit/provision-policies/<int:pk>/", views.ProvisionPolicyDetailView.as_view(), name="provision_policy_detail"),
+    path("credit/provision-policies/<int:pk>/edit/", views.ProvisionPolicyEditView.as_view(), name="provision_policy_edit"),
+    path("credit/provisions/", views.ProvisionView.as_view(), name="provisions"),
+    path("credit/collection-forecast/", views.CollectionForecastView.as_view(), name="collection_forecast"),
 ]

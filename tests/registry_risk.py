@@ -779,3 +779,195 @@ RULE_CHANGE_WRITES = [
 
 ENTRIES = [*ENTRIES, *RULE_CHANGE_ENTRIES]
 WRITES = [*WRITES, *RULE_CHANGE_WRITES]
+
+# --- provision policies (坏账准备计提比例) ---------------------------------------------------------------------------
+# Company policy like the rating schemes: every principal reads the policies; only the Development Center drafts,
+# edits, submits and revises them (approvals decides).
+PROVISION_RATES = {
+    "not_due": "0",
+    "d1_30": "1",
+    "d31_60": "5",
+    "d61_90": "10",
+    "d91_180": "20",
+    "d181_365": "50",
+    "over_365": "100",
+}
+
+
+def _provision_policy(district=None, owner=None):
+    from risk.services import provision_policy_create
+
+    return provision_policy_create(by=SYSTEM, name=f"登记计提比例{next(_counter)}", rates=PROVISION_RATES)
+
+
+def _provision_policy_in_force(district=None, owner=None):
+    """The policy in force (one for the company: every place shares it), to revise."""
+    from risk.choices import SchemeState
+    from risk.models import ProvisionPolicy
+
+    policy = ProvisionPolicy.objects.filter(state=SchemeState.APPROVED).first()
+    if policy is None:
+        policy = _provision_policy()
+        ProvisionPolicy.objects.filter(pk=policy.pk).update(state=SchemeState.APPROVED)
+        policy.refresh_from_db()
+    return policy
+
+
+def _provision_policy_form(name):
+    return {"name": name, "description": "", **{f"rate_{key}": value for key, value in PROVISION_RATES.items()}}
+
+
+PROVISION_POLICY_ENTRIES = [
+    Scoped(
+        name="provision policy",
+        make=_provision_policy,
+        api_list="risk-provision-policy-list",
+        api_detail="risk-provision-policy-detail",
+        web_list="risk:provision_policy_list",
+        web_detail="risk:provision_policy_detail",
+        writers=CENTER,
+        company_wide=True,
+        find=lambda obj: {"state": obj.state},
+    ),
+]
+
+PROVISION_POLICY_WRITES = [
+    Write(
+        name="provision policy create page",
+        url="risk:provision_policy_create",
+        make=make_unit,
+        detail=False,
+        body=lambda district, world, persona: _provision_policy_form(f"新计提比例{next(_counter)}"),
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="provision policy edit page",
+        url="risk:provision_policy_edit",
+        make=_provision_policy,
+        body=lambda policy, world, persona: _provision_policy_form(f"{policy.name}（改）"),
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="provision policy submit page",
+        url="risk:provision_policy_detail",
+        make=_provision_policy,
+        body={"action": "submit"},
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="provision policy revise page",
+        url="risk:provision_policy_detail",
+        make=_provision_policy_in_force,
+        body={"action": "revise"},
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *PROVISION_POLICY_ENTRIES]
+WRITES = [*WRITES, *PROVISION_POLICY_WRITES]
+
+# --- provisions for doubtful debts (坏账准备) ----------------------------------------------------------------------
+# Figures of the reader's own unit (no ?unit= here): a customer's overdue invoice is counted in the row of the
+# unit it lies under (or its own row, one level above the customers) exactly when the reader's scope holds it.
+# The API twin (risk-provisions) answers the same report for ?unit= and is exempt like report-ageing.
+
+
+def _provision_customer(district, owner):
+    """A customer of `owner` in `district` with an invoice 60–90 days overdue at the last month end, under the
+    policy in force."""
+    from django.utils import timezone
+
+    from customers.services import invoice_record
+    from tests.scoping_registry import make_customer
+
+    _provision_policy_in_force()
+    customer = make_customer(district, owner)
+    today = timezone.localdate()
+    invoice_record(
+        by=SYSTEM,
+        customer=customer,
+        issue_date=today - timedelta(days=120),
+        due_date=today - timedelta(days=90),
+        amount="1000.00",
+    )
+    return customer
+
+
+def _provision_counts(response, customer):
+    """True if the page's report provides for the customer: its own row, or the row of the unit it lies under."""
+    from regions.models import OrgUnit
+
+    report = response.context["report"]
+    if report is None or report.policy is None:
+        return False
+    if report.level == "customer":
+        return any(row["key"] == customer.pk and row["closing"] > 0 for row in report.rows)
+    paths = dict(OrgUnit.objects.filter(pk__in=[row["key"] for row in report.rows if row["key"]]).values_list("pk", "path"))
+    return any(customer.district.path.startswith(paths.get(row["key"], "/none/")) and row["closing"] > 0 for row in report.rows)
+
+
+PROVISION_ENTRIES = [
+    Scoped(
+        name="provisions for doubtful debts",
+        make=_provision_customer,
+        web_list="risk:provisions",
+        web_visible=_provision_counts,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *PROVISION_ENTRIES]
+
+# --- collection forecast (回款预测) ----------------------------------------------------------------------------------
+# The reader's own unit (no ?unit= here): a customer's invoice open at the month's start and due within days is
+# expected in the row of the unit it lies under exactly when the reader's scope holds it.
+FORECAST_AMOUNT = 4321
+
+
+def _forecast_customer(district, owner):
+    from django.utils import timezone
+
+    from customers.services import invoice_record
+    from tests.scoping_registry import make_customer
+
+    customer = make_customer(district, owner)
+    start = timezone.localdate().replace(day=1)
+    invoice_record(
+        by=SYSTEM,
+        customer=customer,
+        issue_date=start - timedelta(days=10),
+        due_date=start + timedelta(days=5),
+        amount=str(FORECAST_AMOUNT),
+    )
+    return customer
+
+
+def _forecast_counts(response, customer):
+    """True if the forecast expects the customer's invoice in the row of the unit its district lies under."""
+    from regions.models import OrgUnit
+
+    report = response.context["report"]
+    paths = dict(OrgUnit.objects.filter(pk__in=[row["key"] for row in report.rows if row["key"]]).values_list("pk", "path"))
+    return any(
+        customer.district.path.startswith(paths.get(row["key"], "/none/")) and row["total"] >= FORECAST_AMOUNT
+        for row in report.rows
+    )
+
+
+FORECAST_ENTRIES = [
+    Scoped(
+        name="collection forecast",
+        make=_forecast_customer,
+        web_list="risk:collection_forecast",
+        web_visible=_forecast_counts,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *FORECAST_ENTRIES]

@@ -462,6 +462,8 @@ EXEMPT = {
     "risk:home": "the grade distribution of the caller's own scope, no object looked up; tests/risk/test_pages.py "
     "(test_overview_and_grade_list_show_only_the_readers_scope)",
     "reports:report_status": "the center's page of build runs (center only, 403 to others); tests/reports/test_pages_and_api.py",
+    "risk-provisions": "the provision of a unit given as ?unit= (its page twin risk:provisions is registered); "
+    "tests/risk/test_provisions.py (test_the_api_answers_the_same_figures_in_scope)",
 }
 # Unsafe methods of URLs that are otherwise walked (e.g. a page whose GET is registered) and are not write entries.
 EXEMPT_WRITES = {}

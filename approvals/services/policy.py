@@ -66,6 +66,8 @@ POLICY = {
     ApprovalKind.IMPROVEMENT_PLAN: KindPolicy(Route.CENTER, sla_days=5),
     # A change of the early-warning rules: company policy like a rating scheme, decided by the center's pool.
     ApprovalKind.WARNING_RULE: KindPolicy(Route.CENTER, sla_days=10),
+    # The provision rates per ageing bucket (坏账准备计提比例): company policy, decided by the center's pool.
+    ApprovalKind.PROVISION_POLICY: KindPolicy(Route.CENTER, sla_days=10),
 }
 
 

@@ -1,9 +1,12 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from risk.api.views import (
     CustomerForecastViewSet,
     CustomerRatingViewSet,
     ImprovementPlanViewSet,
+    ProvisionPolicyViewSet,
+    ProvisionReportView,
     RatingSchemeViewSet,
     SpecialEventViewSet,
     StaffRatingViewSet,
@@ -23,5 +26,7 @@ router.register("improvement-plans", ImprovementPlanViewSet, basename="improveme
 router.register("warning-rules", WarningRuleViewSet, basename="risk-warning-rule")
 router.register("warnings", WarningViewSet, basename="risk-warning")
 router.register("warning-rule-changes", WarningRuleChangeViewSet, basename="risk-warning-rule-change")
+router.register("provision-policies", ProvisionPolicyViewSet, basename="risk-provision-policy")
 
 urlpatterns = router.urls
+urlpatterns += [path("provisions/", ProvisionReportView.as_view(), name="risk-provisions")]

@@ -7,6 +7,9 @@ from risk.filtersets.forecasts import CustomerForecastFilterSet
 from risk.filtersets.improvement import (
     ImprovementPlanFilterSet,
 )
+from risk.filtersets.provisions import (
+    ProvisionPolicyFilterSet,
+)
 from risk.filtersets.ratings import (
     CustomerRatingFilterSet,
     SchemeFilterSet,
@@ -26,4 +29,5 @@ __all__ = [
     "StaffRatingFilterSet",
     "WarningFilterSet",
     "WarningRuleChangeFilterSet",
+    "ProvisionPolicyFilterSet",
 ]

@@ -18,6 +18,12 @@ from risk.forms.improvement import (
     measures_from,
     targets_from,
 )
+from risk.forms.provisions import (
+    CollectionForecastForm,
+    ProvisionPolicyForm,
+    ProvisionQueryForm,
+    provision_policy_initial,
+)
 from risk.forms.ratings import (
     DEFAULT_GRADES,
     BandsField,
@@ -72,4 +78,8 @@ __all__ = [
     "WarningRunForm",
     "WarningRuleChangeForm",
     "rule_change_initial",
+    "ProvisionPolicyForm",
+    "provision_policy_initial",
+    "ProvisionQueryForm",
+    "CollectionForecastForm",
 ]

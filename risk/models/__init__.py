@@ -6,6 +6,7 @@ from risk.models.forecasts import CustomerForecast, ForecastModel
 from risk.models.grade_counts import GradeCount, GradeMoveCount
 from risk.models.improvement import ImprovementMeasure, ImprovementPlan, ImprovementTarget, UnderperformanceFlag
 from risk.models.overrides import GradeOverride
+from risk.models.provisions import ProvisionPolicy
 from risk.models.ratings import (
     CUSTOMER_FACTOR_FIELDS,
     STAFF_FACTOR_FIELDS,
@@ -42,4 +43,5 @@ __all__ = [
     "Warning",
     "WarningRule",
     "WarningRuleChange",
+    "ProvisionPolicy",
 ]

@@ -27,6 +27,11 @@ from risk.selectors.improvement import (
     thresholds,
     underperformance,
 )
+from risk.selectors.provisions import (
+    provision_panel,
+    provision_report,
+    provision_section,
+)
 from risk.selectors.ratings import (
     SUBJECTS,
     explain,
@@ -98,4 +103,7 @@ __all__ += [
     "reads_board",
     "region_prefix",
     "warning_board",
+    "provision_panel",
+    "provision_report",
+    "provision_section",
 ]

@@ -23,6 +23,17 @@ from risk.services.improvement import (
     improvements_start,
 )
 from risk.services.overrides import override_on_approved, override_request, override_snapshot
+from risk.services.provisions import (
+    clean_rates,
+    provision_policy_create,
+    provision_policy_in_force,
+    provision_policy_on_approved,
+    provision_policy_revise,
+    provision_policy_snapshot,
+    provision_policy_submit,
+    provision_policy_update,
+    rate_field,
+)
 from risk.services.ratings import (
     rate,
     scheme_create,
@@ -104,4 +115,13 @@ __all__ = [
     "warning_rule_change_update",
     "warning_rule_change_withdraw",
     "warning_rule_propose",
+    "clean_rates",
+    "provision_policy_create",
+    "provision_policy_in_force",
+    "provision_policy_on_approved",
+    "provision_policy_revise",
+    "provision_policy_snapshot",
+    "provision_policy_submit",
+    "provision_policy_update",
+    "rate_field",
 ]

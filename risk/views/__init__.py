@@ -71,3 +71,23 @@ __all__ = [
 from risk.views.board import RiskBoardView  # noqa: E402 — appended: the company-wide risk board (#15)
 
 __all__ += ["RiskBoardView"]
+
+from risk.views.provisions import (  # noqa: E402 — appended: provisions for doubtful debts (#16)
+    ProvisionPolicyCreateView,
+    ProvisionPolicyDetailView,
+    ProvisionPolicyEditView,
+    ProvisionPolicyListView,
+    ProvisionView,
+)
+
+__all__ += [
+    "ProvisionPolicyCreateView",
+    "ProvisionPolicyDetailView",
+    "ProvisionPolicyEditView",
+    "ProvisionPolicyListView",
+    "ProvisionView",
+]
+
+from risk.views.collection_forecast import CollectionForecastView  # noqa: E402 — appended: collection forecast (#16)
+
+__all__ += ["CollectionForecastView"]

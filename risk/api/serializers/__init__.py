@@ -14,6 +14,9 @@ from risk.api.serializers.improvement import (
     ImprovementPlanSerializer,
     ImprovementTargetSerializer,
 )
+from risk.api.serializers.provisions import (
+    ProvisionPolicySerializer,
+)
 from risk.api.serializers.ratings import (
     CustomerRatingSerializer,
     RatingFactorSerializer,
@@ -54,4 +57,5 @@ __all__ = [
     "WarningSerializer",
     "WarningRuleChangeSerializer",
     "WarningRuleChangeWriteSerializer",
+    "ProvisionPolicySerializer",
 ]

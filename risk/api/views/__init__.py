@@ -7,6 +7,10 @@ from risk.api.views.forecasts import CustomerForecastViewSet
 from risk.api.views.improvement import (
     ImprovementPlanViewSet,
 )
+from risk.api.views.provisions import (
+    ProvisionPolicyViewSet,
+    ProvisionReportView,
+)
 from risk.api.views.ratings import (
     CustomerRatingViewSet,
     RatingSchemeViewSet,
@@ -28,4 +32,6 @@ __all__ = [
     "WarningRuleViewSet",
     "WarningViewSet",
     "WarningRuleChangeViewSet",
+    "ProvisionPolicyViewSet",
+    "ProvisionReportView",
 ]
