@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('customers', '0013_open_invoices_cover_today'),
         ('regions', '0001_initial_org_and_staff'),
-        ('risk', '0008_grade_counts'),
+        ('risk', '0009_provisions'),
     ]
 
     operations = [

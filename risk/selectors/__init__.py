@@ -28,7 +28,6 @@ from risk.selectors.improvement import (
     underperformance,
 )
 from risk.selectors.provisions import (
-    provision_panel,
     provision_report,
     provision_section,
 )
@@ -103,7 +102,6 @@ __all__ += [
     "reads_board",
     "region_prefix",
     "warning_board",
-    "provision_panel",
     "provision_report",
     "provision_section",
 ]

@@ -4,11 +4,9 @@ the provision of any unit as of any month end with its movement from the month e
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, Sum, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +23,6 @@ from customers.selectors import (
     bucket_condition,
     invoice_counts_on,
 )
-from performance.selectors import default_unit
 from regions.choices import UnitKind
 from regions.models import OrgUnit
 from risk.choices import SchemeState
@@ -304,16 +301,6 @@ def parse_month(text, *, field="month", today=None):
     if period.kind != MONTH:
         raise InvalidInput(_("Give a month as YYYY-MM, e.g. 2026-07."), field=field)
     return period
-
-
-def provision_panel(user):
-    """The risk overview's panel: the provision of the reader's unit as of the last month end, its movement
-    in that month, and where to read more; None when the reader has no unit."""
-    unit = default_unit(user)
-    if unit is None:
-        return None
-    report = provision_report(user=user, unit=unit, month=parse_month(None))
-    return {"report": report, "url": f"{reverse('risk:provisions')}?{urlencode({'unit': unit.pk, 'month': str(report.month)})}"}
 
 
 def provision_section(unit, period):

@@ -68,8 +68,8 @@ class RiskHomeView(ScopedViewMixin, TemplateView):
         context["forecast"] = selectors.forecast_panel(user=user)
         context["improvement"] = selectors.improvement_panel(user)
         context.update(selectors.warning_panel(user))
-        # The provision for doubtful debts (坏账准备) of the reader's unit as of the last month end, and its movement.
-        context["provision"] = selectors.provision_panel(user)
+        # The provision for doubtful debts (坏账准备) is a link, not a panel: computed as of two month ends from the
+        # facts it takes seconds at national scale, which this daily page cannot spend (its own page shows it).
         return context
 
 

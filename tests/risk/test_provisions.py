@@ -221,15 +221,11 @@ def test_the_api_answers_the_same_figures_in_scope(personas, units, policy, ledg
     assert bad.status_code == 400 and "month" in bad.json()["errors"]
 
 
-def test_the_risk_overview_shows_the_last_month_ends_provision(personas, units, policy, ledger_facts):
+def test_the_risk_overview_links_to_the_provisions_without_computing_them(personas, units, policy, ledger_facts):
+    """The daily overview only links: a provision as of two month ends is seconds of work at national scale."""
     page = personas["pm_zhejiang"].web().get(reverse("risk:home"))
-    assert page.status_code == 200 and 'id="provision-panel"' in page.content.decode()
-    panel = page.context["provision"]
-    inside = set(Customer.objects.filter(district__path__startswith=units["330000"].path).values_list("pk", flat=True))
-    hand = _by_hand(date(2026, 2, 28))
-    assert panel["report"].month == Period.parse("2026-02") and panel["report"].unit == units["330000"]
-    assert panel["report"].totals["closing"] == _sum(v for k, v in hand.items() if k in inside) > 0
-    assert f"unit={units['330000'].pk}" in panel["url"]
+    assert page.status_code == 200 and reverse("risk:provisions") in page.content.decode()
+    assert "provision" not in page.context
 
 
 def test_the_monthly_report_has_a_provisions_section(personas, units, policy, ledger_facts):
