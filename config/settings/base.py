@@ -259,6 +259,7 @@ SPECTACULAR_SETTINGS = {
         "DistributionKindEnum": "plans.choices.DistributionKind",
         "TaskStateEnum": "workflow.choices.TaskState",
         "ExpenseStateEnum": "budgets.choices.ExpenseState",
+        "SchemeStateEnum": "risk.choices.SchemeState",  # rating schemes and provision policies
         "AllocationMethodEnum": "budgets.choices.AllocationMethod",
     },
 }
