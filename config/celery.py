@@ -112,4 +112,8 @@ app.conf.beat_schedule = {
         "task": "reports.build_quarterly",
         "schedule": crontab(month_of_year="1,4,7,10", day_of_month=1, hour=3, minute=0),
     },
+    # Credit-limit exceptions (信用额度例外) past their last day: the credit check stopped counting them at midnight
+    # by itself (it reads the dates); at 00:20 the job stamps them ended and tells each customer's salesperson,
+    # who learns it before the working day. Stamped exceptions are skipped, so a second run sends nothing.
+    "risk.credit_exceptions_end": {"task": "risk.credit_exceptions_end", "schedule": crontab(hour=0, minute=20)},
 }

@@ -7,6 +7,7 @@ decided by the chain, their service told on approval.
 - Improvement plans (整改方案): approved, each measure becomes a task and the plan runs from its first month
   (the nightly job); a draft again when returned or withdrawn.
 - Changes of the warning rules: applied to the rule (or creating it) once approved.
+- Credit-limit exceptions: counted by the credit check on their days once approved.
 """
 
 from approvals.choices import ApprovalKind, RequestState
@@ -95,4 +96,21 @@ _register(
     context=lambda change, request: {
         "rows": rule_change_rows((request.snapshot or {}).get("old"), (request.snapshot or {}).get("new") or {})
     },
+)
+
+from risk.choices import CreditExceptionState  # noqa: E402 — appended: credit control (#16)
+from risk.models import CreditException  # noqa: E402
+from risk.services import credit_exception_on_approved, credit_exception_snapshot  # noqa: E402
+
+# Credit-limit exceptions (信用额度例外, issue 16): in force once approved, on their days only (the credit check
+# reads the dates); a draft again when returned, withdrawn when withdrawn.
+_register(
+    CreditException,
+    ApprovalKind.CREDIT_LIMIT_EXCEPTION,
+    CreditExceptionState,
+    name="exception",
+    snapshot=credit_exception_snapshot,
+    on_approved=credit_exception_on_approved,
+    template="risk/_credit_exception_review.html",
+    back={RequestState.RETURNED: CreditExceptionState.RETURNED, RequestState.WITHDRAWN: CreditExceptionState.WITHDRAWN},
 )

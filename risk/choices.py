@@ -266,3 +266,26 @@ class RuleChangeState(models.TextChoices):
 # A proposal still being worked on or decided: at most one per rule (a constraint), edited in the first and last.
 RULE_CHANGE_OPEN_STATES = (RuleChangeState.DRAFT, RuleChangeState.SUBMITTED, RuleChangeState.RETURNED)
 RULE_CHANGE_EDITABLE_STATES = (RuleChangeState.DRAFT, RuleChangeState.RETURNED)
+
+
+class CreditExceptionState(models.TextChoices):
+    """A credit-limit exception (信用额度例外): drafted by the customer's salesperson or a manager above, submitted
+    to the approval chain, in force once approved (from its first to its last day; `ended_on` marks it over);
+    returned for revision (edited, it is a draft again), rejected, or withdrawn."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for revision")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# An exception that may still apply (its days must not overlap another's of the same customer), and those edited.
+CREDIT_EXCEPTION_LIVE_STATES = (
+    CreditExceptionState.DRAFT,
+    CreditExceptionState.SUBMITTED,
+    CreditExceptionState.RETURNED,
+    CreditExceptionState.APPROVED,
+)
+CREDIT_EXCEPTION_EDITABLE_STATES = (CreditExceptionState.DRAFT, CreditExceptionState.RETURNED)

@@ -28,6 +28,8 @@ def items(user, role):
         (_("Warning rules"), reverse("risk:warning_rule_list")),
         # The company-wide risk board is the Development Center's (a 404 to anyone else).
         *([(_("Company risk board"), reverse("risk:board"))] if reads_board(user) else []),
+        # Credit control (信用控制, issue 16): the credit-limit exceptions of the reader's scope.
+        (_("Credit-limit exceptions"), reverse("risk:credit_exception_list")),
     ]
 
 

@@ -227,3 +227,52 @@ def may_submit_rule_change(user, change):
 def may_withdraw_rule_change(user, change):
     """Drop a proposal not yet decided (a submitted one: its submitter, as approvals asks)."""
     return _center(user, _("Changes of the warning rules are withdrawn by the Development Center."))
+
+
+# --- credit-limit exceptions (信用额度例外) -------------------------------------------------------------------
+def handles_customer_credit(user, customer):
+    """True if `user` may ask for more credit for `customer`: its own salesperson, or a manager (or the center)
+    whose part of the tree holds the customer's district."""
+    staff = _staff(user)
+    if staff is None:
+        return False
+    if staff.role == Role.SALES_REP:
+        return customer.salesperson_id == staff.pk and scope_of(user).covers_path(customer.district.path)
+    return manages_unit(user, customer.district)
+
+
+@rule("credit_exception.request")
+def may_request_credit_exception(user, customer=None):
+    """Ask for a credit-limit exception of `customer` (without one: may this person ask for any?)."""
+    staff = _staff(user)
+    if staff is None:
+        return Refusal(_("Credit-limit exceptions are asked for by a member of staff."))
+    if customer is not None and not handles_customer_credit(user, customer):
+        return Refusal(
+            _("Only the customer's salesperson or a manager above its district may ask for more credit."), field="customer"
+        )
+    return True
+
+
+def _handles_exception(user, exception):
+    return handles_customer_credit(user, exception.customer) or Refusal(
+        _("Only the customer's salesperson or a manager above its district may change this exception.")
+    )
+
+
+@rule("credit_exception.edit")
+def may_edit_credit_exception(user, exception):
+    """Change or submit a draft or returned exception."""
+    return _handles_exception(user, exception)
+
+
+@rule("credit_exception.withdraw")
+def may_withdraw_credit_exception(user, exception):
+    """Drop an exception not decided yet (a submitted one: its submitter, as approvals asks)."""
+    return _handles_exception(user, exception)
+
+
+@rule("credit_exception.end")
+def may_end_credit_exceptions(user, subject=None):
+    """Stamp the ended exceptions and tell their salespeople: the nightly job (SYSTEM), or the center by hand."""
+    return _center(user, _("Ended exceptions are closed by the Development Center (and every night by the system)."))

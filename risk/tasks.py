@@ -65,3 +65,11 @@ def escalate_warnings(today=None):
     """Escalate the warnings past their deadline one level up (working days only, once a day per warning)."""
     day = timezone.localdate() if today is None else datetime.date.fromisoformat(today)
     return services.warnings_escalate(today=day, by=SYSTEM)
+
+
+@shared_task(name="risk.credit_exceptions_end", soft_time_limit=600, time_limit=660)
+def credit_exceptions_end(today=None):
+    """Stamp the credit-limit exceptions whose last day has passed and tell their customers' salespeople.
+    The credit check stopped counting them by itself; this only records it and tells (safe to run twice)."""
+    day = timezone.localdate() if today is None else datetime.date.fromisoformat(today)
+    return services.credit_exceptions_end(by=SYSTEM, today=day)

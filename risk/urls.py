@@ -33,4 +33,8 @@ urlpatterns = [
     path("warnings/rule-changes/new/", views.WarningRuleChangeCreateView.as_view(), name="warning_rule_change_create"),
     path("warnings/rule-changes/<int:pk>/", views.WarningRuleChangeDetailView.as_view(), name="warning_rule_change_detail"),
     path("warnings/rule-changes/<int:pk>/edit/", views.WarningRuleChangeEditView.as_view(), name="warning_rule_change_edit"),
+    path("credit/exceptions/", views.CreditExceptionListView.as_view(), name="credit_exception_list"),
+    path("credit/exceptions/new/", views.CreditExceptionCreateView.as_view(), name="credit_exception_create"),
+    path("credit/exceptions/<int:pk>/", views.CreditExceptionDetailView.as_view(), name="credit_exception_detail"),
+    path("credit/exceptions/<int:pk>/edit/", views.CreditExceptionEditView.as_view(), name="credit_exception_edit"),
 ]

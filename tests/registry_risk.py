@@ -779,3 +779,123 @@ RULE_CHANGE_WRITES = [
 
 ENTRIES = [*ENTRIES, *RULE_CHANGE_ENTRIES]
 WRITES = [*WRITES, *RULE_CHANGE_WRITES]
+
+# --- credit-limit exceptions (信用额度例外, issue 16) ---------------------------------------------------------------
+# Read where the customer is read (a salesperson: their own customers'); asked for, edited, submitted and withdrawn
+# by the customer's salesperson or a manager above its district (approvals decides, tests/registry_approvals).
+CREDIT_WRITERS = frozenset(
+    {"director", "center", "rm_east", "rm_south", "pm_zhejiang", "pm_guangdong", "dm_hangzhou", "dm_guangzhou", "rep_hangzhou"}
+)
+
+
+def _credit_exception_values():
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {
+        "extra_amount": "50000.00",
+        "valid_from": today.isoformat(),
+        "valid_to": (today + timedelta(days=14)).isoformat(),
+        "reason": "客户已提供银行保函",
+    }
+
+
+def _credit_customer(district, owner):
+    from customers.models import Customer
+
+    customer = make_customer(district, owner)
+    Customer.objects.filter(pk=customer.pk).update(credit_limit="100000.00")
+    customer.refresh_from_db()
+    return customer
+
+
+def _credit_exception(district, owner):
+    """A draft exception of a customer of the district (owned by the owner persona)."""
+    from risk.services import credit_exception_request
+
+    return credit_exception_request(by=SYSTEM, customer=_credit_customer(district, owner), **_credit_exception_values())
+
+
+CREDIT_EXCEPTION_ENTRIES = [
+    Scoped(
+        name="credit-limit exception",
+        make=_credit_exception,
+        api_list="risk-credit-exception-list",
+        api_detail="risk-credit-exception-detail",
+        web_list="risk:credit_exception_list",
+        web_detail="risk:credit_exception_detail",
+        writers=CREDIT_WRITERS,
+        find=lambda obj: {"customer": obj.customer_id},
+    ),
+]
+
+CREDIT_EXCEPTION_WRITES = [
+    # --- API -------------------------------------------------------------------------------------------------
+    Write(
+        name="credit-limit exception request",
+        url="risk-credit-exception-list",
+        make=_credit_customer,
+        detail=False,
+        body=lambda customer, world, persona: {"customer": customer.pk, **_credit_exception_values()},
+        writers=CREDIT_WRITERS,
+        success=201,
+        outside=400,
+    ),
+    Write(
+        name="credit-limit exception update",
+        url="risk-credit-exception-detail",
+        method="patch",
+        make=_credit_exception,
+        body=lambda exception, world, persona: {**_credit_exception_values(), "extra_amount": "60000.00"},
+        writers=CREDIT_WRITERS,
+    ),
+    Write(
+        name="credit-limit exception submit",
+        url="risk-credit-exception-submit",
+        make=_credit_exception,
+        writers=CREDIT_WRITERS,
+    ),
+    Write(
+        name="credit-limit exception withdraw",
+        url="risk-credit-exception-withdraw",
+        make=_credit_exception,
+        writers=CREDIT_WRITERS,
+    ),
+    # --- pages -----------------------------------------------------------------------------------------------
+    Write(
+        name="credit-limit exception request page",
+        url="risk:credit_exception_create",
+        make=_credit_customer,
+        detail=False,
+        body=lambda customer, world, persona: {"customer": customer.pk, **_credit_exception_values()},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="credit-limit exception edit page",
+        url="risk:credit_exception_edit",
+        make=_credit_exception,
+        body=lambda exception, world, persona: {**_credit_exception_values(), "extra_amount": "60000.00"},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="credit-limit exception submit page",
+        url="risk:credit_exception_detail",
+        make=_credit_exception,
+        body={"action": "submit"},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="credit-limit exception withdraw page",
+        url="risk:credit_exception_detail",
+        make=_credit_exception,
+        body={"action": "withdraw"},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *CREDIT_EXCEPTION_ENTRIES]
+WRITES = [*WRITES, *CREDIT_EXCEPTION_WRITES]

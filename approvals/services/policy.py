@@ -24,6 +24,9 @@ class Route(StrEnum):
     NEXT_MANAGER = "next_manager"
     # "报发展中心审核审批": the regional manager first when submitted below region level, then the center.
     CENTER = "center"
+    # Up the tree one manager at a time — the province's, the region's, the center's pool, the director — as
+    # many levels as the submitter's service asks (request_submit's `levels`; all of them when it does not say).
+    LADDER = "ladder"
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,9 @@ POLICY = {
     # Spending beyond budget: the manager above decides; large sums end with the director.
     ApprovalKind.EXPENSE_OVER_BUDGET: KindPolicy(Route.NEXT_MANAGER, sla_days=3, director_above=BIG_AMOUNT),
     ApprovalKind.BAD_DEBT: KindPolicy(Route.CENTER, sla_days=5, director_above=BIG_AMOUNT),
-    ApprovalKind.CREDIT_LIMIT_EXCEPTION: KindPolicy(Route.CENTER, sla_days=2, director_above=BIG_AMOUNT),
+    # A credit-limit exception (信用额度例外, issue 16): the ladder, as high as its amount and the customer's grade
+    # say (risk.services.credit_exceptions.chain_levels); above a million always ending with the director.
+    ApprovalKind.CREDIT_LIMIT_EXCEPTION: KindPolicy(Route.LADDER, sla_days=2, director_above=BIG_AMOUNT),
     ApprovalKind.APPRAISAL_SCHEME: KindPolicy(Route.CENTER, sla_days=10),
     ApprovalKind.RATING_SCHEME: KindPolicy(Route.CENTER, sla_days=10),
     # A grade set by hand: the Development Center decides, within two working days.

@@ -28,6 +28,7 @@ from customers.services.inputs import (
     clean_text,
 )
 from customers.services.ledger import lock_customer, open_balances_add, open_balances_refresh
+from customers.services.limits import effective_limit, effective_limits
 from customers.services.products import product_price_on
 from regions.models import StaffProfile
 
@@ -39,7 +40,7 @@ class InvoiceResult:
     invoice: Invoice
     over_credit_limit: bool
     exposure: Decimal  # the customer's open receivable after this invoice
-    credit_limit: Decimal
+    credit_limit: Decimal  # the limit that applied: its own plus any exception in force (customers.services.limits)
 
 
 def _invoice_lines(lines, issue_date, price_on=None):
@@ -123,12 +124,13 @@ def _invoice_party(customer, salesperson):
     return salesperson.pk
 
 
-def _credit_check(customer, exposure):
-    over = customer.credit_limit > 0 and exposure > customer.credit_limit
+def _credit_check(customer, exposure, limit):
+    """Over `limit` (the one that applies today: customers.services.limits), flag or refuse as the setting says."""
+    over = limit > 0 and exposure > limit
     if over and settings.CREDIT_LIMIT_POLICY == "refuse":
         raise Conflict(
             _("This invoice takes %(name)s over the credit limit of %(limit)s: the open receivable would be %(exposure)s.")
-            % {"name": customer.name, "limit": customer.credit_limit, "exposure": exposure},
+            % {"name": customer.name, "limit": limit, "exposure": exposure},
             field="amount",
             code="credit_limit",
         )
@@ -140,7 +142,8 @@ def invoice_record(*, by, customer, issue_date, due_date, amount=None, lines=Non
     """Record a sale to a customer, by amount or by product lines, and check the customer's credit limit.
 
     Over the limit, the `CREDIT_LIMIT_POLICY` setting decides: "flag" records the invoice marked
-    `over_credit_limit`; "refuse" raises Conflict.
+    `over_credit_limit`; "refuse" raises Conflict. The limit is the one that applies today: the customer's own
+    plus any credit-limit exception in force (customers.services.limits).
     """
     ensure(by, "invoice.create", customer)
     issue_date, due_date, number, amount, line_rows = _invoice_input(
@@ -150,7 +153,8 @@ def invoice_record(*, by, customer, issue_date, due_date, amount=None, lines=Non
     salesperson_id = _invoice_party(customer, salesperson)
     external_id = clean_external_id(external_id, model=Invoice)
     exposure = customer.open_balance + amount  # read under the row lock
-    over = _credit_check(customer, exposure)
+    limit = effective_limit(customer)
+    over = _credit_check(customer, exposure, limit)
     open_balances_add({customer.pk: amount})
     invoice = Invoice.objects.create(
         external_id=external_id,
@@ -165,7 +169,7 @@ def invoice_record(*, by, customer, issue_date, due_date, amount=None, lines=Non
     )
     InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, **row) for row in line_rows])
     credit_auto_apply(on_by_customer={customer.pk: issue_date})
-    return InvoiceResult(invoice=invoice, over_credit_limit=over, exposure=exposure, credit_limit=customer.credit_limit)
+    return InvoiceResult(invoice=invoice, over_credit_limit=over, exposure=exposure, credit_limit=limit)
 
 
 class BatchInvalid(InvalidInput):
@@ -230,6 +234,8 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
         .values_list("id", "name", "status", "district_id", "salesperson_id", "credit_limit", "open_balance", named=True)
     }
     exposure = {pk: customer.open_balance for pk, customer in customers.items()}
+    # The limits that apply today (own + exceptions in force), for every customer of the batch in one query.
+    limits = effective_limits({pk: customer.credit_limit for pk, customer in customers.items()})
     # Only ids that can be valid are looked up (the others are refused below, by clean_text).
     wanted_ids = [x for _i, r, *_rest in clean if type(x := r.get("external_id")) is str and x and "\x00" not in x]
     taken = set()
@@ -252,7 +258,7 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
             external_id = external_id or None
             if external_id in taken:
                 raise Conflict(EXTERNAL_ID_TAKEN, field="external_id")
-            over = _credit_check(customer, exposure[customer.id] + amount)
+            over = _credit_check(customer, exposure[customer.id] + amount, limits[customer.id])
         except (InvalidInput, Conflict) as error:
             errors[index] = error
             continue
@@ -261,7 +267,7 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
             taken.add(external_id)
         rows.append((external_id, number, customer.id, customer.district_id, salesperson_id, issue_date, due_date, amount, over))
         line_rows.append(lines)
-        checks.append((over, exposure[customer.id], customer.credit_limit))
+        checks.append((over, exposure[customer.id], limits[customer.id]))
     if errors:
         raise BatchInvalid(dict(sorted(errors.items())))
     ids = insert_audited(Invoice, _BATCH_COLUMNS, rows)
@@ -405,7 +411,7 @@ def invoice_update(
     over = invoice.over_credit_limit
     if customer.pk != invoice.customer_id or amount != invoice.amount:
         exposure = locked.open_balance + amount - (invoice.amount if customer.pk == invoice.customer_id else ZERO)
-        over = _credit_check(locked, exposure)
+        over = _credit_check(locked, exposure, effective_limit(locked))
     changes = {
         "customer_id": locked.pk,
         "district_id": locked.district_id,

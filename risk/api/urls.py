@@ -23,5 +23,8 @@ router.register("improvement-plans", ImprovementPlanViewSet, basename="improveme
 router.register("warning-rules", WarningRuleViewSet, basename="risk-warning-rule")
 router.register("warnings", WarningViewSet, basename="risk-warning")
 router.register("warning-rule-changes", WarningRuleChangeViewSet, basename="risk-warning-rule-change")
+from risk.api.views import CreditExceptionViewSet  # noqa: E402 — appended: credit control (#16)
+
+router.register("credit-exceptions", CreditExceptionViewSet, basename="risk-credit-exception")
 
 urlpatterns = router.urls

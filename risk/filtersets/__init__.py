@@ -27,3 +27,7 @@ __all__ = [
     "WarningFilterSet",
     "WarningRuleChangeFilterSet",
 ]
+
+from risk.filtersets.credit import CreditExceptionFilterSet  # noqa: E402 — appended: credit control (#16)
+
+__all__ += ["CreditExceptionFilterSet"]

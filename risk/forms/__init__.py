@@ -73,3 +73,7 @@ __all__ = [
     "WarningRuleChangeForm",
     "rule_change_initial",
 ]
+
+from risk.forms.credit import CreditExceptionForm, credit_exception_initial  # noqa: E402 — appended: credit control (#16)
+
+__all__ += ["CreditExceptionForm", "credit_exception_initial"]

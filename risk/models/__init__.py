@@ -43,3 +43,7 @@ __all__ = [
     "WarningRule",
     "WarningRuleChange",
 ]
+
+from risk.models.credit import CreditException  # noqa: E402 — appended: credit control (#16)
+
+__all__ += ["CreditException"]

@@ -105,3 +105,27 @@ __all__ = [
     "warning_rule_change_withdraw",
     "warning_rule_propose",
 ]
+
+from risk.services.credit_exceptions import (  # noqa: E402 — appended: credit control (#16)
+    chain_levels,
+    credit_exception_extras,
+    credit_exception_on_approved,
+    credit_exception_request,
+    credit_exception_snapshot,
+    credit_exception_submit,
+    credit_exception_update,
+    credit_exception_withdraw,
+    credit_exceptions_end,
+)
+
+__all__ += [
+    "chain_levels",
+    "credit_exception_extras",
+    "credit_exception_on_approved",
+    "credit_exception_request",
+    "credit_exception_snapshot",
+    "credit_exception_submit",
+    "credit_exception_update",
+    "credit_exception_withdraw",
+    "credit_exceptions_end",
+]

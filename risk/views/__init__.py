@@ -71,3 +71,12 @@ __all__ = [
 from risk.views.board import RiskBoardView  # noqa: E402 — appended: the company-wide risk board (#15)
 
 __all__ += ["RiskBoardView"]
+
+from risk.views.credit import (  # noqa: E402 — appended: credit control (#16)
+    CreditExceptionCreateView,
+    CreditExceptionDetailView,
+    CreditExceptionEditView,
+    CreditExceptionListView,
+)
+
+__all__ += ["CreditExceptionCreateView", "CreditExceptionDetailView", "CreditExceptionEditView", "CreditExceptionListView"]

@@ -55,3 +55,17 @@ __all__ = [
     "WarningRuleChangeSerializer",
     "WarningRuleChangeWriteSerializer",
 ]
+
+from risk.api.serializers.credit import (  # noqa: E402 — appended: credit control (#16)
+    CreditExceptionCreateSerializer,
+    CreditExceptionEmptySerializer,
+    CreditExceptionSerializer,
+    CreditExceptionWriteSerializer,
+)
+
+__all__ += [
+    "CreditExceptionCreateSerializer",
+    "CreditExceptionEmptySerializer",
+    "CreditExceptionSerializer",
+    "CreditExceptionWriteSerializer",
+]

@@ -29,3 +29,7 @@ __all__ = [
     "WarningViewSet",
     "WarningRuleChangeViewSet",
 ]
+
+from risk.api.views.credit import CreditExceptionViewSet  # noqa: E402 — appended: credit control (#16)
+
+__all__ += ["CreditExceptionViewSet"]

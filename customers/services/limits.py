@@ -1,0 +1,54 @@
+"""The credit limit that applies to a customer on a day (信用额度): its own `credit_limit` plus what apps above
+customers grant on top of it for a while — risk's approved credit-limit exceptions (信用额度例外).
+
+customers sits below risk (docs/ARCHITECTURE.md), so it cannot ask risk itself: an app registers a source of
+extra limit here when it starts (a function `(customer_ids, day) -> {customer id: extra amount}` answering
+for many customers in one query), and every credit check of an invoice — one (`invoice_record`,
+`invoice_update`) or a batch (`invoice_record_many`) — reads the limit through `effective_limits`.
+
+A limit of zero means "no limit" (the customer's archive has none set), and an exception does not turn that
+into one: it adds to a limit that exists. Whatever a source grants applies on the days it says, computed from
+the day asked about — an exception stops counting the day after its end without anyone acting.
+"""
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from core.money import ZERO
+
+# "module.function" -> function, in registration order; a module imported twice registers once.
+_SOURCES = {}
+
+
+def extra_limit_source(fn):
+    """Register `fn(customer_ids, day) -> {customer id: Decimal}` as a source of extra credit limit (decorator)."""
+    _SOURCES[f"{fn.__module__}.{fn.__qualname__}"] = fn
+    return fn
+
+
+def extra_limits(customer_ids, day):
+    """{customer id: the extra limit every source grants on `day`} for the customers that have any."""
+    ids = sorted(set(customer_ids))
+    result = {}
+    if not ids:
+        return result
+    for fn in _SOURCES.values():
+        for pk, extra in fn(ids, day).items():
+            if extra:
+                result[pk] = result.get(pk, ZERO) + Decimal(extra)
+    return result
+
+
+def effective_limits(limits, day=None):
+    """{customer id: the limit that applies on `day` (default today)} from {customer id: its own credit limit}:
+    the own limit plus the extra ones; zero (no limit) stays zero."""
+    day = day or timezone.localdate()
+    with_limit = [pk for pk, limit in limits.items() if limit and limit > 0]
+    extras = extra_limits(with_limit, day)
+    return {pk: (limit + extras.get(pk, ZERO)) if limit and limit > 0 else limit for pk, limit in limits.items()}
+
+
+def effective_limit(customer, day=None):
+    """The credit limit that applies to `customer` on `day` (default today)."""
+    return effective_limits({customer.pk: customer.credit_limit}, day)[customer.pk]

@@ -1,0 +1,57 @@
+"""Serializers of credit control: a credit-limit exception (read, and as written). Writes are strict (unknown
+fields, NUL bytes: a 400 naming the field); the customer is looked up in the caller's scope (one outside it is
+a reference to nothing, a 400 on `customer`); the services bound the values."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.api import ScopedPrimaryKeyRelatedField
+from core.dates import DateInputField
+from core.serializers import StrictSerializer, enum_choice_field
+from customers.models import Customer
+from risk.choices import CreditExceptionState
+from risk.models import CreditException
+from risk.services.credit_exceptions import EVIDENCE_MAX, REASON_MAX
+
+
+class CreditExceptionSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    state = enum_choice_field(CreditExceptionState, read_only=True)
+
+    class Meta:
+        model = CreditException
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "unit",
+            "extra_amount",
+            "valid_from",
+            "valid_to",
+            "reason",
+            "evidence",
+            "grade",
+            "state",
+            "created_at",
+            "submitted_at",
+            "approved_at",
+            "ended_on",
+        ]
+        read_only_fields = fields
+
+
+class CreditExceptionWriteSerializer(StrictSerializer):
+    # Text: the service's money rule (parse_money) refuses and words every bad amount.
+    extra_amount = serializers.CharField(max_length=30, label=_("extra credit"))
+    valid_from = DateInputField(label=_("valid from"))
+    valid_to = DateInputField(label=_("valid to"))
+    reason = serializers.CharField(max_length=REASON_MAX, allow_blank=True, label=_("reason"))
+    evidence = serializers.CharField(max_length=EVIDENCE_MAX, required=False, allow_blank=True, default="", label=_("evidence"))
+
+
+class CreditExceptionCreateSerializer(CreditExceptionWriteSerializer):
+    customer = ScopedPrimaryKeyRelatedField(model=Customer, label=_("customer"))
+
+
+class CreditExceptionEmptySerializer(StrictSerializer):
+    pass

@@ -1,0 +1,81 @@
+"""The credit-control API under /api/v1/risk/: credit-limit exceptions — list, detail, create (a draft), update
+(a draft or returned one), and the POST actions submit / withdraw. Reads go through the scope; writes through
+risk.services, whose refusals are JSON naming the field (400/403/409)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api import RolePermission, ScopedViewSet
+from core.roles import BRANCH_SYSTEM, role_of
+from risk import services
+from risk.api import serializers as s
+from risk.filtersets import CreditExceptionFilterSet
+from risk.models import CreditException
+
+
+def _valid(view, serializer_class):
+    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class CreditPermission(RolePermission):
+    """Writes are a person's (the customer's salesperson or a manager above): a branch system's key, which keeps
+    the ledger (`customer.change`), asks for no credit — a 403 before its body is read."""
+
+    @staticmethod
+    def _allowed(request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return role_of(request.user) != BRANCH_SYSTEM and RolePermission._allowed(request, view)
+
+
+class CreditExceptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Credit-limit exceptions (信用额度例外): a salesperson reads and asks for their own customers', a manager
+    those of their part of the tree; the chain decides (approvals)."""
+
+    queryset = CreditException.objects.all()
+    serializer_class = s.CreditExceptionSerializer
+    filterset_class = CreditExceptionFilterSet
+    change_action = "customer.change"
+    permission_classes = [permissions.IsAuthenticated, CreditPermission]
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("customer").order_by("-created_at", "-id")
+
+    def _answer(self, exception, code=status.HTTP_200_OK):
+        return Response(s.CreditExceptionSerializer(self.get_queryset().get(pk=exception.pk)).data, status=code)
+
+    @extend_schema(request=s.CreditExceptionCreateSerializer, responses={201: s.CreditExceptionSerializer})
+    def create(self, request):
+        """Draft an exception of `customer` (in the caller's scope); bad amounts, days or overlaps are a 400/409
+        naming the field."""
+        exception = services.credit_exception_request(**_valid(self, s.CreditExceptionCreateSerializer), by=request.user)
+        return self._answer(exception, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CreditExceptionWriteSerializer, responses={200: s.CreditExceptionSerializer})
+    def partial_update(self, request, pk=None):
+        """Change a draft or returned exception (every field given again; a returned one is a draft again)."""
+        exception = self.get_object()
+        services.credit_exception_update(exception=exception, **_valid(self, s.CreditExceptionWriteSerializer), by=request.user)
+        return self._answer(exception)
+
+    @extend_schema(request=s.CreditExceptionEmptySerializer, responses={200: s.CreditExceptionSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def submit(self, request, pk=None):
+        """Submit a draft or returned exception to its approval chain."""
+        exception = self.get_object()
+        _valid(self, s.CreditExceptionEmptySerializer)
+        services.credit_exception_submit(exception=exception, by=request.user)
+        return self._answer(exception)
+
+    @extend_schema(request=s.CreditExceptionEmptySerializer, responses={200: s.CreditExceptionSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def withdraw(self, request, pk=None):
+        """Withdraw an exception not decided yet."""
+        exception = self.get_object()
+        _valid(self, s.CreditExceptionEmptySerializer)
+        services.credit_exception_withdraw(exception=exception, by=request.user)
+        return self._answer(exception)

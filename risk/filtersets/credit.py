@@ -1,0 +1,19 @@
+"""The FilterSet of the credit-limit exceptions list (page and API)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import IdFilter, SubtreeFilter
+from risk.choices import CreditExceptionState
+from risk.models import CreditException
+
+
+class CreditExceptionFilterSet(django_filters.FilterSet):
+    unit = SubtreeFilter(path="unit__path", label=_("org unit (with sub-units)"))
+    state = django_filters.ChoiceFilter(choices=CreditExceptionState.choices, label=_("state"))
+    customer = IdFilter(field_name="customer_id", label=_("customer"))
+    id = IdFilter(field_name="id", label=_("id"))
+
+    class Meta:
+        model = CreditException
+        fields = ["state"]

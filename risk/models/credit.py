@@ -1,0 +1,85 @@
+"""Credit control (信用控制, issue 16): credit-limit exceptions granted through the approval mechanism."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.money import MoneyField
+from core.scoping import ScopedQuerySet, ScopeSpec
+from risk.choices import CreditExceptionState
+
+
+class CreditException(models.Model):
+    """A credit-limit exception (信用额度例外): a customer may owe `extra_amount` more than its credit limit from
+    `valid_from` to `valid_to`, for a reason and on evidence (a guarantee, a large order confirmed), once the
+    approval chain agrees — a chain as long as the amount and the customer's grade say. While approved and
+    valid, every credit check of a new invoice uses the limit plus the exception; the day after `valid_to` it no
+    longer counts, whoever does anything (the check reads the dates). The nightly job then stamps `ended_on`
+    and tells the customer's salesperson.
+
+    `unit` is the customer's district and `owner` its salesperson when asked: a salesperson reads the
+    exceptions of their own customers, a manager those of the customers of their part of the tree."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="credit_exceptions", verbose_name=_("customer")
+    )
+    unit = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
+    owner = models.ForeignKey(
+        "regions.StaffProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("owner")
+    )
+    extra_amount = MoneyField(_("extra credit"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    reason = models.TextField(_("reason"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    # The grade of the customer when submitted (none: not graded): with the amount it set the chain's length.
+    grade = models.CharField(_("grade"), max_length=3, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=CreditExceptionState.choices, default=CreditExceptionState.DRAFT)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # The first day it no longer applied (the day after valid_to), stamped by the nightly job.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    scope_spec = ScopeSpec(path="unit__path", owner="owner")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit-limit exception")
+        verbose_name_plural = _("credit-limit exceptions")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The credit check: the approved exceptions of a batch's customers covering a day.
+            models.Index(fields=["customer", "valid_from"], condition=Q(state="approved"), name="credit_exception_approved"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(extra_amount__gt=0), name="credit_exception_amount_positive"),
+            models.CheckConstraint(condition=Q(valid_to__gte=F("valid_from")), name="credit_exception_dates_ordered"),
+            models.CheckConstraint(condition=~Q(reason=""), name="credit_exception_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer} +{self.extra_amount} ({self.valid_from:%Y-%m-%d}–{self.valid_to:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("risk:credit_exception_detail", kwargs={"pk": self.pk})
+
+    def applies_on(self, day):
+        """True if the exception counts in the credit check on `day`: approved, and `day` within its dates."""
+        return self.state == CreditExceptionState.APPROVED and self.valid_from <= day <= self.valid_to
+
+    @property
+    def is_editable(self):
+        return self.state in (CreditExceptionState.DRAFT, CreditExceptionState.RETURNED)

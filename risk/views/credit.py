@@ -1,0 +1,173 @@
+"""Pages of credit control (信用控制, issue 16): the credit-limit exceptions — the list (the shared list view and
+its FilterSet), the request form (from a customer's page), an exception's page (its days, its approval, submit
+and withdraw) and the form that edits a draft or returned one.
+
+A salesperson reads and asks for the exceptions of their own customers, a manager those of their part of the
+tree, the Development Center all; the role right `customer.change` shows the forms and the services ask the
+rules (risk/rights.py). A refused write shows the service's message on its field (a missing right: 403)."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from approvals.selectors import latest_request
+from core import audit
+from core.errors import DomainError
+from core.rights import NotAllowed, may
+from core.scoping import get_in_scope
+from core.ui import approval_url
+from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
+from customers.models import Customer
+from customers.services.limits import effective_limit
+from risk import services
+from risk.filtersets import CreditExceptionFilterSet
+from risk.forms import CreditExceptionForm, credit_exception_initial
+from risk.models import CreditException
+
+FORM_TEMPLATE = "risk/credit_exception_form.html"
+
+
+class CreditExceptionListView(ScopedListView):
+    """The credit-limit exceptions in the reader's scope, newest first."""
+
+    model = CreditException
+    change_action = "customer.change"
+    filterset_class = CreditExceptionFilterSet
+    title = gettext_lazy("Credit-limit exceptions")
+    template_name = "risk/credit_exception_list.html"
+
+    def narrow_queryset(self, queryset):
+        return super().narrow_queryset(queryset.select_related("customer", "unit")).order_by("-created_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        return context
+
+
+class CreditExceptionCreateView(ScopedViewMixin, View):
+    """?customer=<id> (or the same in the posted form): the customer, looked up in the reader's scope after the
+    role's right; saving drafts the exception and opens it, to submit."""
+
+    model = CreditException
+    change_action = "customer.change"
+
+    def _customer(self, request):
+        pk = request.GET.get("customer") or request.POST.get("customer")
+        if not pk:
+            raise Http404
+        return get_in_scope(request, Customer, pk=pk)
+
+    def _render(self, form, customer, status=200):
+        context = {"form": form, "customer": customer, "exception": None, "limit": effective_limit(customer)}
+        return render(self.request, FORM_TEMPLATE, context, status=status)
+
+    def get(self, request):
+        self.require_change()
+        customer = self._customer(request)
+        return self._render(CreditExceptionForm(initial={"valid_from": timezone.localdate()}), customer)
+
+    def post(self, request):
+        self.require_change()
+        customer = self._customer(request)
+        form = CreditExceptionForm(request.POST)
+        if form.is_valid():
+            try:
+                exception = services.credit_exception_request(by=request.user, customer=customer, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("The exception is drafted; submit it for approval."))
+                return redirect(exception.get_absolute_url())
+        return self._render(form, customer, status=400)
+
+
+class CreditExceptionEditView(ScopedDetailView):
+    """Edit a draft or returned exception (a returned one becomes a draft again); the customer stays."""
+
+    model = CreditException
+    change_action = "customer.change"
+    template_name = FORM_TEMPLATE
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("customer")
+
+    def _render(self, form, status=200):
+        exception = self.object
+        context = {"form": form, "customer": exception.customer, "exception": exception}
+        context["limit"] = effective_limit(exception.customer)
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        return self._render(CreditExceptionForm(initial=credit_exception_initial(self.object)))
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        form = CreditExceptionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.credit_exception_update(exception=self.object, **form.cleaned_data, by=request.user)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("The exception is saved."))
+                return redirect(self.object.get_absolute_url())
+        return self._render(form, status=400)
+
+
+class CreditExceptionDetailView(ScopedDetailView):
+    """An exception: the customer's limit with and without it, its days, reason and evidence, its approval, and
+    the actions the reader may take (edit, submit, withdraw)."""
+
+    model = CreditException
+    change_action = "customer.change"
+    template_name = "risk/credit_exception_detail.html"
+    actions = {
+        "submit": (services.credit_exception_submit, gettext_lazy("The exception is submitted for approval.")),
+        "withdraw": (services.credit_exception_withdraw, gettext_lazy("The exception is withdrawn.")),
+    }
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("customer", "unit", "requested_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        exception, user = self.object, self.request.user
+        today = timezone.localdate()
+        request = latest_request(exception)
+        context["approval"] = request
+        context["approval_url"] = approval_url(request.pk) if request else None
+        context["today"] = today
+        context["applies_today"] = exception.applies_on(today)
+        context["limit_today"] = effective_limit(exception.customer, today)
+        context["may_edit"] = exception.is_editable and may(user, "credit_exception.edit", exception)
+        context["may_submit"] = context["may_edit"]
+        context["may_withdraw"] = (exception.is_editable or exception.state == "submitted") and may(
+            user, "credit_exception.withdraw", exception
+        )
+        context["error"] = kwargs.get("error")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        name = request.POST.get("action")
+        if name not in self.actions:
+            return render(request, self.template_name, self.get_context_data(error=_("Unknown action.")), status=400)
+        service, success = self.actions[name]
+        try:
+            service(exception=self.object, by=request.user)
+        except DomainError as error:
+            if isinstance(error, NotAllowed):
+                raise audit.RefusedWrite(str(error.message)) from None
+            self.object.refresh_from_db()
+            return render(request, self.template_name, self.get_context_data(error=error.message), status=error.status_code)
+        messages.success(request, success)
+        return redirect(self.object.get_absolute_url())
