@@ -26,6 +26,7 @@ class ApprovalKind(models.TextChoices):
     REPORT = "report", _("Report")
     IMPROVEMENT_PLAN = "improvement_plan", _("Improvement plan")
     WARNING_RULE = "warning_rule", _("Warning rule change")
+    CREDIT_HOLD_RELEASE = "credit_hold_release", _("Credit hold release")
 
 
 class RequestState(models.TextChoices):

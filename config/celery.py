@@ -116,4 +116,7 @@ app.conf.beat_schedule = {
     # by itself (it reads the dates); at 00:20 the job stamps them ended and tells each customer's salesperson,
     # who learns it before the working day. Stamped exceptions are skipped, so a second run sends nothing.
     "risk.credit_exceptions_end": {"task": "risk.credit_exceptions_end", "schedule": crontab(hour=0, minute=20)},
+    # Credit holds (暂停赊销): customers of grade D or with an invoice long overdue get no new invoices. After the
+    # rating (04:40) whose grades the rule reads, before the working day; one hold on per customer, so safe twice.
+    "risk.credit_holds_refresh": {"task": "risk.credit_holds_refresh", "schedule": crontab(hour=5, minute=20)},
 }

@@ -114,3 +114,19 @@ _register(
     template="risk/_credit_exception_review.html",
     back={RequestState.RETURNED: CreditExceptionState.RETURNED, RequestState.WITHDRAWN: CreditExceptionState.WITHDRAWN},
 )
+
+from risk.choices import HoldReleaseState  # noqa: E402 — appended: credit holds (#16)
+from risk.models import CreditHoldRelease  # noqa: E402
+from risk.services import credit_hold_release_on_approved, credit_hold_release_snapshot  # noqa: E402
+
+# Releases of credit holds (解除暂停赊销, issue 16): approved, the hold is released in the decision's transaction.
+_register(
+    CreditHoldRelease,
+    ApprovalKind.CREDIT_HOLD_RELEASE,
+    HoldReleaseState,
+    name="release",
+    snapshot=credit_hold_release_snapshot,
+    on_approved=credit_hold_release_on_approved,
+    template="risk/_credit_hold_release_review.html",
+    back={RequestState.RETURNED: HoldReleaseState.RETURNED, RequestState.WITHDRAWN: HoldReleaseState.WITHDRAWN},
+)

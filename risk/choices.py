@@ -289,3 +289,28 @@ CREDIT_EXCEPTION_LIVE_STATES = (
     CreditExceptionState.APPROVED,
 )
 CREDIT_EXCEPTION_EDITABLE_STATES = (CreditExceptionState.DRAFT, CreditExceptionState.RETURNED)
+
+
+class HoldRule(models.TextChoices):
+    """Why the nightly job put a customer on credit hold (暂停赊销): the rules of the credit policy."""
+
+    GRADE_D = "grade_d", _("Credit grade D")
+    OVERDUE = "overdue", _("An invoice long overdue")
+
+
+class HoldState(models.TextChoices):
+    """A credit hold: on (no new invoices) until a release is approved."""
+
+    ON = "on", _("On hold")
+    RELEASED = "released", _("Released")
+
+
+class HoldReleaseState(models.TextChoices):
+    """A request to release a credit hold (解除暂停赊销), decided by the approval chain."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for revision")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

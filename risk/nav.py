@@ -30,6 +30,7 @@ def items(user, role):
         *([(_("Company risk board"), reverse("risk:board"))] if reads_board(user) else []),
         # Credit control (信用控制, issue 16): the credit-limit exceptions of the reader's scope.
         (_("Credit-limit exceptions"), reverse("risk:credit_exception_list")),
+        (_("Customers on credit hold"), reverse("risk:credit_hold_list")),
     ]
 
 

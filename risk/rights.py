@@ -276,3 +276,18 @@ def may_withdraw_credit_exception(user, exception):
 def may_end_credit_exceptions(user, subject=None):
     """Stamp the ended exceptions and tell their salespeople: the nightly job (SYSTEM), or the center by hand."""
     return _center(user, _("Ended exceptions are closed by the Development Center (and every night by the system)."))
+
+
+# --- credit holds (暂停赊销) --------------------------------------------------------------------------------------
+@rule("credit_hold.refresh")
+def may_refresh_holds(user, subject=None):
+    """Run the hold rules by hand (the nightly job runs them as SYSTEM)."""
+    return _center(user, _("The hold rules are run by the Development Center (and every night by the system)."))
+
+
+@rule("credit_hold.release")
+def may_request_hold_release(user, hold):
+    """Ask for a hold to be released: the customer's salesperson or a manager above its district."""
+    return handles_customer_credit(user, hold.customer) or Refusal(
+        _("Only the customer's salesperson or a manager above its district may ask for the hold to be released.")
+    )

@@ -73,3 +73,11 @@ def credit_exceptions_end(today=None):
     The credit check stopped counting them by itself; this only records it and tells (safe to run twice)."""
     day = timezone.localdate() if today is None else datetime.date.fromisoformat(today)
     return services.credit_exceptions_end(by=SYSTEM, today=day)
+
+
+@shared_task(name="risk.credit_holds_refresh", soft_time_limit=600, time_limit=660)
+def credit_holds_refresh(today=None):
+    """Put on credit hold (暂停赊销) the customers a hold rule matches (grade D, an invoice long overdue) and not
+    on hold yet. Safe to run twice (one hold on per customer)."""
+    day = timezone.localdate() if today is None else datetime.date.fromisoformat(today)
+    return services.credit_holds_refresh(by=SYSTEM, today=day)

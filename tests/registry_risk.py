@@ -899,3 +899,58 @@ CREDIT_EXCEPTION_WRITES = [
 
 ENTRIES = [*ENTRIES, *CREDIT_EXCEPTION_ENTRIES]
 WRITES = [*WRITES, *CREDIT_EXCEPTION_WRITES]
+
+# --- credit holds (暂停赊销, issue 16) ----------------------------------------------------------------------------
+# Read where the customer is read; a release is asked for by the customer's salesperson or a manager above.
+
+
+def _credit_hold(district, owner):
+    """A customer of the district (owned by the owner persona) on hold."""
+    from django.utils import timezone
+
+    from risk.models import CreditHold
+
+    customer = make_customer(district, owner)
+    return CreditHold.objects.create(
+        customer=customer,
+        unit_id=customer.district_id,
+        owner_id=customer.salesperson_id,
+        rule="overdue",
+        detail="登记：发票逾期超过90天",
+        placed_on=timezone.localdate(),
+    )
+
+
+CREDIT_HOLD_ENTRIES = [
+    Scoped(
+        name="credit hold",
+        make=_credit_hold,
+        api_list="risk-credit-hold-list",
+        api_detail="risk-credit-hold-detail",
+        web_list="risk:credit_hold_list",
+        web_detail="risk:credit_hold_detail",
+        writers=CREDIT_WRITERS,
+        find=lambda obj: {"customer": obj.customer_id},
+    ),
+]
+
+CREDIT_HOLD_WRITES = [
+    Write(
+        name="credit hold release",
+        url="risk-credit-hold-release",
+        make=_credit_hold,
+        body={"reason": "客户已结清逾期发票"},
+        writers=CREDIT_WRITERS,
+    ),
+    Write(
+        name="credit hold release page",
+        url="risk:credit_hold_detail",
+        make=_credit_hold,
+        body={"reason": "客户已结清逾期发票"},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *CREDIT_HOLD_ENTRIES]
+WRITES = [*WRITES, *CREDIT_HOLD_WRITES]

@@ -71,6 +71,9 @@ POLICY = {
     ApprovalKind.IMPROVEMENT_PLAN: KindPolicy(Route.CENTER, sla_days=5),
     # A change of the early-warning rules: company policy like a rating scheme, decided by the center's pool.
     ApprovalKind.WARNING_RULE: KindPolicy(Route.CENTER, sla_days=10),
+    # Releasing a credit hold (解除暂停赊销, issue 16): the ladder, up to the region for an overdue invoice, up to
+    # the center's pool for a grade D customer (risk.services.credit_holds).
+    ApprovalKind.CREDIT_HOLD_RELEASE: KindPolicy(Route.LADDER, sla_days=2),
 }
 
 

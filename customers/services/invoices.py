@@ -28,7 +28,7 @@ from customers.services.inputs import (
     clean_text,
 )
 from customers.services.ledger import lock_customer, open_balances_add, open_balances_refresh
-from customers.services.limits import effective_limit, effective_limits
+from customers.services.limits import effective_limit, effective_limits, holds_on
 from customers.services.products import product_price_on
 from regions.models import StaffProfile
 
@@ -124,6 +124,17 @@ def _invoice_party(customer, salesperson):
     return salesperson.pk
 
 
+def _hold_check(customer, holds):
+    """A customer on hold (暂停赊销) gets no new invoice, whatever its limit, until the hold is released."""
+    if customer.id in holds:
+        raise Conflict(
+            _("%(name)s is on credit hold (%(reason)s): no new invoices until the hold is released.")
+            % {"name": customer.name, "reason": holds[customer.id]},
+            field="customer",
+            code="credit_hold",
+        )
+
+
 def _credit_check(customer, exposure, limit):
     """Over `limit` (the one that applies today: customers.services.limits), flag or refuse as the setting says."""
     over = limit > 0 and exposure > limit
@@ -151,6 +162,7 @@ def invoice_record(*, by, customer, issue_date, due_date, amount=None, lines=Non
     )
     customer = lock_customer(customer)
     salesperson_id = _invoice_party(customer, salesperson)
+    _hold_check(customer, holds_on([customer.pk]))
     external_id = clean_external_id(external_id, model=Invoice)
     exposure = customer.open_balance + amount  # read under the row lock
     limit = effective_limit(customer)
@@ -236,6 +248,7 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
     exposure = {pk: customer.open_balance for pk, customer in customers.items()}
     # The limits that apply today (own + exceptions in force), for every customer of the batch in one query.
     limits = effective_limits({pk: customer.credit_limit for pk, customer in customers.items()})
+    holds = holds_on(customers)  # customers on hold (暂停赊销): each of their records is refused with the reason
     # Only ids that can be valid are looked up (the others are refused below, by clean_text).
     wanted_ids = [x for _i, r, *_rest in clean if type(x := r.get("external_id")) is str and x and "\x00" not in x]
     taken = set()
@@ -247,6 +260,7 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
         customer = customers[record["customer"].pk]
         try:
             salesperson_id = _invoice_party(customer, record.get("salesperson"))
+            _hold_check(customer, holds)
             external_id = record.get("external_id")
             if not (
                 type(external_id) is str
@@ -408,6 +422,7 @@ def invoice_update(
     )
     if customer.pk != invoice.customer_id:
         _invoice_party(locked, None)  # the new customer must be active
+        _hold_check(locked, holds_on([locked.pk]))  # and not on hold: moving an invoice to it is a new one for it
     over = invoice.over_credit_limit
     if customer.pk != invoice.customer_id or amount != invoice.amount:
         exposure = locked.open_balance + amount - (invoice.amount if customer.pk == invoice.customer_id else ZERO)

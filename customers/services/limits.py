@@ -1,5 +1,6 @@
 """The credit limit that applies to a customer on a day (信用额度): its own `credit_limit` plus what apps above
-customers grant on top of it for a while — risk's approved credit-limit exceptions (信用额度例外).
+customers grant on top of it for a while — risk's approved credit-limit exceptions (信用额度例外) —, and the
+holds (暂停赊销) that stop every new invoice of a customer whatever its limit.
 
 customers sits below risk (docs/ARCHITECTURE.md), so it cannot ask risk itself: an app registers a source of
 extra limit here when it starts (a function `(customer_ids, day) -> {customer id: extra amount}` answering
@@ -52,3 +53,26 @@ def effective_limits(limits, day=None):
 def effective_limit(customer, day=None):
     """The credit limit that applies to `customer` on `day` (default today)."""
     return effective_limits({customer.pk: customer.credit_limit}, day)[customer.pk]
+
+
+# Holds (暂停赊销): "module.function" -> function `(customer_ids, day) -> {customer id: why it is held}`.
+_HOLDS = {}
+
+
+def hold_source(fn):
+    """Register `fn(customer_ids, day) -> {customer id: reason text}` as a source of holds (decorator)."""
+    _HOLDS[f"{fn.__module__}.{fn.__qualname__}"] = fn
+    return fn
+
+
+def holds_on(customer_ids, day=None):
+    """{customer id: why it is held} for the customers of `customer_ids` on hold on `day` (default today)."""
+    ids = sorted(set(customer_ids))
+    result = {}
+    if not ids:
+        return result
+    day = day or timezone.localdate()
+    for fn in _HOLDS.values():
+        for pk, reason in fn(ids, day).items():
+            result.setdefault(pk, reason)
+    return result

@@ -26,5 +26,8 @@ router.register("warning-rule-changes", WarningRuleChangeViewSet, basename="risk
 from risk.api.views import CreditExceptionViewSet  # noqa: E402 — appended: credit control (#16)
 
 router.register("credit-exceptions", CreditExceptionViewSet, basename="risk-credit-exception")
+from risk.api.views import CreditHoldViewSet  # noqa: E402 — appended: credit holds (#16)
+
+router.register("credit-holds", CreditHoldViewSet, basename="risk-credit-hold")
 
 urlpatterns = router.urls

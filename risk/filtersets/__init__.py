@@ -31,3 +31,7 @@ __all__ = [
 from risk.filtersets.credit import CreditExceptionFilterSet  # noqa: E402 — appended: credit control (#16)
 
 __all__ += ["CreditExceptionFilterSet"]
+
+from risk.filtersets.credit import CreditHoldFilterSet  # noqa: E402 — appended: credit holds (#16)
+
+__all__ += ["CreditHoldFilterSet"]

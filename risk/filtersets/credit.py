@@ -4,8 +4,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import IdFilter, SubtreeFilter
-from risk.choices import CreditExceptionState
-from risk.models import CreditException
+from risk.choices import CreditExceptionState, HoldRule, HoldState
+from risk.models import CreditException, CreditHold
 
 
 class CreditExceptionFilterSet(django_filters.FilterSet):
@@ -17,3 +17,14 @@ class CreditExceptionFilterSet(django_filters.FilterSet):
     class Meta:
         model = CreditException
         fields = ["state"]
+
+
+class CreditHoldFilterSet(django_filters.FilterSet):
+    unit = SubtreeFilter(path="unit__path", label=_("org unit (with sub-units)"))
+    state = django_filters.ChoiceFilter(choices=HoldState.choices, label=_("state"))
+    rule = django_filters.ChoiceFilter(choices=HoldRule.choices, label=_("rule"))
+    customer = IdFilter(field_name="customer_id", label=_("customer"))
+
+    class Meta:
+        model = CreditHold
+        fields = ["state", "rule"]

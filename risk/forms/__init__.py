@@ -77,3 +77,7 @@ __all__ = [
 from risk.forms.credit import CreditExceptionForm, credit_exception_initial  # noqa: E402 — appended: credit control (#16)
 
 __all__ += ["CreditExceptionForm", "credit_exception_initial"]
+
+from risk.forms.credit import HoldReleaseForm  # noqa: E402 — appended: credit holds (#16)
+
+__all__ += ["HoldReleaseForm"]

@@ -30,3 +30,9 @@ def credit_exception_initial(exception):
         "reason": exception.reason,
         "evidence": exception.evidence,
     }
+
+
+class HoldReleaseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for the release"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX, required=False
+    )

@@ -47,3 +47,7 @@ __all__ = [
 from risk.models.credit import CreditException  # noqa: E402 — appended: credit control (#16)
 
 __all__ += ["CreditException"]
+
+from risk.models.credit import CreditHold, CreditHoldRelease  # noqa: E402 — appended: credit holds (#16)
+
+__all__ += ["CreditHold", "CreditHoldRelease"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField
 from core.scoping import ScopedQuerySet, ScopeSpec
-from risk.choices import CreditExceptionState
+from risk.choices import CreditExceptionState, HoldReleaseState, HoldRule, HoldState
 
 
 class CreditException(models.Model):
@@ -83,3 +83,90 @@ class CreditException(models.Model):
     @property
     def is_editable(self):
         return self.state in (CreditExceptionState.DRAFT, CreditExceptionState.RETURNED)
+
+
+class CreditHold(models.Model):
+    """A credit hold (暂停赊销): the customer gets no new invoice — by any door, whatever its limit — from
+    `placed_on` until a release is approved. Placed by the nightly job when a rule of the credit policy matches
+    (grade D; an open invoice more than N days overdue), with what matched in `detail`; never placed twice at once
+    (one hold on per customer)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="credit_holds", verbose_name=_("customer")
+    )
+    unit = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
+    owner = models.ForeignKey(
+        "regions.StaffProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("owner")
+    )
+    rule = models.CharField(_("rule"), max_length=10, choices=HoldRule.choices)
+    detail = models.CharField(_("detail"), max_length=300)
+    placed_on = models.DateField(_("placed on"))
+    state = models.CharField(_("state"), max_length=10, choices=HoldState.choices, default=HoldState.ON)
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    scope_spec = ScopeSpec(path="unit__path", owner="owner")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit hold")
+        verbose_name_plural = _("credit holds")
+        ordering = ["-placed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer"], condition=Q(state="on"), name="credit_hold_one_on_per_customer"),
+            models.CheckConstraint(
+                condition=Q(state="on", released_on__isnull=True) | Q(state="released", released_on__isnull=False),
+                name="credit_hold_released_has_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.customer} · {self.get_rule_display()}"
+
+    def get_absolute_url(self):
+        return reverse("risk:credit_hold_detail", kwargs={"pk": self.pk})
+
+
+class CreditHoldRelease(models.Model):
+    """A request to release a credit hold (解除暂停赊销): why the customer may buy on credit again, decided by the
+    approval chain (kind CREDIT_HOLD_RELEASE). Approved, the hold is released in the decision's transaction.
+    One waiting per hold."""
+
+    hold = models.ForeignKey(CreditHold, on_delete=models.PROTECT, related_name="releases", verbose_name=_("credit hold"))
+    unit = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
+    owner = models.ForeignKey(
+        "regions.StaffProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("owner")
+    )
+    reason = models.TextField(_("reason"))
+    state = models.CharField(_("state"), max_length=10, choices=HoldReleaseState.choices, default=HoldReleaseState.DRAFT)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    scope_spec = ScopeSpec(path="unit__path", owner="owner")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit hold release")
+        verbose_name_plural = _("credit hold releases")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="credit_hold_release_has_reason"),
+            models.UniqueConstraint(fields=["hold"], condition=Q(state="submitted"), name="credit_hold_release_one_waiting"),
+        ]
+
+    def __str__(self):
+        return f"{self.hold} → {self.get_state_display()}"
+
+    def get_absolute_url(self):
+        return self.hold.get_absolute_url()

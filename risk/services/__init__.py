@@ -129,3 +129,21 @@ __all__ += [
     "credit_exception_withdraw",
     "credit_exceptions_end",
 ]
+
+from risk.services.credit_holds import (  # noqa: E402 — appended: credit holds (#16)
+    HOLD_OVERDUE_DAYS,
+    credit_hold_reasons,
+    credit_hold_release_on_approved,
+    credit_hold_release_request,
+    credit_hold_release_snapshot,
+    credit_holds_refresh,
+)
+
+__all__ += [
+    "HOLD_OVERDUE_DAYS",
+    "credit_hold_reasons",
+    "credit_hold_release_on_approved",
+    "credit_hold_release_request",
+    "credit_hold_release_snapshot",
+    "credit_holds_refresh",
+]

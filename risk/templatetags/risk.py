@@ -6,10 +6,10 @@ from django import template
 from django.utils import timezone
 
 from core.rights import may
-from customers.services.limits import effective_limit  # noqa: I001 — appended: credit control (#16)
+from customers.services.limits import effective_limit
 from risk import selectors
-from risk.choices import CREDIT_EXCEPTION_LIVE_STATES
-from risk.models import CUSTOMER_FACTOR_FIELDS, STAFF_FACTOR_FIELDS, CreditException, CustomerRating, StaffRating
+from risk.choices import CREDIT_EXCEPTION_LIVE_STATES, HoldState
+from risk.models import CUSTOMER_FACTOR_FIELDS, STAFF_FACTOR_FIELDS, CreditException, CreditHold, CustomerRating, StaffRating
 from risk.selectors import explain, history
 
 register = template.Library()
@@ -64,4 +64,5 @@ def customer_credit_exceptions(context, customer):
         "today": today,
         "limit_today": effective_limit(customer, today),
         "may_request": may(user, "credit_exception.request", customer),
+        "hold": CreditHold.objects.for_user(user).filter(customer_id=customer.pk, state=HoldState.ON).first(),
     }

@@ -80,3 +80,7 @@ from risk.views.credit import (  # noqa: E402 — appended: credit control (#16)
 )
 
 __all__ += ["CreditExceptionCreateView", "CreditExceptionDetailView", "CreditExceptionEditView", "CreditExceptionListView"]
+
+from risk.views.credit import CreditHoldDetailView, CreditHoldListView  # noqa: E402 — appended: credit holds (#16)
+
+__all__ += ["CreditHoldDetailView", "CreditHoldListView"]

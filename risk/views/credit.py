@@ -24,9 +24,9 @@ from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_
 from customers.models import Customer
 from customers.services.limits import effective_limit
 from risk import services
-from risk.filtersets import CreditExceptionFilterSet
-from risk.forms import CreditExceptionForm, credit_exception_initial
-from risk.models import CreditException
+from risk.filtersets import CreditExceptionFilterSet, CreditHoldFilterSet
+from risk.forms import CreditExceptionForm, HoldReleaseForm, credit_exception_initial
+from risk.models import CreditException, CreditHold
 
 FORM_TEMPLATE = "risk/credit_exception_form.html"
 
@@ -171,3 +171,52 @@ class CreditExceptionDetailView(ScopedDetailView):
             return render(request, self.template_name, self.get_context_data(error=error.message), status=error.status_code)
         messages.success(request, success)
         return redirect(self.object.get_absolute_url())
+
+
+# --- credit holds (暂停赊销) ------------------------------------------------------------------------------------
+class CreditHoldListView(ScopedListView):
+    """The customers on credit hold and why (the released ones with ?state=released)."""
+
+    model = CreditHold
+    change_action = "customer.change"
+    filterset_class = CreditHoldFilterSet
+    title = gettext_lazy("Customers on credit hold")
+    template_name = "risk/credit_hold_list.html"
+
+    def narrow_queryset(self, queryset):
+        return super().narrow_queryset(queryset.select_related("customer", "unit", "owner")).order_by("-placed_on", "-id")
+
+
+class CreditHoldDetailView(ScopedDetailView):
+    """A hold: why, since when, its releases asked so far, and the form asking for its release."""
+
+    model = CreditHold
+    change_action = "customer.change"
+    template_name = "risk/credit_hold_detail.html"
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("customer", "unit", "owner")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        hold, user = self.object, self.request.user
+        releases = list(hold.releases.order_by("-created_at", "-id"))
+        context["releases"] = [(release, latest_request(release)) for release in releases]
+        waiting = any(release.state == "submitted" for release in releases)
+        context["may_release"] = hold.state == "on" and not waiting and may(user, "credit_hold.release", hold)
+        context["form"] = kwargs.get("form") or HoldReleaseForm()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        form = HoldReleaseForm(request.POST)
+        if form.is_valid():
+            try:
+                services.credit_hold_release_request(hold=self.object, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("The release is submitted for approval."))
+                return redirect(self.object.get_absolute_url())
+        return render(request, self.template_name, self.get_context_data(form=form), status=400)

@@ -69,3 +69,7 @@ __all__ += [
     "CreditExceptionSerializer",
     "CreditExceptionWriteSerializer",
 ]
+
+from risk.api.serializers.credit import CreditHoldReleaseSerializer, CreditHoldSerializer  # noqa: E402 — appended (#16)
+
+__all__ += ["CreditHoldReleaseSerializer", "CreditHoldSerializer"]

@@ -1,4 +1,5 @@
-"""Serializers of credit control: a credit-limit exception (read, and as written). Writes are strict (unknown
+"""Serializers of credit control: a credit-limit exception (read, and as written), a credit hold (read) and
+the body asking for its release. Writes are strict (unknown
 fields, NUL bytes: a 400 naming the field); the customer is looked up in the caller's scope (one outside it is
 a reference to nothing, a 400 on `customer`); the services bound the values."""
 
@@ -9,9 +10,10 @@ from core.api import ScopedPrimaryKeyRelatedField
 from core.dates import DateInputField
 from core.serializers import StrictSerializer, enum_choice_field
 from customers.models import Customer
-from risk.choices import CreditExceptionState
-from risk.models import CreditException
+from risk.choices import CreditExceptionState, HoldRule, HoldState
+from risk.models import CreditException, CreditHold
 from risk.services.credit_exceptions import EVIDENCE_MAX, REASON_MAX
+from risk.services.credit_holds import REASON_MAX as HOLD_REASON_MAX
 
 
 class CreditExceptionSerializer(serializers.ModelSerializer):
@@ -55,3 +57,18 @@ class CreditExceptionCreateSerializer(CreditExceptionWriteSerializer):
 
 class CreditExceptionEmptySerializer(StrictSerializer):
     pass
+
+
+class CreditHoldSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    rule = enum_choice_field(HoldRule, read_only=True)
+    state = enum_choice_field(HoldState, read_only=True)
+
+    class Meta:
+        model = CreditHold
+        fields = ["id", "customer", "customer_name", "unit", "rule", "detail", "placed_on", "state", "released_on"]
+        read_only_fields = fields
+
+
+class CreditHoldReleaseSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=HOLD_REASON_MAX, allow_blank=True, label=_("reason for the release"))

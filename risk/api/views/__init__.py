@@ -33,3 +33,7 @@ __all__ = [
 from risk.api.views.credit import CreditExceptionViewSet  # noqa: E402 — appended: credit control (#16)
 
 __all__ += ["CreditExceptionViewSet"]
+
+from risk.api.views.credit import CreditHoldViewSet  # noqa: E402 — appended: credit holds (#16)
+
+__all__ += ["CreditHoldViewSet"]

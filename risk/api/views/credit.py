@@ -11,8 +11,8 @@ from core.api import RolePermission, ScopedViewSet
 from core.roles import BRANCH_SYSTEM, role_of
 from risk import services
 from risk.api import serializers as s
-from risk.filtersets import CreditExceptionFilterSet
-from risk.models import CreditException
+from risk.filtersets import CreditExceptionFilterSet, CreditHoldFilterSet
+from risk.models import CreditException, CreditHold
 
 
 def _valid(view, serializer_class):
@@ -79,3 +79,25 @@ class CreditExceptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         _valid(self, s.CreditExceptionEmptySerializer)
         services.credit_exception_withdraw(exception=exception, by=request.user)
         return self._answer(exception)
+
+
+class CreditHoldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Customers on credit hold (暂停赊销) and why; POST release asks for a hold's release (approvals decides)."""
+
+    queryset = CreditHold.objects.all()
+    serializer_class = s.CreditHoldSerializer
+    filterset_class = CreditHoldFilterSet
+    change_action = "customer.change"
+    permission_classes = [permissions.IsAuthenticated, CreditPermission]
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("customer").order_by("-placed_on", "-id")
+
+    @extend_schema(request=s.CreditHoldReleaseSerializer, responses={200: s.CreditHoldSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def release(self, request, pk=None):
+        """Ask for the hold's release, submitted to its chain at once; no reason is a 400, a release already
+        waiting a 409."""
+        hold = self.get_object()
+        services.credit_hold_release_request(hold=hold, **_valid(self, s.CreditHoldReleaseSerializer), by=request.user)
+        return Response(s.CreditHoldSerializer(self.get_queryset().get(pk=hold.pk)).data)
