@@ -27,6 +27,7 @@ class ApprovalKind(models.TextChoices):
     IMPROVEMENT_PLAN = "improvement_plan", _("Improvement plan")
     WARNING_RULE = "warning_rule", _("Warning rule change")
     CREDIT_HOLD_RELEASE = "credit_hold_release", _("Credit hold release")
+    CREDIT_POLICY = "credit_policy", _("Credit policy")
 
 
 class RequestState(models.TextChoices):

@@ -130,3 +130,20 @@ _register(
     template="risk/_credit_hold_release_review.html",
     back={RequestState.RETURNED: HoldReleaseState.RETURNED, RequestState.WITHDRAWN: HoldReleaseState.WITHDRAWN},
 )
+
+from risk.choices import CreditPolicyState  # noqa: E402 — appended: credit policy (#16)
+from risk.models import CreditPolicy  # noqa: E402
+from risk.services import credit_policy_on_approved, credit_policy_snapshot  # noqa: E402
+
+# The credit policy (信用政策, issue 16): in force once approved (retiring the one in force); a draft again when
+# returned or withdrawn.
+_register(
+    CreditPolicy,
+    ApprovalKind.CREDIT_POLICY,
+    CreditPolicyState,
+    name="policy",
+    snapshot=credit_policy_snapshot,
+    on_approved=credit_policy_on_approved,
+    template="risk/_credit_policy_review.html",
+    back={},
+)

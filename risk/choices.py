@@ -314,3 +314,28 @@ class HoldReleaseState(models.TextChoices):
     RETURNED = "returned", _("Returned for revision")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CreditPolicyState(models.TextChoices):
+    """The credit policy (信用政策): drafted by the Development Center, approved, then in force until the next
+    version is approved (retired); a return or withdrawal makes it a draft again."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("In force")
+    REJECTED = "rejected", _("Rejected")
+    RETIRED = "retired", _("Retired")
+
+
+class AtLimitAction(models.TextChoices):
+    """What a new invoice beyond the customer's credit limit meets."""
+
+    FLAG = "flag", _("Record it, flagged")
+    REFUSE = "refuse", _("Refuse it")
+
+
+class LimitMode(models.TextChoices):
+    """How the policy suggests a grade's credit limit."""
+
+    MULTIPLE = "multiple", _("A multiple of the average monthly sales")
+    FIXED = "fixed", _("A fixed amount")

@@ -31,6 +31,7 @@ def items(user, role):
         # Credit control (信用控制, issue 16): the credit-limit exceptions of the reader's scope.
         (_("Credit-limit exceptions"), reverse("risk:credit_exception_list")),
         (_("Customers on credit hold"), reverse("risk:credit_hold_list")),
+        (_("Credit policy"), reverse("risk:credit_policy_list")),
     ]
 
 

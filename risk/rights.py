@@ -291,3 +291,10 @@ def may_request_hold_release(user, hold):
     return handles_customer_credit(user, hold.customer) or Refusal(
         _("Only the customer's salesperson or a manager above its district may ask for the hold to be released.")
     )
+
+
+# --- the credit policy (信用政策) ---------------------------------------------------------------------------------
+@rule("credit_policy.draft")
+def may_draft_credit_policy(user, policy=None):
+    """Draft, change, submit, withdraw or revise the credit policy: the Development Center."""
+    return _center(user, _("The credit policy is set by the Development Center."))

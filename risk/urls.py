@@ -39,4 +39,8 @@ urlpatterns = [
     path("credit/exceptions/<int:pk>/edit/", views.CreditExceptionEditView.as_view(), name="credit_exception_edit"),
     path("credit/holds/", views.CreditHoldListView.as_view(), name="credit_hold_list"),
     path("credit/holds/<int:pk>/", views.CreditHoldDetailView.as_view(), name="credit_hold_detail"),
+    path("credit/policies/", views.CreditPolicyListView.as_view(), name="credit_policy_list"),
+    path("credit/policies/new/", views.CreditPolicyCreateView.as_view(), name="credit_policy_create"),
+    path("credit/policies/<int:pk>/", views.CreditPolicyDetailView.as_view(), name="credit_policy_detail"),
+    path("credit/policies/<int:pk>/edit/", views.CreditPolicyEditView.as_view(), name="credit_policy_edit"),
 ]

@@ -954,3 +954,144 @@ CREDIT_HOLD_WRITES = [
 
 ENTRIES = [*ENTRIES, *CREDIT_HOLD_ENTRIES]
 WRITES = [*WRITES, *CREDIT_HOLD_WRITES]
+
+# --- the credit policy (信用政策, issue 16) -------------------------------------------------------------------------
+# Company policy: every principal reads its versions; only the Development Center drafts, changes, submits,
+# withdraws and revises it (approvals decides, tests/registry_approvals).
+CREDIT_POLICY_BODY = {
+    "name": "登记信用政策",
+    "at_limit_action": "flag",
+    "hold_grade_d": True,
+    "hold_overdue_days": 90,
+    "limits": {"A": {"mode": "multiple", "multiple": "3", "floor": "10000", "ceiling": "500000"}},
+    "caps": [{"unit": "330100", "cap": "5000000"}],
+    "reason": "登记",
+}
+
+
+def _credit_policy(district=None, owner=None):
+    from risk.services import credit_policy_create
+
+    return credit_policy_create(by=SYSTEM, **CREDIT_POLICY_BODY)
+
+
+def _credit_policy_in_force(district=None, owner=None):
+    """The policy in force (one for the company: every place shares it), to revise."""
+    from risk.choices import CreditPolicyState
+    from risk.models import CreditPolicy
+
+    policy = CreditPolicy.objects.filter(state=CreditPolicyState.APPROVED).first()
+    if policy is None:
+        policy = _credit_policy()
+        CreditPolicy.objects.filter(pk=policy.pk).update(state=CreditPolicyState.APPROVED)
+        policy.refresh_from_db()
+    return policy
+
+
+def _credit_policy_submitted(district=None, owner=None):
+    """A policy waiting for its decision, submitted by the contract's center persona (who alone may withdraw it:
+    approvals asks for the submitter)."""
+    from django.contrib.auth import get_user_model
+
+    from risk.services import credit_policy_submit
+
+    policy = _credit_policy()
+    credit_policy_submit(by=get_user_model().objects.get(username="center"), policy=policy)
+    return policy
+
+
+def _credit_policy_form(obj, world, persona):
+    return {
+        "name": "登记信用政策（页面）",
+        "at_limit_action": "refuse",
+        "hold_grade_d": "on",
+        "hold_overdue_days": "60",
+        "caps": "330100: 5000000",
+        "A_mode": "fixed",
+        "A_amount": "100000",
+    }
+
+
+CREDIT_POLICY_ENTRIES = [
+    Scoped(
+        name="credit policy",
+        make=_credit_policy,
+        api_list="risk-credit-policy-list",
+        api_detail="risk-credit-policy-detail",
+        web_list="risk:credit_policy_list",
+        web_detail="risk:credit_policy_detail",
+        writers=CENTER,
+        company_wide=True,
+    ),
+]
+
+CREDIT_POLICY_WRITES = [
+    Write(
+        name="credit policy draft",
+        url="risk-credit-policy-list",
+        make=make_unit,
+        detail=False,
+        body=CREDIT_POLICY_BODY,
+        writers=CENTER,
+        success=201,
+        company_wide=True,
+    ),
+    Write(
+        name="credit policy update",
+        url="risk-credit-policy-detail",
+        method="patch",
+        make=_credit_policy,
+        body={**CREDIT_POLICY_BODY, "name": "登记信用政策（改）"},
+        writers=CENTER,
+        company_wide=True,
+    ),
+    Write(name="credit policy submit", url="risk-credit-policy-submit", make=_credit_policy, writers=CENTER, company_wide=True),
+    Write(
+        name="credit policy revise",
+        url="risk-credit-policy-revise",
+        make=_credit_policy_in_force,
+        writers=CENTER,
+        success=201,
+        company_wide=True,
+    ),
+    Write(
+        name="credit policy withdraw",
+        url="risk-credit-policy-withdraw",
+        make=_credit_policy_submitted,
+        writers=frozenset({"center"}),
+        company_wide=True,
+        # The director may decide the request but not take back the center's submission (approvals: the submitter).
+        expect=lambda persona, inside, district, owner: (200, True) if persona == "center" else (403, False),
+    ),
+    Write(
+        name="credit policy draft page",
+        url="risk:credit_policy_create",
+        make=make_unit,
+        detail=False,
+        body=_credit_policy_form,
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="credit policy edit page",
+        url="risk:credit_policy_edit",
+        make=_credit_policy,
+        body=_credit_policy_form,
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="credit policy submit page",
+        url="risk:credit_policy_detail",
+        make=_credit_policy,
+        body={"action": "submit"},
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *CREDIT_POLICY_ENTRIES]
+WRITES = [*WRITES, *CREDIT_POLICY_WRITES]

@@ -74,6 +74,8 @@ POLICY = {
     # Releasing a credit hold (解除暂停赊销, issue 16): the ladder, up to the region for an overdue invoice, up to
     # the center's pool for a grade D customer (risk.services.credit_holds).
     ApprovalKind.CREDIT_HOLD_RELEASE: KindPolicy(Route.LADDER, sla_days=2),
+    # The credit policy (limits per grade, caps, hold rules): company policy like a rating scheme, the center's pool.
+    ApprovalKind.CREDIT_POLICY: KindPolicy(Route.CENTER, sla_days=10),
 }
 
 

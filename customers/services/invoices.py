@@ -1,6 +1,7 @@
 """Invoices: recording one or a batch, correcting and cancelling them, with the credit check."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,7 +29,7 @@ from customers.services.inputs import (
     clean_text,
 )
 from customers.services.ledger import lock_customer, open_balances_add, open_balances_refresh
-from customers.services.limits import effective_limit, effective_limits, holds_on
+from customers.services.limits import at_limit_action, effective_limit, effective_limits, holds_on
 from customers.services.products import product_price_on
 from regions.models import StaffProfile
 
@@ -135,10 +136,11 @@ def _hold_check(customer, holds):
         )
 
 
-def _credit_check(customer, exposure, limit):
-    """Over `limit` (the one that applies today: customers.services.limits), flag or refuse as the setting says."""
+def _credit_check(customer, exposure, limit, action=at_limit_action):
+    """Over `limit` (the one that applies today: customers.services.limits), flag or refuse as the credit policy in
+    force says (else the CREDIT_LIMIT_POLICY setting); `action` is asked only when over the limit."""
     over = limit > 0 and exposure > limit
-    if over and settings.CREDIT_LIMIT_POLICY == "refuse":
+    if over and action() == "refuse":
         raise Conflict(
             _("This invoice takes %(name)s over the credit limit of %(limit)s: the open receivable would be %(exposure)s.")
             % {"name": customer.name, "limit": limit, "exposure": exposure},
@@ -152,8 +154,8 @@ def _credit_check(customer, exposure, limit):
 def invoice_record(*, by, customer, issue_date, due_date, amount=None, lines=None, salesperson=None, external_id=None, number=""):
     """Record a sale to a customer, by amount or by product lines, and check the customer's credit limit.
 
-    Over the limit, the `CREDIT_LIMIT_POLICY` setting decides: "flag" records the invoice marked
-    `over_credit_limit`; "refuse" raises Conflict. The limit is the one that applies today: the customer's own
+    Over the limit, the credit policy in force (else the `CREDIT_LIMIT_POLICY` setting) decides: "flag" records the
+    invoice marked `over_credit_limit`; "refuse" raises Conflict. The limit is the one that applies today: the customer's own
     plus any credit-limit exception in force (customers.services.limits).
     """
     ensure(by, "invoice.create", customer)
@@ -249,6 +251,7 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
     # The limits that apply today (own + exceptions in force), for every customer of the batch in one query.
     limits = effective_limits({pk: customer.credit_limit for pk, customer in customers.items()})
     holds = holds_on(customers)  # customers on hold (暂停赊销): each of their records is refused with the reason
+    action = functools.cache(at_limit_action)  # asked once, when a record is first over its limit
     # Only ids that can be valid are looked up (the others are refused below, by clean_text).
     wanted_ids = [x for _i, r, *_rest in clean if type(x := r.get("external_id")) is str and x and "\x00" not in x]
     taken = set()
@@ -272,7 +275,7 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
             external_id = external_id or None
             if external_id in taken:
                 raise Conflict(EXTERNAL_ID_TAKEN, field="external_id")
-            over = _credit_check(customer, exposure[customer.id] + amount, limits[customer.id])
+            over = _credit_check(customer, exposure[customer.id] + amount, limits[customer.id], action)
         except (InvalidInput, Conflict) as error:
             errors[index] = error
             continue

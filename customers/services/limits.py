@@ -14,6 +14,7 @@ the day asked about — an exception stops counting the day after its end withou
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from core.money import ZERO
@@ -76,3 +77,23 @@ def holds_on(customer_ids, day=None):
         for pk, reason in fn(ids, day).items():
             result.setdefault(pk, reason)
     return result
+
+
+# What a new invoice beyond the limit meets: "module.function" -> function `() -> "flag" | "refuse" | None`
+# (None: this source has nothing in force); without an answer the CREDIT_LIMIT_POLICY setting decides.
+_ACTIONS = {}
+
+
+def at_limit_source(fn):
+    """Register `fn() -> "flag" | "refuse" | None` as the source of the at-limit action (decorator)."""
+    _ACTIONS[f"{fn.__module__}.{fn.__qualname__}"] = fn
+    return fn
+
+
+def at_limit_action():
+    """ "flag" or "refuse": the credit policy in force says (risk), else the CREDIT_LIMIT_POLICY setting."""
+    for fn in _ACTIONS.values():
+        action = fn()
+        if action in ("flag", "refuse"):
+            return action
+    return settings.CREDIT_LIMIT_POLICY

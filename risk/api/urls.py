@@ -29,5 +29,8 @@ router.register("credit-exceptions", CreditExceptionViewSet, basename="risk-cred
 from risk.api.views import CreditHoldViewSet  # noqa: E402 — appended: credit holds (#16)
 
 router.register("credit-holds", CreditHoldViewSet, basename="risk-credit-hold")
+from risk.api.views import CreditPolicyViewSet  # noqa: E402 — appended: credit policy (#16)
+
+router.register("credit-policies", CreditPolicyViewSet, basename="risk-credit-policy")
 
 urlpatterns = router.urls

@@ -81,3 +81,7 @@ __all__ += ["CreditExceptionForm", "credit_exception_initial"]
 from risk.forms.credit import HoldReleaseForm  # noqa: E402 — appended: credit holds (#16)
 
 __all__ += ["HoldReleaseForm"]
+
+from risk.forms.credit import CreditPolicyForm, credit_policy_initial  # noqa: E402 — appended: credit policy (#16)
+
+__all__ += ["CreditPolicyForm", "credit_policy_initial"]

@@ -51,3 +51,7 @@ __all__ += ["CreditException"]
 from risk.models.credit import CreditHold, CreditHoldRelease  # noqa: E402 — appended: credit holds (#16)
 
 __all__ += ["CreditHold", "CreditHoldRelease"]
+
+from risk.models.credit import CreditCap, CreditPolicy  # noqa: E402 — appended: credit policy (#16)
+
+__all__ += ["CreditCap", "CreditPolicy"]

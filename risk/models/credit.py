@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField
-from core.scoping import ScopedQuerySet, ScopeSpec
-from risk.choices import CreditExceptionState, HoldReleaseState, HoldRule, HoldState
+from core.scoping import CompanyWideQuerySet, ScopedQuerySet, ScopeSpec
+from risk.choices import AtLimitAction, CreditExceptionState, CreditPolicyState, HoldReleaseState, HoldRule, HoldState
 
 
 class CreditException(models.Model):
@@ -170,3 +170,77 @@ class CreditHoldRelease(models.Model):
 
     def get_absolute_url(self):
         return self.hold.get_absolute_url()
+
+
+class CreditPolicy(models.Model):
+    """The credit policy (信用政策) the Development Center sets, versioned and approved, one in force: the credit
+    limit it suggests per grade (`limits`: {grade: {"mode": "multiple", "multiple", "floor", "ceiling"} or
+    {"mode": "fixed", "amount"}}, amounts as text with two decimals), what a new invoice beyond the limit meets
+    (flag or refuse — replacing the CREDIT_LIMIT_POLICY setting while a policy is in force), the hold rules (grade
+    D; an open invoice more than `hold_overdue_days` overdue, none: no such rule) and the exposure caps of
+    districts and provinces (CreditCap rows)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("previous version")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    at_limit_action = models.CharField(_("at the limit"), max_length=10, choices=AtLimitAction.choices)
+    hold_grade_d = models.BooleanField(_("hold customers of grade D"), default=True)
+    hold_overdue_days = models.PositiveSmallIntegerField(_("hold after days overdue"), null=True, blank=True)
+    limits = models.JSONField(_("suggested limits per grade"), default=dict)
+    reason = models.TextField(_("reason"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=CreditPolicyState.choices, default=CreditPolicyState.DRAFT)
+    drafted_by = models.ForeignKey(
+        "regions.StaffProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CompanyWideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit policy")
+        verbose_name_plural = _("credit policies")
+        ordering = ["-version", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["state"], condition=Q(state="approved"), name="credit_policy_one_in_force"),
+            models.CheckConstraint(
+                condition=Q(hold_overdue_days__isnull=True) | Q(hold_overdue_days__gte=1), name="credit_policy_overdue_days"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+    def get_absolute_url(self):
+        return reverse("risk:credit_policy_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self):
+        return self.state == CreditPolicyState.DRAFT
+
+
+class CreditCap(models.Model):
+    """An exposure cap (敞口上限) of a credit policy: the open balances of the customers of a district or a
+    province may not add up to more than `cap`."""
+
+    policy = models.ForeignKey(CreditPolicy, on_delete=models.CASCADE, related_name="caps", verbose_name=_("credit policy"))
+    unit = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
+    cap = MoneyField(_("exposure cap"))
+
+    objects = CompanyWideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("exposure cap")
+        verbose_name_plural = _("exposure caps")
+        ordering = ["unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "unit"], name="credit_cap_one_per_unit"),
+            models.CheckConstraint(condition=Q(cap__gte=0), name="credit_cap_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} ≤ {self.cap}"

@@ -147,3 +147,33 @@ __all__ += [
     "credit_hold_release_snapshot",
     "credit_holds_refresh",
 ]
+
+from risk.services.credit_policy import (  # noqa: E402 — appended: credit policy (#16)
+    clean_caps,
+    clean_limits,
+    credit_policy_at_limit_action,
+    credit_policy_create,
+    credit_policy_on_approved,
+    credit_policy_revise,
+    credit_policy_snapshot,
+    credit_policy_submit,
+    credit_policy_update,
+    credit_policy_withdraw,
+    policy_in_force,
+    suggested_limit,
+)
+
+__all__ += [
+    "clean_caps",
+    "clean_limits",
+    "credit_policy_at_limit_action",
+    "credit_policy_create",
+    "credit_policy_on_approved",
+    "credit_policy_revise",
+    "credit_policy_snapshot",
+    "credit_policy_submit",
+    "credit_policy_update",
+    "credit_policy_withdraw",
+    "policy_in_force",
+    "suggested_limit",
+]

@@ -27,6 +27,7 @@ from customers.models import Customer, Invoice
 from customers.services.limits import hold_source
 from risk.choices import HoldReleaseState, HoldRule, HoldState
 from risk.models import CreditHold, CreditHoldRelease, CustomerRating
+from risk.services.credit_policy import policy_in_force
 from risk.services.warnings import clean_text
 
 # An open invoice this many days past its due date puts its customer on hold (until a credit policy is in force).
@@ -47,7 +48,7 @@ def credit_hold_reasons(customer_ids, day):
     return dict(rows)
 
 
-def _matches(*, today, overdue_days):
+def _matches(*, today, overdue_days, grade_d=True):
     """{customer id: (rule, detail)} of the customers a rule matches today, not counting what was released."""
     released = dict(
         CreditHold.objects.unscoped()
@@ -57,11 +58,13 @@ def _matches(*, today, overdue_days):
         .values_list("customer_id", "last")
     )
     found = {}
-    grade_d = CustomerRating.objects.unscoped().filter(grade="D").values_list("customer_id", "since")
-    for customer_id, since in grade_d:
+    rated_d = CustomerRating.objects.unscoped().filter(grade="D").values_list("customer_id", "since") if grade_d else []
+    for customer_id, since in rated_d:
         last = released.get(customer_id)
         if last is None or since > last:
             found[customer_id] = (HoldRule.GRADE_D, _("Credit grade D since %(day)s") % {"day": since.isoformat()})
+    if overdue_days is None:
+        return found
     cutoff = today - timedelta(days=overdue_days)
     # The open invoices past the cut-off (the open-invoice index: status open, due date), the oldest per customer.
     overdue = (
@@ -89,12 +92,16 @@ def _matches(*, today, overdue_days):
 
 
 def credit_holds_refresh(*, by, today=None, overdue_days=None):
-    """Put on hold the customers a rule matches today and not on hold yet; returns how many were placed. Safe to
-    run twice (one hold on per customer: a second run finds them held)."""
+    """Put on hold the customers a rule matches today and not on hold yet; returns how many were placed. The rules
+    are the credit policy's in force (grade D on or off; N days overdue, or none), else grade D and
+    HOLD_OVERDUE_DAYS; `overdue_days` given overrides N. Safe to run twice (one hold on per customer)."""
     ensure(by, "credit_hold.refresh")
     today = today or timezone.localdate()
-    overdue_days = HOLD_OVERDUE_DAYS if overdue_days is None else overdue_days
-    found = _matches(today=today, overdue_days=overdue_days)
+    policy = policy_in_force()
+    grade_d = policy.hold_grade_d if policy is not None else True
+    if overdue_days is None:
+        overdue_days = policy.hold_overdue_days if policy is not None else HOLD_OVERDUE_DAYS
+    found = _matches(today=today, overdue_days=overdue_days, grade_d=grade_d)
     held = set(
         CreditHold.objects.unscoped()
         .filter(state=HoldState.ON, customer_id__in=list(found))

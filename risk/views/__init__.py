@@ -84,3 +84,12 @@ __all__ += ["CreditExceptionCreateView", "CreditExceptionDetailView", "CreditExc
 from risk.views.credit import CreditHoldDetailView, CreditHoldListView  # noqa: E402 — appended: credit holds (#16)
 
 __all__ += ["CreditHoldDetailView", "CreditHoldListView"]
+
+from risk.views.credit import (  # noqa: E402 — appended: credit policy (#16)
+    CreditPolicyCreateView,
+    CreditPolicyDetailView,
+    CreditPolicyEditView,
+    CreditPolicyListView,
+)
+
+__all__ += ["CreditPolicyCreateView", "CreditPolicyDetailView", "CreditPolicyEditView", "CreditPolicyListView"]

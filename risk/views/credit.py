@@ -24,9 +24,16 @@ from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_
 from customers.models import Customer
 from customers.services.limits import effective_limit
 from risk import services
+from risk.choices import Grade
 from risk.filtersets import CreditExceptionFilterSet, CreditHoldFilterSet
-from risk.forms import CreditExceptionForm, HoldReleaseForm, credit_exception_initial
-from risk.models import CreditException, CreditHold
+from risk.forms import (
+    CreditExceptionForm,
+    CreditPolicyForm,
+    HoldReleaseForm,
+    credit_exception_initial,
+    credit_policy_initial,
+)
+from risk.models import CreditException, CreditHold, CreditPolicy
 
 FORM_TEMPLATE = "risk/credit_exception_form.html"
 
@@ -220,3 +227,122 @@ class CreditHoldDetailView(ScopedDetailView):
                 messages.success(request, _("The release is submitted for approval."))
                 return redirect(self.object.get_absolute_url())
         return render(request, self.template_name, self.get_context_data(form=form), status=400)
+
+
+# --- the credit policy (信用政策) -----------------------------------------------------------------------------------
+POLICY_FORM = "risk/credit_policy_form.html"
+
+
+class CreditPolicyListView(ScopedListView):
+    """The credit policy's versions, newest first: everyone inside the organisation reads them."""
+
+    model = CreditPolicy
+    change_action = "risk.policy"
+    title = gettext_lazy("Credit policy")
+    template_name = "risk/credit_policy_list.html"
+
+    def narrow_queryset(self, queryset):
+        return super().narrow_queryset(queryset.select_related("drafted_by")).order_by("-version", "-id")
+
+
+class CreditPolicyCreateView(ScopedViewMixin, View):
+    """Draft a credit policy (the center)."""
+
+    model = CreditPolicy
+    change_action = "risk.policy"
+
+    def _render(self, form, status=200):
+        return render(self.request, POLICY_FORM, {"form": form, "policy": None, "grades": Grade.values}, status=status)
+
+    def get(self, request):
+        self.require_change()
+        return self._render(CreditPolicyForm(initial={"hold_grade_d": True, "at_limit_action": "flag"}))
+
+    def post(self, request):
+        self.require_change()
+        form = CreditPolicyForm(request.POST)
+        if form.is_valid():
+            try:
+                policy = services.credit_policy_create(**form.cleaned_data, by=request.user)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("The credit policy is drafted; submit it for approval."))
+                return redirect(policy.get_absolute_url())
+        return self._render(form, status=400)
+
+
+class CreditPolicyEditView(ScopedDetailView):
+    """Change a draft policy."""
+
+    model = CreditPolicy
+    change_action = "risk.policy"
+    template_name = POLICY_FORM
+
+    def _render(self, form, status=200):
+        context = {"form": form, "policy": self.object, "grades": Grade.values}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        return self._render(CreditPolicyForm(initial=credit_policy_initial(self.object)))
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        form = CreditPolicyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.credit_policy_update(policy=self.object, **form.cleaned_data, by=request.user)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("The credit policy is saved."))
+                return redirect(self.object.get_absolute_url())
+        return self._render(form, status=400)
+
+
+class CreditPolicyDetailView(ScopedDetailView):
+    """A version of the policy: its rules and caps, its approval, and submit / withdraw / revise."""
+
+    model = CreditPolicy
+    change_action = "risk.policy"
+    template_name = "risk/credit_policy_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        policy, user = self.object, self.request.user
+        request = latest_request(policy)
+        context["approval"] = request
+        context["approval_url"] = approval_url(request.pk) if request else None
+        context["caps"] = [{"unit": cap.unit.name, "cap": cap.cap} for cap in policy.caps.select_related("unit")]
+        allowed = may(user, "credit_policy.draft", policy)
+        context["may_edit"] = allowed and policy.is_editable
+        context["may_withdraw"] = allowed and policy.state == "submitted"
+        context["may_revise"] = allowed and policy.state == "approved"
+        context["error"] = kwargs.get("error")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        actions = {
+            "submit": (services.credit_policy_submit, _("The credit policy is submitted to the Development Center.")),
+            "withdraw": (services.credit_policy_withdraw, _("The credit policy is withdrawn: a draft again.")),
+            "revise": (services.credit_policy_revise, _("A new version is drafted from the policy in force.")),
+        }
+        name = request.POST.get("action")
+        if name not in actions:
+            return render(request, self.template_name, self.get_context_data(error=_("Unknown action.")), status=400)
+        service, success = actions[name]
+        try:
+            result = service(policy=self.object, by=request.user)
+        except DomainError as error:
+            if isinstance(error, NotAllowed):
+                raise audit.RefusedWrite(str(error.message)) from None
+            self.object.refresh_from_db()
+            return render(request, self.template_name, self.get_context_data(error=error.message), status=error.status_code)
+        messages.success(request, success)
+        target = result if isinstance(result, CreditPolicy) else self.object
+        return redirect(target.get_absolute_url())

@@ -73,3 +73,7 @@ __all__ += [
 from risk.api.serializers.credit import CreditHoldReleaseSerializer, CreditHoldSerializer  # noqa: E402 — appended (#16)
 
 __all__ += ["CreditHoldReleaseSerializer", "CreditHoldSerializer"]
+
+from risk.api.serializers.credit import CreditPolicySerializer, CreditPolicyWriteSerializer  # noqa: E402 — appended (#16)
+
+__all__ += ["CreditPolicySerializer", "CreditPolicyWriteSerializer"]

@@ -10,8 +10,8 @@ from core.api import ScopedPrimaryKeyRelatedField
 from core.dates import DateInputField
 from core.serializers import StrictSerializer, enum_choice_field
 from customers.models import Customer
-from risk.choices import CreditExceptionState, HoldRule, HoldState
-from risk.models import CreditException, CreditHold
+from risk.choices import AtLimitAction, CreditExceptionState, CreditPolicyState, HoldRule, HoldState
+from risk.models import CreditCap, CreditException, CreditHold, CreditPolicy
 from risk.services.credit_exceptions import EVIDENCE_MAX, REASON_MAX
 from risk.services.credit_holds import REASON_MAX as HOLD_REASON_MAX
 
@@ -72,3 +72,54 @@ class CreditHoldSerializer(serializers.ModelSerializer):
 
 class CreditHoldReleaseSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=HOLD_REASON_MAX, allow_blank=True, label=_("reason for the release"))
+
+
+class CreditCapSerializer(serializers.ModelSerializer):
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+
+    class Meta:
+        model = CreditCap
+        fields = ["unit", "unit_code", "cap"]
+        read_only_fields = fields
+
+
+class CreditPolicySerializer(serializers.ModelSerializer):
+    at_limit_action = enum_choice_field(AtLimitAction, read_only=True)
+    state = enum_choice_field(CreditPolicyState, read_only=True)
+    caps = CreditCapSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CreditPolicy
+        fields = [
+            "id",
+            "version",
+            "previous",
+            "name",
+            "at_limit_action",
+            "hold_grade_d",
+            "hold_overdue_days",
+            "limits",
+            "caps",
+            "reason",
+            "state",
+            "created_at",
+            "submitted_at",
+            "approved_at",
+        ]
+        read_only_fields = fields
+
+
+class CreditPolicyWriteSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=120, label=_("name"))
+    at_limit_action = serializers.CharField(max_length=20, label=_("at the limit"))  # the service names the choices
+    hold_grade_d = serializers.BooleanField(required=False, default=True, label=_("hold customers of grade D"))
+    hold_overdue_days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=-(10**6), max_value=10**6, label=_("hold after days overdue")
+    )
+    # {grade: {"mode": "multiple", "multiple", "floor", "ceiling"} | {"mode": "fixed", "amount"}}, checked by the service.
+    limits = serializers.DictField(child=serializers.DictField(child=serializers.CharField(max_length=30)), label=_("limits"))
+    # [{"unit": code or id, "cap": amount}], checked by the service.
+    caps = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(max_length=30)), required=False, default=list, max_length=5000
+    )
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="", label=_("reason"))

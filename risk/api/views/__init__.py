@@ -37,3 +37,7 @@ __all__ += ["CreditExceptionViewSet"]
 from risk.api.views.credit import CreditHoldViewSet  # noqa: E402 — appended: credit holds (#16)
 
 __all__ += ["CreditHoldViewSet"]
+
+from risk.api.views.credit import CreditPolicyViewSet  # noqa: E402 — appended: credit policy (#16)
+
+__all__ += ["CreditPolicyViewSet"]

@@ -12,7 +12,7 @@ from core.roles import BRANCH_SYSTEM, role_of
 from risk import services
 from risk.api import serializers as s
 from risk.filtersets import CreditExceptionFilterSet, CreditHoldFilterSet
-from risk.models import CreditException, CreditHold
+from risk.models import CreditException, CreditHold, CreditPolicy
 
 
 def _valid(view, serializer_class):
@@ -101,3 +101,58 @@ class CreditHoldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         hold = self.get_object()
         services.credit_hold_release_request(hold=hold, **_valid(self, s.CreditHoldReleaseSerializer), by=request.user)
         return Response(s.CreditHoldSerializer(self.get_queryset().get(pk=hold.pk)).data)
+
+
+class CreditPolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The credit policy's versions (信用政策): everyone inside the organisation reads them; the Development Center
+    drafts (POST), changes a draft (PATCH), submits, withdraws and revises; approvals decides."""
+
+    queryset = CreditPolicy.objects.all()
+    serializer_class = s.CreditPolicySerializer
+    filterset_class = None
+    change_action = "risk.policy"
+
+    def narrow_queryset(self, queryset):
+        return queryset.prefetch_related("caps__unit").order_by("-version", "-id")
+
+    def _answer(self, policy, code=status.HTTP_200_OK):
+        return Response(s.CreditPolicySerializer(self.get_queryset().get(pk=policy.pk)).data, status=code)
+
+    @extend_schema(request=s.CreditPolicyWriteSerializer, responses={201: s.CreditPolicySerializer})
+    def create(self, request):
+        """Draft a credit policy; a bad grade rule, cap or day count is a 400 naming the field."""
+        policy = services.credit_policy_create(**_valid(self, s.CreditPolicyWriteSerializer), by=request.user)
+        return self._answer(policy, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CreditPolicyWriteSerializer, responses={200: s.CreditPolicySerializer})
+    def partial_update(self, request, pk=None):
+        """Change a draft (every field given again)."""
+        policy = self.get_object()
+        services.credit_policy_update(policy=policy, **_valid(self, s.CreditPolicyWriteSerializer), by=request.user)
+        return self._answer(policy)
+
+    @extend_schema(request=s.CreditExceptionEmptySerializer, responses={200: s.CreditPolicySerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def submit(self, request, pk=None):
+        """Submit a draft to the Development Center's approval."""
+        policy = self.get_object()
+        _valid(self, s.CreditExceptionEmptySerializer)
+        services.credit_policy_submit(policy=policy, by=request.user)
+        return self._answer(policy)
+
+    @extend_schema(request=s.CreditExceptionEmptySerializer, responses={200: s.CreditPolicySerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def withdraw(self, request, pk=None):
+        """Take a submitted policy back (a draft again)."""
+        policy = self.get_object()
+        _valid(self, s.CreditExceptionEmptySerializer)
+        services.credit_policy_withdraw(policy=policy, by=request.user)
+        return self._answer(policy)
+
+    @extend_schema(request=s.CreditExceptionEmptySerializer, responses={201: s.CreditPolicySerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def revise(self, request, pk=None):
+        """A new draft version of the policy in force."""
+        policy = self.get_object()
+        _valid(self, s.CreditExceptionEmptySerializer)
+        return self._answer(services.credit_policy_revise(policy=policy, by=request.user), status.HTTP_201_CREATED)
