@@ -29,7 +29,7 @@ from customers.services.inputs import (
     clean_text,
 )
 from customers.services.ledger import lock_customer, open_balances_add, open_balances_refresh
-from customers.services.limits import at_limit_action, effective_limit, effective_limits, holds_on
+from customers.services.limits import CapGuard, at_limit_action, effective_limit, effective_limits, holds_on
 from customers.services.products import product_price_on
 from regions.models import StaffProfile
 
@@ -136,6 +136,20 @@ def _hold_check(customer, holds):
         )
 
 
+def _cap_check(guard, customer, amount):
+    """The exposure caps of the customer's district and province (敞口上限), read under their locked rows: an
+    invoice that takes either over its cap is refused, whatever the at-limit action."""
+    found = guard.over(customer.district_id, amount)
+    if found is not None:
+        cap, total = found
+        raise Conflict(
+            _("This invoice takes %(unit)s over its exposure cap of %(cap)s: its customers would owe %(total)s.")
+            % {"unit": cap.name, "cap": f"{cap.cap:,.2f}", "total": f"{total:,.2f}"},
+            field="amount",
+            code="exposure_cap",
+        )
+
+
 def _credit_check(customer, exposure, limit, action=at_limit_action):
     """Over `limit` (the one that applies today: customers.services.limits), flag or refuse as the credit policy in
     force says (else the CREDIT_LIMIT_POLICY setting); `action` is asked only when over the limit."""
@@ -169,6 +183,7 @@ def invoice_record(*, by, customer, issue_date, due_date, amount=None, lines=Non
     exposure = customer.open_balance + amount  # read under the row lock
     limit = effective_limit(customer)
     over = _credit_check(customer, exposure, limit)
+    _cap_check(CapGuard([customer.district_id]), customer, amount)  # the caps' rows locked after the customer's
     open_balances_add({customer.pk: amount})
     invoice = Invoice.objects.create(
         external_id=external_id,
@@ -252,6 +267,8 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
     limits = effective_limits({pk: customer.credit_limit for pk, customer in customers.items()})
     holds = holds_on(customers)  # customers on hold (暂停赊销): each of their records is refused with the reason
     action = functools.cache(at_limit_action)  # asked once, when a record is first over its limit
+    # The exposure caps of the batch's districts and provinces: rows locked (after the customers'), sums read once.
+    guard = CapGuard({customer.district_id for customer in customers.values()})
     # Only ids that can be valid are looked up (the others are refused below, by clean_text).
     wanted_ids = [x for _i, r, *_rest in clean if type(x := r.get("external_id")) is str and x and "\x00" not in x]
     taken = set()
@@ -276,6 +293,7 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
             if external_id in taken:
                 raise Conflict(EXTERNAL_ID_TAKEN, field="external_id")
             over = _credit_check(customer, exposure[customer.id] + amount, limits[customer.id], action)
+            _cap_check(guard, customer, amount)
         except (InvalidInput, Conflict) as error:
             errors[index] = error
             continue
@@ -430,6 +448,11 @@ def invoice_update(
     if customer.pk != invoice.customer_id or amount != invoice.amount:
         exposure = locked.open_balance + amount - (invoice.amount if customer.pk == invoice.customer_id else ZERO)
         over = _credit_check(locked, exposure, effective_limit(locked))
+        # More owed in the district (and its province): their caps are asked. A move between two districts of one
+        # province counts the whole amount there (the cautious side).
+        added = amount - (invoice.amount if locked.district_id == invoice.district_id else ZERO)
+        if added > 0:
+            _cap_check(CapGuard([locked.district_id]), locked, added)
     changes = {
         "customer_id": locked.pk,
         "district_id": locked.district_id,

@@ -12,12 +12,15 @@ into one: it adds to a limit that exists. Whatever a source grants applies on th
 the day asked about — an exception stops counting the day after its end without anyone acting.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Sum
 from django.utils import timezone
 
 from core.money import ZERO
+from customers.models import Customer
 
 # "module.function" -> function, in registration order; a module imported twice registers once.
 _SOURCES = {}
@@ -97,3 +100,56 @@ def at_limit_action():
         if action in ("flag", "refuse"):
             return action
     return settings.CREDIT_LIMIT_POLICY
+
+
+# Exposure caps (敞口上限): "module.function" -> function `(district_ids) -> [Cap…]`, the caps of those districts and
+# of their provinces, their rows LOCKED (select_for_update, in id order) by the source, so that the sums below are
+# read by one writer at a time per capped unit.
+_CAPS = {}
+
+
+@dataclass(frozen=True)
+class Cap:
+    """An exposure cap: the open balances of the customers of `unit_id` (a district, or a province and every district
+    under it, by `path`) may not add up to more than `cap`; `districts` are the districts of the batch under it."""
+
+    unit_id: int
+    name: str
+    path: str
+    is_district: bool
+    cap: Decimal
+    districts: frozenset
+
+
+def cap_source(fn):
+    """Register `fn(district_ids) -> [Cap]` (caps locked) as the source of exposure caps (decorator)."""
+    _CAPS[f"{fn.__module__}.{fn.__qualname__}"] = fn
+    return fn
+
+
+class CapGuard:
+    """The exposure caps of a set of districts, locked and summed once, then asked invoice by invoice in the
+    transaction that writes them: `check(district_id, amount)` refuses an amount that takes a capped unit over its
+    cap and otherwise counts it, so the invoices of one batch add up too. Called after the customers' row locks
+    (the order every posting takes: customers, then caps)."""
+
+    def __init__(self, district_ids):
+        self.caps = [cap for fn in _CAPS.values() for cap in fn(sorted(set(district_ids)))]
+        self.used = {}
+        for cap in self.caps:
+            customers = Customer.objects.unscoped()
+            if cap.is_district:
+                customers = customers.filter(district_id=cap.unit_id)
+            else:
+                customers = customers.filter(district__path__startswith=cap.path)
+            self.used[cap.unit_id] = customers.aggregate(total=Sum("open_balance"))["total"] or ZERO
+
+    def over(self, district_id, amount):
+        """The first cap `amount` more for `district_id` would exceed, or None (then the amount is counted)."""
+        mine = [cap for cap in self.caps if district_id in cap.districts]
+        for cap in mine:
+            if self.used[cap.unit_id] + amount > cap.cap:
+                return cap, self.used[cap.unit_id] + amount
+        for cap in mine:
+            self.used[cap.unit_id] += amount
+        return None

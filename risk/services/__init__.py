@@ -177,3 +177,7 @@ __all__ += [
     "policy_in_force",
     "suggested_limit",
 ]
+
+from risk.services.credit_policy import credit_policy_caps  # noqa: E402 — appended: exposure caps (#16)
+
+__all__ += ["credit_policy_caps"]

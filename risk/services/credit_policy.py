@@ -21,7 +21,7 @@ from core.errors import Conflict, InvalidInput
 from core.money import ZERO, parse_decimal, parse_money
 from core.rights import SYSTEM, ensure
 from core.roles import staff_of
-from customers.services.limits import at_limit_source
+from customers.services.limits import Cap, at_limit_source, cap_source
 from regions.choices import UnitKind
 from regions.models import OrgUnit
 from risk.choices import AtLimitAction, CreditPolicyState, Grade, LimitMode
@@ -284,3 +284,33 @@ def credit_policy_on_approved(*, policy):
     CreditPolicy.objects.unscoped().filter(state=CreditPolicyState.APPROVED).exclude(pk=policy.pk).update(
         state=CreditPolicyState.RETIRED, updated_at=timezone.now()
     )
+
+
+# --- exposure caps in the credit check ---------------------------------------------------------------------------
+@cap_source
+def credit_policy_caps(district_ids):
+    """The caps of the policy in force on these districts and on their provinces, their rows locked in id order (the
+    credit check of a new invoice sums its unit's open balances under that lock). Nothing without a policy in force
+    or without caps: then no row is locked and nothing summed."""
+    if not district_ids:
+        return []
+    districts = dict(OrgUnit.objects.filter(pk__in=list(district_ids)).values_list("pk", "parent_id"))
+    wanted = set(districts) | {parent for parent in districts.values() if parent}
+    rows = list(
+        CreditCap.objects.unscoped()
+        .select_for_update(of=("self",))
+        .filter(policy__state=CreditPolicyState.APPROVED, unit_id__in=sorted(wanted))
+        .select_related("unit")
+        .order_by("pk")
+    )
+    return [
+        Cap(
+            unit_id=row.unit_id,
+            name=row.unit.name,
+            path=row.unit.path,
+            is_district=row.unit.kind == UnitKind.DISTRICT,
+            cap=row.cap,
+            districts=frozenset(pk for pk, parent in districts.items() if row.unit_id in (pk, parent)),
+        )
+        for row in rows
+    ]
