@@ -28,6 +28,7 @@ class ApprovalKind(models.TextChoices):
     WARNING_RULE = "warning_rule", _("Warning rule change")
     CREDIT_HOLD_RELEASE = "credit_hold_release", _("Credit hold release")
     CREDIT_POLICY = "credit_policy", _("Credit policy")
+    CREDIT_LIMIT_CHANGE = "credit_limit_change", _("Credit limit beyond the policy")
 
 
 class RequestState(models.TextChoices):

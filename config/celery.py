@@ -119,4 +119,7 @@ app.conf.beat_schedule = {
     # Credit holds (暂停赊销): customers of grade D or with an invoice long overdue get no new invoices. After the
     # rating (04:40) whose grades the rule reads, before the working day; one hold on per customer, so safe twice.
     "risk.credit_holds_refresh": {"task": "risk.credit_holds_refresh", "schedule": crontab(hour=5, minute=20)},
+    # Suggested credit limits (建议信用额度) by the credit policy in force, from tonight's grades (the rating at 04:40)
+    # and the last twelve months' sales; a second run replaces the open suggestions with the same ones.
+    "risk.credit_limits_suggest": {"task": "risk.credit_limits_suggest", "schedule": crontab(hour=5, minute=30)},
 }

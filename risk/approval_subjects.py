@@ -147,3 +147,19 @@ _register(
     template="risk/_credit_policy_review.html",
     back={},
 )
+
+from risk.choices import SuggestionState  # noqa: E402 — appended: suggested limits (#16)
+from risk.models import CreditLimitSuggestion  # noqa: E402
+from risk.services import credit_limit_on_approved, credit_limit_snapshot  # noqa: E402
+
+# A credit limit accepted beyond the policy's suggestion (issue 16): applied to the customer once approved.
+_register(
+    CreditLimitSuggestion,
+    ApprovalKind.CREDIT_LIMIT_CHANGE,
+    SuggestionState,
+    name="suggestion",
+    snapshot=credit_limit_snapshot,
+    on_approved=credit_limit_on_approved,
+    template="risk/_limit_suggestion_review.html",
+    back={RequestState.RETURNED: SuggestionState.RETURNED, RequestState.WITHDRAWN: SuggestionState.WITHDRAWN},
+)

@@ -339,3 +339,18 @@ class LimitMode(models.TextChoices):
 
     MULTIPLE = "multiple", _("A multiple of the average monthly sales")
     FIXED = "fixed", _("A fixed amount")
+
+
+class SuggestionState(models.TextChoices):
+    """A credit limit the policy suggests for a customer: open until a manager accepts it (applied at once within
+    the policy; beyond it, submitted and decided by the approval chain) or a newer suggestion replaces it."""
+
+    OPEN = "open", _("Open")
+    APPLIED = "applied", _("Applied")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for revision")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # Required by the approval helper's shape (a returned or withdrawn request's state); not used otherwise.
+    DRAFT = "draft", _("Draft")

@@ -32,6 +32,7 @@ def items(user, role):
         (_("Credit-limit exceptions"), reverse("risk:credit_exception_list")),
         (_("Customers on credit hold"), reverse("risk:credit_hold_list")),
         (_("Credit policy"), reverse("risk:credit_policy_list")),
+        (_("Suggested credit limits"), reverse("risk:limit_suggestion_list")),
     ]
 
 

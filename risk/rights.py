@@ -298,3 +298,11 @@ def may_request_hold_release(user, hold):
 def may_draft_credit_policy(user, policy=None):
     """Draft, change, submit, withdraw or revise the credit policy: the Development Center."""
     return _center(user, _("The credit policy is set by the Development Center."))
+
+
+@rule("credit_limit.accept")
+def may_accept_limit(user, suggestion):
+    """Accept a suggested credit limit: a manager (or the center) above the customer's district."""
+    return manages_unit(user, suggestion.unit) or Refusal(
+        _("A suggested credit limit is accepted by a manager above the customer's district.")
+    )

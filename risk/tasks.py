@@ -81,3 +81,10 @@ def credit_holds_refresh(today=None):
     on hold yet. Safe to run twice (one hold on per customer)."""
     day = timezone.localdate() if today is None else datetime.date.fromisoformat(today)
     return services.credit_holds_refresh(by=SYSTEM, today=day)
+
+
+@shared_task(name="risk.credit_limits_suggest", soft_time_limit=1200, time_limit=1260)
+def credit_limits_suggest(today=None):
+    """Suggest credit limits by the policy in force from the latest grades (one open suggestion per customer)."""
+    day = timezone.localdate() if today is None else datetime.date.fromisoformat(today)
+    return services.credit_limits_suggest(by=SYSTEM, today=day)

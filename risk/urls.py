@@ -43,4 +43,6 @@ urlpatterns = [
     path("credit/policies/new/", views.CreditPolicyCreateView.as_view(), name="credit_policy_create"),
     path("credit/policies/<int:pk>/", views.CreditPolicyDetailView.as_view(), name="credit_policy_detail"),
     path("credit/policies/<int:pk>/edit/", views.CreditPolicyEditView.as_view(), name="credit_policy_edit"),
+    path("credit/suggestions/", views.LimitSuggestionListView.as_view(), name="limit_suggestion_list"),
+    path("credit/suggestions/<int:pk>/", views.LimitSuggestionDetailView.as_view(), name="limit_suggestion_detail"),
 ]

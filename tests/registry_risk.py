@@ -1095,3 +1095,63 @@ CREDIT_POLICY_WRITES = [
 
 ENTRIES = [*ENTRIES, *CREDIT_POLICY_ENTRIES]
 WRITES = [*WRITES, *CREDIT_POLICY_WRITES]
+
+# --- suggested credit limits (建议信用额度, issue 16) --------------------------------------------------------------
+# Read where the customer is read; accepted by a manager above the customer's district (not by a salesperson).
+LIMIT_ACCEPTERS = frozenset(
+    {"director", "center", "rm_east", "rm_south", "pm_zhejiang", "pm_guangdong", "dm_hangzhou", "dm_guangzhou"}
+)
+
+
+def _limit_suggestion(district, owner):
+    from django.utils import timezone
+
+    from risk.models import CreditLimitSuggestion
+
+    customer = make_customer(district, owner)
+    return CreditLimitSuggestion.objects.create(
+        customer=customer,
+        unit_id=customer.district_id,
+        owner_id=customer.salesperson_id,
+        policy=_credit_policy_in_force(),
+        grade="A",
+        monthly_sales="1000.00",
+        current_limit="0.00",
+        suggested_limit="2000.00",
+        suggested_on=timezone.localdate(),
+    )
+
+
+LIMIT_SUGGESTION_ENTRIES = [
+    Scoped(
+        name="suggested credit limit",
+        make=_limit_suggestion,
+        api_list="risk-limit-suggestion-list",
+        api_detail="risk-limit-suggestion-detail",
+        web_list="risk:limit_suggestion_list",
+        web_detail="risk:limit_suggestion_detail",
+        writers=LIMIT_ACCEPTERS,
+        find=lambda obj: {"customer": obj.customer_id},
+    ),
+]
+
+LIMIT_SUGGESTION_WRITES = [
+    Write(
+        name="suggested credit limit accept",
+        url="risk-limit-suggestion-accept",
+        make=_limit_suggestion,
+        body={"limit": "1500.00"},
+        writers=LIMIT_ACCEPTERS,
+    ),
+    Write(
+        name="suggested credit limit accept page",
+        url="risk:limit_suggestion_detail",
+        make=_limit_suggestion,
+        body={"limit": "1500.00"},
+        writers=LIMIT_ACCEPTERS,
+        success=302,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *LIMIT_SUGGESTION_ENTRIES]
+WRITES = [*WRITES, *LIMIT_SUGGESTION_WRITES]

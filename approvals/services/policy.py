@@ -76,6 +76,9 @@ POLICY = {
     ApprovalKind.CREDIT_HOLD_RELEASE: KindPolicy(Route.LADDER, sla_days=2),
     # The credit policy (limits per grade, caps, hold rules): company policy like a rating scheme, the center's pool.
     ApprovalKind.CREDIT_POLICY: KindPolicy(Route.CENTER, sla_days=10),
+    # A credit limit above what the policy suggests (issue 16): the ladder up to the center's pool; the director above
+    # a million.
+    ApprovalKind.CREDIT_LIMIT_CHANGE: KindPolicy(Route.LADDER, sla_days=3, director_above=BIG_AMOUNT),
 }
 
 

@@ -32,5 +32,8 @@ router.register("credit-holds", CreditHoldViewSet, basename="risk-credit-hold")
 from risk.api.views import CreditPolicyViewSet  # noqa: E402 — appended: credit policy (#16)
 
 router.register("credit-policies", CreditPolicyViewSet, basename="risk-credit-policy")
+from risk.api.views import LimitSuggestionViewSet  # noqa: E402 — appended: suggested limits (#16)
+
+router.register("limit-suggestions", LimitSuggestionViewSet, basename="risk-limit-suggestion")
 
 urlpatterns = router.urls

@@ -4,8 +4,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import IdFilter, SubtreeFilter
-from risk.choices import CreditExceptionState, HoldRule, HoldState
-from risk.models import CreditException, CreditHold
+from risk.choices import CreditExceptionState, HoldRule, HoldState, SuggestionState
+from risk.models import CreditException, CreditHold, CreditLimitSuggestion
 
 
 class CreditExceptionFilterSet(django_filters.FilterSet):
@@ -28,3 +28,13 @@ class CreditHoldFilterSet(django_filters.FilterSet):
     class Meta:
         model = CreditHold
         fields = ["state", "rule"]
+
+
+class LimitSuggestionFilterSet(django_filters.FilterSet):
+    unit = SubtreeFilter(path="unit__path", label=_("org unit (with sub-units)"))
+    state = django_filters.ChoiceFilter(choices=SuggestionState.choices, label=_("state"))
+    customer = IdFilter(field_name="customer_id", label=_("customer"))
+
+    class Meta:
+        model = CreditLimitSuggestion
+        fields = ["state"]

@@ -85,3 +85,7 @@ __all__ += ["HoldReleaseForm"]
 from risk.forms.credit import CreditPolicyForm, credit_policy_initial  # noqa: E402 — appended: credit policy (#16)
 
 __all__ += ["CreditPolicyForm", "credit_policy_initial"]
+
+from risk.forms.credit import LimitAcceptForm  # noqa: E402 — appended: suggested limits (#16)
+
+__all__ += ["LimitAcceptForm"]

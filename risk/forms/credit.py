@@ -118,3 +118,12 @@ def credit_policy_initial(policy):
         for key in ("multiple", "floor", "ceiling", "amount"):
             initial[f"{grade}_{key}"] = rule.get(key, "")
     return initial
+
+
+class LimitAcceptForm(forms.Form):
+    limit = forms.CharField(
+        label=_("credit limit"),
+        required=False,
+        max_length=30,
+        help_text=_("Empty: the suggested limit. Above it, the limit goes to approval."),
+    )

@@ -55,3 +55,7 @@ __all__ += ["CreditHold", "CreditHoldRelease"]
 from risk.models.credit import CreditCap, CreditPolicy  # noqa: E402 — appended: credit policy (#16)
 
 __all__ += ["CreditCap", "CreditPolicy"]
+
+from risk.models.credit import CreditLimitSuggestion  # noqa: E402 — appended: suggested limits (#16)
+
+__all__ += ["CreditLimitSuggestion"]

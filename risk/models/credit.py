@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField
 from core.scoping import CompanyWideQuerySet, ScopedQuerySet, ScopeSpec
-from risk.choices import AtLimitAction, CreditExceptionState, CreditPolicyState, HoldReleaseState, HoldRule, HoldState
+from risk.choices import (
+    AtLimitAction,
+    CreditExceptionState,
+    CreditPolicyState,
+    HoldReleaseState,
+    HoldRule,
+    HoldState,
+    SuggestionState,
+)
 
 
 class CreditException(models.Model):
@@ -244,3 +252,46 @@ class CreditCap(models.Model):
 
     def __str__(self):
         return f"{self.unit} ≤ {self.cap}"
+
+
+class CreditLimitSuggestion(models.Model):
+    """A credit limit suggested by the policy in force (建议信用额度): for a customer of `grade` with average monthly
+    sales of `monthly_sales` over the last twelve months, the nightly job suggests `suggested_limit` where it
+    differs from `current_limit`. A manager above the customer's district accepts it, possibly changed: up to the
+    suggestion it is applied to the customer at once; beyond it, it goes to the approval chain and is applied once
+    approved."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="limit_suggestions", verbose_name=_("customer")
+    )
+    unit = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
+    owner = models.ForeignKey(
+        "regions.StaffProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("owner")
+    )
+    policy = models.ForeignKey(CreditPolicy, on_delete=models.PROTECT, related_name="+", verbose_name=_("credit policy"))
+    grade = models.CharField(_("grade"), max_length=3)
+    monthly_sales = MoneyField(_("average monthly sales"))
+    current_limit = MoneyField(_("current limit"))
+    suggested_limit = MoneyField(_("suggested limit"))
+    accepted_limit = MoneyField(_("accepted limit"), null=True, blank=True)
+    suggested_on = models.DateField(_("suggested on"))
+    state = models.CharField(_("state"), max_length=10, choices=SuggestionState.choices, default=SuggestionState.OPEN)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    scope_spec = ScopeSpec(path="unit__path", owner="owner")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("suggested credit limit")
+        verbose_name_plural = _("suggested credit limits")
+        ordering = ["-suggested_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer"], condition=Q(state="open"), name="limit_suggestion_one_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer} → {self.suggested_limit}"
+
+    def get_absolute_url(self):
+        return reverse("risk:limit_suggestion_detail", kwargs={"pk": self.pk})

@@ -181,3 +181,12 @@ __all__ += [
 from risk.services.credit_policy import credit_policy_caps  # noqa: E402 — appended: exposure caps (#16)
 
 __all__ += ["credit_policy_caps"]
+
+from risk.services.limit_suggestions import (  # noqa: E402 — appended: suggested limits (#16)
+    credit_limit_accept,
+    credit_limit_on_approved,
+    credit_limit_snapshot,
+    credit_limits_suggest,
+)
+
+__all__ += ["credit_limit_accept", "credit_limit_on_approved", "credit_limit_snapshot", "credit_limits_suggest"]

@@ -93,3 +93,7 @@ from risk.views.credit import (  # noqa: E402 — appended: credit policy (#16)
 )
 
 __all__ += ["CreditPolicyCreateView", "CreditPolicyDetailView", "CreditPolicyEditView", "CreditPolicyListView"]
+
+from risk.views.credit import LimitSuggestionDetailView, LimitSuggestionListView  # noqa: E402 — appended (#16)
+
+__all__ += ["LimitSuggestionDetailView", "LimitSuggestionListView"]

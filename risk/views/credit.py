@@ -25,15 +25,16 @@ from customers.models import Customer
 from customers.services.limits import effective_limit
 from risk import services
 from risk.choices import Grade
-from risk.filtersets import CreditExceptionFilterSet, CreditHoldFilterSet
+from risk.filtersets import CreditExceptionFilterSet, CreditHoldFilterSet, LimitSuggestionFilterSet
 from risk.forms import (
     CreditExceptionForm,
     CreditPolicyForm,
     HoldReleaseForm,
+    LimitAcceptForm,
     credit_exception_initial,
     credit_policy_initial,
 )
-from risk.models import CreditException, CreditHold, CreditPolicy
+from risk.models import CreditException, CreditHold, CreditLimitSuggestion, CreditPolicy
 
 FORM_TEMPLATE = "risk/credit_exception_form.html"
 
@@ -346,3 +347,54 @@ class CreditPolicyDetailView(ScopedDetailView):
         messages.success(request, success)
         target = result if isinstance(result, CreditPolicy) else self.object
         return redirect(target.get_absolute_url())
+
+
+# --- suggested credit limits (建议信用额度) -------------------------------------------------------------------------
+class LimitSuggestionListView(ScopedListView):
+    """The credit limits the policy suggests for the customers in the reader's scope."""
+
+    model = CreditLimitSuggestion
+    change_action = "customer.change"
+    filterset_class = LimitSuggestionFilterSet
+    title = gettext_lazy("Suggested credit limits")
+    template_name = "risk/limit_suggestion_list.html"
+
+    def narrow_queryset(self, queryset):
+        return super().narrow_queryset(queryset.select_related("customer")).order_by("-suggested_on", "-id")
+
+
+class LimitSuggestionDetailView(ScopedDetailView):
+    """A suggestion, and the form accepting it (as suggested or changed) for a manager above the district."""
+
+    model = CreditLimitSuggestion
+    change_action = "customer.change"
+    template_name = "risk/limit_suggestion_detail.html"
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("customer", "policy")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        suggestion = self.object
+        request = latest_request(suggestion)
+        context["approval_url"] = approval_url(request.pk) if request else None
+        context["may_accept"] = suggestion.state == "open" and may(self.request.user, "credit_limit.accept", suggestion)
+        context["form"] = kwargs.get("form") or LimitAcceptForm()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        form = LimitAcceptForm(request.POST)
+        if form.is_valid():
+            try:
+                result = services.credit_limit_accept(suggestion=self.object, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                applied = result.state == "applied"
+                messages.success(
+                    request, _("The credit limit is applied.") if applied else _("The credit limit is submitted for approval.")
+                )
+                return redirect(self.object.get_absolute_url())
+        return render(request, self.template_name, self.get_context_data(form=form), status=400)

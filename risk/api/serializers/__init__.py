@@ -77,3 +77,7 @@ __all__ += ["CreditHoldReleaseSerializer", "CreditHoldSerializer"]
 from risk.api.serializers.credit import CreditPolicySerializer, CreditPolicyWriteSerializer  # noqa: E402 — appended (#16)
 
 __all__ += ["CreditPolicySerializer", "CreditPolicyWriteSerializer"]
+
+from risk.api.serializers.credit import LimitAcceptSerializer, LimitSuggestionSerializer  # noqa: E402 — appended (#16)
+
+__all__ += ["LimitAcceptSerializer", "LimitSuggestionSerializer"]

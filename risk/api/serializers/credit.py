@@ -10,8 +10,8 @@ from core.api import ScopedPrimaryKeyRelatedField
 from core.dates import DateInputField
 from core.serializers import StrictSerializer, enum_choice_field
 from customers.models import Customer
-from risk.choices import AtLimitAction, CreditExceptionState, CreditPolicyState, HoldRule, HoldState
-from risk.models import CreditCap, CreditException, CreditHold, CreditPolicy
+from risk.choices import AtLimitAction, CreditExceptionState, CreditPolicyState, HoldRule, HoldState, SuggestionState
+from risk.models import CreditCap, CreditException, CreditHold, CreditLimitSuggestion, CreditPolicy
 from risk.services.credit_exceptions import EVIDENCE_MAX, REASON_MAX
 from risk.services.credit_holds import REASON_MAX as HOLD_REASON_MAX
 
@@ -123,3 +123,31 @@ class CreditPolicyWriteSerializer(StrictSerializer):
         child=serializers.DictField(child=serializers.CharField(max_length=30)), required=False, default=list, max_length=5000
     )
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="", label=_("reason"))
+
+
+class LimitSuggestionSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    state = enum_choice_field(SuggestionState, read_only=True)
+
+    class Meta:
+        model = CreditLimitSuggestion
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "unit",
+            "policy",
+            "grade",
+            "monthly_sales",
+            "current_limit",
+            "suggested_limit",
+            "accepted_limit",
+            "suggested_on",
+            "state",
+        ]
+        read_only_fields = fields
+
+
+class LimitAcceptSerializer(StrictSerializer):
+    # Text: the service's money rule (parse_money) refuses and words every bad amount; empty: as suggested.
+    limit = serializers.CharField(max_length=30, required=False, allow_blank=True, default="", label=_("credit limit"))

@@ -41,3 +41,7 @@ __all__ += ["CreditHoldViewSet"]
 from risk.api.views.credit import CreditPolicyViewSet  # noqa: E402 — appended: credit policy (#16)
 
 __all__ += ["CreditPolicyViewSet"]
+
+from risk.api.views.credit import LimitSuggestionViewSet  # noqa: E402 — appended: suggested limits (#16)
+
+__all__ += ["LimitSuggestionViewSet"]

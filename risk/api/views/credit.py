@@ -11,8 +11,8 @@ from core.api import RolePermission, ScopedViewSet
 from core.roles import BRANCH_SYSTEM, role_of
 from risk import services
 from risk.api import serializers as s
-from risk.filtersets import CreditExceptionFilterSet, CreditHoldFilterSet
-from risk.models import CreditException, CreditHold, CreditPolicy
+from risk.filtersets import CreditExceptionFilterSet, CreditHoldFilterSet, LimitSuggestionFilterSet
+from risk.models import CreditException, CreditHold, CreditLimitSuggestion, CreditPolicy
 
 
 def _valid(view, serializer_class):
@@ -156,3 +156,25 @@ class CreditPolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         policy = self.get_object()
         _valid(self, s.CreditExceptionEmptySerializer)
         return self._answer(services.credit_policy_revise(policy=policy, by=request.user), status.HTTP_201_CREATED)
+
+
+class LimitSuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Credit limits suggested by the policy (建议信用额度); POST accept (a manager above the district): applied at
+    once up to the suggestion, beyond it submitted for approval."""
+
+    queryset = CreditLimitSuggestion.objects.all()
+    serializer_class = s.LimitSuggestionSerializer
+    filterset_class = LimitSuggestionFilterSet
+    change_action = "customer.change"
+    permission_classes = [permissions.IsAuthenticated, CreditPermission]
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("customer").order_by("-suggested_on", "-id")
+
+    @extend_schema(request=s.LimitAcceptSerializer, responses={200: s.LimitSuggestionSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def accept(self, request, pk=None):
+        """Accept the suggestion, as suggested or with `limit`."""
+        suggestion = self.get_object()
+        services.credit_limit_accept(suggestion=suggestion, **_valid(self, s.LimitAcceptSerializer), by=request.user)
+        return Response(s.LimitSuggestionSerializer(self.get_queryset().get(pk=suggestion.pk)).data)
