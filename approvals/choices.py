@@ -27,6 +27,9 @@ class ApprovalKind(models.TextChoices):
     IMPROVEMENT_PLAN = "improvement_plan", _("Improvement plan")
     WARNING_RULE = "warning_rule", _("Warning rule change")
     PROVISION_POLICY = "provision_policy", _("Provision policy")
+    CREDIT_HOLD_RELEASE = "credit_hold_release", _("Credit hold release")
+    CREDIT_POLICY = "credit_policy", _("Credit policy")
+    CREDIT_LIMIT_CHANGE = "credit_limit_change", _("Credit limit beyond the policy")
 
 
 class RequestState(models.TextChoices):

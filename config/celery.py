@@ -112,4 +112,14 @@ app.conf.beat_schedule = {
         "task": "reports.build_quarterly",
         "schedule": crontab(month_of_year="1,4,7,10", day_of_month=1, hour=3, minute=0),
     },
+    # Credit-limit exceptions (信用额度例外) past their last day: the credit check stopped counting them at midnight
+    # by itself (it reads the dates); at 00:20 the job stamps them ended and tells each customer's salesperson,
+    # who learns it before the working day. Stamped exceptions are skipped, so a second run sends nothing.
+    "risk.credit_exceptions_end": {"task": "risk.credit_exceptions_end", "schedule": crontab(hour=0, minute=20)},
+    # Credit holds (暂停赊销): customers of grade D or with an invoice long overdue get no new invoices. After the
+    # rating (04:40) whose grades the rule reads, before the working day; one hold on per customer, so safe twice.
+    "risk.credit_holds_refresh": {"task": "risk.credit_holds_refresh", "schedule": crontab(hour=5, minute=20)},
+    # Suggested credit limits (建议信用额度) by the credit policy in force, from tonight's grades (the rating at 04:40)
+    # and the last twelve months' sales; a second run replaces the open suggestions with the same ones.
+    "risk.credit_limits_suggest": {"task": "risk.credit_limits_suggest", "schedule": crontab(hour=5, minute=30)},
 }

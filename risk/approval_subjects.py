@@ -7,6 +7,7 @@ decided by the chain, their service told on approval.
 - Improvement plans (整改方案): approved, each measure becomes a task and the plan runs from its first month
   (the nightly job); a draft again when returned or withdrawn.
 - Changes of the warning rules: applied to the rule (or creating it) once approved.
+- Credit-limit exceptions: counted by the credit check on their days once approved.
 """
 
 from approvals.choices import ApprovalKind, RequestState
@@ -110,4 +111,70 @@ _register(
     template="risk/_provision_policy_review.html",
     back={},
     context=lambda policy, request: {"rows": provision_policy_rows(policy.rates)},
+)
+
+from risk.choices import CreditExceptionState  # noqa: E402 — appended: credit control (#16)
+from risk.models import CreditException  # noqa: E402
+from risk.services import credit_exception_on_approved, credit_exception_snapshot  # noqa: E402
+
+# Credit-limit exceptions (信用额度例外, issue 16): in force once approved, on their days only (the credit check
+# reads the dates); a draft again when returned, withdrawn when withdrawn.
+_register(
+    CreditException,
+    ApprovalKind.CREDIT_LIMIT_EXCEPTION,
+    CreditExceptionState,
+    name="exception",
+    snapshot=credit_exception_snapshot,
+    on_approved=credit_exception_on_approved,
+    template="risk/_credit_exception_review.html",
+    back={RequestState.RETURNED: CreditExceptionState.RETURNED, RequestState.WITHDRAWN: CreditExceptionState.WITHDRAWN},
+)
+
+from risk.choices import HoldReleaseState  # noqa: E402 — appended: credit holds (#16)
+from risk.models import CreditHoldRelease  # noqa: E402
+from risk.services import credit_hold_release_on_approved, credit_hold_release_snapshot  # noqa: E402
+
+# Releases of credit holds (解除暂停赊销, issue 16): approved, the hold is released in the decision's transaction.
+_register(
+    CreditHoldRelease,
+    ApprovalKind.CREDIT_HOLD_RELEASE,
+    HoldReleaseState,
+    name="release",
+    snapshot=credit_hold_release_snapshot,
+    on_approved=credit_hold_release_on_approved,
+    template="risk/_credit_hold_release_review.html",
+    back={RequestState.RETURNED: HoldReleaseState.RETURNED, RequestState.WITHDRAWN: HoldReleaseState.WITHDRAWN},
+)
+
+from risk.choices import CreditPolicyState  # noqa: E402 — appended: credit policy (#16)
+from risk.models import CreditPolicy  # noqa: E402
+from risk.services import credit_policy_on_approved, credit_policy_snapshot  # noqa: E402
+
+# The credit policy (信用政策, issue 16): in force once approved (retiring the one in force); a draft again when
+# returned or withdrawn.
+_register(
+    CreditPolicy,
+    ApprovalKind.CREDIT_POLICY,
+    CreditPolicyState,
+    name="policy",
+    snapshot=credit_policy_snapshot,
+    on_approved=credit_policy_on_approved,
+    template="risk/_credit_policy_review.html",
+    back={},
+)
+
+from risk.choices import SuggestionState  # noqa: E402 — appended: suggested limits (#16)
+from risk.models import CreditLimitSuggestion  # noqa: E402
+from risk.services import credit_limit_on_approved, credit_limit_snapshot  # noqa: E402
+
+# A credit limit accepted beyond the policy's suggestion (issue 16): applied to the customer once approved.
+_register(
+    CreditLimitSuggestion,
+    ApprovalKind.CREDIT_LIMIT_CHANGE,
+    SuggestionState,
+    name="suggestion",
+    snapshot=credit_limit_snapshot,
+    on_approved=credit_limit_on_approved,
+    template="risk/_limit_suggestion_review.html",
+    back={RequestState.RETURNED: SuggestionState.RETURNED, RequestState.WITHDRAWN: SuggestionState.WITHDRAWN},
 )

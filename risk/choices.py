@@ -266,3 +266,91 @@ class RuleChangeState(models.TextChoices):
 # A proposal still being worked on or decided: at most one per rule (a constraint), edited in the first and last.
 RULE_CHANGE_OPEN_STATES = (RuleChangeState.DRAFT, RuleChangeState.SUBMITTED, RuleChangeState.RETURNED)
 RULE_CHANGE_EDITABLE_STATES = (RuleChangeState.DRAFT, RuleChangeState.RETURNED)
+
+
+class CreditExceptionState(models.TextChoices):
+    """A credit-limit exception (信用额度例外): drafted by the customer's salesperson or a manager above, submitted
+    to the approval chain, in force once approved (from its first to its last day; `ended_on` marks it over);
+    returned for revision (edited, it is a draft again), rejected, or withdrawn."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for revision")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# An exception that may still apply (its days must not overlap another's of the same customer), and those edited.
+CREDIT_EXCEPTION_LIVE_STATES = (
+    CreditExceptionState.DRAFT,
+    CreditExceptionState.SUBMITTED,
+    CreditExceptionState.RETURNED,
+    CreditExceptionState.APPROVED,
+)
+CREDIT_EXCEPTION_EDITABLE_STATES = (CreditExceptionState.DRAFT, CreditExceptionState.RETURNED)
+
+
+class HoldRule(models.TextChoices):
+    """Why the nightly job put a customer on credit hold (暂停赊销): the rules of the credit policy."""
+
+    GRADE_D = "grade_d", _("Credit grade D")
+    OVERDUE = "overdue", _("An invoice long overdue")
+
+
+class HoldState(models.TextChoices):
+    """A credit hold: on (no new invoices) until a release is approved."""
+
+    ON = "on", _("On hold")
+    RELEASED = "released", _("Released")
+
+
+class HoldReleaseState(models.TextChoices):
+    """A request to release a credit hold (解除暂停赊销), decided by the approval chain."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for revision")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CreditPolicyState(models.TextChoices):
+    """The credit policy (信用政策): drafted by the Development Center, approved, then in force until the next
+    version is approved (retired); a return or withdrawal makes it a draft again."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("In force")
+    REJECTED = "rejected", _("Rejected")
+    RETIRED = "retired", _("Retired")
+
+
+class AtLimitAction(models.TextChoices):
+    """What a new invoice beyond the customer's credit limit meets."""
+
+    FLAG = "flag", _("Record it, flagged")
+    REFUSE = "refuse", _("Refuse it")
+
+
+class LimitMode(models.TextChoices):
+    """How the policy suggests a grade's credit limit."""
+
+    MULTIPLE = "multiple", _("A multiple of the average monthly sales")
+    FIXED = "fixed", _("A fixed amount")
+
+
+class SuggestionState(models.TextChoices):
+    """A credit limit the policy suggests for a customer: open until a manager accepts it (applied at once within
+    the policy; beyond it, submitted and decided by the approval chain) or a newer suggestion replaces it."""
+
+    OPEN = "open", _("Open")
+    APPLIED = "applied", _("Applied")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for revision")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # Required by the approval helper's shape (a returned or withdrawn request's state); not used otherwise.
+    DRAFT = "draft", _("Draft")

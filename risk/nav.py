@@ -32,6 +32,11 @@ def items(user, role):
         (_("Provisions for doubtful debts"), reverse("risk:provisions")),
         (_("Provision policies"), reverse("risk:provision_policy_list")),
         (_("Collection forecast"), reverse("risk:collection_forecast")),
+        # Credit control (信用控制, issue 16): the credit-limit exceptions of the reader's scope.
+        (_("Credit-limit exceptions"), reverse("risk:credit_exception_list")),
+        (_("Customers on credit hold"), reverse("risk:credit_hold_list")),
+        (_("Credit policy"), reverse("risk:credit_policy_list")),
+        (_("Suggested credit limits"), reverse("risk:limit_suggestion_list")),
     ]
 
 

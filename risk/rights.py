@@ -239,3 +239,80 @@ def may_draft_provision_policy(user, policy=None):
 @rule("provision_policy.submit")
 def may_submit_provision_policy(user, policy):
     return _center(user, _("Provision policies are submitted by the Development Center."))
+# --- credit-limit exceptions (信用额度例外) -------------------------------------------------------------------
+def handles_customer_credit(user, customer):
+    """True if `user` may ask for more credit for `customer`: its own salesperson, or a manager (or the center)
+    whose part of the tree holds the customer's district."""
+    staff = _staff(user)
+    if staff is None:
+        return False
+    if staff.role == Role.SALES_REP:
+        return customer.salesperson_id == staff.pk and scope_of(user).covers_path(customer.district.path)
+    return manages_unit(user, customer.district)
+
+
+@rule("credit_exception.request")
+def may_request_credit_exception(user, customer=None):
+    """Ask for a credit-limit exception of `customer` (without one: may this person ask for any?)."""
+    staff = _staff(user)
+    if staff is None:
+        return Refusal(_("Credit-limit exceptions are asked for by a member of staff."))
+    if customer is not None and not handles_customer_credit(user, customer):
+        return Refusal(
+            _("Only the customer's salesperson or a manager above its district may ask for more credit."), field="customer"
+        )
+    return True
+
+
+def _handles_exception(user, exception):
+    return handles_customer_credit(user, exception.customer) or Refusal(
+        _("Only the customer's salesperson or a manager above its district may change this exception.")
+    )
+
+
+@rule("credit_exception.edit")
+def may_edit_credit_exception(user, exception):
+    """Change or submit a draft or returned exception."""
+    return _handles_exception(user, exception)
+
+
+@rule("credit_exception.withdraw")
+def may_withdraw_credit_exception(user, exception):
+    """Drop an exception not decided yet (a submitted one: its submitter, as approvals asks)."""
+    return _handles_exception(user, exception)
+
+
+@rule("credit_exception.end")
+def may_end_credit_exceptions(user, subject=None):
+    """Stamp the ended exceptions and tell their salespeople: the nightly job (SYSTEM), or the center by hand."""
+    return _center(user, _("Ended exceptions are closed by the Development Center (and every night by the system)."))
+
+
+# --- credit holds (暂停赊销) --------------------------------------------------------------------------------------
+@rule("credit_hold.refresh")
+def may_refresh_holds(user, subject=None):
+    """Run the hold rules by hand (the nightly job runs them as SYSTEM)."""
+    return _center(user, _("The hold rules are run by the Development Center (and every night by the system)."))
+
+
+@rule("credit_hold.release")
+def may_request_hold_release(user, hold):
+    """Ask for a hold to be released: the customer's salesperson or a manager above its district."""
+    return handles_customer_credit(user, hold.customer) or Refusal(
+        _("Only the customer's salesperson or a manager above its district may ask for the hold to be released.")
+    )
+
+
+# --- the credit policy (信用政策) ---------------------------------------------------------------------------------
+@rule("credit_policy.draft")
+def may_draft_credit_policy(user, policy=None):
+    """Draft, change, submit, withdraw or revise the credit policy: the Development Center."""
+    return _center(user, _("The credit policy is set by the Development Center."))
+
+
+@rule("credit_limit.accept")
+def may_accept_limit(user, suggestion):
+    """Accept a suggested credit limit: a manager (or the center) above the customer's district."""
+    return manages_unit(user, suggestion.unit) or Refusal(
+        _("A suggested credit limit is accepted by a manager above the customer's district.")
+    )

@@ -65,3 +65,26 @@ def escalate_warnings(today=None):
     """Escalate the warnings past their deadline one level up (working days only, once a day per warning)."""
     day = timezone.localdate() if today is None else datetime.date.fromisoformat(today)
     return services.warnings_escalate(today=day, by=SYSTEM)
+
+
+@shared_task(name="risk.credit_exceptions_end", soft_time_limit=600, time_limit=660)
+def credit_exceptions_end(today=None):
+    """Stamp the credit-limit exceptions whose last day has passed and tell their customers' salespeople.
+    The credit check stopped counting them by itself; this only records it and tells (safe to run twice)."""
+    day = timezone.localdate() if today is None else datetime.date.fromisoformat(today)
+    return services.credit_exceptions_end(by=SYSTEM, today=day)
+
+
+@shared_task(name="risk.credit_holds_refresh", soft_time_limit=600, time_limit=660)
+def credit_holds_refresh(today=None):
+    """Put on credit hold (暂停赊销) the customers a hold rule matches (grade D, an invoice long overdue) and not
+    on hold yet. Safe to run twice (one hold on per customer)."""
+    day = timezone.localdate() if today is None else datetime.date.fromisoformat(today)
+    return services.credit_holds_refresh(by=SYSTEM, today=day)
+
+
+@shared_task(name="risk.credit_limits_suggest", soft_time_limit=1200, time_limit=1260)
+def credit_limits_suggest(today=None):
+    """Suggest credit limits by the policy in force from the latest grades (one open suggestion per customer)."""
+    day = timezone.localdate() if today is None else datetime.date.fromisoformat(today)
+    return services.credit_limits_suggest(by=SYSTEM, today=day)

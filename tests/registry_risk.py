@@ -971,3 +971,379 @@ FORECAST_ENTRIES = [
 ]
 
 ENTRIES = [*ENTRIES, *FORECAST_ENTRIES]
+
+# --- credit-limit exceptions (信用额度例外, issue 16) ---------------------------------------------------------------
+# Read where the customer is read (a salesperson: their own customers'); asked for, edited, submitted and withdrawn
+# by the customer's salesperson or a manager above its district (approvals decides, tests/registry_approvals).
+CREDIT_WRITERS = frozenset(
+    {"director", "center", "rm_east", "rm_south", "pm_zhejiang", "pm_guangdong", "dm_hangzhou", "dm_guangzhou", "rep_hangzhou"}
+)
+
+
+def _credit_exception_values():
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {
+        "extra_amount": "50000.00",
+        "valid_from": today.isoformat(),
+        "valid_to": (today + timedelta(days=14)).isoformat(),
+        "reason": "客户已提供银行保函",
+    }
+
+
+def _credit_customer(district, owner):
+    from customers.models import Customer
+
+    customer = make_customer(district, owner)
+    Customer.objects.filter(pk=customer.pk).update(credit_limit="100000.00")
+    customer.refresh_from_db()
+    return customer
+
+
+def _credit_exception(district, owner):
+    """A draft exception of a customer of the district (owned by the owner persona)."""
+    from risk.services import credit_exception_request
+
+    return credit_exception_request(by=SYSTEM, customer=_credit_customer(district, owner), **_credit_exception_values())
+
+
+CREDIT_EXCEPTION_ENTRIES = [
+    Scoped(
+        name="credit-limit exception",
+        make=_credit_exception,
+        api_list="risk-credit-exception-list",
+        api_detail="risk-credit-exception-detail",
+        web_list="risk:credit_exception_list",
+        web_detail="risk:credit_exception_detail",
+        writers=CREDIT_WRITERS,
+        find=lambda obj: {"customer": obj.customer_id},
+    ),
+]
+
+CREDIT_EXCEPTION_WRITES = [
+    # --- API -------------------------------------------------------------------------------------------------
+    Write(
+        name="credit-limit exception request",
+        url="risk-credit-exception-list",
+        make=_credit_customer,
+        detail=False,
+        body=lambda customer, world, persona: {"customer": customer.pk, **_credit_exception_values()},
+        writers=CREDIT_WRITERS,
+        success=201,
+        outside=400,
+    ),
+    Write(
+        name="credit-limit exception update",
+        url="risk-credit-exception-detail",
+        method="patch",
+        make=_credit_exception,
+        body=lambda exception, world, persona: {**_credit_exception_values(), "extra_amount": "60000.00"},
+        writers=CREDIT_WRITERS,
+    ),
+    Write(
+        name="credit-limit exception submit",
+        url="risk-credit-exception-submit",
+        make=_credit_exception,
+        writers=CREDIT_WRITERS,
+    ),
+    Write(
+        name="credit-limit exception withdraw",
+        url="risk-credit-exception-withdraw",
+        make=_credit_exception,
+        writers=CREDIT_WRITERS,
+    ),
+    # --- pages -----------------------------------------------------------------------------------------------
+    Write(
+        name="credit-limit exception request page",
+        url="risk:credit_exception_create",
+        make=_credit_customer,
+        detail=False,
+        body=lambda customer, world, persona: {"customer": customer.pk, **_credit_exception_values()},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="credit-limit exception edit page",
+        url="risk:credit_exception_edit",
+        make=_credit_exception,
+        body=lambda exception, world, persona: {**_credit_exception_values(), "extra_amount": "60000.00"},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="credit-limit exception submit page",
+        url="risk:credit_exception_detail",
+        make=_credit_exception,
+        body={"action": "submit"},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="credit-limit exception withdraw page",
+        url="risk:credit_exception_detail",
+        make=_credit_exception,
+        body={"action": "withdraw"},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *CREDIT_EXCEPTION_ENTRIES]
+WRITES = [*WRITES, *CREDIT_EXCEPTION_WRITES]
+
+# --- credit holds (暂停赊销, issue 16) ----------------------------------------------------------------------------
+# Read where the customer is read; a release is asked for by the customer's salesperson or a manager above.
+
+
+def _credit_hold(district, owner):
+    """A customer of the district (owned by the owner persona) on hold."""
+    from django.utils import timezone
+
+    from risk.models import CreditHold
+
+    customer = make_customer(district, owner)
+    return CreditHold.objects.create(
+        customer=customer,
+        unit_id=customer.district_id,
+        owner_id=customer.salesperson_id,
+        rule="overdue",
+        detail="登记：发票逾期超过90天",
+        placed_on=timezone.localdate(),
+    )
+
+
+CREDIT_HOLD_ENTRIES = [
+    Scoped(
+        name="credit hold",
+        make=_credit_hold,
+        api_list="risk-credit-hold-list",
+        api_detail="risk-credit-hold-detail",
+        web_list="risk:credit_hold_list",
+        web_detail="risk:credit_hold_detail",
+        writers=CREDIT_WRITERS,
+        find=lambda obj: {"customer": obj.customer_id},
+    ),
+]
+
+CREDIT_HOLD_WRITES = [
+    Write(
+        name="credit hold release",
+        url="risk-credit-hold-release",
+        make=_credit_hold,
+        body={"reason": "客户已结清逾期发票"},
+        writers=CREDIT_WRITERS,
+    ),
+    Write(
+        name="credit hold release page",
+        url="risk:credit_hold_detail",
+        make=_credit_hold,
+        body={"reason": "客户已结清逾期发票"},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *CREDIT_HOLD_ENTRIES]
+WRITES = [*WRITES, *CREDIT_HOLD_WRITES]
+
+# --- the credit policy (信用政策, issue 16) -------------------------------------------------------------------------
+# Company policy: every principal reads its versions; only the Development Center drafts, changes, submits,
+# withdraws and revises it (approvals decides, tests/registry_approvals).
+CREDIT_POLICY_BODY = {
+    "name": "登记信用政策",
+    "at_limit_action": "flag",
+    "hold_grade_d": True,
+    "hold_overdue_days": 90,
+    "limits": {"A": {"mode": "multiple", "multiple": "3", "floor": "10000", "ceiling": "500000"}},
+    "caps": [{"unit": "330100", "cap": "5000000"}],
+    "reason": "登记",
+}
+
+
+def _credit_policy(district=None, owner=None):
+    from risk.services import credit_policy_create
+
+    return credit_policy_create(by=SYSTEM, **CREDIT_POLICY_BODY)
+
+
+def _credit_policy_in_force(district=None, owner=None):
+    """The policy in force (one for the company: every place shares it), to revise."""
+    from risk.choices import CreditPolicyState
+    from risk.models import CreditPolicy
+
+    policy = CreditPolicy.objects.filter(state=CreditPolicyState.APPROVED).first()
+    if policy is None:
+        policy = _credit_policy()
+        CreditPolicy.objects.filter(pk=policy.pk).update(state=CreditPolicyState.APPROVED)
+        policy.refresh_from_db()
+    return policy
+
+
+def _credit_policy_submitted(district=None, owner=None):
+    """A policy waiting for its decision, submitted by the contract's center persona (who alone may withdraw it:
+    approvals asks for the submitter)."""
+    from django.contrib.auth import get_user_model
+
+    from risk.services import credit_policy_submit
+
+    policy = _credit_policy()
+    credit_policy_submit(by=get_user_model().objects.get(username="center"), policy=policy)
+    return policy
+
+
+def _credit_policy_form(obj, world, persona):
+    return {
+        "name": "登记信用政策（页面）",
+        "at_limit_action": "refuse",
+        "hold_grade_d": "on",
+        "hold_overdue_days": "60",
+        "caps": "330100: 5000000",
+        "A_mode": "fixed",
+        "A_amount": "100000",
+    }
+
+
+CREDIT_POLICY_ENTRIES = [
+    Scoped(
+        name="credit policy",
+        make=_credit_policy,
+        api_list="risk-credit-policy-list",
+        api_detail="risk-credit-policy-detail",
+        web_list="risk:credit_policy_list",
+        web_detail="risk:credit_policy_detail",
+        writers=CENTER,
+        company_wide=True,
+    ),
+]
+
+CREDIT_POLICY_WRITES = [
+    Write(
+        name="credit policy draft",
+        url="risk-credit-policy-list",
+        make=make_unit,
+        detail=False,
+        body=CREDIT_POLICY_BODY,
+        writers=CENTER,
+        success=201,
+        company_wide=True,
+    ),
+    Write(
+        name="credit policy update",
+        url="risk-credit-policy-detail",
+        method="patch",
+        make=_credit_policy,
+        body={**CREDIT_POLICY_BODY, "name": "登记信用政策（改）"},
+        writers=CENTER,
+        company_wide=True,
+    ),
+    Write(name="credit policy submit", url="risk-credit-policy-submit", make=_credit_policy, writers=CENTER, company_wide=True),
+    Write(
+        name="credit policy revise",
+        url="risk-credit-policy-revise",
+        make=_credit_policy_in_force,
+        writers=CENTER,
+        success=201,
+        company_wide=True,
+    ),
+    Write(
+        name="credit policy withdraw",
+        url="risk-credit-policy-withdraw",
+        make=_credit_policy_submitted,
+        writers=frozenset({"center"}),
+        company_wide=True,
+        # The director may decide the request but not take back the center's submission (approvals: the submitter).
+        expect=lambda persona, inside, district, owner: (200, True) if persona == "center" else (403, False),
+    ),
+    Write(
+        name="credit policy draft page",
+        url="risk:credit_policy_create",
+        make=make_unit,
+        detail=False,
+        body=_credit_policy_form,
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="credit policy edit page",
+        url="risk:credit_policy_edit",
+        make=_credit_policy,
+        body=_credit_policy_form,
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="credit policy submit page",
+        url="risk:credit_policy_detail",
+        make=_credit_policy,
+        body={"action": "submit"},
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *CREDIT_POLICY_ENTRIES]
+WRITES = [*WRITES, *CREDIT_POLICY_WRITES]
+
+# --- suggested credit limits (建议信用额度, issue 16) --------------------------------------------------------------
+# Read where the customer is read; accepted by a manager above the customer's district (not by a salesperson).
+LIMIT_ACCEPTERS = frozenset(
+    {"director", "center", "rm_east", "rm_south", "pm_zhejiang", "pm_guangdong", "dm_hangzhou", "dm_guangzhou"}
+)
+
+
+def _limit_suggestion(district, owner):
+    from django.utils import timezone
+
+    from risk.models import CreditLimitSuggestion
+
+    customer = make_customer(district, owner)
+    return CreditLimitSuggestion.objects.create(
+        customer=customer,
+        unit_id=customer.district_id,
+        owner_id=customer.salesperson_id,
+        policy=_credit_policy_in_force(),
+        grade="A",
+        monthly_sales="1000.00",
+        current_limit="0.00",
+        suggested_limit="2000.00",
+        suggested_on=timezone.localdate(),
+    )
+
+
+LIMIT_SUGGESTION_ENTRIES = [
+    Scoped(
+        name="suggested credit limit",
+        make=_limit_suggestion,
+        api_list="risk-limit-suggestion-list",
+        api_detail="risk-limit-suggestion-detail",
+        web_list="risk:limit_suggestion_list",
+        web_detail="risk:limit_suggestion_detail",
+        writers=LIMIT_ACCEPTERS,
+        find=lambda obj: {"customer": obj.customer_id},
+    ),
+]
+
+LIMIT_SUGGESTION_WRITES = [
+    Write(
+        name="suggested credit limit accept",
+        url="risk-limit-suggestion-accept",
+        make=_limit_suggestion,
+        body={"limit": "1500.00"},
+        writers=LIMIT_ACCEPTERS,
+    ),
+    Write(
+        name="suggested credit limit accept page",
+        url="risk:limit_suggestion_detail",
+        make=_limit_suggestion,
+        body={"limit": "1500.00"},
+        writers=LIMIT_ACCEPTERS,
+        success=302,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *LIMIT_SUGGESTION_ENTRIES]
+WRITES = [*WRITES, *LIMIT_SUGGESTION_WRITES]

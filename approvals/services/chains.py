@@ -50,15 +50,33 @@ def _region_of(unit):
     return unit.ancestors().filter(kind=UnitKind.REGION).first()
 
 
-def chain_for(*, kind, unit, amount=None, submitter=None):
+def _ladder(unit):
+    """Every decider above `unit`, nearest first: the manager of each unit above it, the center's pool, the director."""
+    steps = []
+    for above in reversed(list(unit.ancestors())):
+        if above.kind == UnitKind.PROVINCE:
+            steps.append(_person_step(Role.PROVINCIAL_MANAGER, above))
+        elif above.kind == UnitKind.REGION:
+            steps.append(_person_step(Role.REGIONAL_MANAGER, above))
+    if unit.kind != UnitKind.CENTER:
+        steps.append(_center_pool_step())
+    steps.append(director_step())
+    return steps
+
+
+def chain_for(*, kind, unit, amount=None, submitter=None, levels=None):
     """The approver chain of a request of `kind` submitted by `unit`, derived from the org tree.
 
     `submitter` (a StaffProfile) matters for work plans only: a salesperson's goes to their own
-    district manager rather than to the province.
+    district manager rather than to the province. `levels` matters for the ladder only (Route.LADDER): how
+    many deciders above the unit the request climbs (at least one; None: up to the director).
     """
     rule = policy_of(kind)
     steps = []
-    if rule.route == Route.NEXT_MANAGER:
+    if rule.route == Route.LADDER:
+        ladder = _ladder(unit)
+        steps.extend(ladder if levels is None else ladder[: max(1, int(levels))])
+    elif rule.route == Route.NEXT_MANAGER:
         if (
             unit.kind == UnitKind.DISTRICT
             and submitter is not None

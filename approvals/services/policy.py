@@ -24,6 +24,9 @@ class Route(StrEnum):
     NEXT_MANAGER = "next_manager"
     # "报发展中心审核审批": the regional manager first when submitted below region level, then the center.
     CENTER = "center"
+    # Up the tree one manager at a time — the province's, the region's, the center's pool, the director — as
+    # many levels as the submitter's service asks (request_submit's `levels`; all of them when it does not say).
+    LADDER = "ladder"
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,9 @@ POLICY = {
     # Spending beyond budget: the manager above decides; large sums end with the director.
     ApprovalKind.EXPENSE_OVER_BUDGET: KindPolicy(Route.NEXT_MANAGER, sla_days=3, director_above=BIG_AMOUNT),
     ApprovalKind.BAD_DEBT: KindPolicy(Route.CENTER, sla_days=5, director_above=BIG_AMOUNT),
-    ApprovalKind.CREDIT_LIMIT_EXCEPTION: KindPolicy(Route.CENTER, sla_days=2, director_above=BIG_AMOUNT),
+    # A credit-limit exception (信用额度例外, issue 16): the ladder, as high as its amount and the customer's grade
+    # say (risk.services.credit_exceptions.chain_levels); above a million always ending with the director.
+    ApprovalKind.CREDIT_LIMIT_EXCEPTION: KindPolicy(Route.LADDER, sla_days=2, director_above=BIG_AMOUNT),
     ApprovalKind.APPRAISAL_SCHEME: KindPolicy(Route.CENTER, sla_days=10),
     ApprovalKind.RATING_SCHEME: KindPolicy(Route.CENTER, sla_days=10),
     # A grade set by hand: the Development Center decides, within two working days.
@@ -68,6 +73,14 @@ POLICY = {
     ApprovalKind.WARNING_RULE: KindPolicy(Route.CENTER, sla_days=10),
     # The provision rates per ageing bucket (坏账准备计提比例): company policy, decided by the center's pool.
     ApprovalKind.PROVISION_POLICY: KindPolicy(Route.CENTER, sla_days=10),
+    # Releasing a credit hold (解除暂停赊销, issue 16): the ladder, up to the region for an overdue invoice, up to
+    # the center's pool for a grade D customer (risk.services.credit_holds).
+    ApprovalKind.CREDIT_HOLD_RELEASE: KindPolicy(Route.LADDER, sla_days=2),
+    # The credit policy (limits per grade, caps, hold rules): company policy like a rating scheme, the center's pool.
+    ApprovalKind.CREDIT_POLICY: KindPolicy(Route.CENTER, sla_days=10),
+    # A credit limit above what the policy suggests (issue 16): the ladder up to the center's pool; the director above
+    # a million.
+    ApprovalKind.CREDIT_LIMIT_CHANGE: KindPolicy(Route.LADDER, sla_days=3, director_above=BIG_AMOUNT),
 }
 
 

@@ -96,11 +96,12 @@ def _check_reviewer(staff, request, field):
 
 
 @transaction.atomic
-def request_submit(*, subject, kind, unit, title, by, snapshot=None, amount=None):
+def request_submit(*, subject, kind, unit, title, by, snapshot=None, amount=None, levels=None):
     """Submit `subject` for a decision (报审): freeze the snapshot, derive the chain, set the due date.
 
     A subject whose last request was returned or withdrawn (or approved, for a re-allocation) is
-    submitted again as a new version; one waiting for a decision or rejected cannot be.
+    submitted again as a new version; one waiting for a decision or rejected cannot be. `levels`: how high a
+    request of a ladder kind climbs (approvals.services.chains.chain_for).
     """
     if kind not in ApprovalKind.values:
         raise InvalidInput(_("Unknown approval kind."), field="kind")
@@ -168,7 +169,7 @@ def request_submit(*, subject, kind, unit, title, by, snapshot=None, amount=None
         raise Conflict(_("This matter is already waiting for a decision."), field="subject")
 
     first = None
-    for order, spec in enumerate(chain_for(kind=kind, unit=unit, amount=amount, submitter=staff), start=1):
+    for order, spec in enumerate(chain_for(kind=kind, unit=unit, amount=amount, submitter=staff, levels=levels), start=1):
         # The submitter does not approve their own matter (a regional manager submitting a province's plan).
         own = staff is not None and spec.approver is not None and spec.approver.pk == staff.pk
         step = ApprovalStep.objects.create(

@@ -1,6 +1,7 @@
 """Invoices: recording one or a batch, correcting and cancelling them, with the credit check."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +29,7 @@ from customers.services.inputs import (
     clean_text,
 )
 from customers.services.ledger import lock_customer, open_balances_add, open_balances_refresh
+from customers.services.limits import CapGuard, at_limit_action, effective_limit, effective_limits, holds_on
 from customers.services.products import product_price_on
 from regions.models import StaffProfile
 
@@ -39,7 +41,7 @@ class InvoiceResult:
     invoice: Invoice
     over_credit_limit: bool
     exposure: Decimal  # the customer's open receivable after this invoice
-    credit_limit: Decimal
+    credit_limit: Decimal  # the limit that applied: its own plus any exception in force (customers.services.limits)
 
 
 def _invoice_lines(lines, issue_date, price_on=None):
@@ -123,12 +125,39 @@ def _invoice_party(customer, salesperson):
     return salesperson.pk
 
 
-def _credit_check(customer, exposure):
-    over = customer.credit_limit > 0 and exposure > customer.credit_limit
-    if over and settings.CREDIT_LIMIT_POLICY == "refuse":
+def _hold_check(customer, holds):
+    """A customer on hold (暂停赊销) gets no new invoice, whatever its limit, until the hold is released."""
+    if customer.id in holds:
+        raise Conflict(
+            _("%(name)s is on credit hold (%(reason)s): no new invoices until the hold is released.")
+            % {"name": customer.name, "reason": holds[customer.id]},
+            field="customer",
+            code="credit_hold",
+        )
+
+
+def _cap_check(guard, customer, amount):
+    """The exposure caps of the customer's district and province (敞口上限), read under their locked rows: an
+    invoice that takes either over its cap is refused, whatever the at-limit action."""
+    found = guard.over(customer.district_id, amount)
+    if found is not None:
+        cap, total = found
+        raise Conflict(
+            _("This invoice takes %(unit)s over its exposure cap of %(cap)s: its customers would owe %(total)s.")
+            % {"unit": cap.name, "cap": f"{cap.cap:,.2f}", "total": f"{total:,.2f}"},
+            field="amount",
+            code="exposure_cap",
+        )
+
+
+def _credit_check(customer, exposure, limit, action=at_limit_action):
+    """Over `limit` (the one that applies today: customers.services.limits), flag or refuse as the credit policy in
+    force says (else the CREDIT_LIMIT_POLICY setting); `action` is asked only when over the limit."""
+    over = limit > 0 and exposure > limit
+    if over and action() == "refuse":
         raise Conflict(
             _("This invoice takes %(name)s over the credit limit of %(limit)s: the open receivable would be %(exposure)s.")
-            % {"name": customer.name, "limit": customer.credit_limit, "exposure": exposure},
+            % {"name": customer.name, "limit": limit, "exposure": exposure},
             field="amount",
             code="credit_limit",
         )
@@ -139,8 +168,9 @@ def _credit_check(customer, exposure):
 def invoice_record(*, by, customer, issue_date, due_date, amount=None, lines=None, salesperson=None, external_id=None, number=""):
     """Record a sale to a customer, by amount or by product lines, and check the customer's credit limit.
 
-    Over the limit, the `CREDIT_LIMIT_POLICY` setting decides: "flag" records the invoice marked
-    `over_credit_limit`; "refuse" raises Conflict.
+    Over the limit, the credit policy in force (else the `CREDIT_LIMIT_POLICY` setting) decides: "flag" records the
+    invoice marked `over_credit_limit`; "refuse" raises Conflict. The limit is the one that applies today: the customer's own
+    plus any credit-limit exception in force (customers.services.limits).
     """
     ensure(by, "invoice.create", customer)
     issue_date, due_date, number, amount, line_rows = _invoice_input(
@@ -148,9 +178,12 @@ def invoice_record(*, by, customer, issue_date, due_date, amount=None, lines=Non
     )
     customer = lock_customer(customer)
     salesperson_id = _invoice_party(customer, salesperson)
+    _hold_check(customer, holds_on([customer.pk]))
     external_id = clean_external_id(external_id, model=Invoice)
     exposure = customer.open_balance + amount  # read under the row lock
-    over = _credit_check(customer, exposure)
+    limit = effective_limit(customer)
+    over = _credit_check(customer, exposure, limit)
+    _cap_check(CapGuard([customer.district_id]), customer, amount)  # the caps' rows locked after the customer's
     open_balances_add({customer.pk: amount})
     invoice = Invoice.objects.create(
         external_id=external_id,
@@ -165,7 +198,7 @@ def invoice_record(*, by, customer, issue_date, due_date, amount=None, lines=Non
     )
     InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, **row) for row in line_rows])
     credit_auto_apply(on_by_customer={customer.pk: issue_date})
-    return InvoiceResult(invoice=invoice, over_credit_limit=over, exposure=exposure, credit_limit=customer.credit_limit)
+    return InvoiceResult(invoice=invoice, over_credit_limit=over, exposure=exposure, credit_limit=limit)
 
 
 class BatchInvalid(InvalidInput):
@@ -230,6 +263,12 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
         .values_list("id", "name", "status", "district_id", "salesperson_id", "credit_limit", "open_balance", named=True)
     }
     exposure = {pk: customer.open_balance for pk, customer in customers.items()}
+    # The limits that apply today (own + exceptions in force), for every customer of the batch in one query.
+    limits = effective_limits({pk: customer.credit_limit for pk, customer in customers.items()})
+    holds = holds_on(customers)  # customers on hold (暂停赊销): each of their records is refused with the reason
+    action = functools.cache(at_limit_action)  # asked once, when a record is first over its limit
+    # The exposure caps of the batch's districts and provinces: rows locked (after the customers'), sums read once.
+    guard = CapGuard({customer.district_id for customer in customers.values()})
     # Only ids that can be valid are looked up (the others are refused below, by clean_text).
     wanted_ids = [x for _i, r, *_rest in clean if type(x := r.get("external_id")) is str and x and "\x00" not in x]
     taken = set()
@@ -241,6 +280,7 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
         customer = customers[record["customer"].pk]
         try:
             salesperson_id = _invoice_party(customer, record.get("salesperson"))
+            _hold_check(customer, holds)
             external_id = record.get("external_id")
             if not (
                 type(external_id) is str
@@ -252,7 +292,8 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
             external_id = external_id or None
             if external_id in taken:
                 raise Conflict(EXTERNAL_ID_TAKEN, field="external_id")
-            over = _credit_check(customer, exposure[customer.id] + amount)
+            over = _credit_check(customer, exposure[customer.id] + amount, limits[customer.id], action)
+            _cap_check(guard, customer, amount)
         except (InvalidInput, Conflict) as error:
             errors[index] = error
             continue
@@ -261,7 +302,7 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
             taken.add(external_id)
         rows.append((external_id, number, customer.id, customer.district_id, salesperson_id, issue_date, due_date, amount, over))
         line_rows.append(lines)
-        checks.append((over, exposure[customer.id], customer.credit_limit))
+        checks.append((over, exposure[customer.id], limits[customer.id]))
     if errors:
         raise BatchInvalid(dict(sorted(errors.items())))
     ids = insert_audited(Invoice, _BATCH_COLUMNS, rows)
@@ -402,10 +443,16 @@ def invoice_update(
     )
     if customer.pk != invoice.customer_id:
         _invoice_party(locked, None)  # the new customer must be active
+        _hold_check(locked, holds_on([locked.pk]))  # and not on hold: moving an invoice to it is a new one for it
     over = invoice.over_credit_limit
     if customer.pk != invoice.customer_id or amount != invoice.amount:
         exposure = locked.open_balance + amount - (invoice.amount if customer.pk == invoice.customer_id else ZERO)
-        over = _credit_check(locked, exposure)
+        over = _credit_check(locked, exposure, effective_limit(locked))
+        # More owed in the district (and its province): their caps are asked. A move between two districts of one
+        # province counts the whole amount there (the cautious side).
+        added = amount - (invoice.amount if locked.district_id == invoice.district_id else ZERO)
+        if added > 0:
+            _cap_check(CapGuard([locked.district_id]), locked, added)
     changes = {
         "customer_id": locked.pk,
         "district_id": locked.district_id,

@@ -27,6 +27,18 @@ router.register("warning-rules", WarningRuleViewSet, basename="risk-warning-rule
 router.register("warnings", WarningViewSet, basename="risk-warning")
 router.register("warning-rule-changes", WarningRuleChangeViewSet, basename="risk-warning-rule-change")
 router.register("provision-policies", ProvisionPolicyViewSet, basename="risk-provision-policy")
+from risk.api.views import CreditExceptionViewSet  # noqa: E402 — appended: credit control (#16)
+
+router.register("credit-exceptions", CreditExceptionViewSet, basename="risk-credit-exception")
+from risk.api.views import CreditHoldViewSet  # noqa: E402 — appended: credit holds (#16)
+
+router.register("credit-holds", CreditHoldViewSet, basename="risk-credit-hold")
+from risk.api.views import CreditPolicyViewSet  # noqa: E402 — appended: credit policy (#16)
+
+router.register("credit-policies", CreditPolicyViewSet, basename="risk-credit-policy")
+from risk.api.views import LimitSuggestionViewSet  # noqa: E402 — appended: suggested limits (#16)
+
+router.register("limit-suggestions", LimitSuggestionViewSet, basename="risk-limit-suggestion")
 
 urlpatterns = router.urls
 urlpatterns += [path("provisions/", ProvisionReportView.as_view(), name="risk-provisions")]

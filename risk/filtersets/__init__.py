@@ -31,3 +31,15 @@ __all__ = [
     "WarningRuleChangeFilterSet",
     "ProvisionPolicyFilterSet",
 ]
+
+from risk.filtersets.credit import CreditExceptionFilterSet  # noqa: E402 — appended: credit control (#16)
+
+__all__ += ["CreditExceptionFilterSet"]
+
+from risk.filtersets.credit import CreditHoldFilterSet  # noqa: E402 — appended: credit holds (#16)
+
+__all__ += ["CreditHoldFilterSet"]
+
+from risk.filtersets.credit import LimitSuggestionFilterSet  # noqa: E402 — appended: suggested limits (#16)
+
+__all__ += ["LimitSuggestionFilterSet"]

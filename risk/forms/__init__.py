@@ -83,3 +83,19 @@ __all__ = [
     "ProvisionQueryForm",
     "CollectionForecastForm",
 ]
+
+from risk.forms.credit import CreditExceptionForm, credit_exception_initial  # noqa: E402 — appended: credit control (#16)
+
+__all__ += ["CreditExceptionForm", "credit_exception_initial"]
+
+from risk.forms.credit import HoldReleaseForm  # noqa: E402 — appended: credit holds (#16)
+
+__all__ += ["HoldReleaseForm"]
+
+from risk.forms.credit import CreditPolicyForm, credit_policy_initial  # noqa: E402 — appended: credit policy (#16)
+
+__all__ += ["CreditPolicyForm", "credit_policy_initial"]
+
+from risk.forms.credit import LimitAcceptForm  # noqa: E402 — appended: suggested limits (#16)
+
+__all__ += ["LimitAcceptForm"]

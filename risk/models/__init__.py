@@ -45,3 +45,19 @@ __all__ = [
     "WarningRuleChange",
     "ProvisionPolicy",
 ]
+
+from risk.models.credit import CreditException  # noqa: E402 — appended: credit control (#16)
+
+__all__ += ["CreditException"]
+
+from risk.models.credit import CreditHold, CreditHoldRelease  # noqa: E402 — appended: credit holds (#16)
+
+__all__ += ["CreditHold", "CreditHoldRelease"]
+
+from risk.models.credit import CreditCap, CreditPolicy  # noqa: E402 — appended: credit policy (#16)
+
+__all__ += ["CreditCap", "CreditPolicy"]
+
+from risk.models.credit import CreditLimitSuggestion  # noqa: E402 — appended: suggested limits (#16)
+
+__all__ += ["CreditLimitSuggestion"]

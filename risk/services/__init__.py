@@ -125,3 +125,88 @@ __all__ = [
     "provision_policy_update",
     "rate_field",
 ]
+
+from risk.services.credit_exceptions import (  # noqa: E402 — appended: credit control (#16)
+    chain_levels,
+    credit_exception_extras,
+    credit_exception_on_approved,
+    credit_exception_request,
+    credit_exception_snapshot,
+    credit_exception_submit,
+    credit_exception_update,
+    credit_exception_withdraw,
+    credit_exceptions_end,
+)
+
+__all__ += [
+    "chain_levels",
+    "credit_exception_extras",
+    "credit_exception_on_approved",
+    "credit_exception_request",
+    "credit_exception_snapshot",
+    "credit_exception_submit",
+    "credit_exception_update",
+    "credit_exception_withdraw",
+    "credit_exceptions_end",
+]
+
+from risk.services.credit_holds import (  # noqa: E402 — appended: credit holds (#16)
+    HOLD_OVERDUE_DAYS,
+    credit_hold_reasons,
+    credit_hold_release_on_approved,
+    credit_hold_release_request,
+    credit_hold_release_snapshot,
+    credit_holds_refresh,
+)
+
+__all__ += [
+    "HOLD_OVERDUE_DAYS",
+    "credit_hold_reasons",
+    "credit_hold_release_on_approved",
+    "credit_hold_release_request",
+    "credit_hold_release_snapshot",
+    "credit_holds_refresh",
+]
+
+from risk.services.credit_policy import (  # noqa: E402 — appended: credit policy (#16)
+    clean_caps,
+    clean_limits,
+    credit_policy_at_limit_action,
+    credit_policy_create,
+    credit_policy_on_approved,
+    credit_policy_revise,
+    credit_policy_snapshot,
+    credit_policy_submit,
+    credit_policy_update,
+    credit_policy_withdraw,
+    policy_in_force,
+    suggested_limit,
+)
+
+__all__ += [
+    "clean_caps",
+    "clean_limits",
+    "credit_policy_at_limit_action",
+    "credit_policy_create",
+    "credit_policy_on_approved",
+    "credit_policy_revise",
+    "credit_policy_snapshot",
+    "credit_policy_submit",
+    "credit_policy_update",
+    "credit_policy_withdraw",
+    "policy_in_force",
+    "suggested_limit",
+]
+
+from risk.services.credit_policy import credit_policy_caps  # noqa: E402 — appended: exposure caps (#16)
+
+__all__ += ["credit_policy_caps"]
+
+from risk.services.limit_suggestions import (  # noqa: E402 — appended: suggested limits (#16)
+    credit_limit_accept,
+    credit_limit_on_approved,
+    credit_limit_snapshot,
+    credit_limits_suggest,
+)
+
+__all__ += ["credit_limit_accept", "credit_limit_on_approved", "credit_limit_snapshot", "credit_limits_suggest"]

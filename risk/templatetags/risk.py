@@ -3,10 +3,13 @@ factor's value, its band's score and weight — with the latest changes. The cus
 in apps below risk; they load this tag library by name, so they import nothing of risk."""
 
 from django import template
+from django.utils import timezone
 
 from core.rights import may
+from customers.services.limits import effective_limit
 from risk import selectors
-from risk.models import CUSTOMER_FACTOR_FIELDS, STAFF_FACTOR_FIELDS, CustomerRating, StaffRating
+from risk.choices import CREDIT_EXCEPTION_LIVE_STATES, HoldState
+from risk.models import CUSTOMER_FACTOR_FIELDS, STAFF_FACTOR_FIELDS, CreditException, CreditHold, CustomerRating, StaffRating
 from risk.selectors import explain, history
 
 register = template.Library()
@@ -42,3 +45,24 @@ def customer_forecast(context, customer):
     """Foresight (提前预见) beside the grade: the probability, its top reasons and the model behind it."""
     forecast = selectors.customer_forecast(user=context["request"].user, customer_id=customer.pk)
     return {"forecast": forecast, "reasons": selectors.reason_rows(forecast) if forecast else []}
+
+
+@register.inclusion_tag("risk/_credit_exceptions_card.html", takes_context=True)
+def customer_credit_exceptions(context, customer):
+    """Credit-limit exceptions (信用额度例外) on a customer's page: the limit that applies today, the exceptions
+    not over yet (in force, waiting, drafted), and the link to ask for one if the reader may."""
+    user = context["request"].user
+    today = timezone.localdate()
+    rows = list(
+        CreditException.objects.for_user(user)
+        .filter(customer_id=customer.pk, state__in=CREDIT_EXCEPTION_LIVE_STATES, valid_to__gte=today)
+        .order_by("valid_from", "id")[:5]
+    )
+    return {
+        "customer": customer,
+        "rows": rows,
+        "today": today,
+        "limit_today": effective_limit(customer, today),
+        "may_request": may(user, "credit_exception.request", customer),
+        "hold": CreditHold.objects.for_user(user).filter(customer_id=customer.pk, state=HoldState.ON).first(),
+    }

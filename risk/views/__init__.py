@@ -91,3 +91,28 @@ __all__ += [
 from risk.views.collection_forecast import CollectionForecastView  # noqa: E402 — appended: collection forecast (#16)
 
 __all__ += ["CollectionForecastView"]
+from risk.views.credit import (  # noqa: E402 — appended: credit control (#16)
+    CreditExceptionCreateView,
+    CreditExceptionDetailView,
+    CreditExceptionEditView,
+    CreditExceptionListView,
+)
+
+__all__ += ["CreditExceptionCreateView", "CreditExceptionDetailView", "CreditExceptionEditView", "CreditExceptionListView"]
+
+from risk.views.credit import CreditHoldDetailView, CreditHoldListView  # noqa: E402 — appended: credit holds (#16)
+
+__all__ += ["CreditHoldDetailView", "CreditHoldListView"]
+
+from risk.views.credit import (  # noqa: E402 — appended: credit policy (#16)
+    CreditPolicyCreateView,
+    CreditPolicyDetailView,
+    CreditPolicyEditView,
+    CreditPolicyListView,
+)
+
+__all__ += ["CreditPolicyCreateView", "CreditPolicyDetailView", "CreditPolicyEditView", "CreditPolicyListView"]
+
+from risk.views.credit import LimitSuggestionDetailView, LimitSuggestionListView  # noqa: E402 — appended (#16)
+
+__all__ += ["LimitSuggestionDetailView", "LimitSuggestionListView"]

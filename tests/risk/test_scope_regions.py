@@ -35,8 +35,12 @@ from regions.models import OrgUnit
 from regions.services import org_unit_create, staff_hire
 from risk import urls as risk_urls
 from risk.api import urls as risk_api_urls
-from risk.choices import SchemeState
+from risk.choices import CreditPolicyState, SchemeState
 from risk.models import (
+    CreditException,
+    CreditHold,
+    CreditLimitSuggestion,
+    CreditPolicy,
     CustomerForecast,
     CustomerGradeChange,
     CustomerRating,
@@ -48,7 +52,7 @@ from risk.models import (
     UnderperformanceFlag,
     Warning,
 )
-from risk.services import event_report, improvement_create, scheme_create, warning_rule_create
+from risk.services import credit_policy_create, event_report, improvement_create, scheme_create, warning_rule_create
 from risk.services.grade_counts import grade_counts_refresh
 from tests.conftest import PASSWORD, module_data
 
@@ -202,7 +206,43 @@ def _region(tag, code, center, schemes, rule, model):
         expires_on=TODAY + timedelta(days=60),
     )
     r.add(override, override.reason)
+    # Credit control (issue 16): an exception, a hold and a suggested limit of the region's customers.
+    exception = CreditException.objects.create(
+        customer=customers[0],
+        unit=district,
+        owner=reps[0],
+        extra_amount=D("50000.00"),
+        valid_from=TODAY,
+        valid_to=TODAY + timedelta(days=14),
+        reason=f"{tag}客户春季大单",
+    )
+    r.add(exception, exception.reason, exception.get_absolute_url() + '"')
+    hold = CreditHold.objects.create(
+        customer=customers[1], unit=district, owner=reps[1], rule="overdue", detail=f"{tag}客户发票逾期", placed_on=TODAY
+    )
+    r.add(hold, hold.detail, hold.get_absolute_url() + '"')
+    suggestion = CreditLimitSuggestion.objects.create(
+        customer=customers[0],
+        unit=district,
+        owner=reps[0],
+        policy=_credit_policy(),
+        grade="C",
+        monthly_sales=D("1000.00"),
+        current_limit=D("0.00"),
+        suggested_limit=D("2000.00"),
+        suggested_on=TODAY,
+    )
+    r.add(suggestion, suggestion.get_absolute_url() + '"')
     return r
+
+
+def _credit_policy():
+    """The credit policy in force (company-wide: one, shared by both regions)."""
+    policy = CreditPolicy.objects.filter(state=CreditPolicyState.APPROVED).first()
+    if policy is None:
+        policy = credit_policy_create(by=SYSTEM, name="范围测试信用政策", at_limit_action="flag", limits={})
+        CreditPolicy.objects.filter(pk=policy.pk).update(state=CreditPolicyState.APPROVED)
+    return policy
 
 
 @pytest.fixture(scope="module")
@@ -245,6 +285,7 @@ def _patterns(module, namespace):
 WEB = _patterns(risk_urls, "risk:")
 # Pages that take their subject from the query string rather than the path: (parameter, model of the subject).
 SUBJECT_IN_QUERY = {"risk:override_create": (("customer", "customer"), ("staff", "staff"))}
+SUBJECT_IN_QUERY["risk:credit_exception_create"] = (("customer", "customer"),)  # credit control (#16)
 API = _patterns(risk_api_urls, "")
 DIRECTIONS = [("A", "B"), ("B", "A")]
 

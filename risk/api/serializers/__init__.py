@@ -59,3 +59,29 @@ __all__ = [
     "WarningRuleChangeWriteSerializer",
     "ProvisionPolicySerializer",
 ]
+
+from risk.api.serializers.credit import (  # noqa: E402 — appended: credit control (#16)
+    CreditExceptionCreateSerializer,
+    CreditExceptionEmptySerializer,
+    CreditExceptionSerializer,
+    CreditExceptionWriteSerializer,
+)
+
+__all__ += [
+    "CreditExceptionCreateSerializer",
+    "CreditExceptionEmptySerializer",
+    "CreditExceptionSerializer",
+    "CreditExceptionWriteSerializer",
+]
+
+from risk.api.serializers.credit import CreditHoldReleaseSerializer, CreditHoldSerializer  # noqa: E402 — appended (#16)
+
+__all__ += ["CreditHoldReleaseSerializer", "CreditHoldSerializer"]
+
+from risk.api.serializers.credit import CreditPolicySerializer, CreditPolicyWriteSerializer  # noqa: E402 — appended (#16)
+
+__all__ += ["CreditPolicySerializer", "CreditPolicyWriteSerializer"]
+
+from risk.api.serializers.credit import LimitAcceptSerializer, LimitSuggestionSerializer  # noqa: E402 — appended (#16)
+
+__all__ += ["LimitAcceptSerializer", "LimitSuggestionSerializer"]

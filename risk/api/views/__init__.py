@@ -35,3 +35,19 @@ __all__ = [
     "ProvisionPolicyViewSet",
     "ProvisionReportView",
 ]
+
+from risk.api.views.credit import CreditExceptionViewSet  # noqa: E402 — appended: credit control (#16)
+
+__all__ += ["CreditExceptionViewSet"]
+
+from risk.api.views.credit import CreditHoldViewSet  # noqa: E402 — appended: credit holds (#16)
+
+__all__ += ["CreditHoldViewSet"]
+
+from risk.api.views.credit import CreditPolicyViewSet  # noqa: E402 — appended: credit policy (#16)
+
+__all__ += ["CreditPolicyViewSet"]
+
+from risk.api.views.credit import LimitSuggestionViewSet  # noqa: E402 — appended: suggested limits (#16)
+
+__all__ += ["LimitSuggestionViewSet"]
