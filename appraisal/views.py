@@ -40,7 +40,7 @@ from core.rights import may
 from core.roles import can
 from core.scoping import get_in_scope
 from core.ui import approval_url
-from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
+from core.views import ActionDetailView, ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from performance.selectors import default_unit
 from regions.models import OrgUnit
 
@@ -157,7 +157,7 @@ class SchemeEditView(RightsMixin, ScopedDetailView):
         return render(self.request, self.template_name, context, status=status)
 
 
-class SchemeDetailView(RightsMixin, ScopedDetailView):
+class SchemeDetailView(RightsMixin, ActionDetailView):
     model = AppraisalScheme
     change_right = "appraisal.scheme"
     template_name = "appraisal/scheme_detail.html"
@@ -166,6 +166,7 @@ class SchemeDetailView(RightsMixin, ScopedDetailView):
         "revise": (services.scheme_revise, gettext_lazy("A new version is drafted.")),
         "retire": (services.scheme_retire, gettext_lazy("The scheme is retired.")),
     }
+    action_object_name = "scheme"
 
     def narrow_queryset(self, queryset):
         return queryset.select_related("unit", "previous", "created_by")
@@ -184,23 +185,6 @@ class SchemeDetailView(RightsMixin, ScopedDetailView):
         context["revisions"] = AppraisalScheme.objects.for_user(self.request.user).filter(previous=scheme)
         context["error"] = kwargs.get("error")
         return context
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        self.require_change()
-        name = request.POST.get("action")
-        if name not in self.actions:
-            return render(request, self.template_name, self.get_context_data(error=_("Unknown action.")), status=400)
-        service, success = self.actions[name]
-        try:
-            result = service(scheme=self.object, by=request.user)
-        except DomainError as error:
-            self.object.refresh_from_db()
-            return render(request, self.template_name, self.get_context_data(error=error.message), status=error.status_code)
-        messages.success(request, success)
-        if isinstance(result, AppraisalScheme) and result.pk != self.object.pk:
-            return redirect(result.get_absolute_url())
-        return redirect(self.object.get_absolute_url())
 
 
 # ------------------------------------------------------------------------------------------- runs

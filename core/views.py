@@ -164,6 +164,36 @@ class ScopedDetailView(ScopedViewMixin, DetailView):
         return render(self.request, self.template_name, context, status=400)
 
 
+class ActionDetailView(ScopedDetailView):
+    """A detail page whose buttons each run one service on the object (submit, withdraw, revise…): `actions`
+    maps the POSTed `action` to (service, success message); the service is called with the object under
+    `action_object_name` and `by`. Needs the change right; an unknown action is a 400; a refusal shows on the
+    page with its status — or, with `refusal_is_denial`, a missing right is logged as a denied write (403).
+    After success: the object a service returns of the same model (a revision), else the object itself."""
+
+    actions = {}
+    action_object_name = "object"
+    refusal_is_denial = False
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        name = request.POST.get("action")
+        if name not in self.actions:
+            return render(request, self.template_name, self.get_context_data(error=_("Unknown action.")), status=400)
+        service, success = self.actions[name]
+        try:
+            result = service(**{self.action_object_name: self.object}, by=request.user)
+        except DomainError as error:
+            if self.refusal_is_denial and isinstance(error, NotAllowed):
+                raise audit.RefusedWrite(str(error.message)) from None
+            self.object.refresh_from_db()
+            return render(request, self.template_name, self.get_context_data(error=error.message), status=error.status_code)
+        messages.success(request, success)
+        target = result if isinstance(result, type(self.object)) else self.object
+        return redirect(target.get_absolute_url())
+
+
 def bad_request(request, exception=None):
     """Django's 400 handler (`handler400`): a request refused before any view ran.
 

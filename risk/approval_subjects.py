@@ -12,11 +12,38 @@ decided by the chain, their service told on approval.
 
 from approvals.choices import ApprovalKind, RequestState
 from approvals.subjects import register_subject
-from risk.choices import ImprovementState, OverrideState, RuleChangeState, SchemeState
-from risk.models import GradeOverride, ImprovementPlan, ProvisionPolicy, RatingScheme, WarningRuleChange
+from risk.choices import (
+    CreditExceptionState,
+    CreditPolicyState,
+    HoldReleaseState,
+    ImprovementState,
+    OverrideState,
+    RuleChangeState,
+    SchemeState,
+    SuggestionState,
+)
+from risk.models import (
+    CreditException,
+    CreditHoldRelease,
+    CreditLimitSuggestion,
+    CreditPolicy,
+    GradeOverride,
+    ImprovementPlan,
+    ProvisionPolicy,
+    RatingScheme,
+    WarningRuleChange,
+)
 from risk.selectors import rule_change_rows
 from risk.selectors.provisions import provision_policy_rows
 from risk.services import (
+    credit_exception_on_approved,
+    credit_exception_snapshot,
+    credit_hold_release_on_approved,
+    credit_hold_release_snapshot,
+    credit_limit_on_approved,
+    credit_limit_snapshot,
+    credit_policy_on_approved,
+    credit_policy_snapshot,
     improvement_on_approved,
     improvement_snapshot,
     override_on_approved,
@@ -113,9 +140,6 @@ _register(
     context=lambda policy, request: {"rows": provision_policy_rows(policy.rates)},
 )
 
-from risk.choices import CreditExceptionState  # noqa: E402 — appended: credit control (#16)
-from risk.models import CreditException  # noqa: E402
-from risk.services import credit_exception_on_approved, credit_exception_snapshot  # noqa: E402
 
 # Credit-limit exceptions (信用额度例外, issue 16): in force once approved, on their days only (the credit check
 # reads the dates); a draft again when returned, withdrawn when withdrawn.
@@ -130,9 +154,6 @@ _register(
     back={RequestState.RETURNED: CreditExceptionState.RETURNED, RequestState.WITHDRAWN: CreditExceptionState.WITHDRAWN},
 )
 
-from risk.choices import HoldReleaseState  # noqa: E402 — appended: credit holds (#16)
-from risk.models import CreditHoldRelease  # noqa: E402
-from risk.services import credit_hold_release_on_approved, credit_hold_release_snapshot  # noqa: E402
 
 # Releases of credit holds (解除暂停赊销, issue 16): approved, the hold is released in the decision's transaction.
 _register(
@@ -146,9 +167,6 @@ _register(
     back={RequestState.RETURNED: HoldReleaseState.RETURNED, RequestState.WITHDRAWN: HoldReleaseState.WITHDRAWN},
 )
 
-from risk.choices import CreditPolicyState  # noqa: E402 — appended: credit policy (#16)
-from risk.models import CreditPolicy  # noqa: E402
-from risk.services import credit_policy_on_approved, credit_policy_snapshot  # noqa: E402
 
 # The credit policy (信用政策, issue 16): in force once approved (retiring the one in force); a draft again when
 # returned or withdrawn.
@@ -163,9 +181,6 @@ _register(
     back={},
 )
 
-from risk.choices import SuggestionState  # noqa: E402 — appended: suggested limits (#16)
-from risk.models import CreditLimitSuggestion  # noqa: E402
-from risk.services import credit_limit_on_approved, credit_limit_snapshot  # noqa: E402
 
 # A credit limit accepted beyond the policy's suggestion (issue 16): applied to the customer once approved.
 _register(

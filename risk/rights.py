@@ -239,6 +239,8 @@ def may_draft_provision_policy(user, policy=None):
 @rule("provision_policy.submit")
 def may_submit_provision_policy(user, policy):
     return _center(user, _("Provision policies are submitted by the Development Center."))
+
+
 # --- credit-limit exceptions (信用额度例外) -------------------------------------------------------------------
 def handles_customer_credit(user, customer):
     """True if `user` may ask for more credit for `customer`: its own salesperson, or a manager (or the center)

@@ -2,9 +2,13 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from risk.api.views import (
+    CreditExceptionViewSet,
+    CreditHoldViewSet,
+    CreditPolicyViewSet,
     CustomerForecastViewSet,
     CustomerRatingViewSet,
     ImprovementPlanViewSet,
+    LimitSuggestionViewSet,
     ProvisionPolicyViewSet,
     ProvisionReportView,
     RatingSchemeViewSet,
@@ -27,16 +31,12 @@ router.register("warning-rules", WarningRuleViewSet, basename="risk-warning-rule
 router.register("warnings", WarningViewSet, basename="risk-warning")
 router.register("warning-rule-changes", WarningRuleChangeViewSet, basename="risk-warning-rule-change")
 router.register("provision-policies", ProvisionPolicyViewSet, basename="risk-provision-policy")
-from risk.api.views import CreditExceptionViewSet  # noqa: E402 — appended: credit control (#16)
 
 router.register("credit-exceptions", CreditExceptionViewSet, basename="risk-credit-exception")
-from risk.api.views import CreditHoldViewSet  # noqa: E402 — appended: credit holds (#16)
 
 router.register("credit-holds", CreditHoldViewSet, basename="risk-credit-hold")
-from risk.api.views import CreditPolicyViewSet  # noqa: E402 — appended: credit policy (#16)
 
 router.register("credit-policies", CreditPolicyViewSet, basename="risk-credit-policy")
-from risk.api.views import LimitSuggestionViewSet  # noqa: E402 — appended: suggested limits (#16)
 
 router.register("limit-suggestions", LimitSuggestionViewSet, basename="risk-limit-suggestion")
 

@@ -1,5 +1,21 @@
 """Views of risk control, one module per subject (credit ratings, special events, improvement plans); the public names are re-exported here."""
 
+from risk.views.board import RiskBoardView
+from risk.views.collection_forecast import CollectionForecastView
+from risk.views.credit import (
+    CreditExceptionCreateView,
+    CreditExceptionDetailView,
+    CreditExceptionEditView,
+    CreditExceptionListView,
+    CreditHoldDetailView,
+    CreditHoldListView,
+    CreditPolicyCreateView,
+    CreditPolicyDetailView,
+    CreditPolicyEditView,
+    CreditPolicyListView,
+    LimitSuggestionDetailView,
+    LimitSuggestionListView,
+)
 from risk.views.events import (
     EventDetailView,
     EventListView,
@@ -13,6 +29,13 @@ from risk.views.improvement import (
     ImprovementListView,
 )
 from risk.views.overrides import OverrideCreateView, OverrideListView
+from risk.views.provisions import (
+    ProvisionPolicyCreateView,
+    ProvisionPolicyDetailView,
+    ProvisionPolicyEditView,
+    ProvisionPolicyListView,
+    ProvisionView,
+)
 from risk.views.ratings import (
     CustomerRatingListView,
     RiskHomeView,
@@ -68,17 +91,9 @@ __all__ = [
     "WarningRuleChangeListView",
 ]
 
-from risk.views.board import RiskBoardView  # noqa: E402 — appended: the company-wide risk board (#15)
 
 __all__ += ["RiskBoardView"]
 
-from risk.views.provisions import (  # noqa: E402 — appended: provisions for doubtful debts (#16)
-    ProvisionPolicyCreateView,
-    ProvisionPolicyDetailView,
-    ProvisionPolicyEditView,
-    ProvisionPolicyListView,
-    ProvisionView,
-)
 
 __all__ += [
     "ProvisionPolicyCreateView",
@@ -88,31 +103,16 @@ __all__ += [
     "ProvisionView",
 ]
 
-from risk.views.collection_forecast import CollectionForecastView  # noqa: E402 — appended: collection forecast (#16)
 
 __all__ += ["CollectionForecastView"]
-from risk.views.credit import (  # noqa: E402 — appended: credit control (#16)
-    CreditExceptionCreateView,
-    CreditExceptionDetailView,
-    CreditExceptionEditView,
-    CreditExceptionListView,
-)
 
 __all__ += ["CreditExceptionCreateView", "CreditExceptionDetailView", "CreditExceptionEditView", "CreditExceptionListView"]
 
-from risk.views.credit import CreditHoldDetailView, CreditHoldListView  # noqa: E402 — appended: credit holds (#16)
 
 __all__ += ["CreditHoldDetailView", "CreditHoldListView"]
 
-from risk.views.credit import (  # noqa: E402 — appended: credit policy (#16)
-    CreditPolicyCreateView,
-    CreditPolicyDetailView,
-    CreditPolicyEditView,
-    CreditPolicyListView,
-)
 
 __all__ += ["CreditPolicyCreateView", "CreditPolicyDetailView", "CreditPolicyEditView", "CreditPolicyListView"]
 
-from risk.views.credit import LimitSuggestionDetailView, LimitSuggestionListView  # noqa: E402 — appended (#16)
 
 __all__ += ["LimitSuggestionDetailView", "LimitSuggestionListView"]

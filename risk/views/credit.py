@@ -15,12 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from approvals.selectors import latest_request
-from core import audit
 from core.errors import DomainError
-from core.rights import NotAllowed, may
+from core.rights import may
 from core.scoping import get_in_scope
 from core.ui import approval_url
-from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
+from core.views import ActionDetailView, ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from customers.models import Customer
 from customers.services.limits import effective_limit
 from risk import services
@@ -130,7 +129,7 @@ class CreditExceptionEditView(ScopedDetailView):
         return self._render(form, status=400)
 
 
-class CreditExceptionDetailView(ScopedDetailView):
+class CreditExceptionDetailView(ActionDetailView):
     """An exception: the customer's limit with and without it, its days, reason and evidence, its approval, and
     the actions the reader may take (edit, submit, withdraw)."""
 
@@ -141,6 +140,8 @@ class CreditExceptionDetailView(ScopedDetailView):
         "submit": (services.credit_exception_submit, gettext_lazy("The exception is submitted for approval.")),
         "withdraw": (services.credit_exception_withdraw, gettext_lazy("The exception is withdrawn.")),
     }
+    action_object_name = "exception"
+    refusal_is_denial = True
 
     def narrow_queryset(self, queryset):
         return queryset.select_related("customer", "unit", "requested_by")
@@ -162,23 +163,6 @@ class CreditExceptionDetailView(ScopedDetailView):
         )
         context["error"] = kwargs.get("error")
         return context
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        self.require_change()
-        name = request.POST.get("action")
-        if name not in self.actions:
-            return render(request, self.template_name, self.get_context_data(error=_("Unknown action.")), status=400)
-        service, success = self.actions[name]
-        try:
-            service(exception=self.object, by=request.user)
-        except DomainError as error:
-            if isinstance(error, NotAllowed):
-                raise audit.RefusedWrite(str(error.message)) from None
-            self.object.refresh_from_db()
-            return render(request, self.template_name, self.get_context_data(error=error.message), status=error.status_code)
-        messages.success(request, success)
-        return redirect(self.object.get_absolute_url())
 
 
 # --- credit holds (暂停赊销) ------------------------------------------------------------------------------------
@@ -304,12 +288,19 @@ class CreditPolicyEditView(ScopedDetailView):
         return self._render(form, status=400)
 
 
-class CreditPolicyDetailView(ScopedDetailView):
+class CreditPolicyDetailView(ActionDetailView):
     """A version of the policy: its rules and caps, its approval, and submit / withdraw / revise."""
 
     model = CreditPolicy
     change_action = "risk.policy"
     template_name = "risk/credit_policy_detail.html"
+    actions = {
+        "submit": (services.credit_policy_submit, gettext_lazy("The credit policy is submitted to the Development Center.")),
+        "withdraw": (services.credit_policy_withdraw, gettext_lazy("The credit policy is withdrawn: a draft again.")),
+        "revise": (services.credit_policy_revise, gettext_lazy("A new version is drafted from the policy in force.")),
+    }
+    action_object_name = "policy"
+    refusal_is_denial = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -324,29 +315,6 @@ class CreditPolicyDetailView(ScopedDetailView):
         context["may_revise"] = allowed and policy.state == "approved"
         context["error"] = kwargs.get("error")
         return context
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        self.require_change()
-        actions = {
-            "submit": (services.credit_policy_submit, _("The credit policy is submitted to the Development Center.")),
-            "withdraw": (services.credit_policy_withdraw, _("The credit policy is withdrawn: a draft again.")),
-            "revise": (services.credit_policy_revise, _("A new version is drafted from the policy in force.")),
-        }
-        name = request.POST.get("action")
-        if name not in actions:
-            return render(request, self.template_name, self.get_context_data(error=_("Unknown action.")), status=400)
-        service, success = actions[name]
-        try:
-            result = service(policy=self.object, by=request.user)
-        except DomainError as error:
-            if isinstance(error, NotAllowed):
-                raise audit.RefusedWrite(str(error.message)) from None
-            self.object.refresh_from_db()
-            return render(request, self.template_name, self.get_context_data(error=error.message), status=error.status_code)
-        messages.success(request, success)
-        target = result if isinstance(result, CreditPolicy) else self.object
-        return redirect(target.get_absolute_url())
 
 
 # --- suggested credit limits (建议信用额度) -------------------------------------------------------------------------

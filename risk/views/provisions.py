@@ -18,7 +18,7 @@ from core.errors import DomainError
 from core.rights import may
 from core.scoping import get_in_scope
 from core.ui import approval_url
-from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error, scope_label
+from core.views import ActionDetailView, ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error, scope_label
 from performance.selectors import default_unit
 from regions.models import OrgUnit
 from risk import services
@@ -100,7 +100,7 @@ class ProvisionPolicyEditView(ScopedDetailView):
         return self._render(form, status=400)
 
 
-class ProvisionPolicyDetailView(ScopedDetailView):
+class ProvisionPolicyDetailView(ActionDetailView):
     """A policy: its rate per bucket, its approval, and submit (a draft) or revise (the one in force)."""
 
     model = ProvisionPolicy
@@ -110,6 +110,7 @@ class ProvisionPolicyDetailView(ScopedDetailView):
         "submit": (services.provision_policy_submit, gettext_lazy("The policy is submitted to the Development Center.")),
         "revise": (services.provision_policy_revise, gettext_lazy("A new version is drafted.")),
     }
+    action_object_name = "policy"
 
     def narrow_queryset(self, queryset):
         return queryset.select_related("previous", "created_by")
@@ -127,23 +128,6 @@ class ProvisionPolicyDetailView(ScopedDetailView):
         context["may_revise"] = policy.state == "approved" and may(user, "provision_policy.draft", policy)
         context["error"] = kwargs.get("error")
         return context
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        self.require_change()
-        name = request.POST.get("action")
-        if name not in self.actions:
-            return render(request, self.template_name, self.get_context_data(error=_("Unknown action.")), status=400)
-        service, success = self.actions[name]
-        try:
-            result = service(policy=self.object, by=request.user)
-        except DomainError as error:
-            self.object.refresh_from_db()
-            return render(request, self.template_name, self.get_context_data(error=error.message), status=error.status_code)
-        messages.success(request, success)
-        if isinstance(result, ProvisionPolicy) and result.pk != self.object.pk:
-            return redirect(result.get_absolute_url())
-        return redirect(self.object.get_absolute_url())
 
 
 class ProvisionView(ScopedViewMixin, View):

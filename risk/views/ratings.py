@@ -20,7 +20,7 @@ from core.errors import DomainError
 from core.periods import Period
 from core.scoping import scope_of
 from core.ui import approval_url
-from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error, scope_label
+from core.views import ActionDetailView, ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error, scope_label
 from performance.selectors import default_unit
 from performance.turnover import last_months, turnover
 from risk import selectors, services
@@ -178,7 +178,7 @@ class SchemeEditView(SchemeFormMixin, ScopedDetailView):
         return self._render(form, factors, grades, status=400)
 
 
-class SchemeDetailView(ScopedDetailView):
+class SchemeDetailView(ActionDetailView):
     model = RatingScheme
     change_action = "risk.policy"
     template_name = "risk/scheme_detail.html"
@@ -186,6 +186,7 @@ class SchemeDetailView(ScopedDetailView):
         "submit": (services.scheme_submit, gettext_lazy("The scheme is submitted to the Development Center.")),
         "revise": (services.scheme_revise, gettext_lazy("A new version is drafted.")),
     }
+    action_object_name = "scheme"
 
     def narrow_queryset(self, queryset):
         return queryset.select_related("previous", "created_by")
@@ -201,23 +202,6 @@ class SchemeDetailView(ScopedDetailView):
         context["revisions"] = RatingScheme.objects.for_user(self.request.user).filter(previous=scheme)
         context["error"] = kwargs.get("error")
         return context
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        self.require_change()
-        name = request.POST.get("action")
-        if name not in self.actions:
-            return render(request, self.template_name, self.get_context_data(error=_("Unknown action.")), status=400)
-        service, success = self.actions[name]
-        try:
-            result = service(scheme=self.object, by=request.user)
-        except DomainError as error:
-            self.object.refresh_from_db()
-            return render(request, self.template_name, self.get_context_data(error=error.message), status=error.status_code)
-        messages.success(request, success)
-        if isinstance(result, RatingScheme) and result.pk != self.object.pk:
-            return redirect(result.get_absolute_url())
-        return redirect(self.object.get_absolute_url())
 
 
 # ------------------------------------------------------------------------------------------- grades

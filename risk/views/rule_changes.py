@@ -14,11 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from approvals.selectors import latest_request
-from core import audit
 from core.errors import DomainError
-from core.rights import NotAllowed, may
+from core.rights import may
 from core.ui import approval_url
-from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
+from core.views import ActionDetailView, ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from risk import selectors, services
 from risk.filtersets import WarningRuleChangeFilterSet
 from risk.forms import WarningRuleChangeForm, rule_change_initial
@@ -101,7 +100,7 @@ class WarningRuleChangeEditView(ScopedDetailView):
         return self._render(form, status=400)
 
 
-class WarningRuleChangeDetailView(ScopedDetailView):
+class WarningRuleChangeDetailView(ActionDetailView):
     """A proposal: the rule's values against the proposed ones (as frozen at its last submission, else the rule's
     values now), the reason, its approval, and the actions the reader may take (edit, submit, withdraw)."""
 
@@ -112,6 +111,8 @@ class WarningRuleChangeDetailView(ScopedDetailView):
         "submit": (services.warning_rule_change_submit, gettext_lazy("The proposal is submitted to the Development Center.")),
         "withdraw": (services.warning_rule_change_withdraw, gettext_lazy("The proposal is withdrawn.")),
     }
+    action_object_name = "change"
+    refusal_is_denial = True
 
     def narrow_queryset(self, queryset):
         return queryset.select_related("rule", "drafted_by")
@@ -135,20 +136,3 @@ class WarningRuleChangeDetailView(ScopedDetailView):
         )
         context["error"] = kwargs.get("error")
         return context
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        self.require_change()
-        name = request.POST.get("action")
-        if name not in self.actions:
-            return render(request, self.template_name, self.get_context_data(error=_("Unknown action.")), status=400)
-        service, success = self.actions[name]
-        try:
-            service(change=self.object, by=request.user)
-        except DomainError as error:
-            if isinstance(error, NotAllowed):
-                raise audit.RefusedWrite(str(error.message)) from None
-            self.object.refresh_from_db()
-            return render(request, self.template_name, self.get_context_data(error=error.message), status=error.status_code)
-        messages.success(request, success)
-        return redirect(self.object.get_absolute_url())
