@@ -30,6 +30,7 @@ class ApprovalKind(models.TextChoices):
     CREDIT_HOLD_RELEASE = "credit_hold_release", _("Credit hold release")
     CREDIT_POLICY = "credit_policy", _("Credit policy")
     CREDIT_LIMIT_CHANGE = "credit_limit_change", _("Credit limit beyond the policy")
+    WRITE_OFF_REVERSAL = "write_off_reversal", _("Write-off reversal")
 
 
 class RequestState(models.TextChoices):

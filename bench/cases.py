@@ -678,7 +678,8 @@ def attainment_oracle(unit, period):
                  WHEN 'collections' THEN (
                    SELECT coalesce(sum(a.amount), 0) FROM customers_allocation a
                    JOIN customers_invoice i ON i.id = a.invoice_id JOIN regions_orgunit u ON u.id = i.district_id
-                   WHERE u.path LIKE %(prefix)s AND a.allocated_on BETWEEN %(start)s AND %(end)s AND a.reversed_on IS NULL)
+                   WHERE u.path LIKE %(prefix)s AND a.allocated_on BETWEEN %(start)s AND %(end)s AND a.reversed_on IS NULL
+                     AND a.origin <> 'write_off')
                  WHEN 'new_customers' THEN (
                    SELECT count(*) FROM customers_invoice i JOIN regions_orgunit u ON u.id = i.district_id
                    WHERE u.path LIKE %(prefix)s AND i.issue_date BETWEEN %(start)s AND %(end)s AND i.status <> 'cancelled'
@@ -721,7 +722,7 @@ def attainment_oracle_districts(unit, period):
                  AND i.status <> 'cancelled') AS sales_amount,
               (SELECT coalesce(sum(a.amount), 0) FROM customers_allocation a JOIN customers_invoice i ON i.id = a.invoice_id
                WHERE i.district_id IN (SELECT id FROM d) AND a.allocated_on BETWEEN %(start)s AND %(end)s
-                 AND a.reversed_on IS NULL) AS collections,
+                 AND a.reversed_on IS NULL AND a.origin <> 'write_off') AS collections,
               (SELECT count(*) FROM (
                  SELECT DISTINCT ON (i.customer_id) i.customer_id, i.district_id FROM customers_invoice i
                  WHERE i.customer_id IN (SELECT customer_id FROM customers_invoice WHERE district_id IN (SELECT id FROM d)

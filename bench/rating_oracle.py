@@ -61,6 +61,7 @@ def rate_customers(scheme, as_of):
                    sum(a.amount) FILTER (WHERE a.allocated_on <= %(recent)s) AS earlier_amount
             FROM customers_allocation a JOIN customers_invoice i ON i.id = a.invoice_id
             WHERE a.allocated_on > %(earlier)s AND a.allocated_on <= %(d)s AND (a.reversed_on IS NULL OR a.reversed_on > %(d)s)
+              AND a.origin <> 'write_off'
             GROUP BY 1
         ), v AS (
             SELECT c.id, {", ".join(f"{VALUES[name]} AS {name}" for name in columns)}

@@ -56,6 +56,7 @@ def _customer_sql(kind):
                        sum(a.amount) FILTER (WHERE a.allocated_on <= %(recent)s) AS ea
                 FROM customers_allocation a JOIN customers_invoice i ON i.id = a.invoice_id
                 WHERE a.allocated_on > %(earlier)s AND a.allocated_on <= %(d)s AND (a.reversed_on IS NULL OR a.reversed_on > %(d)s)
+                  AND a.origin <> 'write_off'
                 GROUP BY 1) l
             WHERE l.ra > 0 AND l.ea > 0 AND {trend} > %(t)s"""
     if kind == WarningKind.NO_SALES:

@@ -18,6 +18,8 @@ class InvoiceStatus(models.TextChoices):
     OPEN = "open", _("open")
     PAID = "paid", _("paid")
     CANCELLED = "cancelled", _("cancelled")
+    # Nothing open any more and part of it closed by a write-off (核销, risk.WriteOff): in the bad-debt register.
+    WRITTEN_OFF = "written_off", _("written off")
 
 
 class PaymentStatus(models.TextChoices):

@@ -296,15 +296,34 @@ class AllocationOrigin(models.TextChoices):
     PAYMENT = "payment", _("with the payment")
     # The customer's credit applied later (by a person, a branch system or the auto-apply policy).
     CREDIT = "credit", _("credit applied")
+    # Not money: an approved write-off (核销, risk.WriteOff) closing an open amount from a day. It settles the
+    # invoice like an allocation — so balances, ageing as of any date and the summaries' open figures need no
+    # second rule — but it is no collection: every figure of money collected excludes it (COLLECTED).
+    WRITE_OFF = "write_off", _("written off")
+
+
+# The allocations that are money collected (回款): all but write-offs. Every collections figure filters with it;
+# receivables (open amounts, ageing) count every allocation.
+COLLECTED = ~Q(origin=AllocationOrigin.WRITE_OFF)
 
 
 class Allocation(models.Model):
     """A part of a payment applied to an invoice, from a date. A payment's reversal ends its
     allocations on the reversal date, so receivables "as of" any date stay reproducible; so does a
-    re-allocation (the old allocations end with a reason, the new ones start on the same date)."""
+    re-allocation (the old allocations end with a reason, the new ones start on the same date).
+
+    A write-off (origin "write_off") is an allocation without a payment: it closes the open amount from the day
+    the write-off was approved, and its reversal ends it the same way (nothing is deleted, so the ageing as of an
+    earlier day still shows the debt)."""
 
     payment = models.ForeignKey(
-        Payment, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("payment"), db_index=False
+        Payment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("payment"),
+        db_index=False,
     )
     invoice = models.ForeignKey(
         Invoice, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("invoice"), db_index=False
@@ -332,10 +351,17 @@ class Allocation(models.Model):
             # migration 0012): rows arrive in date order, so it is a few pages however long the history.
             models.Index(fields=["reversed_on"], condition=Q(reversed_on__isnull=False), name="allocation_reversed_on"),
         ]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+            # Money has a payment; a write-off has none.
+            models.CheckConstraint(
+                condition=Q(origin="write_off", payment__isnull=True) | (~Q(origin="write_off") & Q(payment__isnull=False)),
+                name="allocation_payment_unless_write_off",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.payment_id} → {self.invoice_id}: {self.amount}"
+        return f"{self.payment_id or _('write-off')} → {self.invoice_id}: {self.amount}"
 
 
 class CollectionPlan(models.Model):

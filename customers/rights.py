@@ -18,6 +18,7 @@ any right is asked; the rule holds the line for every other caller too.
   `payment.reverse` (a Payment);
 - `credit.apply` (the Customer): applying credit allocates payments, so it is the payment right;
 - `collection_plan.create` (the Customer), `collection_plan.follow_up` (a CollectionPlan);
+- `write_off.post` (the Customer): nobody but the system, on an approved write-off or reversal;
 - `product.create`, `product.update`, `product.add_price` (a Product): the catalogue is the
   Development Center's (`product.change` is CENTER_ONLY in the role table).
 """
@@ -157,6 +158,13 @@ def may_update_product(user, _product):
 @rule("product.add_price")
 def may_add_price(user, _product):
     return can(user, "product.change")
+
+
+@rule("write_off.post")
+def may_post_write_off(user, _customer):
+    """Post or reverse a write-off in the ledger: only the approval mechanism does, as SYSTEM, once the
+    write-off (or its reversal) is approved (risk.services.write_offs); no person posts one directly."""
+    return False
 
 
 def ensure_each(user, action, records):

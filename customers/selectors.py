@@ -22,7 +22,7 @@ from core.errors import InvalidInput
 from core.money import ZERO, money
 from core.scoping import scope_of
 from customers.choices import InvoiceStatus, PaymentStatus
-from customers.models import Allocation, CollectionPlanLine, Customer, Invoice, Payment
+from customers.models import COLLECTED, Allocation, CollectionPlanLine, Customer, Invoice, Payment
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
 
@@ -491,7 +491,7 @@ def collection_plan_progress(*, plan, as_of=None):
         planned_to_date=Coalesce(Sum("amount", filter=Q(due_on__lte=as_of)), _zero(), output_field=MONEY),
     )
     started = timezone.localdate(plan.created_at)
-    allocations = Allocation.objects.filter(allocation_counts_on(as_of), allocated_on__gte=started)
+    allocations = Allocation.objects.filter(COLLECTED, allocation_counts_on(as_of), allocated_on__gte=started)
     if plan.invoice_id:
         allocations = allocations.filter(invoice_id=plan.invoice_id)
     else:

@@ -18,7 +18,7 @@ from core.errors import InvalidInput
 from core.money import ZERO, money
 from core.periods import MONTH, Period, PeriodOutOfRange
 from customers.choices import InvoiceStatus
-from customers.models import Allocation, Invoice, InvoiceLine
+from customers.models import COLLECTED, Allocation, Invoice, InvoiceLine
 from performance.models import DistrictMonthFact, MonthlyFact
 from plans.selectors import first_invoices
 
@@ -104,7 +104,7 @@ def _branches(ranges):
     )
     collected = (
         Allocation.objects.unscoped()
-        .filter(_in_ranges("allocated_on", ranges), reversed_on__isnull=True)
+        .filter(COLLECTED, _in_ranges("allocated_on", ranges), reversed_on__isnull=True)
         .values(
             f_month=TruncMonth("allocated_on"),
             f_district=F("invoice__district_id"),

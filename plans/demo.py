@@ -40,7 +40,7 @@ from core.periods import Period
 from core.rights import SYSTEM
 from core.roles import Role
 from customers.choices import InvoiceStatus
-from customers.models import Allocation, Invoice
+from customers.models import COLLECTED, Allocation, Invoice
 from plans import selectors, services
 from plans.choices import COUNT_METRICS, SplitMethod
 from plans.models import Plan, SeasonalDistribution, Target
@@ -168,7 +168,7 @@ def _last_year_actuals(year):
         .values_list("district_id", "salesperson_id")
         .annotate(v=Sum("amount")),
         "collections": Allocation.objects.unscoped()
-        .filter(allocated_on__range=(start, end), reversed_on__isnull=True)
+        .filter(COLLECTED, allocated_on__range=(start, end), reversed_on__isnull=True)
         .values_list("invoice__district_id", "invoice__salesperson_id")
         .annotate(v=Sum("amount")),
         "new_customers": selectors.first_invoices()

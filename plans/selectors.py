@@ -22,7 +22,7 @@ from approvals.models import ApprovalRequest
 from core.errors import Unprocessable
 from core.periods import Period
 from customers.choices import InvoiceStatus
-from customers.models import Allocation, Invoice
+from customers.models import COLLECTED, Allocation, Invoice
 from plans.choices import COUNT_METRICS, Metric
 from plans.diff import diff_versions
 from plans.models import PlanVersion, Target
@@ -50,6 +50,7 @@ def _sales_amount(period, unit, staff):
 
 def _collections(period, unit, staff):
     rows = Allocation.objects.unscoped().filter(
+        COLLECTED,
         allocated_on__range=(period.start, period.end),
         reversed_on__isnull=True,
         **_owner_filter(path_lookup="invoice__district__path", staff_lookup="invoice__salesperson", unit=unit, staff=staff),
@@ -329,7 +330,7 @@ def _monthly_rows(metric, start, end):
     elif metric == Metric.COLLECTIONS:
         rows = (
             Allocation.objects.unscoped()
-            .filter(allocated_on__range=(start, end), reversed_on__isnull=True)
+            .filter(COLLECTED, allocated_on__range=(start, end), reversed_on__isnull=True)
             .annotate(m=TruncMonth("allocated_on"))
             .values_list("invoice__district_id", "invoice__salesperson_id", "m")
             .annotate(v=Sum("amount"))

@@ -8,6 +8,7 @@ decided by the chain, their service told on approval.
   (the nightly job); a draft again when returned or withdrawn.
 - Changes of the warning rules: applied to the rule (or creating it) once approved.
 - Credit-limit exceptions: counted by the credit check on their days once approved.
+- Write-offs of bad debt: posted in the ledger once approved; their reversals reopen the debt.
 """
 
 from approvals.choices import ApprovalKind, RequestState
@@ -21,6 +22,8 @@ from risk.choices import (
     RuleChangeState,
     SchemeState,
     SuggestionState,
+    WriteOffReversalState,
+    WriteOffState,
 )
 from risk.models import (
     CreditException,
@@ -32,6 +35,8 @@ from risk.models import (
     ProvisionPolicy,
     RatingScheme,
     WarningRuleChange,
+    WriteOff,
+    WriteOffReversal,
 )
 from risk.selectors import rule_change_rows
 from risk.selectors.provisions import provision_policy_rows
@@ -52,6 +57,10 @@ from risk.services import (
     scheme_snapshot,
     warning_rule_change_on_approved,
     warning_rule_change_snapshot,
+    write_off_on_approved,
+    write_off_reversal_on_approved,
+    write_off_reversal_snapshot,
+    write_off_snapshot,
 )
 from risk.services.provisions import provision_policy_on_approved, provision_policy_snapshot
 
@@ -192,4 +201,28 @@ _register(
     on_approved=credit_limit_on_approved,
     template="risk/_limit_suggestion_review.html",
     back={RequestState.RETURNED: SuggestionState.RETURNED, RequestState.WITHDRAWN: SuggestionState.WITHDRAWN},
+)
+
+
+# Write-offs of bad debt (坏账核销, issue 16): posted in the ledger once approved; a draft again when returned,
+# withdrawn when withdrawn. Their reversals (撤销核销): approved, the postings end and the invoices are open again.
+_register(
+    WriteOff,
+    ApprovalKind.BAD_DEBT,
+    WriteOffState,
+    name="write_off",
+    snapshot=write_off_snapshot,
+    on_approved=write_off_on_approved,
+    template="risk/_write_off_review.html",
+    back={RequestState.RETURNED: WriteOffState.RETURNED, RequestState.WITHDRAWN: WriteOffState.WITHDRAWN},
+)
+_register(
+    WriteOffReversal,
+    ApprovalKind.WRITE_OFF_REVERSAL,
+    WriteOffReversalState,
+    name="reversal",
+    snapshot=write_off_reversal_snapshot,
+    on_approved=write_off_reversal_on_approved,
+    template="risk/_write_off_reversal_review.html",
+    back={RequestState.RETURNED: WriteOffReversalState.RETURNED, RequestState.WITHDRAWN: WriteOffReversalState.WITHDRAWN},
 )

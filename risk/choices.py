@@ -354,3 +354,33 @@ class SuggestionState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     # Required by the approval helper's shape (a returned or withdrawn request's state); not used otherwise.
     DRAFT = "draft", _("Draft")
+
+
+class WriteOffState(models.TextChoices):
+    """A write-off of bad debt (坏账核销): drafted, submitted to the approval chain, posted in the ledger once
+    approved; returned for revision (edited, it is a draft again), rejected, withdrawn; reversed through a second
+    approval (the debt is open again from the reversal's day)."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Written off")
+    RETURNED = "returned", _("Returned for revision")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REVERSED = "reversed", _("Reversed")
+
+
+WRITE_OFF_EDITABLE_STATES = (WriteOffState.DRAFT, WriteOffState.RETURNED)
+# A proposal still on its way: its invoices' amounts are reserved (two proposals cannot close the same debt twice).
+WRITE_OFF_PENDING_STATES = (WriteOffState.DRAFT, WriteOffState.SUBMITTED, WriteOffState.RETURNED)
+
+
+class WriteOffReversalState(models.TextChoices):
+    """A request to reverse an approved write-off (撤销核销): approved, the write-off's amounts are open again."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for revision")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

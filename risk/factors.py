@@ -167,7 +167,7 @@ def _delay_sql():
                SUM(CASE WHEN a.allocated_on <= %(recent)s THEN a.amount ELSE 0 END)
         FROM {t["allocation"]} a JOIN {t["invoice"]} i ON i.id = a.invoice_id
         WHERE a.allocated_on > %(earlier)s AND a.allocated_on <= %(d)s
-          AND (a.reversed_on IS NULL OR a.reversed_on > %(d)s)
+          AND (a.reversed_on IS NULL OR a.reversed_on > %(d)s) AND a.origin <> 'write_off'
         GROUP BY i.customer_id
     """
 

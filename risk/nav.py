@@ -37,6 +37,9 @@ def items(user, role):
         (_("Customers on credit hold"), reverse("risk:credit_hold_list")),
         (_("Credit policy"), reverse("risk:credit_policy_list")),
         (_("Suggested credit limits"), reverse("risk:limit_suggestion_list")),
+        # Bad debts (呆坏账): proposals, the register and recoveries.
+        (_("Write-offs"), reverse("risk:write_off_list")),
+        (_("Bad-debt register"), reverse("risk:bad_debt_register")),
     ]
 
 

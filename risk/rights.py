@@ -318,3 +318,41 @@ def may_accept_limit(user, suggestion):
     return manages_unit(user, suggestion.unit) or Refusal(
         _("A suggested credit limit is accepted by a manager above the customer's district.")
     )
+
+
+# --- write-offs of bad debt (坏账核销) ----------------------------------------------------------------------------
+@rule("write_off.propose")
+def may_propose_write_off(user, customer=None):
+    """Propose a write-off of `customer`'s debt: its salesperson or a manager above its district (or the center)."""
+    staff = _staff(user)
+    if staff is None:
+        return Refusal(_("Write-offs are proposed by a member of staff."))
+    if customer is not None and not handles_customer_credit(user, customer):
+        return Refusal(
+            _("Only the customer's salesperson or a manager above its district may propose a write-off."), field="customer"
+        )
+    return True
+
+
+@rule("write_off.edit")
+def may_edit_write_off(user, write_off):
+    """Change, submit or withdraw a write-off not decided yet."""
+    return handles_customer_credit(user, write_off.customer) or Refusal(
+        _("Only the customer's salesperson or a manager above its district may change this write-off.")
+    )
+
+
+@rule("write_off.reverse")
+def may_reverse_write_off(user, write_off):
+    """Ask for an approved write-off to be reversed: a manager above the customer's district, or the center."""
+    return manages_unit(user, write_off.unit) or Refusal(
+        _("A write-off is reversed at the request of a manager above the customer's district.")
+    )
+
+
+@rule("write_off.recover")
+def may_record_recovery(user, customer):
+    """Record money recovered on written-off debt: the customer's salesperson or a manager above its district."""
+    return handles_customer_credit(user, customer) or Refusal(
+        _("Only the customer's salesperson or a manager above its district may record a recovery."), field="customer"
+    )

@@ -51,4 +51,11 @@ urlpatterns = [
     path("credit/policies/<int:pk>/edit/", views.CreditPolicyEditView.as_view(), name="credit_policy_edit"),
     path("credit/suggestions/", views.LimitSuggestionListView.as_view(), name="limit_suggestion_list"),
     path("credit/suggestions/<int:pk>/", views.LimitSuggestionDetailView.as_view(), name="limit_suggestion_detail"),
+    # Bad debts (呆坏账): write-offs, the register, recoveries (issue 16).
+    path("credit/write-offs/", views.WriteOffListView.as_view(), name="write_off_list"),
+    path("credit/write-offs/new/", views.WriteOffCreateView.as_view(), name="write_off_create"),
+    path("credit/write-offs/<int:pk>/", views.WriteOffDetailView.as_view(), name="write_off_detail"),
+    path("credit/write-offs/<int:pk>/edit/", views.WriteOffEditView.as_view(), name="write_off_edit"),
+    path("credit/bad-debts/", views.BadDebtRegisterView.as_view(), name="bad_debt_register"),
+    path("credit/recoveries/", views.RecoveryListView.as_view(), name="recovery_list"),
 ]

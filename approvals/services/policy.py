@@ -56,7 +56,10 @@ POLICY = {
     ApprovalKind.BUDGET: KindPolicy(Route.CENTER, sla_days=5, director_above=BIG_AMOUNT),
     # Spending beyond budget: the manager above decides; large sums end with the director.
     ApprovalKind.EXPENSE_OVER_BUDGET: KindPolicy(Route.NEXT_MANAGER, sla_days=3, director_above=BIG_AMOUNT),
-    ApprovalKind.BAD_DEBT: KindPolicy(Route.CENTER, sla_days=5, director_above=BIG_AMOUNT),
+    # A write-off of bad debt (坏账核销, issue 16): the ladder from the customer's district — province, region, the
+    # center's pool, and the director above the threshold of risk.services.write_offs.chain_levels (and always
+    # above a million).
+    ApprovalKind.BAD_DEBT: KindPolicy(Route.LADDER, sla_days=5, director_above=BIG_AMOUNT),
     # A credit-limit exception (信用额度例外, issue 16): the ladder, as high as its amount and the customer's grade
     # say (risk.services.credit_exceptions.chain_levels); above a million always ending with the director.
     ApprovalKind.CREDIT_LIMIT_EXCEPTION: KindPolicy(Route.LADDER, sla_days=2, director_above=BIG_AMOUNT),
@@ -81,6 +84,8 @@ POLICY = {
     # A credit limit above what the policy suggests (issue 16): the ladder up to the center's pool; the director above
     # a million.
     ApprovalKind.CREDIT_LIMIT_CHANGE: KindPolicy(Route.LADDER, sla_days=3, director_above=BIG_AMOUNT),
+    # Reversing a write-off (the debt is open again): the regional manager, then the center's pool.
+    ApprovalKind.WRITE_OFF_REVERSAL: KindPolicy(Route.CENTER, sla_days=5),
 }
 
 

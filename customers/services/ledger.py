@@ -5,14 +5,14 @@ The lock order (customers.services): the customer row, then the payment, then th
 """
 
 from django.db import connection
-from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.audit import write_created_history
 from core.money import ZERO
 from customers.choices import InvoiceStatus
-from customers.models import Allocation, Customer, Invoice
+from customers.models import Allocation, AllocationOrigin, Customer, Invoice
 from customers.services.inputs import MONEY_OUTPUT
 
 
@@ -114,7 +114,8 @@ def invoice_balances(invoice_ids, on):
 def refresh_invoice_status(invoice_ids):
     """Keep the invoices' figures that follow from their allocations, after a posting that changed them:
     `allocated` (what live allocations pay of it, read by today's ageing) and the status (paid when nothing
-    is open any more, open again when something is; cancelled stays cancelled)."""
+    is open any more — written off when a live write-off closed part of it —, open again when something is;
+    cancelled stays cancelled)."""
     if not invoice_ids:
         return
     live = (
@@ -124,18 +125,26 @@ def refresh_invoice_status(invoice_ids):
         .annotate(total=Sum("amount"))
         .values("total")
     )
+    written_off = Exists(
+        Allocation.objects.filter(invoice=OuterRef("pk"), reversed_on__isnull=True, origin=AllocationOrigin.WRITE_OFF)
+    )
     rows = (
         Invoice.objects.filter(pk__any=sorted(invoice_ids))
         .annotate(live=Coalesce(Subquery(live, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT))
-        .values_list("pk", "status", "amount", "allocated", "live")
+        .annotate(written_off=written_off)
+        .values_list("pk", "status", "amount", "allocated", "live", "written_off")
     )
     changes, allocated = {}, {}
-    for pk, current, amount, kept, live_total in rows:
+    for pk, current, amount, kept, live_total, is_written_off in rows:
         if kept != live_total:
             allocated[pk] = live_total
         if current == InvoiceStatus.CANCELLED:
             continue
-        status = InvoiceStatus.PAID if live_total >= amount else InvoiceStatus.OPEN
+        if live_total < amount:
+            status = InvoiceStatus.OPEN
+        else:
+            # Settled: by money alone (paid), or partly by a write-off (in the bad-debt register).
+            status = InvoiceStatus.WRITTEN_OFF if is_written_off else InvoiceStatus.PAID
         if current != status:
             changes.setdefault(status, []).append(pk)
     _set_allocated(allocated)

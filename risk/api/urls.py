@@ -12,11 +12,13 @@ from risk.api.views import (
     ProvisionPolicyViewSet,
     ProvisionReportView,
     RatingSchemeViewSet,
+    RecoveryViewSet,
     SpecialEventViewSet,
     StaffRatingViewSet,
     WarningRuleChangeViewSet,
     WarningRuleViewSet,
     WarningViewSet,
+    WriteOffViewSet,
 )
 
 # Mounted at /api/v1/risk/. SimpleRouter: no second API root (the one of /api/v1/ lists everything).
@@ -39,6 +41,9 @@ router.register("credit-holds", CreditHoldViewSet, basename="risk-credit-hold")
 router.register("credit-policies", CreditPolicyViewSet, basename="risk-credit-policy")
 
 router.register("limit-suggestions", LimitSuggestionViewSet, basename="risk-limit-suggestion")
+
+router.register("write-offs", WriteOffViewSet, basename="risk-write-off")
+router.register("recoveries", RecoveryViewSet, basename="risk-recovery")
 
 urlpatterns = router.urls
 urlpatterns += [path("provisions/", ProvisionReportView.as_view(), name="risk-provisions")]

@@ -43,3 +43,7 @@ __all__ += ["CreditHoldFilterSet"]
 from risk.filtersets.credit import LimitSuggestionFilterSet  # noqa: E402 — appended: suggested limits (#16)
 
 __all__ += ["LimitSuggestionFilterSet"]
+
+from risk.filtersets.write_offs import RecoveryFilterSet, WriteOffFilterSet  # noqa: E402 — appended: write-offs (#16)
+
+__all__ += ["RecoveryFilterSet", "WriteOffFilterSet"]

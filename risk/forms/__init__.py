@@ -99,3 +99,7 @@ __all__ += ["CreditPolicyForm", "credit_policy_initial"]
 from risk.forms.credit import LimitAcceptForm  # noqa: E402 — appended: suggested limits (#16)
 
 __all__ += ["LimitAcceptForm"]
+
+from risk.forms.write_offs import RecoveryForm, WriteOffForm, WriteOffReversalForm  # noqa: E402 — appended: write-offs (#16)
+
+__all__ += ["RecoveryForm", "WriteOffForm", "WriteOffReversalForm"]

@@ -61,3 +61,7 @@ __all__ += ["CreditCap", "CreditPolicy"]
 from risk.models.credit import CreditLimitSuggestion  # noqa: E402 — appended: suggested limits (#16)
 
 __all__ += ["CreditLimitSuggestion"]
+
+from risk.models.write_offs import Recovery, WriteOff, WriteOffLine, WriteOffReversal  # noqa: E402 — appended: write-offs (#16)
+
+__all__ += ["Recovery", "WriteOff", "WriteOffLine", "WriteOffReversal"]

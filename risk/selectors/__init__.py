@@ -105,3 +105,7 @@ __all__ += [
     "provision_report",
     "provision_section",
 ]
+
+from risk.selectors.write_offs import register_figures, write_off_candidates, written_off_amounts  # noqa: E402 — appended: write-offs (#16)
+
+__all__ += ["register_figures", "write_off_candidates", "written_off_amounts"]

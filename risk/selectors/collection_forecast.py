@@ -22,7 +22,7 @@ from django.db.models import Case, F, Func, IntegerField, Sum, Value, When
 
 from core.money import ZERO, money
 from core.periods import MONTH, Period
-from customers.models import Allocation, Invoice
+from customers.models import COLLECTED, Allocation, Invoice
 from customers.selectors import MONEY, allocation_counts_on, invoice_counts_on
 from regions.choices import UnitKind
 from regions.models import OrgUnit
@@ -66,7 +66,9 @@ def customer_delays(allocations, start):
         output_field=IntegerField(),
     )
     rows = (
-        allocations.filter(allocation_counts_on(before), allocated_on__gte=start - datetime.timedelta(days=HISTORY_DAYS))
+        allocations.filter(
+            COLLECTED, allocation_counts_on(before), allocated_on__gte=start - datetime.timedelta(days=HISTORY_DAYS)
+        )
         .order_by()
         .values_list("invoice__customer_id")
         .annotate(weighted=Sum(F("amount") * late, output_field=MONEY), paid=Sum("amount", output_field=MONEY))
@@ -130,7 +132,9 @@ def forecast_cells(invoices, allocations, first):
 def collected_in(allocations, month):
     """{district id: collected} in `month` against invoices issued before it began."""
     rows = (
-        allocations.filter(allocation_counts_on(month.end), allocated_on__gte=month.start, invoice__issue_date__lt=month.start)
+        allocations.filter(
+            COLLECTED, allocation_counts_on(month.end), allocated_on__gte=month.start, invoice__issue_date__lt=month.start
+        )
         .order_by()
         .values_list("invoice__district_id")
         .annotate(total=Sum("amount", output_field=MONEY))

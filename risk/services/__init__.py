@@ -210,3 +210,31 @@ from risk.services.limit_suggestions import (  # noqa: E402 — appended: sugges
 )
 
 __all__ += ["credit_limit_accept", "credit_limit_on_approved", "credit_limit_snapshot", "credit_limits_suggest"]
+
+from risk.services.write_offs import (  # noqa: E402 — appended: write-offs (#16)
+    recovery_record,
+    write_off_on_approved,
+    write_off_propose,
+    write_off_reversal_on_approved,
+    write_off_reversal_request,
+    write_off_reversal_resubmit,
+    write_off_reversal_snapshot,
+    write_off_snapshot,
+    write_off_submit,
+    write_off_update,
+    write_off_withdraw,
+)
+
+__all__ += [
+    "recovery_record",
+    "write_off_on_approved",
+    "write_off_propose",
+    "write_off_reversal_on_approved",
+    "write_off_reversal_request",
+    "write_off_reversal_resubmit",
+    "write_off_reversal_snapshot",
+    "write_off_snapshot",
+    "write_off_submit",
+    "write_off_update",
+    "write_off_withdraw",
+]

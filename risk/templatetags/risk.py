@@ -3,13 +3,22 @@ factor's value, its band's score and weight — with the latest changes. The cus
 in apps below risk; they load this tag library by name, so they import nothing of risk."""
 
 from django import template
+from django.db.models import Sum
 from django.utils import timezone
 
 from core.rights import may
 from customers.services.limits import effective_limit
 from risk import selectors
-from risk.choices import CREDIT_EXCEPTION_LIVE_STATES, HoldState
-from risk.models import CUSTOMER_FACTOR_FIELDS, STAFF_FACTOR_FIELDS, CreditException, CreditHold, CustomerRating, StaffRating
+from risk.choices import CREDIT_EXCEPTION_LIVE_STATES, HoldState, WriteOffState
+from risk.models import (
+    CUSTOMER_FACTOR_FIELDS,
+    STAFF_FACTOR_FIELDS,
+    CreditException,
+    CreditHold,
+    CustomerRating,
+    StaffRating,
+    WriteOff,
+)
 from risk.selectors import explain, history
 
 register = template.Library()
@@ -65,4 +74,9 @@ def customer_credit_exceptions(context, customer):
         "limit_today": effective_limit(customer, today),
         "may_request": may(user, "credit_exception.request", customer),
         "hold": CreditHold.objects.for_user(user).filter(customer_id=customer.pk, state=HoldState.ON).first(),
+        # Bad debts (呆坏账): a write-off is proposed from here; the written-off debt in force is shown.
+        "may_write_off": customer.open_balance > 0 and may(user, "write_off.propose", customer),
+        "written_off": WriteOff.objects.for_user(user)
+        .filter(customer_id=customer.pk, state=WriteOffState.APPROVED)
+        .aggregate(total=Sum("total"))["total"],
     }

@@ -116,3 +116,21 @@ __all__ += ["CreditPolicyCreateView", "CreditPolicyDetailView", "CreditPolicyEdi
 
 
 __all__ += ["LimitSuggestionDetailView", "LimitSuggestionListView"]
+
+from risk.views.write_offs import (  # noqa: E402 — appended: write-offs (#16)
+    BadDebtRegisterView,
+    RecoveryListView,
+    WriteOffCreateView,
+    WriteOffDetailView,
+    WriteOffEditView,
+    WriteOffListView,
+)
+
+__all__ += [
+    "BadDebtRegisterView",
+    "RecoveryListView",
+    "WriteOffCreateView",
+    "WriteOffDetailView",
+    "WriteOffEditView",
+    "WriteOffListView",
+]

@@ -30,7 +30,7 @@ from rest_framework.test import APIClient
 from core.rights import SYSTEM
 from core.roles import Role
 from core.scoping import CompanyWideQuerySet
-from customers.services import customer_create
+from customers.services import customer_create, invoice_record
 from regions.models import OrgUnit
 from regions.services import org_unit_create, staff_hire
 from risk import urls as risk_urls
@@ -51,8 +51,18 @@ from risk.models import (
     StaffRating,
     UnderperformanceFlag,
     Warning,
+    WriteOff,
 )
-from risk.services import credit_policy_create, event_report, improvement_create, scheme_create, warning_rule_create
+from risk.services import (
+    credit_policy_create,
+    event_report,
+    improvement_create,
+    recovery_record,
+    scheme_create,
+    warning_rule_create,
+    write_off_on_approved,
+    write_off_propose,
+)
 from risk.services.grade_counts import grade_counts_refresh
 from tests.conftest import PASSWORD, module_data
 
@@ -233,6 +243,26 @@ def _region(tag, code, center, schemes, rule, model):
         suggested_on=TODAY,
     )
     r.add(suggestion, suggestion.get_absolute_url() + '"')
+    # Bad debts (issue 16): a write-off posted in the ledger, money recovered on it, and a proposal still a draft.
+    invoice = invoice_record(
+        by=SYSTEM,
+        customer=customers[0],
+        issue_date=TODAY - timedelta(days=200),
+        due_date=TODAY - timedelta(days=170),
+        amount="8000.00",
+    ).invoice
+    write_off = write_off_propose(
+        by=SYSTEM, customer=customers[0], lines=[{"invoice": invoice.pk, "amount": "5000.00"}], reason=f"{tag}客户破产清算"
+    )
+    WriteOff.objects.filter(pk=write_off.pk).update(state="approved")
+    write_off_on_approved(write_off=write_off)
+    r.add(write_off, write_off.reason, write_off.get_absolute_url() + '"')
+    recovery = recovery_record(by=SYSTEM, customer=customers[0], amount="300.00", received_on=TODAY, reference=f"{tag}追回款")[0]
+    r.add(recovery, recovery.reference)
+    draft = write_off_propose(
+        by=SYSTEM, customer=customers[0], lines=[{"invoice": invoice.pk, "amount": "1000.00"}], reason=f"{tag}客户失联"
+    )
+    r.add(draft, draft.reason, draft.get_absolute_url() + '"')
     return r
 
 
@@ -291,6 +321,7 @@ WEB = _patterns(risk_urls, "risk:")
 # Pages that take their subject from the query string rather than the path: (parameter, model of the subject).
 SUBJECT_IN_QUERY = {"risk:override_create": (("customer", "customer"), ("staff", "staff"))}
 SUBJECT_IN_QUERY["risk:credit_exception_create"] = (("customer", "customer"),)  # credit control (#16)
+SUBJECT_IN_QUERY["risk:write_off_create"] = (("customer", "customer"),)  # write-offs (#16)
 API = _patterns(risk_api_urls, "")
 DIRECTIONS = [("A", "B"), ("B", "A")]
 

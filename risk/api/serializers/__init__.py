@@ -85,3 +85,23 @@ __all__ += ["CreditPolicySerializer", "CreditPolicyWriteSerializer"]
 from risk.api.serializers.credit import LimitAcceptSerializer, LimitSuggestionSerializer  # noqa: E402 — appended (#16)
 
 __all__ += ["LimitAcceptSerializer", "LimitSuggestionSerializer"]
+
+from risk.api.serializers.write_offs import (  # noqa: E402 — appended: write-offs (#16)
+    RecoveryCreateSerializer,
+    RecoverySerializer,
+    WriteOffCreateSerializer,
+    WriteOffEmptySerializer,
+    WriteOffReverseSerializer,
+    WriteOffSerializer,
+    WriteOffWriteSerializer,
+)
+
+__all__ += [
+    "RecoveryCreateSerializer",
+    "RecoverySerializer",
+    "WriteOffCreateSerializer",
+    "WriteOffEmptySerializer",
+    "WriteOffReverseSerializer",
+    "WriteOffSerializer",
+    "WriteOffWriteSerializer",
+]

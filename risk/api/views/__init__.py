@@ -51,3 +51,7 @@ __all__ += ["CreditPolicyViewSet"]
 from risk.api.views.credit import LimitSuggestionViewSet  # noqa: E402 — appended: suggested limits (#16)
 
 __all__ += ["LimitSuggestionViewSet"]
+
+from risk.api.views.write_offs import RecoveryViewSet, WriteOffViewSet  # noqa: E402 — appended: write-offs (#16)
+
+__all__ += ["RecoveryViewSet", "WriteOffViewSet"]
