@@ -1347,3 +1347,204 @@ LIMIT_SUGGESTION_WRITES = [
 
 ENTRIES = [*ENTRIES, *LIMIT_SUGGESTION_ENTRIES]
 WRITES = [*WRITES, *LIMIT_SUGGESTION_WRITES]
+
+# --- write-offs of bad debt, the bad-debt register and recoveries (坏账核销、坏账登记簿、坏账收回, issue 16) -----------
+# Read where the customer is read; proposed, changed, submitted and withdrawn by the customer's salesperson or a
+# manager above its district (approvals decides, tests/registry_approvals); a reversal is asked for by a manager
+# above the district only; money recovered is recorded by the salesperson or a manager above.
+WRITE_OFF_REVERSERS = CREDIT_WRITERS - {"rep_hangzhou"}
+
+
+def _bad_debtor(district, owner):
+    """A customer of the district (owned by the owner persona) with one invoice long overdue and unpaid."""
+    from django.utils import timezone
+
+    from customers.services import invoice_record
+
+    customer = make_customer(district, owner)
+    today = timezone.localdate()
+    invoice_record(
+        by=SYSTEM,
+        customer=customer,
+        issue_date=today - timedelta(days=400),
+        due_date=today - timedelta(days=370),
+        amount="8000.00",
+    )
+    return customer
+
+
+def _open_invoice(customer):
+    return customer.invoices.order_by("id").first()
+
+
+def _write_off_values(customer, amount="5000.00"):
+    return {"lines": [{"invoice": _open_invoice(customer).pk, "amount": amount}], "reason": "客户已注销，多次催收无果"}
+
+
+def _write_off(district, owner):
+    """A draft write-off of 5,000.00 of a bad debtor of the district."""
+    from risk.services import write_off_propose
+
+    customer = _bad_debtor(district, owner)
+    return write_off_propose(by=SYSTEM, customer=customer, **_write_off_values(customer))
+
+
+def _write_off_in_force(district, owner):
+    """An approved write-off, posted in the ledger (the decision itself is approvals', tested there)."""
+    from risk.choices import WriteOffState
+    from risk.models import WriteOff
+    from risk.services import write_off_on_approved
+
+    write_off = _write_off(district, owner)
+    WriteOff.objects.filter(pk=write_off.pk).update(state=WriteOffState.APPROVED)
+    write_off.refresh_from_db()
+    write_off_on_approved(write_off=write_off)
+    write_off.refresh_from_db()
+    return write_off
+
+
+def _recovery(district, owner):
+    from risk.services import recovery_record
+
+    write_off = _write_off_in_force(district, owner)
+    return recovery_record(by=SYSTEM, customer=write_off.customer, amount="300.00", received_on=write_off.written_off_on)[0]
+
+
+def _write_off_debtor(district, owner):
+    """The customer of a write-off in force (what a recovery is recorded for)."""
+    return _write_off_in_force(district, owner).customer
+
+
+def _write_off_form(obj, world, persona):
+    customer = obj if hasattr(obj, "invoices") else obj.customer
+    return {f"line_{_open_invoice(customer).pk}": "4000.00", "reason": "客户已注销（页面）", "collection_history": "三次上门催收"}
+
+
+def _recovery_values(customer):
+    from django.utils import timezone
+
+    return {"amount": "200.00", "received_on": timezone.localdate().isoformat(), "reference": "追回款登记"}
+
+
+WRITE_OFF_ENTRIES = [
+    Scoped(
+        name="write-off",
+        make=_write_off,
+        api_list="risk-write-off-list",
+        api_detail="risk-write-off-detail",
+        web_list="risk:write_off_list",
+        web_detail="risk:write_off_detail",
+        writers=CREDIT_WRITERS,
+        find=lambda obj: {"customer": obj.customer_id},
+    ),
+    Scoped(
+        name="bad-debt register",
+        make=_write_off_in_force,
+        web_list="risk:bad_debt_register",
+        writers=CREDIT_WRITERS,
+        find=lambda obj: {"customer": obj.customer_id},
+    ),
+    Scoped(
+        name="recovery of written-off debt",
+        make=_recovery,
+        api_list="risk-recovery-list",
+        api_detail="risk-recovery-detail",
+        web_list="risk:recovery_list",
+        writers=CREDIT_WRITERS,
+        find=lambda obj: {"customer": obj.customer_id},
+    ),
+]
+
+WRITE_OFF_WRITES = [
+    # --- API -------------------------------------------------------------------------------------------------
+    Write(
+        name="write-off proposal",
+        url="risk-write-off-list",
+        make=_bad_debtor,
+        detail=False,
+        body=lambda customer, world, persona: {"customer": customer.pk, **_write_off_values(customer)},
+        writers=CREDIT_WRITERS,
+        success=201,
+        outside=400,
+    ),
+    Write(
+        name="write-off update",
+        url="risk-write-off-detail",
+        method="patch",
+        make=_write_off,
+        body=lambda write_off, world, persona: _write_off_values(write_off.customer, "6000.00"),
+        writers=CREDIT_WRITERS,
+    ),
+    Write(name="write-off submit", url="risk-write-off-submit", make=_write_off, writers=CREDIT_WRITERS),
+    Write(name="write-off withdraw", url="risk-write-off-withdraw", make=_write_off, writers=CREDIT_WRITERS),
+    Write(
+        name="write-off reversal request",
+        url="risk-write-off-reverse",
+        make=_write_off_in_force,
+        body={"reason": "客户已恢复经营，要求冲回"},
+        writers=WRITE_OFF_REVERSERS,
+    ),
+    Write(
+        name="recovery record",
+        url="risk-recovery-list",
+        make=_write_off_debtor,
+        detail=False,
+        body=lambda customer, world, persona: {"customer": customer.pk, **_recovery_values(customer)},
+        writers=CREDIT_WRITERS,
+        success=201,
+        outside=400,
+    ),
+    # --- pages -----------------------------------------------------------------------------------------------
+    Write(
+        name="write-off proposal page",
+        url="risk:write_off_create",
+        make=_bad_debtor,
+        detail=False,
+        body=lambda customer, world, persona: {"customer": customer.pk, **_write_off_form(customer, world, persona)},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="write-off edit page",
+        url="risk:write_off_edit",
+        make=_write_off,
+        body=_write_off_form,
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="write-off submit page",
+        url="risk:write_off_detail",
+        make=_write_off,
+        body={"action": "submit"},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="write-off withdraw page",
+        url="risk:write_off_detail",
+        make=_write_off,
+        body={"action": "withdraw"},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="write-off reversal page",
+        url="risk:write_off_detail",
+        make=_write_off_in_force,
+        body={"action": "reverse", "reason": "客户已恢复经营，要求冲回"},
+        writers=WRITE_OFF_REVERSERS,
+        success=302,
+    ),
+    Write(
+        name="recovery page",
+        url="risk:write_off_detail",
+        make=_write_off_in_force,
+        body=lambda write_off, world, persona: {"action": "recover", **_recovery_values(write_off.customer)},
+        writers=CREDIT_WRITERS,
+        success=302,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *WRITE_OFF_ENTRIES]
+WRITES = [*WRITES, *WRITE_OFF_WRITES]
