@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -359,9 +359,11 @@ def with_open_today(customers):
     if later:
         kept = kept.exclude(pk__in=later)
     kept = kept.order_by().values("customer").annotate(total=Sum(F("amount") - F("allocated"), output_field=MONEY))
+    # Rounded to the cent in the database: SQLite sums decimals as floats (0.01 came back as 0.00999999999999979
+    # once write-offs left cents open); on PostgreSQL numeric it changes nothing.
     figure = Coalesce(Subquery(kept.values("total"), output_field=MONEY), _zero(), output_field=MONEY)
     if not later:
-        return customers.annotate(open_receivable=figure)
+        return customers.annotate(open_receivable=Round(figure, 2, output_field=MONEY))
     changed = Invoice.objects.filter(invoice_counts_on(today), pk__in=later, customer=OuterRef("pk")).order_by()
     invoiced = changed.values("customer").annotate(total=Sum("amount")).values("total")
     allocated = (
@@ -380,7 +382,8 @@ def with_open_today(customers):
         Subquery(allocated, output_field=MONEY), _zero(), output_field=MONEY
     )
     owners = sorted(set(Invoice.objects.filter(pk__in=later).values_list("customer_id", flat=True)))
-    return customers.annotate(open_receivable=figure + Case(When(pk__in=owners, then=exact), default=_zero(), output_field=MONEY))
+    exact_today = figure + Case(When(pk__in=owners, then=exact), default=_zero(), output_field=MONEY)
+    return customers.annotate(open_receivable=Round(exact_today, 2, output_field=MONEY))
 
 
 def ageing(*, invoices, as_of, group_by, buckets=None, allocations=None):

@@ -8,10 +8,10 @@ from io import BytesIO
 from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import translation
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -21,6 +21,7 @@ from customers import selectors, services
 from customers.exports import ageing_xlsx
 from customers.models import Allocation, Customer, Invoice, Payment
 from regions.models import OrgUnit
+from risk.models import CreditHold
 from tests.customers.factories import CustomerFactory, StaffFactory
 
 D = Decimal
@@ -151,12 +152,21 @@ operation = st.one_of(
     # credit applied to invoices the caller names.
     st.tuples(st.just("reallocate"), st.integers(0, 50), st.lists(st.tuples(st.integers(0, 50), cents), max_size=2), later),
     st.tuples(st.just("credit_to"), st.integers(0, 3), st.integers(0, 50), cents, day),
+    # Credit control and bad debts (issue 16): write-offs (all of an invoice's open amount, or a part) approved on
+    # a day, reversed some days later, money recovered on written-off debt, credit-limit exceptions (approved or
+    # not, from today or later, and one already over), holds placed by the overdue rule and released.
+    st.tuples(st.just("write_off"), st.integers(0, 3), st.integers(0, 50), st.one_of(st.none(), cents), day),
+    st.tuples(st.just("write_off_reverse"), st.integers(0, 50), later),
+    st.tuples(st.just("recover"), st.integers(0, 3), cents, day),
+    st.tuples(st.just("exception"), st.integers(0, 3), cents, st.sampled_from([0, 0, 15, -60]), st.booleans()),
+    st.tuples(st.just("hold"), st.sampled_from([0, 30, 90])),
+    st.tuples(st.just("release"), st.integers(0, 10)),
 )
 # "Today" for the postings that default to it (credit auto-applied on a new invoice), inside the grid.
 TODAY = BASE + timedelta(days=150)
 
 
-def _apply(op, customers):
+def _apply(op, customers, manager=None):
     kind = op[0]
     if kind == "invoice":
         _, c, issued, term, amount = op
@@ -240,6 +250,170 @@ def _apply(op, customers):
                 on=BASE + timedelta(days=on),
                 allocations=[{"invoice": invoices[pick % len(invoices)], "amount": amount}],
             )
+    else:
+        _apply_credit(op, customers, manager)
+
+
+def _approve(model, obj):
+    """Put a subject in the approved state as the approvals' decision would (the chains are approvals' tests)."""
+    model.objects.filter(pk=obj.pk).update(state="approved")
+    obj.refresh_from_db()
+    return obj
+
+
+def _apply_credit(op, customers, manager):
+    """The operations of credit control and bad debts, through risk's services; what goes to an approval is asked
+    for by `manager` (a person: approvals records who submitted)."""
+    from customers.services.writeoffs import write_off_open_amounts
+    from risk import services as risk
+    from risk.models import CreditException, CreditHold, CreditHoldRelease, WriteOff, WriteOffReversal
+
+    kind = op[0]
+    if kind == "write_off":
+        _, c, pick, amount, on = op
+        # Mostly an invoice with something open today (any invoice when none has: refused, nothing written).
+        invoices = list(Invoice.objects.filter(customer=customers[c]).order_by("id"))
+        invoices = [
+            invoice for invoice in invoices if invoice.allocated < invoice.amount and not invoice.cancelled_on
+        ] or invoices
+        if not invoices:
+            return
+        invoice, posted = invoices[pick % len(invoices)], BASE + timedelta(days=on)
+        if amount is None:  # all that is open of it on that day, not before its issue
+            posted = max(posted, invoice.issue_date)
+            amount = write_off_open_amounts(customer=customers[c], invoice_ids=[invoice.pk], on=posted).get(invoice.pk, D(0))
+        write_off = risk.write_off_propose(
+            by=SYSTEM, customer=customers[c], lines=[{"invoice": invoice.pk, "amount": str(amount)}], reason="多次催收无果"
+        )
+        risk.write_off_on_approved(write_off=_approve(WriteOff, write_off), today=posted)
+    elif kind == "write_off_reverse":
+        _, pick, after = op
+        write_offs = list(WriteOff.objects.filter(state="approved").order_by("id"))
+        if write_offs:
+            write_off = write_offs[pick % len(write_offs)]
+            reversal = risk.write_off_reversal_request(by=manager, write_off=write_off, reason="客户恢复经营")
+            risk.write_off_reversal_on_approved(
+                reversal=_approve(WriteOffReversal, reversal), today=write_off.written_off_on + timedelta(days=after)
+            )
+    elif kind == "recover":
+        _, c, amount, on = op
+        # Mostly a customer with written-off debt (the others are refused: nothing to recover).
+        received = BASE + timedelta(days=on)
+        debtors = sorted(
+            set(WriteOff.objects.filter(state="approved", written_off_on__lte=received).values_list("customer_id", flat=True))
+        )
+        customer = Customer.objects.get(pk=debtors[c % len(debtors)]) if debtors else customers[c]
+        if amount is None:  # all that is left to recover by that day
+            amount = sum((left for _w, left in risk.recoverable(customer, on=received)), D("0.00"))
+        risk.recovery_record(by=SYSTEM, customer=customer, amount=str(amount), received_on=received)
+    elif kind == "exception":
+        _, c, amount, start, approved = op
+        # A start before today is an exception asked for in the past, over before today.
+        asked = TODAY + timedelta(days=min(start, 0))
+        exception = risk.credit_exception_request(
+            by=SYSTEM,
+            customer=customers[c],
+            extra_amount=str(amount),
+            valid_from=asked + timedelta(days=max(start, 0)),
+            valid_to=asked + timedelta(days=max(start, 0) + 30),
+            reason="客户提供担保",
+            today=asked,
+        )
+        if approved:
+            _approve(CreditException, exception)
+    elif kind == "hold":
+        risk.credit_holds_refresh(by=SYSTEM, today=TODAY, overdue_days=op[1])
+    elif kind == "release":
+        holds = list(CreditHold.objects.filter(state="on").order_by("id"))
+        if holds:
+            release = risk.credit_hold_release_request(by=manager, hold=holds[op[1] % len(holds)], reason="逾期已结清")
+            risk.credit_hold_release_on_approved(release=_approve(CreditHoldRelease, release))
+
+
+def _invoice_refused(customer_id, amount):
+    """Whether a new invoice of `amount` for the customer must be refused today, from the facts: a hold on, or over
+    its own limit plus the exceptions approved and valid today (the setting says refuse in these examples)."""
+    from risk.models import CreditException, CreditHold
+
+    customer = Customer.objects.get(pk=customer_id)
+    if CreditHold.objects.filter(customer_id=customer_id, state="on", placed_on__lte=TODAY).exists():
+        return True
+    if not customer.credit_limit:
+        return False
+    extra = sum(
+        CreditException.objects.filter(
+            customer_id=customer_id, state="approved", valid_from__lte=TODAY, valid_to__gte=TODAY
+        ).values_list("extra_amount", flat=True),
+        D("0.00"),
+    )
+    return customer.open_balance + amount > customer.credit_limit + extra
+
+
+def _overdue_customers(overdue_days):
+    """Customers with an invoice not cancelled, due more than `overdue_days` before today and not wholly allocated
+    by its live allocations (what the hold rule reads: today's kept figures), from the raw rows."""
+    live = {}
+    for invoice_id, amount in Allocation.objects.filter(reversed_on__isnull=True).values_list("invoice_id", "amount"):
+        live[invoice_id] = live.get(invoice_id, D(0)) + amount
+    cutoff = TODAY - timedelta(days=overdue_days)
+    return {
+        customer_id
+        for pk, customer_id, amount, due in Invoice.objects.filter(cancelled_on__isnull=True).values_list(
+            "pk", "customer_id", "amount", "due_date"
+        )
+        if due < cutoff and live.get(pk, D(0)) < amount
+    }
+
+
+# The provision rates (%) of the ageing buckets, in bucket order: distinct, so that a debt in the wrong bucket shows.
+PROVISION_RATES = ["0.5", "3", "10", "25", "50", "100"]
+
+
+def _check_company(days):
+    """After every operation: the company's ageing and the provision for doubtful debts per (district, customer) as
+    of each day equal a recomputation from the raw rows — a write-off closes debt from its day on, its reversal
+    reopens it, a recovery changes nothing."""
+    from core.money import money
+    from risk.selectors.provisions import provision_by_district_sql, provision_cells
+
+    buckets = selectors.ageing_buckets()
+    rates = {bucket.key: rate for bucket, rate in zip(buckets, PROVISION_RATES, strict=False)}
+    invoices = list(
+        Invoice.objects.values("id", "customer_id", "district_id", "issue_date", "due_date", "cancelled_on", "amount")
+    )
+    allocations = list(Allocation.objects.values("invoice_id", "amount", "allocated_on", "reversed_on"))
+    for on in days:
+        allocated_to = {}
+        for a in allocations:
+            if _alloc_counts(a["allocated_on"], a["reversed_on"], on):
+                allocated_to[a["invoice_id"]] = allocated_to.get(a["invoice_id"], D(0)) + a["amount"]
+        expected_buckets = {bucket.key: D("0.00") for bucket in buckets}
+        cells = {}
+        for inv in invoices:
+            if not _counts(inv["issue_date"], inv["cancelled_on"], on):
+                continue
+            open_amount = inv["amount"] - allocated_to.get(inv["id"], D(0))
+            key = _bucket_of((on - inv["due_date"]).days, buckets)
+            expected_buckets[key] += open_amount
+            cell = cells.setdefault((inv["district_id"], inv["customer_id"]), [D("0.00"), D(0)])
+            cell[0] += open_amount
+            cell[1] += open_amount * D(rates.get(key, "0"))
+        expected = {key: (amount, money(weighted / 100)) for key, (amount, weighted) in cells.items()}
+        expected = {key: value for key, value in expected.items() if value[0] or value[1]}
+        report = selectors.ageing(invoices=Invoice.objects.all(), as_of=on, group_by="district")
+        assert report.totals["buckets"] == expected_buckets, on
+        cells_found = provision_cells(invoices=Invoice.objects.all(), allocations=Allocation.objects.all(), as_of=on, rates=rates)
+        assert cells_found == expected, on
+        if connection.vendor == "postgresql":
+            per_district = {}
+            for (district, _customer), (amount, provision) in expected.items():
+                row = per_district.setdefault(district, [D("0.00"), D("0.00")])
+                row[0] += amount
+                row[1] += provision
+            found = provision_by_district_sql(
+                invoices=Invoice.objects.all(), allocations=Allocation.objects.all(), as_of=on, rates=rates
+            )
+            assert found == {(d, None): tuple(v) for d, v in per_district.items() if v[0] or v[1]}, on
 
 
 def _counts(issue, cancelled, on):
@@ -270,7 +444,7 @@ def _check_ledger(units, check_days):
     # No payment is ever allocated beyond its amount.
     used = {}
     for a in allocations:
-        if a["reversed_on"] is None:
+        if a["reversed_on"] is None and a["payment_id"] is not None:  # a write-off has no payment
             used[a["payment_id"]] = used.get(a["payment_id"], 0) + a["amount"]
     assert all(total <= payments[pid] for pid, total in used.items())
     # On every day something happened, no invoice and no payment is allocated beyond its amount (pure
@@ -282,6 +456,7 @@ def _check_ledger(units, check_days):
             if _alloc_counts(a["allocated_on"], a["reversed_on"], on):
                 per_invoice[a["invoice_id"]] = per_invoice.get(a["invoice_id"], D(0)) + a["amount"]
                 per_payment[a["payment_id"]] = per_payment.get(a["payment_id"], D(0)) + a["amount"]
+        per_payment.pop(None, None)
         assert all(total <= invoices[pk]["amount"] for pk, total in per_invoice.items()), on
         assert all(total <= payments[pk] for pk, total in per_payment.items()), on
 
@@ -350,11 +525,59 @@ def _check_ledger(units, check_days):
     ),
     check_days=st.lists(st.integers(min_value=0, max_value=28).map(lambda n: n * 15), min_size=2, max_size=3, unique=True),
     auto_apply=st.booleans(),
+    # A credit limit on the first customer, the setting refusing what goes beyond it (and beyond the exceptions).
+    limit=st.sampled_from([None, D("20000.00")]),
 )
-def test_open_equals_invoiced_minus_allocated_for_every_unit_and_date(units, operations, check_days, auto_apply):
+def test_open_equals_invoiced_minus_allocated_for_every_unit_and_date(units, personas, operations, check_days, auto_apply, limit):
+    _run_ledger(units, operations, check_days, auto_apply, limit, personas["director"].user)
+
+
+small_cents = st.integers(min_value=1, max_value=800_000).map(lambda n: D(n) / 100)
+# Credit control and bad debts drawn often: invoices (small enough that the limit bites after a few), payments,
+# write-offs of all or part of an invoice, their reversals, recoveries, exceptions, holds and releases.
+credit_operation = st.one_of(
+    st.tuples(st.just("invoice"), st.integers(0, 3), day, st.sampled_from([0, 30, 90]), small_cents),
+    st.tuples(st.just("invoice"), st.integers(0, 0), day, st.sampled_from([0, 30, 90]), small_cents),
+    st.tuples(st.just("pay"), st.integers(0, 3), day, small_cents),
+    st.tuples(st.just("cancel"), st.integers(0, 50), later),
+    st.tuples(st.just("write_off"), st.integers(0, 3), st.integers(0, 50), st.none(), day),
+    st.tuples(st.just("write_off"), st.integers(0, 3), st.integers(0, 50), st.none(), st.sampled_from([60, 90, 120])),
+    st.tuples(st.just("write_off"), st.integers(0, 3), st.integers(0, 50), small_cents, day),
+    st.tuples(st.just("write_off_reverse"), st.integers(0, 50), later),
+    # Recovered today or a little before: after most write-offs, sometimes more than is left of them.
+    st.tuples(
+        st.just("recover"), st.integers(0, 3), st.integers(1, 300_000).map(lambda n: D(n) / 100), st.sampled_from([120, 150])
+    ),
+    st.tuples(st.just("exception"), st.integers(0, 3), small_cents, st.sampled_from([0, 0, 15, -60]), st.booleans()),
+    st.tuples(st.just("hold"), st.sampled_from([0, 30, 90])),
+    st.tuples(st.just("release"), st.integers(0, 10)),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    operations=st.tuples(
+        st.lists(
+            st.tuples(st.just("invoice"), st.integers(0, 3), day, st.sampled_from([0, 30, 90]), small_cents),
+            min_size=2,
+            max_size=6,
+        ),
+        st.lists(credit_operation, min_size=4, max_size=20),
+    ).map(lambda parts: parts[0] + parts[1]),
+    check_days=st.lists(st.integers(min_value=0, max_value=28).map(lambda n: n * 15), min_size=2, max_size=3, unique=True),
+    limit=st.sampled_from([None, D("12000.00")]),
+)
+def test_credit_control_and_bad_debts_keep_the_ledger_exact(units, personas, operations, check_days, limit):
+    """The same property with the operations of issue 16 drawn often: after each, the open balances, the ageing
+    and the provision as of any day equal the facts; a new invoice is refused exactly when a hold is on or it goes
+    beyond the limit plus the exceptions valid today; recoveries, exceptions and releases leave the ledger alone."""
+    _run_ledger(units, operations, check_days, False, limit, personas["director"].user)
+
+
+def _run_ledger(units, operations, check_days, auto_apply, limit, manager):
     with (
         transaction.atomic(),
-        override_settings(CREDIT_AUTO_APPLY=auto_apply),
+        override_settings(CREDIT_AUTO_APPLY=auto_apply, CREDIT_LIMIT_POLICY="refuse"),
         mock.patch("django.utils.timezone.localdate", return_value=TODAY),
     ):
         reps = {code: StaffFactory(unit=units[code]) for code in DISTRICTS}
@@ -364,16 +587,38 @@ def test_open_equals_invoiced_minus_allocated_for_every_unit_and_date(units, ope
             CustomerFactory(district=units["330200"], salesperson=reps["330200"]),
             CustomerFactory(district=units["440100"], salesperson=reps["440100"]),
         ]
+        if limit:
+            Customer.objects.filter(pk=customers[0].pk).update(credit_limit=limit)
+        days = sorted({BASE + timedelta(days=n) for n in check_days} | {TODAY})
         for op in operations:
             counts = (Invoice.objects.count(), Payment.objects.count(), Allocation.objects.count())
             balances = dict(Customer.objects.values_list("pk", "open_balance"))
+            facts = list(Allocation.objects.order_by("id").values_list("id", "amount", "allocated_on", "reversed_on"))
+            must_refuse = _invoice_refused(customers[op[1]].pk, op[4]) if op[0] == "invoice" else None
+            held_before = set(CreditHold.objects.filter(state="on").values_list("customer_id", flat=True))
+            refused = False
             try:
                 with transaction.atomic():
-                    _apply(op, customers)
+                    _apply(op, customers, manager)
             except DomainError:
+                refused = True
                 # A refused operation writes nothing.
                 assert (Invoice.objects.count(), Payment.objects.count(), Allocation.objects.count()) == counts
                 assert dict(Customer.objects.values_list("pk", "open_balance")) == balances
+            event(f"{op[0]}: {'refused' if refused else 'done'}")  # --hypothesis-show-statistics: what was drawn ran
+            if must_refuse is not None:
+                # A hold on, or beyond the limit plus the exceptions valid today: refused; otherwise written.
+                assert refused == must_refuse, op
+            if op[0] in ("recover", "exception", "release"):
+                # Recoveries, exceptions and releases never move the ledger.
+                assert list(Allocation.objects.order_by("id").values_list("id", "amount", "allocated_on", "reversed_on")) == facts
+                assert dict(Customer.objects.values_list("pk", "open_balance")) == balances
+            if op[0] == "hold":
+                held = set(CreditHold.objects.filter(state="on").values_list("customer_id", flat=True))
+                released = set(CreditHold.objects.filter(state="released").values_list("customer_id", flat=True))
+                overdue = _overdue_customers(op[1])
+                assert held - held_before <= overdue, op
+                assert overdue - released <= held, op
             # The open balance every credit check reads equals the ledger's open receivable, after every posting.
             balances = dict(Customer.objects.values_list("pk", "open_balance"))
             assert balances == services.exposures(list(balances)), op
@@ -383,6 +628,7 @@ def test_open_equals_invoiced_minus_allocated_for_every_unit_and_date(units, ope
                 live[invoice_id] = live.get(invoice_id, D("0.00")) + amount
             kept = dict(Invoice.objects.values_list("pk", "allocated"))
             assert kept == {pk: live.get(pk, D("0.00")) for pk in kept}, op
+            _check_company(days)
         _check_ledger(units, check_days)
         transaction.set_rollback(True)
 
