@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Sum
 
 from core.money import ZERO, money
+from core.scoping import scope_of
 from customers.models import Customer
 from regions.choices import UnitKind
 from regions.models import OrgUnit
@@ -56,14 +57,22 @@ def exposure_figures(open_balance, cap):
     }
 
 
+def _own_figures(open_balance, cap):
+    """A salesperson's part of a unit: their customers' balance beside the unit's cap, nothing computed from both."""
+    return {"open": open_balance, "cap": cap, "headroom": None, "used": None, "state": "none"}
+
+
 @dataclass
 class ExposureReport:
     """A unit's exposure: `head` its own figures, `rows` one per unit one level down (a district: itself), each
-    {key, label, code, kind, open, cap, headroom, used, state}, and the customers on hold in it."""
+    {key, label, code, kind, open, cap, headroom, used, state}, and the customers on hold in it. `own_only`: the
+    reader sees their own customers only (a salesperson), so the balances are a part of what the cap counts — no
+    headroom, share or state is computed from them."""
 
     unit: OrgUnit
     as_of: datetime.date
     policy: CreditPolicy | None
+    own_only: bool = False
     head: dict = field(default_factory=dict)
     rows: list = field(default_factory=list)
     holds: list = field(default_factory=list)
@@ -79,7 +88,8 @@ def open_by_district(customers):
 def exposure_report(*, user, unit, today):
     """The exposure of `unit` as the user reads it (the unit must be in the user's scope: the view checks it)."""
     policy = CreditPolicy.objects.unscoped().filter(state=CreditPolicyState.APPROVED).first()
-    report = ExposureReport(unit=unit, as_of=today, policy=policy)
+    report = ExposureReport(unit=unit, as_of=today, policy=policy, own_only=scope_of(user).own_only)
+    figures = _own_figures if report.own_only else exposure_figures
     customers = Customer.objects.for_user(user).filter(district__path__startswith=unit.path)
     by_district = open_by_district(customers)
     if unit.kind == UnitKind.DISTRICT:
@@ -112,13 +122,13 @@ def exposure_report(*, user, unit, today):
                 "label": child.display_name,
                 "code": child.code,
                 "kind": child.kind,
-                **exposure_figures(totals.get(child.pk, ZERO), caps.get(child.pk)),
+                **figures(totals.get(child.pk, ZERO), caps.get(child.pk)),
             }
         )
     if totals.get(None):  # customers of districts no longer under any child unit (moved meanwhile)
         report.rows.append({"key": None, "label": None, "code": None, "kind": None, **exposure_figures(totals[None], None)})
     report.rows.sort(key=lambda row: (STATE_ORDER[row["state"]], -(row["used"] or 0), -row["open"], row["code"] or ""))
-    report.head = exposure_figures(sum(by_district.values(), ZERO), caps.get(unit.pk))
+    report.head = figures(sum(by_district.values(), ZERO), caps.get(unit.pk))
     holds = (
         CreditHold.objects.for_user(user)
         .filter(state=HoldState.ON, unit__path__startswith=unit.path)

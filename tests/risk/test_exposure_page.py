@@ -151,8 +151,12 @@ def test_a_unit_outside_the_scope_is_404_and_a_salesperson_reads_their_own(perso
     assert dm.get(reverse(URL), {"unit": units["330000"].pk}).status_code == 404
     assert personas["pm_zhejiang"].web().get(reverse(URL), {"unit": units["440100"].pk}).status_code == 404
     assert dm.get(reverse(URL), {"unit": "x"}).status_code == 400
-    rep = personas["rep_hangzhou"].web().get(reverse(URL)).context["report"]
-    assert rep.head["open"] == D("700.00")  # only their own customer's
+    page = personas["rep_hangzhou"].web().get(reverse(URL))
+    rep = page.context["report"]
+    assert rep.own_only and rep.head["open"] == D("700.00")  # only their own customer's …
+    # … beside the district's cap, with nothing computed from a part of what the cap counts.
+    assert (rep.head["cap"], rep.head["headroom"], rep.head["used"], rep.head["state"]) == (D("1000.00"), None, None, "none")
+    assert "exposure-own-only" in page.content.decode()
     assert rep.holds == [world["hold"]]
 
 
