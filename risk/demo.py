@@ -126,7 +126,7 @@ def load_demo_events(*, today=None):
 # --- improvement plans (整改) -------------------------------------------------------------------------------------
 
 
-def _approve_through(request):
+def approve_through(request):
     """Decide every step of a demo request as its approver (the holder of the step's post when none is named)."""
     request.refresh_from_db()
     while request.state == RequestState.SUBMITTED:
@@ -169,6 +169,6 @@ def load_demo_improvement(*, today=None):
         ],
         targets=targets,
     )
-    _approve_through(services.improvement_submit(by=_by(dm_hz), plan=plan))
+    approve_through(services.improvement_submit(by=_by(dm_hz), plan=plan))
     services.improvements_start(as_of=today, by=SYSTEM)
     return {"plans": 1, "flags": flags["open"]}

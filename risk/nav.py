@@ -34,6 +34,7 @@ def items(user, role):
         (_("Collection forecast"), reverse("risk:collection_forecast")),
         # Credit control (信用控制, issue 16): the credit-limit exceptions of the reader's scope.
         (_("Credit-limit exceptions"), reverse("risk:credit_exception_list")),
+        (_("Exposure against caps"), reverse("risk:credit_exposure")),
         (_("Customers on credit hold"), reverse("risk:credit_hold_list")),
         (_("Credit policy"), reverse("risk:credit_policy_list")),
         (_("Suggested credit limits"), reverse("risk:limit_suggestion_list")),

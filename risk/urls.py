@@ -43,6 +43,7 @@ urlpatterns = [
     path("credit/exceptions/new/", views.CreditExceptionCreateView.as_view(), name="credit_exception_create"),
     path("credit/exceptions/<int:pk>/", views.CreditExceptionDetailView.as_view(), name="credit_exception_detail"),
     path("credit/exceptions/<int:pk>/edit/", views.CreditExceptionEditView.as_view(), name="credit_exception_edit"),
+    path("credit/exposure/", views.ExposureView.as_view(), name="credit_exposure"),
     path("credit/holds/", views.CreditHoldListView.as_view(), name="credit_hold_list"),
     path("credit/holds/<int:pk>/", views.CreditHoldDetailView.as_view(), name="credit_hold_detail"),
     path("credit/policies/", views.CreditPolicyListView.as_view(), name="credit_policy_list"),

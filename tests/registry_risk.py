@@ -972,6 +972,49 @@ FORECAST_ENTRIES = [
 
 ENTRIES = [*ENTRIES, *FORECAST_ENTRIES]
 
+# --- exposure against caps (敞口与上限, issue 16) -------------------------------------------------------------------
+# The reader's own unit (no ?unit= here): a customer's open balance is counted in the row of the unit it lies under
+# exactly when the reader's scope holds it (a salesperson: their own customers).
+EXPOSURE_AMOUNT = 5432
+
+
+def _exposure_customer(district, owner):
+    from django.utils import timezone
+
+    from customers.services import invoice_record
+    from tests.scoping_registry import make_customer
+
+    customer = make_customer(district, owner)
+    today = timezone.localdate()
+    invoice_record(
+        by=SYSTEM, customer=customer, issue_date=today, due_date=today + timedelta(days=30), amount=str(EXPOSURE_AMOUNT)
+    )
+    return customer
+
+
+def _exposure_counts(response, customer):
+    """True if the page counts the customer's open balance in the row of the unit its district lies under."""
+    from regions.models import OrgUnit
+
+    report = response.context["report"]
+    paths = dict(OrgUnit.objects.filter(pk__in=[row["key"] for row in report.rows if row["key"]]).values_list("pk", "path"))
+    return any(
+        customer.district.path.startswith(paths.get(row["key"], "/none/")) and row["open"] >= EXPOSURE_AMOUNT
+        for row in report.rows
+    )
+
+
+EXPOSURE_ENTRIES = [
+    Scoped(
+        name="exposure against caps",
+        make=_exposure_customer,
+        web_list="risk:credit_exposure",
+        web_visible=_exposure_counts,
+    ),
+]
+
+ENTRIES = [*ENTRIES, *EXPOSURE_ENTRIES]
+
 # --- credit-limit exceptions (信用额度例外, issue 16) ---------------------------------------------------------------
 # Read where the customer is read (a salesperson: their own customers'); asked for, edited, submitted and withdrawn
 # by the customer's salesperson or a manager above its district (approvals decides, tests/registry_approvals).

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateFormField
+from core.filters import IdField
 from risk.choices import AtLimitAction, Grade, LimitMode
 from risk.services.credit_exceptions import EVIDENCE_MAX, REASON_MAX
 
@@ -127,3 +128,9 @@ class LimitAcceptForm(forms.Form):
         max_length=30,
         help_text=_("Empty: the suggested limit. Above it, the limit goes to approval."),
     )
+
+
+class ExposureForm(forms.Form):
+    """The exposure page's unit (checked against the scope in the view; empty: the reader's own)."""
+
+    unit = IdField(required=False, widget=forms.HiddenInput)

@@ -91,10 +91,11 @@ def _matches(*, today, overdue_days, grade_d=True):
     return found
 
 
-def credit_holds_refresh(*, by, today=None, overdue_days=None):
+def credit_holds_refresh(*, by, today=None, overdue_days=None, customers=None):
     """Put on hold the customers a rule matches today and not on hold yet; returns how many were placed. The rules
     are the credit policy's in force (grade D on or off; N days overdue, or none), else grade D and
-    HOLD_OVERDUE_DAYS; `overdue_days` given overrides N. Safe to run twice (one hold on per customer)."""
+    HOLD_OVERDUE_DAYS; `overdue_days` given overrides N. `customers` (ids) narrows the run to those customers (the
+    demo data holds a few, not every match). Safe to run twice (one hold on per customer)."""
     ensure(by, "credit_hold.refresh")
     today = today or timezone.localdate()
     policy = policy_in_force()
@@ -102,6 +103,9 @@ def credit_holds_refresh(*, by, today=None, overdue_days=None):
     if overdue_days is None:
         overdue_days = policy.hold_overdue_days if policy is not None else HOLD_OVERDUE_DAYS
     found = _matches(today=today, overdue_days=overdue_days, grade_d=grade_d)
+    if customers is not None:
+        wanted_ids = set(customers)
+        found = {pk: match for pk, match in found.items() if pk in wanted_ids}
     held = set(
         CreditHold.objects.unscoped()
         .filter(state=HoldState.ON, customer_id__in=list(found))

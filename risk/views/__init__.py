@@ -21,6 +21,7 @@ from risk.views.events import (
     EventListView,
     EventReportView,
 )
+from risk.views.exposure import ExposureView
 from risk.views.forecasts import ForecastListView, ForecastTrainView
 from risk.views.improvement import (
     ImprovementCreateView,
@@ -109,7 +110,7 @@ __all__ += ["CollectionForecastView"]
 __all__ += ["CreditExceptionCreateView", "CreditExceptionDetailView", "CreditExceptionEditView", "CreditExceptionListView"]
 
 
-__all__ += ["CreditHoldDetailView", "CreditHoldListView"]
+__all__ += ["CreditHoldDetailView", "CreditHoldListView", "ExposureView"]
 
 
 __all__ += ["CreditPolicyCreateView", "CreditPolicyDetailView", "CreditPolicyEditView", "CreditPolicyListView"]

@@ -10,6 +10,7 @@ from plans.demo import load_demo_plans
 from regions.demo import DEMO_PASSWORD, load_demo_company
 from reports.demo import load_demo_reports
 from risk.demo import load_demo_events, load_demo_improvement
+from risk.demo_credit import load_demo_credit
 from risk.demo_ratings import load_demo_ratings
 from risk.demo_warnings import load_demo_warnings
 from risk.forecast_demo import load_demo_forecasts
@@ -45,6 +46,8 @@ class Command(BaseCommand):
             ("提前预见 / foresight", load_demo_forecasts),
             # After the summaries (DSO, attainment) and the ledger: the warning rules run once as of today.
             ("预警 / early warnings", load_demo_warnings),
+            # After the ratings (grade D holds) and the ledger (caps from what each unit owes): credit control.
+            ("信用控制 / credit control", load_demo_credit),
         ]
 
     def handle(self, *args, **options):
