@@ -57,7 +57,7 @@ def _user(username):
 MANAGERS = (Role.DISTRICT_MANAGER, Role.PROVINCIAL_MANAGER, Role.REGIONAL_MANAGER)
 
 
-def _asker(customer):
+def requester(customer):
     """Who asks for a customer's exception or release: its salesperson, else the nearest manager above it (with a
     login) — the people the rights let ask."""
     if customer.salesperson is not None and customer.salesperson.user_id and customer.salesperson.is_active:
@@ -150,7 +150,7 @@ def _holds(today, graded_d, late):
         hold = CreditHold.objects.unscoped().filter(customer_id=late[0]).select_related("customer__district").first()
         if hold is not None:
             release = services.credit_hold_release_request(
-                by=_asker(hold.customer), hold=hold, reason="客户已结清九十天以上逾期发票，并承诺按期回款，申请恢复赊销。"
+                by=requester(hold.customer), hold=hold, reason="客户已结清九十天以上逾期发票，并承诺按期回款，申请恢复赊销。"
             )
             approve_through(latest_request(release))
             released = 1
@@ -173,7 +173,7 @@ def _exceptions(today, sound):
         c.pk: c for c in Customer.objects.unscoped().filter(pk__in=sound[:2]).select_related("salesperson__user", "district")
     }
     first = customers[sound[0]]
-    asker = _asker(first)
+    asker = requester(first)
     made = 0
     for start, days, amount, reason in (
         (today - timedelta(days=75), 44, "150000", "春节前备货，客户提供了母公司担保函。"),
@@ -194,7 +194,7 @@ def _exceptions(today, sound):
     if len(sound) > 1:
         second = customers[sound[1]]
         exception = services.credit_exception_request(
-            by=_asker(second),
+            by=requester(second),
             customer=second,
             extra_amount="80000",
             valid_from=today + timedelta(days=1),
@@ -202,7 +202,7 @@ def _exceptions(today, sound):
             reason="客户旺季订单增加，申请临时提高额度两个月。",
             evidence="近十二个月按期回款率98%，订单合同已上传。",
         )
-        services.credit_exception_submit(by=_asker(second), exception=exception)
+        services.credit_exception_submit(by=requester(second), exception=exception)
         made += 1
     return made
 

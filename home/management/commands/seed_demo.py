@@ -13,6 +13,7 @@ from risk.demo import load_demo_events, load_demo_improvement
 from risk.demo_credit import load_demo_credit
 from risk.demo_ratings import load_demo_ratings
 from risk.demo_warnings import load_demo_warnings
+from risk.demo_write_offs import load_demo_write_offs
 from risk.forecast_demo import load_demo_forecasts
 from workflow.demo import load_demo_workflow
 
@@ -30,6 +31,8 @@ class Command(BaseCommand):
             ("费用预算 / budgets", load_demo_budgets),
             # Special events in each state (one closed last month, so last month's report lists it).
             ("突发事件 / special events", load_demo_events),
+            # Bad debts: a write-off posted and one waiting, before the summaries and snapshots that count it.
+            ("坏账核销 / write-offs", load_demo_write_offs),
             # Last: the monthly summaries are built from every fact loaded above.
             ("业绩汇总 / summaries", load_demo_performance),
             # After the summaries (the flags and the plan's actuals read them): one improvement plan in progress.
