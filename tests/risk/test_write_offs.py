@@ -52,14 +52,14 @@ def _invoice(customer, amount, issued=date(2025, 6, 1), due=date(2025, 7, 1)):
     return ledger.invoice_record(by=SYSTEM, customer=customer, issue_date=issued, due_date=due, amount=amount).invoice
 
 
-def _decide_all(personas, subject):
+def _decide_all(personas, subject, deciders=None):
     """Every step of the subject's request, decided by the person it names (or the pool's member)."""
     request = latest_request(subject)
     roles = []
     while request.state == RequestState.SUBMITTED:
         step = request.current_step
         roles.append(step.approver_role)
-        request_approve(request=request, by=personas[DECIDERS[step.approver_role]].user, comment="同意")
+        request_approve(request=request, by=personas[(deciders or DECIDERS)[step.approver_role]].user, comment="同意")
         request.refresh_from_db()
     subject.refresh_from_db()
     return roles
@@ -223,13 +223,13 @@ def test_a_payment_after_submission_makes_the_approval_refuse_and_write_nothing(
     assert write_off.state == WriteOffState.APPROVED and customer.open_balance == D("0.00")
 
 
-def _approved(personas, customer, amount="30000.00", invoice=None):
+def _approved(personas, customer, amount="30000.00", invoice=None, by="rep_hangzhou", deciders=None):
     invoice = invoice or _invoice(customer, amount)
     write_off = services.write_off_propose(
-        by=personas["rep_hangzhou"].user, customer=customer, lines=[{"invoice": invoice, "amount": amount}], reason="无法收回"
+        by=personas[by].user, customer=customer, lines=[{"invoice": invoice, "amount": amount}], reason="无法收回"
     )
-    services.write_off_submit(by=personas["rep_hangzhou"].user, write_off=write_off)
-    _decide_all(personas, write_off)
+    services.write_off_submit(by=personas[by].user, write_off=write_off)
+    _decide_all(personas, write_off, deciders)
     return write_off
 
 
@@ -297,3 +297,140 @@ def test_recoveries_are_recorded_apart_and_bounded(personas, customer, units):
     with pytest.raises(Conflict):
         services.write_off_reversal_request(by=personas["dm_hangzhou"].user, write_off=older, reason="误核销")
     assert not WriteOffReversal.objects.exists()
+
+
+# --- pages and API -------------------------------------------------------------------------------------------------
+
+
+def test_pages_propose_submit_reverse_and_recover(personas, customer):
+    from django.urls import reverse
+
+    invoice = _invoice(customer, "8000.00")
+    web = personas["rep_hangzhou"].web()
+    page = web.get(reverse("customers:customer_detail", kwargs={"pk": customer.pk}))
+    create_url = reverse("risk:write_off_create") + f"?customer={customer.pk}"
+    assert page.status_code == 200 and create_url in page.content.decode()
+    form = web.get(create_url)
+    assert form.status_code == 200 and f'name="line_{invoice.pk}"' in form.content.decode()
+    # More than is open, then nothing at all: the form again, in Chinese, naming the invoice; nothing written.
+    too_much = web.post(create_url, {f"line_{invoice.pk}": "8000.01", "reason": "无法收回"})
+    assert too_much.status_code == 400 and not WriteOff.objects.exists()
+    assert "8,000.00" in too_much.content.decode()
+    assert web.post(create_url, {"reason": "无法收回"}).status_code == 400 and not WriteOff.objects.exists()
+    answer = web.post(create_url, {f"line_{invoice.pk}": "6000.00", "reason": "客户已注销", "collection_history": "三次上门"})
+    write_off = WriteOff.objects.get()
+    assert answer.status_code == 302 and answer["Location"] == write_off.get_absolute_url()
+    assert (write_off.total, write_off.collection_history) == (D("6000.00"), "三次上门")
+    assert web.post(write_off.get_absolute_url(), {"action": "submit"}).status_code == 302
+    write_off.refresh_from_db()
+    assert write_off.state == WriteOffState.SUBMITTED
+    listing = web.get(reverse("risk:write_off_list"))
+    assert f'data-write-off="{write_off.pk}"' in listing.content.decode()
+    _decide_all(personas, write_off)
+    assert write_off.state == WriteOffState.APPROVED
+    # A salesperson does not ask for a reversal; the district's manager does (the reason is required).
+    detail = web.get(write_off.get_absolute_url()).content.decode()
+    assert 'value="reverse"' not in detail and 'value="recover"' in detail
+    assert web.post(write_off.get_absolute_url(), {"action": "reverse", "reason": "误核销"}).status_code == 403
+    manager = personas["dm_hangzhou"].web()
+    assert manager.post(write_off.get_absolute_url(), {"action": "reverse", "reason": ""}).status_code == 400
+    assert not WriteOffReversal.objects.exists()
+    # Money recovered: too much is refused on the amount; within the write-off it is recorded.
+    refused = web.post(write_off.get_absolute_url(), {"action": "recover", "amount": "6000.01", "received_on": "2026-03-16"})
+    assert refused.status_code == 400 and not Recovery.objects.exists()
+    recorded = web.post(
+        write_off.get_absolute_url(), {"action": "recover", "amount": "500.00", "received_on": "2026-03-16", "reference": "BK-9"}
+    )
+    assert recorded.status_code == 302 and Recovery.objects.get().amount == D("500.00")
+    recoveries = web.get(reverse("risk:recovery_list")).content.decode()
+    assert f'data-recovery="{Recovery.objects.get().pk}"' in recoveries
+    # Others' salespeople do not see it.
+    assert personas["rep_hangzhou_2"].web().get(write_off.get_absolute_url()).status_code == 404
+
+
+def test_api_refuses_bad_input_naming_the_field_and_writes_nothing(personas, customer, units):
+    from django.urls import reverse
+
+    invoice = _invoice(customer, "8000.00")
+    api = personas["rep_hangzhou"].api(language="zh-hans")
+    url = reverse("risk-write-off-list")
+    body = {"customer": customer.pk, "lines": [{"invoice": invoice.pk, "amount": "8000.00"}], "reason": "客户已注销"}
+    other = CustomerFactory(district=units["330100"], salesperson=personas["rep_hangzhou"].staff)
+    foreign = _invoice(other, "100.00")
+    for change, field in (
+        ({"lines": [{"invoice": invoice.pk, "amount": "8000.01"}]}, "lines"),
+        ({"lines": [{"invoice": foreign.pk, "amount": "10.00"}]}, "lines"),
+        ({"lines": [{"invoice": invoice.pk, "amount": "-1"}]}, "lines"),
+        ({"lines": [{"invoice": invoice.pk, "amount": "1e999999"}]}, "lines"),
+        ({"lines": []}, "lines"),
+        ({"reason": "坏\x00账"}, "reason"),
+        ({"reason": ""}, "reason"),
+        ({"customer": 2**62}, "customer"),
+        ({"surprise": 1}, "surprise"),
+    ):
+        answer = api.post(url, {**body, **change}, format="json")
+        assert answer.status_code == 400, (change, answer.content)
+        errors = answer.json()["errors"]
+        assert field in errors, (change, errors)
+        if field == "lines" and change["lines"]:
+            # The reason in the user's language (the zh-hans catalog), not the English msgid.
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in str(errors[field])), errors
+    assert not WriteOff.objects.exists()
+    created = api.post(url, body, format="json")
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["state"] == "draft" and data["total"] == "8000.00" and data["lines"][0]["invoice"] == invoice.pk
+    # Another proposal for the same debt: refused on the lines (it is claimed).
+    assert api.post(url, body, format="json").status_code in (400, 409)
+    detail = reverse("risk-write-off-detail", kwargs={"pk": data["id"]})
+    assert api.patch(detail, {**body, "lines": [{"invoice": invoice.pk, "amount": "7000.00"}]}, format="json").status_code == 200
+    assert api.post(reverse("risk-write-off-submit", kwargs={"pk": data["id"]}), {}, format="json").json()["state"] == "submitted"
+    # Recoveries: nothing written off yet → 400 on the customer.
+    recovery = api.post(
+        reverse("risk-recovery-list"), {"customer": customer.pk, "amount": "10.00", "received_on": "2026-03-16"}, format="json"
+    )
+    assert recovery.status_code == 400 and "customer" in recovery.json()["errors"]
+    assert not Recovery.objects.exists()
+
+
+def test_the_register_figures_equal_the_facts(personas, customer, units):
+    """The register's totals and its rows per child unit (for the regional manager: per province) equal sums over
+    the write-offs and recoveries themselves; a reversed write-off counts as reversed, not in force."""
+    from django.urls import reverse
+
+    ningbo = CustomerFactory(district=units["330200"])
+    guangzhou = CustomerFactory(district=units["440100"])
+    south_deciders = {**DECIDERS, "provincial_manager": "pm_guangdong", "regional_manager": "rm_south"}
+    kept = _approved(personas, customer, amount="30000.00")
+    # 宁波 has no district persona: its province's manager proposes, and the region decides from the second step on.
+    other = _approved(personas, ningbo, amount="12000.00", by="pm_zhejiang")
+    reversed_one = _approved(personas, customer, amount="5000.00")
+    south = _approved(personas, guangzhou, amount="7000.00", by="dm_guangzhou", deciders=south_deciders)
+    with _at(date(2026, 3, 20)):
+        services.recovery_record(by=SYSTEM, customer=customer, amount="1000.00", received_on=date(2026, 3, 20))
+        services.recovery_record(by=SYSTEM, customer=ningbo, amount="2500.00", received_on=date(2026, 3, 20))
+        reversal = services.write_off_reversal_request(by=personas["dm_hangzhou"].user, write_off=reversed_one, reason="误核销")
+    # The reversal's decision, through approvals (region, center).
+    request = latest_request(reversal)
+    with _at(date(2026, 3, 20)):
+        while request.state == RequestState.SUBMITTED:
+            request_approve(request=request, by=personas[DECIDERS[request.current_step.approver_role]].user, comment="同意")
+            request.refresh_from_db()
+    reversed_one.refresh_from_db()
+    assert reversed_one.state == WriteOffState.REVERSED
+    # The recovery of 1,000 went to the oldest write-off of the customer in force.
+    in_force = {kept.pk: kept.total, other.pk: other.total}
+    recovered = {
+        row.write_off_id: row.amount for row in Recovery.objects.filter(write_off__unit__path__startswith=units["HD"].path)
+    }
+    response = personas["rm_east"].web().get(reverse("risk:bad_debt_register"))
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert figures["in_force"] == sum(in_force.values()) == D("42000.00")
+    assert figures["recovered"] == sum(recovered.values()) == D("3500.00")
+    assert figures["net_loss"] == D("38500.00") and figures["reversed"] == D("5000.00")
+    rows = {row["unit"]: row for row in figures["rows"]}
+    assert rows[units["330000"].pk]["in_force"] == D("42000.00") and rows[units["330000"].pk]["count"] == 2
+    assert south.pk not in {row.pk for row in response.context["object_list"]}  # 华南 is not 华东's
+    center = personas["center"].web().get(reverse("risk:bad_debt_register")).context["figures"]
+    assert center["in_force"] == D("49000.00") and {row["name"] for row in center["rows"]} >= {units["HD"].name, units["HN"].name}
