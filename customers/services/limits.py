@@ -21,9 +21,8 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from core.money import ZERO
-from customers.models import Customer, DistrictOpenBalance
-from regions.choices import UnitKind
-from regions.models import PATH_SEPARATOR, OrgUnit
+from customers.models import Customer
+from regions.models import PATH_SEPARATOR
 
 # "module.function" -> function, in registration order; a module imported twice registers once.
 _SOURCES = {}
@@ -147,29 +146,30 @@ class CapGuard:
         # caps cover owe, added up per cap here. PostgreSQL keeps those sums (DistrictOpenBalance, by a trigger on
         # the customers' rows: a few hundred rows read instead of every customer, 80–220 ms a request at 400,000
         # customers); elsewhere the customers are summed per district.
-        covered = Q(pk__in=[cap.unit_id for cap in self.caps if cap.is_district])
-        for cap in self.caps:
-            if not cap.is_district:
-                covered |= Q(path__startswith=cap.path)
-        paths = dict(OrgUnit.objects.filter(covered, kind=UnitKind.DISTRICT).values_list("pk", "path"))
+        prefixes = sorted({cap.path for cap in self.caps})  # a district's own path, a province's: its subtree
         if connection.vendor == "postgresql":
-            owed = (
-                DistrictOpenBalance.objects.unscoped()
-                .filter(district_id__any=sorted(paths))
-                .values_list("district_id", "open_balance")
-            )
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT k.district_id, u.path, k.open_balance FROM customers_districtopenbalance k "
+                    "JOIN regions_orgunit u ON u.id = k.district_id WHERE u.path LIKE ANY(%s)",
+                    [[prefix + "%" for prefix in prefixes]],  # paths are ids and slashes: nothing to escape
+                )
+                owed = cursor.fetchall()
         else:
+            covered = Q()
+            for prefix in prefixes:
+                covered |= Q(district__path__startswith=prefix)
             owed = (
                 Customer.objects.unscoped()
-                .filter(district_id__any=sorted(paths))
+                .filter(covered)
                 .order_by()
-                .values_list("district_id")
+                .values_list("district_id", "district__path")
                 .annotate(total=Sum("open_balance"))
             )
         # A district's path names the units above it (and itself): its balance counts for the caps among them.
         capped = {str(cap.unit_id) for cap in self.caps}
-        for district, total in owed:
-            for part in paths[district].split(PATH_SEPARATOR):
+        for _district, path, total in owed:
+            for part in path.split(PATH_SEPARATOR):
                 if part in capped:
                     self.used[int(part)] += total or ZERO
         # The caps each district of the batch meets, in the order of self.caps (asked once per invoice).

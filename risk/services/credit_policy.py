@@ -294,7 +294,7 @@ def credit_policy_caps(district_ids):
     or without caps: then no row is locked and nothing summed."""
     if not district_ids:
         return []
-    districts = dict(OrgUnit.objects.filter(pk__in=list(district_ids)).values_list("pk", "parent_id"))
+    districts = dict(OrgUnit.objects.filter(pk__any=list(district_ids)).values_list("pk", "parent_id"))
     wanted = set(districts) | {parent for parent in districts.values() if parent}
     under = {pk: {pk} for pk in districts}  # the batch's districts under each wanted unit (itself, or its province)
     for pk, parent in districts.items():
@@ -304,7 +304,7 @@ def credit_policy_caps(district_ids):
     rows = (
         CreditCap.objects.unscoped()
         .select_for_update(of=("self",))
-        .filter(policy__state=CreditPolicyState.APPROVED, unit_id__in=sorted(wanted))
+        .filter(policy__state=CreditPolicyState.APPROVED, unit_id__any=sorted(wanted))
         .order_by("pk")
         .values_list("unit_id", "unit__name", "unit__path", "unit__kind", "cap")
     )
