@@ -418,6 +418,151 @@ def _ingest_case(batches=5, size=1000):
     return prepare
 
 
+def _customer_samples_with_room(samples, size, room, first=13):
+    """Like _customer_samples (other residues: `first`…), but only customers a run cannot take over their credit
+    limit — no limit, or `room` below it — so that a refusing credit policy refuses none of the run's rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT mod(id, 797), external_id, id, district_id, salesperson_id FROM customers_customer "
+            "WHERE mod(id, 797) BETWEEN %s AND %s AND status = 'active' "
+            "AND (credit_limit <= 0 OR credit_limit - open_balance >= %s) ORDER BY id",
+            [first, first + samples - 1, room],
+        )
+        by_sample = defaultdict(list)
+        for sample, *row in cursor.fetchall():
+            if len(by_sample[sample]) < size:
+                by_sample[sample].append(tuple(row))
+    return [by_sample[k] for k in sorted(by_sample)]
+
+
+def _ingest_credit_case(batches=5, size=1000):
+    """The bulk API's ingest (as _ingest_case: `batches` POSTs of `size` new invoices, rolled back) with the credit
+    checks of a credit policy in force — it refuses at the limit, and every district and province has an exposure
+    cap (bench/risk_setup.py: caps above what the customers owe, so nothing is refused) — against the same ingest
+    with no policy (limits flagged, no caps). Each side takes its own customers, none a run could take over its
+    limit, and times its POSTs alone (the policy is written before, in the same rolled-back transaction). Before
+    timing, a rolled-back probe checks that the checks run: the caps' rows are locked and summed, an invoice over a
+    cap is refused and so is one over a customer's limit."""
+
+    def prepare(ctx):
+        import json as jsonlib
+
+        from django.db import transaction
+        from django.test.utils import CaptureQueriesContext
+
+        from bench.risk_setup import credit_policy_with_caps
+        from core.services import api_key_issue
+        from risk.choices import CreditPolicyState
+        from risk.models import CreditCap, CreditPolicy
+
+        # A customer takes about batches × size / len(sample) invoices of at most ~2,000 a run.
+        samples = _customer_samples_with_room(samples=24, size=500, room=Decimal("100000.00"))
+        key, raw = api_key_issue(name="bench ingest credit", unit=ctx.units["HQ"])
+        client = Client(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+        counter = iter(range(10**9))
+        turn = iter(range(10**9))
+        checked = {}
+
+        def bodies():
+            customers = samples[next(turn) % len(samples)]
+            return [
+                jsonlib.dumps({"records": _invoice_records(customers, counter, size, ctx.as_of, "SC-CREDIT-")})
+                for _ in range(batches)
+            ]
+
+        def post(body, expect=200):
+            response = client.post("/api/v1/invoices/bulk/", body, content_type="application/json")
+            assert response.status_code == expect, response.content[:500]
+            return response
+
+        def probe():
+            """With the policy in force: the caps are locked and summed in the request, and refuse."""
+            try:
+                with transaction.atomic():
+                    policy, caps = credit_policy_with_caps()
+                    customers = samples[-1]
+                    records = _invoice_records(customers, counter, size, ctx.as_of, "SC-CREDIT-")
+                    with CaptureQueriesContext(connection) as queries:
+                        post(jsonlib.dumps({"records": records}))
+                    sql = [q["sql"] for q in queries.captured_queries]
+                    locked = [s for s in sql if "risk_creditcap" in s and "FOR UPDATE" in s]
+                    owed = [s for s in sql if "customers_districtopenbalance" in s or ("SUM(" in s and "open_balance" in s)]
+                    assert locked, "no cap row was locked: the credit policy's caps were not read"
+                    assert owed, "what the capped units owe was not read"
+                    checked.update(caps=caps, queries=len(sql), cap_queries=len(locked) + len(owed))
+                    # One cap set below what its district owes: that district's invoice is refused.
+                    _ext, cid, district, _rep = customers[0]
+                    CreditCap.objects.unscoped().filter(policy=policy, unit_id=district).update(cap=0)
+                    one = [dict(records[0], external_id=f"SC-CREDIT-CAP-{next(counter)}")]
+                    refused = post(jsonlib.dumps({"records": one}), expect=400).json()
+                    assert refused["results"][0]["errors"].get("amount"), refused
+                    checked["cap_refusal"] = refused["results"][0]["errors"]["amount"][0]
+                    raise _Rollback
+            except _Rollback:
+                pass
+            # The at-limit action refuses: a customer with a limit, sent one invoice beyond it.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT external_id, credit_limit - open_balance FROM customers_customer "
+                    "WHERE credit_limit > 0 AND status = 'active' AND credit_limit - open_balance BETWEEN 0 AND 1e8 "
+                    "ORDER BY id LIMIT 1"
+                )
+                external_id, room = cursor.fetchone()
+            try:
+                with transaction.atomic():
+                    credit_policy_with_caps()
+                    record = {
+                        "external_id": f"SC-CREDIT-LIMIT-{next(counter)}",
+                        "customer_external_id": external_id,
+                        "issue_date": str(ctx.as_of),
+                        "due_date": str(ctx.as_of + timedelta(days=30)),
+                        "amount": f"{room + Decimal('0.01')}",
+                    }
+                    refused = post(jsonlib.dumps({"records": [record]}), expect=400).json()
+                    assert refused["results"][0]["errors"].get("amount"), refused
+                    checked["limit_refusal"] = refused["results"][0]["errors"]["amount"][0]
+                    raise _Rollback
+            except _Rollback:
+                pass
+
+        probe()
+
+        def run(seconds, *, policy):
+            payload = bodies()
+            try:
+                with transaction.atomic():
+                    if policy:
+                        credit_policy_with_caps()
+                    else:
+                        CreditPolicy.objects.unscoped().filter(state=CreditPolicyState.APPROVED).update(
+                            state=CreditPolicyState.RETIRED
+                        )
+                    t0 = time.perf_counter()
+                    for body in payload:
+                        post(body)
+                    seconds.append(time.perf_counter() - t0)
+                    raise _Rollback
+            except _Rollback:
+                pass
+            return {"rows": batches * size, "seconds": seconds[1:] or seconds}  # the first call is the warm-up
+
+        on, off = [], []
+
+        def compare(a, b):
+            note = (
+                f"{batches} × {size} invoices, times of the POSTs alone: with the policy {_ms(statistics.median(a['seconds']))} "
+                f"({a['rows'] / statistics.median(a['seconds']):,.0f} rows/s), without {_ms(statistics.median(b['seconds']))} "
+                f"({b['rows'] / statistics.median(b['seconds']):,.0f} rows/s); checked: {checked['caps']} caps in force, "
+                f"{checked['cap_queries']} cap queries of {checked['queries']} in a request of {size}; refused: "
+                f"over a cap ({checked['cap_refusal']}), over a limit ({checked['limit_refusal']})"
+            )
+            return a["rows"] == b["rows"], note
+
+        return (lambda: run(on, policy=True)), (lambda: run(off, policy=False)), compare
+
+    return prepare
+
+
 def _concurrent_ingest_case(clients=2, batches=5, size=1000):
     """Two branch systems pushing at once, through a real HTTP server (gunicorn, 2 workers, as in
     production), each POSTing `batches` requests of `size` new invoices: rows per second of wall time,
@@ -1270,16 +1415,18 @@ def _warning_case():
 def _provision_case(code, level):
     """The provision for doubtful debts of a unit's subtree per child unit as of the last month end: ours through
     risk.selectors.provision_by_child (what the provisions page computes for each of its two month ends), the
-    oracle bench/provision_oracle.py's one statement. The policy is put in force first (bench/risk_setup.py)."""
+    oracle the fastest of bench/provision_oracle.py's hand-written formulations on this data. The policy is put in
+    force first (bench/risk_setup.py)."""
 
     def prepare(ctx):
-        from bench.provision_oracle import provision_oracle
+        from bench.provision_oracle import FORMULATIONS
         from bench.risk_setup import ensure_provision_policy
         from risk.selectors.provisions import provision_by_child
 
         policy = ensure_provision_policy()
         unit = ctx.units[code]
         as_of = _as_of(ctx, "month end")
+        best, chosen = _fastest(FORMULATIONS, unit, as_of, level, policy.rates, repeat=2)
 
         def ours():
             rows = provision_by_child(user=ctx.director, unit=unit, as_of=as_of, policy=policy)
@@ -1290,15 +1437,16 @@ def _provision_case(code, level):
                 differ = sorted(set(a) | set(b), key=str)
                 key = next(k for k in differ if a.get(k) != b.get(k))
                 return False, f"as of {as_of}: unit {key}: {a.get(key)} ≠ {b.get(key)}"
-            return True, f"as of {as_of}: {len(a)} units, provision {sum(a.values()):,.2f}"
+            return True, f"as of {as_of}: {len(a)} units, provision {sum(a.values()):,.2f}; {chosen}"
 
-        return ours, lambda: provision_oracle(unit, as_of, level, policy.rates), compare
+        return ours, lambda: best(unit, as_of, level, policy.rates), compare
 
     return prepare
 
 
 CASES = [
     Case("bulk API ingest, invoices", "≥ 10,000/s", _ingest_case(), unit=RATE),
+    Case("bulk API ingest, invoices, credit checks on vs off", "≤ 1.15× without", _ingest_credit_case()),
     Case("bulk API ingest, 2 branches at once", "≥ 10,000/s", _concurrent_ingest_case(), unit=RATE),
     Case("file import, invoices (CSV)", "≥ 50,000/s", _import_case(), unit=RATE),
     Case("ageing today, region by province", "≤ 200 ms", _ageing_at_case("HD", 4, "today")),

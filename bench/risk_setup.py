@@ -2,7 +2,11 @@
 schemes put in force and one early-warning rule of every kind — written directly, as a migration of policy
 would be, since the approval flow is not what is measured. Idempotent."""
 
+from collections import defaultdict
+from decimal import Decimal
+
 from django.db import transaction
+from django.db.models import Sum
 
 from risk.choices import RatingSubject, SchemeState, WarningKind
 from risk.demo_ratings import CUSTOMER_FACTORS, GRADES, STAFF_FACTORS
@@ -78,3 +82,42 @@ def ensure_provision_policy():
             name="bench provisions", rates=PROVISION_RATES, state=SchemeState.APPROVED
         )
     return policy
+
+
+# How far above what its customers owe today each exposure cap of the benchmark's credit policy is set: high
+# enough that no invoice of a run is refused (a run adds at most a few million per unit), so an ingest row with the
+# policy in force measures what the checks cost, not refusals.
+CAP_HEADROOM = Decimal("1000000000.00")
+
+
+def credit_policy_with_caps():
+    """Put a credit policy in force that refuses at the limit, with an exposure cap on every district and every
+    province (what its customers owe now + CAP_HEADROOM), the one in force before retired — written directly, like
+    the schemes above. Call it inside a transaction that is rolled back: the data set keeps no policy. Returns
+    (policy, number of caps)."""
+    from customers.models import Customer
+    from regions.choices import UnitKind
+    from regions.models import OrgUnit
+    from risk.choices import AtLimitAction, CreditPolicyState
+    from risk.models import CreditCap, CreditPolicy
+
+    CreditPolicy.objects.unscoped().filter(state=CreditPolicyState.APPROVED).update(state=CreditPolicyState.RETIRED)
+    policy = CreditPolicy.objects.unscoped().create(
+        name="bench caps",
+        at_limit_action=AtLimitAction.REFUSE,
+        hold_grade_d=True,
+        hold_overdue_days=90,
+        limits={},
+        state=CreditPolicyState.APPROVED,
+    )
+    owed = dict(Customer.objects.unscoped().order_by().values_list("district_id").annotate(total=Sum("open_balance")))
+    units = OrgUnit.objects.filter(kind__in=(UnitKind.DISTRICT, UnitKind.PROVINCE)).values_list("pk", "kind", "parent_id")
+    totals = defaultdict(Decimal)
+    for pk, kind, parent in units:
+        if kind == UnitKind.DISTRICT:
+            totals[pk] += owed.get(pk) or 0
+            if parent:
+                totals[parent] += owed.get(pk) or 0
+    caps = [CreditCap(policy=policy, unit_id=pk, cap=totals[pk] + CAP_HEADROOM) for pk, _kind, _parent in units]
+    CreditCap.objects.bulk_create(caps)
+    return policy, len(caps)

@@ -117,6 +117,29 @@ class Customer(models.Model):
         super().save(*args, **kwargs)
 
 
+class DistrictOpenBalance(models.Model):
+    """What the customers of a district office owe now (应收合计): the sum of their `open_balance`, kept by the
+    database itself — on PostgreSQL a statement trigger on customers_customer adds each statement's change per
+    district (migration 0015), whichever code wrote the balances or moved a customer — so that an exposure cap's
+    check reads a province's dozen district rows instead of summing its customers (customers.services.limits).
+    Never written by the application; a district with nothing owed may have no row."""
+
+    district = models.OneToOneField(
+        "regions.OrgUnit", primary_key=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("district office")
+    )
+    open_balance = MoneyField(_("open receivable"), default=ZERO)
+
+    scope_spec = ScopeSpec(path="district__path")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("open receivable of a district")
+        verbose_name_plural = _("open receivables of districts")
+
+    def __str__(self):
+        return f"{self.district_id}: {self.open_balance}"
+
+
 class Contact(models.Model):
     """A person to talk to at a customer."""
 

@@ -294,23 +294,28 @@ def credit_policy_caps(district_ids):
     or without caps: then no row is locked and nothing summed."""
     if not district_ids:
         return []
-    districts = dict(OrgUnit.objects.filter(pk__in=list(district_ids)).values_list("pk", "parent_id"))
+    districts = dict(OrgUnit.objects.filter(pk__any=list(district_ids)).values_list("pk", "parent_id"))
     wanted = set(districts) | {parent for parent in districts.values() if parent}
-    rows = list(
+    under = {pk: {pk} for pk in districts}  # the batch's districts under each wanted unit (itself, or its province)
+    for pk, parent in districts.items():
+        if parent:
+            under.setdefault(parent, set()).add(pk)
+    # Plain values, not instances: a batch spread over the company meets every cap (373 rows here).
+    rows = (
         CreditCap.objects.unscoped()
         .select_for_update(of=("self",))
-        .filter(policy__state=CreditPolicyState.APPROVED, unit_id__in=sorted(wanted))
-        .select_related("unit")
+        .filter(policy__state=CreditPolicyState.APPROVED, unit_id__any=sorted(wanted))
         .order_by("pk")
+        .values_list("unit_id", "unit__name", "unit__path", "unit__kind", "cap")
     )
     return [
         Cap(
-            unit_id=row.unit_id,
-            name=row.unit.name,
-            path=row.unit.path,
-            is_district=row.unit.kind == UnitKind.DISTRICT,
-            cap=row.cap,
-            districts=frozenset(pk for pk, parent in districts.items() if row.unit_id in (pk, parent)),
+            unit_id=unit_id,
+            name=name,
+            path=path,
+            is_district=kind == UnitKind.DISTRICT,
+            cap=cap,
+            districts=frozenset(under.get(unit_id, ())),
         )
-        for row in rows
+        for unit_id, name, path, kind, cap in rows
     ]

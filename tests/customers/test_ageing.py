@@ -19,7 +19,7 @@ from core.errors import DomainError, InvalidInput
 from core.rights import SYSTEM
 from customers import selectors, services
 from customers.exports import ageing_xlsx
-from customers.models import Allocation, Customer, Invoice, Payment
+from customers.models import Allocation, Customer, DistrictOpenBalance, Invoice, Payment
 from regions.models import OrgUnit
 from risk.models import CreditHold
 from tests.customers.factories import CustomerFactory, StaffFactory
@@ -622,6 +622,14 @@ def _run_ledger(units, operations, check_days, auto_apply, limit, manager):
             # The open balance every credit check reads equals the ledger's open receivable, after every posting.
             balances = dict(Customer.objects.values_list("pk", "open_balance"))
             assert balances == services.exposures(list(balances)), op
+            # On PostgreSQL the database also keeps what each district owes (the exposure caps read it): the sum of
+            # its customers' balances, whatever the posting (customers.DistrictOpenBalance).
+            if connection.vendor == "postgresql":
+                owed = {}
+                for district, balance in Customer.objects.values_list("district_id", "open_balance"):
+                    owed[district] = owed.get(district, D("0.00")) + balance
+                kept = dict(DistrictOpenBalance.objects.unscoped().values_list("district_id", "open_balance"))
+                assert {k: v for k, v in kept.items() if v} == {k: v for k, v in owed.items() if v}, op
             # So does each invoice's kept `allocated` (today's ageing reads it): its live allocations.
             live = {}
             for invoice_id, amount in Allocation.objects.filter(reversed_on__isnull=True).values_list("invoice_id", "amount"):
