@@ -165,7 +165,7 @@ def test_without_a_policy_nothing_has_a_cap(personas, units, world):
     page = personas["pm_zhejiang"].web().get(reverse(URL))
     assert page.context["report"].policy is None
     assert all(row["cap"] is None for row in page.context["report"].rows)
-    assert "No credit policy is in force" in page.content.decode()
+    assert "没有生效的信用政策" in page.content.decode()  # zh-hans, the default language
 
 
 def test_the_page_costs_the_same_few_queries_whatever_the_size(personas, units, world, django_assert_max_num_queries):
