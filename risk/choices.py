@@ -209,6 +209,7 @@ class WarningKind(models.TextChoices):
     LIMIT_UTILISATION = "limit_utilisation", _("Credit-limit utilisation above the threshold")
     CONCENTRATION = "concentration", _("Customer's share of the district's receivables above the threshold")
     ATTAINMENT_PACE = "attainment_pace", _("Sales attainment behind the year's time pace by the threshold")
+    CHANNEL_PACE = "channel_pace", _("New channels behind the expansion plan's pace by the threshold")
 
 
 class WarningLevel(models.TextChoices):

@@ -33,12 +33,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from approvals.calendar import add_working_days, is_working_day
+from channels.choices import ChannelState
+from channels.models import ChannelTransition
 from core.bulk import insert_rows
 from core.errors import Conflict, InvalidInput, Unprocessable
 from core.periods import Period
@@ -100,6 +102,7 @@ KIND_SPECS = {
     WarningKind.CONCENTRATION: KindSpec(WarningLevel.CUSTOMER, **_SHARE),
     WarningKind.DSO_RISE: KindSpec(WarningLevel.DISTRICT, Decimal(0), Decimal(365), window=MONTHS, window_max=12),
     WarningKind.ATTAINMENT_PACE: KindSpec(WarningLevel.DISTRICT, **_SHARE),
+    WarningKind.CHANNEL_PACE: KindSpec(WarningLevel.DISTRICT, **_SHARE),
 }
 
 
@@ -390,6 +393,40 @@ def _attainment_pace_hits(facts, rule):
     return hits
 
 
+def _channel_pace_hits(facts, rule):
+    """Channel expansion (渠道拓展) behind its plan: districts whose year target of new channels (the channel-expansion
+    plan's, decomposed to the district) is met by less than the share of the year elapsed minus the threshold.
+    A channel is new in the district that holds it on the day it first reached "contracted" (its state history)."""
+    as_of = facts.as_of
+    year_days = 366 if calendar.isleap(as_of.year) else 365
+    pace = Decimal(as_of.timetuple().tm_yday) / Decimal(year_days)
+    targets = dict(
+        Target.objects.unscoped()
+        .filter(
+            metric=Metric.NEW_CHANNELS, period=str(as_of.year), is_current=True, staff__isnull=True, unit__kind=UnitKind.DISTRICT
+        )
+        .filter(value__gt=0)
+        .values_list("unit_id", "value")
+    )
+    first_contracted = (
+        ChannelTransition.objects.unscoped()
+        .filter(to_state=ChannelState.CONTRACTED, channel__unit_id__in=list(targets))
+        .order_by()
+        .values("channel_id", "channel__unit_id")
+        .annotate(first=Min("on"))
+        .filter(first__range=(datetime.date(as_of.year, 1, 1), as_of))
+    )
+    signed = {}
+    for row in first_contracted:
+        signed[row["channel__unit_id"]] = signed.get(row["channel__unit_id"], 0) + 1
+    hits = {}
+    for district_id, target in targets.items():
+        gap = pace - Decimal(signed.get(district_id, 0)) / target
+        if gap > rule.threshold:
+            hits[district_id] = value(gap)
+    return hits
+
+
 def rule_hits(rule, facts):
     """{subject id (a customer's, or a district's for district rules): the value that trips `rule`}."""
     kind = rule.kind
@@ -411,6 +448,8 @@ def rule_hits(rule, facts):
         return _dso_rise_hits(facts, rule)
     if kind == WarningKind.ATTAINMENT_PACE:
         return _attainment_pace_hits(facts, rule)
+    if kind == WarningKind.CHANNEL_PACE:
+        return _channel_pace_hits(facts, rule)
     raise ValueError(f"unknown warning kind {kind!r}")
 
 

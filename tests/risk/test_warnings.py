@@ -358,3 +358,27 @@ def test_the_center_switches_a_rule_off_and_its_kind_stays_once_it_has_warnings(
     assert warning.rule.is_active is False
     assert services.warnings_evaluate(as_of=TODAY, by=SYSTEM) == {"opened": 0, "closed": 0, "kept": 0}
     assert personas["dm_hangzhou"].web().post(url, data).status_code == 403
+
+
+def test_channel_expansion_behind_the_plans_pace(personas, units):
+    """New channels (the first day a channel reached "contracted") against the district's year target of new
+    channels: 杭州 signed 1 of 10 by mid-March (pace 20.5 %), 广州 3 of 10; a channel contracted again after going
+    back to negotiating counts once, and one signed last year counts not at all."""
+    from channels.models import Channel, ChannelTransition
+
+    for code in ("330100", "440100"):
+        Target.objects.create(metric="new_channels", period="2026", unit=units[code], owner_unit=units[code], value=D("10"))
+
+    def signed(code, *days):
+        channel = Channel.objects.create(name=f"渠道{code}{days}", kind="bank", unit=units[code], state="contracted")
+        for day in days:
+            ChannelTransition.objects.create(channel=channel, from_state="negotiating", to_state="contracted", on=day)
+
+    signed("330100", date(2026, 2, 1), date(2026, 3, 1))  # counted once, in February
+    signed("330100", date(2025, 12, 20))  # last year's
+    for day in (date(2026, 1, 10), date(2026, 2, 10), date(2026, 3, 10)):
+        signed("440100", day)
+    rule = _rule("channel_pace", "0.1")
+    warnings = list(_hit(rule))
+    # 75 of 365 days = 0.2055: 杭州 0.2055 − 0.1 = 0.1055 behind; 广州 0.2055 − 0.3 is ahead.
+    assert [(w.unit.code, w.value) for w in warnings] == [("330100", D("0.1055"))]
