@@ -993,15 +993,30 @@ def _exposure_customer(district, owner):
 
 
 def _exposure_counts(response, customer):
-    """True if the page counts the customer's open balance in the row of the unit its district lies under."""
+    """True if the page counts the customer's open balance in the row of the unit its district lies under: that row
+    equals the reader's other customers there plus this one (other entries' customers share the world, so a bare
+    "at least the amount" would be true of a row that leaves this one out)."""
+    from django.db.models import Sum
+
+    from customers.models import Customer
     from regions.models import OrgUnit
 
     report = response.context["report"]
+    reader = response.wsgi_request.user
     paths = dict(OrgUnit.objects.filter(pk__in=[row["key"] for row in report.rows if row["key"]]).values_list("pk", "path"))
-    return any(
-        customer.district.path.startswith(paths.get(row["key"], "/none/")) and row["open"] >= EXPOSURE_AMOUNT
-        for row in report.rows
-    )
+    for row in report.rows:
+        path = paths.get(row["key"], "/none/")
+        if not customer.district.path.startswith(path):
+            continue
+        others = (
+            Customer.objects.for_user(reader)
+            .filter(district__path__startswith=path)
+            .exclude(pk=customer.pk)
+            .aggregate(s=Sum("open_balance"))["s"]
+            or 0
+        )
+        return row["open"] == others + EXPOSURE_AMOUNT
+    return False
 
 
 EXPOSURE_ENTRIES = [
