@@ -16,16 +16,22 @@ from channels.forms import ActivityForm, AgreementForm, ChannelForm, ContactForm
 from channels.models import Channel
 from channels.rights import ARCHIVE_RIGHT
 from core.errors import DomainError
+from core.filters import in_subtree
 from core.rights import may
+from core.roles import Role
+from core.ui import id_choice_field
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
-from regions.models import OrgUnit
+from regions.models import OrgUnit, StaffProfile
+
+# Above this many sales staff in the reader's part, the salesperson filter lists those of the chosen unit only.
+REP_CHOICES_MAX = 200
 
 
 class ChannelListView(ScopedListView):
     model = Channel
     change_action = ARCHIVE_RIGHT
     filterset_class = ChannelFilterSet
-    hidden_filters = ("salesperson", "external_id")
+    hidden_filters = ("external_id",)
     unit_tree = OrgUnit
     title = gettext_lazy("Channels")
     template_name = "channels/channel_list.html"
@@ -33,6 +39,18 @@ class ChannelListView(ScopedListView):
     def narrow_queryset(self, queryset):
         queryset = super().narrow_queryset(queryset.select_related("unit", "salesperson"))
         return queryset.order_by("-id")
+
+    def adjust_filter_form(self, form):
+        """The salesperson filter offers the reader's sales staff — those of the unit chosen in the same bar when
+        the reader has too many to list — and keeps the one a link names."""
+        reps = StaffProfile.objects.for_user(self.request.user).filter(role=Role.SALES_REP).order_by("unit__path", "employee_no")
+        unit = form.data.get("unit")
+        if unit and str(unit).isdigit():
+            reps = in_subtree(reps, "unit__path", int(unit))
+        chosen = form.data.get("salesperson")
+        if reps.count() > REP_CHOICES_MAX:
+            reps = reps.filter(pk=int(chosen)) if chosen and str(chosen).isdigit() else reps.none()
+        form.fields["salesperson"] = id_choice_field(_("salesperson"), [(s.pk, f"{s.name} ({s.employee_no})") for s in reps])
 
 
 class ChannelCreateView(ScopedViewMixin, View):

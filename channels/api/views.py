@@ -107,7 +107,9 @@ class ChannelActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def narrow_queryset(self, queryset):
         return queryset.order_by("-on", "-id")
 
-    @extend_schema(request=s.ChannelActivityWriteSerializer, responses={201: s.ChannelActivitySerializer})
+    @extend_schema(
+        request=s.ChannelActivityWriteSerializer, responses={201: s.ChannelActivitySerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+    )
     @idempotent
     def create(self, request):
         data = _valid(self, s.ChannelActivityWriteSerializer)
@@ -133,7 +135,9 @@ class ChannelContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     def narrow_queryset(self, queryset):
         return queryset.order_by("channel_id", "-is_primary", "id")
 
-    @extend_schema(request=s.ChannelContactWriteSerializer, responses={201: s.ChannelContactSerializer})
+    @extend_schema(
+        request=s.ChannelContactWriteSerializer, responses={201: s.ChannelContactSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+    )
     @idempotent
     def create(self, request):
         data = _valid(self, s.ChannelContactWriteSerializer)
@@ -159,7 +163,11 @@ class ChannelAgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def narrow_queryset(self, queryset):
         return queryset.order_by("-signed_on", "-id")
 
-    @extend_schema(request=s.ChannelAgreementWriteSerializer, responses={201: s.ChannelAgreementSerializer})
+    @extend_schema(
+        request=s.ChannelAgreementWriteSerializer,
+        responses={201: s.ChannelAgreementSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
     @idempotent
     def create(self, request):
         data = _valid(self, s.ChannelAgreementWriteSerializer)

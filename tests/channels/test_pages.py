@@ -29,6 +29,12 @@ def test_list_and_filters(personas, channel, units):
     assert "杭州保险代理" not in web.get(reverse("channels:channel_list"), {"state": "active"}).content.decode()
     assert "杭州保险代理" in web.get(reverse("channels:channel_list"), {"q": "保险", "kind": "insurance"}).content.decode()
     assert "杭州保险代理" not in personas["dm_guangzhou"].web().get(reverse("channels:channel_list")).content.decode()
+    mine = web.get(
+        reverse("channels:channel_list"), {"salesperson": personas["rep_hangzhou"].staff.pk, "unit": units["330100"].pk}
+    )
+    assert "杭州保险代理" in mine.content.decode()
+    other = web.get(reverse("channels:channel_list"), {"salesperson": personas["rep_hangzhou_2"].staff.pk})
+    assert "杭州保险代理" not in other.content.decode()
 
 
 def test_open_a_channel(personas, units):
