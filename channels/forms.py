@@ -55,7 +55,7 @@ class ChannelForm(forms.Form):
 class TransitionForm(forms.Form):
     """Move the state: the choices are the moves the channel's current state allows."""
 
-    to_state = forms.ChoiceField(label=_("new state"), choices=ChannelState.choices)
+    state = forms.ChoiceField(label=_("new state"), choices=ChannelState.choices)
     on = DateFormField(label=_("on"), widget=DATE)
     reason = forms.CharField(label=_("reason"), max_length=REASON_MAX, required=False)
 
@@ -63,7 +63,7 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if channel is not None and not self.is_bound:
             allowed = TRANSITIONS[ChannelState(channel.state)]
-            self.fields["to_state"].choices = [(v, label) for v, label in ChannelState.choices if v in allowed]
+            self.fields["state"].choices = [(v, label) for v, label in ChannelState.choices if v in allowed]
         self.fields["on"].initial = timezone.localdate()
 
 

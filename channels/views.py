@@ -156,7 +156,7 @@ class ChannelDetailView(ScopedDetailView):
                 form=TransitionForm(request.POST, channel=channel),
                 context_name="transition_form",
                 action=lambda data: services.channel_transition(
-                    by=user, channel=channel, to_state=data["to_state"], on=data["on"], reason=data["reason"]
+                    by=user, channel=channel, to_state=data["state"], on=data["on"], reason=data["reason"]
                 ),
                 success_message=_("The channel's state was changed."),
             )

@@ -204,7 +204,7 @@ WRITES = [
         name="channel transition page",
         url="channels:channel_detail",
         make=_channel_for_writes,
-        body={"action": "transition", "to_state": "negotiating", "on": "2025-02-01", "reason": "开始洽谈"},
+        body={"action": "transition", "state": "negotiating", "on": "2025-02-01", "reason": "开始洽谈"},
         writers=LEDGER_WRITERS,
         success=302,
     ),

@@ -57,9 +57,10 @@ def test_detail_forms(personas, channel):
     url = reverse("channels:channel_detail", kwargs={"pk": channel.pk})
     page = web.get(url).content.decode()
     assert "channel-transition-form" in page and "channel-activity-form" in page
-    refused = web.post(url, {"action": "transition", "to_state": "active", "on": "2025-02-01", "reason": "x"})
+    refused = web.post(url, {"action": "transition", "state": "active", "on": "2025-02-01", "reason": "x"})
     assert refused.status_code == 400 and channel.transitions.count() == 1
-    moved = web.post(url, {"action": "transition", "to_state": "negotiating", "on": "2025-02-01", "reason": "洽谈"})
+    assert refused.context["transition_form"].errors["state"]
+    moved = web.post(url, {"action": "transition", "state": "negotiating", "on": "2025-02-01", "reason": "洽谈"})
     assert moved.status_code == 302
     channel.refresh_from_db()
     assert channel.state == "negotiating"
