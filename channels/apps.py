@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ChannelsConfig(AppConfig):
-    """Channels: filled by its own issue; nothing placeholder lives here meanwhile."""
+    """Channels (渠道): the channel archive — partners, their contacts, agreements, relationship log and the history
+    of every state change (issue 17)."""
 
     name = "channels"
     # Not "channels": that label is Django Channels' (the websocket package), and two apps with one label

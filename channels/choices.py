@@ -38,3 +38,23 @@ TRANSITIONS = {
     ChannelState.DORMANT: {ChannelState.ACTIVE, ChannelState.TERMINATED},
     ChannelState.TERMINATED: set(),
 }
+
+
+class ActivityKind(models.TextChoices):
+    """What kind of contact a relationship-log entry records."""
+
+    VISIT = "visit", _("visit")
+    MEETING = "meeting", _("meeting")
+    TRAINING = "training", _("training given")
+    SUPPORT = "support", _("support given")
+    CALL = "call", _("call")
+
+
+class AgreementKind(models.TextChoices):
+    """What a channel agreement on file is (a light record; contracts proper are the contracts' archive)."""
+
+    COOPERATION = "cooperation", _("cooperation agreement")
+    AGENCY = "agency", _("agency agreement")
+    FRAMEWORK = "framework", _("framework agreement")
+    CONFIDENTIALITY = "confidentiality", _("confidentiality agreement")
+    OTHER = "other", _("other")

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from channels.choices import ChannelKind, ChannelState, ChannelTier
+from channels.choices import ActivityKind, AgreementKind, ChannelKind, ChannelState, ChannelTier
 from core.scoping import ScopedQuerySet, ScopeSpec
 
 
@@ -82,3 +82,85 @@ class ChannelTransition(models.Model):
 
     def __str__(self):
         return f"{self.channel_id}: {self.from_state or '—'} → {self.to_state} ({self.on})"
+
+
+class ChannelContact(models.Model):
+    """A person to talk to at a channel (the branch manager of a bank, an agency's owner …)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("channel"))
+    name = models.CharField(_("name"), max_length=50)
+    title = models.CharField(_("position"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.CharField(_("e-mail"), max_length=254, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    scope_spec = ScopeSpec(path="channel__unit__path", owner="channel__salesperson")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("channel contact")
+        verbose_name_plural = _("channel contacts")
+        ordering = ["-is_primary", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ChannelAgreement(models.Model):
+    """An agreement on file with a channel: what kind, when it was signed, until when it holds and what it
+    says in a line or two. A light record of the archive; contracts proper (parties, amounts, files, filing with
+    the center) are the contracts' own."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("channel"))
+    kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
+    signed_on = models.DateField(_("signed on"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    scope_spec = ScopeSpec(path="channel__unit__path", owner="channel__salesperson")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("channel agreement")
+        verbose_name_plural = _("channel agreements")
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("signed_on")), name="channel_agreement_term"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.signed_on})"
+
+
+class ChannelActivity(models.Model):
+    """One entry of a channel's relationship log: a visit, a meeting, training or support given, a call — what
+    was done and the next step agreed, with its day."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="activities", verbose_name=_("channel"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    on = models.DateField(_("on"))
+    summary = models.CharField(_("summary"), max_length=1000)
+    next_step = models.CharField(_("next step"), max_length=500, blank=True)
+    next_on = models.DateField(_("next step on"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    scope_spec = ScopeSpec(path="channel__unit__path", owner="channel__salesperson")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("channel activity")
+        verbose_name_plural = _("channel activities")
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["channel", "on"], name="channel_activity_on")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.on}"

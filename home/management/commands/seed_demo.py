@@ -3,6 +3,7 @@ from django.utils import translation
 
 from appraisal.demo import load_demo_appraisal
 from budgets.demo import load_demo_budgets
+from channels.demo import load_demo_channels
 from customers.demo import load_demo_customers
 from dashboard.demo import load_demo_dashboard
 from performance.demo import load_demo_performance
@@ -27,6 +28,8 @@ class Command(BaseCommand):
     def _later_loaders():
         return [
             ("计划与审批 / plans and approvals", load_demo_plans),
+            # The channel archive: channels opened over 24 months and moved to every state (new channels per month).
+            ("渠道档案 / channel archive", load_demo_channels),
             ("任务 / tasks", load_demo_workflow),
             ("费用预算 / budgets", load_demo_budgets),
             # Special events in each state (one closed last month, so last month's report lists it).

@@ -1,0 +1,14 @@
+"""This app's entries in the main navigation (core/nav.py): the channel archive, beside the customers'."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core import nav
+
+
+@nav.entries(nav.CUSTOMERS, order=5)
+def items(user, role):
+    """Everyone with a role reads the channels of their part of the organisation (a salesperson their own)."""
+    if role is None:
+        return []
+    return [(_("Channels"), reverse("channels:channel_list"))]

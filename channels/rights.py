@@ -1,0 +1,94 @@
+"""Who may change the channel archive (core/rights.py: the one rule for writes).
+
+The archive is kept by those who keep the customers' archive: the role table's `customer.change` (held by the
+center, every manager, sales staff and branch systems' keys) is asked here too, so a new app needs no new
+right in the role table. Inside it, a channel is handled by
+
+- its responsible salesperson;
+- a manager whose subtree holds the channel's district office (the district's own manager included);
+- the Development Center, anywhere;
+- a branch system's key whose part of the organisation holds the channel (it feeds the archive in bulk).
+
+Reading is the scope rule alone (`Channel.objects.for_user`): a salesperson reads their own channels, a manager
+their subtree's. Pages and the API find a channel through the scope first, so outside it is a 404 before any
+right is asked; the services ask these rules with `ensure(by, ...)` before they write.
+
+- `channel.create` (the new Channel, unsaved; None: may this person open channels at all?);
+- `channel.update`, `channel.transition`, `channel.log` (a Channel: its archive, its state, its contacts,
+  relationship log and agreements).
+"""
+
+from django.utils.translation import gettext as _
+
+from core.rights import Refusal, rule
+from core.roles import Role, can, role_of, staff_of
+from core.scoping import scope_of
+
+# The right of the role table that keeps the archive (see the docstring).
+ARCHIVE_RIGHT = "customer.change"
+
+
+def new_channel_salesperson(user):
+    """The salesperson a channel opened by `user` must have, or None when any may be chosen: a salesperson's
+    new channel is their own (they read only their own)."""
+    if role_of(user) == Role.SALES_REP:
+        return staff_of(user, active=True)
+    return None
+
+
+def handles_channel(user, channel):
+    """True if `user` handles `channel`: its salesperson, a manager (or branch key) whose part holds its
+    district office, or the center."""
+    if not can(user, ARCHIVE_RIGHT):
+        return False
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    staff = staff_of(user, active=True)
+    if staff is not None and channel.salesperson_id is not None and staff.pk == channel.salesperson_id:
+        return True
+    if scope.own_only:
+        return False
+    return scope.covers_path(channel.unit.path)
+
+
+def _handler(user, channel):
+    return handles_channel(user, channel) or Refusal(
+        _("Only the channel's salesperson, a manager above its district office or the Development Center may do this.")
+    )
+
+
+@rule("channel.create")
+def may_create_channel(user, channel=None):
+    """Open `channel` (unsaved) — a salesperson only their own, others in their part of the organisation."""
+    if not can(user, ARCHIVE_RIGHT):
+        return Refusal(_("You have no right to keep the channel archive."))
+    if channel is None:
+        return True
+    scope = scope_of(user)
+    if scope.own_only:
+        staff = staff_of(user, active=True)
+        return (staff is not None and channel.salesperson_id == staff.pk) or Refusal(
+            _("A salesperson opens channels of their own."), field="salesperson"
+        )
+    return scope.covers_path(channel.unit.path) or Refusal(
+        _("%(unit)s is outside your part of the organisation.") % {"unit": channel.unit}, field="unit"
+    )
+
+
+@rule("channel.update")
+def may_update_channel(user, channel):
+    """Change the channel's archive (name, identity, unit, salesperson, tier, contacts)."""
+    return _handler(user, channel)
+
+
+@rule("channel.transition")
+def may_move_channel(user, channel):
+    """Move the channel's state (prospect → negotiating → contracted …)."""
+    return _handler(user, channel)
+
+
+@rule("channel.log")
+def may_log_channel(user, channel):
+    """Add to the channel's relationship log, contacts and agreements."""
+    return _handler(user, channel)

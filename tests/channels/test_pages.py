@@ -1,0 +1,102 @@
+"""The channel archive's pages: the list and its filters, opening a channel, its page with the forms that keep
+it, a move its life does not allow refused on the form with nothing written, and 404 outside the scope."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from channels import services
+from channels.models import Channel, ChannelActivity, ChannelContact
+
+
+@pytest.fixture
+def channel(personas, units):
+    return services.channel_create(
+        by=personas["dm_hangzhou"].user,
+        name="杭州保险代理",
+        unit=units["330100"],
+        kind="insurance",
+        salesperson=personas["rep_hangzhou"].staff,
+        on=date(2025, 1, 10),
+    )
+
+
+def test_list_and_filters(personas, channel, units):
+    web = personas["pm_zhejiang"].web()
+    page = web.get(reverse("channels:channel_list"))
+    assert page.status_code == 200 and "杭州保险代理" in page.content.decode()
+    assert "杭州保险代理" not in web.get(reverse("channels:channel_list"), {"state": "active"}).content.decode()
+    assert "杭州保险代理" in web.get(reverse("channels:channel_list"), {"q": "保险", "kind": "insurance"}).content.decode()
+    assert "杭州保险代理" not in personas["dm_guangzhou"].web().get(reverse("channels:channel_list")).content.decode()
+    mine = web.get(
+        reverse("channels:channel_list"), {"salesperson": personas["rep_hangzhou"].staff.pk, "unit": units["330100"].pk}
+    )
+    assert "杭州保险代理" in mine.content.decode()
+    other = web.get(reverse("channels:channel_list"), {"salesperson": personas["rep_hangzhou_2"].staff.pk})
+    assert "杭州保险代理" not in other.content.decode()
+
+
+def test_open_a_channel(personas, units):
+    web = personas["dm_hangzhou"].web()
+    assert web.get(reverse("channels:channel_create")).status_code == 200
+    response = web.post(
+        reverse("channels:channel_create"),
+        {"name": "新渠道", "kind": "bank", "tier": "regular", "unit": units["330100"].pk, "credit_code": "123"},
+    )
+    assert response.status_code == 400 and not Channel.objects.exists()
+    response = web.post(
+        reverse("channels:channel_create"), {"name": "新渠道", "kind": "bank", "tier": "regular", "unit": units["330100"].pk}
+    )
+    channel = Channel.objects.get()
+    assert response.status_code == 302 and response.url == reverse("channels:channel_detail", kwargs={"pk": channel.pk})
+
+
+def test_detail_forms(personas, channel):
+    web = personas["rep_hangzhou"].web()
+    url = reverse("channels:channel_detail", kwargs={"pk": channel.pk})
+    page = web.get(url).content.decode()
+    assert "channel-transition-form" in page and "channel-activity-form" in page
+    refused = web.post(url, {"action": "transition", "state": "active", "on": "2025-02-01", "reason": "x"})
+    assert refused.status_code == 400 and channel.transitions.count() == 1
+    assert refused.context["transition_form"].errors["state"]
+    moved = web.post(url, {"action": "transition", "state": "negotiating", "on": "2025-02-01", "reason": "洽谈"})
+    assert moved.status_code == 302
+    channel.refresh_from_db()
+    assert channel.state == "negotiating"
+    assert web.post(url, {"action": "activity", "kind": "visit", "on": "2025-02-02", "summary": "拜访"}).status_code == 302
+    assert web.post(url, {"action": "contact", "name": "钱经理", "is_primary": "on"}).status_code == 302
+    assert ChannelActivity.objects.count() == 1 and ChannelContact.objects.get().is_primary
+    page = web.get(url).content.decode()
+    assert "拜访" in page and "钱经理" in page and "洽谈" in page
+
+
+def test_edit(personas, channel):
+    web = personas["dm_hangzhou"].web()
+    url = reverse("channels:channel_edit", kwargs={"pk": channel.pk})
+    assert web.get(url).status_code == 200
+    response = web.post(
+        url,
+        {
+            "name": "杭州保险代理（新）",
+            "kind": "insurance",
+            "tier": "key",
+            "unit": channel.unit_id,
+            "salesperson": channel.salesperson_id,
+        },
+    )
+    assert response.status_code == 302
+    channel.refresh_from_db()
+    assert channel.tier == "key" and channel.name == "杭州保险代理（新）"
+
+
+def test_outside_the_scope(personas, channel):
+    for name in ("dm_guangzhou", "rep_hangzhou_2"):
+        web = personas[name].web()
+        assert web.get(reverse("channels:channel_detail", kwargs={"pk": channel.pk})).status_code == 404
+        assert web.get(reverse("channels:channel_edit", kwargs={"pk": channel.pk})).status_code == 404
+        response = web.post(
+            reverse("channels:channel_detail", kwargs={"pk": channel.pk}), {"action": "activity", "kind": "visit", "summary": "x"}
+        )
+        assert response.status_code == 404
+    assert not ChannelActivity.objects.exists()

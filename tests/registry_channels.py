@@ -1,0 +1,235 @@
+"""Scoping-contract entries of the channel archive (joined into tests.scoping_registry.REGISTRY).
+
+A channel belongs to its district office and its responsible salesperson: it is read where its district is
+read, a salesperson reads their own. It is written (its archive, its state, its log, contacts and agreements) by
+its salesperson, a manager above its district (the district's own manager included), the Development Center
+and a branch system's key over its district — the role table's `customer.change` (channels/rights.py).
+"""
+
+from datetime import date
+from itertools import count
+
+from core.rights import SYSTEM
+from tests.scoping_registry import LEDGER_WRITERS, Scoped, Write, make_unit
+
+KEYS = frozenset({"key_hangzhou", "key_guangdong"})
+WRITERS = LEDGER_WRITERS | KEYS
+
+_n = count(1)
+
+
+def make_channel(district, owner):
+    from channels.services import channel_create
+
+    n = next(_n)
+    return channel_create(
+        by=SYSTEM,
+        name=f"登记渠道{n}",
+        unit=district,
+        kind="bank",
+        salesperson=owner.staff if owner is not None else None,
+        external_id=f"REG-CH{n}",
+        on=date(2025, 1, 10),
+    )
+
+
+def make_channel_activity(district, owner):
+    from channels.services import channel_activity_add
+
+    channel = make_channel(district, owner)
+    return channel_activity_add(by=SYSTEM, channel=channel, kind="visit", summary="登记拜访", on=date(2025, 2, 1))
+
+
+def make_channel_contact(district, owner):
+    from channels.services import channel_contact_add
+
+    return channel_contact_add(by=SYSTEM, channel=make_channel(district, owner), name="登记联系人")
+
+
+def make_channel_agreement(district, owner):
+    from channels.services import channel_agreement_add
+
+    return channel_agreement_add(by=SYSTEM, channel=make_channel(district, owner), kind="agency", signed_on=date(2025, 2, 1))
+
+
+def _channel_for_writes(district, owner):
+    """A channel of its own for the write entries (objects are shared by entries with the same maker)."""
+    return make_channel(district, owner)
+
+
+def _create_body(district, world, persona):
+    return {"name": f"新渠道{next(_n)}", "unit": district.pk, "kind": "platform"}
+
+
+def _create_form(district, world, persona):
+    body = {"name": f"新渠道{next(_n)}", "unit": district.pk, "kind": "platform", "tier": "regular"}
+    if persona == "rep_hangzhou":
+        body["salesperson"] = world.people[persona].staff.pk  # a salesperson's new channel is their own
+    return body
+
+
+def _edit_form(channel, world, persona):
+    return {
+        "name": f"{channel.name}（改）",
+        "kind": channel.kind,
+        "tier": "key",
+        "unit": channel.unit_id,
+        "salesperson": channel.salesperson_id or "",
+    }
+
+
+ENTRIES = [
+    Scoped(
+        name="channel",
+        make=make_channel,
+        api_list="channel-list",
+        api_detail="channel-detail",
+        web_list="channels:channel_list",
+        web_detail="channels:channel_detail",
+        api_patch={"tier": "key"},
+        writers=WRITERS,
+        find=lambda obj: {"external_id": obj.external_id},
+    ),
+    Scoped(name="channel edit page", make=make_channel, web_detail="channels:channel_edit"),
+    Scoped(
+        name="channel activity",
+        make=make_channel_activity,
+        api_list="channel-activity-list",
+        api_detail="channel-activity-detail",
+        api_patch={"summary": "改过的拜访记录"},
+        writers=WRITERS,
+        find=lambda obj: {"channel": obj.channel_id},
+    ),
+    Scoped(
+        name="channel contact",
+        make=make_channel_contact,
+        api_list="channel-contact-list",
+        api_detail="channel-contact-detail",
+        api_patch={"phone": "13900000000"},
+        writers=WRITERS,
+        find=lambda obj: {"channel": obj.channel_id},
+    ),
+    Scoped(
+        name="channel agreement",
+        make=make_channel_agreement,
+        api_list="channel-agreement-list",
+        api_detail="channel-agreement-detail",
+        find=lambda obj: {"channel": obj.channel_id},
+    ),
+]
+
+WRITES = [
+    # --- API -------------------------------------------------------------------------------------------------
+    Write(
+        name="channel create",
+        url="channel-list",
+        make=make_unit,
+        detail=False,
+        body=_create_body,
+        writers=WRITERS,
+        success=201,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(
+        name="channel bulk",
+        url="channel-bulk",
+        make=make_unit,
+        detail=False,
+        body=lambda district, world, persona: {
+            "records": [{"external_id": f"REG-BCH{next(_n)}", "name": f"批量渠道{next(_n)}", "unit": district.pk, "kind": "bank"}]
+        },
+        writers=WRITERS,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(
+        name="channel transition",
+        url="channel-transition",
+        make=_channel_for_writes,
+        body={"state": "negotiating", "on": "2025-02-01", "reason": "开始洽谈"},
+        writers=WRITERS,
+    ),
+    Write(
+        name="channel activity create",
+        url="channel-activity-list",
+        make=_channel_for_writes,
+        detail=False,
+        body=lambda channel, world, persona: {"channel": channel.pk, "kind": "call", "summary": "电话回访", "on": "2025-02-02"},
+        writers=WRITERS,
+        success=201,
+        outside=400,
+    ),
+    Write(
+        name="channel contact create",
+        url="channel-contact-list",
+        make=_channel_for_writes,
+        detail=False,
+        body=lambda channel, world, persona: {"channel": channel.pk, "name": "新联系人"},
+        writers=WRITERS,
+        success=201,
+        outside=400,
+    ),
+    Write(
+        name="channel agreement create",
+        url="channel-agreement-list",
+        make=_channel_for_writes,
+        detail=False,
+        body=lambda channel, world, persona: {"channel": channel.pk, "kind": "cooperation", "signed_on": "2025-03-01"},
+        writers=WRITERS,
+        success=201,
+        outside=400,
+    ),
+    # --- pages -----------------------------------------------------------------------------------------------
+    Write(
+        name="channel create page",
+        url="channels:channel_create",
+        make=make_unit,
+        detail=False,
+        body=_create_form,
+        writers=LEDGER_WRITERS,
+        success=302,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(
+        name="channel edit page",
+        url="channels:channel_edit",
+        make=_channel_for_writes,
+        body=_edit_form,
+        writers=LEDGER_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="channel transition page",
+        url="channels:channel_detail",
+        make=_channel_for_writes,
+        body={"action": "transition", "state": "negotiating", "on": "2025-02-01", "reason": "开始洽谈"},
+        writers=LEDGER_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="channel activity page",
+        url="channels:channel_detail",
+        make=_channel_for_writes,
+        body={"action": "activity", "kind": "training", "on": "2025-02-02", "summary": "产品培训"},
+        writers=LEDGER_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="channel contact page",
+        url="channels:channel_detail",
+        make=_channel_for_writes,
+        body={"action": "contact", "name": "新联系人"},
+        writers=LEDGER_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="channel agreement page",
+        url="channels:channel_detail",
+        make=_channel_for_writes,
+        body={"action": "agreement", "kind": "agency", "signed_on": "2025-03-01"},
+        writers=LEDGER_WRITERS,
+        success=302,
+    ),
+]
