@@ -3,6 +3,7 @@ allowed between them (prospect → negotiating → contracted → active → dor
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChannelKind(models.TextChoices):
@@ -24,7 +25,7 @@ class ChannelState(models.TextChoices):
     PROSPECT = "prospect", _("prospect")
     NEGOTIATING = "negotiating", _("negotiating")
     CONTRACTED = "contracted", _("contracted")
-    ACTIVE = "active", _("active")
+    ACTIVE = "active", pgettext_lazy("channel state", "active")
     DORMANT = "dormant", _("dormant")
     TERMINATED = "terminated", _("terminated")
 
