@@ -187,7 +187,7 @@ def test_return_then_resubmit_as_version_two(personas, units, monkeypatch):
 
 
 def test_reject_is_final(personas, units):
-    request = submit(personas, units, by="dm_hangzhou", kind=K.BAD_DEBT, unit="330100", amount="5000")
+    request = submit(personas, units, by="dm_hangzhou", kind=K.WRITE_OFF_REVERSAL, unit="330100", amount="5000")
     request = services.request_approve(request=request, by=personas["rm_east"].user)
     with pytest.raises(InvalidInput):
         services.request_reject(request=request, by=personas["center"].user, comment="")
@@ -196,7 +196,7 @@ def test_reject_is_final(personas, units):
     with pytest.raises(Conflict):
         services.request_approve(request=request, by=personas["director"].user)
     with pytest.raises(Conflict):
-        submit(personas, units, by="dm_hangzhou", kind=K.BAD_DEBT, unit="330100", amount="5000")
+        submit(personas, units, by="dm_hangzhou", kind=K.WRITE_OFF_REVERSAL, unit="330100", amount="5000")
 
 
 def test_deciding_twice_is_a_conflict(personas, units):
