@@ -205,19 +205,7 @@ class ScopedFileView(ScopedDetailView):
     http_method_names = ["get", "head"]
 
     def get(self, request, *args, **kwargs):
-        obj = self.get_object()
-        stored = getattr(obj, self.file_field)
-        if not stored:
-            raise Http404
-        try:
-            handle = stored.open("rb")
-        except (FileNotFoundError, OSError):
-            raise Http404 from None
-        name = stored.name.rsplit("/", 1)[-1]
-        response = FileResponse(handle, as_attachment=True, filename=name, content_type=files.content_type_of(name))
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return files.file_response(getattr(self.get_object(), self.file_field))
 
 
 def bad_request(request, exception=None):
