@@ -288,6 +288,8 @@ SPECTACULAR_SETTINGS = {
         "ExpenseStateEnum": "budgets.choices.ExpenseState",
         "SchemeStateEnum": "risk.choices.SchemeState",  # rating schemes and provision policies
         "AllocationMethodEnum": "budgets.choices.AllocationMethod",
+        "ContractKindEnum": "channels.choices.ContractKind",
+        "ContractStateEnum": "channels.choices.ContractState",
     },
 }
 
