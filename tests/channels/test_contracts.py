@@ -21,6 +21,7 @@ from channels.tasks import remind_contracts
 from config.celery import app
 from core.errors import InvalidInput
 from core.rights import SYSTEM, NotAllowed
+from core.ui import approval_url
 from notifications.models import Notification
 from tests.customers.factories import CustomerFactory
 
@@ -144,6 +145,9 @@ def test_negotiation_meetings_and_filing_through_the_center(personas, customer):
         request_approve(request=request, by=personas[deciders[roles[-1]]].user, comment="同意备案")
         request.refresh_from_db()
     assert roles[-1] == "center_staff"
+    # The decision page shows the contract's part (its review template) to the deciders.
+    review = personas["center"].web().get(approval_url(request.pk))
+    assert review.status_code == 200 and f'data-contract="{contract.pk}"' in review.content.decode()
     contract.refresh_from_db()
     assert contract.state == ContractState.FILED and contract.filed_on == TODAY
     assert latest_request(contract).state == RequestState.APPROVED
@@ -202,6 +206,8 @@ def test_api_multipart_upload_and_refusals_name_the_field(personas, customer, se
 def test_pages_draft_edit_and_refuse_on_the_field(personas, customer):
     web = personas["rep_hangzhou"].web()
     create = reverse("channels:contract_create") + f"?customer={customer.pk}"
+    customer_page = web.get(reverse("customers:customer_detail", kwargs={"pk": customer.pk})).content.decode()
+    assert create in customer_page
     assert web.get(create).status_code == 200
     bad = web.post(create, {"kind": "sales", "title": "页面合同", "starts_on": "2026-05-01", "ends_on": "2026-04-01"})
     assert bad.status_code == 400 and not Contract.objects.exists()
