@@ -151,3 +151,25 @@ def test_the_attachment_is_downloaded_in_scope_only_as_an_attachment(personas, c
     assert personas["center"].web().get(url).status_code == 200
     # The stored file has no URL of its own: nothing routes MEDIA_URL.
     assert personas["center"].web().get("/media/" + write_off.attachment.name).status_code == 404
+
+
+# --- where files are kept: a setting -------------------------------------------------------------------------------
+def _storages_with(extra_env):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FILE_STORAGE", "S3_"))}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.base", **extra_env})
+    code = "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])"
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_files_are_local_by_default_and_in_an_s3_store_by_setting():
+    assert _storages_with({}).stdout.strip() == "django.core.files.storage.FileSystemStorage"
+    # S3 needs its bucket (the settings fail loudly without it); the package is loaded only when a file is kept.
+    assert _storages_with({"FILE_STORAGE": "s3", "S3_BUCKET": "rsm-files"}).stdout.strip() == "storages.backends.s3.S3Storage"
+    assert "S3_BUCKET" in _storages_with({"FILE_STORAGE": "s3"}).stderr
+    assert "FILE_STORAGE" in _storages_with({"FILE_STORAGE": "ftp"}).stderr
