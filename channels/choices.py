@@ -59,3 +59,40 @@ class AgreementKind(models.TextChoices):
     FRAMEWORK = "framework", _("framework agreement")
     CONFIDENTIALITY = "confidentiality", _("confidentiality agreement")
     OTHER = "other", _("other")
+
+
+# --- contracts (合同, issue 17) ------------------------------------------------------------------------------------
+class ContractKind(models.TextChoices):
+    SALES = "sales", _("sales contract")
+    COOPERATION = "cooperation", _("cooperation agreement")
+    FRAMEWORK = "framework", _("framework agreement")
+    OTHER = "other", _("other")
+
+
+class ContractState(models.TextChoices):
+    DRAFT = "draft", _("draft (negotiating)")
+    UNDER_REVIEW = "under_review", _("under review")
+    SIGNED = "signed", _("signed")
+    FILING = "filing", _("submitted for filing")
+    FILED = "filed", _("filed")
+    EXPIRING = "expiring", _("expiring")
+    EXPIRED = "expired", _("expired")
+    TERMINATED = "terminated", _("terminated")
+    RENEWED = "renewed", _("renewed")
+
+
+# The moves a person makes by hand (filing is the approval's; expiring and expired the nightly job's).
+CONTRACT_MOVES = {
+    ContractState.DRAFT: {ContractState.UNDER_REVIEW, ContractState.TERMINATED},
+    ContractState.UNDER_REVIEW: {ContractState.DRAFT, ContractState.SIGNED, ContractState.TERMINATED},
+    ContractState.SIGNED: {ContractState.TERMINATED},
+    ContractState.FILED: {ContractState.TERMINATED, ContractState.RENEWED},
+    ContractState.EXPIRING: {ContractState.TERMINATED, ContractState.RENEWED},
+    ContractState.EXPIRED: {ContractState.RENEWED},
+}
+# States whose details (parties, dates, file) may still be changed.
+CONTRACT_EDITABLE_STATES = (ContractState.DRAFT, ContractState.UNDER_REVIEW, ContractState.SIGNED)
+# States of a contract in force, whose end the reminder job watches.
+CONTRACT_IN_FORCE_STATES = (ContractState.SIGNED, ContractState.FILED, ContractState.EXPIRING)
+# Days before the end on which the owner is reminded (once each).
+CONTRACT_REMINDER_DAYS = (30, 7)

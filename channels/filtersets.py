@@ -5,8 +5,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from channels.choices import ActivityKind, AgreementKind, ChannelKind, ChannelState, ChannelTier
-from channels.models import Channel, ChannelActivity, ChannelAgreement, ChannelContact
+from channels.choices import ActivityKind, AgreementKind, ChannelKind, ChannelState, ChannelTier, ContractKind, ContractState
+from channels.models import Channel, ChannelActivity, ChannelAgreement, ChannelContact, Contract
 from core.dates import DateFilter
 from core.filters import IdFilter, SubtreeFilter
 
@@ -58,3 +58,19 @@ class ChannelAgreementFilterSet(django_filters.FilterSet):
     class Meta:
         model = ChannelAgreement
         fields = ["kind"]
+
+
+# The FilterSets of the channels app, one per list, shared by the page and the API.
+class ContractFilterSet(django_filters.FilterSet):
+    unit = SubtreeFilter(path="unit__path", label=_("org unit (with sub-units)"))
+    state = django_filters.ChoiceFilter(choices=ContractState.choices, label=_("state"))
+    kind = django_filters.ChoiceFilter(choices=ContractKind.choices, label=_("contract type"))
+    customer = IdFilter(field_name="customer_id", label=_("customer"))
+    channel = IdFilter(field_name="channel_id", label=_("channel"))
+    ends_from = DateFilter(field_name="ends_on", lookup_expr="gte", label=_("ends from"))
+    ends_to = DateFilter(field_name="ends_on", lookup_expr="lte", label=_("ends to"))
+    title = django_filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=100, label=_("title"))
+
+    class Meta:
+        model = Contract
+        fields = ["state", "kind"]

@@ -5,10 +5,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from channels.choices import TRANSITIONS, ActivityKind, AgreementKind, ChannelKind, ChannelState, ChannelTier
+from channels.choices import TRANSITIONS, ActivityKind, AgreementKind, ChannelKind, ChannelState, ChannelTier, ContractKind
 from channels.rights import new_channel_salesperson
 from channels.services.archive import AGREEMENT_SUMMARY_MAX, NEXT_STEP_MAX, SUMMARY_MAX
 from channels.services.channels import REASON_MAX
+from channels.services.contracts import LINE_MAX, NOTE_MAX, TITLE_MAX
+from channels.services.contracts import SUMMARY_MAX as MEETING_SUMMARY_MAX
 from core.dates import DateFormField
 from core.roles import Role
 from core.ui import StaffChoiceField, UnitChoiceField
@@ -92,3 +94,26 @@ class AgreementForm(forms.Form):
     signed_on = DateFormField(label=_("signed on"), widget=DATE)
     valid_to = DateFormField(label=_("valid to"), required=False, widget=DATE)
     summary = forms.CharField(label=_("summary"), max_length=AGREEMENT_SUMMARY_MAX, required=False)
+
+
+# Forms of the channels app's pages: they only shape input; the services clean and refuse it on its field.
+class ContractForm(forms.Form):
+    kind = forms.ChoiceField(label=_("contract type"), choices=ContractKind.choices)
+    title = forms.CharField(label=_("title"), max_length=TITLE_MAX)
+    amount = forms.CharField(label=_("amount"), max_length=30, required=False)
+    starts_on = DateFormField(label=_("starts on"), required=False)
+    ends_on = DateFormField(label=_("ends on"), required=False)
+    signed_on = DateFormField(label=_("signed on"), required=False)
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX, required=False)
+    file = forms.FileField(
+        label=_("contract file"),
+        required=False,
+        help_text=_("The signed copy: a PDF, picture, Word or Excel file or zip archive, at most 10 MB."),
+    )
+
+
+class ContractMeetingForm(forms.Form):
+    on = DateFormField(label=_("date"))
+    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MEETING_SUMMARY_MAX)
+    attendees = forms.CharField(label=_("attendees"), max_length=LINE_MAX, required=False)
+    next_step = forms.CharField(label=_("next step"), max_length=LINE_MAX, required=False)

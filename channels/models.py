@@ -1,14 +1,16 @@
 """Channels (渠道): the partners through which the company's financial products reach customers — banks,
 securities firms, insurance agencies, wealth platforms, independent agents — and the history of each one's
-life (渠道业务信息档案)."""
+life (渠道业务信息档案) — and the contracts (合同) with customers and channels."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from channels.choices import ActivityKind, AgreementKind, ChannelKind, ChannelState, ChannelTier
+from channels.choices import ActivityKind, AgreementKind, ChannelKind, ChannelState, ChannelTier, ContractKind, ContractState
+from core.money import MoneyField
 from core.scoping import ScopedQuerySet, ScopeSpec
 
 
@@ -164,3 +166,125 @@ class ChannelActivity(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.on}"
+
+
+def _contract_file_path(instance, filename):
+    return f"channels/contracts/{timezone.now():%Y/%m}/{filename}"
+
+
+class Contract(models.Model):
+    """A contract (合同) with a customer or a channel — exactly one of the two: a sales contract, a cooperation or
+    framework agreement. Negotiations with a key customer are a contract in `draft` with their meetings
+    (ContractMeeting). Signed, it is filed (备案) with the Development Center through an approval; the nightly job
+    reminds its owner 30 and 7 days before `ends_on` (ContractReminder) and moves it to expiring, then expired.
+    `unit` is the party's district office (the scope); `file` the signed copy, kept private (core/files.py)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        verbose_name=_("customer"),
+    )
+    channel = models.ForeignKey(
+        Channel, null=True, blank=True, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("channel")
+    )
+    kind = models.CharField(_("contract type"), max_length=20, choices=ContractKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    amount = MoneyField(_("amount"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    owner = models.ForeignKey(
+        "regions.StaffProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    unit = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
+    file = models.FileField(_("contract file"), upload_to=_contract_file_path, max_length=255, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=ContractState.choices, default=ContractState.DRAFT)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    scope_spec = ScopeSpec(path="unit__path", owner="owner")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["unit", "state"], name="contract_unit_state"),
+            models.Index(fields=["state", "ends_on"], name="contract_state_end"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(customer__isnull=False, channel__isnull=True) | Q(customer__isnull=True, channel__isnull=False),
+                name="contract_one_party",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="contract_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("channels:contract_detail", kwargs={"pk": self.pk})
+
+    @property
+    def party(self):
+        return self.customer if self.customer_id else self.channel
+
+
+class ContractMeeting(models.Model):
+    """One meeting of a contract's negotiation (谈判记录): when, what was said, who was there, what comes next."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("contract"))
+    on = models.DateField(_("date"))
+    summary = models.TextField(_("summary"))
+    attendees = models.CharField(_("attendees"), max_length=500, blank=True)
+    next_step = models.CharField(_("next step"), max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    scope_spec = ScopeSpec(path="contract__unit__path", owner="contract__owner")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contract meeting")
+        verbose_name_plural = _("contract meetings")
+        ordering = ["on", "id"]
+
+    def __str__(self):
+        return f"{self.contract_id}: {self.on}"
+
+
+class ContractReminder(models.Model):
+    """A reminder sent of a contract's end, `days` before it: one per contract and threshold (the unique
+    constraint), so the nightly job may run any number of times and tells the owner once."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("contract"))
+    days = models.PositiveSmallIntegerField(_("days before the end"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    scope_spec = ScopeSpec(path="contract__unit__path", owner="contract__owner")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contract reminder")
+        verbose_name_plural = _("contract reminders")
+        constraints = [models.UniqueConstraint(fields=["contract", "days"], name="contract_reminder_once")]
+
+    def __str__(self):
+        return f"{self.contract_id}: {self.days}"

@@ -1,4 +1,5 @@
-"""This app's entries in the main navigation (core/nav.py): the channel archive, beside the customers'."""
+"""This app's entries in the main navigation (core/nav.py): the channel archive beside the customers', and the
+contracts (合同) of the reader's scope."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,3 +13,11 @@ def items(user, role):
     if role is None:
         return []
     return [(_("Channels"), reverse("channels:channel_list"))]
+
+
+@nav.entries(nav.CUSTOMERS, order=30)
+def contract_items(user, role):
+    """Contracts (合同) of the reader's scope."""
+    if role is None:
+        return []
+    return [(_("Contracts"), reverse("channels:contract_list"))]

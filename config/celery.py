@@ -122,4 +122,7 @@ app.conf.beat_schedule = {
     # Suggested credit limits (建议信用额度) by the credit policy in force, from tonight's grades (the rating at 04:40)
     # and the last twelve months' sales; a second run replaces the open suggestions with the same ones.
     "risk.credit_limits_suggest": {"task": "risk.credit_limits_suggest", "schedule": crontab(hour=5, minute=30)},
+    # Contracts (合同) ending within 30 and 7 days: their owners told once per threshold, states moved to expiring
+    # or expired; at 07:40, before the working day. A reminder row per contract and threshold makes a rerun silent.
+    "channels.contracts_remind": {"task": "channels.contracts_remind", "schedule": crontab(hour=7, minute=40)},
 }

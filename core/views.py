@@ -12,7 +12,7 @@ from django.views import defaults
 from django.views.generic import DetailView, ListView
 from rest_framework.exceptions import NotFound
 
-from core import audit
+from core import audit, files
 from core.errors import DomainError
 from core.exceptions import request_refusal
 from core.pagination import CappedPaginator
@@ -192,6 +192,20 @@ class ActionDetailView(ScopedDetailView):
         messages.success(request, success)
         target = result if isinstance(result, type(self.object)) else self.object
         return redirect(target.get_absolute_url())
+
+
+class ScopedFileView(ScopedDetailView):
+    """The download of a file kept on an object (`model` + `file_field`): the object is found in the reader's scope
+    (outside it, or without a file: 404, as for its page), the `view_action` right is asked, and the file is sent
+    as an attachment under its stored name with the content type of its sniffed kind (core/files.py) and
+    `X-Content-Type-Options: nosniff`, so a browser never renders an uploaded file as a page of this site. The
+    only way uploaded files are read: MEDIA_ROOT has no URL."""
+
+    file_field = None
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        return files.file_response(getattr(self.get_object(), self.file_field))
 
 
 def bad_request(request, exception=None):

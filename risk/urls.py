@@ -57,6 +57,7 @@ urlpatterns = [
     path("credit/write-offs/new/", views.WriteOffCreateView.as_view(), name="write_off_create"),
     path("credit/write-offs/<int:pk>/", views.WriteOffDetailView.as_view(), name="write_off_detail"),
     path("credit/write-offs/<int:pk>/edit/", views.WriteOffEditView.as_view(), name="write_off_edit"),
+    path("credit/write-offs/<int:pk>/attachment/", views.WriteOffAttachmentView.as_view(), name="write_off_attachment"),
     path("credit/bad-debts/", views.BadDebtRegisterView.as_view(), name="bad_debt_register"),
     path("credit/recoveries/", views.RecoveryListView.as_view(), name="recovery_list"),
 ]

@@ -1473,6 +1473,17 @@ def _write_off_debtor(district, owner):
     return _write_off_in_force(district, owner).customer
 
 
+def _write_off_with_attachment(district, owner):
+    """A draft write-off with a PDF attached (its download follows the write-off's scope)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from risk.services import write_off_propose
+
+    customer = _bad_debtor(district, owner)
+    pdf = SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return write_off_propose(by=SYSTEM, customer=customer, attachment=pdf, **_write_off_values(customer))
+
+
 def _write_off_form(obj, world, persona):
     customer = obj if hasattr(obj, "invoices") else obj.customer
     return {f"line_{_open_invoice(customer).pk}": "4000.00", "reason": "客户已注销（页面）", "collection_history": "三次上门催收"}
@@ -1494,6 +1505,12 @@ WRITE_OFF_ENTRIES = [
         web_detail="risk:write_off_detail",
         writers=CREDIT_WRITERS,
         find=lambda obj: {"customer": obj.customer_id},
+    ),
+    Scoped(
+        name="write-off attachment download",
+        make=_write_off_with_attachment,
+        web_detail="risk:write_off_attachment",
+        writers=CREDIT_WRITERS,
     ),
     Scoped(
         name="bad-debt register",

@@ -2,8 +2,9 @@
 state, bulk upsert by external id), their relationship log, contacts and agreements. Reads go through the scope
 (`ScopedViewSet`), writes through channels.services; a refusal is JSON naming the field (400/403)."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -15,11 +16,14 @@ from channels.filtersets import (
     ChannelAgreementFilterSet,
     ChannelContactFilterSet,
     ChannelFilterSet,
+    ContractFilterSet,
 )
-from channels.models import Channel, ChannelActivity, ChannelAgreement, ChannelContact
+from channels.models import Channel, ChannelActivity, ChannelAgreement, ChannelContact, Contract
 from channels.rights import ARCHIVE_RIGHT, new_channel_salesperson
-from core.api import ScopedViewSet
+from core.api import RolePermission, ScopedViewSet
+from core.files import file_response
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.roles import BRANCH_SYSTEM, role_of
 from customers.api import bulk as ledger_bulk
 
 BULK_SCHEMA = {
@@ -173,3 +177,73 @@ class ChannelAgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         data = _valid(self, s.ChannelAgreementWriteSerializer)
         agreement = services.channel_agreement_add(by=request.user, **data)
         return Response(s.ChannelAgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
+
+
+# The contracts API under /api/v1/channels/: list, detail, create (a draft; multipart for the signed copy),
+# partial update, the POST actions submit (for filing) / withdraw, and GET file (the signed copy, in scope only).
+# Reads go through the scope; writes through channels.services, whose refusals are JSON naming the field.
+class ContractPermission(RolePermission):
+    """Writes are a person's (the party's salesperson or a manager above): a branch system's key drafts no
+    contracts — a 403 before its body is read."""
+
+    @staticmethod
+    def _allowed(request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return role_of(request.user) != BRANCH_SYSTEM and RolePermission._allowed(request, view)
+
+
+class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Contracts (合同) with customers and channels: a salesperson reads and drafts their own, a manager those of
+    their part of the tree; the Development Center files them (the approval)."""
+
+    queryset = Contract.objects.all()
+    serializer_class = s.ContractSerializer
+    filterset_class = ContractFilterSet
+    change_action = "customer.change"
+    permission_classes = [permissions.IsAuthenticated, ContractPermission]
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related("customer", "channel").prefetch_related("meetings").order_by("-created_at", "-id")
+
+    def _answer(self, contract, code=status.HTTP_200_OK):
+        return Response(s.ContractSerializer(self.get_queryset().get(pk=contract.pk)).data, status=code)
+
+    @extend_schema(request=s.ContractCreateSerializer, responses={201: s.ContractSerializer})
+    def create(self, request):
+        """Draft a contract with `customer` or `channel` (exactly one, in the caller's scope). The signed copy may
+        come as `file` in a multipart body; its kind is judged by its content."""
+        values = dict(_valid(self, s.ContractCreateSerializer))
+        contract = services.contract_create(**values, by=request.user)
+        return self._answer(contract, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ContractWriteSerializer, responses={200: s.ContractSerializer})
+    def partial_update(self, request, pk=None):
+        """Change the fields given of a contract not yet submitted for filing."""
+        contract = self.get_object()
+        services.contract_update(contract=contract, **_valid(self, s.ContractWriteSerializer), by=request.user)
+        return self._answer(contract)
+
+    @extend_schema(request=s.ContractEmptySerializer, responses={200: s.ContractSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def submit(self, request, pk=None):
+        """Submit a signed contract (its copy attached) for filing with the Development Center."""
+        contract = self.get_object()
+        _valid(self, s.ContractEmptySerializer)
+        services.contract_submit(contract=contract, by=request.user)
+        return self._answer(contract)
+
+    @extend_schema(request=s.ContractEmptySerializer, responses={200: s.ContractSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def withdraw(self, request, pk=None):
+        """Withdraw a filing request not decided yet."""
+        contract = self.get_object()
+        _valid(self, s.ContractEmptySerializer)
+        services.contract_withdraw(contract=contract, by=request.user)
+        return self._answer(contract)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def file(self, request, pk=None):
+        """The signed copy, as an attachment (404 without one, or outside the caller's scope)."""
+        return file_response(self.get_object().file)

@@ -14,6 +14,17 @@ from channels.services.channels import (
     channel_update,
     clean_credit_code,
 )
+from channels.services.contracts import (
+    contract_create,
+    contract_meeting_add,
+    contract_move,
+    contract_on_approved,
+    contract_snapshot,
+    contract_submit,
+    contract_update,
+    contract_withdraw,
+    contracts_remind,
+)
 
 __all__ = [
     "CREDIT_CODE_TAKEN",
@@ -26,4 +37,13 @@ __all__ = [
     "channel_transition",
     "channel_update",
     "clean_credit_code",
+    "contract_create",
+    "contract_meeting_add",
+    "contract_move",
+    "contract_on_approved",
+    "contract_snapshot",
+    "contract_submit",
+    "contract_update",
+    "contract_withdraw",
+    "contracts_remind",
 ]

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env, env_bool, env_int, env_list
@@ -181,12 +182,38 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (write-off evidence, contracts: core/files.py) are private. By default they live in MEDIA_ROOT on
+# the server — outside the static files, never served by a URL (no `static(MEDIA_URL…)` route): they are read only
+# through a page that checks the reader's scope of the owning object (core.views.ScopedFileView). FILE_STORAGE=s3
+# keeps them in an S3-compatible store instead (django-storages; the bucket private, links never public).
+FILE_STORAGE = env("FILE_STORAGE", "local")
+if FILE_STORAGE == "s3":
+    _FILES = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", None),
+            "region_name": env("S3_REGION", None),
+            "access_key": env("S3_ACCESS_KEY_ID", None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", None),
+            "location": env("S3_PREFIX", "files"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif FILE_STORAGE == "local":
+    _FILES = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE must be local or s3, not {FILE_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _FILES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never routed: see above
+# The largest uploaded file kept (core.files.clean_upload).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
@@ -261,6 +288,8 @@ SPECTACULAR_SETTINGS = {
         "ExpenseStateEnum": "budgets.choices.ExpenseState",
         "SchemeStateEnum": "risk.choices.SchemeState",  # rating schemes and provision policies
         "AllocationMethodEnum": "budgets.choices.AllocationMethod",
+        "ContractKindEnum": "channels.choices.ContractKind",
+        "ContractStateEnum": "channels.choices.ContractState",
     },
 }
 

@@ -1,10 +1,12 @@
 """Test settings: the database comes from DATABASE_URL (PostgreSQL in CI) or SQLite by default."""
 
+import tempfile
+
 from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405 — the files' store as configured (local unless FILE_STORAGE says otherwise)
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_TASK_ALWAYS_EAGER = True
@@ -18,3 +20,6 @@ API_AUTH_FAILURE_LIMIT = 1_000_000
 # Parallel test processes (pytest-xdist) share one Redis when REDIS_URL is set: a prefix per process keeps one
 # worker's cached values (the working calendar's years, throttle counters) out of another's rolled-back tests.
 CACHES["default"]["KEY_PREFIX"] = env("PYTEST_XDIST_WORKER", "")  # noqa: F405
+
+# Uploaded files of tests go to a folder of their own, not the checkout's media/.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "rsm-test-media"  # noqa: F405

@@ -30,6 +30,7 @@ from approvals.choices import ApprovalKind
 from approvals.selectors import latest_request
 from approvals.services import request_submit, request_withdraw
 from core.errors import Conflict, InvalidInput
+from core.files import DOCUMENTS, clean_upload
 from core.money import ZERO, parse_money
 from core.rights import SYSTEM, ensure
 from customers.models import Customer, Invoice
@@ -48,8 +49,7 @@ REFERENCE_MAX = 100
 LINES_MAX = 500
 # Above this total the director decides last (below it the Development Center's pool does).
 DIRECTOR_ABOVE = Decimal("100000.00")
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".docx", ".zip")
+ATTACHMENT_KINDS = DOCUMENTS
 
 
 def chain_levels(total):
@@ -82,17 +82,8 @@ def clean_lines(lines):
 
 
 def clean_attachment(upload):
-    """An uploaded file (or None): of a document or picture type, at most 10 MB."""
-    if not upload:
-        return None
-    name = (getattr(upload, "name", "") or "").lower()
-    if "\x00" in name or not name.endswith(ATTACHMENT_TYPES):
-        raise InvalidInput(
-            _("The attachment must be a PDF, a picture, an Excel or Word file or a zip archive."), field="attachment"
-        )
-    if getattr(upload, "size", 0) > ATTACHMENT_MAX_BYTES:
-        raise InvalidInput(_("The attachment is larger than 10 MB."), field="attachment")
-    return upload
+    """An uploaded file (or None): a document or picture by its content (core/files.py), at most UPLOAD_MAX_BYTES."""
+    return clean_upload(upload, field="attachment", kinds=ATTACHMENT_KINDS, label=_("The attachment"))
 
 
 def _texts(reason, collection_history):

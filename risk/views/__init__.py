@@ -121,6 +121,7 @@ __all__ += ["LimitSuggestionDetailView", "LimitSuggestionListView"]
 from risk.views.write_offs import (  # noqa: E402 — appended: write-offs (#16)
     BadDebtRegisterView,
     RecoveryListView,
+    WriteOffAttachmentView,
     WriteOffCreateView,
     WriteOffDetailView,
     WriteOffEditView,
@@ -130,6 +131,7 @@ from risk.views.write_offs import (  # noqa: E402 — appended: write-offs (#16)
 __all__ += [
     "BadDebtRegisterView",
     "RecoveryListView",
+    "WriteOffAttachmentView",
     "WriteOffCreateView",
     "WriteOffDetailView",
     "WriteOffEditView",

@@ -23,7 +23,14 @@ from core.money import ZERO
 from core.rights import may
 from core.scoping import get_in_scope
 from core.ui import approval_url
-from core.views import ActionDetailView, ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
+from core.views import (
+    ActionDetailView,
+    ScopedDetailView,
+    ScopedFileView,
+    ScopedListView,
+    ScopedViewMixin,
+    apply_domain_error,
+)
 from customers.models import Customer
 from customers.selectors import MONEY
 from performance.selectors import default_unit
@@ -256,3 +263,10 @@ class WriteOffDetailView(ActionDetailView):
                 messages.success(request, _("The recovery is recorded."))
                 return redirect(self.object.get_absolute_url())
         return render(request, self.template_name, self.get_context_data(recovery_form=form), status=400)
+
+
+class WriteOffAttachmentView(ScopedFileView):
+    """The download of a write-off's attachment, for whoever reads the write-off (outside the scope: 404)."""
+
+    model = WriteOff
+    file_field = "attachment"

@@ -74,7 +74,8 @@ def test_the_bar_is_built_from_what_the_apps_registered():
         "budgets.nav",
         "approvals.nav",
         "customers.nav",
-        "channels.nav",
+        "channels.nav",  # the channel archive
+        "channels.nav",  # contracts
         "risk.nav",
         "workflow.nav",
         "notifications.nav",
