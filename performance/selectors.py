@@ -27,6 +27,7 @@ COLUMNS = {
     Metric.SALES_AMOUNT: "invoiced",
     Metric.COLLECTIONS: "collected",
     Metric.NEW_CUSTOMERS: "new_customers",
+    Metric.NEW_CHANNELS: "new_channels",
 }
 METRICS = tuple(COLUMNS)
 
@@ -188,14 +189,18 @@ _UNIT_ROWS_SQL = f"""
     ), facts AS (
         {{facts}}
     )
-    SELECT {", ".join("k." + c for c in _UNIT_COLUMNS)}, f.sales_amount, f.collections, f.new_customers, t.metric, t.value
+    SELECT {", ".join("k." + c for c in _UNIT_COLUMNS)}, f.sales_amount, f.collections, f.new_customers, f.new_channels,
+        t.metric, t.value
     FROM kids k
     LEFT JOIN facts f ON {{match}}
     LEFT JOIN plans_target t ON t.unit_id = k.id AND t.staff_id IS NULL AND t.period = %(period)s
-         AND t.is_current = %(true)s AND t.metric IN ('sales_amount', 'collections', 'new_customers')
+         AND t.is_current = %(true)s AND t.metric IN ('sales_amount', 'collections', 'new_customers', 'new_channels')
     ORDER BY k.code
 """
-_FACT_SUMS = "SUM(f.invoiced) AS sales_amount, SUM(f.collected) AS collections, SUM(f.new_customers) AS new_customers"
+_FACT_SUMS = (
+    "SUM(f.invoiced) AS sales_amount, SUM(f.collected) AS collections, SUM(f.new_customers) AS new_customers, "
+    "SUM(f.new_channels) AS new_channels"
+)
 _UNIT_ROWS_SQL_BY_VENDOR = {
     # PostgreSQL: each district's row goes to the child named by its path's next element, and ROLLUP adds
     # the unit's own total (the row whose child is NULL) — one pass over the district rows, no join of
