@@ -11,3 +11,9 @@ class ChannelsConfig(AppConfig):
     # cannot be installed together. The folder keeps the design's name; models will be sales_channels.*.
     label = "sales_channels"
     verbose_name = _("Channels")
+
+    def ready(self):
+        # The new-channels metric's facts, given to plans (which cannot import channels): channels/metrics.py.
+        from channels import metrics  # lazy: models are not loaded before ready()
+
+        metrics.register()

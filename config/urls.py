@@ -53,6 +53,7 @@ urlpatterns = [
     path("appraisal/", include("appraisal.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("risk/", include("risk.urls")),
+    path("channels/sales/", include("performance.channel_urls")),
     path("channels/", include("channels.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -282,6 +282,7 @@ class InvoiceBatch(Batch):
                 lines=data.get("lines") if "lines" in data and self._lines_differ(invoice, data["lines"]) else None,
                 number=data.get("number"),
                 **({"salesperson": data["salesperson"]} if "salesperson" in data else {}),
+                **({"channel": data["channel"]} if "channel" in data else {}),
             )
         reason = data.get("cancelled_reason")
         if reason and invoice.status != InvoiceStatus.CANCELLED:

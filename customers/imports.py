@@ -116,6 +116,8 @@ COLUMNS = {
         Column("due_date", "到期日", "Due date", "date", True),
         Column("amount", "金额", "Amount", "money", True),
         Column("salesperson_no", "业务员工号", "Salesperson employee number", "code", False, 20, ("salesperson",)),
+        # The channel the sale came through (its external id), if any.
+        Column("channel", "渠道编号", "Channel number", "code", False, 64, ("channel_external_id",)),
     ],
     ImportKind.PAYMENTS: [
         Column("external_id", "回款编号", "Payment number", "code", True, 64),
@@ -145,7 +147,7 @@ TEMPLATE_EXAMPLES = {
             "500000.00",
         ]
     ],
-    ImportKind.INVOICES: [["INV0001", "C0001", "2026-01-15", "2026-02-14", "120000.00", ""]],
+    ImportKind.INVOICES: [["INV0001", "C0001", "2026-01-15", "2026-02-14", "120000.00", "", ""]],
     ImportKind.PAYMENTS: [["PAY0001", "C0001", "2026-02-10", "120000.00", "银行转账", "BK20260210001"]],
 }
 
@@ -522,6 +524,12 @@ def _staff_in_scope(parsed, user):
     return batch.in_scope(StaffProfile.objects.select_related("unit"), user, slugs=numbers, slug_field="employee_no")[1]
 
 
+def _channels_in_scope(parsed, user):
+    """{external id: channel} of the channels the file names, inside the user's scope: one query."""
+    numbers = {row.values["channel"] for row in parsed.rows if row.values.get("channel")}
+    return batch.in_scope(services.channel_model().objects.all(), user, slugs=numbers, slug_field="external_id")[1]
+
+
 def _check_salesperson(parsed, row, staff, district_id):
     number = row.values.get("salesperson_no")
     if not number:
@@ -603,6 +611,7 @@ def _resolve_facts(kind, parsed, user):
     numbers = {row.values["customer"] for row in rows if row.values.get("customer")}
     customers = batch.in_scope(Customer.objects.select_related("district"), user, slugs=numbers, slug_field="external_id")[1]
     staff = _staff_in_scope(parsed, user) if kind == ImportKind.INVOICES else {}
+    channels = _channels_in_scope(parsed, user) if kind == ImportKind.INVOICES else {}
     # Whoever's they are: a fact imported again must be the very same, or its number cannot be used.
     existing = batch.by_external_id(model.objects.all(), [row.external_id for row in rows if row.external_id])
     date_key = "issue_date" if kind == ImportKind.INVOICES else "received_on"
@@ -634,6 +643,15 @@ def _resolve_facts(kind, parsed, user):
                 "salesperson": row.refs.get("salesperson"),
                 "external_id": values.get("external_id"),
             }
+            if values.get("channel"):
+                # Whether the channel is under contract is the service's rule (its refusal lands on this column).
+                row.data["channel"] = channels.get(values["channel"])
+                if row.data["channel"] is None:
+                    parsed.add_error(
+                        row.number,
+                        _header_of(parsed, "channel"),
+                        _("No channel with number %(no)s in your part of the organisation.") % {"no": values["channel"]},
+                    )
         else:
             row.data = {
                 "customer": customer,
@@ -658,7 +676,7 @@ def _resolve_facts(kind, parsed, user):
 # ------------------------------------------------------------------------------------------ writing
 
 
-FIELD_TO_KEY = {"district": "district_code", "salesperson": "salesperson_no", "customer": "customer"}
+FIELD_TO_KEY = {"district": "district_code", "salesperson": "salesperson_no", "customer": "customer", "channel": "channel"}
 COUNTED = {"create": "created", "update": "updated", "unchanged": "unchanged"}
 
 

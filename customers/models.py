@@ -189,6 +189,18 @@ class Invoice(models.Model):
         verbose_name=_("salesperson"),
         db_index=False,
     )
+    # The sales channel (渠道) the sale came through, if any. Named by a string: customers sits below channels
+    # and never imports it (docs/ARCHITECTURE.md); code that needs the model asks this field's related_model.
+    # No plain index (every insert would pay for it): the partial index below holds only invoices with a channel.
+    channel = models.ForeignKey(
+        "sales_channels.Channel",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("channel"),
+        db_index=False,
+    )
     issue_date = models.DateField(_("issue date"))
     due_date = models.DateField(_("due date"))
     amount = MoneyField(_("amount"))
@@ -205,7 +217,7 @@ class Invoice(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     # The history is read per invoice (by id); indexes on its other keys would only slow every insert.
-    history = audit_history(no_db_index=["customer", "district", "salesperson"], excluded_fields=["allocated"])
+    history = audit_history(no_db_index=["customer", "district", "salesperson", "channel"], excluded_fields=["allocated"])
     scope_spec = ScopeSpec(path="district__path", owner="salesperson")
     objects = ScopedQuerySet.as_manager()
 
@@ -236,6 +248,8 @@ class Invoice(models.Model):
             ),
             # Cancellations dated after a day: the few invoices today's ageing must take from the facts.
             models.Index(fields=["cancelled_on"], condition=Q(status="cancelled"), name="invoice_cancelled_on"),
+            # Sales through a channel (the per-channel summaries, a channel's page): only invoices that name one.
+            models.Index(fields=["channel", "issue_date"], condition=Q(channel__isnull=False), name="invoice_channel_issued"),
         ]
         constraints = [
             # A constraint rather than unique=True: PostgreSQL then has no extra LIKE index on the column.

@@ -47,11 +47,17 @@ TURNOVER_MONTHS = 12
 # (overdue ÷ open receivables) above 30 %.
 PACE_ALERT = Decimal("0.80")
 OVERDUE_ALERT = Decimal("0.30")
-# Metrics with facts in the summaries, and the one without (shown as "not recorded yet").
-FACT_METRICS = (Metric.SALES_AMOUNT, Metric.COLLECTIONS, Metric.NEW_CUSTOMERS)
-UNRECORDED_METRICS = (Metric.NEW_CHANNELS,)
+# Metrics with facts in the summaries, and those without (shown as "not recorded yet"): none since the new
+# channels are counted from the channels' state history (channels.metrics, MonthlyFact.new_channels).
+FACT_METRICS = (Metric.SALES_AMOUNT, Metric.COLLECTIONS, Metric.NEW_CUSTOMERS, Metric.NEW_CHANNELS)
+UNRECORDED_METRICS = ()
 METRICS = (*FACT_METRICS, *UNRECORDED_METRICS)
-COLUMNS = {Metric.SALES_AMOUNT: "invoiced", Metric.COLLECTIONS: "collected", Metric.NEW_CUSTOMERS: "new_customers"}
+COLUMNS = {
+    Metric.SALES_AMOUNT: "invoiced",
+    Metric.COLLECTIONS: "collected",
+    Metric.NEW_CUSTOMERS: "new_customers",
+    Metric.NEW_CHANNELS: "new_channels",
+}
 CHILD_LEVEL = {
     UnitKind.CENTER: UnitKind.REGION,
     UnitKind.REGION: UnitKind.PROVINCE,
@@ -123,7 +129,7 @@ def _figure(target, actual, *, recorded=True):
 
 
 def _count(metric, value):
-    return int(value or 0) if metric == Metric.NEW_CUSTOMERS else money(value or 0)
+    return int(value or 0) if metric in (Metric.NEW_CUSTOMERS, Metric.NEW_CHANNELS) else money(value or 0)
 
 
 def pace(today):

@@ -27,6 +27,9 @@ class MonthlyFact(models.Model):
       `collected` the allocations made in the month that are not reversed, by the invoice's district and
       salesperson; `new_customers` the customers whose first invoice (not cancelled) was issued in the
       month, by that invoice's district and salesperson (`plans.selectors.first_invoices`).
+    - `new_channels` (product-null rows too): the channels that first reached `contracted` in the month (their
+      earliest ChannelTransition to that state, `channels.metrics.first_contracts`), by the channel's district
+      office and responsible salesperson.
 
     `salesperson` is null for facts without one; `product` null as said above. Four partial unique
     constraints make (month, district, salesperson, product) unique with NULLs taken as values.
@@ -46,6 +49,7 @@ class MonthlyFact(models.Model):
     invoice_count = models.PositiveIntegerField(_("invoices"), default=0)
     collected = MoneyField(_("collected"), default=Decimal("0.00"))
     new_customers = models.PositiveIntegerField(_("new customers"), default=0)
+    new_channels = models.PositiveIntegerField(_("new channels"), default=0, db_default=0)
 
     scope_spec = ScopeSpec(path="district__path", owner="salesperson")
     objects = ScopedQuerySet.as_manager()
@@ -108,6 +112,7 @@ class DistrictMonthFact(models.Model):
     invoice_count = models.PositiveIntegerField(_("invoices"), default=0)
     collected = MoneyField(_("collected"), default=Decimal("0.00"))
     new_customers = models.PositiveIntegerField(_("new customers"), default=0)
+    new_channels = models.PositiveIntegerField(_("new channels"), default=0, db_default=0)
     open_at_end = MoneyField(_("open receivable at month end"), default=Decimal("0.00"), db_default=Decimal("0.00"))
 
     scope_spec = ScopeSpec(path="district__path")
@@ -122,3 +127,48 @@ class DistrictMonthFact(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.district_id}"
+
+
+class ChannelMonthFact(models.Model):
+    """The sales through one channel in one month, for one district office (渠道月度汇总): what the per-channel
+    pages and API read instead of the invoices. Derived, written by the same rebuild as MonthlyFact
+    (performance.services.summaries_rebuild), with the same definitions restricted to invoices that name the
+    channel:
+
+    - `invoiced` / `invoice_count`: invoices issued in the month through the channel, not cancelled;
+    - `collected`: allocations made in the month to those invoices, not reversed, write-offs excluded
+      (customers.models.COLLECTED) — money received, not debt given up;
+    - `open_at_end`: the open receivable of the channel's invoices at the month's last day (the definitions of
+      DistrictMonthFact.open_at_end), so a channel with debts but no sale in a month keeps its row.
+
+    `district` is the invoice's district office (whose customer bought), so the scope rule is the facts' own; a
+    salesperson sees the rows of the channels they are responsible for.
+    """
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    channel = models.ForeignKey(
+        "sales_channels.Channel", on_delete=models.PROTECT, related_name="+", verbose_name=_("channel"), db_index=False
+    )
+    district = models.ForeignKey(
+        "regions.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("district office"), db_index=False
+    )
+    invoiced = MoneyField(_("invoiced"), default=Decimal("0.00"))
+    invoice_count = models.PositiveIntegerField(_("invoices"), default=0)
+    collected = MoneyField(_("collected"), default=Decimal("0.00"))
+    open_at_end = MoneyField(_("open receivable at month end"), default=Decimal("0.00"))
+
+    scope_spec = ScopeSpec(path="district__path", owner="channel__salesperson")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("channel monthly summary")
+        verbose_name_plural = _("channel monthly summaries")
+        ordering = ["month", "channel", "district"]
+        indexes = [
+            models.Index(fields=["month", "district"], name="channelfact_month_district"),
+            models.Index(fields=["channel", "month"], name="channelfact_channel_month"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["month", "district", "channel"], name="channelmonthfact_unique")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.channel_id}/{self.district_id}"

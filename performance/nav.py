@@ -13,4 +13,4 @@ def items(user, role):
     Everyone with a scope reads attainment inside it (a salesperson: their own)."""
     if role is None or role == "branch_system":
         return []
-    return [(_("Attainment"), reverse("performance:attainment"))]
+    return [(_("Attainment"), reverse("performance:attainment")), (_("Sales by channel"), reverse("channel_sales:sales"))]

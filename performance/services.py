@@ -14,12 +14,13 @@ from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from channels.metrics import first_contracts
 from core.errors import InvalidInput
 from core.money import ZERO, money
 from core.periods import MONTH, Period, PeriodOutOfRange
 from customers.choices import InvoiceStatus
 from customers.models import COLLECTED, Allocation, Invoice, InvoiceLine
-from performance.models import DistrictMonthFact, MonthlyFact
+from performance.models import ChannelMonthFact, DistrictMonthFact, MonthlyFact
 from plans.selectors import first_invoices
 
 # Serialises rebuilds on PostgreSQL (two at once would both insert the same months); SQLite serialises
@@ -124,31 +125,43 @@ def _branches(ranges):
         .annotate(f_count=Count("pk"))
         .order_by()
     )
-    # (queryset, product column, invoiced, invoice_count, collected, new_customers)
+    # New channels: each channel's first move to contracted (channels.metrics.first_contracts), in the month of
+    # that move, for the channel's district office and responsible salesperson.
+    channels = (
+        first_contracts()
+        .filter(_in_ranges("on", ranges))
+        .values(f_month=TruncMonth("on"), f_district=F("channel__unit_id"), f_salesperson=F("channel__salesperson_id"))
+        .annotate(f_count=Count("pk"))
+        .order_by()
+    )
+    # (queryset, product column, invoiced, invoice_count, collected, new_customers, new_channels)
     return [
-        (invoices, "NULL", "f_value", "f_count", "0", "0"),
-        (lines, "f_product", "f_value", "0", "0", "0"),
-        (lines_total, "NULL", "-f_value", "0", "0", "0"),
-        (collected, "NULL", "0", "0", "f_value", "0"),
-        (customers, "NULL", "0", "0", "0", "f_count"),
+        (invoices, "NULL", "f_value", "f_count", "0", "0", "0"),
+        (lines, "f_product", "f_value", "0", "0", "0", "0"),
+        (lines_total, "NULL", "-f_value", "0", "0", "0", "0"),
+        (collected, "NULL", "0", "0", "f_value", "0", "0"),
+        (customers, "NULL", "0", "0", "0", "f_count", "0"),
+        (channels, "NULL", "0", "0", "0", "0", "f_count"),
     ]
 
 
 def _insert_sql(ranges):
     parts, params = [], []
-    for queryset, product, invoiced, count, collected, new in _branches(ranges):
+    for queryset, product, invoiced, count, collected, new, new_channels in _branches(ranges):
         sql, branch_params = queryset.query.get_compiler(connection=connection).as_sql()
         parts.append(
             f"SELECT f_month, f_district, f_salesperson, {product} AS f_product, {invoiced} AS f_invoiced, "
-            f"{count} AS f_count, {collected} AS f_collected, {new} AS f_new FROM ({sql}) branch"
+            f"{count} AS f_count, {collected} AS f_collected, {new} AS f_new, {new_channels} AS f_new_channels "
+            f"FROM ({sql}) branch"
         )
         params.extend(branch_params)
     month = "CAST(f_month AS date)" if connection.vendor == "postgresql" else "f_month"
     table = connection.ops.quote_name(MonthlyFact._meta.db_table)
     sql = (
-        f"INSERT INTO {table} (month, district_id, salesperson_id, product_id, invoiced, invoice_count, collected, new_customers) "
+        f"INSERT INTO {table} (month, district_id, salesperson_id, product_id, invoiced, invoice_count, collected, "
+        f"new_customers, new_channels) "
         f"SELECT {month}, f_district, f_salesperson, f_product, ROUND(SUM(f_invoiced), 2), SUM(f_count), "
-        f"ROUND(SUM(f_collected), 2), SUM(f_new) FROM ({' UNION ALL '.join(parts)}) facts "
+        f"ROUND(SUM(f_collected), 2), SUM(f_new), SUM(f_new_channels) FROM ({' UNION ALL '.join(parts)}) facts "
         f"GROUP BY f_month, f_district, f_salesperson, f_product"
     )
     return sql, params
@@ -176,12 +189,17 @@ def summaries_rebuild(*, months=None):
     if firsts is not None:
         stale_districts = stale_districts.filter(month__in=firsts)
     stale_districts._raw_delete(stale_districts.db)
+    stale_channels = ChannelMonthFact.objects.unscoped()
+    if firsts is not None:
+        stale_channels = stale_channels.filter(month__in=firsts)
+    stale_channels._raw_delete(stale_channels.db)
     ranges = _ranges(firsts) if firsts is not None else None
     sql, params = _insert_sql(ranges)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         written = cursor.rowcount
     _district_rows_write(firsts, ranges)
+    _channel_rows_write(firsts, ranges)
     return written
 
 
@@ -189,9 +207,10 @@ def summaries_rebuild(*, months=None):
 _NEVER = date(9999, 12, 31)
 
 
-def _open_delta_querysets(ranges):
+def _open_delta_querysets(ranges, *, by_channel=False):
     """[(sign, queryset of {d: district, m: month, v: amount})]: the changes of the open receivable at
-    month ends, placed in the month they take effect.
+    month ends, placed in the month they take effect. `by_channel`: only invoices that name a channel, each
+    row also with its channel (`c`).
 
     An invoice counts at a day D when issue_date ≤ D < cancelled_on, an allocation when allocated_on ≤ D <
     reversed_on and its invoice counts (customers.selectors). So at the end of month M an invoice counts
@@ -204,11 +223,13 @@ def _open_delta_querysets(ranges):
     never = Value(_NEVER, output_field=DateField())
     invoices = (
         Invoice.objects.unscoped()
+        .filter(Q(channel__isnull=False) if by_channel else Q())
         .annotate(f_start=TruncMonth("issue_date"), f_stop=TruncMonth(Coalesce("cancelled_on", never)))
         .filter(f_stop__gt=F("f_start"))
     )
     allocations = (
         Allocation.objects.unscoped()
+        .filter(Q(invoice__channel__isnull=False) if by_channel else Q())
         .annotate(
             f_start=TruncMonth(Greatest("allocated_on", "invoice__issue_date")),
             f_stop=TruncMonth(Least(Coalesce("reversed_on", never), Coalesce("invoice__cancelled_on", never))),
@@ -258,10 +279,13 @@ def _open_delta_querysets(ranges):
             "f_stop",
         ),
     ]
-    return [
-        (sign, queryset.values(d=F(district), m=F(month)).annotate(v=Sum("amount")).order_by())
-        for sign, queryset, district, month in branches
-    ]
+    result = []
+    for sign, queryset, district, month in branches:
+        keys = {"d": F(district), "m": F(month)}
+        if by_channel:
+            keys["c"] = F(district.replace("district_id", "channel_id"))
+        result.append((sign, queryset.values(**keys).annotate(v=Sum("amount")).order_by()))
+    return result
 
 
 def _first_of(value):
@@ -269,7 +293,7 @@ def _first_of(value):
     return date(value.year, value.month, 1)
 
 
-def _open_at_ends(firsts, ranges):
+def _open_at_ends(firsts, ranges, *, by_channel=False):
     """{(month, district id): open receivable at the month's end} for the months rebuilt — every district
     with a non-zero one; a full rebuild covers every month from the first posting to this month.
 
@@ -279,9 +303,10 @@ def _open_at_ends(firsts, ranges):
     the months after it with the nightly full rebuild; a partial rebuild on a database whose month before
     was never built starts from 0 (run a full rebuild first, as `manage.py rebuild_summaries` does)."""
     deltas = defaultdict(lambda: ZERO)
-    for sign, queryset in _open_delta_querysets(ranges):
+    for sign, queryset in _open_delta_querysets(ranges, by_channel=by_channel):
         for row in queryset:
-            deltas[(_first_of(row["m"]), row["d"])] += sign * money(row["v"])
+            key = (row["d"], row["c"]) if by_channel else row["d"]
+            deltas[(_first_of(row["m"]), key)] += sign * money(row["v"])
     if firsts is None:
         months = {month for month, _district in deltas}
         months |= set(MonthlyFact.objects.unscoped().values_list("month", flat=True).distinct())
@@ -297,10 +322,15 @@ def _open_at_ends(firsts, ranges):
     else:
         runs = [[Period.of(day, MONTH) for day in _months_between(first, last)] for first, last in ranges]
         before = [run[0].previous().start for run in runs]
-        kept = DistrictMonthFact.objects.unscoped().filter(month__in=before).exclude(open_at_end=0)
         by_month = defaultdict(dict)
-        for month, district, value in kept.values_list("month", "district_id", "open_at_end"):
-            by_month[month][district] = value
+        if by_channel:
+            kept = ChannelMonthFact.objects.unscoped().filter(month__in=before).exclude(open_at_end=0)
+            for month, district, channel, value in kept.values_list("month", "district_id", "channel_id", "open_at_end"):
+                by_month[month][(district, channel)] = value
+        else:
+            kept = DistrictMonthFact.objects.unscoped().filter(month__in=before).exclude(open_at_end=0)
+            for month, district, value in kept.values_list("month", "district_id", "open_at_end"):
+                by_month[month][district] = value
         bases = [by_month[month] for month in before]
     by_month_district = defaultdict(list)
     for (month, district), value in deltas.items():
@@ -334,7 +364,7 @@ def _district_rows_write(firsts, ranges):
     sums = {
         (row["month"], row["district_id"]): row
         for row in facts.values("month", "district_id")
-        .annotate(i=Sum("invoiced"), n=Sum("invoice_count"), c=Sum("collected"), k=Sum("new_customers"))
+        .annotate(i=Sum("invoiced"), n=Sum("invoice_count"), c=Sum("collected"), k=Sum("new_customers"), h=Sum("new_channels"))
         .order_by()
     }
     opens = _open_at_ends(firsts, ranges)
@@ -350,10 +380,51 @@ def _district_rows_write(firsts, ranges):
                 invoice_count=row["n"] if row else 0,
                 collected=money(row["c"]) if row else ZERO,
                 new_customers=row["k"] if row else 0,
+                new_channels=row["h"] if row else 0,
                 open_at_end=opens.get(key, ZERO),
             )
         )
     DistrictMonthFact.objects.bulk_create(rows, batch_size=2000)
+
+
+def _channel_rows_write(firsts, ranges):
+    """The per-channel rows of the months just written (ChannelMonthFact): sales and collections of the invoices
+    that name a channel, grouped in the database, and the open receivable of those invoices at each month end
+    (_open_at_ends by channel); a channel with an open receivable and no facts in a month gets a row of its own."""
+    invoices = (
+        Invoice.objects.unscoped()
+        .filter(_in_ranges("issue_date", ranges), channel__isnull=False)
+        .exclude(status=InvoiceStatus.CANCELLED)
+        .values_list(TruncMonth("issue_date"), "district_id", "channel_id")
+        .annotate(v=Sum("amount"), n=Count("pk"))
+        .order_by()
+    )
+    collected = (
+        Allocation.objects.unscoped()
+        .filter(COLLECTED, _in_ranges("allocated_on", ranges), reversed_on__isnull=True, invoice__channel__isnull=False)
+        .values_list(TruncMonth("allocated_on"), "invoice__district_id", "invoice__channel_id")
+        .annotate(v=Sum("amount"))
+        .order_by()
+    )
+    sales = {(_first_of(m), d, c): (money(v), n) for m, d, c, v, n in invoices}
+    collections = {(_first_of(m), d, c): money(v) for m, d, c, v in collected}
+    opens = {(month, d, c): value for (month, (d, c)), value in _open_at_ends(firsts, ranges, by_channel=True).items()}
+    rows = []
+    for key in sorted(sales.keys() | collections.keys() | opens.keys()):
+        month, district, channel = key
+        invoiced, count = sales.get(key, (ZERO, 0))
+        rows.append(
+            ChannelMonthFact(
+                month=month,
+                district_id=district,
+                channel_id=channel,
+                invoiced=invoiced,
+                invoice_count=count,
+                collected=collections.get(key, ZERO),
+                open_at_end=opens.get(key, ZERO),
+            )
+        )
+    ChannelMonthFact.objects.bulk_create(rows, batch_size=2000)
 
 
 def recent_months(*, today=None):

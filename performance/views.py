@@ -1,4 +1,4 @@
-"""Pages of the performance app: the attainment table with rankings and drill-down."""
+"""Pages of the performance app: the attainment table with rankings and drill-down, and the sales by channel."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
@@ -91,9 +91,58 @@ def _display(row, metrics):
             {
                 **figure,
                 "metric": metric,
-                "count": metric == Metric.NEW_CUSTOMERS,
+                "count": metric in (Metric.NEW_CUSTOMERS, Metric.NEW_CHANNELS),
                 "percent": percent,
                 "bar": None if percent is None else max(0, min(100, int(percent))),
             }
         )
     return {**row, "cells": cells}
+
+
+def _unit_and_period(request, today):
+    """The unit (?unit=, in the caller's scope, else 404; default: their own) and the period (?period=, default
+    this month) of a unit page; a bad period is an error on its field, the page then shows this month."""
+    raw_unit = request.GET.get("unit", "").strip()
+    if raw_unit:
+        if not raw_unit.isdigit() or len(raw_unit) > 12:
+            raise Http404
+        unit = get_in_scope(request, OrgUnit, pk=int(raw_unit))
+    else:
+        unit = selectors.default_unit(request.user)
+        if unit is None:
+            raise Http404
+    errors = {}
+    raw_period = request.GET.get("period", "").strip()
+    period = Period.of(today, MONTH)
+    if raw_period:
+        try:
+            period = parse_period(raw_period, begun=True, today=today)
+        except InvalidInput as error:
+            errors["period"] = str(error.message)
+    return unit, period, raw_period, errors
+
+
+class ChannelSalesView(LoginRequiredMixin, View):
+    """Sales through each channel (渠道销售) of a unit's subtree in a period: sales, collections and the open
+    receivable at the period's end, from the per-channel summaries; the units above and below are a click away."""
+
+    template_name = "performance/channel_sales.html"
+
+    def get(self, request):
+        today = timezone.localdate()
+        unit, period, raw_period, errors = _unit_and_period(request, today)
+        table = selectors.sales_by_channel(user=request.user, unit=unit, period=period)
+        scope = scope_of(request.user)
+        trail = [] if scope.own_only else [u for u in unit.ancestors() if scope.covers_path(u.path)]
+        below = [] if scope.own_only else list(OrgUnit.objects.for_user(request.user).filter(parent=unit, is_active=True))
+        context = {
+            "table": table,
+            "unit": unit,
+            "period": period,
+            "period_value": raw_period if errors else str(period),
+            "periods": period_choices(today),
+            "trail": trail,
+            "below": below,
+            "errors": errors,
+        }
+        return render(request, self.template_name, context, status=400 if errors else 200)

@@ -7,7 +7,10 @@ Actuals of a period, for a unit's subtree, a salesperson or the whole company:
   cancelled, by issue date (then id) — counted for that invoice's district office and salesperson. A
   customer becomes one when it first buys, not when its archive is typed in (an archive opened years
   before the first sale, or an imported book of old customers, would otherwise count as new).
-New channels and key-customer contracts have no facts yet; their apps add a source to `ACTUAL_SOURCES`.
+- new channels and key-customer contracts: their facts live in apps above plans (channels), which plans must
+  not import (docs/ARCHITECTURE.md: the layers); such an app registers its sources when it starts
+  (`actual_source_register`, called from its AppConfig.ready) — as customers.services.limits takes sources of
+  extra credit limit from risk. A metric nobody registered stays "not recorded yet".
 """
 
 from collections import defaultdict
@@ -86,6 +89,18 @@ ACTUAL_SOURCES = {
     Metric.COLLECTIONS: _collections,
     Metric.NEW_CUSTOMERS: _new_customers,
 }
+# Metric → fn(start, end) -> [(district id, salesperson id, month's first day, value)]: the facts of the
+# registered metrics grouped by month, for `attainments` (the built-in metrics are in `_monthly_rows`).
+MONTHLY_SOURCES = {}
+
+
+def actual_source_register(metric, *, actual, monthly):
+    """Register the facts of a metric recorded by an app above plans: `actual(period, unit, staff) -> Decimal`
+    (as the sources of ACTUAL_SOURCES) and `monthly(start, end)` (as MONTHLY_SOURCES). Registering a metric
+    again replaces its sources (an app's ready() may run twice in tests)."""
+    metric = Metric(metric)
+    ACTUAL_SOURCES[metric] = actual
+    MONTHLY_SOURCES[metric] = monthly
 
 
 def actual(*, metric, period, unit=None, staff=None):
@@ -345,6 +360,8 @@ def _monthly_rows(metric, start, end):
             .annotate(v=Count("pk"))
             .order_by()
         )
+    elif metric in MONTHLY_SOURCES:
+        rows = MONTHLY_SOURCES[metric](start, end)
     else:
         return None
     return [(district, staff, (month.year, month.month), Decimal(value or 0)) for district, staff, month, value in rows]

@@ -175,6 +175,8 @@ def report_tables(data):
         "turnover": _turnover(data.get("turnover")),
         "new_customers": {key: dec(value) for key, value in data["new_customers"].items()},
         "new_channels_recorded": bool(data["new_channels"].get("recorded")),
+        # Reports of version 2 and before said "not recorded yet": no counts then.
+        "new_channels": {key: dec(value) for key, value in data["new_channels"].items() if key != "recorded"},
         "exceptions": {
             # As text with its sign ("80%"): a literal % inside a translated sentence is error-prone.
             "low_attainment": f"{percent(exceptions['thresholds']['low_attainment']).normalize():f}%",

@@ -32,11 +32,14 @@ RANKED = 5  # top 5 and bottom 5 units by sales attainment
 OVER_LIMIT_SHOWN = 10  # customers over their credit limit: the count and the 10 largest excesses
 
 METRICS = (Metric.SALES_AMOUNT, Metric.COLLECTIONS, Metric.NEW_CUSTOMERS)
+# Summed for the three compared periods besides METRICS: the new channels (a count, no attainment row in the report).
+SUMMED = (*METRICS, Metric.NEW_CHANNELS)
 # The three periods every comparison reads: the report's, the one before (MoM/QoQ) and last year's (YoY).
 COMPARED = ("current", "previous", "last_year")
 # Bump when the shape of `data` changes, so that pages can tell an old report from a new one.
 # 2: the receivable turnover section (`turnover`); reports of version 1 have none.
-DATA_VERSION = 2
+# 3: `new_channels` holds the counts of the compared periods ({"recorded": True, "current": …}); before: {"recorded": False}.
+DATA_VERSION = 3
 # The turnover figures a report keeps per unit and month (performance.turnover's definitions).
 TURNOVER_FIGURES = ("sales", "open_at_end", "average_receivable", "turnover_times", "turnover_days", "dso")
 
@@ -93,7 +96,7 @@ def _fact_sums(unit, periods):
         bounds = (periods[key].start, periods[key].months()[-1].start)
         months |= Q(month__range=bounds)
         within = Q(month__range=bounds)
-        for m, metric in enumerate(METRICS):
+        for m, metric in enumerate(SUMMED):
             aggregates[f"s{n}_{m}"] = Sum(COLUMNS[metric], filter=within)
         aggregates[f"r{n}"] = Count("pk", filter=within)
     rows = (
@@ -107,7 +110,7 @@ def _fact_sums(unit, periods):
     for row in rows:
         sums = {}
         for n, key in enumerate(COMPARED):
-            for m, metric in enumerate(METRICS):
+            for m, metric in enumerate(SUMMED):
                 sums[(key, metric)] = Decimal(row[f"s{n}_{m}"] or 0)
             sums[(key, "rows")] = row[f"r{n}"] or 0
         result[row["district__path"]] = sums
@@ -332,8 +335,11 @@ def report_figures(unit, period, kind, *, progress=None):
         "ageing": ageing_section,
         "turnover": turnover,
         "new_customers": {key: head["comparison"][Metric.NEW_CUSTOMERS][key] for key in COMPARED},
-        # There is no channel model yet: the report says so instead of inventing a number.
-        "new_channels": {"recorded": False},
+        # Channels that first reached "contracted" in each compared period (channels.metrics, via the summaries).
+        "new_channels": {
+            "recorded": True,
+            **{key: Decimal(sums[unit.path].get((key, Metric.NEW_CHANNELS), 0)).quantize(CENT) for key in COMPARED},
+        },
         "exceptions": {
             "thresholds": {"low_attainment": LOW_ATTAINMENT, "high_overdue_share": HIGH_OVERDUE_SHARE},
             "below_target": below,

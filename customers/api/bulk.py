@@ -34,7 +34,7 @@ from core.money import CENT, ZERO
 from core.schema import ErrorSerializer
 from core.serializers import MoneyInputField, StrictSerializer
 from customers import batch
-from customers.api.serializers import POSITIVE, ContactInputSerializer, CreditCodeField
+from customers.api.serializers import CHANNEL, POSITIVE, ContactInputSerializer, CreditCodeField
 from customers.choices import CustomerKind, CustomerStatus, PaymentMethod, PaymentStatus
 from customers.models import Allocation, Customer, ImportKind, Invoice, Payment, Product
 from regions.models import OrgUnit, StaffProfile
@@ -346,6 +346,8 @@ class InvoiceBulkRow(StrictSerializer):
     customer_external_id = serializers.CharField(max_length=64, required=False)
     salesperson = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     salesperson_employee_no = serializers.CharField(max_length=20, required=False, allow_null=True)
+    channel = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
+    channel_external_id = serializers.CharField(max_length=64, required=False, allow_null=True)
     issue_date = DateInputField(kind="invoice_issue")
     due_date = DateInputField()
     amount = MoneyInputField(min_value=POSITIVE, required=False)
@@ -363,7 +365,9 @@ class InvoiceBulkRow(StrictSerializer):
         return attrs
 
 
-_FAST_INVOICE_KEYS = frozenset({"external_id", "customer_external_id", "issue_date", "due_date", "amount", "number"})
+_FAST_INVOICE_KEYS = frozenset(
+    {"external_id", "customer_external_id", "issue_date", "due_date", "amount", "number", "channel_external_id"}
+)
 _FAST_AMOUNT = re.compile(r"^[0-9]{1,16}(\.[0-9]{1,2})?$")
 _FAST_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -411,6 +415,11 @@ class InvoiceBulk(BulkUpsert):
         }
         if "number" in raw:
             data["number"] = number
+        if "channel_external_id" in raw:  # a sale through a channel, named by the branch's id for it
+            channel = raw["channel_external_id"]
+            if channel is not None and _fast_text(channel, 64) is None:
+                return None
+            data["channel_external_id"] = channel
         return data
 
     def resolve(self, rows):
@@ -429,6 +438,15 @@ class InvoiceBulk(BulkUpsert):
             by_slug="salesperson_employee_no",
             slug_field="employee_no",
             target="salesperson",
+        )
+        # Channels in the caller's scope, one query for the request (whether each is under contract: the service).
+        self._lookup(
+            rows,
+            queryset=CHANNEL.objects.all(),
+            by_id="channel",
+            by_slug="channel_external_id",
+            slug_field="external_id",
+            target="channel",
         )
         # Lines: products are company-wide (not scoped); one query for every line of every record.
         ids, codes = set(), set()

@@ -37,6 +37,8 @@ from customers.validators import validate_credit_code
 from regions.models import OrgUnit, StaffProfile
 
 POSITIVE = Decimal("0.01")
+# The Channel model through the invoice's foreign key: customers does not import channels (docs/ARCHITECTURE.md).
+CHANNEL = Invoice._meta.get_field("channel").related_model
 
 # ----------------------------------------------------------------------------------------------- read
 
@@ -188,6 +190,7 @@ class InvoiceSerializer(FastReadMixin, serializers.ModelSerializer):
             "district",
             "district_code",
             "salesperson",
+            "channel",
             "issue_date",
             "due_date",
             "amount",
@@ -454,6 +457,11 @@ class InvoiceWriteSerializer(StrictSerializer):
     salesperson_employee_no = ScopedSlugRelatedField(
         model=StaffProfile, slug_field="employee_no", required=False, allow_null=True, label=_("salesperson's employee number")
     )
+    # The channel the sale came through (optional), in the caller's scope; whether it is under contract is the service's rule.
+    channel = ScopedPrimaryKeyRelatedField(model=CHANNEL, required=False, allow_null=True, label=_("channel"))
+    channel_external_id = ScopedSlugRelatedField(
+        model=CHANNEL, slug_field="external_id", required=False, allow_null=True, label=_("channel's external id")
+    )
     issue_date = DateInputField(kind="invoice_issue", label=_("issue date"))
     due_date = DateInputField(label=_("due date"))
     amount = MoneyInputField(min_value=POSITIVE, required=False, label=_("amount"))
@@ -462,6 +470,7 @@ class InvoiceWriteSerializer(StrictSerializer):
     def validate(self, attrs):
         attrs = _one_of(attrs, "customer", "customer_external_id", required=True)
         attrs = _one_of(attrs, "salesperson", "salesperson_employee_no", required=False)
+        attrs = _one_of(attrs, "channel", "channel_external_id", required=False)
         if error := due_date_error(attrs["issue_date"], attrs["due_date"]):
             raise serializers.ValidationError({"due_date": [error]})
         if "amount" not in attrs and "lines" not in attrs:

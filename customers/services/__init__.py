@@ -24,9 +24,11 @@ from customers.services.credit import credit_auto_apply, customer_credit_apply
 from customers.services.customers import CUSTOMER_TEXT_FIELDS, CUSTOMER_UPDATABLE, customer_create, customer_update
 from customers.services.inputs import CREDIT_CODE_TAKEN, EXTERNAL_ID_TAKEN, MONEY_LIMIT, MONEY_OUTPUT
 from customers.services.invoices import (
+    SELLING_CHANNEL_STATES,
     BatchInvalid,
     BatchInvoiceResult,
     InvoiceResult,
+    channel_model,
     invoice_cancel,
     invoice_record,
     invoice_record_many,
@@ -63,6 +65,8 @@ __all__ = [
     "invoice_cancel",
     "invoice_record",
     "invoice_record_many",
+    "SELLING_CHANNEL_STATES",
+    "channel_model",
     "invoice_update",
     "open_balances_refresh",
     "payment_allocations_differ",

@@ -14,7 +14,7 @@ from core.audit import insert_audited
 from core.dates import due_date_error
 from core.errors import Conflict, InvalidInput
 from core.money import CENT, ZERO, money
-from core.rights import ensure
+from core.rights import SYSTEM, ensure
 from customers.choices import CustomerStatus, InvoiceStatus
 from customers.models import Customer, Invoice, InvoiceLine, Product, ProductPrice
 from customers.rights import ensure_each
@@ -125,6 +125,43 @@ def _invoice_party(customer, salesperson):
     return salesperson.pk
 
 
+# Sales come only through channels under contract (渠道): contracted, active or dormant — the values of
+# channels.choices.ChannelState, written out because customers sits below channels and never imports it
+# (tests/channels/test_invoice_channel.py checks they are states of a channel).
+SELLING_CHANNEL_STATES = frozenset({"contracted", "active", "dormant"})
+
+
+def channel_model():
+    """The Channel model, found through Invoice's foreign key (customers does not import channels)."""
+    return Invoice._meta.get_field("channel").related_model
+
+
+def channel_states(by, channels):
+    """{channel id: state} of the given channels (instances) that lie in `by`'s scope: one query for a whole batch."""
+    model = channel_model()
+    ids = sorted({channel.pk for channel in channels if isinstance(channel, model) and channel.pk is not None})
+    if not ids:
+        return {}
+    queryset = model.objects.unscoped() if by is SYSTEM else model.objects.for_user(by)
+    return dict(queryset.filter(pk__in=ids).values_list("pk", "state"))
+
+
+def _channel_check(channel, states):
+    """The id of the channel a sale came through (None: none named). It must be in the writer's scope (`states`
+    holds those, from channel_states) and under contract: a prospect's or a terminated channel's sales are refused."""
+    if channel is None:
+        return None
+    if not isinstance(channel, channel_model()) or channel.pk not in states:
+        raise InvalidInput(_("Unknown channel, or one outside your area."), field="channel")
+    if states[channel.pk] not in SELLING_CHANNEL_STATES:
+        raise InvalidInput(
+            _("The channel %(name)s is not under contract: sales come only through contracted, active or dormant channels.")
+            % {"name": channel.name},
+            field="channel",
+        )
+    return channel.pk
+
+
 def _hold_check(customer, holds):
     """A customer on hold (暂停赊销) gets no new invoice, whatever its limit, until the hold is released."""
     if customer.id in holds:
@@ -165,8 +202,11 @@ def _credit_check(customer, exposure, limit, action=at_limit_action):
 
 
 @transaction.atomic
-def invoice_record(*, by, customer, issue_date, due_date, amount=None, lines=None, salesperson=None, external_id=None, number=""):
+def invoice_record(
+    *, by, customer, issue_date, due_date, amount=None, lines=None, salesperson=None, external_id=None, number="", channel=None
+):
     """Record a sale to a customer, by amount or by product lines, and check the customer's credit limit.
+    `channel`: the sales channel it came through (in `by`'s scope and under contract), if any.
 
     Over the limit, the credit policy in force (else the `CREDIT_LIMIT_POLICY` setting) decides: "flag" records the
     invoice marked `over_credit_limit`; "refuse" raises Conflict. The limit is the one that applies today: the customer's own
@@ -176,6 +216,7 @@ def invoice_record(*, by, customer, issue_date, due_date, amount=None, lines=Non
     issue_date, due_date, number, amount, line_rows = _invoice_input(
         issue_date=issue_date, due_date=due_date, amount=amount, lines=lines, number=number
     )
+    channel_id = _channel_check(channel, channel_states(by, [channel]))
     customer = lock_customer(customer)
     salesperson_id = _invoice_party(customer, salesperson)
     _hold_check(customer, holds_on([customer.pk]))
@@ -191,6 +232,7 @@ def invoice_record(*, by, customer, issue_date, due_date, amount=None, lines=Non
         customer=customer,
         district_id=customer.district_id,
         salesperson_id=salesperson_id,
+        channel_id=channel_id,
         issue_date=issue_date,
         due_date=due_date,
         amount=amount,
@@ -246,6 +288,8 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
     """
     ensure_each(by, "invoice.create", [record["customer"] for record in records])
     price_on = _price_lookup(records)
+    # The channels the batch names, in the writer's scope, with their states: one query for the whole batch.
+    channels = channel_states(by, [record["channel"] for record in records if record.get("channel") is not None])
     errors, clean = {}, []
     for index, record in enumerate(records):
         try:
@@ -280,6 +324,7 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
         customer = customers[record["customer"].pk]
         try:
             salesperson_id = _invoice_party(customer, record.get("salesperson"))
+            channel_id = _channel_check(record.get("channel"), channels)
             _hold_check(customer, holds)
             external_id = record.get("external_id")
             if not (
@@ -300,7 +345,20 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
         exposure[customer.id] += amount
         if external_id:
             taken.add(external_id)
-        rows.append((external_id, number, customer.id, customer.district_id, salesperson_id, issue_date, due_date, amount, over))
+        rows.append(
+            (
+                external_id,
+                number,
+                customer.id,
+                customer.district_id,
+                salesperson_id,
+                channel_id,
+                issue_date,
+                due_date,
+                amount,
+                over,
+            )
+        )
         line_rows.append(lines)
         checks.append((over, exposure[customer.id], limits[customer.id]))
     if errors:
@@ -314,7 +372,7 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
     if settings.CREDIT_AUTO_APPLY:
         on_by_customer = {}
         for row in rows:  # (…, customer_id, …, issue_date, …): the latest new invoice of each customer
-            on_by_customer[row[2]] = max(row[5], on_by_customer.get(row[2], row[5]))
+            on_by_customer[row[2]] = max(row[6], on_by_customer.get(row[2], row[6]))
         credit_auto_apply(on_by_customer=on_by_customer)
     return [
         BatchInvoiceResult(row=row, id=pk, over_credit_limit=over, exposure=exposure_after, credit_limit=limit)
@@ -328,6 +386,7 @@ _BATCH_COLUMNS = (
     "customer_id",
     "district_id",
     "salesperson_id",
+    "channel_id",
     "issue_date",
     "due_date",
     "amount",
@@ -399,15 +458,31 @@ def _lock_invoice_and_customers(invoice, new_customer=None):
 
 @transaction.atomic
 def invoice_update(
-    *, by, invoice, customer=None, issue_date=None, due_date=None, amount=None, lines=None, salesperson=_UNCHANGED, number=None
+    *,
+    by,
+    invoice,
+    customer=None,
+    issue_date=None,
+    due_date=None,
+    amount=None,
+    lines=None,
+    salesperson=_UNCHANGED,
+    number=None,
+    channel=_UNCHANGED,
 ):
     """Correct a recorded invoice (a branch system re-sends it with other data). Only what is given
     changes. Once payments are allocated to it, its customer, dates of issue, amount and lines are fixed
-    (the allocations were made against them): only the number, due date and salesperson may change.
+    (the allocations were made against them): only the number, due date, salesperson and channel may change.
+    `channel=None` says the sale came through no channel; a channel named is checked as in invoice_record.
     Returns True if anything changed. Moving it to another customer is recording it for that one too."""
     ensure(by, "invoice.update", invoice)
     if customer is not None and customer.pk != invoice.customer_id:
         ensure(by, "invoice.create", customer)
+    channel_id = _UNCHANGED
+    if channel is not _UNCHANGED:
+        # A channel kept as it is is not asked again (it may have been terminated since the sale).
+        unchanged = channel is not None and getattr(channel, "pk", None) == invoice.channel_id
+        channel_id = invoice.channel_id if unchanged else _channel_check(channel, channel_states(by, [channel]))
     invoice = _lock_invoice_and_customers(invoice, customer)
     if invoice.status == InvoiceStatus.CANCELLED:
         raise Conflict(_("The invoice %(invoice)s is cancelled and cannot change.") % {"invoice": invoice}, field="invoice")
@@ -463,6 +538,8 @@ def invoice_update(
         "amount": amount,
         "over_credit_limit": over,
     }
+    if channel_id is not _UNCHANGED:
+        changes["channel_id"] = channel_id
     changed = [name for name, value in changes.items() if getattr(invoice, name) != value]
     if lines is not None:
         current = [(line.product_id, line.quantity, line.unit_price) for line in invoice.lines.all()]

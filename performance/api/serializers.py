@@ -134,3 +134,41 @@ class TurnoverSerializer(serializers.Serializer):
     unit = serializers.IntegerField()
     months = TurnoverFiguresSerializer(many=True, help_text="Each month of the period, oldest first.")
     children = TurnoverChildSerializer(many=True, help_text="The active units directly below, in the last month.")
+
+
+class ChannelSalesQuerySerializer(TurnoverQuerySerializer):
+    """The query of the sales by channel: a unit (default the caller's own) and a period (default this month)."""
+
+    period = serializers.CharField(
+        required=False,
+        max_length=20,
+        label=_("period"),
+        help_text="2026, 2026-Q3 or 2026-07; not in the future. Defaults to this month.",
+    )
+
+
+class ChannelSalesRowSerializer(serializers.Serializer):
+    channel = serializers.IntegerField(source="channel.pk")
+    external_id = serializers.CharField(source="channel.external_id", allow_null=True)
+    name = serializers.CharField(source="channel.name")
+    kind = serializers.CharField(source="channel.kind")
+    state = serializers.CharField(source="channel.state")
+    unit = serializers.IntegerField(source="channel.unit_id", help_text="The channel's district office.")
+    invoiced = _amount("Invoiced through the channel in the period, cancelled invoices excluded.")
+    invoice_count = serializers.IntegerField()
+    collected = _amount("Allocated to its invoices in the period, not reversed; write-offs excluded.")
+    open_at_end = _amount("Open receivable of its invoices at the period's last day.")
+
+
+class ChannelSalesTotalSerializer(serializers.Serializer):
+    invoiced = _amount("Sum of the rows.")
+    invoice_count = serializers.IntegerField()
+    collected = _amount("Sum of the rows.")
+    open_at_end = _amount("Sum of the rows.")
+
+
+class ChannelSalesSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit.pk")
+    period = serializers.CharField()
+    rows = ChannelSalesRowSerializer(many=True, help_text="One row per channel with figures, by sales (highest first).")
+    total = ChannelSalesTotalSerializer()

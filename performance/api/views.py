@@ -141,3 +141,29 @@ class TurnoverView(_ReportView):
         children = turnover.turnover_by_child(user=request.user, unit=unit, month=months[-1])["children"]
         body = {"unit": unit.pk, "months": rows, "children": children}
         return Response(s.TurnoverSerializer(body).data)
+
+
+class ChannelSalesView(_ReportView):
+    """Sales through each channel (渠道销售) of a unit's subtree in a period — sales, invoices, collections
+    (write-offs excluded) and the open receivable at the period's end — from the per-channel summaries, through
+    the caller's scope (the page twin: /channels/sales/)."""
+
+    query_serializer = s.ChannelSalesQuerySerializer
+
+    @extend_schema(
+        parameters=[UNIT, PERIOD],
+        responses={200: s.ChannelSalesSerializer, 400: BAD_QUERY},
+    )
+    def get(self, request):
+        query = self.query_serializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        query = query.validated_data
+        if query.get("unit") is not None:
+            unit = get_in_scope(request, OrgUnit, pk=query["unit"])
+        else:
+            unit = selectors.default_unit(request.user)
+            if unit is None:
+                raise Http404
+        period = query.get("period") or Period.of(timezone.localdate(), MONTH)
+        table = selectors.sales_by_channel(user=request.user, unit=unit, period=period)
+        return Response(s.ChannelSalesSerializer({**table, "period": str(table["period"])}).data)

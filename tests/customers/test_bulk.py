@@ -361,6 +361,23 @@ FAST_CASES = [
         "amount": "9999999999999999.99",
         "number": "FP-1",
     },
+    # A sale through a channel, named by the branch's id for it (or explicitly none).
+    {
+        "external_id": "I-1",
+        "customer_external_id": "C-0",
+        "issue_date": "2025-01-01",
+        "due_date": "2025-02-01",
+        "amount": "1.00",
+        "channel_external_id": "CH-1",
+    },
+    {
+        "external_id": "I-1",
+        "customer_external_id": "C-0",
+        "issue_date": "2025-01-01",
+        "due_date": "2025-02-01",
+        "amount": "1.00",
+        "channel_external_id": None,
+    },
 ]
 SLOW_CASES = [
     {"external_id": " I-1", "customer_external_id": "C-0", "issue_date": "2025-01-01", "due_date": "2025-02-01", "amount": "100"},
@@ -384,6 +401,22 @@ SLOW_CASES = [
         "due_date": "2025-02-01",
         "amount": "1",
         "x": 1,
+    },
+    {
+        "external_id": "I-1",
+        "customer_external_id": "C-0",
+        "issue_date": "2025-01-01",
+        "due_date": "2025-02-01",
+        "amount": "1",
+        "channel_external_id": " CH-1",
+    },
+    {
+        "external_id": "I-1",
+        "customer_external_id": "C-0",
+        "issue_date": "2025-01-01",
+        "due_date": "2025-02-01",
+        "amount": "1",
+        "channel": 3,
     },
 ]
 

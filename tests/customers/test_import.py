@@ -221,7 +221,7 @@ def test_templates_have_chinese_headers(personas):
     client = personas["rep_hangzhou"].web()
     response = client.get(reverse("customers:import_template", kwargs={"kind": "invoices", "fmt": "xlsx"}))
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in sheet[1]] == ["发票编号", "客户编号", "开票日期", "到期日", "金额", "业务员工号"]
+    assert [c.value for c in sheet[1]] == ["发票编号", "客户编号", "开票日期", "到期日", "金额", "业务员工号", "渠道编号"]
     response = client.get(reverse("customers:import_template", kwargs={"kind": "payments", "fmt": "csv"}))
     assert response.content.decode("utf-8-sig").splitlines()[0] == "回款编号,客户编号,到账日期,金额,方式,参考号"
     # The example row of the customer template passes the check as it is.

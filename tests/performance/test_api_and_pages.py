@@ -88,7 +88,7 @@ def test_default_unit_is_the_callers_own(personas, units):
         ({"period": "2026-13"}, "period"),
         ({"period": "Q3"}, "period"),
         ({"period": "2999"}, "period"),
-        ({"period": "2026", "metric": "new_channels"}, "metric"),
+        ({"period": "2026", "metric": "key_customer_contracts"}, "metric"),
         ({"period": "2026", "unit": "abc"}, "unit"),
         ({"period": "2026", "unit": "0"}, "unit"),
         ({"period": "\x00"}, "period"),

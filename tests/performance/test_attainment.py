@@ -100,7 +100,7 @@ def test_no_target_no_rate_and_other_metrics_refused(facts, personas, units):
     assert table["head"]["figures"]["sales_amount"]["rate"] is None
     assert table["head"]["figures"]["sales_amount"]["actual"] > Decimal(0)
     with pytest.raises(Unprocessable):
-        attainment_table(user=personas["director"].user, unit=units["HN"], period="2026", metrics=["new_channels"])
+        attainment_table(user=personas["director"].user, unit=units["HN"], period="2026", metrics=["key_customer_contracts"])
 
 
 def test_queries_do_not_grow_with_children_or_facts(targets, personas, units):

@@ -95,7 +95,7 @@ def _district_rows():
     """The district rows that hold facts; the others (a district with only an open receivable at the
     month end, performance.turnover) must hold nothing else."""
     rows = DistrictMonthFact.objects.unscoped().order_by("month", "district_id")
-    quiet = rows.filter(invoiced=0, invoice_count=0, collected=0, new_customers=0)
+    quiet = rows.filter(invoiced=0, invoice_count=0, collected=0, new_customers=0, new_channels=0)
     assert not quiet.filter(open_at_end=0).exists()
     keys = set(MonthlyFact.objects.unscoped().values_list("month", "district_id").distinct())
     return [

@@ -259,7 +259,7 @@ def test_split_by_last_year_falls_back_to_equal_and_says_so(units):
 
 
 def test_split_by_last_year_refused_for_a_metric_without_facts(units):
-    target = _east_target(units, "7", metric="new_channels")
+    target = _east_target(units, "7", metric="key_customer_contracts")
     with pytest.raises(Unprocessable) as caught:
         services.split_to_units(target=target, method="last_year", by=SYSTEM)
     assert caught.value.field == "method"
@@ -465,7 +465,10 @@ def test_actual_and_attainment_against_hand_computed_numbers(units, personas):
     zero = services.target_set(metric="sales_amount", period="2026-Q4", unit=units["330100"], value="0", by=SYSTEM)
     assert selectors.attainment(target=zero) == {"target": D("0.00"), "actual": D("50.00"), "rate": None}
     channels = services.target_set(metric="new_channels", period=q3, unit=units["330100"], value="2", by=SYSTEM)
-    assert selectors.attainment(target=channels) == {"target": D("2.00"), "actual": None, "rate": None}
+    # New channels are counted from the channels' history (channels.metrics): none contracted here.
+    assert selectors.attainment(target=channels) == {"target": D("2.00"), "actual": D("0.00"), "rate": D("0.0000")}
+    contracts = services.target_set(metric="key_customer_contracts", period=q3, unit=units["330100"], value="2", by=SYSTEM)
+    assert selectors.attainment(target=contracts) == {"target": D("2.00"), "actual": None, "rate": None}
 
 
 # --- scope ----------------------------------------------------------------------------------------
