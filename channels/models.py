@@ -82,3 +82,15 @@ class ChannelTransition(models.Model):
 
     def __str__(self):
         return f"{self.channel_id}: {self.from_state or '—'} → {self.to_state} ({self.on})"
+
+
+# Promotional materials and promotion events (issue 17) live in their own module; imported here so Django finds them.
+from channels.models_promotion import (  # noqa: E402, F401
+    MaterialDispatch,
+    MaterialItem,
+    MaterialMovement,
+    MaterialRequest,
+    MaterialRequestLine,
+    MaterialStock,
+    PromotionEvent,
+)
