@@ -211,6 +211,9 @@ class MaterialDispatch(models.Model):
     def __str__(self):
         return f"{self.from_unit_id} → {self.to_unit_id}: {self.item_id} × {self.quantity}"
 
+    def get_absolute_url(self):
+        return reverse("channels:material_dispatch_detail", args=[self.pk])
+
 
 class MaterialMovement(models.Model):
     """One change of a unit's stock of an item (the ledger): `quantity` is signed (+ in, − out) and

@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("appraisal.api.urls")),
     path("", include("dashboard.api.urls")),
     path("risk/", include("risk.api.urls")),
+    path("channels/", include("channels.api.urls")),
 ]
 
 # The admin under the product's name, not "Django 管理".
@@ -54,6 +55,7 @@ urlpatterns = [
     path("appraisal/", include("appraisal.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("risk/", include("risk.urls")),
+    path("channels/", include("channels.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

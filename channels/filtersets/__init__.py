@@ -1,0 +1,17 @@
+"""FilterSets of channels, one module per subject; the public names are re-exported here."""
+
+from channels.filtersets.materials import (
+    MaterialDispatchFilterSet,
+    MaterialItemFilterSet,
+    MaterialMovementFilterSet,
+    MaterialRequestFilterSet,
+    MaterialStockFilterSet,
+)
+
+__all__ = [
+    "MaterialDispatchFilterSet",
+    "MaterialItemFilterSet",
+    "MaterialMovementFilterSet",
+    "MaterialRequestFilterSet",
+    "MaterialStockFilterSet",
+]

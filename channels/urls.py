@@ -1,0 +1,21 @@
+from django.urls import path
+
+from channels.views import materials
+
+app_name = "channels"
+
+urlpatterns = [
+    # Promotional materials (推广用品), issue 17.
+    path("materials/", materials.MaterialStockListView.as_view(), name="material_stock_list"),
+    path("materials/stock/change/", materials.StockChangeView.as_view(), name="material_stock_change"),
+    path("materials/movements/", materials.MaterialMovementListView.as_view(), name="material_movement_list"),
+    path("materials/dispatches/", materials.MaterialDispatchListView.as_view(), name="material_dispatch_list"),
+    path("materials/dispatches/new/", materials.DispatchCreateView.as_view(), name="material_dispatch_create"),
+    path("materials/dispatches/<int:pk>/", materials.MaterialDispatchDetailView.as_view(), name="material_dispatch_detail"),
+    path("materials/requests/", materials.MaterialRequestListView.as_view(), name="material_request_list"),
+    path("materials/requests/new/", materials.MaterialRequestCreateView.as_view(), name="material_request_create"),
+    path("materials/requests/<int:pk>/", materials.MaterialRequestDetailView.as_view(), name="material_request_detail"),
+    path("materials/requests/<int:pk>/edit/", materials.MaterialRequestEditView.as_view(), name="material_request_edit"),
+    path("materials/items/", materials.MaterialItemListView.as_view(), name="material_item_list"),
+    path("materials/items/new/", materials.MaterialItemCreateView.as_view(), name="material_item_create"),
+]
