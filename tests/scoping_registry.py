@@ -351,6 +351,7 @@ def _app_entries(attribute):
         registry_appraisal,
         registry_approvals,
         registry_budgets,
+        registry_channels,
         registry_core,
         registry_customers,
         registry_dashboard,
@@ -379,6 +380,7 @@ def _app_entries(attribute):
         registry_core,
         registry_customers,
         registry_risk,
+        registry_channels,
     )
     for module in modules:
         yield from getattr(module, attribute, ())

@@ -363,11 +363,16 @@ def material_request_submit(*, by, request):
 
 @transaction.atomic
 def material_request_withdraw(*, by, request):
-    """Withdraw a plan waiting for the center's decision (approvals sets its state)."""
+    """Drop a plan not decided yet: a draft or returned one at once, a submitted one through approvals (which sets
+    its state; only its submitter may withdraw the request)."""
     request = _lock_request(request)
     ensure(by, "material.request", request.unit)
-    if request.state != MaterialRequestState.SUBMITTED:
-        raise Conflict(_("Only a plan waiting for a decision can be withdrawn."), field="state")
-    request_withdraw(request=latest_request(request), by=by)
-    request.refresh_from_db()
+    if request.state == MaterialRequestState.SUBMITTED:
+        request_withdraw(request=latest_request(request), by=by)
+        request.refresh_from_db()
+        return request
+    if request.state not in (MaterialRequestState.DRAFT, MaterialRequestState.RETURNED):
+        raise Conflict(_("Only a plan not decided yet can be withdrawn."), field="state")
+    request.state = MaterialRequestState.WITHDRAWN
+    request.save(update_fields=["state"])
     return request
