@@ -86,6 +86,10 @@ class ChannelTransition(models.Model):
 
 # Promotional materials and promotion events (issue 17) live in their own module; imported here so Django finds them.
 from channels.models_promotion import (  # noqa: E402, F401
+    EventExpense,
+    EventLead,
+    EventParticipant,
+    EventSale,
     MaterialDispatch,
     MaterialItem,
     MaterialMovement,

@@ -153,6 +153,12 @@ class PromotionEvent(models.Model):
     ends_on = models.DateField(_("ends on"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     products = models.ManyToManyField("customers.Product", blank=True, related_name="+", verbose_name=_("products"))
+    plan = models.ForeignKey(
+        "plans.Plan", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("promotion plan")
+    )
+    budget = models.ForeignKey(
+        "budgets.Budget", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("expense budget")
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -170,6 +176,115 @@ class PromotionEvent(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("channels:promotion_event_detail", args=[self.pk])
+
+
+class EventParticipant(models.Model):
+    """A customer or a channel invited to a promotion event, and whether they came."""
+
+    event = models.ForeignKey(
+        PromotionEvent, on_delete=models.CASCADE, related_name="participants", verbose_name=_("promotion event")
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    channel = models.ForeignKey(
+        "sales_channels.Channel", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("channel")
+    )
+    attended = models.BooleanField(_("attended"), default=False)
+
+    scope_spec = ScopeSpec(path="event__unit__path", owner="event__owner")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event participant")
+        verbose_name_plural = _("event participants")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(customer__isnull=False, channel__isnull=True) | Q(customer__isnull=True, channel__isnull=False),
+                name="event_participant_customer_or_channel",
+            ),
+            models.UniqueConstraint(fields=["event", "customer"], name="event_participant_customer_once"),
+            models.UniqueConstraint(fields=["event", "channel"], name="event_participant_channel_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id}: {self.customer_id or self.channel_id}"
+
+
+class EventLead(models.Model):
+    """A lead captured at a promotion event (线索): a name and a contact; `customer` once it became one."""
+
+    event = models.ForeignKey(PromotionEvent, on_delete=models.CASCADE, related_name="leads", verbose_name=_("promotion event"))
+    name = models.CharField(_("name"), max_length=100)
+    contact = models.CharField(_("contact"), max_length=100)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("became customer")
+    )
+    converted_on = models.DateField(_("became a customer on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    scope_spec = ScopeSpec(path="event__unit__path", owner="event__owner")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event lead")
+        verbose_name_plural = _("event leads")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(customer__isnull=True) | Q(converted_on__isnull=False), name="event_lead_converted_has_day"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class EventSale(models.Model):
+    """A sale (invoice) attributed to a promotion event: issued within the attribution window after it, to a
+    customer it reached (a participant or a converted lead). `amount` is the invoice's, copied when attributed."""
+
+    event = models.ForeignKey(PromotionEvent, on_delete=models.CASCADE, related_name="sales", verbose_name=_("promotion event"))
+    invoice = models.ForeignKey("customers.Invoice", on_delete=models.PROTECT, related_name="+", verbose_name=_("invoice"))
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    scope_spec = ScopeSpec(path="event__unit__path", owner="event__owner")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attributed sale")
+        verbose_name_plural = _("attributed sales")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["event", "invoice"], name="event_sale_invoice_once")]
+
+    def __str__(self):
+        return f"{self.event_id}: {self.invoice_id}"
+
+
+class EventExpense(models.Model):
+    """An expense of a promotion event, recorded through budgets (against the budget that applies; beyond it
+    through the over-budget approval as every expense)."""
+
+    event = models.ForeignKey(
+        PromotionEvent, on_delete=models.CASCADE, related_name="expenses", verbose_name=_("promotion event")
+    )
+    expense = models.OneToOneField("budgets.Expense", on_delete=models.PROTECT, related_name="+", verbose_name=_("expense"))
+
+    scope_spec = ScopeSpec(path="event__unit__path", owner="event__owner")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event expense")
+        verbose_name_plural = _("event expenses")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.event_id}: {self.expense_id}"
 
 
 class MaterialDispatch(models.Model):

@@ -58,3 +58,18 @@ def may_request(user, unit):
     if not can(user, "budget.change"):
         return Refusal(_("You may not draft requirement plans for promotional materials."))
     return scope_of(user).covers_path(unit.path) or _outside(unit)
+
+
+# --- promotion events (推广活动), issue 17 -------------------------------------------------------------------
+@rule("promotion.event")
+def may_change_event(user, event):
+    """Hold or change a promotion event (its guests, leads, results and expenses): anyone who works, for an
+    event of their part of the tree; a salesperson only their own events."""
+    if not can(user, "expense.change"):
+        return Refusal(_("You may not change promotion events."))
+    scope = scope_of(user)
+    if not scope.covers_path(event.unit.path):
+        return _outside(event.unit)
+    if scope.own_only and event.owner_id != scope.staff_id:
+        return Refusal(_("A salesperson changes only their own promotion events."), field="owner")
+    return True

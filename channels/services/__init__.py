@@ -14,6 +14,16 @@ from channels.services.materials import (
     material_request_update,
     material_request_withdraw,
 )
+from channels.services.promotion import (
+    attribution_window,
+    promotion_event_create,
+    promotion_event_update,
+    promotion_expense_record,
+    promotion_lead_capture,
+    promotion_lead_convert,
+    promotion_participant_add,
+    promotion_sale_attribute,
+)
 
 __all__ = [
     "clean_quantity",
@@ -28,4 +38,12 @@ __all__ = [
     "material_request_submit",
     "material_request_update",
     "material_request_withdraw",
+    "attribution_window",
+    "promotion_event_create",
+    "promotion_event_update",
+    "promotion_expense_record",
+    "promotion_lead_capture",
+    "promotion_lead_convert",
+    "promotion_participant_add",
+    "promotion_sale_attribute",
 ]

@@ -57,7 +57,7 @@ def clean_quantity(value, *, field="quantity", signed=False):
     return number
 
 
-def _unit(value, *, field="unit"):
+def clean_unit(value, *, field="unit"):
     if not isinstance(value, OrgUnit):
         try:
             value = OrgUnit.objects.filter(pk=int(value)).first()
@@ -141,7 +141,7 @@ def material_item_create(*, by, code, name, uom, unit_cost):
 @transaction.atomic
 def material_receive(*, by, unit, item, quantity, on=None, note=""):
     """Materials received from a supplier into `unit`'s stock."""
-    unit, item = _unit(unit), _item(item)
+    unit, item = clean_unit(unit), _item(item)
     quantity = clean_quantity(quantity)
     on = _day(on)
     note = clean_text(note, field="note", max_length=200)
@@ -152,7 +152,7 @@ def material_receive(*, by, unit, item, quantity, on=None, note=""):
 @transaction.atomic
 def material_adjust(*, by, unit, item, quantity, note, on=None):
     """A stock-take adjustment of `unit`'s stock by `quantity` pieces (+ or −), with its reason."""
-    unit, item = _unit(unit), _item(item)
+    unit, item = clean_unit(unit), _item(item)
     quantity = clean_quantity(quantity, signed=True)
     on = _day(on)
     note = clean_text(note, field="note", max_length=200, required=True)
@@ -165,8 +165,8 @@ def material_dispatch(*, by, from_unit, to_unit, item, quantity, request_line=No
     """Send `quantity` of `item` from the center's or a region's stock to a unit below it — optionally against a
     line of the receiver's approved requirement plan (never more than the line asks for). The sender's stock
     goes down now; the receiver's goes up when it confirms the receipt (`material_dispatch_receive`)."""
-    from_unit = _unit(from_unit, field="from_unit")
-    to_unit = _unit(to_unit, field="to_unit")
+    from_unit = clean_unit(from_unit, field="from_unit")
+    to_unit = clean_unit(to_unit, field="to_unit")
     item = _item(item)
     quantity = clean_quantity(quantity)
     on = _day(on, "sent_on")
@@ -277,7 +277,7 @@ def _write_lines(request, lines):
 @transaction.atomic
 def material_request_create(*, by, unit, period, title, lines, note=""):
     """Draft a unit's requirement plan for a period."""
-    unit = _unit(unit)
+    unit = clean_unit(unit)
     period = parse_period(period)
     title = clean_text(title, field="title", max_length=200, required=True)
     note = clean_text(note, field="note", max_length=2000)
