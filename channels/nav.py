@@ -12,4 +12,7 @@ from core import nav
 def promotion_items(user, role):
     if role is None:
         return []
-    return [(_("Promotional materials"), reverse("channels:material_stock_list"))]
+    return [
+        (_("Promotion events"), reverse("channels:promotion_event_list")),
+        (_("Promotional materials"), reverse("channels:material_stock_list")),
+    ]

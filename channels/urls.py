@@ -1,6 +1,6 @@
 from django.urls import path
 
-from channels.views import materials
+from channels.views import materials, promotion
 
 app_name = "channels"
 
@@ -18,4 +18,11 @@ urlpatterns = [
     path("materials/requests/<int:pk>/edit/", materials.MaterialRequestEditView.as_view(), name="material_request_edit"),
     path("materials/items/", materials.MaterialItemListView.as_view(), name="material_item_list"),
     path("materials/items/new/", materials.MaterialItemCreateView.as_view(), name="material_item_create"),
+    # Promotion events (推广活动), issue 17.
+    path("promotion/", promotion.PromotionEventListView.as_view(), name="promotion_event_list"),
+    path("promotion/effectiveness/", promotion.PromotionEffectivenessView.as_view(), name="promotion_effectiveness"),
+    path("promotion/new/", promotion.PromotionEventCreateView.as_view(), name="promotion_event_create"),
+    path("promotion/<int:pk>/", promotion.PromotionEventDetailView.as_view(), name="promotion_event_detail"),
+    path("promotion/<int:pk>/edit/", promotion.PromotionEventEditView.as_view(), name="promotion_event_edit"),
+    path("promotion/leads/<int:pk>/convert/", promotion.LeadConvertView.as_view(), name="promotion_lead_convert"),
 ]

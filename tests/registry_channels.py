@@ -391,3 +391,190 @@ WRITES = [
         rep_sees="unit",
     ),
 ]
+
+
+# --- promotion events (推广活动), issue 17 -------------------------------------------------------------------
+# Read where the event's unit is read; a salesperson reads and changes only their own events (the owner). Anyone
+# who works may hold and change events of their part of the tree.
+PROMO_EVENT_WRITERS = PROMO_WORKERS
+
+
+def _promo_plain_event(district, owner):
+    from datetime import date
+
+    from channels.models import PromotionEvent
+
+    return PromotionEvent.objects.create(
+        kind="salon",
+        title=f"登记沙龙{next(_promo_counter)}",
+        unit=district,
+        owner=owner.staff if owner is not None else None,
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 1),
+    )
+
+
+def _promo_event_for_leads(district, owner):
+    return _promo_plain_event(district, owner)
+
+
+def _promo_event_for_update(district, owner):
+    return _promo_plain_event(district, owner)
+
+
+def _promo_event_for_page(district, owner):
+    return _promo_plain_event(district, owner)
+
+
+def _promo_event_for_edit(district, owner):
+    return _promo_plain_event(district, owner)
+
+
+def _promo_lead(district, owner):
+    from channels.models import EventLead
+    from tests.scoping_registry import make_customer
+
+    event = _promo_plain_event(district, owner)
+    lead = EventLead.objects.create(event=event, name="登记线索", contact="139")
+    lead.customer_for_test = make_customer(district, owner).pk
+    return lead
+
+
+def _promo_event_with_guest(district, owner):
+    from tests.scoping_registry import make_customer
+
+    event = _promo_plain_event(district, owner)
+    event.customer_for_test = make_customer(district, owner).pk
+    return event
+
+
+def _promo_event_with_sale(district, owner):
+    from datetime import date
+
+    from channels.models import EventParticipant
+    from customers.services import invoice_record
+    from tests.scoping_registry import make_customer
+
+    event = _promo_plain_event(district, owner)
+    customer = make_customer(district, owner)
+    EventParticipant.objects.create(event=event, customer=customer, attended=True)
+    invoice = invoice_record(
+        by=SYSTEM, customer=customer, issue_date=date(2026, 11, 2), due_date=date(2026, 12, 2), amount="100.00"
+    )
+    event.invoice_for_test = invoice.invoice.pk
+    return event
+
+
+def _promo_event_for_expense(district, owner):
+    """An event whose unit has a marketing budget for its month: the expense counts at once (no approval chain)."""
+    from budgets.services import budget_set
+
+    budget_set(unit=district, period="2026-11", category="marketing", amount="100000.00", by=SYSTEM)
+    return _promo_plain_event(district, owner)
+
+
+_EVENT_BODY = {"kind": "briefing", "title": "登记说明会", "starts_on": "2026-11-02", "ends_on": "2026-11-02"}
+
+ENTRIES += [
+    Scoped(
+        name="promotion event",
+        make=_promo_plain_event,
+        api_list="channels-promotion-event-list",
+        api_detail="channels-promotion-event-detail",
+        web_list="channels:promotion_event_list",
+        web_detail="channels:promotion_event_detail",
+        find=lambda obj: {"q": obj.title},
+    ),
+    Scoped(
+        name="promotion effectiveness by unit",
+        make=_promo_plain_event,
+        web_list="channels:promotion_effectiveness",
+        find=lambda obj: {"q": obj.title},
+        web_visible=lambda response, obj: any(row["unit_id"] == obj.unit_id for row in response.context["rows"]),
+    ),
+]
+
+WRITES += [
+    Write(
+        name="promotion event create",
+        url="channels-promotion-event-list",
+        make=make_unit,
+        detail=False,
+        body=lambda obj, world, persona: {**_EVENT_BODY, "unit": obj.pk},
+        writers=PROMO_EVENT_WRITERS,  # a salesperson's event is their own (they become its owner)
+        success=201,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(
+        name="promotion event update",
+        url="channels-promotion-event-detail",
+        method="patch",
+        make=_promo_event_for_update,
+        body=_EVENT_BODY,
+        writers=PROMO_EVENT_WRITERS,
+    ),
+    Write(
+        name="promotion event lead",
+        url="channels-promotion-event-leads",
+        make=_promo_event_for_leads,
+        body={"name": "登记线索", "contact": "139"},
+        writers=PROMO_EVENT_WRITERS,
+    ),
+    Write(
+        name="promotion event guest",
+        url="channels-promotion-event-participants",
+        make=_promo_event_with_guest,
+        body=lambda obj, world, persona: {"customer": obj.customer_for_test, "attended": True},
+        writers=PROMO_EVENT_WRITERS,
+    ),
+    Write(
+        name="promotion event sale",
+        url="channels-promotion-event-sales",
+        make=_promo_event_with_sale,
+        body=lambda obj, world, persona: {"invoice": obj.invoice_for_test},
+        writers=PROMO_EVENT_WRITERS,
+    ),
+    Write(
+        name="promotion event expense",
+        url="channels-promotion-event-expenses",
+        make=_promo_event_for_expense,
+        body={"amount": "50.00", "spent_on": "2026-11-01", "description": "场地"},
+        writers=PROMO_EVENT_WRITERS,
+    ),
+    Write(
+        name="promotion event create page",
+        url="channels:promotion_event_create",
+        make=make_unit,
+        detail=False,
+        body=lambda obj, world, persona: {**_EVENT_BODY, "unit": obj.pk},
+        writers=PROMO_EVENT_WRITERS,
+        success=302,
+        rep_sees="unit",
+        outside=400,
+    ),
+    Write(
+        name="promotion event edit page",
+        url="channels:promotion_event_edit",
+        make=_promo_event_for_edit,
+        body=_EVENT_BODY,
+        writers=PROMO_EVENT_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="promotion event lead page",
+        url="channels:promotion_event_detail",
+        make=_promo_event_for_page,
+        body={"action": "lead", "name": "登记线索", "contact": "139"},
+        writers=PROMO_EVENT_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="promotion lead convert page",
+        url="channels:promotion_lead_convert",
+        make=_promo_lead,
+        body=lambda obj, world, persona: {"customer": obj.customer_for_test},
+        writers=PROMO_EVENT_WRITERS,
+        success=302,
+    ),
+]

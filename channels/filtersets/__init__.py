@@ -7,6 +7,7 @@ from channels.filtersets.materials import (
     MaterialRequestFilterSet,
     MaterialStockFilterSet,
 )
+from channels.filtersets.promotion import PromotionEventFilterSet
 
 __all__ = [
     "MaterialDispatchFilterSet",
@@ -14,4 +15,5 @@ __all__ = [
     "MaterialMovementFilterSet",
     "MaterialRequestFilterSet",
     "MaterialStockFilterSet",
+    "PromotionEventFilterSet",
 ]
