@@ -83,7 +83,7 @@ def events_with_results(queryset):
 def unit_results(events):
     """Per unit, over `events` (already scoped and filtered): events, leads, converted, sales, cost and the two
     ratios — one GROUP BY in the database over the per-event figures."""
-    rows = (
+    return (
         events_with_results(events.order_by())
         .values("unit_id", "unit__name", "unit__code")
         .annotate(
@@ -93,9 +93,6 @@ def unit_results(events):
             total_sales=Sum("sales_total"),
             total_cost=Sum("cost"),
         )
+        .annotate(cost_per_lead=Ratio(F("total_cost"), F("total_leads")), cost_per_yuan=Ratio(F("total_cost"), F("total_sales")))
         .order_by("unit__code")
     )
-    for row in rows:
-        row["cost_per_lead"] = row["total_cost"] / row["total_leads"] if row["total_leads"] else None
-        row["cost_per_yuan"] = row["total_cost"] / row["total_sales"] if row["total_sales"] else None
-        yield row
