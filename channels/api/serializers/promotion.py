@@ -89,7 +89,7 @@ class PromotionEventDetailSerializer(PromotionEventSerializer):
 
 
 class PromotionEventWriteSerializer(StrictSerializer):
-    kind = serializers.ChoiceField(choices=PromotionKind.choices, label=_("kind"))
+    kind = enum_choice_field(PromotionKind, label=_("kind"))
     title = serializers.CharField(max_length=200, label=_("title"))
     owner = ScopedPrimaryKeyRelatedField(model=StaffProfile, required=False, allow_null=True, default=None, label=_("owner"))
     starts_on = DateInputField(label=_("starts on"))
