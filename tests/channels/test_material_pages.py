@@ -104,3 +104,25 @@ def test_api_plan_and_stock(personas, east, units):
     )
     assert response.status_code == 400 and "quantity" in response.json()["errors"]
     assert personas["rm_east"].api().get(reverse("channels-material-movement-list")).status_code == 200
+
+
+def test_catalogue_and_adjustment_pages(personas, east, units):
+    center = personas["center"].web()
+    response = center.post(
+        reverse("channels:material_item_create"), {"code": "B-01", "name": "重复", "uom": "本", "unit_cost": "1"}
+    )
+    assert response.status_code == 400 and response.context["form"].errors["code"]
+    assert (
+        personas["rm_east"]
+        .web()
+        .post(reverse("channels:material_item_create"), {"code": "G", "name": "g", "uom": "个", "unit_cost": "1"})
+        .status_code
+        == 403
+    )
+    client = personas["rm_east"].web()
+    data = {"kind": "adjustment", "unit": units["HD"].pk, "item": east.pk, "quantity": -60, "note": "盘亏"}
+    response = client.post(reverse("channels:material_stock_change"), data)
+    assert response.status_code == 400 and response.context["form"].errors["quantity"]
+    assert MaterialStock.objects.get(unit=units["HD"], item=east).quantity == 50
+    assert client.post(reverse("channels:material_stock_change"), {**data, "quantity": -5}).status_code == 302
+    assert MaterialStock.objects.get(unit=units["HD"], item=east).quantity == 45

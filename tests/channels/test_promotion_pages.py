@@ -76,3 +76,12 @@ def test_create_page_and_api(personas, units):
     rows = api.get(url, {"kind": "exhibition"}).json()["results"]
     assert [row["title"] for row in rows] == ["展会"]
     assert personas["dm_guangzhou"].api().get(reverse("channels-promotion-event-detail", args=[pk])).status_code == 404
+
+
+def test_edit_page_and_effectiveness_figures(personas, event):
+    client = personas["rep_hangzhou"].web()
+    assert client.get(reverse("channels:promotion_event_edit", args=[event.pk])).status_code == 200
+    services.promotion_lead_capture(by=personas["rep_hangzhou"].user, event=event, name="孙八", contact="137")
+    response = personas["dm_hangzhou"].web().get(reverse("channels:promotion_effectiveness"))
+    [row] = response.context["rows"]
+    assert (row["events"], row["total_leads"], row["cost_per_lead"]) == (1, 1, 0)
