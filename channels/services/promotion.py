@@ -91,13 +91,15 @@ def _clean_event(*, kind, title, unit, owner, starts_on, ends_on, place, product
 def promotion_event_create(
     *, by, kind, title, unit, starts_on, ends_on, owner=None, place="", products=(), plan=None, budget=None, note=""
 ):
-    """Hold a promotion event. A salesperson holds their own (they are its owner)."""
+    """Hold a promotion event. Without an owner, its owner is whoever holds it if they work in its unit — so a
+    salesperson's event is their own."""
     fields, products = _clean_event(
         kind=kind, title=title, unit=unit, owner=owner, starts_on=starts_on, ends_on=ends_on, place=place,
         products=products, plan=plan, budget=budget, note=note,
     )  # fmt: skip
-    if fields["owner"] is None and by is not SYSTEM:
-        fields["owner"] = getattr(by, "staff_profile", None)
+    staff = None if by is SYSTEM else getattr(by, "staff_profile", None)
+    if fields["owner"] is None and staff is not None and fields["unit"].contains(staff.unit):
+        fields["owner"] = staff  # the person who holds it, when they work there (a salesperson always does)
     event = PromotionEvent(**fields)
     ensure(by, "promotion.event", event)
     event.save()
