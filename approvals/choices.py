@@ -31,6 +31,7 @@ class ApprovalKind(models.TextChoices):
     CREDIT_POLICY = "credit_policy", _("Credit policy")
     CREDIT_LIMIT_CHANGE = "credit_limit_change", _("Credit limit beyond the policy")
     WRITE_OFF_REVERSAL = "write_off_reversal", _("Write-off reversal")
+    MATERIAL_REQUEST = "material_request", _("Promotional materials requirement plan")
 
 
 class RequestState(models.TextChoices):

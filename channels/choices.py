@@ -96,3 +96,36 @@ CONTRACT_EDITABLE_STATES = (ContractState.DRAFT, ContractState.UNDER_REVIEW, Con
 CONTRACT_IN_FORCE_STATES = (ContractState.SIGNED, ContractState.FILED, ContractState.EXPIRING)
 # Days before the end on which the owner is reminded (once each).
 CONTRACT_REMINDER_DAYS = (30, 7)
+
+
+# --- promotional materials (推广用品) and promotion events (推广活动), issue 17 ---------------------------------
+class MovementKind(models.TextChoices):
+    """Why a unit's stock of an item moved: every change of a MaterialStock is one of these rows."""
+
+    RECEIPT = "receipt", _("receipt from a supplier")
+    DISPATCH_OUT = "dispatch_out", _("dispatched to a unit below")
+    DISPATCH_IN = "dispatch_in", _("received from the unit above")
+    CONSUMPTION = "consumption", _("used at a promotion event")
+    ADJUSTMENT = "adjustment", _("stock-take adjustment")
+
+
+class DispatchState(models.TextChoices):
+    SENT = "sent", _("sent")
+    RECEIVED = "received", _("received")
+
+
+class MaterialRequestState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    RETURNED = "returned", _("returned for revision")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class PromotionKind(models.TextChoices):
+    CONFERENCE = "conference", _("conference")
+    EXHIBITION = "exhibition", _("exhibition")
+    BRIEFING = "briefing", _("product briefing")
+    SALON = "salon", _("salon")
+    OTHER = "other", _("other")

@@ -288,3 +288,19 @@ class ContractReminder(models.Model):
 
     def __str__(self):
         return f"{self.contract_id}: {self.days}"
+
+
+# Promotional materials and promotion events (issue 17) live in their own module; imported here so Django finds them.
+from channels.models_promotion import (  # noqa: E402, F401
+    EventExpense,
+    EventLead,
+    EventParticipant,
+    EventSale,
+    MaterialDispatch,
+    MaterialItem,
+    MaterialMovement,
+    MaterialRequest,
+    MaterialRequestLine,
+    MaterialStock,
+    PromotionEvent,
+)

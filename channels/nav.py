@@ -1,5 +1,5 @@
-"""This app's entries in the main navigation (core/nav.py): the channel archive beside the customers', and the
-contracts (合同) of the reader's scope."""
+"""This app's entries in the main navigation (core/nav.py), under Customers: the channel archive beside the
+customers', the contracts (合同) of the reader's scope, and promotion events and materials (推广活动、推广用品)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,3 +21,14 @@ def contract_items(user, role):
     if role is None:
         return []
     return [(_("Contracts"), reverse("channels:contract_list"))]
+
+
+@nav.entries(nav.CUSTOMERS, order=60)
+def promotion_items(user, role):
+    """Promotion events and the stock of promotional materials of the reader's part of the tree."""
+    if role is None:
+        return []
+    return [
+        (_("Promotion events"), reverse("channels:promotion_event_list")),
+        (_("Promotional materials"), reverse("channels:material_stock_list")),
+    ]

@@ -86,6 +86,8 @@ POLICY = {
     ApprovalKind.CREDIT_LIMIT_CHANGE: KindPolicy(Route.LADDER, sla_days=3, director_above=BIG_AMOUNT),
     # Reversing a write-off (the debt is open again): the regional manager, then the center's pool.
     ApprovalKind.WRITE_OFF_REVERSAL: KindPolicy(Route.CENTER, sla_days=5),
+    # A unit's requirement plan for promotional materials (推广用品需求计划, issue 17): the center's pool decides.
+    ApprovalKind.MATERIAL_REQUEST: KindPolicy(Route.CENTER, sla_days=3),
 }
 
 

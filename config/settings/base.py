@@ -390,3 +390,7 @@ RISK_IMPROVEMENT_ATTAINMENT_MONTHS = env_int("RISK_IMPROVEMENT_ATTAINMENT_MONTHS
 RISK_IMPROVEMENT_OVERDUE_ABOVE = env_int("RISK_IMPROVEMENT_OVERDUE_ABOVE", 30)
 RISK_IMPROVEMENT_GRADE_DROPS = env_int("RISK_IMPROVEMENT_GRADE_DROPS", 1)
 RISK_IMPROVEMENT_GRADE_DROP_MONTHS = env_int("RISK_IMPROVEMENT_GRADE_DROP_MONTHS", 3)
+
+# Promotion events (推广活动, issue 17): a sale counts as an event's result when it is issued from the event's first
+# day to PROMOTION_ATTRIBUTION_DAYS days after its last; attributing one outside that window is refused.
+PROMOTION_ATTRIBUTION_DAYS = env_int("PROMOTION_ATTRIBUTION_DAYS", 90)

@@ -76,6 +76,7 @@ def test_the_bar_is_built_from_what_the_apps_registered():
         "customers.nav",
         "channels.nav",  # the channel archive
         "channels.nav",  # contracts
+        "channels.nav",  # promotion events and materials
         "risk.nav",
         "workflow.nav",
         "notifications.nav",

@@ -1,11 +1,18 @@
-"""One FilterSet per list of the channel archive, shared by the pages and the API. Filters only narrow: every
-list is already cut by the reader's scope."""
+"""FilterSets of channels, one module per subject; the public names are re-exported here."""
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from channels.choices import ActivityKind, AgreementKind, ChannelKind, ChannelState, ChannelTier, ContractKind, ContractState
+from channels.filtersets.materials import (
+    MaterialDispatchFilterSet,
+    MaterialItemFilterSet,
+    MaterialMovementFilterSet,
+    MaterialRequestFilterSet,
+    MaterialStockFilterSet,
+)
+from channels.filtersets.promotion import PromotionEventFilterSet
 from channels.models import Channel, ChannelActivity, ChannelAgreement, ChannelContact, Contract
 from core.dates import DateFilter
 from core.filters import IdFilter, SubtreeFilter
@@ -74,3 +81,13 @@ class ContractFilterSet(django_filters.FilterSet):
     class Meta:
         model = Contract
         fields = ["state", "kind"]
+
+
+__all__ = [
+    "MaterialDispatchFilterSet",
+    "MaterialItemFilterSet",
+    "MaterialMovementFilterSet",
+    "MaterialRequestFilterSet",
+    "MaterialStockFilterSet",
+    "PromotionEventFilterSet",
+]
