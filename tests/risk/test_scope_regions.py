@@ -380,10 +380,13 @@ def test_pages(world, mine, other, name, pattern, db):
             pytest.skip(f"{model.__name__} is company-wide policy: every principal reads it (scoping contract)")
         theirs = world[other].rows.get(model)
         assert theirs, f"make a {model.__name__} in _region so {name} is walked with the other region's object"
+        # A read-only page (a file download) answers a POST 405 whatever the object: the method, not the object.
+        posted = 404 if hasattr(getattr(pattern.callback, "view_class", None), "post") else 405
         for obj in theirs:
             url = reverse(name, kwargs={"pk": obj.pk})
             assert web.get(url).status_code == 404, url
-            assert web.post(url, {"action": "close", "resolution": "x", "summary": "x", "review": "x"}).status_code == 404, url
+            body = {"action": "close", "resolution": "x", "summary": "x", "review": "x"}
+            assert web.post(url, body).status_code == posted, url
         return
     url = reverse(name)
     for param, subject in SUBJECT_IN_QUERY.get(name, ()):
