@@ -61,14 +61,21 @@ def _new_channels_this_month(page):
 
 
 def _approve_waiting(page, username, name, contract, *, queue):
-    """Log in, open the filing request from the approval list, check it shows the contract, approve, log out."""
+    """Log in, open the filing request from the approval list, check it shows the contract and its signed copy
+    downloads as the very PDF uploaded, approve, log out."""
     log_in(page, username)
     page.goto(queue)
     row = page.locator("table.app-table tbody tr", has_text=TITLE)
     expect(row).to_have_count(1)
     row.get_by_role("link", name=re.compile(TITLE)).click()
     expect(page).to_have_url(re.compile(r"/approvals/\d+/$"))
-    expect(page.locator(f".channels-contract-review[data-contract='{contract.pk}']")).to_be_visible()
+    review = page.locator(f".channels-contract-review[data-contract='{contract.pk}']")
+    expect(review).to_be_visible()
+    with page.expect_download() as info:  # the signed copy, through the scoped download
+        review.locator("a").click()
+    assert info.value.suggested_filename.endswith(".pdf")
+    with open(info.value.path(), "rb") as downloaded:
+        assert downloaded.read() == _pdf()
     decide = page.locator("form", has=page.locator("button[name=move][value=approve]"))
     decide.locator("textarea[name=comment]").fill(COMMENT)
     decide.locator("button[name=move][value=approve]").click()
