@@ -17,7 +17,9 @@ from core.ui import StaffChoiceField, UnitChoiceField
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# An <input type="date"> takes only ISO days: without the format the zh-hans locale would render 2026/12/07,
+# which the browser drops (the field then shows empty, today's default lost).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ChannelForm(forms.Form):
@@ -54,6 +56,8 @@ class ChannelForm(forms.Form):
         return self.cleaned_data["external_id"].strip() or None
 
 
+# The channel's page holds the transition, activity, contact and agreement forms at once: each gets its own id
+# prefix (auto_id) so their fields' ids (id_transition_on, id_activity_on…) are unique and each label names its field.
 class TransitionForm(forms.Form):
     """Move the state: the choices are the moves the channel's current state allows."""
 
@@ -62,6 +66,7 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=REASON_MAX, required=False)
 
     def __init__(self, *args, channel=None, **kwargs):
+        kwargs.setdefault("auto_id", "id_transition_%s")
         super().__init__(*args, **kwargs)
         if channel is not None and not self.is_bound:
             allowed = TRANSITIONS[ChannelState(channel.state)]
@@ -77,6 +82,7 @@ class ActivityForm(forms.Form):
     next_on = DateFormField(label=_("next step on"), required=False, widget=DATE)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_activity_%s")
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
 
@@ -88,6 +94,10 @@ class ContactForm(forms.Form):
     email = forms.CharField(label=_("e-mail"), max_length=254, required=False)
     is_primary = forms.BooleanField(label=_("primary contact"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_contact_%s")
+        super().__init__(*args, **kwargs)
+
 
 class AgreementForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=AgreementKind.choices)
@@ -95,15 +105,19 @@ class AgreementForm(forms.Form):
     valid_to = DateFormField(label=_("valid to"), required=False, widget=DATE)
     summary = forms.CharField(label=_("summary"), max_length=AGREEMENT_SUMMARY_MAX, required=False)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_agreement_%s")
+        super().__init__(*args, **kwargs)
+
 
 # Forms of the channels app's pages: they only shape input; the services clean and refuse it on its field.
 class ContractForm(forms.Form):
     kind = forms.ChoiceField(label=_("contract type"), choices=ContractKind.choices)
     title = forms.CharField(label=_("title"), max_length=TITLE_MAX)
     amount = forms.CharField(label=_("amount"), max_length=30, required=False)
-    starts_on = DateFormField(label=_("starts on"), required=False)
-    ends_on = DateFormField(label=_("ends on"), required=False)
-    signed_on = DateFormField(label=_("signed on"), required=False)
+    starts_on = DateFormField(label=_("starts on"), required=False, widget=DATE)
+    ends_on = DateFormField(label=_("ends on"), required=False, widget=DATE)
+    signed_on = DateFormField(label=_("signed on"), required=False, widget=DATE)
     note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX, required=False)
     file = forms.FileField(
         label=_("contract file"),
@@ -113,7 +127,7 @@ class ContractForm(forms.Form):
 
 
 class ContractMeetingForm(forms.Form):
-    on = DateFormField(label=_("date"))
+    on = DateFormField(label=_("date"), widget=DATE)
     summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MEETING_SUMMARY_MAX)
     attendees = forms.CharField(label=_("attendees"), max_length=LINE_MAX, required=False)
     next_step = forms.CharField(label=_("next step"), max_length=LINE_MAX, required=False)

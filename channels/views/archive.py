@@ -138,6 +138,8 @@ class ChannelDetailView(ScopedDetailView):
         context["agreements"] = channel.agreements.all()
         handles = may(user, "channel.log", channel)
         context["may_edit"] = may(user, "channel.update", channel)
+        # The channel's contracts (合同): the list filtered to it, and drafting one (?channel=<id>).
+        context["may_draft_contract"] = handles and may(user, "contract.create", channel)
         if may(user, "channel.transition", channel) and channel.state != "terminated":
             context.setdefault("transition_form", TransitionForm(channel=channel))
         if handles:

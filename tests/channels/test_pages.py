@@ -1,10 +1,12 @@
 """The channel archive's pages: the list and its filters, opening a channel, its page with the forms that keep
 it, a move its life does not allow refused on the form with nothing written, and 404 outside the scope."""
 
+import re
 from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from channels import services
 from channels.models import Channel, ChannelActivity, ChannelContact
@@ -69,6 +71,19 @@ def test_detail_forms(personas, channel):
     assert ChannelActivity.objects.count() == 1 and ChannelContact.objects.get().is_primary
     page = web.get(url).content.decode()
     assert "拜访" in page and "钱经理" in page and "洽谈" in page
+
+
+def test_detail_page_ids_dates_and_contract_links(personas, channel):
+    """The page's four forms have distinct field ids (each label names its own field), a day is rendered as an ISO
+    day (what <input type="date"> takes; the zh-hans format 2026/12/07 would show empty), and the channel's
+    contracts are a link away: the list filtered to it and drafting one with it."""
+    page = personas["dm_hangzhou"].web().get(reverse("channels:channel_detail", kwargs={"pk": channel.pk})).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert {"id_transition_on", "id_activity_on", "id_activity_kind", "id_agreement_kind"} <= set(ids)
+    assert re.search(rf'name="on" value="{timezone.localdate().isoformat()}"[^>]*id="id_transition_on"', page)
+    assert f"{reverse('channels:contract_list')}?channel={channel.pk}" in page
+    assert f"{reverse('channels:contract_create')}?channel={channel.pk}" in page
 
 
 def test_edit(personas, channel):
