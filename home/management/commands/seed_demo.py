@@ -4,6 +4,7 @@ from django.utils import translation
 from appraisal.demo import load_demo_appraisal
 from budgets.demo import load_demo_budgets
 from channels.demo import load_demo_channels
+from channels.demo_promotion import load_demo_promotion
 from customers.demo import load_demo_customers
 from dashboard.demo import load_demo_dashboard
 from performance.demo import load_demo_performance
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             ("渠道档案 / channel archive", load_demo_channels),
             ("任务 / tasks", load_demo_workflow),
             ("费用预算 / budgets", load_demo_budgets),
+            # After the channels, the ledger and the budgets (an event's expense is one): materials and events.
+            ("推广活动与推广用品 / promotion", load_demo_promotion),
             # Special events in each state (one closed last month, so last month's report lists it).
             ("突发事件 / special events", load_demo_events),
             # Bad debts: a write-off posted and one waiting, before the summaries and snapshots that count it.
