@@ -107,7 +107,10 @@ def _parties():
     )
     if not any(c.is_key for c in customers):  # the negotiation below is a key customer's: take one from anywhere
         customers[:0] = list(rows.filter(is_key=True).order_by("district__code", "pk")[:1])
-    customers.sort(key=lambda c: not c.is_key)  # stable: the key customer first, the order above kept
+    key = next((c for c in customers if c.is_key), None)  # the first in the order above: 杭州's when it has one
+    if key is not None:
+        customers.remove(key)
+        customers.insert(0, key)
     channels = {}
     for channel in (
         Channel.objects.unscoped()

@@ -44,10 +44,10 @@ def pace_of(today):
 
 
 def district_target(signed, *, ahead, pace):
-    """A district's year target of new channels given those `signed` so far: ahead of the pace (at least 10 points),
-    or behind it by more than THRESHOLD + 10 points where the year is far enough on."""
-    if ahead and signed:
-        return max(1, math.floor(signed / min(Decimal(1), pace + Decimal("0.1"))))
+    """A district's year target of new channels given those `signed` so far: ahead of the pace (at least 10 points;
+    none when it signed none), or behind it by more than THRESHOLD + 10 points where the year is far enough on."""
+    if ahead:  # none signed yet: no expansion asked of it this year (it consolidates the channels it has)
+        return max(1, math.floor(signed / min(Decimal(1), pace + Decimal("0.1")))) if signed else 0
     room = pace - THRESHOLD - Decimal("0.1")
     if room >= Decimal("0.2"):
         return max(signed + 2, math.floor(signed / room) + 1)
@@ -151,6 +151,8 @@ def load_demo_expansion(*, today=None):
             services.split_to_months(target=_current(province, year), distribution=distribution, by=SYSTEM)
             for district in sorted(provinces[province.pk], key=lambda unit: unit.code):
                 target = _current(district, year)
+                if not target.value:
+                    continue
                 services.split_to_months(target=target, distribution=distribution, by=SYSTEM)
                 if StaffProfile.objects.filter(unit=district, role=Role.SALES_REP, is_active=True).exists():
                     services.split_to_staff(target=_current(district, year), method=SplitMethod.LAST_YEAR, by=SYSTEM)
@@ -166,6 +168,8 @@ def load_demo_expansion(*, today=None):
         .order_by()
     )
     for district, value in targets.items():
+        if not value:
+            continue
         gap = pace - Decimal(signed.get(district.pk, 0)) / Decimal(value)
         counts["ahead"] += gap <= 0
         counts["behind"] += gap > THRESHOLD
