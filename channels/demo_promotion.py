@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from approvals.selectors import latest_request
 from channels import services
+from channels.demo_contracts import approve_through
 from channels.models import Channel, MaterialItem
 from channels.services.promotion import attribution_window
 from core.periods import Period
@@ -24,7 +25,6 @@ from core.rights import SYSTEM
 from customers.choices import CustomerStatus, InvoiceStatus
 from customers.models import Customer, Invoice
 from regions.models import OrgUnit, StaffProfile
-from risk.demo import approve_through
 
 CATALOGUE = [
     ("PM-001", "产品宣传册", "本", "12.50"),

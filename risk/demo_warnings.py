@@ -26,6 +26,8 @@ RULES = [
     ("单一客户占地办应收六成以上", "concentration", "0.6", None, "low", 10),
     ("DSO较上月上升30天以上", "dso_rise", "30", 1, "medium", 5),
     ("销售达成落后时间进度25个百分点", "attainment_pace", "0.25", None, "medium", 5),
+    # The channel-expansion targets (channels/demo_expansion.py) leave some districts behind by more than this.
+    ("新增渠道落后拓展计划进度15个百分点", "channel_pace", "0.15", None, "medium", 5),
 ]
 REASON = "发展中心风险控制办法：按近一年回款与逾期情况设定。"
 # The proposal left waiting: the first rule's threshold from 90 % down to 80 %.

@@ -4,6 +4,8 @@ from django.utils import translation
 from appraisal.demo import load_demo_appraisal
 from budgets.demo import load_demo_budgets
 from channels.demo import load_demo_channels
+from channels.demo_contracts import load_demo_contracts
+from channels.demo_expansion import load_demo_expansion
 from channels.demo_promotion import load_demo_promotion
 from customers.demo import load_demo_customers
 from dashboard.demo import load_demo_dashboard
@@ -31,6 +33,11 @@ class Command(BaseCommand):
             ("计划与审批 / plans and approvals", load_demo_plans),
             # The channel archive: channels opened over 24 months and moved to every state (new channels per month).
             ("渠道档案 / channel archive", load_demo_channels),
+            # After the archive: each region's channel-expansion plan sets the year's new-channels targets, some
+            # districts ahead of the pace of the year's contracted channels, some behind (the warnings below read them).
+            ("渠道拓展计划 / channel expansion", load_demo_expansion),
+            # Contracts with the customers and channels in every state; the reminder job runs once as of today.
+            ("合同 / contracts", load_demo_contracts),
             ("任务 / tasks", load_demo_workflow),
             ("费用预算 / budgets", load_demo_budgets),
             # After the channels, the ledger and the budgets (an event's expense is one): materials and events.
