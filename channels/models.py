@@ -108,6 +108,10 @@ class ChannelContact(models.Model):
         return self.name
 
 
+def _agreement_file_path(instance, filename):
+    return f"channels/agreements/{timezone.now():%Y/%m}/{filename}"
+
+
 class ChannelAgreement(models.Model):
     """An agreement on file with a channel: what kind, when it was signed, until when it holds and what it
     says in a line or two. A light record of the archive; contracts proper (parties, amounts, files, filing with
@@ -118,6 +122,8 @@ class ChannelAgreement(models.Model):
     signed_on = models.DateField(_("signed on"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
+    # The scanned agreement (or photos of it), kept private and read through the channel's scope (core/files.py).
+    file = models.FileField(_("scanned copy"), upload_to=_agreement_file_path, max_length=255, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.ChannelCreateView.as_view(), name="channel_create"),
     path("<int:pk>/", views.ChannelDetailView.as_view(), name="channel_detail"),
     path("<int:pk>/edit/", views.ChannelEditView.as_view(), name="channel_edit"),
+    path("agreements/<int:pk>/file/", views.ChannelAgreementFileView.as_view(), name="channel_agreement_file"),
     # Contracts (合同, issue 17).
     path("contracts/", views.ContractListView.as_view(), name="contract_list"),
     path("contracts/new/", views.ContractCreateView.as_view(), name="contract_create"),

@@ -1006,3 +1006,23 @@ WRITES += [
         success=302,
     ),
 ]
+
+
+# --- an agreement's scanned copy (issue 17) -------------------------------------------------------------------------
+# Downloaded by whoever reads the channel (outside its scope: 404, as its page).
+def _agreement_with_file(district, owner):
+    from channels.services import channel_agreement_add
+
+    return channel_agreement_add(
+        by=SYSTEM, channel=make_channel(district, owner), kind="agency", signed_on=date(2025, 2, 1), file=_contract_pdf()
+    )
+
+
+ENTRIES += [
+    Scoped(
+        name="channel agreement scanned copy",
+        make=_agreement_with_file,
+        web_detail="channels:channel_agreement_file",
+        writers=WRITERS,
+    ),
+]

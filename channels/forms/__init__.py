@@ -104,6 +104,9 @@ class AgreementForm(forms.Form):
     signed_on = DateFormField(label=_("signed on"), widget=DATE)
     valid_to = DateFormField(label=_("valid to"), required=False, widget=DATE)
     summary = forms.CharField(label=_("summary"), max_length=AGREEMENT_SUMMARY_MAX, required=False)
+    file = forms.FileField(
+        label=_("scanned copy"), required=False, help_text=_("A PDF, picture, Excel or Word file or zip archive, at most 10 MB.")
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_agreement_%s")

@@ -9,6 +9,7 @@ from channels.choices import ActivityKind, AgreementKind
 from channels.models import ChannelActivity, ChannelAgreement, ChannelContact
 from channels.services.channels import actor_user, clean_contact, clean_on
 from core.errors import InvalidInput
+from core.files import clean_upload
 from core.rights import ensure
 from customers.services.inputs import clean_choice, clean_date, clean_text
 
@@ -88,10 +89,11 @@ def channel_activity_update(*, by, activity, **values):
 
 
 @transaction.atomic
-def channel_agreement_add(*, by, channel, kind, signed_on, valid_to=None, summary=""):
+def channel_agreement_add(*, by, channel, kind, signed_on, valid_to=None, summary="", file=None):
     """Put an agreement with the channel on file: signed on a day not in the future, valid to a day not
-    before it (or open-ended)."""
+    before it (or open-ended), with its scanned copy if given (a document or picture, its kind sniffed)."""
     ensure(by, "channel.log", channel)
+    file = clean_upload(file, field="file")
     kind = clean_choice(kind, AgreementKind, field="kind")
     signed_on = clean_on(signed_on, field="signed_on") if signed_on is not None else None
     if signed_on is None:
@@ -101,6 +103,9 @@ def channel_agreement_add(*, by, channel, kind, signed_on, valid_to=None, summar
         if valid_to < signed_on:
             raise InvalidInput(_("An agreement cannot end before it was signed."), field="valid_to")
     summary = clean_text(summary, field="summary", max_length=AGREEMENT_SUMMARY_MAX)
-    return ChannelAgreement.objects.create(
+    agreement = ChannelAgreement.objects.create(
         channel=channel, kind=kind, signed_on=signed_on, valid_to=valid_to, summary=summary, by=actor_user(by)
     )
+    if file is not None:
+        agreement.file.save(file.name, file, save=True)
+    return agreement

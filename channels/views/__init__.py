@@ -1,6 +1,12 @@
 """Pages of the channels app: the channel archive and the contracts."""
 
-from channels.views.archive import ChannelCreateView, ChannelDetailView, ChannelEditView, ChannelListView
+from channels.views.archive import (
+    ChannelAgreementFileView,
+    ChannelCreateView,
+    ChannelDetailView,
+    ChannelEditView,
+    ChannelListView,
+)
 from channels.views.contracts import (
     ContractCreateView,
     ContractDetailView,
@@ -10,6 +16,7 @@ from channels.views.contracts import (
 )
 
 __all__ = [
+    "ChannelAgreementFileView",
     "ChannelCreateView",
     "ChannelDetailView",
     "ChannelEditView",

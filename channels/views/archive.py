@@ -13,14 +13,14 @@ from django.views import View
 from channels import services
 from channels.filtersets import ChannelFilterSet
 from channels.forms import ActivityForm, AgreementForm, ChannelForm, ContactForm, TransitionForm
-from channels.models import Channel
+from channels.models import Channel, ChannelAgreement
 from channels.rights import ARCHIVE_RIGHT
 from core.errors import DomainError
 from core.filters import in_subtree
 from core.rights import may
 from core.roles import Role
 from core.ui import id_choice_field
-from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
+from core.views import ScopedDetailView, ScopedFileView, ScopedListView, ScopedViewMixin, apply_domain_error
 from regions.models import OrgUnit, StaffProfile
 
 # Above this many sales staff in the reader's part, the salesperson filter lists those of the chosen unit only.
@@ -178,9 +178,16 @@ class ChannelDetailView(ScopedDetailView):
             )
         if action == "agreement":
             return self.form_action(
-                form=AgreementForm(request.POST),
+                form=AgreementForm(request.POST, request.FILES),
                 context_name="agreement_form",
                 action=lambda data: services.channel_agreement_add(by=user, channel=channel, **data),
                 success_message=_("The agreement was put on file."),
             )
         raise PermissionDenied
+
+
+class ChannelAgreementFileView(ScopedFileView):
+    """The download of an agreement's scanned copy, for whoever reads the channel (outside the scope: 404)."""
+
+    model = ChannelAgreement
+    file_field = "file"

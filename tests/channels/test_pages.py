@@ -115,3 +115,34 @@ def test_outside_the_scope(personas, channel):
         )
         assert response.status_code == 404
     assert not ChannelActivity.objects.exists()
+
+
+def test_an_agreement_is_filed_with_its_scanned_copy_and_read_through_the_channel(personas, units):
+    """The agreement form takes a scanned copy (its kind sniffed: a renamed program is refused on the field with
+    nothing written); the copy downloads as an attachment for whoever reads the channel, 404 for others."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from channels.models import ChannelAgreement
+    from channels.services import channel_create
+    from core.rights import SYSTEM
+
+    channel = channel_create(
+        by=SYSTEM, name="扫描件测试渠道", unit=units["330100"], kind="bank", salesperson=personas["rep_hangzhou"].staff
+    )
+    web = personas["dm_hangzhou"].web()
+    url = reverse("channels:channel_detail", kwargs={"pk": channel.pk})
+    body = {"action": "agreement", "kind": "agency", "signed_on": "2026-01-05", "summary": "代销协议"}
+    program = SimpleUploadedFile("协议.pdf", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/pdf")
+    refused = web.post(url, {**body, "file": program})
+    assert refused.status_code == 400 and not ChannelAgreement.objects.exists()
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    answer = web.post(url, {**body, "file": SimpleUploadedFile("协议.pdf", pdf, content_type="application/pdf")})
+    assert answer.status_code == 302
+    agreement = ChannelAgreement.objects.get()
+    download = reverse("channels:channel_agreement_file", kwargs={"pk": agreement.pk})
+    assert f'href="{download}"' in web.get(url).content.decode()
+    got = personas["rep_hangzhou"].web().get(download)
+    assert got.status_code == 200 and b"".join(got.streaming_content if got.streaming else [got.content]) == pdf
+    assert got["X-Content-Type-Options"] == "nosniff" and "attachment" in got["Content-Disposition"]
+    assert personas["dm_guangzhou"].web().get(download).status_code == 404
