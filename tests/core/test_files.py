@@ -73,7 +73,9 @@ def test_the_kind_is_sniffed_and_the_name_follows_it(content, name, kind, kept):
     ],
 )
 def test_programs_fakes_and_empty_files_are_refused_on_the_field(content, name, words):
-    with pytest.raises(InvalidInput) as refused:
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:  # the reason read in the msgids
         clean_upload(_upload(content, name), field="file")
     assert refused.value.field == "file" and words in str(refused.value.message)
 
