@@ -1578,19 +1578,22 @@ def _channel_page_case(code, requests=40):
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(url)
                 assert response.status_code == 200
+            shown = response.content.count(b"SC-CH")  # the channels' rows on the page (their external ids)
+            assert shown, "the page shows no channel: run seed_scale --channels-only, then manage.py rebuild_summaries"
             times = []
             for _ in range(requests):
                 t0 = time.perf_counter()
                 response = client.get(url)
                 times.append(time.perf_counter() - t0)
                 assert response.status_code == 200, response.status_code
-            return {"times": times, "queries": len(captured)}
+            return {"times": times, "queries": len(captured), "shown": shown}
 
         def compare(a, b):
             p50 = _percentile(a["times"], 0.5) * 1000
             return (
                 True,
-                f"{code} {period}: p50 {p50:.1f} ms; SQL queries per request {a['queries']} (region), {b['queries']} (district)",
+                f"{code} {period}: p50 {p50:.1f} ms, {a['shown']} channels on the page; SQL queries per request "
+                f"{a['queries']} (region), {b['queries']} (district)",
             )
 
         return (lambda: run(ctx.units[code]), lambda: run(ctx.units["330100"]), compare)
