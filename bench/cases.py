@@ -1444,6 +1444,246 @@ def _provision_case(code, level):
     return prepare
 
 
+# ------------------------------------------------------------------------------------ sales by channel (issue 17)
+
+
+CHANNEL_SUMMARY_SQL = """
+    SELECT f.channel_id, sum(f.invoiced), sum(f.invoice_count), sum(f.collected),
+           coalesce(sum(f.open_at_end) FILTER (WHERE f.month = %(last)s), 0)
+    FROM performance_channelmonthfact f JOIN regions_orgunit d ON d.id = f.district_id
+    WHERE f.month BETWEEN %(first)s AND %(last)s AND d.path LIKE %(prefix)s
+    GROUP BY f.channel_id
+"""
+
+# The same figures from the raw facts (the summaries' definitions: performance.models.ChannelMonthFact): sales
+# and collections of the period, the open receivable at its last day.
+CHANNEL_FACTS_SQL = """
+    WITH districts AS (SELECT id FROM regions_orgunit WHERE path LIKE %(prefix)s),
+    sales AS (
+        SELECT i.channel_id, sum(i.amount) AS invoiced, count(*) AS invoice_count
+        FROM customers_invoice i
+        WHERE i.district_id IN (SELECT id FROM districts) AND i.channel_id IS NOT NULL
+          AND i.issue_date BETWEEN %(first)s AND %(end)s AND i.status <> 'cancelled'
+        GROUP BY i.channel_id),
+    collected AS (
+        SELECT i.channel_id, sum(a.amount) AS collected
+        FROM customers_allocation a JOIN customers_invoice i ON i.id = a.invoice_id
+        WHERE i.district_id IN (SELECT id FROM districts) AND i.channel_id IS NOT NULL
+          AND a.allocated_on BETWEEN %(first)s AND %(end)s AND a.reversed_on IS NULL AND a.origin <> 'write_off'
+        GROUP BY i.channel_id),
+    counted AS (
+        SELECT i.id, i.channel_id, i.amount FROM customers_invoice i
+        WHERE i.district_id IN (SELECT id FROM districts) AND i.channel_id IS NOT NULL
+          AND i.issue_date <= %(end)s AND (i.cancelled_on IS NULL OR i.cancelled_on > %(end)s)),
+    opens AS (
+        SELECT c.channel_id, sum(c.amount) - coalesce(sum(p.paid), 0) AS open_at_end
+        FROM counted c LEFT JOIN (
+            SELECT a.invoice_id, sum(a.amount) AS paid FROM customers_allocation a
+            WHERE a.allocated_on <= %(end)s AND (a.reversed_on IS NULL OR a.reversed_on > %(end)s)
+            GROUP BY a.invoice_id) p ON p.invoice_id = c.id
+        GROUP BY c.channel_id)
+    SELECT k.channel_id, coalesce(s.invoiced, 0), coalesce(s.invoice_count, 0), coalesce(c.collected, 0),
+           coalesce(o.open_at_end, 0)
+    FROM (SELECT channel_id FROM sales UNION SELECT channel_id FROM collected UNION SELECT channel_id FROM opens) k
+    LEFT JOIN sales s USING (channel_id) LEFT JOIN collected c USING (channel_id) LEFT JOIN opens o USING (channel_id)
+"""
+
+
+def _channel_rows(sql, unit, period):
+    first, last = period.start, period.months()[-1].start
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"first": first, "last": last, "end": period.end, "prefix": unit.path + "%"})
+        return {
+            channel: (
+                Decimal(i or 0).quantize(Decimal("0.01")),
+                int(n or 0),
+                Decimal(c or 0).quantize(Decimal("0.01")),
+                Decimal(o or 0).quantize(Decimal("0.01")),
+            )
+            for channel, i, n, c, o in cursor.fetchall()
+            if i or n or c or o
+        }
+
+
+def _channel_sales_case(code):
+    """performance.selectors.sales_by_channel (what the page and the API read) for a region and the last complete
+    quarter, as the regional manager, against one hand-written statement over the same summaries; before timing,
+    both are checked against the raw facts (invoices and allocations, one statement) to the cent."""
+
+    def prepare(ctx):
+        from performance.selectors import sales_by_channel
+
+        unit = ctx.units[code]
+        period = _quarter_before(ctx.as_of)
+
+        def ours():
+            table = sales_by_channel(user=ctx.rm_east, unit=unit, period=str(period))
+            return {
+                row["channel"].pk: (row["invoiced"], row["invoice_count"], row["collected"], row["open_at_end"])
+                for row in table["rows"]
+                if row["invoiced"] or row["invoice_count"] or row["collected"] or row["open_at_end"]
+            }
+
+        def oracle():
+            rows = _channel_rows(CHANNEL_SUMMARY_SQL, unit, period)
+            # What the page shows beside the figures: the channels' names, districts and salespeople.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT c.id, c.name, u.name, s.name FROM sales_channels_channel c JOIN regions_orgunit u ON u.id = c.unit_id "
+                    "LEFT JOIN regions_staffprofile s ON s.id = c.salesperson_id WHERE c.id = ANY(%s)",
+                    [list(rows)],
+                )
+                cursor.fetchall()
+            return rows
+
+        t0 = time.perf_counter()
+        facts = _channel_rows(CHANNEL_FACTS_SQL, unit, period)
+        facts_seconds = time.perf_counter() - t0
+
+        def compare(a, b):
+            if not b:
+                return False, "no per-channel summaries: run seed_scale --channels-only, then manage.py rebuild_summaries"
+            for name, other in (("the summaries' statement", b), ("the raw facts", facts)):
+                if a != other:
+                    diff = [
+                        (key, a.get(key), other.get(key)) for key in sorted(set(a) | set(other)) if a.get(key) != other.get(key)
+                    ]
+                    return False, f"{len(diff)} channels differ from {name}, e.g. {diff[0]}"
+            total = sum(row[0] for row in a.values())
+            return True, (
+                f"{code} {period}: {len(a)} channels, sales {total:,.2f}, open at the end "
+                f"{sum(row[3] for row in a.values()):,.2f}; the same cents from the raw facts ({_ms(facts_seconds)})"
+            )
+
+        return ours, oracle, compare
+
+    return prepare
+
+
+def _channel_page_case(code, requests=40):
+    """GET /channels/sales/?unit=<region>&period=<last complete quarter> as the regional manager, through Django's
+    full request handling, `requests` times: p95 server time and SQL queries per request; the "oracle" side is
+    the same page for one district (杭州), to show the work does not grow with the subtree."""
+
+    def prepare(ctx):
+        period = _quarter_before(ctx.as_of)
+
+        def run(unit):
+            from django.test.utils import CaptureQueriesContext
+
+            url = f"/channels/sales/?{urlencode({'unit': unit.pk, 'period': str(period)})}"
+            client = ctx.client(ctx.rm_east)
+            assert client.get(url).status_code == 200  # warm: session, plans
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+                assert response.status_code == 200
+            shown = response.content.count(b"SC-CH")  # the channels' rows on the page (their external ids)
+            assert shown, "the page shows no channel: run seed_scale --channels-only, then manage.py rebuild_summaries"
+            times = []
+            for _ in range(requests):
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - t0)
+                assert response.status_code == 200, response.status_code
+            return {"times": times, "queries": len(captured), "shown": shown}
+
+        def compare(a, b):
+            p50 = _percentile(a["times"], 0.5) * 1000
+            return (
+                True,
+                f"{code} {period}: p50 {p50:.1f} ms, {a['shown']} channels on the page; SQL queries per request "
+                f"{a['queries']} (region), {b['queries']} (district)",
+            )
+
+        return (lambda: run(ctx.units[code]), lambda: run(ctx.units["330100"]), compare)
+
+    return prepare
+
+
+def _ingest_channel_case(batches=5, size=1000):
+    """The bulk API's ingest (as _ingest_case: `batches` POSTs of `size` new invoices, rolled back) with a channel on
+    each invoice (`channel_external_id`: an active channel of the customer's district) against the same ingest
+    without. Each run takes its own customers and times its POSTs alone. The first (warm-up) run with channels checks
+    that every invoice was written with its channel."""
+
+    def prepare(ctx):
+        import json as jsonlib
+
+        from django.db import transaction
+
+        from core.services import api_key_issue
+
+        samples = _customer_samples(samples=24)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT unit_id, external_id FROM sales_channels_channel WHERE state IN ('active', 'contracted', 'dormant') "
+                "AND external_id IS NOT NULL ORDER BY id"
+            )
+            by_district = defaultdict(list)
+            for district, external_id in cursor.fetchall():
+                by_district[district].append(external_id)
+        assert by_district, "no channels: run seed_scale --channels-only"
+        key, raw = api_key_issue(name="bench ingest channel", unit=ctx.units["HQ"])
+        client = Client(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+        counter = iter(range(10**9))
+        turn = iter(range(10**9))
+        checked = {}
+
+        def bodies(channel):
+            customers = samples[next(turn) % len(samples)]
+            out = []
+            for _ in range(batches):
+                records = _invoice_records(customers, counter, size, ctx.as_of, "SC-CHANNEL-")
+                if channel:
+                    for i, record in enumerate(records):
+                        _ext, cid, district, _rep = customers[i % len(customers)]
+                        choices = by_district[district]
+                        record["channel_external_id"] = choices[cid % len(choices)]
+                out.append(jsonlib.dumps({"records": records}))
+            return out
+
+        def run(seconds, *, channel):
+            payload = bodies(channel)
+            try:
+                with transaction.atomic():
+                    t0 = time.perf_counter()
+                    for body in payload:
+                        response = client.post("/api/v1/invoices/bulk/", body, content_type="application/json")
+                        assert response.status_code == 200, response.content[:500]
+                    seconds.append(time.perf_counter() - t0)
+                    if channel and "with_channel" not in checked:
+                        externals = [r["external_id"] for body in payload for r in jsonlib.loads(body)["records"]]
+                        with connection.cursor() as cursor:
+                            cursor.execute(
+                                "SELECT count(*) FILTER (WHERE channel_id IS NOT NULL), count(*) FROM customers_invoice "
+                                "WHERE external_id = ANY(%s)",
+                                [externals],
+                            )
+                            with_channel, written = cursor.fetchone()
+                        assert with_channel == written == batches * size, (with_channel, written)
+                        checked["with_channel"] = with_channel
+                    raise _Rollback
+            except _Rollback:
+                pass
+            return {"rows": batches * size, "seconds": seconds[1:] or seconds}  # the first call is the warm-up
+
+        on, off = [], []
+
+        def compare(a, b):
+            note = (
+                f"{batches} × {size} invoices, times of the POSTs alone: with a channel on each "
+                f"{_ms(statistics.median(a['seconds']))} ({a['rows'] / statistics.median(a['seconds']):,.0f} rows/s), "
+                f"without {_ms(statistics.median(b['seconds']))} ({b['rows'] / statistics.median(b['seconds']):,.0f} rows/s); "
+                f"checked: {checked.get('with_channel')} invoices written with their channel"
+            )
+            return a["rows"] == b["rows"], note
+
+        return (lambda: run(on, channel=True)), (lambda: run(off, channel=False)), compare
+
+    return prepare
+
+
 CASES = [
     Case("bulk API ingest, invoices", "≥ 10,000/s", _ingest_case(), unit=RATE),
     Case("bulk API ingest, invoices, credit checks on vs off", "≤ 1.15× without", _ingest_credit_case()),
@@ -1470,4 +1710,7 @@ CASES = [
     # The risk overview has no ?unit= (it shows the reader's own scope): both sides are the region's page.
     Case("risk overview page p95 (region)", "≤ 150 ms", _page_case("/risk/", "/risk/?unit={unit}"), unit=P95),
     Case("provision, company, month end", "≤ 1.2× oracle", _provision_case("HQ", 3)),
+    Case("sales by channel from summaries, region × quarter", "≤ 100 ms", _channel_sales_case("HD")),
+    Case("sales by channel page p95 (region × quarter)", "≤ 100 ms", _channel_page_case("HD"), unit=P95),
+    Case("bulk API ingest, invoices, channel on each vs none", "≤ 1.10× without", _ingest_channel_case()),
 ]

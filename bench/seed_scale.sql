@@ -55,6 +55,9 @@ SELECT c.id, 'SC-C' || lpad(c.id::text, 7, '0'),
        c.district_id, c.salesperson_id, c.size > 0.97, round((100000 + c.size * 2000000)::numeric, -4), 'active', now(), now()
 FROM s_customer c JOIN regions_orgunit u ON u.id = c.district_id JOIN regions_orgunit p ON p.id = u.parent_id;
 
+-- Channels (渠道) per district and the ones each district's invoices are sold through (s_channel_pick).
+\ir seed_scale_channels.sql;
+
 -- Months of the window with a seasonal weight (Spring Festival low, quarter ends high).
 CREATE TEMP TABLE s_month AS
 SELECT m, month_start, weight, sum(weight) OVER (ORDER BY m) - weight AS lo, sum(weight) OVER (ORDER BY m) AS hi,
@@ -93,12 +96,15 @@ CREATE INDEX ON s_paygroup (customer_id, grp);
 
 -- `allocated` is the kept figure the postings would have left: a paid invoice is allocated in full below.
 INSERT INTO customers_invoice (id, external_id, number, customer_id, district_id, salesperson_id, issue_date, due_date, amount,
-                               status, cancelled_on, cancel_reason, over_credit_limit, created_at, allocated)
+                               status, cancelled_on, cancel_reason, over_credit_limit, created_at, allocated, channel_id)
 SELECT g.id, 'SC-I' || lpad(g.id::text, 9, '0'), 'FP' || lpad(g.id::text, 9, '0'), g.customer_id, g.district_id, g.salesperson_id,
        g.issue_date, g.due_date, g.amount,
        CASE WHEN p.id IS NULL THEN 'open' ELSE 'paid' END, NULL, '', false, g.issue_date::timestamptz,
-       CASE WHEN p.id IS NULL THEN 0 ELSE g.amount END
-FROM s_group g LEFT JOIN s_paygroup p ON p.customer_id = g.customer_id AND p.grp = g.grp;
+       CASE WHEN p.id IS NULL THEN 0 ELSE g.amount END,
+       -- 30 % of the invoices came through a channel of their district (the same rule as --channels-only).
+       CASE WHEN g.id % 10 IN (1, 4, 7) THEN ch.ids[1 + g.customer_id % ch.n] END
+FROM s_group g LEFT JOIN s_paygroup p ON p.customer_id = g.customer_id AND p.grp = g.grp
+LEFT JOIN s_channel_pick ch ON ch.district_id = g.district_id;
 
 INSERT INTO customers_payment (id, external_id, customer_id, district_id, salesperson_id, received_on, amount, method, reference,
                                status, reversed_on, reverse_reason, created_at)
@@ -114,7 +120,7 @@ ORDER BY p.received_on, p.id, g.id;
 
 
 
-DROP TABLE s_invoice; DROP TABLE s_group; DROP TABLE s_paygroup;
+DROP TABLE s_invoice; DROP TABLE s_group; DROP TABLE s_paygroup; DROP TABLE s_channel_pick;
 SELECT setval(pg_get_serial_sequence('customers_customer', 'id'), (SELECT max(id) FROM customers_customer));
 SELECT setval(pg_get_serial_sequence('customers_invoice', 'id'), (SELECT max(id) FROM customers_invoice));
 SELECT setval(pg_get_serial_sequence('customers_payment', 'id'), (SELECT max(id) FROM customers_payment));

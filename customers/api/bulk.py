@@ -442,7 +442,8 @@ class InvoiceBulk(BulkUpsert):
         # Channels in the caller's scope, one query for the request (whether each is under contract: the service).
         self._lookup(
             rows,
-            queryset=CHANNEL.objects.all(),
+            # Only what the write and its refusals read (the id, the name; the state is asked again in the service).
+            queryset=CHANNEL.objects.only("id", "external_id", "name", "state", "unit_id"),
             by_id="channel",
             by_slug="channel_external_id",
             slug_field="external_id",

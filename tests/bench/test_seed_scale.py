@@ -93,12 +93,65 @@ def test_tiny_data_set_is_consistent_and_indexes_are_back(db):
     assert _scalar("SELECT count(*) FROM customers_invoice WHERE allocated > 0") > 0
     # Deterministic: the same seed gives the same total.
     assert str(_scalar("SELECT sum(amount) FROM customers_invoice")) == _TINY_TOTAL
+    _channels_hold()
+    # --channels-only gives an earlier data set the same channels and the same invoices through them.
+    before = _scalar(_CHANNEL_CHOICE)
+    call_command("seed_scale", channels_only=True, today="2026-11-27")
+    assert _scalar(_CHANNEL_CHOICE) == before
+    _channels_hold()
     _targets_add_up()
     # --targets-only regenerates the same targets on an existing data set.
     before = _scalar("SELECT count(*) || ' ' || sum(value) FROM plans_target")
     call_command("seed_scale", targets_only=True, today="2026-11-27")
     assert _scalar("SELECT count(*) || ' ' || sum(value) FROM plans_target") == before
     _targets_add_up()
+
+
+# Which invoice came through which channel (channels by their external id: --channels-only numbers them anew).
+_CHANNEL_CHOICE = (
+    "SELECT md5(string_agg(i.id || ':' || c.external_id, ',' ORDER BY i.id)) FROM customers_invoice i "
+    "JOIN sales_channels_channel c ON c.id = i.channel_id"
+)
+
+
+def _channels_hold():
+    # 5–20 channels per district office, each with its salesperson of that district and the history of its states.
+    districts = _scalar("SELECT count(*) FROM regions_orgunit WHERE kind = 'district' AND is_active")
+    assert _scalar("SELECT count(DISTINCT unit_id) FROM sales_channels_channel") == districts
+    assert _scalar("SELECT min(n) >= 5 AND max(n) <= 20 FROM (SELECT count(*) n FROM sales_channels_channel GROUP BY unit_id) x")
+    assert (
+        _scalar(
+            "SELECT count(*) FROM sales_channels_channel c JOIN regions_staffprofile s ON s.id = c.salesperson_id WHERE s.unit_id <> c.unit_id"
+        )
+        == 0
+    )
+    assert _scalar("SELECT count(*) FILTER (WHERE state = 'active') * 2 > count(*) FROM sales_channels_channel")
+    # Every channel's state is the end of its history, moved on the day it says (one start, from nothing).
+    assert (
+        _scalar(
+            'SELECT count(*) FROM sales_channels_channel c JOIN LATERAL (SELECT to_state, "on" FROM sales_channels_channeltransition t '
+            'WHERE t.channel_id = c.id ORDER BY "on" DESC, id DESC LIMIT 1) last ON true '
+            'WHERE last.to_state <> c.state OR last."on" <> c.state_since'
+        )
+        == 0
+    )
+    assert _scalar("SELECT count(*) FROM sales_channels_channeltransition WHERE from_state = ''") == _scalar(
+        "SELECT count(*) FROM sales_channels_channel"
+    )
+    # New channels (first contracted) fall in the months of the window, and so feed the new-channels figure.
+    assert (
+        _scalar("SELECT count(*) FROM sales_channels_channeltransition WHERE to_state = 'contracted' AND \"on\" >= '2024-01-01'")
+        > 0
+    )
+    # 30 % of the invoices came through an active or dormant channel of their own district.
+    assert _scalar("SELECT count(*) FROM customers_invoice WHERE channel_id IS NOT NULL") == 6_000
+    assert (
+        _scalar(
+            "SELECT count(*) FROM customers_invoice i JOIN sales_channels_channel c ON c.id = i.channel_id "
+            "WHERE c.unit_id <> i.district_id OR c.state NOT IN ('active', 'dormant')"
+        )
+        == 0
+    )
 
 
 def _targets_add_up():

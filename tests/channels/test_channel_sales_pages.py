@@ -100,3 +100,35 @@ def test_the_api_twin_answers_the_same_figures_in_scope(sales, personas, units):
     response = api.get(reverse(API), {"unit": "x", "period": "2026-13"})
     assert response.status_code == 400 and {"unit", "period"} <= set(response.json()["errors"])
     assert personas["key_guangdong"].api().get(reverse(API), {"period": "2026"}).json()["rows"][0]["channel"] == sales["far"].pk
+
+
+def test_the_page_shows_fifty_channels_a_page_by_sales_and_the_total_of_all(units, personas, monkeypatch):
+    # A region has hundreds of channels: the page shows them a page at a time (the total is over all of them),
+    # with the same queries on every page.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from performance.views import ChannelSalesView
+
+    monkeypatch.setattr(ChannelSalesView, "paginate_by", 2)
+    customer = CustomerFactory()
+    for n, amount in enumerate(("10.00", "30.00", "20.00")):
+        invoice_record(
+            by=SYSTEM,
+            customer=customer,
+            issue_date=date(2026, 1, 10),
+            due_date=date(2026, 2, 10),
+            amount=amount,
+            channel=ChannelFactory(name=f"渠道{n}"),
+        )
+    services.summaries_rebuild()
+    client = personas["pm_zhejiang"].web()
+    url = reverse("channel_sales:sales")
+    query = {"unit": units["330000"].pk, "period": "2026-01"}
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(url, query).content.decode()
+    assert "渠道1" in page and "渠道2" in page and "渠道0" not in page and "60.00" in page
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(url, {**query, "page": 2}).content.decode()
+    assert "渠道0" in page and "渠道1" not in page and "60.00" in page
+    assert len(first) == len(second)

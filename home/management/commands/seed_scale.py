@@ -23,6 +23,12 @@ from regions.services import load_default_organisation, staff_hire
 
 SQL_FILE = Path(__file__).resolve().parents[3] / "bench" / "seed_scale.sql"
 TARGETS_SQL_FILE = SQL_FILE.with_name("seed_scale_targets.sql")
+CHANNELS_SQL_FILE = SQL_FILE.with_name("seed_scale_channels.sql")
+# The share of the invoices sold through a channel, as seed_scale.sql's invoice INSERT chooses it.
+CHANNEL_UPDATE = (
+    "UPDATE customers_invoice i SET channel_id = ch.ids[1 + i.customer_id % ch.n] FROM s_channel_pick ch "
+    "WHERE ch.district_id = i.district_id AND i.id % 10 IN (1, 4, 7)"
+)
 PRESETS = {
     "tiny": {"n_customers": 2_000, "n_invoices": 20_000, "n_staff": 400},
     "small": {"n_customers": 20_000, "n_invoices": 200_000, "n_staff": 1_000},
@@ -53,8 +59,13 @@ class Command(BaseCommand):
             action="store_true",
             help="only (re)generate the targets of an earlier data set (window ends at its last invoice)",
         )
+        parser.add_argument(
+            "--channels-only",
+            action="store_true",
+            help="only (re)generate the channels of an earlier data set and the share of its invoices sold through them",
+        )
 
-    def handle(self, *args, scale, today, reset, targets_only=False, **options):
+    def handle(self, *args, scale, today, reset, targets_only=False, channels_only=False, **options):
         if connection.vendor != "postgresql":
             raise CommandError("seed_scale runs on PostgreSQL only (set DATABASE_URL).")
         foreign = (
@@ -69,6 +80,8 @@ class Command(BaseCommand):
             )
         if targets_only:
             return self._targets_only(today)
+        if channels_only:
+            return self._channels_only(today)
         if Customer.objects.exists():
             if not reset:
                 raise CommandError("A seed_scale data set is already here; pass --reset to replace it.")
@@ -107,9 +120,17 @@ class Command(BaseCommand):
         for name in ("n_customers", "n_invoices", "n_staff", "months"):
             if name in params:
                 sql = sql.replace(f":{name}", str(int(params[name])))
-        return [
-            s.strip() for s in sql.split(";\n") if s.strip() and not all(line.startswith("--") for line in s.strip().splitlines())
-        ]
+        statements = []
+        for s in sql.split(";\n"):
+            s = s.strip()
+            if not s or all(line.startswith("--") for line in s.splitlines()):
+                continue
+            code = "\n".join(line for line in s.splitlines() if not line.startswith("--")).strip()
+            if code.startswith("\\ir "):  # psql's include, relative to this file
+                statements.extend(self._statements(path.with_name(code[4:].strip()), params))
+            else:
+                statements.append(s)
+        return statements
 
     @transaction.atomic
     def _targets_only(self, today):
@@ -127,6 +148,45 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE plans_target")
         self.stdout.write(self.style.SUCCESS(f"targets: {self._count('plans_target')} in {time.perf_counter() - started:.0f}s"))
 
+    @transaction.atomic
+    def _channels_only(self, today):
+        """Replace the channels of an earlier data set (one made before channels were generated) and give the
+        same share of its invoices a channel as a fresh seed does. The per-channel summaries are left to
+        `rebuild_summaries`."""
+        if not Customer.objects.exists():
+            raise CommandError("--channels-only needs an earlier seed_scale data set here.")
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM sales_channels_channel WHERE external_id IS NULL OR external_id NOT LIKE 'SC-CH%%'"
+            )
+            if cursor.fetchone()[0]:
+                raise CommandError("This database holds channels that seed_scale did not create; refusing to touch them.")
+            cursor.execute("SELECT min(issue_date), max(issue_date) FROM customers_invoice")
+            _first, last = cursor.fetchone()
+            params = {"months": MONTHS, "today": today or last.isoformat()}
+            self._run(cursor, "UPDATE customers_invoice SET channel_id = NULL WHERE channel_id IS NOT NULL")
+            self._run(cursor, "DELETE FROM performance_channelmonthfact")
+            self._run(cursor, "DELETE FROM sales_channels_channeltransition")
+            self._run(cursor, "DELETE FROM sales_channels_channel")
+            for statement in self._statements(CHANNELS_SQL_FILE, params):
+                self._run(cursor, statement)
+            self._run(cursor, CHANNEL_UPDATE)
+            cursor.execute("DROP TABLE s_channel_pick")
+            cursor.execute("ANALYZE customers_invoice")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"channels: {self._count('sales_channels_channel')}, invoices through one: "
+                f"{self._scalar('SELECT count(*) FROM customers_invoice WHERE channel_id IS NOT NULL')} "
+                f"in {time.perf_counter() - started:.0f}s"
+            )
+        )
+
+    def _scalar(self, sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchone()[0]
+
     def _report(self, scale, started):
         counts = {
             table: self._count(table)
@@ -134,6 +194,7 @@ class Command(BaseCommand):
                 "regions_orgunit",
                 "regions_staffprofile",
                 "customers_customer",
+                "sales_channels_channel",
                 "customers_invoice",
                 "customers_payment",
                 "customers_allocation",
@@ -219,6 +280,8 @@ class Command(BaseCommand):
                 "customers_contact, customers_collectionplanline, customers_followup, customers_collectionplan, "
                 "customers_customer CASCADE"
             )
+            # The channels (and what hangs on them: their history, summaries, contracts).
+            cursor.execute("TRUNCATE sales_channels_channel CASCADE")
             cursor.execute("TRUNCATE plans_target CASCADE")
             cursor.execute(
                 "DELETE FROM regions_position WHERE staff_id IN (SELECT id FROM regions_staffprofile WHERE employee_no LIKE 'SC%%')"
