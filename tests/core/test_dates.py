@@ -230,3 +230,21 @@ def test_appraisal_runs_and_schemes_refuse_far_periods_and_dates(personas):
     assert not AppraisalRun.objects.exists()
     page = personas["center"].web().post(reverse("appraisal:run_create"), {"scheme": scheme.pk, "period": "1999-12"})
     assert page.status_code == 400 and RANGE_ZH in str(page.context["form"].errors["period"])
+
+
+def test_a_date_picker_shows_iso_days_in_every_language():
+    """<input type="date"> takes only ISO days: a zh-hans "2026/12/07" would show an empty picker."""
+    from datetime import date
+
+    from django import forms
+    from django.utils import translation
+
+    from core.dates import DateFormField
+
+    class DayForm(forms.Form):
+        on = DateFormField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            html = str(DayForm(initial={"on": date(2026, 12, 7)})["on"])
+        assert 'value="2026-12-07"' in html, (language, html)
