@@ -134,10 +134,6 @@ class DateInputField(serializers.DateField):
     def __init__(self, *, kind=None, **kwargs):
         super().__init__(**kwargs)
         self.validators.append(plausible_validator(kind) if kind else validate_supported_date)
-        # A browser's date picker reads and writes ISO days only: a day shown the zh-hans way ("2026/12/07") comes
-        # up empty, losing a default or the saved value. Every date picker of a DateFormField shows ISO days.
-        if isinstance(self.widget, forms.DateInput) and self.widget.input_type == "date" and not self.widget.format:
-            self.widget.format = "%Y-%m-%d"
 
 
 class DateFormField(forms.DateField):

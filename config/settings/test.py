@@ -1,5 +1,6 @@
 """Test settings: the database comes from DATABASE_URL (PostgreSQL in CI) or SQLite by default."""
 
+import os
 import tempfile
 
 from config.settings.base import *  # noqa: F403
@@ -22,4 +23,5 @@ API_AUTH_FAILURE_LIMIT = 1_000_000
 CACHES["default"]["KEY_PREFIX"] = env("PYTEST_XDIST_WORKER", "")  # noqa: F405
 
 # Uploaded files of tests go to a folder of their own, not the checkout's media/.
-MEDIA_ROOT = Path(tempfile.gettempdir()) / "rsm-test-media"  # noqa: F405
+# A worker started by a test (tests/core/test_dead_worker.py) is told the test's own MEDIA_ROOT through the environment.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or Path(tempfile.gettempdir()) / "rsm-test-media")  # noqa: F405
