@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 
 from core.errors import InvalidInput
 
@@ -146,6 +147,13 @@ def clean_upload(upload, *, field, kinds=DOCUMENTS, label=None):
     stem = os.path.splitext(os.path.basename((upload.name or "").replace("\x00", "")))[0][:100] or "file"
     upload.name = stem + KINDS[kind][0]
     return upload
+
+
+def download_responses():
+    """The OpenAPI responses of a file download: the content type of every kind a stored file can have (and the
+    fallback), so generated clients and schemathesis know what comes back."""
+    types = sorted({content_type for _ext, content_type, _name in KINDS.values()} | {"application/octet-stream"})
+    return {(200, content_type): OpenApiTypes.BINARY for content_type in types}
 
 
 def content_type_of(name):

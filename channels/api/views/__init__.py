@@ -2,7 +2,6 @@
 state, bulk upsert by external id), their relationship log, contacts and agreements. Reads go through the scope
 (`ScopedViewSet`), writes through channels.services; a refusal is JSON naming the field (400/403)."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
@@ -21,7 +20,7 @@ from channels.filtersets import (
 from channels.models import Channel, ChannelActivity, ChannelAgreement, ChannelContact, Contract
 from channels.rights import ARCHIVE_RIGHT, new_channel_salesperson
 from core.api import RolePermission, ScopedViewSet
-from core.files import file_response
+from core.files import download_responses, file_response
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.roles import BRANCH_SYSTEM, role_of
 from customers.api import bulk as ledger_bulk
@@ -242,7 +241,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         services.contract_withdraw(contract=contract, by=request.user)
         return self._answer(contract)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=download_responses())
     @action(detail=True, methods=["get"], filterset_class=None)
     def file(self, request, pk=None):
         """The signed copy, as an attachment (404 without one, or outside the caller's scope)."""
