@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("dashboard.api.urls")),
     path("risk/", include("risk.api.urls")),
     path("channels/", include("channels.api.urls")),
+    path("relations/", include("relations.api.urls")),
 ]
 
 # The admin under the product's name, not "Django 管理".
@@ -55,6 +56,7 @@ urlpatterns = [
     path("risk/", include("risk.urls")),
     path("channels/sales/", include("performance.channel_urls")),
     path("channels/", include("channels.urls")),
+    path("relations/", include("relations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

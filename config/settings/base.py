@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "budgets",
     "notifications",
     "channels",
+    "relations",
     "performance",
     "risk",
     "reports",

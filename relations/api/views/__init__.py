@@ -1,0 +1,1 @@
+"""One module per subject (visits, key_customers, market, complaints); this package re-exports their public names."""
