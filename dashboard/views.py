@@ -257,7 +257,8 @@ def _charts(data):
         "overdue_trend": [{"as_of": row["as_of"].isoformat(), "share": _number(row["share"])} for row in data["overdue_trend"]],
         "gauges": {
             key: {
-                metric: _number(data["head"][key][metric]["rate"]) for metric in (sales, collections, Metric.NEW_CUSTOMERS.value)
+                metric: _number(data["head"][key][metric]["rate"])
+                for metric in (sales, collections, Metric.NEW_CUSTOMERS.value, Metric.NEW_CHANNELS.value)
             }
             for key in ("month", "year")
         },

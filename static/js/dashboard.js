@@ -59,7 +59,7 @@
   }
 
   /* Attainment (完成率): one small gauge per metric, side by side, each with its own centre and a radius
-   * in pixels worked out from the box, so the three never overlap nor leave the card, at any width. The
+   * in pixels worked out from the box, so the gauges (four: sales, collections, new customers, new channels) never overlap nor leave the card, at any width. The
    * arc stops at 100 %; the label says the true rate (e.g. 123.4 %). */
   var GAUGE_COLORS = { good: "#2e7d32", fair: "#f9a825", poor: "#c62828", none: "#adb5bd" };
 

@@ -1,4 +1,4 @@
-"""The dashboard's charts as drawn in Chromium (issue 14): the three attainment gauges each show their own
+"""The dashboard's charts as drawn in Chromium (issue 14; the fourth gauge, new channels, issue 17): the four attainment gauges each show their own
 rate on their own arc (capped at 100 %, the true rate in the label), never overlap nor leave their box —
 at laptop and at phone width, month and year; the collections line is not smoothed below zero; the
 overdue-share threshold label sits inside the plot. Read from the ECharts instances (page.evaluate)."""
@@ -29,7 +29,7 @@ GAUGES = """() => {
 
 def _check_layout(drawn):
     series = drawn["series"]
-    assert len(series) == 3
+    assert len(series) == 4
     for s in series:
         (x, y), r = s["center"], s["radius"]
         assert r >= 24
@@ -59,17 +59,19 @@ def test_gauges_trend_and_threshold_are_drawn_right_at_laptop_and_phone_width(pa
     target_set(metric="sales_amount", period=str(month), unit=org["HD"], value="100000.00", by=SYSTEM)
     target_set(metric="collections", period=str(month), unit=org["HD"], value="50000.00", by=SYSTEM)
     target_set(metric="sales_amount", period=str(year), unit=org["HD"], value="10000.00", by=SYSTEM)
+    # New channels: a target of 4 this year and none signed yet — 0 %; no target this month.
+    target_set(metric="new_channels", period=str(year), unit=org["HD"], value="4", by=SYSTEM)
 
     log_in(page, "rm_east")
     expect(page.locator("#chart-gauges canvas").first).to_be_visible()
     drawn = page.evaluate(GAUGES)
     _check_layout(drawn)
-    _check_values(drawn, [Decimal("0.204"), Decimal("0"), None])
+    _check_values(drawn, [Decimal("0.204"), Decimal("0"), None, None])
 
     page.locator("#dash-period-switch [data-period=year]").click()
     drawn = page.evaluate(GAUGES)
     _check_layout(drawn)
-    _check_values(drawn, [Decimal("2.04"), None, None])
+    _check_values(drawn, [Decimal("2.04"), None, None, Decimal("0")])
 
     # At phone width the gauges shrink with the box and still neither overlap nor leave it.
     page.set_viewport_size({"width": 390, "height": 844})
@@ -78,7 +80,7 @@ def test_gauges_trend_and_threshold_are_drawn_right_at_laptop_and_phone_width(pa
     drawn = page.evaluate(GAUGES)
     assert drawn["width"] < 380
     _check_layout(drawn)
-    _check_values(drawn, [Decimal("2.04"), None, None])
+    _check_values(drawn, [Decimal("2.04"), None, None, Decimal("0")])
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     trend = page.evaluate(
