@@ -21,6 +21,7 @@ api_v1 = [
     path("risk/", include("risk.api.urls")),
     path("channels/", include("channels.api.urls")),
     path("relations/", include("relations.api.urls")),
+    path("team/", include("team.api.urls")),
 ]
 
 # The admin under the product's name, not "Django 管理".
@@ -57,6 +58,7 @@ urlpatterns = [
     path("channels/sales/", include("performance.channel_urls")),
     path("channels/", include("channels.urls")),
     path("relations/", include("relations.urls")),
+    path("team/", include("team.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

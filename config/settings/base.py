@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "reports",
     "appraisal",
     "dashboard",
+    "team",
     # The top: the home page, demo and scale seeding; imports the apps above, imported by none.
     "home",
 ]
