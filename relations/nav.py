@@ -1,2 +1,30 @@
 """This app's entries in the main navigation (core/nav.py): visits, key customers, market intelligence,
 complaints and suggestions, each for those whose scope holds them."""
+
+from django.urls import reverse  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
+
+from core import nav  # noqa: E402
+
+
+# --- key customers and suggestions (helper keycust) ---------------------------------------------------------------
+@nav.entries(nav.CUSTOMERS, order=35)
+def keycust_items(user, role):
+    """Key customers and their long-term plans, for everyone whose scope holds customers (a salesperson their own)."""
+    if role is None:
+        return []
+    return [
+        (_("Key customers"), reverse("relations:keycust_list")),
+        (_("Key-customer plans"), reverse("relations:keycust_plan_list")),
+    ]
+
+
+@nav.entries(nav.CUSTOMERS, order=90)
+def suggestion_items(user, role):
+    """Suggestions: the list of the reader's scope (the center's: company-wide) and their own."""
+    if role is None or getattr(user, "staff_profile", None) is None:
+        return []
+    return [
+        (_("Suggestions"), reverse("relations:suggestion_list")),
+        (_("My suggestions"), reverse("relations:suggestion_list") + "?mine=true"),
+    ]

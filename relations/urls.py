@@ -4,3 +4,29 @@ app_name = "relations"
 
 # Pages of customer relations (issue 18), mounted at /relations/. One block per subject.
 urlpatterns = []
+
+# --- key customers and their long-term plans (重点客户、客户长期规划) -----------------------------------------------
+from relations.views import keycust as keycust_views  # noqa: E402
+
+urlpatterns += [
+    path("key-customers/", keycust_views.KeyCustomerListView.as_view(), name="keycust_list"),
+    path("key-customers/designate/", keycust_views.KeyCustomerDesignateView.as_view(), name="keycust_designate"),
+    path("key-customers/<int:pk>/", keycust_views.KeyCustomerDetailView.as_view(), name="keycust_detail"),
+    path("key-customer-plans/", keycust_views.KeyCustomerPlanListView.as_view(), name="keycust_plan_list"),
+    path("key-customer-plans/new/", keycust_views.KeyCustomerPlanCreateView.as_view(), name="keycust_plan_create"),
+    path("key-customer-plans/<int:pk>/", keycust_views.KeyCustomerPlanDetailView.as_view(), name="keycust_plan_detail"),
+    path("key-customer-plans/<int:pk>/edit/", keycust_views.KeyCustomerPlanEditView.as_view(), name="keycust_plan_edit"),
+    path(
+        "key-customer-plans/<int:pk>/review/", keycust_views.KeyCustomerReviewCreateView.as_view(), name="keycust_review_create"
+    ),
+    path("key-customer-reviews/<int:pk>/", keycust_views.KeyCustomerReviewDetailView.as_view(), name="keycust_review_detail"),
+]
+
+# --- suggestions (建议) ----------------------------------------------------------------------------------------------
+from relations.views import suggestions as suggestion_views  # noqa: E402
+
+urlpatterns += [
+    path("suggestions/", suggestion_views.SuggestionListView.as_view(), name="suggestion_list"),
+    path("suggestions/new/", suggestion_views.SuggestionCreateView.as_view(), name="suggestion_create"),
+    path("suggestions/<int:pk>/", suggestion_views.SuggestionDetailView.as_view(), name="suggestion_detail"),
+]

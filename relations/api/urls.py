@@ -3,4 +3,14 @@ from rest_framework.routers import SimpleRouter
 # Mounted at /api/v1/relations/. SimpleRouter: no second API root (the one of /api/v1/ lists everything).
 router = SimpleRouter()
 
+# Key customers and their long-term plans (helper keycust).
+from relations.api.views.keycust import KeyCustomerPlanViewSet, KeyCustomerViewSet  # noqa: E402
+
+router.register("key-customers", KeyCustomerViewSet, basename="relations-key-customer")
+router.register("key-customer-plans", KeyCustomerPlanViewSet, basename="relations-key-customer-plan")
+# Suggestions (helper keycust).
+from relations.api.views.suggestions import SuggestionViewSet  # noqa: E402
+
+router.register("suggestions", SuggestionViewSet, basename="relations-suggestion")
+
 urlpatterns = router.urls

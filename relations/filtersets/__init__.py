@@ -1,1 +1,4 @@
 """One module per subject (visits, key_customers, market, complaints); this package re-exports their public names."""
+
+from relations.filtersets.keycust import KeyCustomerFilterSet, KeyCustomerPlanFilterSet  # noqa: E402, F401
+from relations.filtersets.suggestions import SuggestionFilterSet  # noqa: E402, F401

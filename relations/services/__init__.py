@@ -1,1 +1,4 @@
 """One module per subject (visits, key_customers, market, complaints); this package re-exports their public names."""
+
+from relations.services.keycust import *  # noqa: E402, F403 (key customers and their plans: its __all__)
+from relations.services.suggestions import *  # noqa: E402, F403 (suggestions: its __all__)

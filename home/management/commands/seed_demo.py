@@ -12,6 +12,7 @@ from dashboard.demo import load_demo_dashboard
 from performance.demo import load_demo_performance
 from plans.demo import load_demo_plans
 from regions.demo import DEMO_PASSWORD, load_demo_company
+from relations.demo_keycust import load_demo_keycust
 from reports.demo import load_demo_reports
 from risk.demo import load_demo_events, load_demo_improvement
 from risk.demo_credit import load_demo_credit
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             ("预警 / early warnings", load_demo_warnings),
             # After the ratings (grade D holds) and the ledger (caps from what each unit owes): credit control.
             ("信用控制 / credit control", load_demo_credit),
+            # Key customers, their long-term plans (reviews read the ledger) and suggestions (issue 18).
+            ("重点客户与建议 / key customers and suggestions", load_demo_keycust),
         ]
 
     def handle(self, *args, **options):
