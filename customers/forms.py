@@ -49,7 +49,7 @@ class CustomerForm(forms.Form):
     province = forms.CharField(label=_("province"), max_length=30, required=False)
     city = forms.CharField(label=_("city"), max_length=30, required=False)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
-    is_key = forms.BooleanField(label=_("key customer"), required=False)
+    # No "key customer" box: a key customer is designated with a reason and who decided (relations, issue 18).
     credit_limit = forms.DecimalField(label=_("credit limit"), max_digits=18, decimal_places=2, min_value=0, initial=0)
     status = forms.ChoiceField(label=_("status"), choices=CustomerStatus.choices, initial=CustomerStatus.ACTIVE)
 

@@ -88,7 +88,7 @@ def test_customer_detail_shows_archive_ageing_and_history(personas, ledger):
     url = reverse("customers:customer_edit", kwargs={"pk": ledger["hz"].pk})
     form = client.get(url).context["form"]
     data = {k: ("" if v is None else v) for k, v in form.initial.items()}
-    data.update({"credit_limit": "20000.00", "industry": "金融服务", "is_key": "on"})
+    data.update({"credit_limit": "20000.00", "industry": "金融服务"})
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
 

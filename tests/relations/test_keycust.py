@@ -451,3 +451,27 @@ def test_api_plan_for_a_customer_not_key_and_out_of_scope(customer, key_customer
         outsider.post(f"/api/v1/relations/key-customer-plans/{plan.pk}/close/", {"reason": "x"}, format="json").status_code == 404
     )
     assert _counts() == before
+
+
+def test_the_customer_archive_form_cannot_flag_a_key_customer_the_detail_page_links_to_the_decision(personas, customer):
+    """A key customer is designated with a reason and who decided, never by ticking a box on the archive: the
+    archive's form has no such field (a posted one is ignored), and its page links to the designation."""
+    client = personas["dm_hangzhou"].web()
+    url = reverse("customers:customer_edit", kwargs={"pk": customer.pk})
+    form = client.get(url).context["form"]
+    assert "is_key" not in form.fields
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data["is_key"] = "on"
+    assert client.post(url, data).status_code == 302
+    customer.refresh_from_db()
+    assert customer.is_key is False and not KeyCustomerDecision.objects.filter(customer=customer).exists()
+
+    detail = client.get(reverse("customers:customer_detail", kwargs={"pk": customer.pk})).content.decode()
+    assert f"{reverse('relations:keycust_designate')}?customer={customer.pk}" in detail
+    # A salesperson may not decide: no link for them.
+    rep_page = personas["rep_hangzhou"].web().get(reverse("customers:customer_detail", kwargs={"pk": customer.pk}))
+    assert reverse("relations:keycust_designate") not in rep_page.content.decode()
+
+    services.key_customer_designate(by=personas["dm_hangzhou"].user, customer=customer, reason="年交易额大")
+    detail = client.get(reverse("customers:customer_detail", kwargs={"pk": customer.pk})).content.decode()
+    assert reverse("relations:keycust_detail", kwargs={"pk": customer.pk}) in detail
