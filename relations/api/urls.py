@@ -4,3 +4,9 @@ from rest_framework.routers import SimpleRouter
 router = SimpleRouter()
 
 urlpatterns = router.urls
+
+# Market intelligence (市场信息).
+from relations.api.views.market import MarketReportViewSet  # noqa: E402
+
+router.register("market-reports", MarketReportViewSet, basename="relations-market-report")
+urlpatterns = router.urls

@@ -1,1 +1,8 @@
 """One module per subject (visits, key_customers, market, complaints); this package re-exports their public names."""
+
+from relations.services.market import (  # noqa: F401 (market intelligence)
+    market_report_create,
+    market_report_delete,
+    market_report_mark_raised,
+    market_report_update,
+)
