@@ -8,6 +8,7 @@ from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from core.api import ScopedViewSet
+from core.rights import ensure
 from relations import services
 from relations.api.serializers import market as s
 from relations.filtersets.market import MarketReportFilterSet
@@ -38,6 +39,8 @@ class MarketReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
 
     @extend_schema(request=s.MarketReportCreateSerializer, responses={201: s.MarketReportSerializer})
     def create(self, request):
+        # The right first (a branch key holds the role's right but writes no reports): 403 whatever the body names.
+        ensure(request.user, "market_report.create")
         report = services.market_report_create(**_valid(self, s.MarketReportCreateSerializer), by=request.user)
         return self._answer(report, status.HTTP_201_CREATED)
 
