@@ -41,9 +41,16 @@ def average(total, count):
     return (Decimal(total or 0) / count).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
+def _hundredths(value):
+    return None if value is None else Decimal(value).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
 def _price_row(row):
     change_sum = row.pop("change_sum")
     row["average_change"] = average(change_sum, row["price_moves"])
+    for key in ("biggest_rise", "biggest_cut", "lowest_price", "highest_price"):
+        if key in row:  # SQLite answers MIN/MAX of a decimal column without its places ("-5"): one shape everywhere
+            row[key] = _hundredths(row[key])
     if row["biggest_rise"] is not None and row["biggest_rise"] <= 0:
         row["biggest_rise"] = None
     if row["biggest_cut"] is not None and row["biggest_cut"] >= 0:
