@@ -112,6 +112,13 @@ app.conf.beat_schedule = {
         "task": "reports.build_quarterly",
         "schedule": crontab(month_of_year="1,4,7,10", day_of_month=1, hour=3, minute=0),
     },
+    # Monthly market-information reports (市场信息月报, issue 18): last month's market intelligence of every region
+    # and of the company, queued on the 1st at 02:45 (reports written on the month's last evening are in by then);
+    # one run per unit, so safe to run twice, like the business reports.
+    "reports.build_market_monthly": {
+        "task": "reports.build_market_monthly",
+        "schedule": crontab(day_of_month=1, hour=2, minute=45),
+    },
     # Credit-limit exceptions (信用额度例外) past their last day: the credit check stopped counting them at midnight
     # by itself (it reads the dates); at 00:20 the job stamps them ended and tells each customer's salesperson,
     # who learns it before the working day. Stamped exceptions are skipped, so a second run sends nothing.

@@ -28,3 +28,14 @@ def suggestion_items(user, role):
         (_("Suggestions"), reverse("relations:suggestion_list")),
         (_("My suggestions"), reverse("relations:suggestion_list") + "?mine=true"),
     ]
+
+
+@nav.entries(nav.CUSTOMERS, order=70)
+def market_items(user, role):
+    """Market intelligence (市场信息) of the reader's part of the tree, and its overview per region and quarter."""
+    if role is None:
+        return []
+    return [
+        (_("Market intelligence"), reverse("relations:market_report_list")),
+        (_("Market overview"), reverse("relations:market_overview")),
+    ]

@@ -30,3 +30,14 @@ urlpatterns += [
     path("suggestions/new/", suggestion_views.SuggestionCreateView.as_view(), name="suggestion_create"),
     path("suggestions/<int:pk>/", suggestion_views.SuggestionDetailView.as_view(), name="suggestion_detail"),
 ]
+
+# Market intelligence (市场信息).
+from relations.views import market as market_views  # noqa: E402
+
+urlpatterns += [
+    path("market/", market_views.MarketReportListView.as_view(), name="market_report_list"),
+    path("market/overview/", market_views.MarketOverviewView.as_view(), name="market_overview"),
+    path("market/new/", market_views.MarketReportCreateView.as_view(), name="market_report_create"),
+    path("market/<int:pk>/", market_views.MarketReportDetailView.as_view(), name="market_report_detail"),
+    path("market/<int:pk>/edit/", market_views.MarketReportEditView.as_view(), name="market_report_edit"),
+]

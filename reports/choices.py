@@ -7,10 +7,12 @@ from core.periods import MONTH, QUARTER
 class ReportKind(models.TextChoices):
     MONTHLY = "monthly", _("Monthly report")
     QUARTERLY = "quarterly", _("Quarterly report")
+    # 市场信息月报 (issue 18): market intelligence of a region (or the company) for a month, from relations.
+    MARKET = "market", _("Monthly market-information report")
 
 
 # The period kind each report kind covers (a monthly report covers "2026-10", a quarterly "2026-Q3").
-PERIOD_KIND = {ReportKind.MONTHLY: MONTH, ReportKind.QUARTERLY: QUARTER}
+PERIOD_KIND = {ReportKind.MONTHLY: MONTH, ReportKind.QUARTERLY: QUARTER, ReportKind.MARKET: MONTH}
 
 
 class ReportState(models.TextChoices):

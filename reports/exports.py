@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from core.errors import DomainError, Unprocessable
 from core.formats import COUNT_FORMAT, MONEY_FORMAT, RATE_FORMAT  # the one rule for figures
+from reports.market import market_xlsx
 from reports.presenters import report_tables
 
 
@@ -37,6 +38,8 @@ def report_xlsx(report):
     tables = report_tables(report.data)
     if tables is None:
         raise Unprocessable(_("The report has no figures yet: build it first."), field="data")
+    if tables.get("is_market"):
+        return market_xlsx(report, tables)
     workbook = Workbook()
     workbook.remove(workbook.active)
     metric_labels = [label for _key, label in tables["metrics"]]
@@ -146,7 +149,8 @@ def report_pdf_html(report):
     tables = report_tables(report.data)
     if tables is None:
         raise Unprocessable(_("The report has no figures yet: build it first."), field="data")
-    return render_to_string("reports/report_pdf.html", {"report": report, "t": tables})
+    template = "reports/market_report_pdf.html" if tables.get("is_market") else "reports/report_pdf.html"
+    return render_to_string(template, {"report": report, "t": tables})
 
 
 def report_pdf(report):

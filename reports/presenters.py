@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from plans.choices import Metric
 from regions.choices import UnitKind
+from reports.market import is_market, market_tables
 from reports.selectors import METRICS, bucket_labels
 from risk.choices import EventKind, EventSeverity, EventState
 
@@ -117,6 +118,8 @@ def report_tables(data):
     """Everything a reader sees of a report, ready for a template or a sheet."""
     if not data:
         return None
+    if is_market(data):  # the monthly market-information report has figures of its own (reports/market.py)
+        return market_tables(data)
     labels = bucket_labels()
     ageing = data["ageing"]
 

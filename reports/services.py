@@ -23,11 +23,12 @@ from approvals.choices import ApprovalKind
 from approvals.services import request_submit
 from core.errors import Conflict, InvalidInput
 from core.jobs import JobLost, job_beat, job_claim, job_reap
-from core.periods import Period
+from core.periods import MONTH, Period
 from core.periods import parse_input as parse_period
 from core.rights import ensure
 from regions.choices import UnitKind
 from reports.choices import ACTIVE_RUN_STATES, PERIOD_KIND, WRITABLE_STATES, ReportKind, ReportState, RunState
+from reports.market import market_report_figures
 from reports.models import BusinessReport, ReportRun
 from reports.selectors import report_figures
 
@@ -50,7 +51,7 @@ def report_period(period, kind, *, today=None):
     today = today or timezone.localdate()
     period = parse_period(str(period).strip() if period is not None else "", begun=True, today=today)
     if period.kind != PERIOD_KIND[kind]:
-        if kind == ReportKind.MONTHLY:
+        if PERIOD_KIND[kind] == MONTH:
             message = _("A monthly report covers a month, such as 2026-10.")
         else:
             message = _("A quarterly report covers a quarter, such as 2026-Q3.")
@@ -173,7 +174,9 @@ def report_build(*, unit, period, kind, by=None, run=None):
     _refuse_approved(unit, period, kind)
     checkpoint("before_figures")
 
-    data = report_figures(unit, period, kind, progress=lambda percent: _run_update(run, progress=percent))
+    # The market-information report (市场信息月报) reads relations' market reports; the others the summaries.
+    figures = market_report_figures if kind == ReportKind.MARKET else report_figures
+    data = figures(unit, period, kind, progress=lambda percent: _run_update(run, progress=percent))
     checkpoint("after_figures")
 
     now = timezone.now()

@@ -93,3 +93,9 @@ def build_monthly():
 def build_quarterly():
     """Last quarter's report of every region and of the company (beat: the first day of each quarter)."""
     return _request_all(ReportKind.QUARTERLY)
+
+
+@shared_task(name="reports.build_market_monthly", soft_time_limit=120, time_limit=180)
+def build_market_monthly():
+    """Last month's market-information report (市场信息月报) of every region and of the company (beat: the 1st)."""
+    return _request_all(ReportKind.MARKET)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from risk import views
+from risk.views.market_events import EventFromMarketView
 
 app_name = "risk"
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("events/", views.EventListView.as_view(), name="event_list"),
     path("events/new/", views.EventReportView.as_view(), name="event_create"),
     path("events/<int:pk>/", views.EventDetailView.as_view(), name="event_detail"),
+    # A market report (relations) raised as a special event in one step (issue 18).
+    path("events/from-market/<int:pk>/", EventFromMarketView.as_view(), name="event_from_market"),
     path("overrides/", views.OverrideListView.as_view(), name="override_list"),
     path("overrides/new/", views.OverrideCreateView.as_view(), name="override_create"),
     path("forecast/", views.ForecastListView.as_view(), name="forecast_list"),

@@ -361,6 +361,7 @@ def _app_entries(attribute):
         registry_plans_pages,
         registry_regions,
         registry_relations_keycust,
+        registry_relations_market,
         registry_reports,
         registry_risk,
         registry_workflow,
@@ -383,6 +384,7 @@ def _app_entries(attribute):
         registry_risk,
         registry_channels,
         registry_relations_keycust,
+        registry_relations_market,
     )
     for module in modules:
         yield from getattr(module, attribute, ())

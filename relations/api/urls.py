@@ -14,3 +14,9 @@ from relations.api.views.suggestions import SuggestionViewSet  # noqa: E402
 router.register("suggestions", SuggestionViewSet, basename="relations-suggestion")
 
 urlpatterns = router.urls
+
+# Market intelligence (市场信息).
+from relations.api.views.market import MarketReportViewSet  # noqa: E402
+
+router.register("market-reports", MarketReportViewSet, basename="relations-market-report")
+urlpatterns = router.urls

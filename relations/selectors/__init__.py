@@ -1,1 +1,3 @@
 """One module per subject (visits, key_customers, market, complaints); this package re-exports their public names."""
+
+from relations.selectors.market import market_month_figures, overview_by_region, price_movements  # noqa: F401 (market)

@@ -238,3 +238,8 @@ __all__ += [
     "write_off_update",
     "write_off_withdraw",
 ]
+
+# Raising a market report (relations) as a special event in one step (issue 18).
+from risk.services.market_events import event_raise_from_market_report  # noqa: E402
+
+__all__ += ["event_raise_from_market_report"]

@@ -17,6 +17,7 @@ from core.scoping import get_in_scope
 from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_domain_error
 from customers.models import Customer
 from regions.models import OrgUnit
+from relations.models import MarketReport
 from risk import selectors, services
 from risk.filtersets import SpecialEventFilterSet
 from risk.forms import (
@@ -97,6 +98,8 @@ class EventDetailView(ScopedDetailView):
         context["steps"] = steps
         context["timeline"] = selectors.event_timeline(event)
         context["customers"] = event.customers.filter(pk__in=Customer.objects.for_user(user).values("pk")).order_by("name")
+        # The market report (relations) the event was raised from, if the reader may see it.
+        context["market_report"] = MarketReport.objects.for_user(user).filter(special_event_id=event.pk).first()
         if event.is_open:
             if may(user, "event.assign", event):
                 context.setdefault("assign_form", AssignOwnerForm(event=event, user=user))

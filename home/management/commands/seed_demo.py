@@ -13,7 +13,9 @@ from performance.demo import load_demo_performance
 from plans.demo import load_demo_plans
 from regions.demo import DEMO_PASSWORD, load_demo_company
 from relations.demo_keycust import load_demo_keycust
+from relations.demo_market import load_demo_market
 from reports.demo import load_demo_reports
+from reports.demo_market import load_demo_market_reports
 from risk.demo import load_demo_events, load_demo_improvement
 from risk.demo_credit import load_demo_credit
 from risk.demo_ratings import load_demo_ratings
@@ -67,6 +69,10 @@ class Command(BaseCommand):
             ("信用控制 / credit control", load_demo_credit),
             # Key customers, their long-term plans (reviews read the ledger) and suggestions (issue 18).
             ("重点客户与建议 / key customers and suggestions", load_demo_keycust),
+            # Market intelligence (issue 18): reports across regions and competitors; then one raised as a special
+            # event and last month's market-information reports built (one submitted).
+            ("市场信息 / market intelligence", load_demo_market),
+            ("市场信息月报 / market-information reports", load_demo_market_reports),
         ]
 
     def handle(self, *args, **options):
