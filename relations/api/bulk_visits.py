@@ -28,11 +28,22 @@ from customers.models import Customer
 from regions.models import StaffProfile
 from relations.models.visits import Visit, VisitKind, VisitState
 from relations.services import visits as services
-from relations.services.visits import TEXT_MAX
+from relations.services.visits import KINDS, STATES, TEXT_MAX
 
 REFERENCES = {"customer", "customer_external_id", "channel", "channel_external_id", "salesperson", "salesperson_employee_no"}
 VALUE_FIELDS = ("on", "kind", "state", "next_on", *TEXT_MAX)
 ALL_FIELDS = {"external_id", *REFERENCES, *VALUE_FIELDS}
+CUSTOMER_FIELDS = (
+    "name",
+    "external_id",
+    "status",
+    "salesperson_id",
+    "district__path",
+    "district__name",
+    "salesperson__is_active",
+    "salesperson__name",
+    "salesperson__unit__path",
+)
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
@@ -171,9 +182,9 @@ class VisitBulk(BulkUpsert):
                 out["next_on"] = self._day(raw["next_on"])
                 if out["next_on"] is None:
                     return None
-        for name, choices in (("kind", VisitKind), ("state", VisitState)):
+        for name, allowed in (("kind", KINDS), ("state", STATES)):
             if name in raw:
-                if raw[name] not in choices.values:
+                if raw[name] not in allowed:
                     return None
                 out[name] = raw[name]
         for name, limit in TEXT_MAX.items():
@@ -186,7 +197,8 @@ class VisitBulk(BulkUpsert):
     def resolve(self, rows):
         self._lookup(
             rows,
-            queryset=Customer.objects.select_related("district", "salesperson__unit"),
+            # Only what the checks read: building the instances is most of a look-up's cost.
+            queryset=Customer.objects.select_related("district", "salesperson__unit").only(*CUSTOMER_FIELDS),
             by_id="customer",
             by_slug="customer_external_id",
             slug_field="external_id",

@@ -275,8 +275,9 @@ class CoverageRow:
 
     @property
     def days_average(self):
+        """Whole days (half up), for the page; None when nobody was visited."""
         visited = self.customers - self.never_visited
-        return self.days_total / visited if visited else None
+        return (2 * self.days_total + visited) // (2 * visited) if visited else None
 
     def add(self, *, last_on, due_on, as_of, month_start):
         self.customers += 1

@@ -111,14 +111,24 @@ def _external_id(value, *, exclude_pk=None):
     return value or None
 
 
+KINDS, STATES = frozenset(VisitKind.values), frozenset(VisitState.values)
+
+
+def _choice(value, choices, allowed, *, field):
+    # The choices' values read once (Django builds `.values` anew on every access): checked per visit in bulk.
+    if isinstance(value, str) and value in allowed:
+        return value
+    return clean_choice(value, choices, field=field)
+
+
 def clean_values(values, *, today):
     """The checked values of a visit (all of them given: the current ones merged with the changes): the date
     (a done visit not after `today`), kind, state, texts, and the next step with its day (both or neither, the day
     not before the visit's)."""
     out = {}
     out["on"] = clean_date(values.get("on") if values.get("on") is not None else today, field="on")
-    out["kind"] = clean_choice(values.get("kind") or VisitKind.VISIT, VisitKind, field="kind")
-    out["state"] = clean_choice(values.get("state") or VisitState.DONE, VisitState, field="state")
+    out["kind"] = _choice(values.get("kind") or VisitKind.VISIT, VisitKind, KINDS, field="kind")
+    out["state"] = _choice(values.get("state") or VisitState.DONE, VisitState, STATES, field="state")
     if out["state"] == VisitState.DONE and out["on"] > today:
         raise InvalidInput(FUTURE_DONE, field="on")
     for name, limit in TEXT_MAX.items():
