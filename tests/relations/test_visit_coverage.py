@@ -65,7 +65,8 @@ def _oracle(unit, as_of):
         last = max(done) if done else None
         base = last or timezone.localtime(c.created_at).date()
         due = base + datetime.timedelta(days=_interval(rules, True, c.open_balance, c.kind))
-        child = int(c.district.path.strip("/").split("/")[depth])
+        parts = c.district.path.strip("/").split("/")
+        child = int(parts[depth]) if len(parts) > depth else None  # a district's own customers: no child unit
         figures = [
             1,
             int(last is not None and month_start <= last <= as_of),
