@@ -1684,6 +1684,213 @@ def _ingest_channel_case(batches=5, size=1000):
     return prepare
 
 
+# --------------------------------------------------------------------------------- customer visits (issue 18)
+
+VISIT_COVERAGE_SQL = """
+WITH rule AS (
+  SELECT coalesce((SELECT interval_days FROM relations_visitrule WHERE segment = 'key' AND customer_kind = k.kind),
+                  (SELECT interval_days FROM relations_visitrule WHERE segment = 'key' AND customer_kind = ''), 30) AS days,
+         k.kind
+  FROM (SELECT DISTINCT kind FROM customers_customer) k
+), kc AS (
+  SELECT split_part(u.path, '/', %(depth)s)::int AS child, c.kind, c.created_at,
+         (SELECT max(v."on") FROM relations_visit v WHERE v.customer_id = c.id AND v.state = 'done') AS last_on
+  FROM customers_customer c JOIN regions_orgunit u ON u.id = c.district_id
+  WHERE c.is_key AND c.status = 'active' AND u.path LIKE %(prefix)s
+)
+SELECT kc.child, count(*), count(*) FILTER (WHERE kc.last_on BETWEEN %(month_start)s AND %(as_of)s),
+       count(*) FILTER (WHERE kc.last_on IS NULL),
+       count(*) FILTER (WHERE coalesce(kc.last_on, (kc.created_at AT TIME ZONE %(tz)s)::date) + rule.days < %(as_of)s),
+       coalesce(sum(%(as_of)s - kc.last_on), 0)
+FROM kc JOIN rule ON rule.kind = kc.kind
+GROUP BY kc.child
+"""
+
+
+def _visit_coverage_case(code):
+    """relations.selectors.visits.coverage (what the coverage page reads: key customers × their kept last visit) for a
+    region as of the data set's last day, as the regional manager, against one hand-written statement over the raw
+    visits (each key customer's max done visit by the partial index, the overdue rule by the visit rules): the same
+    counts per province and in total."""
+
+    def prepare(ctx):
+        from relations.selectors.visits import coverage
+
+        unit = ctx.units[code]
+        as_of = ctx.as_of
+
+        def ours():
+            table = coverage(user=ctx.rm_east, unit=unit, as_of=as_of)
+            return {
+                row.key.pk: (row.customers, row.visited_this_month, row.never_visited, row.overdue, row.days_total)
+                for row in table["rows"]
+                if row.customers
+            }
+
+        def oracle():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    VISIT_COVERAGE_SQL,
+                    {
+                        "depth": unit.path.count("/") + 1,
+                        "prefix": unit.path + "%",
+                        "month_start": as_of.replace(day=1),
+                        "as_of": as_of,
+                        "tz": settings.TIME_ZONE,
+                    },
+                )
+                return {child: tuple(int(v) for v in rest) for child, *rest in cursor.fetchall()}
+
+        def compare(a, b):
+            if not b:
+                return False, "no key customers' visits: run seed_scale --visits-only"
+            total = [sum(row[i] for row in a.values()) for i in range(4)]
+            return a == b, (
+                f"{code} as of {as_of}: {total[0]:,} key customers, {total[1]:,} visited this month, {total[2]:,} never, "
+                f"{total[3]:,} overdue; the same counts from the raw visits"
+            )
+
+        return ours, oracle, compare
+
+    return prepare
+
+
+def _visit_coverage_page_case(code, requests=40):
+    """GET /relations/visits/coverage/?unit=<region> as the regional manager through Django's full request handling,
+    `requests` times: p95 server time and SQL queries per request; the "oracle" side is the same page for one
+    district (杭州), to show the work does not grow with the subtree."""
+
+    def prepare(ctx):
+        def run(unit):
+            from django.test.utils import CaptureQueriesContext
+
+            url = f"/relations/visits/coverage/?{urlencode({'unit': unit.pk})}"
+            client = ctx.client(ctx.rm_east)
+            assert client.get(url).status_code == 200
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+                assert response.status_code == 200
+            shown = response.content.count(b"data-customer=")
+            times = []
+            for _ in range(requests):
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - t0)
+                assert response.status_code == 200, response.status_code
+            return {"times": times, "queries": len(captured), "shown": shown}
+
+        def compare(a, b):
+            p50 = _percentile(a["times"], 0.5) * 1000
+            return (
+                a["shown"] > 0,
+                f"{code}: p50 {p50:.1f} ms, {a['shown']} key customers listed; SQL queries per request "
+                f"{a['queries']} (region), {b['queries']} (district)",
+            )
+
+        return (lambda: run(ctx.units[code]), lambda: run(ctx.units["330100"]), compare)
+
+    return prepare
+
+
+def _visit_records(customers, counter, size, day):
+    """`size` new done visits as a branch system pushes them, round the `customers` (by external id)."""
+    kinds = ("visit", "phone", "meeting")
+    return [
+        {
+            "external_id": f"SC-VBENCH-{n}",
+            "customer_external_id": customers[i % len(customers)][0],
+            "on": str(day),
+            "kind": kinds[n % 3],
+            "notes": "拜访客户，介绍新产品",
+            "needs": "短期理财" if n % 3 == 0 else "",
+            "competitors": "工商银行" if n % 7 == 0 else "",
+        }
+        for i, n in ((i, next(counter)) for i in range(size))
+    ]
+
+
+def _ingest_visits_case(batches=5, size=1000):
+    """POST /api/v1/relations/visits/bulk/ with new visits (as the center's branch key: HTTP handling, validation,
+    rights, COPY of the visits and the customers' last-visit upsert), against COPY of the same rows (the database's
+    own limit). Both rolled back; each run takes its own customers; the POSTs alone are timed."""
+
+    def prepare(ctx):
+        import datetime as dt
+        import io
+        import json as jsonlib
+
+        from django.db import transaction
+
+        from core.services import api_key_issue
+
+        samples = _customer_samples(samples=24)
+        by_ext = {row[0]: row for sample in samples for row in sample}
+        key, raw = api_key_issue(name="bench visits ingest", unit=ctx.units["HQ"])
+        client = Client(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+        counter = iter(range(10**9))
+        turn = iter(range(10**9))
+        day = min(ctx.as_of, dt.date.today())
+        checked = {}
+
+        def bodies():
+            customers = samples[next(turn) % len(samples)]
+            return [jsonlib.dumps({"records": _visit_records(customers, counter, size, day)}) for _ in range(batches)]
+
+        def ours(seconds=[]):  # noqa: B006 — the runs' times, kept across calls
+            payload = bodies()
+            try:
+                with transaction.atomic():
+                    t0 = time.perf_counter()
+                    for body in payload:
+                        response = client.post("/api/v1/relations/visits/bulk/", body, content_type="application/json")
+                        assert response.status_code == 200, response.content[:500]
+                    seconds.append(time.perf_counter() - t0)
+                    if "written" not in checked:
+                        externals = [r["external_id"] for body in payload for r in jsonlib.loads(body)["records"]]
+                        with connection.cursor() as cursor:
+                            cursor.execute("SELECT count(*) FROM relations_visit WHERE external_id = ANY(%s)", [externals])
+                            checked["written"] = cursor.fetchone()[0]
+                    raise _Rollback
+            except _Rollback:
+                pass
+            return {"rows": batches * size, "seconds": seconds[1:] or seconds}
+
+        def oracle():
+            payload = bodies()
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    for body in payload:
+                        buffer = io.StringIO()
+                        for r in jsonlib.loads(body)["records"]:
+                            _ext, cid, district, rep = by_ext[r["customer_external_id"]]
+                            buffer.write(
+                                f"{r['external_id']}\t{cid}\t{district}\t{rep or NULL}\t{r['on']}\t{r['kind']}\tdone\t\t"
+                                f"{r['notes']}\t{r['needs']}\t{r['competitors']}\t\tnow\tnow\n"
+                            )
+                        buffer.seek(0)
+                        cursor.cursor.copy_expert(
+                            'COPY relations_visit (external_id, customer_id, unit_id, salesperson_id, "on", kind, state, '
+                            "participants, notes, needs, competitors, next_step, created_at, updated_at) FROM STDIN",
+                            buffer,
+                        )
+                    raise _Rollback
+            except _Rollback:
+                pass
+            return {"rows": batches * size}
+
+        def compare(a, b):
+            return (
+                a["rows"] == b["rows"] and checked.get("written") == batches * size,
+                f"{batches} × {size} visits, the POSTs alone; checked: {checked.get('written')} visits written; "
+                f"ratio = our share of COPY",
+            )
+
+        return ours, oracle, compare
+
+    return prepare
+
+
 CASES = [
     Case("bulk API ingest, invoices", "≥ 10,000/s", _ingest_case(), unit=RATE),
     Case("bulk API ingest, invoices, credit checks on vs off", "≤ 1.15× without", _ingest_credit_case()),
@@ -1713,4 +1920,8 @@ CASES = [
     Case("sales by channel from summaries, region × quarter", "≤ 100 ms", _channel_sales_case("HD")),
     Case("sales by channel page p95 (region × quarter)", "≤ 100 ms", _channel_page_case("HD"), unit=P95),
     Case("bulk API ingest, invoices, channel on each vs none", "≤ 1.10× without", _ingest_channel_case()),
+    # Customer visits (issue 18): coverage of a region's key customers and the visits' bulk ingest.
+    Case("visit coverage, region (key customers × last visit)", "≤ 150 ms", _visit_coverage_case("HD")),
+    Case("visit coverage page p95 (region)", "≤ 150 ms", _visit_coverage_page_case("HD"), unit=P95),
+    Case("bulk API ingest, visits", "≥ 5,000/s", _ingest_visits_case(), unit=RATE),
 ]

@@ -99,7 +99,11 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["district", "salesperson"], name="customer_district_rep")]
+        indexes = [
+            models.Index(fields=["district", "salesperson"], name="customer_district_rep"),
+            # The key customers of a subtree (visit coverage, relations.selectors.visits): ~3 % of the customers.
+            models.Index(fields=["district"], condition=Q(is_key=True), name="customer_key_district"),
+        ]
         constraints = [models.CheckConstraint(condition=Q(credit_limit__gte=0), name="customer_credit_limit_not_negative")]
 
     def __str__(self):

@@ -1,10 +1,12 @@
 """This app's entries in the main navigation (core/nav.py): visits, key customers, market intelligence,
 complaints and suggestions, each for those whose scope holds them."""
 
-from django.urls import reverse  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from core import nav  # noqa: E402
+from core import nav, worklist
+from relations.selectors.visits import overdue_count
 
 
 # --- key customers and suggestions (helper keycust) ---------------------------------------------------------------
@@ -39,3 +41,22 @@ def market_items(user, role):
         (_("Market intelligence"), reverse("relations:market_report_list")),
         (_("Market overview"), reverse("relations:market_overview")),
     ]
+
+
+# --- visits (客户走访) ---------------------------------------------------------------------------------------------
+@nav.entries(nav.CUSTOMERS, order=75)
+def visit_items(user, role):
+    """Visits, whom to visit this week and the coverage of key customers, for everyone with a role."""
+    if role is None:
+        return []
+    return [
+        (_("Visits"), reverse("relations:visit_list")),
+        (_("Whom to visit this week"), reverse("relations:visit_plan")),
+        (_("Visit coverage"), reverse("relations:visit_coverage")),
+    ]
+
+
+@worklist.counts("visits_overdue")
+def visits_work(user):
+    """Overdue visits: a salesperson's own customers past their due day, a manager's key customers (one query)."""
+    return {"visits_overdue": overdue_count(user, timezone.localdate())}

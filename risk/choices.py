@@ -210,6 +210,7 @@ class WarningKind(models.TextChoices):
     CONCENTRATION = "concentration", _("Customer's share of the district's receivables above the threshold")
     ATTAINMENT_PACE = "attainment_pace", _("Sales attainment behind the year's time pace by the threshold")
     CHANNEL_PACE = "channel_pace", _("New channels behind the expansion plan's pace by the threshold")
+    VISITS_OVERDUE = "visits_overdue", _("Customer visit overdue by more than the threshold (days)")
 
 
 class WarningLevel(models.TextChoices):

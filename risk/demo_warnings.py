@@ -28,6 +28,8 @@ RULES = [
     ("销售达成落后时间进度25个百分点", "attainment_pace", "0.25", None, "medium", 5),
     # The channel-expansion targets (channels/demo_expansion.py) leave some districts behind by more than this.
     ("新增渠道落后拓展计划进度15个百分点", "channel_pace", "0.15", None, "medium", 5),
+    # Customer visits (relations/demo_visits.py) leave some customers overdue by more than this.
+    ("客户走访逾期超过30天", "visits_overdue", "30", None, "low", 5),
 ]
 REASON = "发展中心风险控制办法：按近一年回款与逾期情况设定。"
 # The proposal left waiting: the first rule's threshold from 90 % down to 80 %.

@@ -362,6 +362,7 @@ def _app_entries(attribute):
         registry_regions,
         registry_relations_keycust,
         registry_relations_market,
+        registry_relations_visits,
         registry_reports,
         registry_risk,
         registry_workflow,
@@ -385,6 +386,7 @@ def _app_entries(attribute):
         registry_channels,
         registry_relations_keycust,
         registry_relations_market,
+        registry_relations_visits,
     )
     for module in modules:
         yield from getattr(module, attribute, ())

@@ -19,4 +19,10 @@ urlpatterns = router.urls
 from relations.api.views.market import MarketReportViewSet  # noqa: E402
 
 router.register("market-reports", MarketReportViewSet, basename="relations-market-report")
+# Visits (客户走访), issue 18.
+from relations.api.views.visits import VisitPlanViewSet, VisitViewSet  # noqa: E402
+
+router.register("visits", VisitViewSet, basename="relations-visit")
+router.register("visit-plans", VisitPlanViewSet, basename="relations-visit-plan")
+
 urlpatterns = router.urls

@@ -3,3 +3,4 @@
 from relations.filtersets.keycust import KeyCustomerFilterSet, KeyCustomerPlanFilterSet  # noqa: E402, F401
 from relations.filtersets.market import MarketReportFilterSet  # noqa: F401 (market intelligence)
 from relations.filtersets.suggestions import SuggestionFilterSet  # noqa: E402, F401
+from relations.filtersets.visits import VisitFilterSet  # noqa: F401

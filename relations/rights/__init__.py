@@ -4,4 +4,5 @@ from relations.rights import (  # noqa: E402, F401 (their @rule decorators regis
     keycust,
     market,  # noqa: F401 (market intelligence: registers its @rule functions)
     suggestions,
+    visits,  # noqa: F401 (registers the visit rules)
 )

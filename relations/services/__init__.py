@@ -8,3 +8,13 @@ from relations.services.market import (  # noqa: F401 (market intelligence)
     market_report_update,
 )
 from relations.services.suggestions import *  # noqa: E402, F403 (suggestions: its __all__)
+from relations.services.visits import (  # noqa: F401
+    last_visits_grow,
+    last_visits_recompute,
+    visit_prepare_change,
+    visit_prepare_new,
+    visit_record,
+    visit_rule_set,
+    visit_update,
+    visits_write_many,
+)

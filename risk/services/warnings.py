@@ -20,6 +20,8 @@ How each kind is computed (all set-wise, as of the run's day; "above" is strictl
   `window` months earlier above a number of days.
 - attainment_pace (district): the share of the year elapsed minus the district's sales attainment of its
   current yearly target (DistrictMonthFact.invoiced year to date ÷ target) above a number of points 0–1.
+- visits_overdue (customer): an active customer's visit overdue by more than `threshold` days (1–365): due one
+  interval of its class (relations' visit rules) after its last done visit, else after it was opened.
 
 A run (`warnings_evaluate`) opens a warning per new hit, leaves the open ones alone (one open warning per
 rule × subject: the partial unique constraints) and closes the open ones whose subject no longer trips the
@@ -56,6 +58,7 @@ from plans.choices import Metric
 from plans.models import Target
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
+from relations.selectors.visits import overdue_customers
 from risk.choices import (
     GRADES,
     WARNING_OPEN_STATES,
@@ -103,6 +106,7 @@ KIND_SPECS = {
     WarningKind.DSO_RISE: KindSpec(WarningLevel.DISTRICT, Decimal(0), Decimal(365), window=MONTHS, window_max=12),
     WarningKind.ATTAINMENT_PACE: KindSpec(WarningLevel.DISTRICT, **_SHARE),
     WarningKind.CHANNEL_PACE: KindSpec(WarningLevel.DISTRICT, **_SHARE),
+    WarningKind.VISITS_OVERDUE: KindSpec(WarningLevel.CUSTOMER, Decimal(1), Decimal(365), whole=True),
 }
 
 
@@ -427,6 +431,14 @@ def _channel_pace_hits(facts, rule):
     return hits
 
 
+def _visits_overdue_hits(facts, rule):
+    """Customer visits (客户走访) overdue past the threshold: active customers whose next visit fell due (one visit
+    interval of their class after their last done visit, or after they were opened — relations.selectors.visits)
+    more than `threshold` days before the run's day; the value is the days overdue."""
+    days = overdue_customers(facts.as_of, beyond=int(rule.threshold))
+    return {pk: Decimal(n) for pk, n in days.items()}
+
+
 def rule_hits(rule, facts):
     """{subject id (a customer's, or a district's for district rules): the value that trips `rule`}."""
     kind = rule.kind
@@ -450,6 +462,8 @@ def rule_hits(rule, facts):
         return _attainment_pace_hits(facts, rule)
     if kind == WarningKind.CHANNEL_PACE:
         return _channel_pace_hits(facts, rule)
+    if kind == WarningKind.VISITS_OVERDUE:
+        return _visits_overdue_hits(facts, rule)
     raise ValueError(f"unknown warning kind {kind!r}")
 
 

@@ -14,6 +14,7 @@ from plans.demo import load_demo_plans
 from regions.demo import DEMO_PASSWORD, load_demo_company
 from relations.demo_keycust import load_demo_keycust
 from relations.demo_market import load_demo_market
+from relations.demo_visits import load_demo_visits
 from reports.demo import load_demo_reports
 from reports.demo_market import load_demo_market_reports
 from risk.demo import load_demo_events, load_demo_improvement
@@ -63,6 +64,8 @@ class Command(BaseCommand):
             ("业务报告 / business reports", load_demo_reports),
             # Foresight: the default-risk model trained on the demo ledger (or its refusal stored) and scored.
             ("提前预见 / foresight", load_demo_forecasts),
+            # Customer visits (issue 18): six months of them, some customers overdue (before the warning run).
+            ("客户走访 / customer visits", load_demo_visits),
             # After the summaries (DSO, attainment) and the ledger: the warning rules run once as of today.
             ("预警 / early warnings", load_demo_warnings),
             # After the ratings (grade D holds) and the ledger (caps from what each unit owes): credit control.

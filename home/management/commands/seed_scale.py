@@ -24,6 +24,9 @@ from regions.services import load_default_organisation, staff_hire
 SQL_FILE = Path(__file__).resolve().parents[3] / "bench" / "seed_scale.sql"
 TARGETS_SQL_FILE = SQL_FILE.with_name("seed_scale_targets.sql")
 CHANNELS_SQL_FILE = SQL_FILE.with_name("seed_scale_channels.sql")
+VISITS_SQL_FILE = SQL_FILE.with_name("seed_scale_visits.sql")
+# Visits of the customers (issue 18), made by --visits-only: 2 million, the Speed rows' data set.
+N_VISITS = 2_000_000
 # The share of the invoices sold through a channel, as seed_scale.sql's invoice INSERT chooses it.
 CHANNEL_UPDATE = (
     "UPDATE customers_invoice i SET channel_id = ch.ids[1 + i.customer_id % ch.n] FROM s_channel_pick ch "
@@ -64,8 +67,14 @@ class Command(BaseCommand):
             action="store_true",
             help="only (re)generate the channels of an earlier data set and the share of its invoices sold through them",
         )
+        parser.add_argument(
+            "--visits-only",
+            action="store_true",
+            help="only (re)generate the customer visits of an earlier data set (--visits, default 2,000,000)",
+        )
+        parser.add_argument("--visits", type=int, default=N_VISITS, help="how many visits --visits-only makes")
 
-    def handle(self, *args, scale, today, reset, targets_only=False, channels_only=False, **options):
+    def handle(self, *args, scale, today, reset, targets_only=False, channels_only=False, visits_only=False, **options):
         if connection.vendor != "postgresql":
             raise CommandError("seed_scale runs on PostgreSQL only (set DATABASE_URL).")
         foreign = (
@@ -82,6 +91,8 @@ class Command(BaseCommand):
             return self._targets_only(today)
         if channels_only:
             return self._channels_only(today)
+        if visits_only:
+            return self._visits_only(today, options.get("visits") or N_VISITS)
         if Customer.objects.exists():
             if not reset:
                 raise CommandError("A seed_scale data set is already here; pass --reset to replace it.")
@@ -117,7 +128,7 @@ class Command(BaseCommand):
     def _statements(self, path, params):
         sql = path.read_text(encoding="utf-8")
         sql = sql.replace(":'today'", f"'{params['today']}'")
-        for name in ("n_customers", "n_invoices", "n_staff", "months"):
+        for name in ("n_customers", "n_invoices", "n_staff", "months", "n_visits"):
             if name in params:
                 sql = sql.replace(f":{name}", str(int(params[name])))
         statements = []
@@ -182,6 +193,38 @@ class Command(BaseCommand):
             )
         )
 
+    @transaction.atomic
+    def _visits_only(self, today, n_visits):
+        """Replace the customer visits of an earlier data set (and the customers' last visits kept from them): COPY
+        speed, with the visits' secondary indexes and keys built once after the load."""
+        if not Customer.objects.exists():
+            raise CommandError("--visits-only needs an earlier seed_scale data set here.")
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM relations_visit WHERE external_id IS NULL OR external_id NOT LIKE 'SC-V%%'")
+            if cursor.fetchone()[0]:
+                raise CommandError("This database holds visits that seed_scale did not create; refusing to touch them.")
+            cursor.execute("SELECT max(issue_date) FROM customers_invoice")
+            last = cursor.fetchone()[0]
+            params = {"months": MONTHS, "today": today or last.isoformat(), "n_visits": n_visits}
+            self._run(cursor, "TRUNCATE relations_customerlastvisit, relations_visit")
+            saved = self._drop_indexes_and_keys(cursor, tables=["relations_visit"])
+            try:
+                for statement in self._statements(VISITS_SQL_FILE, params):
+                    self._run(cursor, statement)
+            finally:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                for statement in saved:
+                    self._run(cursor, statement)
+            cursor.execute("ANALYZE relations_visit")
+            cursor.execute("ANALYZE relations_customerlastvisit")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"visits: {self._count('relations_visit')}, customers visited: {self._count('relations_customerlastvisit')} "
+                f"in {time.perf_counter() - started:.0f}s"
+            )
+        )
+
     def _scalar(self, sql):
         with connection.cursor() as cursor:
             cursor.execute(sql)
@@ -218,10 +261,10 @@ class Command(BaseCommand):
         if loaded:
             cursor.execute(f"ANALYZE {loaded.group(1)}")
 
-    def _drop_indexes_and_keys(self, cursor):
-        """Drop the secondary indexes, unique and foreign-key constraints of the fact tables; return
+    def _drop_indexes_and_keys(self, cursor, tables=FACT_TABLES):
+        """Drop the secondary indexes, unique and foreign-key constraints of the fact tables (or `tables`); return
         the statements that put them back (indexes first, then constraints)."""
-        tables = list(FACT_TABLES)
+        tables = list(tables)
         # Inside an outer transaction (tests), deferred foreign-key checks must run before an ALTER TABLE.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
