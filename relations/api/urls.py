@@ -4,3 +4,9 @@ from rest_framework.routers import SimpleRouter
 router = SimpleRouter()
 
 urlpatterns = router.urls
+
+# Complaints (投诉), issue 18.
+from relations.api.views.complaints import ComplaintViewSet  # noqa: E402
+
+router.register("complaints", ComplaintViewSet, basename="relations-complaint")
+urlpatterns = router.urls
