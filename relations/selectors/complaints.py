@@ -208,13 +208,22 @@ def complaint_report_section(unit, period):
     whose result met its SLA), still open and past their SLA at the period's end, and the top causes of those
     received. Read as the unit's own scope (a report is built for its unit). Plain JSON-able values."""
     start, end = period.start, period.end
-    base = Complaint.objects.for_scope(Scope(path=unit.path))
-    received = list(base.filter(received_on__range=(start, end)).values("kind", "severity", "cause"))
-    closed = list(base.filter(closed_on__range=(start, end)).values("handling_days", "resolved_on", "due_on"))
-    at_end = base.filter(received_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+    # One query: every complaint received or closed in the period, or still open at its end.
+    rows = list(
+        Complaint.objects.for_scope(Scope(path=unit.path))
+        .filter(
+            Q(received_on__range=(start, end))
+            | Q(closed_on__range=(start, end))
+            | (Q(received_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end)))
+        )
+        .values("kind", "severity", "cause", "received_on", "due_on", "resolved_on", "closed_on", "handling_days")
+    )
+    received = [r for r in rows if start <= r["received_on"] <= end]
+    closed = [r for r in rows if r["closed_on"] is not None and start <= r["closed_on"] <= end]
     # Open at the period's end: received by then, not closed by then. Past SLA at the end: also no result by then.
-    open_at_end = at_end.count()
-    breached_at_end = at_end.filter(due_on__lt=end).filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=end)).count()
+    at_end = [r for r in rows if r["received_on"] <= end and (r["closed_on"] is None or r["closed_on"] > end)]
+    open_at_end = len(at_end)
+    breached_at_end = sum(1 for r in at_end if r["due_on"] < end and (r["resolved_on"] is None or r["resolved_on"] > end))
     causes = Counter(row["cause"] for row in received)
     handling = [row["handling_days"] for row in closed]
     met = sum(1 for row in closed if row["resolved_on"] <= row["due_on"])

@@ -23,7 +23,10 @@ How each kind is computed (all set-wise, as of the run's day; "above" is strictl
 
 A run (`warnings_evaluate`) opens a warning per new hit, leaves the open ones alone (one open warning per
 rule × subject: the partial unique constraints) and closes the open ones whose subject no longer trips the
-rule, with the reason "condition cleared". Complaint spikes wait for complaints (nothing records them yet).
+rule, with the reason "condition cleared".
+
+- complaint_spike (district): more than `threshold` complaints received in the `window` days up to the run's
+  day (relations.Complaint, by the district office of the customer).
 """
 
 import calendar
@@ -33,7 +36,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -56,6 +59,7 @@ from plans.choices import Metric
 from plans.models import Target
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
+from relations.models import Complaint
 from risk.choices import (
     GRADES,
     WARNING_OPEN_STATES,
@@ -103,6 +107,9 @@ KIND_SPECS = {
     WarningKind.DSO_RISE: KindSpec(WarningLevel.DISTRICT, Decimal(0), Decimal(365), window=MONTHS, window_max=12),
     WarningKind.ATTAINMENT_PACE: KindSpec(WarningLevel.DISTRICT, **_SHARE),
     WarningKind.CHANNEL_PACE: KindSpec(WarningLevel.DISTRICT, **_SHARE),
+    WarningKind.COMPLAINT_SPIKE: KindSpec(
+        WarningLevel.DISTRICT, Decimal(1), Decimal(10_000), whole=True, window=DAYS, window_max=366
+    ),
 }
 
 
@@ -427,6 +434,21 @@ def _channel_pace_hits(facts, rule):
     return hits
 
 
+def _complaint_spike_hits(facts, rule):
+    """Complaint spikes (投诉激增): districts where more than `threshold` complaints (product and channel, whatever
+    their state) were received in the `window` days up to the run's day (relations' complaints)."""
+    as_of = facts.as_of
+    counts = (
+        Complaint.objects.unscoped()
+        .filter(received_on__gt=as_of - datetime.timedelta(days=rule.window), received_on__lte=as_of)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=int(rule.threshold))
+    )
+    return {row["unit_id"]: Decimal(row["n"]) for row in counts}
+
+
 def rule_hits(rule, facts):
     """{subject id (a customer's, or a district's for district rules): the value that trips `rule`}."""
     kind = rule.kind
@@ -450,6 +472,8 @@ def rule_hits(rule, facts):
         return _attainment_pace_hits(facts, rule)
     if kind == WarningKind.CHANNEL_PACE:
         return _channel_pace_hits(facts, rule)
+    if kind == WarningKind.COMPLAINT_SPIKE:
+        return _complaint_spike_hits(facts, rule)
     raise ValueError(f"unknown warning kind {kind!r}")
 
 
