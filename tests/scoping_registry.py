@@ -360,6 +360,7 @@ def _app_entries(attribute):
         registry_plans,
         registry_plans_pages,
         registry_regions,
+        registry_relations_complaints,
         registry_reports,
         registry_risk,
         registry_workflow,
@@ -381,6 +382,7 @@ def _app_entries(attribute):
         registry_customers,
         registry_risk,
         registry_channels,
+        registry_relations_complaints,
     )
     for module in modules:
         yield from getattr(module, attribute, ())
