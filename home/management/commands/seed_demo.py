@@ -12,6 +12,7 @@ from dashboard.demo import load_demo_dashboard
 from performance.demo import load_demo_performance
 from plans.demo import load_demo_plans
 from regions.demo import DEMO_PASSWORD, load_demo_company
+from relations.demo_complaints import load_demo_complaints
 from reports.demo import load_demo_reports
 from risk.demo import load_demo_events, load_demo_improvement
 from risk.demo_credit import load_demo_credit
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             ("预警 / early warnings", load_demo_warnings),
             # After the ratings (grade D holds) and the ledger (caps from what each unit owes): credit control.
             ("信用控制 / credit control", load_demo_credit),
+            ("客户投诉 / complaints", load_demo_complaints),
         ]
 
     def handle(self, *args, **options):
