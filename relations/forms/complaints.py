@@ -44,6 +44,7 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["customer"]
         field.queryset = Customer.objects.for_user(user).order_by("name", "id")
+        field.widget.attrs["data-search-placeholder"] = _("Type to search: customer name")
         mark_searchable(field.widget)
         if customer is not None:
             field.initial = customer.pk
@@ -51,6 +52,7 @@ class ComplaintForm(forms.Form):
         # Every product on the list (a product no longer sold is refused by the service, on its field).
         self.fields["product"].queryset = Product.objects.order_by("code")
         self.fields["channel"].queryset = Channel.objects.for_user(user).order_by("name", "id")
+        self.fields["channel"].widget.attrs["data-search-placeholder"] = _("Type to search: channel name")
         mark_searchable(self.fields["channel"].widget)
         self.fields["received_on"].initial = timezone.localdate()
 
