@@ -132,4 +132,8 @@ app.conf.beat_schedule = {
     # Contracts (合同) ending within 30 and 7 days: their owners told once per threshold, states moved to expiring
     # or expired; at 07:40, before the working day. A reminder row per contract and threshold makes a rerun silent.
     "channels.contracts_remind": {"task": "channels.contracts_remind", "schedule": crontab(hour=7, minute=40)},
+    # Complaints (投诉) past their SLA without a result pass one level up the org tree, the new owner told: at 08:40,
+    # before the working day; the job does nothing on days off (China's calendar) and escalates a complaint at most
+    # once a day (escalated_on, a row per complaint and day), so a second run that day changes nothing.
+    "relations.complaints_escalate": {"task": "relations.complaints_escalate", "schedule": crontab(hour=8, minute=40)},
 }

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import nav, worklist
+from relations.selectors.complaints import complaint_worklist
 from relations.selectors.visits import overdue_count
 
 
@@ -60,3 +61,22 @@ def visit_items(user, role):
 def visits_work(user):
     """Overdue visits: a salesperson's own customers past their due day, a manager's key customers (one query)."""
     return {"visits_overdue": overdue_count(user, timezone.localdate())}
+
+
+# --- complaints (投诉) ------------------------------------------------------------------------------------------------
+@nav.entries(nav.CUSTOMERS, order=80)
+def complaint_items(user, role):
+    """Complaints of the reader's scope, the queue of their area and the view by product, channel and region."""
+    if role is None:
+        return []
+    return [
+        (_("Complaints"), reverse("relations:complaint_list")),
+        (_("Complaint queue"), reverse("relations:complaint_queue")),
+        (_("Complaints by product, channel and region"), reverse("relations:complaint_center")),
+    ]
+
+
+@worklist.counts("complaints_queue", "complaints_breached")
+def complaint_work(user):
+    """The complaints waiting in the person's area and how many of them are past their SLA (two queries)."""
+    return complaint_worklist(user)

@@ -139,6 +139,21 @@ def report_xlsx(report):
         sheet.append(
             [_("Listed above: the top %(shown)s, by excess over the limit.") % {"shown": exceptions["over_limit_shown"]}]
         )
+    complaints = tables.get("complaints")
+    if complaints is not None:  # monthly reports (issue 18): counts, handling time, top causes
+        rows = [
+            (_("Received"), complaints["received"]),
+            (_("Closed"), complaints["closed"]),
+            (_("Average handling time (working days)"), complaints["handling_days_average"]),
+            (_("Result within SLA %"), complaints["met_percent"]),
+            (_("Not closed at the period's end"), complaints["open_at_end"]),
+            (_("Past SLA at the period's end"), complaints["breached_at_end"]),
+            *[(label, n) for label, n in complaints["by_kind"]],
+            *[(label, n) for label, n in complaints["by_severity"]],
+            *[(f"{_('Top causes')}: {row['label']}", row["count"]) for row in complaints["top_causes"]],
+        ]
+        sheet = _sheet(workbook, _("Complaints"), [_("Line item"), _("Value")], rows, {})
+        sheet.cell(row=5, column=2).number_format = RATE_FORMAT
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from plans.choices import Metric
 from regions.choices import UnitKind
+from relations.choices_complaints import ComplaintCause, ComplaintKind, ComplaintSeverity
 from reports.market import is_market, market_tables
 from reports.selectors import METRICS, bucket_labels
 from risk.choices import EventKind, EventSeverity, EventState
@@ -199,6 +200,7 @@ def report_tables(data):
         },
         "events": _events(data.get("events")),
         "provisions": _provisions(data.get("provisions")),
+        "complaints": _complaints(data.get("complaints")),
         "source": data.get("source", {}),
     }
 
@@ -298,4 +300,21 @@ def _provisions(section):
         **section,
         "head": {name: dec(section["head"][name]) for name in figures},
         "rows": [{**row, **{name: dec(row[name]) for name in figures}} for row in section["rows"]],
+    }
+
+
+def _complaints(section):
+    """The complaints section (monthly reports, issue 18), labelled; None for a report without it."""
+    if section is None:
+        return None
+    kinds, severities, causes = dict(ComplaintKind.choices), dict(ComplaintSeverity.choices), dict(ComplaintCause.choices)
+    return {
+        **section,
+        "handling_days_average": dec(section["handling_days_average"]),
+        "met_percent": percent(section["met_rate"]) if section["met_rate"] is not None else None,
+        "by_kind": [(str(kinds.get(key, key)), n) for key, n in section["by_kind"].items()],
+        "by_severity": [(str(severities.get(key, key)), n) for key, n in section["by_severity"].items()],
+        "top_causes": [
+            {"label": str(causes.get(row["cause"], row["cause"])), "count": row["count"]} for row in section["top_causes"]
+        ],
     }

@@ -20,6 +20,8 @@ from plans.choices import Metric
 from plans.models import Target
 from regions.choices import UnitKind
 from regions.models import OrgUnit
+from relations.selectors.complaints import complaint_report_section
+from reports.choices import ReportKind
 from risk.selectors import period_events, provision_section
 
 CENT = Decimal("0.01")
@@ -350,6 +352,8 @@ def report_figures(unit, period, kind, *, progress=None):
         "events": events,
         # The provision for doubtful debts (risk) as of the period's last month end and its movement in that month.
         "provisions": provision_section(unit, period),
+        # Complaints (投诉, relations) of the unit's subtree in the period: monthly reports only (issue 18).
+        **({"complaints": complaint_report_section(unit, period)} if kind == ReportKind.MONTHLY else {}),
         "source": {
             "summary_rows": {key: sums[unit.path].get((key, "rows"), 0) for key in COMPARED},
             "districts_with_facts": len(district_sums),

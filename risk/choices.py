@@ -198,7 +198,7 @@ IMPROVEMENT_OPEN_STATES = (
 
 class WarningKind(models.TextChoices):
     """What an early-warning rule (预警规则) watches; risk.services.warnings says how each is computed.
-    Complaint spikes wait for the complaints subject (nothing records complaints yet)."""
+    Complaint spikes read the complaints of relations (issue 18)."""
 
     OVERDUE_SHARE = "overdue_share", _("Overdue share above the threshold")
     OVERDUE_SHARE_RISE = "overdue_share_rise", _("Overdue share rising by the threshold")
@@ -211,6 +211,7 @@ class WarningKind(models.TextChoices):
     ATTAINMENT_PACE = "attainment_pace", _("Sales attainment behind the year's time pace by the threshold")
     CHANNEL_PACE = "channel_pace", _("New channels behind the expansion plan's pace by the threshold")
     VISITS_OVERDUE = "visits_overdue", _("Customer visit overdue by more than the threshold (days)")
+    COMPLAINT_SPIKE = "complaint_spike", _("Complaints received in the window above the threshold")
 
 
 class WarningLevel(models.TextChoices):

@@ -360,6 +360,7 @@ def _app_entries(attribute):
         registry_plans,
         registry_plans_pages,
         registry_regions,
+        registry_relations_complaints,
         registry_relations_keycust,
         registry_relations_market,
         registry_relations_visits,
@@ -387,6 +388,7 @@ def _app_entries(attribute):
         registry_relations_keycust,
         registry_relations_market,
         registry_relations_visits,
+        registry_relations_complaints,
     )
     for module in modules:
         yield from getattr(module, attribute, ())

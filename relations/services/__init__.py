@@ -1,5 +1,6 @@
 """One module per subject (visits, key_customers, market, complaints); this package re-exports their public names."""
 
+from relations.services.complaints import *  # noqa: E402, F401, F403  (complaints: relations/services/complaints.py)
 from relations.services.keycust import *  # noqa: E402, F403 (key customers and their plans: its __all__)
 from relations.services.market import (  # noqa: F401 (market intelligence)
     market_report_create,

@@ -25,7 +25,10 @@ How each kind is computed (all set-wise, as of the run's day; "above" is strictl
 
 A run (`warnings_evaluate`) opens a warning per new hit, leaves the open ones alone (one open warning per
 rule × subject: the partial unique constraints) and closes the open ones whose subject no longer trips the
-rule, with the reason "condition cleared". Complaint spikes wait for complaints (nothing records them yet).
+rule, with the reason "condition cleared".
+
+- complaint_spike (district): more than `threshold` complaints received in the `window` days up to the run's
+  day (relations.Complaint, by the district office of the customer).
 """
 
 import calendar
@@ -35,7 +38,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -58,6 +61,7 @@ from plans.choices import Metric
 from plans.models import Target
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
+from relations.models import Complaint
 from relations.selectors.visits import overdue_customers
 from risk.choices import (
     GRADES,
@@ -107,6 +111,9 @@ KIND_SPECS = {
     WarningKind.ATTAINMENT_PACE: KindSpec(WarningLevel.DISTRICT, **_SHARE),
     WarningKind.CHANNEL_PACE: KindSpec(WarningLevel.DISTRICT, **_SHARE),
     WarningKind.VISITS_OVERDUE: KindSpec(WarningLevel.CUSTOMER, Decimal(1), Decimal(365), whole=True),
+    WarningKind.COMPLAINT_SPIKE: KindSpec(
+        WarningLevel.DISTRICT, Decimal(1), Decimal(10_000), whole=True, window=DAYS, window_max=366
+    ),
 }
 
 
@@ -439,6 +446,21 @@ def _visits_overdue_hits(facts, rule):
     return {pk: Decimal(n) for pk, n in days.items()}
 
 
+def _complaint_spike_hits(facts, rule):
+    """Complaint spikes (投诉激增): districts where more than `threshold` complaints (product and channel, whatever
+    their state) were received in the `window` days up to the run's day (relations' complaints)."""
+    as_of = facts.as_of
+    counts = (
+        Complaint.objects.unscoped()
+        .filter(received_on__gt=as_of - datetime.timedelta(days=rule.window), received_on__lte=as_of)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=int(rule.threshold))
+    )
+    return {row["unit_id"]: Decimal(row["n"]) for row in counts}
+
+
 def rule_hits(rule, facts):
     """{subject id (a customer's, or a district's for district rules): the value that trips `rule`}."""
     kind = rule.kind
@@ -464,6 +486,8 @@ def rule_hits(rule, facts):
         return _channel_pace_hits(facts, rule)
     if kind == WarningKind.VISITS_OVERDUE:
         return _visits_overdue_hits(facts, rule)
+    if kind == WarningKind.COMPLAINT_SPIKE:
+        return _complaint_spike_hits(facts, rule)
     raise ValueError(f"unknown warning kind {kind!r}")
 
 

@@ -214,7 +214,7 @@ def test_a_regional_managers_export_holds_only_the_regions_rows(reports, persona
     from django.utils.translation import gettext
 
     with translation.override("zh-hans"):
-        expected = [gettext("Summary"), gettext("Attainment"), gettext("Ageing"), gettext("Exceptions")]
+        expected = [gettext("Summary"), gettext("Attainment"), gettext("Ageing"), gettext("Exceptions"), gettext("Complaints")]
         target_header = gettext("Target")
     assert workbook.sheetnames == expected
     text = " ".join(values)

@@ -12,6 +12,7 @@ from dashboard.demo import load_demo_dashboard
 from performance.demo import load_demo_performance
 from plans.demo import load_demo_plans
 from regions.demo import DEMO_PASSWORD, load_demo_company
+from relations.demo_complaints import load_demo_complaints
 from relations.demo_keycust import load_demo_keycust
 from relations.demo_market import load_demo_market
 from relations.demo_visits import load_demo_visits
@@ -60,6 +61,9 @@ class Command(BaseCommand):
             ("绩效考核与激励 / appraisal", load_demo_appraisal),
             # After the appraisal: the staff ratings read the appraisal scores.
             ("信誉评级 / credit ratings", load_demo_ratings),
+            # Complaints in every state (issue 18), some escalated: before the reports (their complaints section)
+            # and the warnings (complaint spikes).
+            ("客户投诉 / complaints", load_demo_complaints),
             # After the summaries and the targets: reports are built from them.
             ("业务报告 / business reports", load_demo_reports),
             # Foresight: the default-risk model trained on the demo ledger (or its refusal stored) and scored.
