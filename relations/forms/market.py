@@ -43,7 +43,10 @@ class MarketReportForm(forms.Form):
     )
     price_level = forms.CharField(label=_("competitor's price"), max_length=30, required=False)
     price_change = forms.CharField(
-        label=_("price change %"), max_length=12, required=False, help_text=_("A cut of 5.5 % is −5.5; a rise is positive.")
+        label=_("price change %"),
+        max_length=12,
+        required=False,
+        help_text=_("A cut of 5.5 per cent is entered as −5.5; a rise as a positive number."),
     )
     policy = forms.CharField(
         label=_("competitor's policy"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
