@@ -4,15 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('approvals', '0015_promo_kinds'),
+        ("approvals", "0015_promo_kinds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='approvalrequest',
-            name='kind',
-            field=models.CharField(choices=[('plan_marketing', 'Marketing plan'), ('plan_work', 'Work plan'), ('plan_strategy', 'Development strategy'), ('plan_channel_expansion', 'Channel expansion plan'), ('plan_promotion', 'Promotion plan'), ('plan_product_expansion', 'Product expansion plan'), ('plan_customer_expansion', 'Customer expansion plan'), ('plan_expense_profit', 'Expense and profit plan'), ('plan_staff_development', 'Staff development plan'), ('budget', 'Budget'), ('expense_over_budget', 'Spending beyond budget'), ('bad_debt', 'Bad-debt proposal'), ('credit_limit_exception', 'Credit-limit exception'), ('appraisal_scheme', 'Appraisal scheme'), ('rating_scheme', 'Rating scheme'), ('grade_override', 'Grade override'), ('reward_proposal', 'Reward proposal'), ('contract_filing', 'Contract filing'), ('report', 'Report'), ('improvement_plan', 'Improvement plan'), ('warning_rule', 'Warning rule change'), ('provision_policy', 'Provision policy'), ('credit_hold_release', 'Credit hold release'), ('credit_policy', 'Credit policy'), ('credit_limit_change', 'Credit limit beyond the policy'), ('write_off_reversal', 'Write-off reversal'), ('material_request', 'Promotional materials requirement plan'), ('headcount_request', 'Headcount request')], max_length=30, verbose_name='kind'),
+            model_name="approvalrequest",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("plan_marketing", "Marketing plan"),
+                    ("plan_work", "Work plan"),
+                    ("plan_strategy", "Development strategy"),
+                    ("plan_channel_expansion", "Channel expansion plan"),
+                    ("plan_promotion", "Promotion plan"),
+                    ("plan_product_expansion", "Product expansion plan"),
+                    ("plan_customer_expansion", "Customer expansion plan"),
+                    ("plan_expense_profit", "Expense and profit plan"),
+                    ("plan_staff_development", "Staff development plan"),
+                    ("budget", "Budget"),
+                    ("expense_over_budget", "Spending beyond budget"),
+                    ("bad_debt", "Bad-debt proposal"),
+                    ("credit_limit_exception", "Credit-limit exception"),
+                    ("appraisal_scheme", "Appraisal scheme"),
+                    ("rating_scheme", "Rating scheme"),
+                    ("grade_override", "Grade override"),
+                    ("reward_proposal", "Reward proposal"),
+                    ("contract_filing", "Contract filing"),
+                    ("report", "Report"),
+                    ("improvement_plan", "Improvement plan"),
+                    ("warning_rule", "Warning rule change"),
+                    ("provision_policy", "Provision policy"),
+                    ("credit_hold_release", "Credit hold release"),
+                    ("credit_policy", "Credit policy"),
+                    ("credit_limit_change", "Credit limit beyond the policy"),
+                    ("write_off_reversal", "Write-off reversal"),
+                    ("material_request", "Promotional materials requirement plan"),
+                    ("headcount_request", "Headcount request"),
+                ],
+                max_length=30,
+                verbose_name="kind",
+            ),
         ),
     ]

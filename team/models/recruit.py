@@ -112,7 +112,9 @@ class Vacancy(models.Model):
     (cancelled). `closed_on` is the day it was filled or cancelled; days open run from `opened_on` to it (or to
     today while open)."""
 
-    request = models.ForeignKey(HeadcountRequest, on_delete=models.PROTECT, related_name="vacancies", verbose_name=_("headcount request"))
+    request = models.ForeignKey(
+        HeadcountRequest, on_delete=models.PROTECT, related_name="vacancies", verbose_name=_("headcount request")
+    )
     unit = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="vacancies", verbose_name=_("org unit"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     title = models.CharField(_("position"), max_length=50, blank=True)

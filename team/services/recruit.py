@@ -11,7 +11,6 @@ checked here (the role must sit at that kind of unit, 1 to MAX_HEADCOUNT seats) 
 Every write asks a rule of team/rights/recruit.py with `ensure(by, …)`; bad input is refused on its field with
 nothing written (the services are atomic). Lock order: the candidate, then the vacancy."""
 
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,7 +70,7 @@ def _pick(model, value, *, field, message, by=None):
     if value is None or value == "":
         return None
     if isinstance(value, model):
-        return value
+        value = value.pk  # read again: the caller's copy may be stale, and it must lie in `by`'s scope too
     manager = model._default_manager
     rows = manager.all() if by is None or by is SYSTEM else manager.for_user(by)
     try:
@@ -148,9 +147,7 @@ def headcount_request_create(*, by, unit, role, headcount, reason, title="", nee
     unit = _clean_unit(unit, by)
     ensure(by, "headcount.request", unit)
     fields = _clean_request_fields(unit=unit, role=role, headcount=headcount, reason=reason, title=title, needed_by=needed_by)
-    return HeadcountRequest.objects.create(
-        unit=unit, requested_by=_actor_staff(by), created_by=_actor_user(by), **fields
-    )
+    return HeadcountRequest.objects.create(unit=unit, requested_by=_actor_staff(by), created_by=_actor_user(by), **fields)
 
 
 def _lock_request(request):
@@ -271,9 +268,12 @@ def vacancy_cancel(*, by, vacancy, reason, on=None):
 def candidate_record(*, by, vacancy, name, applied_on=None, phone="", email="", source="", note=""):
     """Record a person applying for an open vacancy."""
     ensure(by, "candidate.record", None)
-    vacancy = _pick(Vacancy, vacancy, field="vacancy", message=_("Choose an open vacancy in your part of the organisation."), by=by)
+    vacancy = _pick(
+        Vacancy, vacancy, field="vacancy", message=_("Choose an open vacancy in your part of the organisation."), by=by
+    )
     if vacancy is None:
         raise InvalidInput(_("Choose the vacancy."), field="vacancy")
+    vacancy = _lock_vacancy(vacancy)
     ensure(by, "candidate.record", vacancy)
     if vacancy.state != VacancyState.OPEN:
         raise InvalidInput(_("This vacancy is not open: candidates apply for an open vacancy."), field="vacancy")
@@ -374,9 +374,7 @@ def _hire_vacancy(candidate, vacancy, by):
 
 
 @transaction.atomic
-def candidate_hire(
-    *, by, candidate, employee_no, hire_date, title="", username="", password="", vacancy=None
-):
+def candidate_hire(*, by, candidate, employee_no, hire_date, title="", username="", password="", vacancy=None):
     """Hire an offered candidate into an approved open vacancy (theirs, or another named one): regions'
     `staff_hire` makes the staff profile, its first position (the vacancy's unit and role) and, with a
     username, a login — so the position history and the audit trail show the hire, and the new person's scope
@@ -396,9 +394,7 @@ def candidate_hire(
     title = clean_text(title, field="title", max_length=50) or vacancy.title
     username = clean_text(username, field="username", max_length=150)
     if username and (not isinstance(password, str) or len(password) < MIN_PASSWORD):
-        raise InvalidInput(
-            _("A login needs a password of at least %(n)d characters.") % {"n": MIN_PASSWORD}, field="password"
-        )
+        raise InvalidInput(_("A login needs a password of at least %(n)d characters.") % {"n": MIN_PASSWORD}, field="password")
     staff = staff_hire(
         by=by,
         employee_no=employee_no,
@@ -438,4 +434,3 @@ __all__ = [
     "interview_record",
     "vacancy_cancel",
 ]
-
