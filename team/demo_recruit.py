@@ -73,11 +73,11 @@ def load_demo_recruit(*, today=None):
         interviews=[(day(25), "strong", "五年银行对公业务经验，熟悉杭州本地客户。"), (day(20), "recommend", "复试：沟通清晰，期望薪资在范围内。")],
         stage="offered",
     )  # fmt: skip
-    services.candidate_hire(by=pm_zj, candidate=hired, employee_no="ZP26001", hire_date=day(5), title="客户经理")
     _candidate(
         dm_hz, first, "陈雨桐", applied_on=day(29), phone="13905710002", source="内部推荐",
         interviews=[(day(24), "hold", "经验偏少，可作为储备。")], stage="withdrawn",
     )  # fmt: skip
+    services.candidate_hire(by=pm_zj, candidate=hired, employee_no="ZP26001", hire_date=day(5), title="客户经理")
     _candidate(
         dm_hz, second, "王浩然", applied_on=day(21), phone="13905710003", source="校园招聘",
         interviews=[(day(14), "recommend", "学习能力强，市场营销专业。")], stage="offered",
