@@ -32,6 +32,7 @@ class ApprovalKind(models.TextChoices):
     CREDIT_LIMIT_CHANGE = "credit_limit_change", _("Credit limit beyond the policy")
     WRITE_OFF_REVERSAL = "write_off_reversal", _("Write-off reversal")
     MATERIAL_REQUEST = "material_request", _("Promotional materials requirement plan")
+    HEADCOUNT_REQUEST = "headcount_request", _("Headcount request")
 
 
 class RequestState(models.TextChoices):

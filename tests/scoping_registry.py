@@ -366,6 +366,7 @@ def _app_entries(attribute):
         registry_relations_visits,
         registry_reports,
         registry_risk,
+        registry_team_recruit,
         registry_workflow,
     )
 
@@ -389,6 +390,7 @@ def _app_entries(attribute):
         registry_relations_market,
         registry_relations_visits,
         registry_relations_complaints,
+        registry_team_recruit,
     )
     for module in modules:
         yield from getattr(module, attribute, ())

@@ -88,6 +88,9 @@ POLICY = {
     ApprovalKind.WRITE_OFF_REVERSAL: KindPolicy(Route.CENTER, sla_days=5),
     # A unit's requirement plan for promotional materials (推广用品需求计划, issue 17): the center's pool decides.
     ApprovalKind.MATERIAL_REQUEST: KindPolicy(Route.CENTER, sla_days=3),
+    # A headcount request (编制申请, issue 19): the regional manager over the unit, then the center's pool (the
+    # Development Center approves headcount).
+    ApprovalKind.HEADCOUNT_REQUEST: KindPolicy(Route.CENTER, sla_days=5),
 }
 
 

@@ -4,3 +4,12 @@ from rest_framework.routers import SimpleRouter
 router = SimpleRouter()
 
 urlpatterns = router.urls
+
+# Recruitment (招聘), issue 19.
+from team.api.views.recruit import CandidateViewSet, HeadcountRequestViewSet, VacancyViewSet  # noqa: E402
+
+router.register("headcount-requests", HeadcountRequestViewSet, basename="team-headcount-request")
+router.register("vacancies", VacancyViewSet, basename="team-vacancy")
+router.register("candidates", CandidateViewSet, basename="team-candidate")
+
+urlpatterns = router.urls

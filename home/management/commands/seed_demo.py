@@ -24,6 +24,7 @@ from risk.demo_ratings import load_demo_ratings
 from risk.demo_warnings import load_demo_warnings
 from risk.demo_write_offs import load_demo_write_offs
 from risk.forecast_demo import load_demo_forecasts
+from team.demo_recruit import load_demo_recruit
 from workflow.demo import load_demo_workflow
 
 
@@ -80,6 +81,8 @@ class Command(BaseCommand):
             # event and last month's market-information reports built (one submitted).
             ("市场信息 / market intelligence", load_demo_market),
             ("市场信息月报 / market-information reports", load_demo_market_reports),
+            # Recruitment (issue 19): headcount requests through the chain, vacancies, candidates, one hire.
+            ("招聘 / recruitment", load_demo_recruit),
         ]
 
     def handle(self, *args, **options):
