@@ -1,1 +1,3 @@
 """One module per subject (recruitment, training, assessment, promotion); this package re-exports their public names."""
+
+from team.models.training import Course, Enrolment, TrainingReminder, TrainingSession  # noqa: F401
