@@ -47,6 +47,7 @@ class DeliveryCappedTask(Task):
 app = Celery("regsales", task_cls=DeliveryCappedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["team"], related_name="tasks_training")  # team keeps one tasks module per subject
 
 # All beat schedules live here, each with the reason it exists. Later issues add the
 # credit-rating and early-warning runs.
@@ -125,4 +126,8 @@ app.conf.beat_schedule = {
     # Contracts (合同) ending within 30 and 7 days: their owners told once per threshold, states moved to expiring
     # or expired; at 07:40, before the working day. A reminder row per contract and threshold makes a rerun silent.
     "channels.contracts_remind": {"task": "channels.contracts_remind", "schedule": crontab(hour=7, minute=40)},
+    # Mandatory training due (培训): people told of each mandatory course they have not passed within its validity and
+    # are not booked on, at 08:10 before the working day; one reminder per person, course and ISO week (a unique row),
+    # so the daily runs of one week send it once.
+    "team.training_reminders": {"task": "team.training_reminders", "schedule": crontab(hour=8, minute=10)},
 }

@@ -1,1 +1,3 @@
 """One module per subject (recruitment, training, assessment, promotion); this package re-exports their public names."""
+
+from team.filtersets.training import CourseFilterSet, EnrolmentFilterSet, TrainingSessionFilterSet  # noqa: F401

@@ -69,8 +69,10 @@ def may_enrol(user, enrolment=None):
 
 
 @rule("enrolment.cancel")
-def may_cancel_enrolment(user, enrolment):
+def may_cancel_enrolment(user, enrolment=None):
     staff = staff_of(user, active=True)
+    if enrolment is None:
+        return is_center(user) or staff is not None or Refusal(_("Only people of the organisation enrol in training."))
     if staff is not None and enrolment.person_id == staff.pk:
         return True
     return manages_unit(user, enrolment.person.unit) or Refusal(
