@@ -19,6 +19,7 @@ from risk.demo_ratings import load_demo_ratings
 from risk.demo_warnings import load_demo_warnings
 from risk.demo_write_offs import load_demo_write_offs
 from risk.forecast_demo import load_demo_forecasts
+from team.demo_training import load_demo_training
 from workflow.demo import load_demo_workflow
 
 
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             ("预警 / early warnings", load_demo_warnings),
             # After the ratings (grade D holds) and the ledger (caps from what each unit owes): credit control.
             ("信用控制 / credit control", load_demo_credit),
+            # Training: the catalogue, past sessions with scores, coming ones, some people overdue (issue 19).
+            ("培训 / training", load_demo_training),
         ]
 
     def handle(self, *args, **options):
