@@ -47,6 +47,7 @@ class DeliveryCappedTask(Task):
 app = Celery("regsales", task_cls=DeliveryCappedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["team"], related_name="tasks_training")  # team keeps one tasks module per subject
 
 # All beat schedules live here, each with the reason it exists. Later issues add the
 # credit-rating and early-warning runs.
@@ -136,4 +137,8 @@ app.conf.beat_schedule = {
     # before the working day; the job does nothing on days off (China's calendar) and escalates a complaint at most
     # once a day (escalated_on, a row per complaint and day), so a second run that day changes nothing.
     "relations.complaints_escalate": {"task": "relations.complaints_escalate", "schedule": crontab(hour=8, minute=40)},
+    # Mandatory training due (培训): people told of each mandatory course they have not passed within its validity and
+    # are not booked on, at 08:10 before the working day; one reminder per person, course and ISO week (a unique row),
+    # so the daily runs of one week send it once.
+    "team.training_reminders": {"task": "team.training_reminders", "schedule": crontab(hour=8, minute=10)},
 }

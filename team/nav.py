@@ -1,12 +1,12 @@
 """This app's entries in the main navigation (core/nav.py): recruitment, training, capability assessment,
 promotion recommendations and the team dashboard, each for those whose scope holds them."""
 
-from django.urls import reverse  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from core import nav  # noqa: E402
-from core.roles import can  # noqa: E402
-from team.rights.recruit import RECRUIT_RIGHT  # noqa: E402
+from core import nav
+from core.roles import Role, can
+from team.rights.recruit import RECRUIT_RIGHT
 
 
 @nav.entries(nav.ORGANISATION, order=20)
@@ -19,3 +19,19 @@ def recruit_items(user, role):
         (_("Vacancies"), reverse("team:vacancy_list")),
         (_("Candidates"), reverse("team:candidate_list")),
     ]
+
+
+@nav.entries(nav.ORGANISATION, order=40)
+def training_items(user, role):
+    """Training (培训): the sessions and one's own training for everyone with a role; the catalogue; a unit's
+    overview for managers and the center."""
+    if role is None or role == "branch_system":
+        return []
+    items = [
+        (_("Training sessions"), reverse("team:training_session_list")),
+        (_("My training"), reverse("team:my_training")),
+        (_("Course catalogue"), reverse("team:course_list")),
+    ]
+    if role != Role.SALES_REP:
+        items.append((_("Training overview"), reverse("team:unit_training_mine")))
+    return items

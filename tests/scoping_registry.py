@@ -367,6 +367,7 @@ def _app_entries(attribute):
         registry_reports,
         registry_risk,
         registry_team_recruit,
+        registry_team_training,
         registry_workflow,
     )
 
@@ -391,6 +392,7 @@ def _app_entries(attribute):
         registry_relations_visits,
         registry_relations_complaints,
         registry_team_recruit,
+        registry_team_training,
     )
     for module in modules:
         yield from getattr(module, attribute, ())

@@ -25,6 +25,7 @@ from risk.demo_warnings import load_demo_warnings
 from risk.demo_write_offs import load_demo_write_offs
 from risk.forecast_demo import load_demo_forecasts
 from team.demo_recruit import load_demo_recruit
+from team.demo_training import load_demo_training
 from workflow.demo import load_demo_workflow
 
 
@@ -83,6 +84,8 @@ class Command(BaseCommand):
             ("市场信息月报 / market-information reports", load_demo_market_reports),
             # Recruitment (issue 19): headcount requests through the chain, vacancies, candidates, one hire.
             ("招聘 / recruitment", load_demo_recruit),
+            # Training: the catalogue, past sessions with scores, coming ones, some people overdue (issue 19).
+            ("培训 / training", load_demo_training),
         ]
 
     def handle(self, *args, **options):
