@@ -32,6 +32,8 @@ class ApprovalKind(models.TextChoices):
     CREDIT_LIMIT_CHANGE = "credit_limit_change", _("Credit limit beyond the policy")
     WRITE_OFF_REVERSAL = "write_off_reversal", _("Write-off reversal")
     MATERIAL_REQUEST = "material_request", _("Promotional materials requirement plan")
+    CAPABILITY_MODEL = "capability_model", _("Capability model")
+    PROMOTION = "promotion", _("Promotion recommendation")
 
 
 class RequestState(models.TextChoices):

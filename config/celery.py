@@ -47,6 +47,8 @@ class DeliveryCappedTask(Task):
 app = Celery("regsales", task_cls=DeliveryCappedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Team building keeps its jobs in one module per subject (team/tasks_<subject>.py).
+app.autodiscover_tasks(["team"], related_name="tasks_promo")
 
 # All beat schedules live here, each with the reason it exists. Later issues add the
 # credit-rating and early-warning runs.
@@ -125,4 +127,8 @@ app.conf.beat_schedule = {
     # Contracts (合同) ending within 30 and 7 days: their owners told once per threshold, states moved to expiring
     # or expired; at 07:40, before the working day. A reminder row per contract and threshold makes a rerun silent.
     "channels.contracts_remind": {"task": "channels.contracts_remind", "schedule": crontab(hour=7, minute=40)},
+    # Approved promotions (晋升建议, issue 19) whose effective date has come: applied through the staff services at
+    # 00:30, before anyone logs in, so scope follows the new position from the first request of the day. Only an
+    # approved, not yet applied one is applied (under its row lock): a second run applies nothing.
+    "team.promotions_apply_due": {"task": "team.promotions_apply_due", "schedule": crontab(hour=0, minute=30)},
 }

@@ -88,6 +88,11 @@ POLICY = {
     ApprovalKind.WRITE_OFF_REVERSAL: KindPolicy(Route.CENTER, sla_days=5),
     # A unit's requirement plan for promotional materials (推广用品需求计划, issue 17): the center's pool decides.
     ApprovalKind.MATERIAL_REQUEST: KindPolicy(Route.CENTER, sla_days=3),
+    # A new version of a role's capability model (能力模型, issue 19): company policy, the center's pool decides.
+    ApprovalKind.CAPABILITY_MODEL: KindPolicy(Route.CENTER, sla_days=10),
+    # A promotion recommendation (晋升建议, issue 19): the ladder above the person's unit up to the center's pool
+    # (team.services.promo.promotion_submit asks for those levels; the director is not on it).
+    ApprovalKind.PROMOTION: KindPolicy(Route.LADDER, sla_days=5),
 }
 
 
