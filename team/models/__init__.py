@@ -1,4 +1,5 @@
 """One module per subject (recruitment, training, assessment, promotion); this package re-exports their public names."""
+
 from team.models.promo import (  # noqa: F401 (capability assessment and promotion recommendations)
     Assessment,
     AssessmentCycle,

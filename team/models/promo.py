@@ -87,9 +87,7 @@ class CapabilityModel(models.Model):
         ordering = ["role", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["role", "version"], name="capability_model_role_version"),
-            models.UniqueConstraint(
-                fields=["role"], condition=Q(state="approved"), name="capability_model_one_current_per_role"
-            ),
+            models.UniqueConstraint(fields=["role"], condition=Q(state="approved"), name="capability_model_one_current_per_role"),
         ]
 
     def __str__(self):
@@ -106,7 +104,9 @@ class CapabilityModel(models.Model):
 class Competency(models.Model):
     """One competency of a capability model (e.g. 客户开发): levels 1..`levels` and what each level means."""
 
-    model = models.ForeignKey(CapabilityModel, on_delete=models.CASCADE, related_name="competencies", verbose_name=_("capability model"))
+    model = models.ForeignKey(
+        CapabilityModel, on_delete=models.CASCADE, related_name="competencies", verbose_name=_("capability model")
+    )
     code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
@@ -210,7 +210,12 @@ class AssessmentScore(models.Model):
     calibrated_level = models.PositiveSmallIntegerField(_("calibrated level"), null=True, blank=True)
     calibration_reason = models.CharField(_("calibration reason"), max_length=500, blank=True)
     calibrated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("calibrated by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("calibrated by"),
     )
     calibrated_at = models.DateTimeField(_("calibrated at"), null=True, blank=True)
 
@@ -254,7 +259,12 @@ class PromotionRecommendation(models.Model):
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=PromotionState.choices, default=PromotionState.DRAFT)
     recommended_by = models.ForeignKey(
-        "regions.StaffProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("recommended by")
+        "regions.StaffProfile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recommended by"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")

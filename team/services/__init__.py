@@ -1,4 +1,5 @@
 """One module per subject (recruitment, training, assessment, promotion); this package re-exports their public names."""
+
 from team.services.promo import (  # noqa: F401 (capability assessment and promotion recommendations)
     assessment_calibrate,
     assessment_cycle_close,

@@ -71,7 +71,12 @@ def _clean_competencies(competencies):
             raise InvalidInput(_("The code %(code)s is used twice.") % {"code": code}, field="competencies")
         codes.add(code)
         levels = item.get("levels", 5)
-        if isinstance(levels, bool) or not isinstance(levels, (int, str)) or not str(levels).isdigit() or not 2 <= int(levels) <= 10:
+        if (
+            isinstance(levels, bool)
+            or not isinstance(levels, (int, str))
+            or not str(levels).isdigit()
+            or not 2 <= int(levels) <= 10
+        ):
             raise InvalidInput(_("A competency has from 2 to 10 levels."), field="competencies")
         levels = int(levels)
         descriptions = item.get("level_descriptions") or []
@@ -148,7 +153,13 @@ def capability_model_snapshot(*, model):
         "version": model.version,
         "name": model.name,
         "competencies": [
-            {"code": c.code, "name": c.name, "levels": c.levels, "description": c.description, "level_descriptions": c.level_descriptions}
+            {
+                "code": c.code,
+                "name": c.name,
+                "levels": c.levels,
+                "description": c.description,
+                "level_descriptions": c.level_descriptions,
+            }
             for c in model.competencies.all()
         ],
     }
