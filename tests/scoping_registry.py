@@ -362,6 +362,7 @@ def _app_entries(attribute):
         registry_regions,
         registry_reports,
         registry_risk,
+        registry_team_promo,
         registry_workflow,
     )
 
@@ -381,6 +382,7 @@ def _app_entries(attribute):
         registry_customers,
         registry_risk,
         registry_channels,
+        registry_team_promo,
     )
     for module in modules:
         yield from getattr(module, attribute, ())

@@ -194,7 +194,13 @@ def distribution_table(*, unit, cycle):
     for (role, code), competency in sorted(competencies.items(), key=lambda kv: (kv[0][0], kv[1].order, kv[1].pk)):
         levels = [counts.get((role, code, level), 0) for level in range(1, competency.levels + 1)]
         table[role].append({"competency": competency, "levels": levels, "total": sum(levels)})
-    return [(Role(role).label, rows) for role, rows in table.items()]
+    groups = []
+    for role, rows in table.items():
+        top = max(len(row["levels"]) for row in rows)
+        for row in rows:
+            row["levels"] = row["levels"] + [""] * (top - len(row["levels"]))  # a blank where a level does not exist
+        groups.append((Role(role).label, rows, range(1, top + 1)))
+    return groups
 
 
 # The stages of the promotion pipeline, in order.
