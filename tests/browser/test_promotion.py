@@ -49,7 +49,7 @@ def test_a_promotion_recommended_and_approved_moves_the_person_from_its_effectiv
 
     # --- the district manager recommends the salesperson from their development archive -----------------------
     log_in(page, "dm_hangzhou")
-    page.goto(f"/regions/staff/{person.pk}/")
+    page.goto(f"/org/staff/{person.pk}/")
     page.locator(f"a[href='/team/staff/{person.pk}/development/']").click()
     expect(page).to_have_url(re.compile(rf"/team/staff/{person.pk}/development/$"))
     page.locator(f"a[href='/team/promotions/new/?staff={person.pk}']").click()
@@ -84,7 +84,7 @@ def test_a_promotion_recommended_and_approved_moves_the_person_from_its_effectiv
 
     # --- the archive shows the new position from its effective date (read by the province's manager) -------------
     log_in(page, "pm_zhejiang")
-    page.goto(f"/regions/staff/{person.pk}/")
+    page.goto(f"/org/staff/{person.pk}/")
     rows = page.locator("table.app-table tbody tr")
     first = rows.first
     expect(first).to_contain_text("宁波市")

@@ -19,6 +19,7 @@ from risk.demo_ratings import load_demo_ratings
 from risk.demo_warnings import load_demo_warnings
 from risk.demo_write_offs import load_demo_write_offs
 from risk.forecast_demo import load_demo_forecasts
+from team.demo_promo import load_demo_promo
 from workflow.demo import load_demo_workflow
 
 
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             ("预警 / early warnings", load_demo_warnings),
             # After the ratings (grade D holds) and the ledger (caps from what each unit owes): credit control.
             ("信用控制 / credit control", load_demo_credit),
+            # Capability assessment and promotion recommendations (issue 19), on the people and appraisal above.
+            ("能力评估与晋升建议 / capability and promotions", load_demo_promo),
         ]
 
     def handle(self, *args, **options):
