@@ -46,7 +46,7 @@ def _world(units):
             Competency.objects.create(model=model, code=f"C{n}", name=f"能力{n}", levels=4 + n % 2, order=n) for n in range(3)
         ]
     districts = [units[code] for code in ("330100", "330200", "440100")]
-    for n in range(40):
+    for _ in range(40):
         district = rng.choice(districts)
         person = make_staff(district, None)
         role = rng.choice((Role.SALES_REP, Role.DISTRICT_MANAGER))
@@ -103,7 +103,7 @@ def test_the_figures_equal_an_independent_computation(units, code):
         for r in PromotionRecommendation.objects.select_related("from_unit"):
             if not r.from_unit.path.startswith(unit.path):
                 continue
-            day = lambda stamp: stamp is not None and timezone.localtime(stamp).date() <= as_of  # noqa: E731
+            day = lambda stamp, as_of=as_of: stamp is not None and timezone.localtime(stamp).date() <= as_of  # noqa: E731
             if not day(r.created_at):
                 continue
             if day(r.applied_at):
