@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from approvals.selectors import latest_request
 from approvals.services import request_approve
+from core.rights import SYSTEM
 from core.roles import Role
 from regions.models import StaffProfile
 from team.models.promo import CapabilityModel
@@ -55,31 +56,35 @@ def load_demo_promo():
     second = services.assessment_cycle_open(
         by=center, code=f"{year}-H2", name=f"{year}年下半年能力评估", starts_on=f"{year}-07-01", ends_on=f"{year}-12-31"
     )
-    reps = list(StaffProfile.objects.filter(unit=dm.staff_profile.unit, role=Role.SALES_REP, is_active=True, user__isnull=False))
+    reps = list(StaffProfile.objects.filter(unit=dm.staff_profile.unit, role=Role.SALES_REP, is_active=True).order_by("pk"))
     patterns = [(4, 3, 4, 3), (3, 3, 2, 4), (5, 4, 4, 4), (2, 3, 3, 2)]
     assessed = 0
     for n, rep in enumerate(reps):
         own = patterns[n % len(patterns)]
         levels = dict(zip(("KH", "TP", "HK", "CP"), own, strict=True))
-        services.assessment_self_submit(by=rep.user, cycle=first, levels=levels, comment="本期完成了全部目标。")
+        # A salesperson without a login hands in a paper self-assessment, recorded by the system.
+        as_rep = {"by": rep.user} if rep.user_id else {"by": SYSTEM, "staff": rep}
+        services.assessment_self_submit(**as_rep, cycle=first, levels=levels, comment="本期完成了全部目标。")
         manager = {code: max(1, level - (1 if code == "TP" and n % 2 else 0)) for code, level in levels.items()}
         services.assessment_manager_submit(by=dm, cycle=first, staff=rep, levels=manager, comment="表现稳定。")
         assessed += 1
         if n < 2:
-            services.assessment_self_submit(by=rep.user, cycle=second, levels=levels, comment="下半年自评。")
+            services.assessment_self_submit(**as_rep, cycle=second, levels=levels, comment="下半年自评。")
     if reps:
         assessment = first.assessments.get(staff=reps[0])
         services.assessment_calibrate(by=pm, assessment=assessment, competency="KH", level=5, reason="全省横向对比后上调")
     services.assessment_cycle_close(by=center, cycle=first)
     promotions = 0
-    if len(reps) >= 2:
+    # Not the demo login rep_hangzhou: the persona tour and the screenshots expect them where they are.
+    candidates = [rep for rep in reps if not rep.user_id]
+    if len(candidates) >= 2:
         waiting = services.promotion_create(
-            by=dm, staff=reps[0], to_unit="330100", to_role=Role.DISTRICT_MANAGER, to_title="杭州地办副经理",
+            by=dm, staff=candidates[0], to_unit="330100", to_role=Role.DISTRICT_MANAGER, to_title="杭州地办副经理",
             effective_on=today + timedelta(days=30), reason="连续两期能力评估优秀，客户开发能力突出，可带教新人。",
         )  # fmt: skip
         services.promotion_submit(by=dm, recommendation=waiting)
         applied = services.promotion_create(
-            by=dm, staff=reps[1], to_unit="330200", to_role=Role.DISTRICT_MANAGER, to_title="宁波地办经理",
+            by=dm, staff=candidates[1], to_unit="330200", to_role=Role.DISTRICT_MANAGER, to_title="宁波地办经理",
             effective_on=today - timedelta(days=3), reason="宁波地办经理出缺，该同志熟悉浙江市场，考核排名靠前。",
         )  # fmt: skip
         request = services.promotion_submit(by=dm, recommendation=applied)

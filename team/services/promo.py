@@ -274,10 +274,11 @@ def clean_levels(levels, competencies):
 
 
 @transaction.atomic
-def assessment_self_submit(*, by, cycle, levels, comment=""):
+def assessment_self_submit(*, by, cycle, levels, comment="", staff=None):
     """The person's self-assessment in an open cycle, against the current model of their role: made, or revised
-    until their manager has assessed them. Returns (assessment, created)."""
-    staff = staff_of(by)
+    until their manager has assessed them. Returns (assessment, created). `staff`: only for the system recording a
+    paper self-assessment of a person without a login (demo, imports); the rule refuses anyone else's."""
+    staff = _pick_staff(staff) if staff is not None else staff_of(by)
     if staff is None:
         raise InvalidInput(_("Only a member of staff assesses themselves."), field="staff")
     ensure(by, "assessment.self", staff)
