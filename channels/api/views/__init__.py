@@ -19,7 +19,7 @@ from channels.filtersets import (
 )
 from channels.models import Channel, ChannelActivity, ChannelAgreement, ChannelContact, Contract
 from channels.rights import ARCHIVE_RIGHT, new_channel_salesperson
-from core.api import RolePermission, ScopedViewSet
+from core.api import RolePermission, ScopedViewSet, validated
 from core.files import download_responses, file_response
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.roles import BRANCH_SYSTEM, role_of
@@ -29,14 +29,6 @@ BULK_SCHEMA = {
     "request": ledger_bulk.BulkRequestSerializer,
     "responses": {200: ledger_bulk.BulkResponseSerializer, 400: ledger_bulk.BulkRefusalSerializer},
 }
-
-
-def _valid(view, serializer_class, *, data=None, partial=False):
-    serializer = serializer_class(
-        data=view.request.data if data is None else data, partial=partial, context=view.get_serializer_context()
-    )
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class ChannelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -67,7 +59,7 @@ class ChannelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     @idempotent
     def create(self, request):
         """Open a channel's archive (a salesperson's new channel is their own)."""
-        data = _valid(self, s.ChannelWriteSerializer)
+        data = validated(self, s.ChannelWriteSerializer)
         if "salesperson" not in data:
             data["salesperson"] = new_channel_salesperson(request.user)
         channel = services.channel_create(by=request.user, **data)
@@ -77,7 +69,7 @@ class ChannelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def partial_update(self, request, pk=None):
         """Change a channel's archive (not its state: see `transition`)."""
         channel = self.get_object()
-        data = _valid(self, s.ChannelWriteSerializer, partial=True)
+        data = validated(self, s.ChannelWriteSerializer, partial=True)
         channel = services.channel_update(by=request.user, channel=channel, **data)
         return self._answer(channel)
 
@@ -86,7 +78,7 @@ class ChannelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def transition(self, request, pk=None):
         """Move the channel's state (only the moves its life allows), on a day and for a reason."""
         channel = self.get_object()
-        data = _valid(self, s.ChannelTransitionInputSerializer)
+        data = validated(self, s.ChannelTransitionInputSerializer)
         services.channel_transition(
             by=request.user, channel=channel, to_state=data["state"], on=data.get("on"), reason=data.get("reason", "")
         )
@@ -115,14 +107,14 @@ class ChannelActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     )
     @idempotent
     def create(self, request):
-        data = _valid(self, s.ChannelActivityWriteSerializer)
+        data = validated(self, s.ChannelActivityWriteSerializer)
         activity = services.channel_activity_add(by=request.user, **data)
         return Response(s.ChannelActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ChannelActivityChangeSerializer, responses={200: s.ChannelActivitySerializer})
     def partial_update(self, request, pk=None):
         activity = self.get_object()
-        data = _valid(self, s.ChannelActivityChangeSerializer, partial=True)
+        data = validated(self, s.ChannelActivityChangeSerializer, partial=True)
         activity = services.channel_activity_update(by=request.user, activity=activity, **data)
         return Response(s.ChannelActivitySerializer(activity).data)
 
@@ -143,14 +135,14 @@ class ChannelContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     )
     @idempotent
     def create(self, request):
-        data = _valid(self, s.ChannelContactWriteSerializer)
+        data = validated(self, s.ChannelContactWriteSerializer)
         contact = services.channel_contact_add(by=request.user, **data)
         return Response(s.ChannelContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ChannelContactChangeSerializer, responses={200: s.ChannelContactSerializer})
     def partial_update(self, request, pk=None):
         contact = self.get_object()
-        data = _valid(self, s.ChannelContactChangeSerializer, partial=True)
+        data = validated(self, s.ChannelContactChangeSerializer, partial=True)
         contact = services.channel_contact_update(by=request.user, contact=contact, **data)
         return Response(s.ChannelContactSerializer(contact).data)
 
@@ -173,7 +165,7 @@ class ChannelAgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     )
     @idempotent
     def create(self, request):
-        data = _valid(self, s.ChannelAgreementWriteSerializer)
+        data = validated(self, s.ChannelAgreementWriteSerializer)
         agreement = services.channel_agreement_add(by=request.user, **data)
         return Response(s.ChannelAgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
@@ -212,7 +204,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def create(self, request):
         """Draft a contract with `customer` or `channel` (exactly one, in the caller's scope). The signed copy may
         come as `file` in a multipart body; its kind is judged by its content."""
-        values = dict(_valid(self, s.ContractCreateSerializer))
+        values = dict(validated(self, s.ContractCreateSerializer))
         contract = services.contract_create(**values, by=request.user)
         return self._answer(contract, status.HTTP_201_CREATED)
 
@@ -220,7 +212,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def partial_update(self, request, pk=None):
         """Change the fields given of a contract not yet submitted for filing."""
         contract = self.get_object()
-        services.contract_update(contract=contract, **_valid(self, s.ContractWriteSerializer), by=request.user)
+        services.contract_update(contract=contract, **validated(self, s.ContractWriteSerializer), by=request.user)
         return self._answer(contract)
 
     @extend_schema(request=s.ContractEmptySerializer, responses={200: s.ContractSerializer})
@@ -228,7 +220,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def submit(self, request, pk=None):
         """Submit a signed contract (its copy attached) for filing with the Development Center."""
         contract = self.get_object()
-        _valid(self, s.ContractEmptySerializer)
+        validated(self, s.ContractEmptySerializer)
         services.contract_submit(contract=contract, by=request.user)
         return self._answer(contract)
 
@@ -237,7 +229,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def withdraw(self, request, pk=None):
         """Withdraw a filing request not decided yet."""
         contract = self.get_object()
-        _valid(self, s.ContractEmptySerializer)
+        validated(self, s.ContractEmptySerializer)
         services.contract_withdraw(contract=contract, by=request.user)
         return self._answer(contract)
 
