@@ -17,10 +17,6 @@ from core.ui import StaffChoiceField, UnitChoiceField
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
 
-# An <input type="date"> takes only ISO days: without the format the zh-hans locale would render 2026/12/07,
-# which the browser drops (the field then shows empty, today's default lost).
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class ChannelForm(forms.Form):
     """A channel's archive; districts and salespeople offered are those in the user's scope."""
@@ -62,7 +58,7 @@ class TransitionForm(forms.Form):
     """Move the state: the choices are the moves the channel's current state allows."""
 
     state = forms.ChoiceField(label=_("new state"), choices=ChannelState.choices)
-    on = DateFormField(label=_("on"), widget=DATE)
+    on = DateFormField(label=_("on"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("reason"), max_length=REASON_MAX, required=False)
 
     def __init__(self, *args, channel=None, **kwargs):
@@ -76,10 +72,10 @@ class TransitionForm(forms.Form):
 
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=ActivityKind.choices)
-    on = DateFormField(label=_("on"), widget=DATE)
+    on = DateFormField(label=_("on"), widget=forms.DateInput(attrs={"type": "date"}))
     summary = forms.CharField(label=_("what was done"), max_length=SUMMARY_MAX, widget=forms.Textarea(attrs={"rows": 2}))
     next_step = forms.CharField(label=_("next step"), max_length=NEXT_STEP_MAX, required=False)
-    next_on = DateFormField(label=_("next step on"), required=False, widget=DATE)
+    next_on = DateFormField(label=_("next step on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_activity_%s")
@@ -101,8 +97,8 @@ class ContactForm(forms.Form):
 
 class AgreementForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=AgreementKind.choices)
-    signed_on = DateFormField(label=_("signed on"), widget=DATE)
-    valid_to = DateFormField(label=_("valid to"), required=False, widget=DATE)
+    signed_on = DateFormField(label=_("signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = DateFormField(label=_("valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     summary = forms.CharField(label=_("summary"), max_length=AGREEMENT_SUMMARY_MAX, required=False)
     file = forms.FileField(
         label=_("scanned copy"), required=False, help_text=_("A PDF, picture, Excel or Word file or zip archive, at most 10 MB.")
@@ -118,9 +114,9 @@ class ContractForm(forms.Form):
     kind = forms.ChoiceField(label=_("contract type"), choices=ContractKind.choices)
     title = forms.CharField(label=_("title"), max_length=TITLE_MAX)
     amount = forms.CharField(label=_("amount"), max_length=30, required=False)
-    starts_on = DateFormField(label=_("starts on"), required=False, widget=DATE)
-    ends_on = DateFormField(label=_("ends on"), required=False, widget=DATE)
-    signed_on = DateFormField(label=_("signed on"), required=False, widget=DATE)
+    starts_on = DateFormField(label=_("starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = DateFormField(label=_("ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = DateFormField(label=_("signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX, required=False)
     file = forms.FileField(
         label=_("contract file"),
@@ -130,7 +126,7 @@ class ContractForm(forms.Form):
 
 
 class ContractMeetingForm(forms.Form):
-    on = DateFormField(label=_("date"), widget=DATE)
+    on = DateFormField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MEETING_SUMMARY_MAX)
     attendees = forms.CharField(label=_("attendees"), max_length=LINE_MAX, required=False)
     next_step = forms.CharField(label=_("next step"), max_length=LINE_MAX, required=False)
