@@ -242,7 +242,11 @@ class InvoiceBatch(Batch):
             with transaction.atomic():
                 # The external ids were looked up just before, in this transaction (match_existing, or the
                 # file's own check); a concurrent writer of the same id is stopped by the unique constraint.
-                results = services.invoice_record_many(by=self.by, records=records, external_ids_checked=True)
+                # So were the channels, through the writer's scope and with their states (the front ends'
+                # look-ups): the service checks that each is under contract without reading them again.
+                results = services.invoice_record_many(
+                    by=self.by, records=records, external_ids_checked=True, channels_checked=True
+                )
         except services.BatchInvalid as batch:
             for index, error in batch.errors.items():
                 rows[index].error(error.field, error.message)

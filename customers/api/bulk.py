@@ -439,10 +439,11 @@ class InvoiceBulk(BulkUpsert):
             slug_field="employee_no",
             target="salesperson",
         )
-        # Channels in the caller's scope, one query for the request (whether each is under contract: the service).
+        # Channels in the caller's scope, one query for the request (whether each is under contract: the service,
+        # from the state read here — it does not read the channels again).
         self._lookup(
             rows,
-            # Only what the write and its refusals read (the id, the name; the state is asked again in the service).
+            # Only what the write and its refusals read: the id, the name and the state.
             queryset=CHANNEL.objects.only("id", "external_id", "name", "state", "unit_id"),
             by_id="channel",
             by_slug="channel_external_id",
