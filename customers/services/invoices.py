@@ -145,7 +145,7 @@ def channel_states(by, channels, *, checked=False):
     An instance read without its state is still asked of the database."""
     model = channel_model()
     states, ids = {}, set()
-    for channel in channels:
+    for channel in {id(channel): channel for channel in channels}.values():  # each instance once (a batch repeats them)
         if not isinstance(channel, model) or channel.pk is None:
             continue
         if checked and "state" in channel.__dict__:  # loaded, not deferred
@@ -338,12 +338,16 @@ def invoice_record_many(*, by, records, external_ids_checked=False, channels_che
     if wanted_ids and not external_ids_checked:
         taken = set(Invoice.objects.filter(external_id__any=wanted_ids).values_list("external_id", flat=True))
 
-    rows, line_rows, checks = [], [], []
+    rows, line_rows, checks, checked = [], [], [], {}
     for index, record, issue_date, due_date, number, amount, lines in clean:
         customer = customers[record["customer"].pk]
         try:
             salesperson_id = _invoice_party(customer, record.get("salesperson"))
-            channel_id = _channel_check(record.get("channel"), channels)
+            channel = record.get("channel")
+            if channel is None:
+                channel_id = None
+            elif (channel_id := checked.get(id(channel))) is None:  # each instance checked once (it is held by its record)
+                channel_id = checked[id(channel)] = _channel_check(channel, channels)
             _hold_check(customer, holds)
             external_id = record.get("external_id")
             if not (

@@ -278,3 +278,38 @@ def test_the_file_import_reads_the_channels_once_a_pass(personas, media):
     )
     assert job.status == ImportStatus.FAILED and job.errors[0]["row"] == 3 and job.errors[0]["column"] == "渠道编号", job.errors
     assert not Invoice.objects.filter(external_id__in=["I-3", "I-4"]).exists()
+
+
+def test_light_instances_are_the_records_read_with_only_those_fields(personas):
+    from django.db.models.signals import post_init
+
+    from customers import batch
+
+    model = services.channel_model()
+    channel = ChannelFactory(external_id="CH-L", state=ChannelState.DORMANT, address="杭州市西湖区")
+    rows = model.objects.filter(pk=channel.pk).values_list(*batch.CHANNEL_FIELDS)
+    (light,) = batch.light_instances(model, batch.CHANNEL_FIELDS, rows)
+    (ordinary,) = model.objects.filter(pk=channel.pk).only(*batch.CHANNEL_FIELDS)
+    assert type(light) is model and light == ordinary and light.pk == channel.pk
+    assert {f: getattr(light, f) for f in batch.CHANNEL_FIELDS} == {f: getattr(ordinary, f) for f in batch.CHANNEL_FIELDS}
+    assert light.get_deferred_fields() == ordinary.get_deferred_fields() and "address" in light.get_deferred_fields()
+    assert not light._state.adding and light._state.db == "default"
+    with CaptureQueriesContext(connection) as queries:
+        assert light.address == "杭州市西湖区"  # a deferred field is read on first use, as with only()
+    assert len(queries) == 1
+    for fields in (("name", "state"), ("id", "unit")):  # the key is needed; attnames of columns only
+        with pytest.raises(ValueError):
+            batch.light_instances(model, fields, [(1, "x")])
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=model)
+    try:
+        (built,) = batch.light_instances(model, batch.CHANNEL_FIELDS, rows)
+    finally:
+        post_init.disconnect(receiver, sender=model)
+    assert seen == [built]  # built through __init__: the receiver ran
+    assert {f: getattr(built, f) for f in batch.CHANNEL_FIELDS} == {f: getattr(ordinary, f) for f in batch.CHANNEL_FIELDS}
+    assert built.state == ChannelState.DORMANT and built.get_deferred_fields() == ordinary.get_deferred_fields()
