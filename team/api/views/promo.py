@@ -9,7 +9,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from team.api.serializers import promo as s
 from team.filtersets.promo import (
     AssessmentCycleFilterSet,
@@ -19,12 +19,6 @@ from team.filtersets.promo import (
 )
 from team.models.promo import Assessment, AssessmentCycle, CapabilityModel, PromotionRecommendation
 from team.services import promo as services
-
-
-def _valid(view, serializer_class):
-    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class _Answer:
@@ -46,21 +40,21 @@ class CapabilityModelViewSet(_Answer, mixins.ListModelMixin, mixins.RetrieveMode
 
     @extend_schema(request=s.CapabilityModelCreateSerializer, responses={201: s.CapabilityModelSerializer})
     def create(self, request):
-        data = _valid(self, s.CapabilityModelCreateSerializer)
+        data = validated(self, s.CapabilityModelCreateSerializer)
         return self._answer(services.capability_model_create(by=request.user, **data), status.HTTP_201_CREATED)
 
     @extend_schema(request=s.CapabilityModelWriteSerializer, responses={200: s.CapabilityModelSerializer})
     def partial_update(self, request, pk=None):
         """Change a draft, returned or withdrawn version (every field given again)."""
         model = self.get_object()
-        services.capability_model_update(by=request.user, model=model, **_valid(self, s.CapabilityModelWriteSerializer))
+        services.capability_model_update(by=request.user, model=model, **validated(self, s.CapabilityModelWriteSerializer))
         return self._answer(model)
 
     @extend_schema(request=s.EmptySerializer, responses={200: s.CapabilityModelSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def submit(self, request, pk=None):
         model = self.get_object()
-        _valid(self, s.EmptySerializer)
+        validated(self, s.EmptySerializer)
         services.capability_model_submit(by=request.user, model=model)
         return self._answer(model)
 
@@ -75,14 +69,14 @@ class AssessmentCycleViewSet(_Answer, mixins.ListModelMixin, mixins.RetrieveMode
 
     @extend_schema(request=s.AssessmentCycleCreateSerializer, responses={201: s.AssessmentCycleSerializer})
     def create(self, request):
-        cycle = services.assessment_cycle_open(by=request.user, **_valid(self, s.AssessmentCycleCreateSerializer))
+        cycle = services.assessment_cycle_open(by=request.user, **validated(self, s.AssessmentCycleCreateSerializer))
         return self._answer(cycle, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EmptySerializer, responses={200: s.AssessmentCycleSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def close(self, request, pk=None):
         cycle = self.get_object()
-        _valid(self, s.EmptySerializer)
+        validated(self, s.EmptySerializer)
         services.assessment_cycle_close(by=request.user, cycle=cycle)
         return self._answer(cycle)
 
@@ -107,20 +101,20 @@ class AssessmentViewSet(_Answer, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(request=s.SelfAssessmentSerializer, responses={201: s.AssessmentSerializer})
     def create(self, request):
-        assessment, created = services.assessment_self_submit(by=request.user, **_valid(self, s.SelfAssessmentSerializer))
+        assessment, created = services.assessment_self_submit(by=request.user, **validated(self, s.SelfAssessmentSerializer))
         return self._answer(assessment, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(request=s.ManagerAssessmentSerializer, responses={200: s.AssessmentSerializer})
     @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
     def manager(self, request):
-        assessment = services.assessment_manager_submit(by=request.user, **_valid(self, s.ManagerAssessmentSerializer))
+        assessment = services.assessment_manager_submit(by=request.user, **validated(self, s.ManagerAssessmentSerializer))
         return self._answer(assessment)
 
     @extend_schema(request=s.CalibrationSerializer, responses={200: s.AssessmentSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def calibrate(self, request, pk=None):
         assessment = self.get_object()
-        services.assessment_calibrate(by=request.user, assessment=assessment, **_valid(self, s.CalibrationSerializer))
+        services.assessment_calibrate(by=request.user, assessment=assessment, **validated(self, s.CalibrationSerializer))
         return self._answer(assessment)
 
 
@@ -139,20 +133,20 @@ class PromotionRecommendationViewSet(_Answer, mixins.ListModelMixin, mixins.Retr
 
     @extend_schema(request=s.PromotionCreateSerializer, responses={201: s.PromotionRecommendationSerializer})
     def create(self, request):
-        data = _valid(self, s.PromotionCreateSerializer)
+        data = validated(self, s.PromotionCreateSerializer)
         return self._answer(services.promotion_create(by=request.user, **data), status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PromotionWriteSerializer, responses={200: s.PromotionRecommendationSerializer})
     def partial_update(self, request, pk=None):
         """Change a draft, returned or withdrawn recommendation (every field given again)."""
         recommendation = self.get_object()
-        services.promotion_update(by=request.user, recommendation=recommendation, **_valid(self, s.PromotionWriteSerializer))
+        services.promotion_update(by=request.user, recommendation=recommendation, **validated(self, s.PromotionWriteSerializer))
         return self._answer(recommendation)
 
     @extend_schema(request=s.EmptySerializer, responses={200: s.PromotionRecommendationSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def submit(self, request, pk=None):
         recommendation = self.get_object()
-        _valid(self, s.EmptySerializer)
+        validated(self, s.EmptySerializer)
         services.promotion_submit(by=request.user, recommendation=recommendation)
         return self._answer(recommendation)
