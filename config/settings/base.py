@@ -292,6 +292,10 @@ SPECTACULAR_SETTINGS = {
         "AllocationMethodEnum": "budgets.choices.AllocationMethod",
         "ContractKindEnum": "channels.choices.ContractKind",
         "ContractStateEnum": "channels.choices.ContractState",
+        "RoleEnum": "core.roles.Role",
+        "MetricEnum": "plans.choices.Metric",
+        "ComplaintStateEnum": "relations.choices_complaints.ComplaintState",
+        "ObjectiveMetricEnum": "relations.models.keycust.ObjectiveMetric",
     },
 }
 

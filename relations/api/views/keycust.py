@@ -86,12 +86,12 @@ class KeyCustomerPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         return Response(s.KeyCustomerPlanDetailSerializer(plan, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(
-        request=s.PlanCreateSerializer, responses={201: s.KeyCustomerPlanDetailSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+        request=s.KeyPlanCreateSerializer, responses={201: s.KeyCustomerPlanDetailSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
     )
     @idempotent
     def create(self, request):
         """Open a plan for a key customer over a term (a customer that is not key: 409)."""
-        data = validated(self, s.PlanCreateSerializer)
+        data = validated(self, s.KeyPlanCreateSerializer)
         plan = services.key_plan_create(by=request.user, **data)
         return self._answer(plan, status.HTTP_201_CREATED)
 

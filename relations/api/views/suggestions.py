@@ -20,7 +20,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     """Problems and improvement suggestions (建议) and their responses."""
 
     queryset = Suggestion.objects.all()
-    serializer_class = s.SuggestionSerializer
+    serializer_class = s.FieldSuggestionSerializer
     filterset_class = SuggestionFilterSet
     change_action = SUGGEST_RIGHT
 
@@ -28,17 +28,17 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         return queryset.select_related("author").order_by("-created_at", "-id")
 
     def _answer(self, suggestion, code=status.HTTP_200_OK):
-        return Response(s.SuggestionSerializer(self.get_queryset().get(pk=suggestion.pk)).data, status=code)
+        return Response(s.FieldSuggestionSerializer(self.get_queryset().get(pk=suggestion.pk)).data, status=code)
 
     @extend_schema(
-        request=s.SuggestionWriteSerializer, responses={201: s.SuggestionSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+        request=s.SuggestionWriteSerializer, responses={201: s.FieldSuggestionSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
     )
     @idempotent
     def create(self, request):
         suggestion = services.suggestion_create(by=request.user, **validated(self, s.SuggestionWriteSerializer))
         return self._answer(suggestion, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.AnswerSerializer, responses={200: s.SuggestionSerializer})
+    @extend_schema(request=s.AnswerSerializer, responses={200: s.FieldSuggestionSerializer})
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def answer(self, request, pk=None):
         suggestion = self.get_object()
@@ -47,7 +47,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         )
         return self._answer(suggestion)
 
-    @extend_schema(request=s.EmptySerializer, responses={200: s.SuggestionSerializer})
+    @extend_schema(request=s.EmptySerializer, responses={200: s.FieldSuggestionSerializer})
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def close(self, request, pk=None):
         suggestion = self.get_object()
