@@ -48,6 +48,7 @@ class Recording(SingleRunScheduler):
 @pytest.fixture
 def claims(settings):
     settings.REDIS_URL = REDIS
+    app.set_current()  # the schedule's crontabs read the current app's clock and time zone (Asia/Shanghai)
     prefix = f"beat-test-{uuid.uuid4().hex[:8]}:"
     yield prefix
     import redis
@@ -177,8 +178,10 @@ def test_a_beat_that_stops_and_comes_back_from_its_old_schedule_file_sends_nothi
 
 def test_the_slot_of_a_run_is_the_crontabs_not_the_clocks():
     # Two processes whose last runs differ by seconds (or one restarted yesterday) name today's 08:30 run alike.
-    entry = app.conf.beat_schedule["workflow.remind_overdue"]
     from celery.beat import ScheduleEntry
+
+    app.set_current()  # another test may have made its own Celery app current (the crontab reads its time zone)
+    entry = app.conf.beat_schedule["workflow.remind_overdue"]
 
     def slot(last):
         return run_slot(ScheduleEntry(name="w", task=entry["task"], schedule=entry["schedule"], last_run_at=last, app=app))

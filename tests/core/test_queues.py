@@ -103,7 +103,7 @@ def test_a_reminders_worker_runs_a_reminder_while_a_report_waits_on_its_own_queu
     from celery import Celery
 
     prefix = f"queues-test-{uuid.uuid4().hex[:8]}:"
-    sender = Celery(broker=REDIS, backend=REDIS)
+    sender = Celery(broker=REDIS, backend=REDIS, set_as_current=False)  # the crontabs keep reading the project app
     sender.conf.task_queues = app.conf.task_queues
     sender.conf.task_routes = app.conf.task_routes
     sender.conf.broker_transport_options = {"global_keyprefix": prefix}
@@ -143,9 +143,7 @@ def test_a_reminders_worker_runs_a_reminder_while_a_report_waits_on_its_own_queu
             worker.wait(timeout=30)
             for key in client.keys(f"{prefix}*"):
                 client.delete(key)
-            for result in ("report", "reminder"):
-                if result in locals():
-                    locals()[result].forget()
             sender.close()
             client.close()
     assert f"[{reminder.id}] succeeded" in log_path.read_text()
+    reminder.forget()
