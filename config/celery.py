@@ -49,6 +49,8 @@ app = Celery("regsales", task_cls=DeliveryCappedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["team"], related_name="tasks_training")  # team keeps one tasks module per subject
+# Team building keeps its jobs in one module per subject (team/tasks_<subject>.py).
+app.autodiscover_tasks(["team"], related_name="tasks_promo")
 
 # Queues by kind of work (issue 20): every task goes to exactly one of four queues, by its name, so that each
 # kind has workers of its own and a slow report or a nightly rebuild never delays a reminder or an import.
@@ -188,4 +190,8 @@ app.conf.beat_schedule = {
     # are not booked on, at 08:10 before the working day; one reminder per person, course and ISO week (a unique row),
     # so the daily runs of one week send it once.
     "team.training_reminders": {"task": "team.training_reminders", "schedule": crontab(hour=8, minute=10)},
+    # Approved promotions (晋升建议, issue 19) whose effective date has come: applied through the staff services at
+    # 00:30, before anyone logs in, so scope follows the new position from the first request of the day. Only an
+    # approved, not yet applied one is applied (under its row lock): a second run applies nothing.
+    "team.promotions_apply_due": {"task": "team.promotions_apply_due", "schedule": crontab(hour=0, minute=30)},
 }

@@ -396,3 +396,9 @@ RISK_IMPROVEMENT_GRADE_DROP_MONTHS = env_int("RISK_IMPROVEMENT_GRADE_DROP_MONTHS
 # Promotion events (推广活动, issue 17): a sale counts as an event's result when it is issued from the event's first
 # day to PROMOTION_ATTRIBUTION_DAYS days after its last; attributing one outside that window is refused.
 PROMOTION_ATTRIBUTION_DAYS = env_int("PROMOTION_ATTRIBUTION_DAYS", 90)
+
+# Promotion recommendations (晋升建议, issue 19): an effective date may lie at most this many days in the past
+# (a promotion decided late but effective from the start of the month); further back is refused on effective_on.
+PROMOTION_BACKDATE_DAYS = env_int("PROMOTION_BACKDATE_DAYS", 30)
+# How many of the last appraisal periods a promotion recommendation's evidence lists.
+PROMOTION_EVIDENCE_PERIODS = env_int("PROMOTION_EVIDENCE_PERIODS", 4)

@@ -1,4 +1,12 @@
 """One module per subject (recruitment, training, assessment, promotion); this package re-exports their public names."""
 
+from team.models.promo import (  # noqa: F401 (capability assessment and promotion recommendations)
+    Assessment,
+    AssessmentCycle,
+    AssessmentScore,
+    CapabilityModel,
+    Competency,
+    PromotionRecommendation,
+)
 from team.models.recruit import *  # noqa: F403  (recruitment: headcount requests, vacancies, candidates, interviews)
 from team.models.training import Course, Enrolment, TrainingReminder, TrainingSession  # noqa: F401

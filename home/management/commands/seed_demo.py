@@ -24,6 +24,7 @@ from risk.demo_ratings import load_demo_ratings
 from risk.demo_warnings import load_demo_warnings
 from risk.demo_write_offs import load_demo_write_offs
 from risk.forecast_demo import load_demo_forecasts
+from team.demo_promo import load_demo_promo
 from team.demo_recruit import load_demo_recruit
 from team.demo_training import load_demo_training
 from workflow.demo import load_demo_workflow
@@ -87,6 +88,8 @@ class Command(BaseCommand):
             ("招聘 / recruitment", load_demo_recruit),
             # Training: the catalogue, past sessions with scores, coming ones, some people overdue (issue 19).
             ("培训 / training", load_demo_training),
+            # Capability assessment and promotion recommendations (issue 19), on the people and appraisal above.
+            ("能力评估与晋升建议 / capability and promotions", load_demo_promo),
         ]
 
     # --ledger-only (the restore drill in CI, scripts/test): the people, the customers' ledger, the channels whose

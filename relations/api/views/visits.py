@@ -7,7 +7,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from customers.api import bulk as ledger_bulk
 from relations.api.bulk_visits import VisitBulk
@@ -21,12 +21,6 @@ BULK_SCHEMA = {
     "request": ledger_bulk.BulkRequestSerializer,
     "responses": {200: ledger_bulk.BulkResponseSerializer, 400: ledger_bulk.BulkRefusalSerializer},
 }
-
-
-def _valid(view, *, partial=False):
-    serializer = VisitWriteSerializer(data=view.request.data, partial=partial, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -50,14 +44,14 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     def create(self, request):
         """Record a visit (done today by default) or plan one (`state: planned`). A done visit in the future is
         refused on `on`."""
-        visit = services.visit_record(by=request.user, **_valid(self))
+        visit = services.visit_record(by=request.user, **validated(self, VisitWriteSerializer))
         return self._answer(visit, status.HTTP_201_CREATED)
 
     @extend_schema(request=VisitWriteSerializer, responses={200: VisitSerializer})
     def partial_update(self, request, pk=None):
         """Change a visit: its record, mark a planned visit done (not before its day), or cancel it."""
         visit = self.get_object()
-        services.visit_update(by=request.user, visit=visit, **_valid(self, partial=True))
+        services.visit_update(by=request.user, visit=visit, **validated(self, VisitWriteSerializer, partial=True))
         return self._answer(visit)
 
     @extend_schema(**BULK_SCHEMA)
