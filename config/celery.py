@@ -70,6 +70,7 @@ QUEUES = {
         "channels.contracts_remind",
         "relations.complaints_escalate",
         "team.training_reminders",
+        "team.promotions_apply_due",  # approved promotions applied at 00:30: a few rows, before the working day
         "risk.notify_event_reported",
         "risk.escalate_warnings",
         "risk.credit_exceptions_end",
