@@ -220,7 +220,9 @@ def world(pointed, settings):
             load_default_organisation(by=SYSTEM)
         units = {unit.code: unit for unit in OrgUnit.objects.all()}
         people = make_personas(units)
-        customer = customer_create(by=SYSTEM, name="副本客户", district=units["330100"], salesperson=people["rep_hangzhou"].staff)
+        customer = customer_create(
+            by=SYSTEM, name="副本客户", district=units["330100"], salesperson=people["rep_hangzhou"].staff, external_id="RP-C-1"
+        )
         invoice_record(by=SYSTEM, customer=customer, issue_date=date(2026, 4, 2), due_date=date(2026, 5, 2), amount="1234.56")
         summaries_rebuild()
         cache.delete_many([_pin(person) for person in people.values()])
@@ -250,6 +252,18 @@ def _caught_up(timeout=15):
         time.sleep(0.05)
 
 
+def _pause(timeout=15):
+    """Pause replay on the replica and wait until it is paused: a pause is only requested until the replica's
+    startup process reads its next WAL record, so the primary writes one (a checkpoint) until it is."""
+    _replica_sql("SELECT pg_wal_replay_pause()")
+    deadline = time.monotonic() + timeout
+    while _replica_sql("SELECT pg_get_wal_replay_pause_state()")[0] != "paused":
+        assert time.monotonic() < deadline, "the replica did not pause"
+        with connection.cursor() as cursor:
+            cursor.execute("CHECKPOINT")
+        time.sleep(0.05)
+
+
 def _pause_and_write(world, amount, *, sleep=1.2):
     """Replay paused on the replica; then, `sleep` seconds later (older than the 1-second limit), an invoice
     of `amount` on the primary with the summaries rebuilt."""
@@ -257,7 +271,7 @@ def _pause_and_write(world, amount, *, sleep=1.2):
     from performance.services import summaries_rebuild
 
     _caught_up()
-    _replica_sql("SELECT pg_wal_replay_pause()")
+    _pause()
     time.sleep(sleep)
     invoice_record(by=SYSTEM, customer=world["customer"], issue_date=date(2026, 4, 3), due_date=date(2026, 5, 3), amount=amount)
     summaries_rebuild()
@@ -304,3 +318,84 @@ def test_dashboard_reads_the_replica_says_it_lags_and_reads_new_figures_after_re
     html = response.content.decode()
     assert "9,999.99" in html and "replica-stale" not in html and response["X-Replica-Lag"] == "0.000"
     assert _hangzhou_month_sales(director.api(), world)[1] == "9999.99"
+
+
+def _ageing_total(client):
+    response = client.get(reverse("report-ageing"), {"as_of": "2026-04-20"})
+    assert response.status_code == 200, response.content
+    return response, response.json()["totals"]["total"]
+
+
+def test_the_writer_reads_their_own_write_from_the_primary_others_read_the_lagging_replica(world):
+    """A branch system pushes an invoice while replay is paused: its own ageing call is served by the primary
+    (pinned: the replica has not replayed the write) and shows it; the director's is served by the replica,
+    without it, saying the lag. After replay resumes both read the replica and agree."""
+    branch, director = world["people"]["key_hangzhou"], world["people"]["director"]
+    _caught_up()
+    response, total = _ageing_total(branch.api())
+    assert total == "1234.56" and response["X-Replica-Lag"] == "0.000"
+
+    _pause()
+    time.sleep(1.2)
+    pushed = branch.api().post(
+        "/api/v1/invoices/",
+        {
+            "customer_external_id": "RP-C-1",
+            "external_id": "RP-I-2",
+            "issue_date": "2026-04-05",
+            "due_date": "2026-05-05",
+            "amount": "100.00",
+        },
+        format="json",
+    )
+    assert pushed.status_code == 201, pushed.content
+    response, total = _ageing_total(branch.api())
+    assert total == "1334.56" and "X-Replica-Lag" not in response  # the primary: the writer sees the write
+    response, total = _ageing_total(director.api())
+    assert total == "1234.56" and float(response["X-Replica-Lag"]) > 1  # the replica, behind and saying so
+
+    _replica_sql("SELECT pg_wal_replay_resume()")
+    _caught_up()
+    for person in (branch, director):
+        response, total = _ageing_total(person.api())
+        assert total == "1334.56" and response["X-Replica-Lag"] == "0.000"
+
+
+def test_a_report_build_never_reads_a_replica_that_is_behind(world, settings):
+    """The figures of a report come from the replica only once it has everything committed before the build
+    started; while replay is paused the build waits REPLICA_BUILD_WAIT_SECONDS and reads the primary."""
+    from reports.choices import ReportKind
+    from reports.services import report_build
+
+    settings.REPLICA_BUILD_WAIT_SECONDS = 0.3
+    hd = world["units"]["HD"]
+
+    def build():
+        with CaptureQueriesContext(connections[REPLICA]) as on_replica, CaptureQueriesContext(connection) as on_primary:
+            report_build(unit=hd, period="2026-03", kind=ReportKind.MONTHLY)
+        figures = [
+            [q["sql"] for q in captured.captured_queries if "performance_" in q["sql"]] for captured in (on_replica, on_primary)
+        ]
+        return [len(f) for f in figures]
+
+    _caught_up()
+    replica_reads, primary_reads = build()
+    assert replica_reads > 0 and primary_reads == 0  # caught up: the figures from the replica
+
+    _pause_and_write(world, "50.00", sleep=0)
+    replica_reads, primary_reads = build()
+    assert replica_reads == 0 and primary_reads > 0  # behind: the primary's figures, never stale ones
+
+
+def test_a_replica_that_does_not_answer_leaves_the_primary_serving(world):
+    replica = connections[REPLICA]
+    port = replica.settings_dict["PORT"]
+    replica.close()
+    replica.settings_dict["PORT"] = _free_port()  # nothing listens there
+    try:
+        response = world["people"]["director"].web().get(reverse("dashboard:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    finally:
+        replica.close()
+        replica.settings_dict["PORT"] = port
+    assert response.status_code == 200
+    assert "X-Replica-Lag" not in response and 'id="replica-lag"' not in response.content.decode()
