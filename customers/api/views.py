@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from core import audit
 from core.api import RolePermission, ScopedViewSet, validated
+from core.db_router import ReplicaReadMixin
 from core.errors import InvalidInput
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.money import ZERO
@@ -388,7 +389,7 @@ class AgeingReportSerializer(s.serializers.Serializer):
     totals = AgeingRowSerializer()
 
 
-class AgeingReportView(APIView):
+class AgeingReportView(ReplicaReadMixin, APIView):
     """Ageing (账龄) of open receivables as of a date, for a unit's subtree as the caller sees it."""
 
     permission_classes = [permissions.IsAuthenticated]
