@@ -13,10 +13,11 @@ done visits under that lock. Lock order: the visit rows (by id), then the last-v
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.signals import setting_changed
 from django.db import connection, transaction
 from django.db.models import Max
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -124,14 +125,20 @@ def _choice(value, choices, allowed, *, field):
 
 
 def _supported_range():
-    # The supported range (core.dates) parsed once per pair of settings, not on every date of a bulk request.
-    key = (settings.SUPPORTED_DATE_MIN, settings.SUPPORTED_DATE_MAX)
-    if _RANGE.get("key") != key:
-        _RANGE.update(key=key, range=supported_range())
-    return _RANGE["range"]
+    # The supported range (core.dates) parsed once, not on every date of a bulk request; parsed again when a test
+    # changes the settings.
+    if not _RANGE:
+        _RANGE.append(supported_range())
+    return _RANGE[0]
 
 
-_RANGE = {}
+_RANGE = []
+
+
+@receiver(setting_changed)
+def _range_changed(*, setting, **kwargs):
+    if setting in ("SUPPORTED_DATE_MIN", "SUPPORTED_DATE_MAX"):
+        _RANGE.clear()
 
 
 def _clean_day(value, *, field):
@@ -155,7 +162,8 @@ def clean_values(values, *, today):
     if out["state"] == VisitState.DONE and out["on"] > today:
         raise InvalidInput(FUTURE_DONE, field="on")
     for name, limit in TEXT_MAX.items():
-        out[name] = clean_text(values.get(name), field=name, max_length=limit)
+        value = values.get(name)
+        out[name] = "" if value is None or value == "" else clean_text(value, field=name, max_length=limit)
     next_on = values.get("next_on")
     out["next_on"] = _clean_day(next_on, field="next_on") if next_on not in (None, "") else None
     if out["next_step"] and out["next_on"] is None:
