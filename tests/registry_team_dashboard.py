@@ -5,8 +5,18 @@ as a board: each persona opens their own unit's dashboard, whose figures cover a
 when the object's district lies in that unit's subtree. Managers and the center read it; sales staff get 403. The
 ?unit= drill-down (inside → 200, outside → 404) is tested in tests/team/test_dashboard.py."""
 
-from tests.registry_team_recruit import MANAGERS, vacancy_read
-from tests.scoping_registry import Scoped
+from tests.scoping_registry import Scoped, unowned
+
+# The recruitment right's holders (tests/registry_team_recruit.py MANAGERS; not imported: that module imports the
+# registry, which imports this one).
+MANAGERS = frozenset({"director", "center", "rm_east", "rm_south", "pm_zhejiang", "pm_guangdong", "dm_hangzhou", "dm_guangzhou"})
+
+
+@unowned
+def _open_vacancy(district, owner):
+    from tests.registry_team_recruit import vacancy_read
+
+    return vacancy_read(district, owner)
 
 
 def _covered(response, vacancy):
@@ -19,7 +29,7 @@ def _covered(response, vacancy):
 ENTRIES = [
     Scoped(
         name="team dashboard",
-        make=vacancy_read,
+        make=_open_vacancy,
         web_list="team:dashboard",
         web_visible=_covered,
         readers=MANAGERS,
