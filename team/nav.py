@@ -48,3 +48,11 @@ def promo_items(user, role):
         (_("Promotion recommendations"), reverse("team:promotion_list")),
         (_("Capability models"), reverse("team:capability_model_list")),
     ]
+
+
+@nav.entries(nav.ORGANISATION, order=10)
+def dashboard_items(user, role):
+    """The team dashboard (团队看板): managers and the center (the recruitment right's holders)."""
+    if not can(user, RECRUIT_RIGHT):
+        return []
+    return [(_("Team dashboard"), reverse("team:dashboard"))]

@@ -2,6 +2,7 @@ from django.urls import path
 
 from team.views import promo, recruit
 from team.views import training as training_views
+from team.views.dashboard import TeamDashboardView
 
 app_name = "team"
 
@@ -42,4 +43,6 @@ urlpatterns = [
     path("promotions/new/", promo.PromotionCreateView.as_view(), name="promotion_create"),
     path("promotions/<int:pk>/", promo.PromotionDetailView.as_view(), name="promotion_detail"),
     path("staff/<int:pk>/development/", promo.StaffDevelopmentView.as_view(), name="staff_development"),
+    # the team dashboard (团队看板)
+    path("dashboard/", TeamDashboardView.as_view(), name="dashboard"),
 ]

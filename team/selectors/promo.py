@@ -31,6 +31,7 @@ from team.models.promo import (
     PromotionRecommendation,
     PromotionState,
 )
+from team.selectors.training import add_months, courses_passed
 
 # The post one step above each role: (the manager's role, how to reach their unit from the person's unit).
 _MANAGER_POST = {
@@ -118,11 +119,16 @@ def capability_history(*, staff, user=None):
 # ------------------------------------------------------------------------------------------ evidence
 
 
-def training_completed(staff):
-    """TRAINING EVIDENCE — the training a person completed, for a promotion's evidence. The training subject of
-    issue 19 is built in parallel (team/models/training.py); until it is merged this answers None and the
-    evidence says "not recorded". Wire it here: [{"course": …, "hours": …, "score": …, "on": …}]."""
-    return None
+# How far back a promotion's evidence looks for training passed (months, up to today).
+TRAINING_EVIDENCE_MONTHS = 12
+
+
+def training_completed(staff, *, today=None):
+    """TRAINING EVIDENCE — the courses a person attended and passed in the last TRAINING_EVIDENCE_MONTHS months
+    (team/selectors/training.py `courses_passed`), newest first: [{"course", "code", "hours", "score", "on"}];
+    an empty list when none."""
+    today = today or timezone.localdate()
+    return courses_passed(staff, start=add_months(today, -TRAINING_EVIDENCE_MONTHS), end=today)
 
 
 def promotion_evidence(staff):

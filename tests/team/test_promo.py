@@ -4,7 +4,7 @@ approved by the chain and applied through the staff services on its effective da
 by the beat task, idempotent), with scope following the new position through the API. Bad input is refused on
 its field with nothing written."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -242,7 +242,7 @@ def test_an_approved_promotion_applies_today_and_scope_follows_at_once(personas,
     assert hangzhou.pk in listed and ningbo.pk not in listed
 
     recommendation = recommend(personas)
-    assert recommendation.state == "draft" and recommendation.evidence["training"] is None
+    assert recommendation.state == "draft" and recommendation.evidence["training"] == []
     services.promotion_submit(by=personas["dm_hangzhou"].user, recommendation=recommendation)
     request = ApprovalRequest.objects.get(object_id=recommendation.pk, kind="promotion")
     assert [step.approver_role for step in request.steps.order_by("order")] == [
@@ -314,3 +314,38 @@ def test_the_window_edge_and_the_api(personas):
     assert answer.status_code == 400 and "staff" in answer.json()["errors"]  # a person outside the scope: no such person
     answer = personas["rep_hangzhou_2"].api().post("/api/v1/team/promotion-recommendations/", body, format="json")
     assert answer.status_code == 403
+
+
+def _trained(person, course, start, *, score):
+    """`person` enrolled on a session of `course` starting at `start` and recorded with `score` (services)."""
+    from team.services import training as training_services
+
+    with time_machine.travel(start - timedelta(days=3), tick=False):
+        session = training_services.training_session_create(
+            by=SYSTEM, course=course, unit=person.unit, starts_at=start, ends_at=start + timedelta(hours=4),
+            trainer="讲师", capacity=5, online=True,
+        )  # fmt: skip
+        enrolment = training_services.enrolment_create(by=SYSTEM, session=session, person=person)
+    with time_machine.travel(start + timedelta(hours=5), tick=False):
+        training_services.enrolment_record(by=SYSTEM, enrolment=enrolment, attended=True, score=score)
+
+
+def test_the_evidence_shows_the_training_passed_in_the_last_twelve_months(personas):
+    """Training evidence (issue 19): the courses the person attended and passed in the last 12 months, newest
+    first, with hours and score — not a failed one, not one passed before the window."""
+    from team.services import training as training_services
+
+    rep = personas["rep_hangzhou"].staff
+    course = training_services.course_create(by=SYSTEM, code="EV-1", title="产品知识", kind="product", hours="8", pass_mark=60)
+    other = training_services.course_create(by=SYSTEM, code="EV-2", title="合规", kind="product", hours="2.5")
+    _trained(rep, course, datetime(2026, 10, 12, 2, 0, tzinfo=UTC), score=85)
+    _trained(rep, course, datetime(2026, 9, 1, 2, 0, tzinfo=UTC), score=40)  # failed
+    _trained(rep, other, datetime(2026, 3, 3, 2, 0, tzinfo=UTC), score=None)
+    _trained(rep, other, datetime(2025, 11, 20, 2, 0, tzinfo=UTC), score=None)  # before the window (2025-12-01)
+    recommendation = recommend(personas)
+    assert recommendation.evidence["training"] == [
+        {"course": "产品知识", "code": "EV-1", "hours": "8.0", "score": "85.0", "on": "2026-10-12"},
+        {"course": "合规", "code": "EV-2", "hours": "2.5", "score": None, "on": "2026-03-03"},
+    ]
+    page = personas["dm_hangzhou"].web().get(f"/team/promotions/{recommendation.pk}/")
+    assert page.status_code == 200 and "产品知识" in page.content.decode() and "合规" in page.content.decode()
