@@ -76,12 +76,21 @@ def test_the_bar_is_built_from_what_the_apps_registered():
         "customers.nav",
         "channels.nav",  # the channel archive
         "channels.nav",  # contracts
+        "relations.nav",  # key customers (customer relations in the field, issue 18)
         "channels.nav",  # promotion events and materials
+        "relations.nav",  # market intelligence
+        "relations.nav",  # visits
+        "relations.nav",  # complaints
+        "relations.nav",  # suggestions
         "risk.nav",
         "workflow.nav",
         "notifications.nav",
         "regions.nav",
         "core.nav",  # login lockouts; the API docs and the admin are in the user menu (nav.developer_links)
+        "team.nav",  # the team dashboard (issue 19)
+        "team.nav",  # recruitment
+        "team.nav",  # training
+        "team.nav",  # capability assessment and promotions
     ]
     with pytest.raises(TypeError, match="sections"):
         nav.entries("Plans")

@@ -245,7 +245,9 @@ def test_constant_number_of_queries_at_two_data_sizes(facts, personas, units):
     _grow(units, personas, 4)
     large = {subject: _count(personas, units, *subject) for subject in SUBJECTS}
     assert small == large
-    assert max(large.values()) <= 25, large
+    # 25 before issue 18; its worklist counts (overdue visits: the visit rules and one count; complaints: one
+    # aggregate) add three where the person has a worklist.
+    assert max(large.values()) <= 28, large
 
 
 @pytest.mark.parametrize("persona", ["director", "rm_east", "dm_hangzhou", "rep_hangzhou"])
