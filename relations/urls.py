@@ -45,4 +45,5 @@ urlpatterns = [
     path("complaints/center/", complaint_views.ComplaintCenterView.as_view(), name="complaint_center"),
     path("complaints/new/", complaint_views.ComplaintCreateView.as_view(), name="complaint_create"),
     path("complaints/<int:pk>/", complaint_views.ComplaintDetailView.as_view(), name="complaint_detail"),
+    path("complaints/<int:pk>/edit/", complaint_views.ComplaintEditView.as_view(), name="complaint_edit"),
 ]
