@@ -491,3 +491,11 @@ def visit_rule_set(*, by, segment, interval_days, customer_kind=""):
         segment=segment, customer_kind=customer_kind or "", defaults={"interval_days": interval_days}
     )
     return rule
+
+
+@transaction.atomic
+def visit_rule_delete(*, by, rule):
+    """Remove a visit rule (`visit_rule.change`): a rule for one kind of customer gives way to its class's general
+    rule, a general rule to the default interval (relations.selectors.visits.DEFAULT_INTERVALS)."""
+    ensure(by, "visit_rule.change", rule)
+    VisitRule.objects.filter(pk=rule.pk).delete()
