@@ -33,6 +33,8 @@ class ApprovalKind(models.TextChoices):
     WRITE_OFF_REVERSAL = "write_off_reversal", _("Write-off reversal")
     MATERIAL_REQUEST = "material_request", _("Promotional materials requirement plan")
     HEADCOUNT_REQUEST = "headcount_request", _("Headcount request")
+    CAPABILITY_MODEL = "capability_model", _("Capability model")
+    PROMOTION = "promotion", _("Promotion recommendation")
 
 
 class RequestState(models.TextChoices):

@@ -82,6 +82,6 @@ class DelegationForm(forms.Form):
 class CalendarDayForm(forms.Form):
     """One holiday or make-up working day of the working calendar."""
 
-    day = DateFormField(label=_("day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    day = DateFormField(label=_("day"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("kind"), choices=CalendarDayKind.choices)
     name = forms.CharField(label=_("holiday name"), max_length=100, required=False, help_text=_("e.g. 春节, 国庆节"))

@@ -20,7 +20,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+
+from core.db_router import read_connection
 
 ZERO = Decimal("0.00")
 
@@ -53,7 +54,7 @@ DISTRICTS = "SELECT id FROM regions_orgunit WHERE path LIKE %(prefix)s AND kind 
 
 def _child_of_districts(unit, level):
     """{district id: id of its ancestor at path element `level`} for the districts under `unit`."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT id, split_part(path, '/', %s)::bigint FROM regions_orgunit WHERE path LIKE %s AND kind = 'district'",
             [level, unit.path + "%"],
@@ -94,7 +95,7 @@ def two_aggregates(unit, as_of, level):
     """
     keys = _keys()
     result = defaultdict(lambda: dict.fromkeys(keys, ZERO))
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, {"d": as_of, "level": level, "prefix": unit.path + "%"})
         for unit_id, bucket_no, open_amount in cursor.fetchall():
             result[unit_id][keys[bucket_no]] += open_amount
@@ -122,7 +123,7 @@ def district_pivot(unit, as_of, level):
         SELECT coalesce(v.district_id, a.district_id), {diff}
         FROM invoiced v (district_id, {names}) FULL JOIN allocated a (district_id, {names}) ON a.district_id = v.district_id
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, {"d": as_of, "prefix": unit.path + "%"})
         rows = [(row[0], row[1:]) for row in cursor.fetchall()]
     return _result(rows, unit, level)
@@ -140,14 +141,14 @@ def lateral_probe(unit, as_of, level):
         WHERE i.district_id IN ({DISTRICTS}) AND {COUNTS}
         GROUP BY 1
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, {"d": as_of, "prefix": unit.path + "%"})
         rows = [(row[0], row[1:]) for row in cursor.fetchall()]
     return _result(rows, unit, level)
 
 
 def kept(unit, as_of, level):
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT EXISTS (SELECT 1 FROM customers_allocation WHERE allocated_on > %(d)s OR reversed_on > %(d)s)"
             " OR EXISTS (SELECT 1 FROM customers_invoice WHERE status = 'cancelled' AND cancelled_on > %(d)s)",

@@ -20,6 +20,7 @@ from django.db import connection, reset_queries
 from django.test import Client
 from django.utils import timezone
 
+from core.db_router import read_connection
 from regions.models import OrgUnit
 
 TIME = "s"
@@ -38,7 +39,7 @@ class Context:
     @classmethod
     def build(cls):
         User = get_user_model()
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute("SELECT max(issue_date) FROM customers_invoice")
             as_of = cursor.fetchone()[0]
             counts = {}
@@ -67,6 +68,7 @@ class Case:
     prepare: object = None
     unit: str = TIME
     missing: str = ""
+    reads: bool = False  # only reads: with `run.py --replica` both sides run on the replica (core/db_router.py)
 
     def value(self, times, result):
         median = statistics.median(times)
@@ -135,7 +137,7 @@ def ageing_oracle(unit, as_of, level):
     """
     keys = [key for key, _f, _l in settings.AGEING_BUCKETS]
     result = defaultdict(lambda: dict.fromkeys(keys, Decimal("0.00")))
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, {"d": as_of, "level": level, "prefix": unit.path + "%"})
         for unit_id, bucket_no, open_amount in cursor.fetchall():
             result[unit_id][keys[bucket_no]] += open_amount
@@ -239,7 +241,7 @@ def _page_case(path, district_path, requests=40):
             client = ctx.client(ctx.rm_east)
             assert client.get(url).status_code == 200  # warm: session, plans
             reset_queries()
-            with CaptureQueriesContext(connection) as captured:
+            with CaptureQueriesContext(read_connection()) as captured:
                 assert client.get(url).status_code == 200
             times = []
             for _ in range(requests):
@@ -276,7 +278,7 @@ def _list_case(page):
         client = ctx.client(ctx.director)
         # On a small data set the deepest page is the last full one.
         deepest = min(page, ctx.counts["invoice"] // 50)
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute("SELECT id FROM customers_invoice ORDER BY id DESC OFFSET %s LIMIT 1", [50 * (deepest - 1)])
             position = cursor.fetchone()[0] + 1
 
@@ -334,7 +336,7 @@ def _customer_samples(samples=12, size=500):
     run takes the next set, as successive pushes from branches name different customers — and so no
     run reads the dead rows that an earlier, rolled-back run left in the same customers' index pages
     (an artefact of rolling back, which autovacuum would clear, not a cost of the system)."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT mod(id, 797), external_id, id, district_id, salesperson_id FROM customers_customer "
             "WHERE mod(id, 797) BETWEEN 1 AND %s ORDER BY id",
@@ -421,7 +423,7 @@ def _ingest_case(batches=5, size=1000):
 def _customer_samples_with_room(samples, size, room, first=13):
     """Like _customer_samples (other residues: `first`…), but only customers a run cannot take over their credit
     limit — no limit, or `room` below it — so that a refusing credit policy refuses none of the run's rows."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT mod(id, 797), external_id, id, district_id, salesperson_id FROM customers_customer "
             "WHERE mod(id, 797) BETWEEN %s AND %s AND status = 'active' "
@@ -482,7 +484,7 @@ def _ingest_credit_case(batches=5, size=1000):
                     policy, caps = credit_policy_with_caps()
                     customers = samples[-1]
                     records = _invoice_records(customers, counter, size, ctx.as_of, "SC-CREDIT-")
-                    with CaptureQueriesContext(connection) as queries:
+                    with CaptureQueriesContext(read_connection()) as queries:
                         post(jsonlib.dumps({"records": records}))
                     sql = [q["sql"] for q in queries.captured_queries]
                     locked = [s for s in sql if "risk_creditcap" in s and "FOR UPDATE" in s]
@@ -501,7 +503,7 @@ def _ingest_credit_case(batches=5, size=1000):
             except _Rollback:
                 pass
             # The at-limit action refuses: a customer with a limit, sent one invoice beyond it.
-            with connection.cursor() as cursor:
+            with read_connection().cursor() as cursor:
                 cursor.execute(
                     "SELECT external_id, credit_limit - open_balance FROM customers_customer "
                     "WHERE credit_limit > 0 AND status = 'active' AND credit_limit - open_balance BETWEEN 0 AND 1e8 "
@@ -642,7 +644,7 @@ def _concurrent_ingest_case(clients=2, batches=5, size=1000):
                 thread.join()
             seconds.append(time.perf_counter() - t0)
             assert not failures, failures[:2]
-            with connection.cursor() as cursor:  # put the data set back as it was
+            with read_connection().cursor() as cursor:  # put the data set back as it was
                 cursor.execute("DELETE FROM customers_historicalinvoice WHERE id = ANY(%s)", [ids])
                 cursor.execute("DELETE FROM customers_invoice WHERE id = ANY(%s)", [ids])
             open_balances_refresh([pk for _p, customer_ids in work for pk in customer_ids])
@@ -849,7 +851,7 @@ def attainment_oracle(unit, period):
         "unit": unit.pk,
         "period": str(period),
     }
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return {metric: (value, Decimal(achieved).quantize(Decimal("0.01"))) for metric, value, achieved in cursor.fetchall()}
 
@@ -886,7 +888,7 @@ def attainment_oracle_districts(unit, period):
           AND t.metric IN ('sales_amount', 'collections', 'new_customers')
     """
     params = {"prefix": unit.path + "%", "start": period.start, "end": period.end, "unit": unit.pk, "period": str(period)}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return {metric: (value, Decimal(achieved).quantize(Decimal("0.01"))) for metric, value, achieved in cursor.fetchall()}
 
@@ -991,7 +993,7 @@ def summary_attainment_oracle(unit, period, *, facts_sql=None):
         "period": str(period),
         "unit": unit.pk,
     }
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return {
             (child, metric): (target, Decimal(actual).quantize(Decimal("0.01")), rank)
@@ -1060,7 +1062,7 @@ def _dashboard_case(requests=40):
             client.get(url)  # warm: session, content types, plans
             queries = []
             for _ in range(3):  # counted apart, so recording SQL does not weigh on the timed requests
-                with CaptureQueriesContext(connection) as captured:
+                with CaptureQueriesContext(read_connection()) as captured:
                     assert client.get(url).status_code == 200
                 queries.append(len(captured))
             times = []
@@ -1168,7 +1170,7 @@ def report_facts_oracle(unit, period, *, table="performance_monthlyfact"):
     params = {"prefix": unit.path + "%", "level": unit.path.count("/") + 1}
     for n, p in enumerate(periods):
         params[f"s{n}"], params[f"e{n}"] = p.start, p.months()[-1].start
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             f"""SELECT split_part(u.path, '/', %(level)s)::bigint, {filters}
                 FROM {table} f JOIN regions_orgunit u ON u.id = f.district_id
@@ -1183,7 +1185,7 @@ def report_facts_oracle(unit, period, *, table="performance_monthlyfact"):
 def over_limit_oracle(unit, as_of, *, sql=OVER_LIMIT["two aggregates per customer"]):
     """The customers under `unit` whose open receivable on `as_of` exceeds their credit limit: (count, the
     ten largest excesses)."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, {"d": as_of, "prefix": unit.path + "%"})
         over = cursor.fetchall()
     return len(over), [(cid, excess) for cid, excess in over[:10]]
@@ -1491,7 +1493,7 @@ CHANNEL_FACTS_SQL = """
 
 def _channel_rows(sql, unit, period):
     first, last = period.start, period.months()[-1].start
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, {"first": first, "last": last, "end": period.end, "prefix": unit.path + "%"})
         return {
             channel: (
@@ -1527,7 +1529,7 @@ def _channel_sales_case(code):
         def oracle():
             rows = _channel_rows(CHANNEL_SUMMARY_SQL, unit, period)
             # What the page shows beside the figures: the channels' names, districts and salespeople.
-            with connection.cursor() as cursor:
+            with read_connection().cursor() as cursor:
                 cursor.execute(
                     "SELECT c.id, c.name, u.name, s.name FROM sales_channels_channel c JOIN regions_orgunit u ON u.id = c.unit_id "
                     "LEFT JOIN regions_staffprofile s ON s.id = c.salesperson_id WHERE c.id = ANY(%s)",
@@ -1575,7 +1577,7 @@ def _channel_page_case(code, requests=40):
             client = ctx.client(ctx.rm_east)
             assert client.get(url).status_code == 200  # warm: session, plans
             reset_queries()
-            with CaptureQueriesContext(connection) as captured:
+            with CaptureQueriesContext(read_connection()) as captured:
                 response = client.get(url)
                 assert response.status_code == 200
             shown = response.content.count(b"SC-CH")  # the channels' rows on the page (their external ids)
@@ -1604,8 +1606,9 @@ def _channel_page_case(code, requests=40):
 def _ingest_channel_case(batches=5, size=1000):
     """The bulk API's ingest (as _ingest_case: `batches` POSTs of `size` new invoices, rolled back) with a channel on
     each invoice (`channel_external_id`: an active channel of the customer's district) against the same ingest
-    without. Each run takes its own customers and times its POSTs alone. The first (warm-up) run with channels checks
-    that every invoice was written with its channel."""
+    without. Each run takes its own customers and times its POSTs alone; every timed call runs both sides, side by
+    side (pairs: see `pair`). The first (warm-up) run with channels checks that every invoice was written with its
+    channel."""
 
     def prepare(ctx):
         import json as jsonlib
@@ -1615,7 +1618,7 @@ def _ingest_channel_case(batches=5, size=1000):
         from core.services import api_key_issue
 
         samples = _customer_samples(samples=24)
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(
                 "SELECT unit_id, external_id FROM sales_channels_channel WHERE state IN ('active', 'contracted', 'dormant') "
                 "AND external_id IS NOT NULL ORDER BY id"
@@ -1654,7 +1657,7 @@ def _ingest_channel_case(batches=5, size=1000):
                     seconds.append(time.perf_counter() - t0)
                     if channel and "with_channel" not in checked:
                         externals = [r["external_id"] for body in payload for r in jsonlib.loads(body)["records"]]
-                        with connection.cursor() as cursor:
+                        with read_connection().cursor() as cursor:
                             cursor.execute(
                                 "SELECT count(*) FILTER (WHERE channel_id IS NOT NULL), count(*) FROM customers_invoice "
                                 "WHERE external_id = ANY(%s)",
@@ -1666,20 +1669,33 @@ def _ingest_channel_case(batches=5, size=1000):
                     raise _Rollback
             except _Rollback:
                 pass
-            return {"rows": batches * size, "seconds": seconds[1:] or seconds}  # the first call is the warm-up
 
         on, off = [], []
+        turns = iter(range(10**9))
+
+        def pair(side):
+            # Both sides in every timed call, side by side, in alternating order (with, without; without, with): on
+            # a shared machine the load moves between the harness's block of `ours` calls and its block of `oracle`
+            # calls (ratios of 0.97–1.31× from the same code, 2026-12-06), while the two runs of a pair see the same load.
+            # Each side's result holds its times of every pair but the first (the warm-up), read when compared.
+            turn = next(turns)
+            for channel in (True, False) if turn % 2 == 0 else (False, True):
+                run([] if turn == 0 else on if channel else off, channel=channel)
+            return {"rows": batches * size, "seconds": side}
 
         def compare(a, b):
+            paired = sorted(x / y for x, y in zip(on, off, strict=True))
             note = (
-                f"{batches} × {size} invoices, times of the POSTs alone: with a channel on each "
+                f"{batches} × {size} invoices, times of the POSTs alone, {len(on)} pairs: with a channel on each "
                 f"{_ms(statistics.median(a['seconds']))} ({a['rows'] / statistics.median(a['seconds']):,.0f} rows/s), "
                 f"without {_ms(statistics.median(b['seconds']))} ({b['rows'] / statistics.median(b['seconds']):,.0f} rows/s); "
+                f"ratio within a pair: median {statistics.median(paired):.3f}, quartiles "
+                f"{paired[len(paired) // 4]:.3f}–{paired[(3 * len(paired)) // 4]:.3f}; "
                 f"checked: {checked.get('with_channel')} invoices written with their channel"
             )
             return a["rows"] == b["rows"], note
 
-        return (lambda: run(on, channel=True)), (lambda: run(off, channel=False)), compare
+        return (lambda: pair(on)), (lambda: pair(off)), compare
 
     return prepare
 
@@ -1728,7 +1744,7 @@ def _visit_coverage_case(code):
             }
 
         def oracle():
-            with connection.cursor() as cursor:
+            with read_connection().cursor() as cursor:
                 cursor.execute(
                     VISIT_COVERAGE_SQL,
                     {
@@ -1768,9 +1784,11 @@ def _visit_coverage_page_case(code, requests=40):
             client = ctx.client(ctx.rm_east)
             assert client.get(url).status_code == 200
             reset_queries()
-            with CaptureQueriesContext(connection) as captured:
+            with CaptureQueriesContext(read_connection()) as captured:
                 response = client.get(url)
                 assert response.status_code == 200
+            # Counted now: `captured` slices the connection's log when read, and later requests clear that log.
+            queries = len(captured)
             shown = response.content.count(b"data-customer=")
             times = []
             for _ in range(requests):
@@ -1778,13 +1796,13 @@ def _visit_coverage_page_case(code, requests=40):
                 response = client.get(url)
                 times.append(time.perf_counter() - t0)
                 assert response.status_code == 200, response.status_code
-            return {"times": times, "queries": len(captured), "shown": shown}
+            return {"times": times, "queries": queries, "shown": shown}
 
         def compare(a, b):
             p50 = _percentile(a["times"], 0.5) * 1000
             return (
                 a["shown"] > 0,
-                f"{code}: p50 {p50:.1f} ms, {a['shown']} key customers listed; SQL queries per request "
+                f"{code}: p50 {p50:.1f} ms, {a['shown']} key customers on the first page; SQL queries per request "
                 f"{a['queries']} (region), {b['queries']} (district)",
             )
 
@@ -1793,12 +1811,17 @@ def _visit_coverage_page_case(code, requests=40):
     return prepare
 
 
+# External ids of this bench process: a rolled-back run leaves its index entries behind until a VACUUM (the bench
+# server runs without autovacuum), and a later process pushing the same ids would pay for checking each of them.
+_VISIT_RUN = f"{int(time.time()):x}"
+
+
 def _visit_records(customers, counter, size, day):
     """`size` new done visits as a branch system pushes them, round the `customers` (by external id)."""
     kinds = ("visit", "phone", "meeting")
     return [
         {
-            "external_id": f"SC-VBENCH-{n}",
+            "external_id": f"SC-VBENCH-{_VISIT_RUN}-{n}",
             "customer_external_id": customers[i % len(customers)][0],
             "on": str(day),
             "kind": kinds[n % 3],
@@ -1848,7 +1871,7 @@ def _ingest_visits_case(batches=5, size=1000):
                     seconds.append(time.perf_counter() - t0)
                     if "written" not in checked:
                         externals = [r["external_id"] for body in payload for r in jsonlib.loads(body)["records"]]
-                        with connection.cursor() as cursor:
+                        with read_connection().cursor() as cursor:
                             cursor.execute("SELECT count(*) FROM relations_visit WHERE external_id = ANY(%s)", [externals])
                             checked["written"] = cursor.fetchone()[0]
                     raise _Rollback
@@ -1896,32 +1919,38 @@ CASES = [
     Case("bulk API ingest, invoices, credit checks on vs off", "≤ 1.15× without", _ingest_credit_case()),
     Case("bulk API ingest, 2 branches at once", "≥ 10,000/s", _concurrent_ingest_case(), unit=RATE),
     Case("file import, invoices (CSV)", "≥ 50,000/s", _import_case(), unit=RATE),
-    Case("ageing today, region by province", "≤ 200 ms", _ageing_at_case("HD", 4, "today")),
-    Case("ageing today, company by region", "≤ 1.2× oracle", _ageing_at_case("HQ", 3, "today")),
-    Case("ageing month end, company by region", "≤ 1.2× oracle", _ageing_at_case("HQ", 3, "month end")),
-    Case("ageing month end, province by district", "≤ 1.2× oracle", _ageing_at_case("330000", 5, "month end")),
-    Case("ageing year back, company by region", "≤ 1.2× oracle", _ageing_at_case("HQ", 3, "year back")),
-    Case("ageing year back, province by district", "≤ 1.2× oracle", _ageing_at_case("330000", 5, "year back")),
+    Case("ageing today, region by province", "≤ 200 ms", _ageing_at_case("HD", 4, "today"), reads=True),
+    Case("ageing today, company by region", "≤ 1.2× oracle", _ageing_at_case("HQ", 3, "today"), reads=True),
+    Case("ageing month end, company by region", "≤ 1.2× oracle", _ageing_at_case("HQ", 3, "month end"), reads=True),
+    Case("ageing month end, province by district", "≤ 1.2× oracle", _ageing_at_case("330000", 5, "month end"), reads=True),
+    Case("ageing year back, company by region", "≤ 1.2× oracle", _ageing_at_case("HQ", 3, "year back"), reads=True),
+    Case("ageing year back, province by district", "≤ 1.2× oracle", _ageing_at_case("330000", 5, "year back"), reads=True),
     Case(
-        "ageing page today p95 (region)", "≤ 200 ms", _page_case("/customers/ageing/", "/customers/ageing/?unit={unit}"), unit=P95
+        "ageing page today p95 (region)",
+        "≤ 200 ms",
+        _page_case("/customers/ageing/", "/customers/ageing/?unit={unit}"),
+        unit=P95,
+        reads=True,
     ),
-    Case("customer list page p95 (region)", "≤ 150 ms", _page_case("/customers/", "/customers/?unit={unit}"), unit=P95),
-    Case("list /invoices/ page 10,000 vs page 1", "≤ 2× page 1", _list_case(10_000)),
-    Case("serialise 1,000 invoices vs plain dicts", "≤ 2× dicts", _serialise_case()),
-    Case("attainment, region × quarter", "≤ 1.2× oracle", _attainment_case("HD")),
-    Case("attainment + rankings from summaries, region × quarter", "≤ 1.2× oracle", _summary_attainment_case("HD")),
-    Case("monthly report, company", "≤ 1.2× oracle", _monthly_report_case()),
-    Case("dashboard request p95 (region, company)", "≤ 150 ms", _dashboard_case(), unit=P95),
+    Case(
+        "customer list page p95 (region)", "≤ 150 ms", _page_case("/customers/", "/customers/?unit={unit}"), unit=P95, reads=True
+    ),
+    Case("list /invoices/ page 10,000 vs page 1", "≤ 2× page 1", _list_case(10_000), reads=True),
+    Case("serialise 1,000 invoices vs plain dicts", "≤ 2× dicts", _serialise_case(), reads=True),
+    Case("attainment, region × quarter", "≤ 1.2× oracle", _attainment_case("HD"), reads=True),
+    Case("attainment + rankings from summaries, region × quarter", "≤ 1.2× oracle", _summary_attainment_case("HD"), reads=True),
+    Case("monthly report, company", "≤ 1.2× oracle", _monthly_report_case(), reads=True),
+    Case("dashboard request p95 (region, company)", "≤ 150 ms", _dashboard_case(), unit=P95, reads=True),
     Case("rating all customers (risk.rate)", "≤ 1.2× oracle, < 2 min", _rating_case()),
     Case("evaluating every warning rule", "≤ 1.2× oracle, < 2 min", _warning_case()),
     # The risk overview has no ?unit= (it shows the reader's own scope): both sides are the region's page.
-    Case("risk overview page p95 (region)", "≤ 150 ms", _page_case("/risk/", "/risk/?unit={unit}"), unit=P95),
-    Case("provision, company, month end", "≤ 1.2× oracle", _provision_case("HQ", 3)),
-    Case("sales by channel from summaries, region × quarter", "≤ 100 ms", _channel_sales_case("HD")),
-    Case("sales by channel page p95 (region × quarter)", "≤ 100 ms", _channel_page_case("HD"), unit=P95),
+    Case("risk overview page p95 (region)", "≤ 150 ms", _page_case("/risk/", "/risk/?unit={unit}"), unit=P95, reads=True),
+    Case("provision, company, month end", "≤ 1.2× oracle", _provision_case("HQ", 3), reads=True),
+    Case("sales by channel from summaries, region × quarter", "≤ 100 ms", _channel_sales_case("HD"), reads=True),
+    Case("sales by channel page p95 (region × quarter)", "≤ 100 ms", _channel_page_case("HD"), unit=P95, reads=True),
     Case("bulk API ingest, invoices, channel on each vs none", "≤ 1.10× without", _ingest_channel_case()),
     # Customer visits (issue 18): coverage of a region's key customers and the visits' bulk ingest.
-    Case("visit coverage, region (key customers × last visit)", "≤ 150 ms", _visit_coverage_case("HD")),
-    Case("visit coverage page p95 (region)", "≤ 150 ms", _visit_coverage_page_case("HD"), unit=P95),
+    Case("visit coverage, region (key customers × last visit)", "≤ 150 ms", _visit_coverage_case("HD"), reads=True),
+    Case("visit coverage page p95 (region)", "≤ 150 ms", _visit_coverage_page_case("HD"), unit=P95, reads=True),
     Case("bulk API ingest, visits", "≥ 5,000/s", _ingest_visits_case(), unit=RATE),
 ]

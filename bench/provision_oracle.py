@@ -13,7 +13,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+
+from core.db_router import read_connection
 
 
 def _rate_case(as_of, rates, alias="i"):
@@ -56,7 +57,7 @@ def provision_oracle(unit, as_of, level, rates):
 
 
 def _run(sql, unit, as_of, level):
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, {"d": as_of, "level": level, "prefix": unit.path + "%"})
         return {unit_id: amount for unit_id, amount in cursor.fetchall() if amount}
 

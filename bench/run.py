@@ -4,7 +4,9 @@ ratio, and writes the results as JSON.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/regsales_bench .venv/bin/python bench/run.py
 
-Run `manage.py seed_scale --scale large` on that database first. Not part of the test suite.
+Run `manage.py seed_scale --scale large` on that database first. Not part of the test suite. With
+`--replica` (and DATABASE_REPLICA_URL naming a streaming replica of that database) the read rows — ageing,
+pages, lists, attainment, reports, dashboards — run on the replica, both sides, as production reads them.
 """
 
 import argparse
@@ -31,6 +33,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench import cases  # noqa: E402
+from core.db_router import read_connection, replica_configured, use_replica  # noqa: E402
 
 
 def timed(fn, repeat):
@@ -68,7 +71,14 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", default="", help="run the cases whose name contains this text")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "latest.json"))
+    parser.add_argument(
+        "--replica",
+        action="store_true",
+        help="run the read rows (both sides) on the replica of DATABASE_REPLICA_URL, as production reads them",
+    )
     args = parser.parse_args()
+    if args.replica and not replica_configured():
+        sys.exit("--replica needs DATABASE_REPLICA_URL: a streaming replica of the seed_scale database.")
     if connection.vendor != "postgresql":
         sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL to the seed_scale database.")
     settings.DEBUG = False
@@ -88,10 +98,11 @@ def main():
             print(f"{case.name:<34} {'—':>11} {'—':>11} {'—':>7} {case.target:>14}  —      {case.missing}")
             results.append(row)
             continue
-        ours_fn, oracle_fn, compare = case.prepare(context)
-        with CaptureQueriesContext(connection) as queries:
-            ours_result, ours_times = timed(ours_fn, args.repeat)
-        oracle_result, oracle_times = timed(oracle_fn, args.repeat)
+        with use_replica(args.replica and case.reads):
+            ours_fn, oracle_fn, compare = case.prepare(context)
+            with CaptureQueriesContext(read_connection()) as queries:
+                ours_result, ours_times = timed(ours_fn, args.repeat)
+            oracle_result, oracle_times = timed(oracle_fn, args.repeat)
         agree, note = compare(ours_result, oracle_result)
         ours_value = case.value(ours_times, ours_result)
         oracle_value = case.value(oracle_times, oracle_result)
@@ -104,6 +115,7 @@ def main():
                 "agree": agree,
                 "note": note,
                 "queries_per_call": len(queries) // (args.repeat + 1),
+                "database": "replica" if args.replica and case.reads else "primary",
                 "ours_times_s": ours_times,
                 "oracle_times_s": oracle_times,
             }

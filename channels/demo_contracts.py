@@ -18,20 +18,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from approvals.choices import RequestState
-from approvals.services import request_approve
+from approvals.demo import approve_through
 from channels import services
 from channels.choices import ChannelState, ContractState
 from channels.models import Channel, Contract
 from core.rights import SYSTEM
-from core.roles import Role
 from customers.choices import CustomerStatus
 from customers.models import Customer
-from regions.models import StaffProfile
+from regions.demo import acting_login
 
 DISTRICTS = ("330100", "440100")  # the logins' districts
 NEEDED = 9  # customers the contracts below are made with
-MANAGERS = (Role.DISTRICT_MANAGER, Role.PROVINCIAL_MANAGER, Role.REGIONAL_MANAGER)
 
 
 def demo_pdf(title):
@@ -55,38 +52,6 @@ def demo_pdf(title):
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return SimpleUploadedFile("合同扫描件.pdf", bytes(out), content_type="application/pdf")
-
-
-def _person(unit_id, role):
-    return (
-        StaffProfile.objects.filter(unit_id=unit_id, role=role, is_active=True, user__isnull=False)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-
-
-def approve_through(request):
-    """Decide every step of a demo request as its approver (the holder of the step's post when none is named)."""
-    request.refresh_from_db()
-    while request.state == RequestState.SUBMITTED:
-        step = request.current_step
-        approver = step.approver or _person(step.approver_unit_id, step.approver_role)
-        request_approve(request=request, by=approver.user if approver is not None else SYSTEM, comment="同意，准予备案")
-        request.refresh_from_db()
-
-
-def drafter(party, unit):
-    """Who drafts a contract with `party`: its salesperson (with a login), else the nearest manager above `unit`."""
-    salesperson = party.salesperson
-    if salesperson is not None and salesperson.user_id and salesperson.is_active:
-        return salesperson.user
-    managers = {
-        profile.unit_id: profile.user
-        for profile in StaffProfile.objects.filter(role__in=MANAGERS, is_active=True, user__isnull=False).select_related("user")
-    }
-    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
-    return next((managers[pk] for pk in reversed(ids) if pk in managers), None)
 
 
 def _parties():
@@ -130,7 +95,7 @@ class _Loader:
         self.made = []
 
     def draft(self, party, *, kind, title, starts, days, amount=None, note="", file=False):
-        by = drafter(party, getattr(party, "district", None) or party.unit)
+        by = acting_login(party, getattr(party, "district", None) or party.unit)
         party_arg = {"customer": party} if isinstance(party, Customer) else {"channel": party}
         values = {
             "kind": kind,
@@ -158,7 +123,7 @@ class _Loader:
 
     def filed(self, party, *, signed, **values):
         contract, by = self.signed(party, signed=signed, **values)
-        approve_through(services.contract_submit(by=by, contract=contract))
+        approve_through(services.contract_submit(by=by, contract=contract), comment="同意，准予备案")
         filed_on = min(signed + timedelta(days=3), self.today)
         if filed_on < self.today:  # filed soon after it was signed, not today (see the module docstring)
             at = timezone.make_aware(datetime.combine(filed_on, time(10, 0)))

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from channels.demo_contracts import approve_through
+from approvals.demo import approve_through
 from channels.metrics import first_contracts
 from channels.models import Channel
 from core.rights import SYSTEM
@@ -136,7 +136,7 @@ def load_demo_expansion(*, today=None):
             budget=[{"category": "渠道拓展", "amount": "150000.00"}],
         )
         services.plan_split_suggest(plan=plan, by=by, metric=Metric.NEW_CHANNELS, distribution=distribution)
-        approve_through(services.plan_submit(plan=plan, by=by))
+        approve_through(services.plan_submit(plan=plan, by=by), comment="同意，准予备案")
         counts["plans"] += 1
 
         # 2. Down the tree: provinces to their districts (by hand) and months; districts to months and staff.

@@ -15,9 +15,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from approvals.demo import approve_through
 from approvals.selectors import latest_request
 from channels import services
-from channels.demo_contracts import approve_through
 from channels.models import Channel, MaterialItem
 from channels.services.promotion import attribution_window
 from core.periods import Period
@@ -81,7 +81,7 @@ def _materials(today, items):
         ],
     )
     services.material_request_submit(by=dm, request=plan)
-    approve_through(latest_request(plan))
+    approve_through(latest_request(plan), comment="同意，准予备案")
     moved = 0
     for item, to_region, to_district in zip(items, (800, 40, 200, 600), (300, 4, 50, 200), strict=True):
         sent = services.material_dispatch(

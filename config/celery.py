@@ -7,6 +7,7 @@ from celery import Celery, Task
 from celery.schedules import crontab
 from django.conf import settings
 from django.core.cache import cache
+from kombu import Queue
 
 # A worker or beat started without DJANGO_SETTINGS_MODULE runs with production settings (like config/wsgi.py),
 # which refuse to start without the real values; tasks of a local run execute eagerly and need no worker.
@@ -48,6 +49,55 @@ app = Celery("regsales", task_cls=DeliveryCappedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["team"], related_name="tasks_training")  # team keeps one tasks module per subject
+# Team building keeps its jobs in one module per subject (team/tasks_<subject>.py).
+app.autodiscover_tasks(["team"], related_name="tasks_promo")
+
+# Queues by kind of work (issue 20): every task goes to exactly one of four queues, by its name, so that each
+# kind has workers of its own and a slow report or a nightly rebuild never delays a reminder or an import.
+# This is the only place a task is routed (nothing passes queue= when sending). A task whose name matches no
+# pattern would go to Celery's default queue, which no worker consumes: tests/core/test_queues.py fails on it,
+# and on a name matching patterns of two queues. The worker commands (one per queue) are in the README.
+QUEUES = {
+    # Files and batches from people and branch systems: minutes each, memory-hungry; acked late.
+    "ingest": ["customers.import_*"],
+    # Business reports asked for by people (and the monthly/quarterly runs that only queue them): up to 12 min.
+    "reports": ["reports.*"],
+    # Reminders, escalations and notifications — short, due at a time of day; and the reaper of dead workers'
+    # runs (every minute, must not wait behind an hour-long rebuild).
+    "reminders": [
+        "approvals.*",
+        "workflow.*",
+        "channels.contracts_remind",
+        "relations.complaints_escalate",
+        "team.training_reminders",
+        "team.promotions_apply_due",  # approved promotions applied at 00:30: a few rows, before the working day
+        "risk.notify_event_reported",
+        "risk.escalate_warnings",
+        "risk.credit_exceptions_end",
+        "core.jobs_reap",
+    ],
+    # Summaries, snapshots, nightly ratings, scores and models: long, CPU and database heavy; Celery's own
+    # maintenance tasks (celery.backend_cleanup and the canvas helpers) too.
+    "rebuilds": [
+        "performance.*",
+        "dashboard.*",
+        "appraisal.*",
+        "risk.rate_all",
+        "risk.forecast_*",
+        "risk.improvement_refresh",
+        "risk.evaluate_warnings",
+        "risk.credit_holds_refresh",
+        "risk.credit_limits_suggest",
+        "core.idempotency_purge",
+        "celery.*",
+    ],
+}
+app.conf.task_queues = [Queue(name, routing_key=name) for name in QUEUES]
+app.conf.task_routes = {
+    pattern: {"queue": name, "routing_key": name} for name, patterns in QUEUES.items() for pattern in patterns
+}
+# Beat sends each run of a schedule once however many beat processes run (config/beat.py).
+app.conf.beat_scheduler = "config.beat:SingleRunScheduler"
 
 # All beat schedules live here, each with the reason it exists. Later issues add the
 # credit-rating and early-warning runs.
@@ -141,4 +191,8 @@ app.conf.beat_schedule = {
     # are not booked on, at 08:10 before the working day; one reminder per person, course and ISO week (a unique row),
     # so the daily runs of one week send it once.
     "team.training_reminders": {"task": "team.training_reminders", "schedule": crontab(hour=8, minute=10)},
+    # Approved promotions (晋升建议, issue 19) whose effective date has come: applied through the staff services at
+    # 00:30, before anyone logs in, so scope follows the new position from the first request of the day. Only an
+    # approved, not yet applied one is applied (under its row lock): a second run applies nothing.
+    "team.promotions_apply_due": {"task": "team.promotions_apply_due", "schedule": crontab(hour=0, minute=30)},
 }

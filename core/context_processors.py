@@ -22,3 +22,8 @@ def navigation(request):
         "nav_active": active,
         "developer_links": nav.developer_links(user, role),
     }
+
+
+def replica(request):
+    """The replica's lag on a page that read from it (core/db_router.py), for the banner of the base layout."""
+    return {"replica_read": getattr(request, "replica_read", None)}

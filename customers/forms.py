@@ -176,7 +176,7 @@ class PaymentReverseForm(forms.Form):
         label=_("reversed on"),
         required=False,
         help_text=_("Empty: today."),
-        widget=iso_date_input(),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
 
@@ -203,7 +203,7 @@ class PaymentForm(forms.Form):
     """Money received from a customer; the allocations come from the formset beside it."""
 
     customer = forms.ModelChoiceField(label=_("customer"), queryset=Customer.objects.none())
-    received_on = DateFormField(kind="payment_received", label=_("received on"), widget=iso_date_input())
+    received_on = DateFormField(kind="payment_received", label=_("received on"), widget=forms.DateInput(attrs={"type": "date"}))
     amount = forms.DecimalField(label=_("amount"), max_digits=18, decimal_places=2)
     method = forms.ChoiceField(label=_("method"), choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER)
     reference = forms.CharField(label=_("reference"), max_length=100, required=False)
@@ -283,7 +283,7 @@ class CollectionPlanForm(forms.Form):
 class CollectionPlanLineForm(forms.Form):
     """One planned collection; a row left empty is skipped."""
 
-    due_on = DateFormField(label=_("planned date"), required=False, widget=iso_date_input())
+    due_on = DateFormField(label=_("planned date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     amount = forms.DecimalField(
         label=_("planned amount"), max_digits=18, decimal_places=2, min_value=Decimal("0.01"), required=False
     )

@@ -527,7 +527,9 @@ def _staff_in_scope(parsed, user):
 def _channels_in_scope(parsed, user):
     """{external id: channel} of the channels the file names, inside the user's scope: one query."""
     numbers = {row.values["channel"] for row in parsed.rows if row.values.get("channel")}
-    return batch.in_scope(services.channel_model().objects.all(), user, slugs=numbers, slug_field="external_id")[1]
+    return batch.in_scope(
+        services.channel_model().objects.all(), user, slugs=numbers, slug_field="external_id", fields=batch.CHANNEL_FIELDS
+    )[1]
 
 
 def _check_salesperson(parsed, row, staff, district_id):

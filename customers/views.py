@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import audit
+from core.db_router import ReplicaReadMixin
 from core.errors import DomainError
 from core.jobs import job_reap
 from core.money import ZERO
@@ -512,7 +513,7 @@ class PaymentCreateView(ScopedViewMixin, View):
 # ------------------------------------------------------------------------------------------- ageing
 
 
-class AgeingView(ScopedViewMixin, View):
+class AgeingView(ReplicaReadMixin, ScopedViewMixin, View):
     """Receivables ageing of a unit as of a date, with drill-down: region → province → district →
     salesperson → customer → invoice. The unit (and salesperson, customer) must be in the scope."""
 

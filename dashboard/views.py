@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core import formats
+from core.db_router import ReplicaReadMixin
 from core.errors import InvalidInput
 from core.scoping import log_out_of_scope, scope_of
 from dashboard import selectors
@@ -18,9 +19,10 @@ from regions.models import OrgUnit, StaffProfile
 METRIC_LABELS = [(m.value, m.label) for m in selectors.METRICS]
 
 
-class DashboardView(LoginRequiredMixin, View):
+class DashboardView(ReplicaReadMixin, LoginRequiredMixin, View):
     """The user's own unit (or, for a salesperson, themself); `?unit=` and `?staff=` drill down inside
-    the user's scope. Outside the scope → 404; a malformed id → 400 with the reason."""
+    the user's scope. Outside the scope → 404; a malformed id → 400 with the reason. Read from the replica
+    when one is configured (core/db_router.py), saying how far behind it is."""
 
     template_name = "dashboard/dashboard.html"
 

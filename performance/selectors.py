@@ -4,12 +4,12 @@ invoices). The figures are those of `plans.selectors.actual` — the tests hold 
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
 from django.db.models import Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from channels.models import Channel
+from core.db_router import read_connection
 from core.errors import Unprocessable
 from core.periods import Period
 from core.roles import Role
@@ -246,8 +246,9 @@ def _unit_rows(unit, period, metrics, month_range):
         "period": str(period),
         "depth": unit.path.count("/") + 1,  # the path element ("/1/84/<child>/") that names a child
     }
-    sql = _UNIT_ROWS_SQL_BY_VENDOR.get(connection.vendor, _UNIT_ROWS_SQL_BY_VENDOR["other"])
-    with connection.cursor() as cursor:
+    db = read_connection()  # the replica inside core.db_router.use_replica() (the dashboard), else the primary
+    sql = _UNIT_ROWS_SQL_BY_VENDOR.get(db.vendor, _UNIT_ROWS_SQL_BY_VENDOR["other"])
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     units, actuals, targets = {}, {}, defaultdict(dict)
@@ -257,7 +258,7 @@ def _unit_rows(unit, period, metrics, month_range):
         if pk not in units:
             values = list(row[:width])
             values[_ACTIVE_AT] = bool(values[_ACTIVE_AT])  # SQLite returns 0/1
-            units[pk] = OrgUnit.from_db(connection.alias, _UNIT_COLUMNS, values)
+            units[pk] = OrgUnit.from_db(db.alias, _UNIT_COLUMNS, values)
             actuals[pk] = _zero({m: _decimal(row[width + METRICS.index(m)]) for m in metrics})
         metric, value = row[-2], row[-1]
         if metric in metrics:

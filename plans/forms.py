@@ -61,11 +61,6 @@ class DistributionForm(forms.Form):
 # ---------------------------------------------------------------------------------------------- plans
 
 
-def iso_date_input():
-    # <input type="date"> takes only ISO dates, whatever the active language's date format is.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 PERIOD_HELP = _("A year (2026), a quarter (2026-Q3) or a month (2026-07).")
 
 
@@ -191,7 +186,7 @@ class ActionLineForm(forms.Form):
 
     what = forms.CharField(label=_("action"), max_length=300, required=False)
     owner = StaffChoiceField(label=_("owner"), queryset=None, required=False, with_unit=False)
-    due_on = DateFormField(label=_("due on"), required=False, widget=iso_date_input())
+    due_on = DateFormField(label=_("due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(label=_("notes"), max_length=2000, required=False)
 
     def __init__(self, *args, staff=None, **kwargs):

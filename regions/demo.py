@@ -49,6 +49,26 @@ class DemoNames:
                 return name
 
 
+MANAGERS = (Role.DISTRICT_MANAGER, Role.PROVINCIAL_MANAGER, Role.REGIONAL_MANAGER)
+
+
+def acting_login(party, unit):
+    """Who acts for `party` (a customer or a channel) in the demos — drafts its contract, asks for its credit exception
+    or write-off: its salesperson (active, with a login), else the nearest manager with a login at or above `unit`
+    (the people the rights let act for it), else the system."""
+    salesperson = party.salesperson
+    if salesperson is not None and salesperson.user_id and salesperson.is_active:
+        return salesperson.user
+    managers = {
+        profile.unit_id: profile.user
+        for profile in StaffProfile.objects.filter(role__in=MANAGERS, is_active=True, user__isnull=False)
+        .select_related("user")
+        .order_by("-pk")
+    }
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return next((managers[pk] for pk in reversed(ids) if pk in managers), SYSTEM)
+
+
 @transaction.atomic
 def load_demo_company(*, reps_per_district=3):
     """Load the demo people; returns the printed logins as (username, role label, unit name)."""

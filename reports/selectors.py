@@ -5,9 +5,9 @@ the monthly summaries (their district roll-up, performance.DistrictMonthFact), t
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
 from django.db.models import Count, Q, Sum
 
+from core.db_router import read_connection
 from core.money import ZERO, money
 from core.periods import MONTH, Period
 from core.scoping import Scope
@@ -231,7 +231,7 @@ def _over_credit_limit(unit, as_of):
         ORDER BY open_amount - credit_limit DESC, id
         LIMIT {OVER_LIMIT_SHOWN}
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:  # the replica during a build's figures (core/db_router.py)
         cursor.execute(sql, {"d": as_of, "prefix": unit.path + "%"})
         rows = cursor.fetchall()
     top = []

@@ -14,6 +14,7 @@ Decisions written down here:
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from approvals.choices import ApprovalKind
 from approvals.services import request_submit
+from core.db_router import replica_caught_up, use_replica
 from core.errors import Conflict, InvalidInput
 from core.jobs import JobLost, job_beat, job_claim, job_reap
 from core.periods import MONTH, Period
@@ -176,7 +178,10 @@ def report_build(*, unit, period, kind, by=None, run=None):
 
     # The market-information report (市场信息月报) reads relations' market reports; the others the summaries.
     figures = market_report_figures if kind == ReportKind.MARKET else report_figures
-    data = figures(unit, period, kind, progress=lambda percent: _run_update(run, progress=percent))
+    # The figures are read from the replica once it has everything committed before the build started (a report
+    # is a record: never built from stale rows); a replica behind for longer → from the primary (core/db_router.py).
+    with use_replica(replica_caught_up(timeout=settings.REPLICA_BUILD_WAIT_SECONDS)):
+        data = figures(unit, period, kind, progress=lambda percent: _run_update(run, progress=percent))
     checkpoint("after_figures")
 
     now = timezone.now()

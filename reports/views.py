@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 
 from approvals.models import ApprovalRequest
 from core import audit
+from core.db_router import ReplicaReadMixin
 from core.errors import DomainError
 from core.rights import may
 from core.roles import role_of
@@ -221,7 +222,7 @@ class ReportProgressView(ScopedDetailView):
         return response
 
 
-class ReportDownloadView(ScopedDetailView):
+class ReportDownloadView(ReplicaReadMixin, ScopedDetailView):
     """The report as .xlsx or .pdf, for whoever may read it (the scope of the report's unit)."""
 
     model = BusinessReport

@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.calendar import add_working_days
-from approvals.choices import RequestState
-from approvals.services import request_approve
+from approvals.demo import approve_through
 from core.rights import SYSTEM
 from core.roles import Role
 from customers.models import Customer, Product
@@ -126,16 +125,6 @@ def load_demo_events(*, today=None):
 # --- improvement plans (整改) -------------------------------------------------------------------------------------
 
 
-def approve_through(request):
-    """Decide every step of a demo request as its approver (the holder of the step's post when none is named)."""
-    request.refresh_from_db()
-    while request.state == RequestState.SUBMITTED:
-        step = request.current_step
-        approver = step.approver or _person(step.approver_unit.code, step.approver_role)
-        request_approve(request=request, by=_by(approver), comment="同意，按月跟踪")
-        request.refresh_from_db()
-
-
 @transaction.atomic
 def load_demo_improvement(*, today=None):
     """The flags of the demo company as of today, and one improvement plan in progress (杭州: collections and
@@ -169,6 +158,6 @@ def load_demo_improvement(*, today=None):
         ],
         targets=targets,
     )
-    approve_through(services.improvement_submit(by=_by(dm_hz), plan=plan))
+    approve_through(services.improvement_submit(by=_by(dm_hz), plan=plan), comment="同意，按月跟踪")
     services.improvements_start(as_of=today, by=SYSTEM)
     return {"plans": 1, "flags": flags["open"]}

@@ -19,16 +19,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from approvals.demo import approve_through
 from approvals.selectors import latest_request
 from approvals.services import request_approve
 from core.rights import SYSTEM
-from core.roles import Role
 from customers.choices import CustomerStatus, InvoiceStatus
 from customers.models import Customer, Invoice
 from regions.choices import UnitKind
+from regions.demo import acting_login
 from regions.models import OrgUnit, StaffProfile
 from risk import services
-from risk.demo import approve_through
 from risk.models import CreditException, CreditHold, CustomerRating
 from risk.selectors.exposure import open_by_district
 
@@ -52,24 +52,6 @@ NEAR_SHARE, OVER_SHARE, ROUND_NEAR = Decimal("0.94"), Decimal("1.08"), Decimal("
 def _user(username):
     profile = StaffProfile.objects.filter(user__username=username, is_active=True).select_related("user").first()
     return profile.user if profile is not None else SYSTEM
-
-
-MANAGERS = (Role.DISTRICT_MANAGER, Role.PROVINCIAL_MANAGER, Role.REGIONAL_MANAGER)
-
-
-def requester(customer):
-    """Who asks for a customer's exception or release: its salesperson, else the nearest manager above it (with a
-    login) — the people the rights let ask."""
-    if customer.salesperson is not None and customer.salesperson.user_id and customer.salesperson.is_active:
-        return customer.salesperson.user
-    managers = {
-        profile.unit_id: profile.user
-        for profile in StaffProfile.objects.filter(role__in=MANAGERS, is_active=True, user__isnull=False)
-        .select_related("user")
-        .order_by("-pk")
-    }
-    ids = [int(part) for part in customer.district.path.strip("/").split("/") if part]
-    return next((managers[pk] for pk in reversed(ids) if pk in managers), SYSTEM)
 
 
 def _round(value, step, rounding):
@@ -150,9 +132,11 @@ def _holds(today, graded_d, late):
         hold = CreditHold.objects.unscoped().filter(customer_id=late[0]).select_related("customer__district").first()
         if hold is not None:
             release = services.credit_hold_release_request(
-                by=requester(hold.customer), hold=hold, reason="客户已结清九十天以上逾期发票，并承诺按期回款，申请恢复赊销。"
+                by=acting_login(hold.customer, hold.customer.district),
+                hold=hold,
+                reason="客户已结清九十天以上逾期发票，并承诺按期回款，申请恢复赊销。",
             )
-            approve_through(latest_request(release))
+            approve_through(latest_request(release), comment="同意，按月跟踪")
             released = 1
     if late[1:2]:
         placed += services.credit_holds_refresh(by=SYSTEM, today=today - timedelta(days=12), customers=late[1:2])
@@ -173,7 +157,7 @@ def _exceptions(today, sound):
         c.pk: c for c in Customer.objects.unscoped().filter(pk__in=sound[:2]).select_related("salesperson__user", "district")
     }
     first = customers[sound[0]]
-    asker = requester(first)
+    asker = acting_login(first, first.district)
     made = 0
     for start, days, amount, reason in (
         (today - timedelta(days=75), 44, "150000", "春节前备货，客户提供了母公司担保函。"),
@@ -188,13 +172,13 @@ def _exceptions(today, sound):
             reason=reason,
             today=start,
         )
-        approve_through(services.credit_exception_submit(by=asker, exception=exception, today=start))
+        approve_through(services.credit_exception_submit(by=asker, exception=exception, today=start), comment="同意，按月跟踪")
         made += 1
     services.credit_exceptions_end(by=SYSTEM, today=today)
     if len(sound) > 1:
         second = customers[sound[1]]
         exception = services.credit_exception_request(
-            by=requester(second),
+            by=acting_login(second, second.district),
             customer=second,
             extra_amount="80000",
             valid_from=today + timedelta(days=1),
@@ -202,7 +186,7 @@ def _exceptions(today, sound):
             reason="客户旺季订单增加，申请临时提高额度两个月。",
             evidence="近十二个月按期回款率98%，订单合同已上传。",
         )
-        services.credit_exception_submit(by=requester(second), exception=exception)
+        services.credit_exception_submit(by=acting_login(second, second.district), exception=exception)
         made += 1
     return made
 

@@ -15,13 +15,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from approvals.demo import approve_through
 from approvals.selectors import latest_request
 from customers.choices import CustomerStatus, InvoiceStatus
 from customers.models import Invoice
+from regions.demo import acting_login
 from regions.models import OrgUnit
 from risk import services
-from risk.demo import approve_through
-from risk.demo_credit import DISTRICT, requester
+from risk.demo_credit import DISTRICT
 from risk.models import WriteOff
 
 # The debt written off is the customer's oldest invoices more than OLD_DAYS past due, at most this many each.
@@ -69,7 +70,7 @@ def load_demo_write_offs(*, today=None):
         return {"write_offs": 0, "recoveries": 0}
     made = recovered = 0
     for index, (customer, lines) in enumerate(debtors):
-        by = requester(customer)
+        by = acting_login(customer, customer.district)
         write_off = services.write_off_propose(
             by=by,
             customer=customer,
@@ -81,7 +82,7 @@ def load_demo_write_offs(*, today=None):
         services.write_off_submit(by=by, write_off=write_off, today=today)
         made += 1
         if index == 0:
-            approve_through(latest_request(write_off))
+            approve_through(latest_request(write_off), comment="同意，按月跟踪")
             write_off.refresh_from_db()
             # Part of it came back later: the customer's guarantor paid a tenth.
             share = (write_off.total / 10).quantize(Decimal("0.01"))

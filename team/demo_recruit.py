@@ -13,8 +13,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from approvals.demo import approve_through
 from approvals.selectors import latest_request
-from channels.demo_contracts import approve_through
 from core.rights import SYSTEM
 from regions.models import OrgUnit, StaffProfile
 from team import services
@@ -35,7 +35,7 @@ def _approved(by, code, role, headcount, reason, title, opened_on):
         by=by, unit=_unit(code), role=role, headcount=headcount, reason=reason, title=title
     )
     services.headcount_request_submit(by=by, request=request)
-    approve_through(latest_request(request))
+    approve_through(latest_request(request), comment="同意，按编制招聘")
     Vacancy.objects.filter(request=request).update(opened_on=opened_on)  # see the module docstring
     return list(Vacancy.objects.filter(request=request).order_by("id"))
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import nav
-from core.roles import Role, can
+from core.roles import BRANCH_SYSTEM, Role, can
 from team.rights.recruit import RECRUIT_RIGHT
 
 
@@ -35,3 +35,24 @@ def training_items(user, role):
     if role != Role.SALES_REP:
         items.append((_("Training overview"), reverse("team:unit_training_mine")))
     return items
+
+
+@nav.entries(nav.ORGANISATION, order=50)
+def promo_items(user, role):
+    """Capability assessment and promotion recommendations (issue 19): everyone who works has assessments (their
+    own at least); the capability models are read by all and set by the center."""
+    if role is None or role == BRANCH_SYSTEM:
+        return []
+    return [
+        (_("Capability assessments"), reverse("team:assessment_cycle_list")),
+        (_("Promotion recommendations"), reverse("team:promotion_list")),
+        (_("Capability models"), reverse("team:capability_model_list")),
+    ]
+
+
+@nav.entries(nav.ORGANISATION, order=10)
+def dashboard_items(user, role):
+    """The team dashboard (团队看板): managers and the center (the recruitment right's holders)."""
+    if not can(user, RECRUIT_RIGHT):
+        return []
+    return [(_("Team dashboard"), reverse("team:dashboard"))]

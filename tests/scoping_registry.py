@@ -366,6 +366,8 @@ def _app_entries(attribute):
         registry_relations_visits,
         registry_reports,
         registry_risk,
+        registry_team_dashboard,
+        registry_team_promo,
         registry_team_recruit,
         registry_team_training,
         registry_workflow,
@@ -393,6 +395,8 @@ def _app_entries(attribute):
         registry_relations_complaints,
         registry_team_recruit,
         registry_team_training,
+        registry_team_promo,
+        registry_team_dashboard,
     )
     for module in modules:
         yield from getattr(module, attribute, ())

@@ -8,11 +8,6 @@ from core.ui import StaffChoiceField
 from regions.models import StaffProfile
 
 
-def iso_date_input():
-    # <input type="date"> takes only ISO dates, whatever the active language's date format is.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 def assignable_staff(user):
     """Whom the user may give a task: anyone active in their scope with task.assign, else only themselves."""
     staff = getattr(user, "staff_profile", None)
@@ -33,7 +28,7 @@ class TaskForm(forms.Form):
 
     title = forms.CharField(label=_("title"), max_length=200)
     owner = StaffChoiceField(label=_("owner"), queryset=StaffProfile.objects.none())
-    due_on = DateFormField(label=_("due on"), widget=iso_date_input())
+    due_on = DateFormField(label=_("due on"), widget=forms.DateInput(attrs={"type": "date"}))
     description = forms.CharField(
         label=_("description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -51,7 +46,7 @@ class TaskForm(forms.Form):
 
 class TaskEditForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
-    due_on = DateFormField(label=_("due on"), widget=iso_date_input())
+    due_on = DateFormField(label=_("due on"), widget=forms.DateInput(attrs={"type": "date"}))
     description = forms.CharField(
         label=_("description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )

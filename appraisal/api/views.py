@@ -23,7 +23,7 @@ from appraisal.models import (
     ScaleClass,
     ScoreItem,
 )
-from core.api import RolePermission, ScopedViewSet
+from core.api import RolePermission, ScopedViewSet, validated
 from core.errors import InvalidInput
 from core.periods import parse_input as parse_period
 from core.roles import can
@@ -47,12 +47,6 @@ class AppraisalViewSet(ScopedViewSet):
     permission_classes = [permissions.IsAuthenticated, AppraisalPermission]
 
 
-def _valid(view, serializer_class, *, data=None):
-    serializer = serializer_class(data=view.request.data if data is None else data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _plain(rows):
     return [{key: (str(value) if hasattr(value, "as_tuple") else value) for key, value in dict(row).items()} for row in rows]
 
@@ -71,7 +65,7 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AppraisalV
     @extend_schema(request=s.SchemeWriteSerializer, responses={201: s.SchemeSerializer})
     def create(self, request):
         """Draft a scheme with its items (the weights must add up to exactly 100)."""
-        data = _valid(self, s.SchemeWriteSerializer)
+        data = validated(self, s.SchemeWriteSerializer)
         data["items"] = _plain(data["items"])
         scheme = services.scheme_create(**data, by=request.user)
         return Response(s.SchemeSerializer(self.get_queryset().get(pk=scheme.pk)).data, status=status.HTTP_201_CREATED)
@@ -80,7 +74,7 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AppraisalV
     def partial_update(self, request, pk=None):
         """Change a draft: any of its fields and, if given, the whole list of items (weights adding up to 100)."""
         scheme = self.get_object()
-        data = _valid(self, s.SchemePatchSerializer)
+        data = validated(self, s.SchemePatchSerializer)
         if "items" in data:
             data["items"] = _plain(data["items"])
         services.scheme_update(scheme=scheme, by=request.user, **data)
@@ -91,7 +85,7 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AppraisalV
     def submit(self, request, pk=None):
         """Submit the draft to the Development Center's approval."""
         scheme = self.get_object()
-        _valid(self, s.EmptySerializer)
+        validated(self, s.EmptySerializer)
         services.scheme_submit(scheme=scheme, by=request.user)
         return Response(s.SchemeSerializer(self.get_queryset().get(pk=scheme.pk)).data)
 
@@ -101,7 +95,7 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AppraisalV
         """Start the next version of an approved scheme (a draft with the same items); approving it retires
         this one. 409 if the scheme is not approved or a revision is already in progress."""
         scheme = self.get_object()
-        _valid(self, s.EmptySerializer)
+        validated(self, s.EmptySerializer)
         draft = services.scheme_revise(scheme=scheme, by=request.user)
         return Response(s.SchemeSerializer(self.get_queryset().get(pk=draft.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -110,7 +104,7 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AppraisalV
     def retire(self, request, pk=None):
         """Retire an approved scheme: no new runs are computed with it (409 if it is not approved)."""
         scheme = self.get_object()
-        _valid(self, s.EmptySerializer)
+        validated(self, s.EmptySerializer)
         services.scheme_retire(scheme=scheme, by=request.user)
         return Response(s.SchemeSerializer(self.get_queryset().get(pk=scheme.pk)).data)
 
@@ -129,7 +123,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AppraisalView
     @extend_schema(request=s.RunWriteSerializer, responses={201: s.RunSerializer})
     def create(self, request):
         """Compute the run of an approved scheme for a period (again: recompute, keeping manual scores)."""
-        data = _valid(self, s.RunWriteSerializer)
+        data = validated(self, s.RunWriteSerializer)
         run = services.run_compute(**data, by=request.user)
         return Response(s.RunSerializer(self.get_queryset().get(pk=run.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -151,7 +145,7 @@ class ScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AppraisalVi
     def manual(self, request, pk=None):
         """Score a manual item of this person (their manager or a higher one), 0 to 100, with a comment."""
         score = self.get_object()
-        data = _valid(self, s.ManualScoreSerializer)
+        data = validated(self, s.ManualScoreSerializer)
         line = ScoreItem.objects.filter(score=score, item_id=data["item"]).first()
         if line is None:
             raise InvalidInput(_("This scheme has no such item."), field="item")
@@ -179,7 +173,7 @@ class IncentiveSchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     @extend_schema(request=s.IncentiveSchemeWriteSerializer, responses={201: s.IncentiveSchemeSerializer})
     def create(self, request):
         """Set an incentive scheme: scale classes (thresholds of last year's sales) with attainment tiers."""
-        data = _valid(self, s.IncentiveSchemeWriteSerializer)
+        data = validated(self, s.IncentiveSchemeWriteSerializer)
         data["classes"] = [{**dict(c), "tiers": _plain(c["tiers"])} for c in data["classes"]]
         scheme = services.incentive_scheme_create(**data, by=request.user)
         return Response(s.IncentiveSchemeSerializer(self.get_queryset().get(pk=scheme.pk)).data, status=status.HTTP_201_CREATED)
@@ -196,7 +190,7 @@ class IncentiveSchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     def suggested(self, request, pk=None):
         """The suggested incentive of every district office (or salesperson) inside the unit for a period."""
         scheme = self.get_object()
-        query = _valid(self, s.SuggestQuerySerializer, data=request.query_params)
+        query = validated(self, s.SuggestQuerySerializer, data=request.query_params)
         period = parse_period(query["period"], begun=True)
         unit = _unit_for(request, query.get("unit"))
         return Response(
@@ -228,7 +222,7 @@ class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AppraisalV
     @extend_schema(request=s.RewardWriteSerializer, responses={201: s.RewardSerializer})
     def create(self, request):
         """Draft a reward or special award for a unit or a person inside your scope."""
-        data = _valid(self, s.RewardWriteSerializer)
+        data = validated(self, s.RewardWriteSerializer)
         proposal = services.reward_propose(**data, by=request.user)
         return Response(s.RewardSerializer(self.get_queryset().get(pk=proposal.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -236,7 +230,7 @@ class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AppraisalV
     def partial_update(self, request, pk=None):
         """Change a draft proposal."""
         proposal = self.get_object()
-        data = _valid(self, s.RewardPatchSerializer)
+        data = validated(self, s.RewardPatchSerializer)
         services.reward_update(proposal=proposal, by=request.user, **data)
         return Response(s.RewardSerializer(self.get_queryset().get(pk=proposal.pk)).data)
 
@@ -245,6 +239,6 @@ class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AppraisalV
     def submit(self, request, pk=None):
         """Submit the draft for approval (the center; above the threshold the director decides last)."""
         proposal = self.get_object()
-        _valid(self, s.EmptySerializer)
+        validated(self, s.EmptySerializer)
         services.reward_submit(proposal=proposal, by=request.user)
         return Response(s.RewardSerializer(self.get_queryset().get(pk=proposal.pk)).data)

@@ -16,7 +16,7 @@ from approvals import selectors, services
 from approvals.api import serializers as s
 from approvals.filtersets import ApprovalRequestFilterSet, DelegationFilterSet
 from approvals.models import ApprovalRequest, Delegation
-from core.api import RolePermission, ScopedViewSet
+from core.api import RolePermission, ScopedViewSet, validated
 from core.errors import InvalidInput
 from core.pagination import DefaultCursorPagination
 from core.rights import NotAllowed, may
@@ -39,12 +39,6 @@ class OldestFirstPagination(DefaultCursorPagination):
 
 class NewestFirstPagination(DefaultCursorPagination):
     ordering = ("-submitted_at", "-id")
-
-
-def _valid(view, serializer_class, data=None):
-    serializer = serializer_class(data=view.request.data if data is None else data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 _DETAIL_RELATED = ["previous"]
@@ -87,7 +81,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def approve(self, request, pk=None):
         """Approve the current step (the last one approves the request)."""
         obj = self.get_object()
-        data = _valid(self, s.ApprovalCommentSerializer)
+        data = validated(self, s.ApprovalCommentSerializer)
         services.request_approve(request=obj, by=request.user, comment=data["comment"])
         return self._answer(obj)
 
@@ -96,7 +90,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def return_(self, request, pk=None):
         """Return for revision (退回修改); a comment is required."""
         obj = self.get_object()
-        data = _valid(self, s.ApprovalReasonSerializer)
+        data = validated(self, s.ApprovalReasonSerializer)
         services.request_return(request=obj, by=request.user, comment=data["comment"])
         return self._answer(obj)
 
@@ -105,7 +99,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def reject(self, request, pk=None):
         """Reject (驳回), final for this matter; a comment is required."""
         obj = self.get_object()
-        data = _valid(self, s.ApprovalReasonSerializer)
+        data = validated(self, s.ApprovalReasonSerializer)
         services.request_reject(request=obj, by=request.user, comment=data["comment"])
         return self._answer(obj)
 
@@ -116,7 +110,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def withdraw(self, request, pk=None):
         """The submitter takes the request back (撤回) while no step was decided."""
         obj = self.get_object()
-        _valid(self, s.ApprovalEmptySerializer)
+        validated(self, s.ApprovalEmptySerializer)
         services.request_withdraw(request=obj, by=request.user)
         return self._answer(obj)
 
@@ -125,7 +119,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def nudge(self, request, pk=None):
         """The submitter reminds the current approvers (催办), once per working day."""
         obj = self.get_object()
-        _valid(self, s.ApprovalEmptySerializer)
+        validated(self, s.ApprovalEmptySerializer)
         event = services.request_nudge(request=obj, by=request.user)
         return Response({"event": event.pk, "at": event.at}, status=status.HTTP_201_CREATED)
 
@@ -136,7 +130,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def forward(self, request, pk=None):
         """Hand the current step to someone else (转交)."""
         obj = self.get_object()
-        data = _valid(self, s.ApprovalForwardSerializer)
+        data = validated(self, s.ApprovalForwardSerializer)
         services.request_forward(request=obj, by=request.user, to_staff=data["to_staff"], comment=data["comment"])
         return self._answer(obj)
 
@@ -145,7 +139,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def add_signer(self, request, pk=None):
         """Add a reviewer (加签) before or after the current approver."""
         obj = self.get_object()
-        data = _valid(self, s.ApprovalAddSignerSerializer)
+        data = validated(self, s.ApprovalAddSignerSerializer)
         services.request_add_signer(
             request=obj, by=request.user, staff=data["staff"], before=data["before"], comment=data["comment"]
         )
@@ -197,7 +191,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
     def bulk(self, request):
         """Approve, return or reject several requests of one kind with one comment; one result per id."""
-        data = _valid(self, s.ApprovalBulkSerializer)
+        data = validated(self, s.ApprovalBulkSerializer)
         ids = list(dict.fromkeys(data["ids"]))
         found = {r.pk: r for r in ApprovalRequest.objects.for_user(request.user).filter(pk__in=ids)}
         results = {}
@@ -230,7 +224,7 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     @extend_schema(request=s.DelegationWriteSerializer, responses={201: s.DelegationSerializer})
     def create(self, request):
         """Let a colleague act on my steps while I am away."""
-        data = _valid(self, s.DelegationWriteSerializer)
+        data = validated(self, s.DelegationWriteSerializer)
         staff = getattr(request.user, "staff_profile", None)
         if staff is None:
             raise NotAllowed(_("Only a staff member can delegate their approvals."))
@@ -252,6 +246,6 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def revoke(self, request, pk=None):
         """End the delegation now (the person is back)."""
         delegation = self.get_object()
-        _valid(self, s.ApprovalEmptySerializer)
+        validated(self, s.ApprovalEmptySerializer)
         delegation = services.delegation_revoke(delegation=delegation, by=request.user)
         return Response(s.DelegationSerializer(delegation).data)

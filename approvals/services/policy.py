@@ -91,6 +91,11 @@ POLICY = {
     # A headcount request (编制申请, issue 19): the regional manager over the unit, then the center's pool (the
     # Development Center approves headcount).
     ApprovalKind.HEADCOUNT_REQUEST: KindPolicy(Route.CENTER, sla_days=5),
+    # A new version of a role's capability model (能力模型, issue 19): company policy, the center's pool decides.
+    ApprovalKind.CAPABILITY_MODEL: KindPolicy(Route.CENTER, sla_days=10),
+    # A promotion recommendation (晋升建议, issue 19): the ladder above the person's unit up to the center's pool
+    # (team.services.promo.promotion_submit asks for those levels; the director is not on it).
+    ApprovalKind.PROMOTION: KindPolicy(Route.LADDER, sla_days=5),
 }
 
 

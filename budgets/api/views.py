@@ -13,17 +13,11 @@ from budgets import selectors, services
 from budgets.api import serializers as s
 from budgets.filtersets import BudgetFilterSet, ExpenseFilterSet
 from budgets.models import Budget, Expense
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from core.errors import InvalidInput
 from core.periods import parse_input as parse_period
 from core.scoping import get_in_scope, scope_of
 from regions.models import OrgUnit
-
-
-def _valid(view, serializer_class, *, data=None):
-    serializer = serializer_class(data=view.request.data if data is None else data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class BudgetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -48,7 +42,7 @@ class BudgetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     @extend_schema(request=s.BudgetWriteSerializer, responses={201: s.BudgetSerializer})
     def create(self, request):
         """Set a budget: a new current version (the first one, or superseding the current one)."""
-        data = _valid(self, s.BudgetWriteSerializer)
+        data = validated(self, s.BudgetWriteSerializer)
         budget = services.budget_set(**data, by=request.user)
         return Response(s.BudgetSerializer(self.get_queryset().get(pk=budget.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -57,7 +51,7 @@ class BudgetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def allocate(self, request, pk=None):
         """Allocate the budget to its sub-units, quarters or months; the parts add up exactly."""
         budget = self.get_object()
-        data = _valid(self, s.AllocateSerializer)
+        data = validated(self, s.AllocateSerializer)
         result = services.budget_allocate(budget=budget, by=request.user, **data)
         rows = {row.pk: row for row in self.get_queryset().filter(pk__in=[b.pk for b in result.budgets])}
         result.budgets = [rows[b.pk] for b in result.budgets if b.pk in rows]
@@ -74,7 +68,7 @@ class BudgetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     @action(detail=False, methods=["get"], url_path="budget-vs-actual", filterset_class=None, pagination_class=None)
     def budget_vs_actual(self, request):
         """Budget vs actual of a unit (its subtree's spending) for a period, per category, with a total."""
-        query = _valid(self, s.BudgetVsActualQuerySerializer, data=request.query_params)
+        query = validated(self, s.BudgetVsActualQuerySerializer, data=request.query_params)
         period = parse_period(query["period"])
         unit_id = query.get("unit")
         if unit_id is None:
@@ -106,7 +100,7 @@ class ExpenseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     @extend_schema(request=s.ExpenseWriteSerializer, responses={201: s.ExpenseSerializer})
     def create(self, request):
         """Record an expense; beyond budget (or without one) it is pending and an approval is requested."""
-        data = _valid(self, s.ExpenseWriteSerializer)
+        data = validated(self, s.ExpenseWriteSerializer)
         expense = services.expense_record(**data, by=request.user)
         return Response(s.ExpenseSerializer(self.get_queryset().get(pk=expense.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -115,6 +109,6 @@ class ExpenseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def cancel(self, request, pk=None):
         """Cancel the expense (a pending one is withdrawn from its approval)."""
         expense = self.get_object()
-        _valid(self, s.EmptySerializer)
+        validated(self, s.EmptySerializer)
         expense = services.expense_cancel(expense=expense, by=request.user)
         return Response(s.ExpenseSerializer(self.get_queryset().get(pk=expense.pk)).data)

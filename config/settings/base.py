@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After a write, the writer's replica pages read from the primary until the replica has it (core/db_router.py).
+    "core.db_router.ReplicaPinMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "core.context_processors.replica",
                 "csp.context_processors.nonce",
                 "approvals.context_processors.calendar_warning",
             ],
@@ -292,6 +295,10 @@ SPECTACULAR_SETTINGS = {
         "AllocationMethodEnum": "budgets.choices.AllocationMethod",
         "ContractKindEnum": "channels.choices.ContractKind",
         "ContractStateEnum": "channels.choices.ContractState",
+        "RoleEnum": "core.roles.Role",
+        "MetricEnum": "plans.choices.Metric",
+        "ComplaintStateEnum": "relations.choices_complaints.ComplaintState",
+        "ObjectiveMetricEnum": "relations.models.keycust.ObjectiveMetric",
     },
 }
 
@@ -335,10 +342,20 @@ LOGGING = {
     },
 }
 
-# Read replica for reports, if configured: reads from report selectors go there through the router.
+# Read replica, if configured: the dashboards, the ageing page, export and API, report downloads and the figures of
+# a report build read from it (core/db_router.py: only the views and work that ask for it; writes, and pages that
+# must show what was just written, stay on the primary). Tests point it at the test database (a mirror).
 if env("DATABASE_REPLICA_URL", ""):
-    DATABASES["replica"] = dj_database_url.parse(env("DATABASE_REPLICA_URL"), conn_max_age=60)
+    DATABASES["replica"] = dj_database_url.parse(env("DATABASE_REPLICA_URL"), conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.db_router.ReportReplicaRouter"]
+# A page read from the replica says how far behind it is; older than this many seconds, its figures are marked stale.
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
+# After a write, the writer reads from the primary until the replica has replayed it, for at most this long.
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 60)
+# A report build reads from the replica once it has caught up with the build's start; it waits this long, then
+# reads from the primary.
+REPLICA_BUILD_WAIT_SECONDS = env_int("REPLICA_BUILD_WAIT_SECONDS", 10)
 
 # What happens when a new invoice takes a customer over their credit limit: "flag" accepts it and marks
 # it (the risk issue builds alerts on the mark); "refuse" rejects it with a 409.
@@ -396,3 +413,9 @@ RISK_IMPROVEMENT_GRADE_DROP_MONTHS = env_int("RISK_IMPROVEMENT_GRADE_DROP_MONTHS
 # Promotion events (推广活动, issue 17): a sale counts as an event's result when it is issued from the event's first
 # day to PROMOTION_ATTRIBUTION_DAYS days after its last; attributing one outside that window is refused.
 PROMOTION_ATTRIBUTION_DAYS = env_int("PROMOTION_ATTRIBUTION_DAYS", 90)
+
+# Promotion recommendations (晋升建议, issue 19): an effective date may lie at most this many days in the past
+# (a promotion decided late but effective from the start of the month); further back is refused on effective_on.
+PROMOTION_BACKDATE_DAYS = env_int("PROMOTION_BACKDATE_DAYS", 30)
+# How many of the last appraisal periods a promotion recommendation's evidence lists.
+PROMOTION_EVIDENCE_PERIODS = env_int("PROMOTION_EVIDENCE_PERIODS", 4)

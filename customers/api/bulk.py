@@ -231,9 +231,10 @@ class BulkUpsert(abc.ABC):
 
     # --- helpers for subclasses
 
-    def _lookup(self, rows, *, queryset, by_id, by_slug, slug_field, target):
+    def _lookup(self, rows, *, queryset, by_id, by_slug, slug_field, target, fields=None):
         """Resolve `by_id` / `by_slug` of every row through the caller's scope in one query; the object
-        goes to row.data[target]. Both given is an error; a miss is "does not exist", naming the field."""
+        goes to row.data[target]. Both given is an error; a miss is "does not exist", naming the field.
+        `fields`: read only these, into light instances (batch.in_scope)."""
         ids, slugs = set(), set()
         for row in rows:
             if by_id in row.data and by_slug in row.data:
@@ -243,7 +244,7 @@ class BulkUpsert(abc.ABC):
             elif row.data.get(by_slug) is not None:
                 slugs.add(row.data[by_slug])
         # Ids and slugs are validated ints and strings: `__any` passes each list as one parameter.
-        found_ids, found_slugs = batch.in_scope(queryset, self.user, ids=ids, slugs=slugs, slug_field=slug_field)
+        found_ids, found_slugs = batch.in_scope(queryset, self.user, ids=ids, slugs=slugs, slug_field=slug_field, fields=fields)
         for row in rows:
             if row.errors:
                 continue
@@ -439,15 +440,18 @@ class InvoiceBulk(BulkUpsert):
             slug_field="employee_no",
             target="salesperson",
         )
-        # Channels in the caller's scope, one query for the request (whether each is under contract: the service).
+        # Channels in the caller's scope, one query for the request (whether each is under contract: the service,
+        # from the state read here — it does not read the channels again).
         self._lookup(
             rows,
-            # Only what the write and its refusals read (the id, the name; the state is asked again in the service).
-            queryset=CHANNEL.objects.only("id", "external_id", "name", "state", "unit_id"),
+            queryset=CHANNEL.objects.all(),
             by_id="channel",
             by_slug="channel_external_id",
             slug_field="external_id",
             target="channel",
+            # Only what the write and its refusals read (the id, the name and the state), into light instances:
+            # a request names hundreds of channels.
+            fields=batch.CHANNEL_FIELDS,
         )
         # Lines: products are company-wide (not scoped); one query for every line of every record.
         ids, codes = set(), set()

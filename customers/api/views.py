@@ -19,7 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import audit
-from core.api import RolePermission, ScopedViewSet
+from core.api import RolePermission, ScopedViewSet, validated
+from core.db_router import ReplicaReadMixin
 from core.errors import InvalidInput
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.money import ZERO
@@ -41,15 +42,6 @@ from customers.models import CollectionPlan, Customer, Invoice, Payment, Product
 from customers.rights import new_customer_salesperson
 from regions.models import OrgUnit
 
-
-def _valid(view, serializer_class, *, data=None, partial=False):
-    serializer = serializer_class(
-        data=view.request.data if data is None else data, partial=partial, context=view.get_serializer_context()
-    )
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 BULK_SCHEMA = {
     "request": bulk.BulkRequestSerializer,
     "responses": {200: bulk.BulkResponseSerializer, 400: bulk.BulkRefusalSerializer},
@@ -70,7 +62,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     @extend_schema(request=s.CustomerWriteSerializer, responses={201: s.CustomerSerializer}, parameters=[IDEMPOTENCY_PARAMETER])
     @idempotent
     def create(self, request):
-        data = _valid(self, s.CustomerWriteSerializer)
+        data = validated(self, s.CustomerWriteSerializer)
         if "salesperson" not in data:
             data["salesperson"] = new_customer_salesperson(request.user)
         customer = services.customer_create(by=request.user, **data)
@@ -79,7 +71,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     @extend_schema(request=s.CustomerWriteSerializer, responses={200: s.CustomerSerializer})
     def partial_update(self, request, pk=None):
         customer = self.get_object()
-        data = _valid(self, s.CustomerWriteSerializer, partial=True)
+        data = validated(self, s.CustomerWriteSerializer, partial=True)
         customer = services.customer_update(by=request.user, customer=customer, **data)
         return Response(s.CustomerSerializer(self.get_queryset().get(pk=customer.pk)).data)
 
@@ -92,7 +84,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def balance(self, request, pk=None):
         """The customer's invoiced, allocated, open receivable and credit as of a date."""
         customer = self.get_object()
-        query = _valid(self, s.AsOfSerializer, data=request.query_params)
+        query = validated(self, s.AsOfSerializer, data=request.query_params)
         as_of = query.get("as_of") or timezone.localdate()
         balance = selectors.customer_balance(customer=customer, as_of=as_of)
         body = {"customer": customer.pk, "as_of": as_of, "credit_limit": customer.credit_limit, **balance}
@@ -118,7 +110,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         """Apply the customer's credit (payments not allocated to any invoice) to its open invoices: to the
         invoices and amounts given, or, with `allocations` left out or null, oldest due first."""
         customer = self.get_object()
-        data = _valid(self, s.CreditApplyInputSerializer)
+        data = validated(self, s.CreditApplyInputSerializer)
         on = data.get("on") or timezone.localdate()
         allocations = data.get("allocations")
         if allocations is not None:
@@ -179,14 +171,14 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=s.ProductWriteSerializer, responses={201: s.ProductSerializer}, parameters=[IDEMPOTENCY_PARAMETER])
     @idempotent
     def create(self, request):
-        data = _valid(self, s.ProductWriteSerializer)
+        data = validated(self, s.ProductWriteSerializer)
         product = services.product_create(by=request.user, **data)
         return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProductWriteSerializer, responses={200: s.ProductSerializer})
     def partial_update(self, request, pk=None):
         product = self.get_object()
-        data = _valid(self, s.ProductWriteSerializer, partial=True)
+        data = validated(self, s.ProductWriteSerializer, partial=True)
         services.product_update(by=request.user, product=product, **data)
         return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data)
 
@@ -198,7 +190,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def prices(self, request, pk=None):
         """Add a list price from a date on (the price list keeps every earlier price)."""
         product = self.get_object()
-        data = _valid(self, s.ProductPriceInputSerializer)
+        data = validated(self, s.ProductPriceInputSerializer)
         services.product_price_add(by=request.user, product=product, **data)
         return Response(s.ProductSerializer(self.get_queryset().get(pk=product.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -219,7 +211,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     )
     @idempotent
     def create(self, request):
-        data = _valid(self, s.InvoiceWriteSerializer)
+        data = validated(self, s.InvoiceWriteSerializer)
         result = services.invoice_record(by=request.user, **data)
         invoice = self.get_queryset().get(pk=result.invoice.pk)
         invoice.exposure, invoice.credit_limit = result.exposure, result.credit_limit
@@ -231,7 +223,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def cancel(self, request, pk=None):
         """Cancel the invoice with a reason (refused while payments are allocated to it)."""
         invoice = self.get_object()
-        data = _valid(self, s.ReasonSerializer)
+        data = validated(self, s.ReasonSerializer)
         invoice = services.invoice_cancel(by=request.user, invoice=invoice, **data)
         return Response(s.InvoiceSerializer(self.get_queryset().get(pk=invoice.pk)).data)
 
@@ -258,7 +250,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     )
     @idempotent
     def create(self, request):
-        data = _valid(self, s.PaymentWriteSerializer)
+        data = validated(self, s.PaymentWriteSerializer)
         if data.get("allocations") is not None:
             data["allocations"] = [{"invoice": row["invoice"], "amount": row["amount"]} for row in data["allocations"]]
         payment = services.payment_record(by=request.user, **data)
@@ -269,7 +261,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         """Correct a payment (method, reference; date and amount while unallocated) and, with
         `allocations`, allocate it anew (the old allocations end today with a reason, kept)."""
         payment = self.get_object()
-        data = _valid(self, s.PaymentUpdateSerializer, partial=True)
+        data = validated(self, s.PaymentUpdateSerializer, partial=True)
         allocations = data.pop("allocations", None)
         with transaction.atomic():
             if data:
@@ -295,7 +287,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def reverse(self, request, pk=None):
         """Reverse the payment with a reason: its allocations stop counting, its invoices reopen."""
         payment = self.get_object()
-        data = _valid(self, s.ReasonSerializer)
+        data = validated(self, s.ReasonSerializer)
         payment = services.payment_reverse(by=request.user, payment=payment, **data)
         return Response(s.PaymentSerializer(self.get_queryset().get(pk=payment.pk)).data)
 
@@ -322,7 +314,7 @@ class CollectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     )
     @idempotent
     def create(self, request):
-        data = _valid(self, s.CollectionPlanWriteSerializer)
+        data = validated(self, s.CollectionPlanWriteSerializer)
         if "owner" not in data:
             data["owner"] = staff_of(request.user)
             if data["owner"] is None:
@@ -338,7 +330,7 @@ class CollectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     def follow_ups(self, request, pk=None):
         """Add a follow-up note to the plan (called, visited, promised to pay…)."""
         plan = self.get_object()
-        data = _valid(self, s.FollowUpInputSerializer)
+        data = validated(self, s.FollowUpInputSerializer)
         services.collection_plan_follow_up(by=request.user, plan=plan, **data)
         return Response(s.CollectionPlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -397,7 +389,7 @@ class AgeingReportSerializer(s.serializers.Serializer):
     totals = AgeingRowSerializer()
 
 
-class AgeingReportView(APIView):
+class AgeingReportView(ReplicaReadMixin, APIView):
     """Ageing (账龄) of open receivables as of a date, for a unit's subtree as the caller sees it."""
 
     permission_classes = [permissions.IsAuthenticated]

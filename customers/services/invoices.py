@@ -131,19 +131,32 @@ def _invoice_party(customer, salesperson):
 SELLING_CHANNEL_STATES = frozenset({"contracted", "active", "dormant"})
 
 
+@functools.cache
 def channel_model():
-    """The Channel model, found through Invoice's foreign key (customers does not import channels)."""
+    """The Channel model, found through Invoice's foreign key (customers does not import channels); asked once."""
     return Invoice._meta.get_field("channel").related_model
 
 
-def channel_states(by, channels):
-    """{channel id: state} of the given channels (instances) that lie in `by`'s scope: one query for a whole batch."""
+def channel_states(by, channels, *, checked=False):
+    """{channel id: state} of the given channels (instances) that lie in `by`'s scope: one query for a whole batch.
+
+    `checked`: the caller has just read these instances through `by`'s scope, with their state (the bulk API's and
+    the file import's look-up of the channels a batch names): their states are taken as read, with no second query.
+    An instance read without its state is still asked of the database."""
     model = channel_model()
-    ids = sorted({channel.pk for channel in channels if isinstance(channel, model) and channel.pk is not None})
-    if not ids:
-        return {}
-    queryset = model.objects.unscoped() if by is SYSTEM else model.objects.for_user(by)
-    return dict(queryset.filter(pk__in=ids).values_list("pk", "state"))
+    states, ids = {}, set()
+    for channel in {id(channel): channel for channel in channels}.values():  # each instance once (a batch repeats them)
+        if not isinstance(channel, model) or channel.pk is None:
+            continue
+        if checked and "state" in channel.__dict__:  # loaded, not deferred
+            states[channel.pk] = channel.state
+        else:
+            ids.add(channel.pk)
+    ids.difference_update(states)
+    if ids:
+        queryset = model.objects.unscoped() if by is SYSTEM else model.objects.for_user(by)
+        states.update(queryset.filter(pk__any=sorted(ids)).order_by().values_list("pk", "state"))
+    return states
 
 
 def _channel_check(channel, states):
@@ -276,7 +289,7 @@ def _price_lookup(records):
 
 
 @transaction.atomic
-def invoice_record_many(*, by, records, external_ids_checked=False):
+def invoice_record_many(*, by, records, external_ids_checked=False, channels_checked=False):
     """Record a batch of invoices (the branch systems' bulk push) with the same rules as invoice_record,
     in a constant number of queries: customers locked and their exposure read once, invoices, lines and
     their history written in bulk. All or nothing: any refused record raises BatchInvalid naming it.
@@ -284,12 +297,18 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
     `records` are dicts of invoice_record's arguments; credit checks run in the order given, each
     invoice adding to its customer's exposure. `external_ids_checked`: the caller has already looked
     the records' external ids up in this transaction (none is taken); the unique constraint still
-    guards against a concurrent writer. `invoice.create` is asked of every customer of the batch.
+    guards against a concurrent writer. `channels_checked`: the records' channels are instances the
+    caller has just read through `by`'s scope, with their state (channel_states): only whether each
+    is under contract is checked here, from that state, with no query. `invoice.create` is asked of
+    every customer of the batch.
     """
     ensure_each(by, "invoice.create", [record["customer"] for record in records])
     price_on = _price_lookup(records)
-    # The channels the batch names, in the writer's scope, with their states: one query for the whole batch.
-    channels = channel_states(by, [record["channel"] for record in records if record.get("channel") is not None])
+    # The channels the batch names, in the writer's scope, with their states: one query for the whole batch, or none
+    # when the caller has just read them (channels_checked).
+    channels = channel_states(
+        by, [record["channel"] for record in records if record.get("channel") is not None], checked=channels_checked
+    )
     errors, clean = {}, []
     for index, record in enumerate(records):
         try:
@@ -319,12 +338,16 @@ def invoice_record_many(*, by, records, external_ids_checked=False):
     if wanted_ids and not external_ids_checked:
         taken = set(Invoice.objects.filter(external_id__any=wanted_ids).values_list("external_id", flat=True))
 
-    rows, line_rows, checks = [], [], []
+    rows, line_rows, checks, checked = [], [], [], {}
     for index, record, issue_date, due_date, number, amount, lines in clean:
         customer = customers[record["customer"].pk]
         try:
             salesperson_id = _invoice_party(customer, record.get("salesperson"))
-            channel_id = _channel_check(record.get("channel"), channels)
+            channel = record.get("channel")
+            if channel is None:
+                channel_id = None
+            elif (channel_id := checked.get(id(channel))) is None:  # each instance checked once (it is held by its record)
+                channel_id = checked[id(channel)] = _channel_check(channel, channels)
             _hold_check(customer, holds)
             external_id = record.get("external_id")
             if not (

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import audit
+from core.db_router import ReplicaReadMixin
 from core.schema import ErrorSerializer
 from core.scoping import log_out_of_scope
 from dashboard import selectors
@@ -15,7 +16,7 @@ from dashboard.api import serializers as s
 from regions.models import OrgUnit, StaffProfile
 
 
-class DashboardView(APIView):
+class DashboardView(ReplicaReadMixin, APIView):
     """The dashboard (驾驶舱) of a unit or a salesperson: attainment this month and this year, receivables
     and ageing, rankings of what is directly below, 24-month trends and alerts — from the summaries."""
 

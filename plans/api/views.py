@@ -13,20 +13,12 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from core.errors import InvalidInput
 from plans import selectors, services
 from plans.api import serializers as s
 from plans.filtersets import PlanFilterSet, SeasonalDistributionFilterSet, TargetFilterSet
 from plans.models import Plan, SeasonalDistribution, Target
-
-
-def _valid(view, serializer_class, *, data=None, partial=False):
-    serializer = serializer_class(
-        data=view.request.data if data is None else data, partial=partial, context=view.get_serializer_context()
-    )
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -67,14 +59,14 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
 
     @extend_schema(request=s.PlanCreateSerializer, responses={201: s.PlanDetailSerializer})
     def create(self, request):
-        data = _valid(self, s.PlanCreateSerializer)
+        data = validated(self, s.PlanCreateSerializer)
         plan = services.plan_create(by=request.user, **data)
         return self._detail(plan, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PlanUpdateSerializer, responses={200: s.PlanDetailSerializer})
     def partial_update(self, request, pk=None):
         plan = self.get_object()
-        data = _valid(self, s.PlanUpdateSerializer, partial=True)
+        data = validated(self, s.PlanUpdateSerializer, partial=True)
         return self._detail(services.plan_update(plan=plan, by=request.user, **data))
 
     @extend_schema(request=s.PlanUpdateSerializer, responses={200: s.PlanDetailSerializer})
@@ -86,7 +78,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     def lines(self, request, pk=None):
         """Replace the draft's target (with splits), action and budget lines; each group given is replaced."""
         plan = self.get_object()
-        data = _valid(self, s.PlanLinesSerializer)
+        data = validated(self, s.PlanLinesSerializer)
         services.plan_lines_save(plan=plan, by=request.user, **data)
         return self._detail(plan)
 
@@ -95,7 +87,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     def split_suggest(self, request, pk=None):
         """Fill one target line's split to children (by shares or last year's actuals) and months."""
         plan = self.get_object()
-        data = _valid(self, s.PlanSplitSuggestSerializer)
+        data = validated(self, s.PlanSplitSuggestSerializer)
         services.plan_split_suggest(plan=plan, by=request.user, **data)
         return self._detail(plan)
 
@@ -141,7 +133,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     def diff(self, request, pk=None):
         """What changed between two versions (`old`, `new`; default the last two)."""
         plan = self.get_object()
-        query = _valid(self, s.DiffQuerySerializer, data=request.query_params)
+        query = validated(self, s.DiffQuerySerializer, data=request.query_params)
         result = selectors.plan_diff(plan, old=query.get("old"), new=query.get("new"))
         if result is None:
             raise InvalidInput(_("There are not two such versions to compare."), field="old")
@@ -173,7 +165,7 @@ class SeasonalDistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
 
     @extend_schema(request=s.DistributionWriteSerializer, responses={201: s.DistributionSerializer})
     def create(self, request):
-        data = _valid(self, s.DistributionWriteSerializer)
+        data = validated(self, s.DistributionWriteSerializer)
         distribution = services.distribution_save(
             name=data["name"], kind=data["kind"], values=[str(v) for v in data["values"]], unit=data.get("unit"), by=request.user
         )

@@ -3,7 +3,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from core.models import ApiKey
 from core.services import api_key_issue, api_key_revoke
 from regions import selectors, services
@@ -25,14 +25,14 @@ class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 
     @extend_schema(request=s.OrgUnitCreateSerializer, responses={201: s.OrgUnitSerializer})
     def create(self, request):
-        data = self._valid(s.OrgUnitCreateSerializer)
+        data = validated(self, s.OrgUnitCreateSerializer)
         unit = services.org_unit_create(by=request.user, **data)
         return Response(s.OrgUnitSerializer(unit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.OrgUnitUpdateSerializer, responses={200: s.OrgUnitSerializer})
     def partial_update(self, request, pk=None):
         unit = self.get_object()
-        data = self._valid(s.OrgUnitUpdateSerializer)
+        data = validated(self, s.OrgUnitUpdateSerializer)
         unit = services.org_unit_update(by=request.user, unit=unit, **data)
         return Response(s.OrgUnitSerializer(unit).data)
 
@@ -40,7 +40,7 @@ class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         unit = self.get_object()
-        data = self._valid(s.OrgUnitMoveSerializer)
+        data = validated(self, s.OrgUnitMoveSerializer)
         unit = services.org_unit_move(by=request.user, unit=unit, new_parent=data["parent"])
         return Response(s.OrgUnitSerializer(unit).data)
 
@@ -48,7 +48,7 @@ class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
         unit = self.get_object()
-        data = self._valid(s.OrgUnitMergeSerializer)
+        data = validated(self, s.OrgUnitMergeSerializer)
         unit = services.org_unit_merge(by=request.user, source=unit, target=data["target"], on=data.get("on"))
         return Response(s.OrgUnitSerializer(unit).data)
 
@@ -56,7 +56,7 @@ class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         unit = self.get_object()
-        data = self._valid(s.OrgUnitCloseSerializer)
+        data = validated(self, s.OrgUnitCloseSerializer)
         unit = services.org_unit_close(by=request.user, unit=unit, on=data.get("on"))
         return Response(s.OrgUnitSerializer(unit).data)
 
@@ -72,11 +72,6 @@ class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         """One unit and everything below it, as a nested tree."""
         unit = self.get_object()
         return Response(selectors.org_unit_tree(user=request.user, root=unit))
-
-    def _valid(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

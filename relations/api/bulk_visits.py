@@ -86,8 +86,21 @@ class VisitBatch(batch.Batch):
     def existing_queryset(self, rows):
         return Visit.objects.unscoped().select_related("unit", "customer", "channel", "salesperson")
 
+    def match_existing(self, rows):
+        # Most pushes are new visits: first only which external ids are held (one index look-up each, no joins, no
+        # instances); the visits themselves (with what their update reads) only for the records that hold one.
+        rows = [row for row in rows if row.external_id and not row.errors]
+        held = set(
+            Visit.objects.unscoped()
+            .filter(external_id__any=[row.external_id for row in rows])
+            .values_list("external_id", flat=True)
+        )
+        if held:
+            super().match_existing([row for row in rows if row.external_id in held])
+
     def write(self, rows, *, stop_at_first=False):
         today = timezone.localdate()
+        checked = {}  # each distinct (subject, visitor) judged once for the batch
         creates, updates, new_rows, changed_rows = [], [], [], []
         for row in rows:
             if row.errors:
@@ -95,7 +108,11 @@ class VisitBatch(batch.Batch):
             data = dict(row.data)
             try:
                 if row.existing is None:
-                    creates.append(services.visit_prepare_new(by=self.by, values=data, today=today, external_id_checked=True))
+                    creates.append(
+                        services.visit_prepare_new(
+                            by=self.by, values=data, today=today, external_id_checked=True, checked=checked
+                        )
+                    )
                     new_rows.append(row)
                 else:
                     data.pop("external_id", None)

@@ -77,7 +77,8 @@ class Visit(models.Model):
     becomes a workflow task once the visit is done). `unit` is the district office of the customer or channel
     (the scope); `salesperson` is who visits (the owner). A branch system names its visits by `external_id`."""
 
-    external_id = models.CharField(_("external id"), max_length=64, unique=True, null=True, blank=True)
+    # Unique by a constraint (Meta) rather than unique=True: PostgreSQL then has no extra LIKE index on the column.
+    external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)
     # No single-column indexes on the references: (customer, on), (channel, on) and (salesperson, on) below serve
     # their look-ups too, and every index costs the bulk ingest (≥ 5,000 visits a second) its share of each row.
     customer = models.ForeignKey(
@@ -120,7 +121,13 @@ class Visit(models.Model):
     next_step = models.CharField(_("next step"), max_length=200, blank=True)
     next_on = models.DateField(_("next step by"), null=True, blank=True)
     task = models.ForeignKey(
-        "workflow.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("follow-up task")
+        "workflow.Task",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("follow-up task"),
+        db_index=False,  # a partial index (Meta): most visits have no task, and a new one never has one yet
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -147,8 +154,11 @@ class Visit(models.Model):
             # A customer's visits; its last done one is kept in CustomerLastVisit, recomputed from here when undone.
             models.Index(fields=["customer", "on"], name="visit_customer_on", condition=Q(customer__isnull=False)),
             models.Index(fields=["channel", "on"], name="visit_channel_on", condition=Q(channel__isnull=False)),
+            # A task's visit (SET NULL when a task is deleted): only the visits that have one.
+            models.Index(fields=["task"], name="visit_task", condition=Q(task__isnull=False)),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["external_id"], name="visit_external_id_unique"),
             models.CheckConstraint(
                 condition=(Q(customer__isnull=False) & Q(channel__isnull=True))
                 | (Q(customer__isnull=True) & Q(channel__isnull=False)),

@@ -336,6 +336,7 @@ class KeyCustomerRow:
     name: str
     district_id: int
     district: str
+    district_path: str
     salesperson_id: int | None
     salesperson: str
     last_on: object
@@ -359,6 +360,7 @@ def key_customer_visits(*, user, unit, as_of, intervals=None):
             "kind",
             "district_id",
             "district__name",
+            "district__path",
             "salesperson_id",
             "salesperson__name",
             "last_visit__last_on",
@@ -366,19 +368,22 @@ def key_customer_visits(*, user, unit, as_of, intervals=None):
         )
         .order_by("pk")
     )
-    out = []
-    for pk, name, kind, district_id, district, rep_id, rep, last_on, created_on in rows:
-        days = intervals.days(VisitSegment.KEY, kind)
+    out, interval = [], {}
+    for pk, name, kind, district_id, district, path, rep_id, rep, last_on, created_on in rows:
+        days = interval.get(kind)
+        if days is None:
+            days = interval[kind] = datetime.timedelta(days=intervals.days(VisitSegment.KEY, kind))
         out.append(
             KeyCustomerRow(
                 customer_id=pk,
                 name=name,
                 district_id=district_id,
                 district=district,
+                district_path=path,
                 salesperson_id=rep_id,
                 salesperson=rep or "",
                 last_on=last_on,
-                due_on=(last_on or created_on) + datetime.timedelta(days=days),
+                due_on=(last_on or created_on) + days,
             )
         )
     return out
@@ -395,7 +400,6 @@ def coverage(*, user, unit, as_of, by="unit"):
     groups = {}
     if not per_person:
         children = {child.pk: child for child in OrgUnit.objects.filter(parent=unit).order_by("code")}
-        district_paths = dict(OrgUnit.objects.filter(pk__in={row.district_id for row in customers}).values_list("pk", "path"))
         depth = unit.path.count("/") - 1  # "/1/3/" holds 2 ids: the child is the next one
         for pk, child in children.items():
             groups[pk] = CoverageRow(key=child, label=child.display_name)
@@ -406,7 +410,7 @@ def coverage(*, user, unit, as_of, by="unit"):
             if group is None:
                 group = groups[row.salesperson_id] = CoverageRow(key=row.salesperson_id, label=row.salesperson)
         else:
-            child_id = int(district_paths[row.district_id].strip("/").split("/")[depth])
+            child_id = int(row.district_path.strip("/").split("/")[depth])
             group = groups[child_id]
         group.add(last_on=row.last_on, due_on=row.due_on, as_of=as_of, month_start=month_start)
         total.add(last_on=row.last_on, due_on=row.due_on, as_of=as_of, month_start=month_start)

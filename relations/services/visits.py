@@ -18,8 +18,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.signals import setting_changed
 from django.db import connection, transaction
 from django.db.models import Max
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +29,8 @@ from django.utils.translation import gettext_lazy
 from channels.choices import ChannelState
 from channels.models import Channel
 from core.bulk import insert_rows
-from core.errors import Conflict, InvalidInput
+from core.dates import supported_range
+from core.errors import Conflict, DomainError, InvalidInput
 from core.rights import SYSTEM, ensure, may
 from core.roles import Role, role_of, staff_of
 from customers.choices import CustomerKind, CustomerStatus
@@ -127,20 +130,48 @@ def _choice(value, choices, allowed, *, field):
     return clean_choice(value, choices, field=field)
 
 
+def _supported_range():
+    # The supported range (core.dates) parsed once, not on every date of a bulk request; parsed again when a test
+    # changes the settings.
+    if not _RANGE:
+        _RANGE.append(supported_range())
+    return _RANGE[0]
+
+
+_RANGE = []
+
+
+@receiver(setting_changed)
+def _range_changed(*, setting, **kwargs):
+    if setting in ("SUPPORTED_DATE_MIN", "SUPPORTED_DATE_MAX"):
+        _RANGE.clear()
+
+
+def _clean_day(value, *, field):
+    """clean_date for a visit's days: a plain date inside the supported range as it is; anything else (a text, a
+    date outside the range) through clean_date, which converts it or words the refusal."""
+    if type(value) is datetime.date:
+        first, last = _supported_range()
+        if first <= value <= last:
+            return value
+    return clean_date(value, field=field)
+
+
 def clean_values(values, *, today):
     """The checked values of a visit (all of them given: the current ones merged with the changes): the date
     (a done visit not after `today`), kind, state, texts, and the next step with its day (both or neither, the day
     not before the visit's)."""
     out = {}
-    out["on"] = clean_date(values.get("on") if values.get("on") is not None else today, field="on")
+    out["on"] = _clean_day(values.get("on") if values.get("on") is not None else today, field="on")
     out["kind"] = _choice(values.get("kind") or VisitKind.VISIT, VisitKind, KINDS, field="kind")
     out["state"] = _choice(values.get("state") or VisitState.DONE, VisitState, STATES, field="state")
     if out["state"] == VisitState.DONE and out["on"] > today:
         raise InvalidInput(FUTURE_DONE, field="on")
     for name, limit in TEXT_MAX.items():
-        out[name] = clean_text(values.get(name), field=name, max_length=limit)
+        value = values.get(name)
+        out[name] = "" if value is None or value == "" else clean_text(value, field=name, max_length=limit)
     next_on = values.get("next_on")
-    out["next_on"] = clean_date(next_on, field="next_on") if next_on not in (None, "") else None
+    out["next_on"] = _clean_day(next_on, field="next_on") if next_on not in (None, "") else None
     if out["next_step"] and out["next_on"] is None:
         raise InvalidInput(_("Give the day of the next step."), field="next_on")
     if out["next_on"] is not None and not out["next_step"]:
@@ -383,16 +414,46 @@ class VisitChange:
     external_id: str | None
 
 
-def visit_prepare_new(*, by, values, today=None, external_id_checked=False):
+def _check_subject(by, customer, channel, salesperson):
+    subject = _subject(customer, channel)
+    ensure(by, "visit.record", subject)
+    return subject, _visitor(by, salesperson, subject)
+
+
+def _check_subject_once(by, customer, channel, salesperson, checked):
+    """_check_subject, its answer (or refusal) kept in `checked` for the batch: the subject's state, the right
+    to record its visits and the visitor depend only on the sender, the subject and the visitor named, so each
+    distinct (subject, visitor) of a batch is judged once (as customers.rights.ensure_each does for invoices)."""
+    subject = customer if customer is not None else channel
+    if (
+        checked is None
+        or (customer is None) == (channel is None)
+        or not isinstance(subject, Customer | Channel)
+        or not (salesperson is None or isinstance(salesperson, StaffProfile))
+    ):
+        return _check_subject(by, customer, channel, salesperson)
+    key = (type(subject), subject.pk, None if salesperson is None else salesperson.pk)
+    answer = checked.get(key)
+    if answer is None:
+        try:
+            answer = _check_subject(by, customer, channel, salesperson)
+        except DomainError as error:
+            answer = error
+        checked[key] = answer
+    if isinstance(answer, DomainError):
+        raise answer.with_traceback(None)
+    return answer
+
+
+def visit_prepare_new(*, by, values, today=None, external_id_checked=False, checked=None):
     """Check a new visit as `visit_record` does (`visit.record` of its customer or channel) without writing it.
     `external_id_checked`: the caller has already found the external id unused (the bulk path, one query for the
-    whole batch)."""
+    whole batch). `checked`: a dict the caller keeps over a batch, so that each distinct (subject, visitor) is
+    judged once (its state, the right, the visitor)."""
     today = today or timezone.localdate()
     values = dict(values)
     customer, channel = values.pop("customer", None), values.pop("channel", None)
-    subject = _subject(customer, channel)
-    ensure(by, "visit.record", subject)
-    salesperson = _visitor(by, values.pop("salesperson", None), subject)
+    subject, salesperson = _check_subject_once(by, customer, channel, values.pop("salesperson", None), checked)
     external_id = values.pop("external_id", None)
     unknown = set(values) - UPDATABLE
     if unknown:

@@ -8,7 +8,7 @@ from core.dates import DateFormField
 from core.roles import Role
 from core.ui import StaffChoiceField, UnitChoiceField
 from regions.models import OrgUnit, StaffProfile
-from team.models.recruit import MAX_HEADCOUNT, Assessment, CandidateStage, Vacancy, VacancyState
+from team.models.recruit import MAX_HEADCOUNT, CandidateStage, InterviewAssessment, Vacancy, VacancyState
 from team.services.recruit import RECRUITED_ROLES
 
 
@@ -55,7 +55,7 @@ class CandidateForm(forms.Form):
 
 class InterviewForm(forms.Form):
     held_on = DateFormField(label=_("held on"))
-    assessment = forms.ChoiceField(label=_("assessment"), choices=[("", "")] + list(Assessment.choices))
+    assessment = forms.ChoiceField(label=_("assessment"), choices=[("", "")] + list(InterviewAssessment.choices))
     notes = forms.CharField(label=_("notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, **kwargs):

@@ -51,7 +51,7 @@ class CandidateStage(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Assessment(models.TextChoices):
+class InterviewAssessment(models.TextChoices):
     STRONG = "strong", _("Strongly recommend")
     RECOMMEND = "recommend", _("Recommend")
     HOLD = "hold", _("Undecided")
@@ -221,7 +221,7 @@ class Interview(models.Model):
         "regions.StaffProfile", on_delete=models.PROTECT, related_name="+", verbose_name=_("interviewer")
     )
     held_on = models.DateField(_("held on"))
-    assessment = models.CharField(_("assessment"), max_length=20, choices=Assessment.choices)
+    assessment = models.CharField(_("assessment"), max_length=20, choices=InterviewAssessment.choices)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -239,7 +239,7 @@ class Interview(models.Model):
 
 __all__ = [
     "MAX_HEADCOUNT",
-    "Assessment",
+    "InterviewAssessment",
     "Candidate",
     "CandidateStage",
     "HeadcountRequest",

@@ -164,3 +164,24 @@ def training_hours(unit, period, *, as_of=None):
     """Hours of `unit`'s subtree in a core.periods.Period, up to `as_of` (a day inside it) if given."""
     end = period.end if as_of is None else min(period.end, as_of)
     return training_hours_total(unit, start=period.start, end=end)
+
+
+# --- a person's training (a promotion's evidence) ---------------------------------------------------------------
+def courses_passed(person, *, start, end):
+    """The sessions `person` attended and passed that started from `start` to `end` (local days), newest first,
+    with their course: [{"course", "code", "hours", "score", "on"}] (JSON-ready strings)."""
+    rows = (
+        Enrolment.objects.filter(person=person, attended=True, passed=True, session__starts_at__date__range=(start, end))
+        .select_related("session__course")
+        .order_by("-session__starts_at", "-id")
+    )
+    return [
+        {
+            "course": row.session.course.title,
+            "code": row.session.course.code,
+            "hours": str(row.hours),
+            "score": str(row.score) if row.score is not None else None,
+            "on": timezone.localdate(row.session.starts_at).isoformat(),
+        }
+        for row in rows
+    ]

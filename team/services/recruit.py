@@ -27,12 +27,12 @@ from regions.models import OrgUnit, StaffProfile
 from regions.services import staff_hire
 from team.models.recruit import (
     MAX_HEADCOUNT,
-    Assessment,
     Candidate,
     CandidateStage,
     HeadcountRequest,
     HeadcountState,
     Interview,
+    InterviewAssessment,
     Vacancy,
     VacancyState,
 )
@@ -345,7 +345,7 @@ def interview_record(*, by, candidate, held_on, assessment, notes="", interviewe
         raise InvalidInput(_("Record an interview once it has been held."), field="held_on")
     if held_on < candidate.applied_on:
         raise InvalidInput(_("An interview is held on or after the day of application."), field="held_on")
-    if assessment not in Assessment.values:
+    if assessment not in InterviewAssessment.values:
         raise InvalidInput(_("Choose the assessment."), field="assessment")
     notes = clean_text(notes, field="notes", max_length=4000)
     interview = Interview.objects.create(

@@ -192,3 +192,124 @@ def test_the_file_import_names_the_channel_by_its_number(personas, units, media)
         "F-1": "CH-OK",
         "F-2": None,
     }
+
+
+def _channel_queries(queries):
+    return [q["sql"] for q in queries.captured_queries if '"sales_channels_channel"' in q["sql"]]
+
+
+def test_a_batch_given_checked_channels_reads_no_channel_and_still_refuses_one_not_under_contract(personas):
+    # The front ends (bulk API, file import) read the channels through the writer's scope with their state just
+    # before: the service takes the states as read (channels_checked) and checks them without a query.
+    by = personas["dm_hangzhou"].user
+    good, ended = ChannelFactory(), ChannelFactory(state=ChannelState.TERMINATED)
+    model = services.channel_model()
+    good, ended = model.objects.get(pk=good.pk), model.objects.get(pk=ended.pk)
+    customer = CustomerFactory()
+    records = [
+        {"customer": customer, "issue_date": DAY, "due_date": DUE, "amount": D("1.00"), "channel": good},
+        {"customer": customer, "issue_date": DAY, "due_date": DUE, "amount": D("2.00"), "channel": ended},
+    ]
+    with CaptureQueriesContext(connection) as queries, pytest.raises(services.BatchInvalid) as error:
+        services.invoice_record_many(by=by, records=records, channels_checked=True)
+    assert list(error.value.errors) == [1] and error.value.errors[1].field == "channel"
+    assert _channel_queries(queries) == []
+    assert not Invoice.objects.filter(customer=customer).exists()
+    with CaptureQueriesContext(connection) as queries:
+        results = services.invoice_record_many(by=by, records=records[:1], channels_checked=True)
+    assert _channel_queries(queries) == []
+    assert Invoice.objects.get(pk=results[0].id).channel_id == good.pk
+
+
+def test_a_checked_channel_read_without_its_state_is_asked_again(personas, units):
+    by = personas["dm_hangzhou"].user
+    ended = ChannelFactory(state=ChannelState.TERMINATED)
+    elsewhere = ChannelFactory(unit=units["440100"])
+    model = services.channel_model()
+    customer = CustomerFactory()
+    for channel, count in ((ended, 1), (elsewhere, 1)):
+        without_state = model.objects.only("id", "name").get(pk=channel.pk)
+        record = {"customer": customer, "issue_date": DAY, "due_date": DUE, "amount": D("1.00"), "channel": without_state}
+        with CaptureQueriesContext(connection) as queries, pytest.raises(services.BatchInvalid) as error:
+            services.invoice_record_many(by=by, records=[record], channels_checked=True)
+        assert error.value.errors[0].field == "channel"
+        assert len(_channel_queries(queries)) == count  # the state, through the scope (not a query per deferred field)
+    assert not Invoice.objects.filter(customer=customer).exists()
+
+
+def test_the_bulk_api_reads_the_channels_once_a_request(personas):
+    client = personas["key_hangzhou"].api()
+    channels = [ChannelFactory(external_id=f"CH-Q{i}") for i in range(5)]
+    CustomerFactory(external_id="C-Q")
+    records = [
+        {
+            "external_id": f"Q-{i}",
+            "customer_external_id": "C-Q",
+            "issue_date": "2026-01-10",
+            "due_date": "2026-02-10",
+            "amount": "10.00",
+            "channel_external_id": f"CH-Q{i % 5}",
+        }
+        for i in range(20)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("invoice-bulk"), {"records": records}, format="json")
+    assert response.status_code == 200, response.content
+    assert len(_channel_queries(queries)) == 1, _channel_queries(queries)
+    written = dict(Invoice.objects.filter(external_id__startswith="Q-").values_list("external_id", "channel_id"))
+    assert written == {f"Q-{i}": channels[i % 5].pk for i in range(20)}
+
+
+def test_the_file_import_reads_the_channels_once_a_pass(personas, media):
+    client = personas["dm_hangzhou"].web()
+    ChannelFactory(external_id="CH-I1")
+    ChannelFactory(external_id="CH-I2", state="terminated")
+    CustomerFactory(external_id="C-I")
+    header = "发票编号,客户编号,开票日期,到期日,金额,业务员工号,渠道编号\n"
+    with CaptureQueriesContext(connection) as queries:
+        job = _import(
+            client, (header + "I-1,C-I,2026-01-10,2026-02-10,1.00,,CH-I1\nI-2,C-I,2026-01-10,2026-02-10,1.00,,CH-I1\n").encode()
+        )
+    assert job.status == ImportStatus.COMMITTED, job.errors
+    # Once when the file is checked, once when it is written (checked again in the writing transaction).
+    assert len(_channel_queries(queries)) == 2, _channel_queries(queries)
+    job = _import(
+        client, (header + "I-3,C-I,2026-01-10,2026-02-10,1.00,,CH-I1\nI-4,C-I,2026-01-10,2026-02-10,1.00,,CH-I2\n").encode()
+    )
+    assert job.status == ImportStatus.FAILED and job.errors[0]["row"] == 3 and job.errors[0]["column"] == "渠道编号", job.errors
+    assert not Invoice.objects.filter(external_id__in=["I-3", "I-4"]).exists()
+
+
+def test_light_instances_are_the_records_read_with_only_those_fields(personas):
+    from django.db.models.signals import post_init
+
+    from customers import batch
+
+    model = services.channel_model()
+    channel = ChannelFactory(external_id="CH-L", state=ChannelState.DORMANT, address="杭州市西湖区")
+    rows = model.objects.filter(pk=channel.pk).values_list(*batch.CHANNEL_FIELDS)
+    (light,) = batch.light_instances(model, batch.CHANNEL_FIELDS, rows)
+    (ordinary,) = model.objects.filter(pk=channel.pk).only(*batch.CHANNEL_FIELDS)
+    assert type(light) is model and light == ordinary and light.pk == channel.pk
+    assert {f: getattr(light, f) for f in batch.CHANNEL_FIELDS} == {f: getattr(ordinary, f) for f in batch.CHANNEL_FIELDS}
+    assert light.get_deferred_fields() == ordinary.get_deferred_fields() and "address" in light.get_deferred_fields()
+    assert not light._state.adding and light._state.db == "default"
+    with CaptureQueriesContext(connection) as queries:
+        assert light.address == "杭州市西湖区"  # a deferred field is read on first use, as with only()
+    assert len(queries) == 1
+    for fields in (("name", "state"), ("id", "unit")):  # the key is needed; attnames of columns only
+        with pytest.raises(ValueError):
+            batch.light_instances(model, fields, [(1, "x")])
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=model)
+    try:
+        (built,) = batch.light_instances(model, batch.CHANNEL_FIELDS, rows)
+    finally:
+        post_init.disconnect(receiver, sender=model)
+    assert seen == [built]  # built through __init__: the receiver ran
+    assert {f: getattr(built, f) for f in batch.CHANNEL_FIELDS} == {f: getattr(ordinary, f) for f in batch.CHANNEL_FIELDS}
+    assert built.state == ChannelState.DORMANT and built.get_deferred_fields() == ordinary.get_deferred_fields()

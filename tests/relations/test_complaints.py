@@ -160,7 +160,7 @@ def test_a_product_not_sold_is_refused_with_the_reason_in_chinese(w):
                 format="json",
             )
         )
-    assert response.json()["errors"]["product"] == ["已停售理财 is not a product the company sells."]
+    assert response.json()["errors"]["product"] == ["已停售理财不是公司在售的产品。"]
 
 
 def test_an_sla_breach_report_on_a_closed_complaint_is_refused(w):

@@ -12,7 +12,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from core.errors import InvalidInput
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.roles import can
@@ -20,14 +20,6 @@ from workflow import selectors, services
 from workflow.api import serializers as s
 from workflow.filtersets import TaskFilterSet
 from workflow.models import Task
-
-
-def _valid(view, serializer_class, *, data=None, partial=False):
-    serializer = serializer_class(
-        data=view.request.data if data is None else data, partial=partial, context=view.get_serializer_context()
-    )
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -53,7 +45,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     @extend_schema(request=s.TaskCreateSerializer, responses={201: s.TaskSerializer}, parameters=[IDEMPOTENCY_PARAMETER])
     @idempotent
     def create(self, request):
-        data = _valid(self, s.TaskCreateSerializer)
+        data = validated(self, s.TaskCreateSerializer)
         if "owner" not in data:
             data["owner"] = getattr(request.user, "staff_profile", None)
             if data["owner"] is None:
@@ -64,7 +56,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     @extend_schema(request=s.TaskUpdateSerializer, responses={200: s.TaskSerializer})
     def partial_update(self, request, pk=None):
         task = self.get_object()
-        data = _valid(self, s.TaskUpdateSerializer, partial=True)
+        data = validated(self, s.TaskUpdateSerializer, partial=True)
         services.task_update(task=task, by=request.user, **data)
         return self._answer(task)
 
@@ -73,7 +65,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     def complete(self, request, pk=None):
         """The owner (or the supervisor) marks the task done, with an optional note."""
         task = self.get_object()
-        data = _valid(self, s.TaskCompleteSerializer)
+        data = validated(self, s.TaskCompleteSerializer)
         return self._answer(services.task_complete(task=task, by=request.user, **data))
 
     @extend_schema(request=s.TaskReasonSerializer, responses={200: s.TaskSerializer})
@@ -81,7 +73,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     def reopen(self, request, pk=None):
         """The supervisor reopens a done or cancelled task."""
         task = self.get_object()
-        data = _valid(self, s.TaskReasonSerializer)
+        data = validated(self, s.TaskReasonSerializer)
         return self._answer(services.task_reopen(task=task, by=request.user, **data))
 
     @extend_schema(request=s.TaskCancelSerializer, responses={200: s.TaskSerializer})
@@ -89,7 +81,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     def cancel(self, request, pk=None):
         """The creator or the supervisor cancels an open task (a reason is required)."""
         task = self.get_object()
-        data = _valid(self, s.TaskCancelSerializer)
+        data = validated(self, s.TaskCancelSerializer)
         return self._answer(services.task_cancel(task=task, by=request.user, **data))
 
     @extend_schema(request=s.TaskReassignSerializer, responses={200: s.TaskSerializer})
@@ -97,7 +89,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     def reassign(self, request, pk=None):
         """A manager hands the task to someone else in their scope."""
         task = self.get_object()
-        data = _valid(self, s.TaskReassignSerializer)
+        data = validated(self, s.TaskReassignSerializer)
         return self._answer(services.task_reassign(task=task, by=request.user, **data))
 
     @extend_schema(parameters=[s.SummaryQuerySerializer], responses={200: s.TeamSummarySerializer})

@@ -18,13 +18,7 @@ from channels.filtersets import (
     MaterialStockFilterSet,
 )
 from channels.models_promotion import MaterialDispatch, MaterialItem, MaterialMovement, MaterialRequest, MaterialStock
-from core.api import ScopedViewSet
-
-
-def _valid(view, serializer_class):
-    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+from core.api import ScopedViewSet, validated
 
 
 class MaterialItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -37,7 +31,7 @@ class MaterialItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
 
     @extend_schema(request=s.MaterialItemWriteSerializer, responses={201: s.MaterialItemSerializer})
     def create(self, request):
-        item = services.material_item_create(**_valid(self, s.MaterialItemWriteSerializer), by=request.user)
+        item = services.material_item_create(**validated(self, s.MaterialItemWriteSerializer), by=request.user)
         return Response(s.MaterialItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -74,19 +68,19 @@ class MaterialMovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @extend_schema(request=s.StockChangeSerializer, responses={201: s.MaterialMovementSerializer})
     @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
     def receipt(self, request):
-        data = _valid(self, s.StockChangeSerializer)
+        data = validated(self, s.StockChangeSerializer)
         return self._created(services.material_receive(**data, by=request.user))
 
     @extend_schema(request=s.StockChangeSerializer, responses={201: s.MaterialMovementSerializer})
     @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
     def adjustment(self, request):
-        data = _valid(self, s.StockChangeSerializer)
+        data = validated(self, s.StockChangeSerializer)
         return self._created(services.material_adjust(**data, by=request.user))
 
     @extend_schema(request=s.ConsumptionSerializer, responses={201: s.MaterialMovementSerializer})
     @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
     def consumption(self, request):
-        data = _valid(self, s.ConsumptionSerializer)
+        data = validated(self, s.ConsumptionSerializer)
         return self._created(services.material_consume(**data, by=request.user))
 
 
@@ -106,14 +100,14 @@ class MaterialDispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     @extend_schema(request=s.MaterialDispatchCreateSerializer, responses={201: s.MaterialDispatchSerializer})
     def create(self, request):
-        dispatch = services.material_dispatch(**_valid(self, s.MaterialDispatchCreateSerializer), by=request.user)
+        dispatch = services.material_dispatch(**validated(self, s.MaterialDispatchCreateSerializer), by=request.user)
         return self._answer(dispatch, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.MaterialReceiveSerializer, responses={200: s.MaterialDispatchSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def receive(self, request, pk=None):
         dispatch = self.get_object()
-        services.material_dispatch_receive(dispatch=dispatch, **_valid(self, s.MaterialReceiveSerializer), by=request.user)
+        services.material_dispatch_receive(dispatch=dispatch, **validated(self, s.MaterialReceiveSerializer), by=request.user)
         return self._answer(dispatch)
 
 
@@ -134,21 +128,21 @@ class MaterialRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
 
     @extend_schema(request=s.MaterialRequestCreateSerializer, responses={201: s.MaterialRequestSerializer})
     def create(self, request):
-        plan = services.material_request_create(**_valid(self, s.MaterialRequestCreateSerializer), by=request.user)
+        plan = services.material_request_create(**validated(self, s.MaterialRequestCreateSerializer), by=request.user)
         return self._answer(plan, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.MaterialRequestWriteSerializer, responses={200: s.MaterialRequestSerializer})
     def partial_update(self, request, pk=None):
         """Change a draft, returned or withdrawn plan (every field given again)."""
         plan = self.get_object()
-        services.material_request_update(request=plan, **_valid(self, s.MaterialRequestWriteSerializer), by=request.user)
+        services.material_request_update(request=plan, **validated(self, s.MaterialRequestWriteSerializer), by=request.user)
         return self._answer(plan)
 
     @extend_schema(request=s.EmptySerializer, responses={200: s.MaterialRequestSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def submit(self, request, pk=None):
         plan = self.get_object()
-        _valid(self, s.EmptySerializer)
+        validated(self, s.EmptySerializer)
         services.material_request_submit(request=plan, by=request.user)
         return self._answer(plan)
 
@@ -156,6 +150,6 @@ class MaterialRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     @action(detail=True, methods=["post"], filterset_class=None)
     def withdraw(self, request, pk=None):
         plan = self.get_object()
-        _valid(self, s.EmptySerializer)
+        validated(self, s.EmptySerializer)
         services.material_request_withdraw(request=plan, by=request.user)
         return self._answer(plan)

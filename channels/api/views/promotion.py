@@ -11,13 +11,7 @@ from channels import selectors, services
 from channels.api.serializers import promotion as s
 from channels.filtersets import PromotionEventFilterSet
 from channels.models_promotion import PromotionEvent
-from core.api import ScopedViewSet
-
-
-def _valid(view, serializer_class):
-    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+from core.api import ScopedViewSet, validated
 
 
 class PromotionEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -45,14 +39,14 @@ class PromotionEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
 
     @extend_schema(request=s.PromotionEventCreateSerializer, responses={201: s.PromotionEventDetailSerializer})
     def create(self, request):
-        event = services.promotion_event_create(**_valid(self, s.PromotionEventCreateSerializer), by=request.user)
+        event = services.promotion_event_create(**validated(self, s.PromotionEventCreateSerializer), by=request.user)
         return self._answer(event, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PromotionEventWriteSerializer, responses={200: s.PromotionEventDetailSerializer})
     def partial_update(self, request, pk=None):
         """Change the event's particulars (every field given again; its unit stays)."""
         event = self.get_object()
-        services.promotion_event_update(event=event, **_valid(self, s.PromotionEventWriteSerializer), by=request.user)
+        services.promotion_event_update(event=event, **validated(self, s.PromotionEventWriteSerializer), by=request.user)
         return self._answer(event)
 
     @extend_schema(request=s.ParticipantInputSerializer, responses={200: s.PromotionEventDetailSerializer})
@@ -60,14 +54,14 @@ class PromotionEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     def participants(self, request, pk=None):
         """Invite a customer or a channel (`attended` once they came)."""
         event = self.get_object()
-        services.promotion_participant_add(event=event, **_valid(self, s.ParticipantInputSerializer), by=request.user)
+        services.promotion_participant_add(event=event, **validated(self, s.ParticipantInputSerializer), by=request.user)
         return self._answer(event)
 
     @extend_schema(request=s.LeadInputSerializer, responses={200: s.PromotionEventDetailSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def leads(self, request, pk=None):
         event = self.get_object()
-        services.promotion_lead_capture(event=event, **_valid(self, s.LeadInputSerializer), by=request.user)
+        services.promotion_lead_capture(event=event, **validated(self, s.LeadInputSerializer), by=request.user)
         return self._answer(event)
 
     @extend_schema(request=s.SaleInputSerializer, responses={200: s.PromotionEventDetailSerializer})
@@ -75,7 +69,7 @@ class PromotionEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     def sales(self, request, pk=None):
         """Attribute a sale; outside the attribution window (settings.PROMOTION_ATTRIBUTION_DAYS) a 400 on `invoice`."""
         event = self.get_object()
-        services.promotion_sale_attribute(event=event, **_valid(self, s.SaleInputSerializer), by=request.user)
+        services.promotion_sale_attribute(event=event, **validated(self, s.SaleInputSerializer), by=request.user)
         return self._answer(event)
 
     @extend_schema(request=s.ExpenseInputSerializer, responses={200: s.PromotionEventDetailSerializer})
@@ -83,5 +77,5 @@ class PromotionEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     def expenses(self, request, pk=None):
         """Record an expense of the event through budgets (beyond budget: waits for the over-budget approval)."""
         event = self.get_object()
-        services.promotion_expense_record(event=event, **_valid(self, s.ExpenseInputSerializer), by=request.user)
+        services.promotion_expense_record(event=event, **validated(self, s.ExpenseInputSerializer), by=request.user)
         return self._answer(event)

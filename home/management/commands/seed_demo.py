@@ -24,6 +24,7 @@ from risk.demo_ratings import load_demo_ratings
 from risk.demo_warnings import load_demo_warnings
 from risk.demo_write_offs import load_demo_write_offs
 from risk.forecast_demo import load_demo_forecasts
+from team.demo_promo import load_demo_promo
 from team.demo_recruit import load_demo_recruit
 from team.demo_training import load_demo_training
 from workflow.demo import load_demo_workflow
@@ -71,7 +72,8 @@ class Command(BaseCommand):
             # Foresight: the default-risk model trained on the demo ledger (or its refusal stored) and scored.
             ("提前预见 / foresight", load_demo_forecasts),
             # Customer visits (issue 18): six months of them, some customers overdue (before the warning run).
-            ("客户走访 / customer visits", load_demo_visits),
+            # (load_demo_visits returns how many visits it wrote; the loop below reads a dict of counts.)
+            ("客户走访 / customer visits", lambda: {"visits": load_demo_visits()}),
             # After the summaries (DSO, attainment) and the ledger: the warning rules run once as of today.
             ("预警 / early warnings", load_demo_warnings),
             # After the ratings (grade D holds) and the ledger (caps from what each unit owes): credit control.
@@ -86,7 +88,19 @@ class Command(BaseCommand):
             ("招聘 / recruitment", load_demo_recruit),
             # Training: the catalogue, past sessions with scores, coming ones, some people overdue (issue 19).
             ("培训 / training", load_demo_training),
+            # Capability assessment and promotion recommendations (issue 19), on the people and appraisal above.
+            ("能力评估与晋升建议 / capability and promotions", load_demo_promo),
         ]
+
+    # --ledger-only (the restore drill in CI, scripts/test): the people, the customers' ledger, the channels whose
+    # sales the channel summaries count, the write-offs (allocations of their own kind) and the summaries built
+    # from them — what the ledger checks read, in about a quarter of the full demo's time.
+    LEDGER_LOADERS = (load_demo_channels, load_demo_write_offs, load_demo_performance)
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--ledger-only", action="store_true", help="only the organisation, the ledger, channels, write-offs and summaries"
+        )
 
     def handle(self, *args, **options):
         translation.activate("zh-hans")
@@ -98,7 +112,10 @@ class Command(BaseCommand):
                 f"客户 / customers: {counts['customers']}, 发票 / invoices: {counts['invoices']}, 回款 / payments: {counts['payments']}"
             )
         # Plans (and their approvals), tasks and budgets read the people and the facts loaded above.
-        for label, load in self._later_loaders():
+        loaders = self._later_loaders()
+        if options.get("ledger_only"):
+            loaders = [(label, load) for label, load in loaders if load in self.LEDGER_LOADERS]
+        for label, load in loaders:
             counts = load()
             if counts and any(counts.values()):
                 self.stdout.write(f"{label}: " + ", ".join(f"{key} {value}" for key, value in counts.items()))

@@ -127,7 +127,7 @@ class PlanWriteSerializer(StrictSerializer):
     summary = serializers.CharField(max_length=SUMMARY_MAX, allow_blank=True, required=False, label=_("summary"))
 
 
-class PlanCreateSerializer(PlanWriteSerializer):
+class KeyPlanCreateSerializer(PlanWriteSerializer):
     customer = ScopedPrimaryKeyRelatedField(model=Customer, label=_("customer"))
 
 

@@ -11,7 +11,7 @@ from relations.models.suggestions import Suggestion, SuggestionState, Suggestion
 from relations.services.suggestions import TEXT_MAX, TITLE_MAX
 
 
-class SuggestionSerializer(serializers.ModelSerializer):
+class FieldSuggestionSerializer(serializers.ModelSerializer):
     state = enum_choice_field(SuggestionState, read_only=True)
     topic = enum_choice_field(SuggestionTopic, read_only=True)
     author_name = serializers.CharField(source="author.name", read_only=True)

@@ -9,7 +9,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from customers.api import bulk as ledger_bulk
 from relations import services
@@ -38,11 +38,6 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def narrow_queryset(self, queryset):
         return queryset.select_related("customer").prefetch_related("steps", "escalations").order_by("-received_on", "-id")
 
-    def _valid(self, serializer_class, *, partial=False):
-        serializer = serializer_class(data=self.request.data, partial=partial, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
     def _answer(self, complaint, code=status.HTTP_200_OK):
         return Response(s.ComplaintSerializer(self.get_queryset().get(pk=complaint.pk)).data, status=code)
 
@@ -52,14 +47,16 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     @idempotent
     def create(self, request):
         """Log a complaint about a product the company sells or a channel in the caller's scope."""
-        complaint = services.complaint_create(by=request.user, **self._valid(s.ComplaintCreateSerializer))
+        complaint = services.complaint_create(by=request.user, **validated(self, s.ComplaintCreateSerializer))
         return self._answer(complaint, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ComplaintUpdateSerializer, responses={200: s.ComplaintSerializer})
     def partial_update(self, request, pk=None):
         """Change the severity (the SLA's due day follows), cause or description of a complaint not closed."""
         complaint = self.get_object()
-        services.complaint_update(by=request.user, complaint=complaint, **self._valid(s.ComplaintUpdateSerializer, partial=True))
+        services.complaint_update(
+            by=request.user, complaint=complaint, **validated(self, s.ComplaintUpdateSerializer, partial=True)
+        )
         return self._answer(complaint)
 
     @extend_schema(request=s.ComplaintEmptySerializer, responses={200: s.ComplaintSerializer}, filters=False)
@@ -67,7 +64,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def start(self, request, pk=None):
         """Open or reopened → in progress."""
         complaint = self.get_object()
-        self._valid(s.ComplaintEmptySerializer)
+        validated(self, s.ComplaintEmptySerializer)
         services.complaint_start(by=request.user, complaint=complaint)
         return self._answer(complaint)
 
@@ -76,7 +73,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def step(self, request, pk=None):
         """Record a step taken (an open complaint moves to in progress with it)."""
         complaint = self.get_object()
-        data = self._valid(s.ComplaintStepInputSerializer)
+        data = validated(self, s.ComplaintStepInputSerializer)
         services.complaint_step_add(by=request.user, complaint=complaint, note=data["note"], on=data.get("on"))
         return self._answer(complaint)
 
@@ -85,7 +82,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def resolve(self, request, pk=None):
         """Give the complaint's result (required: 422 on `result` without one)."""
         complaint = self.get_object()
-        data = self._valid(s.ComplaintResultSerializer)
+        data = validated(self, s.ComplaintResultSerializer)
         services.complaint_resolve(by=request.user, complaint=complaint, result=data.get("result"), on=data.get("resolved_on"))
         return self._answer(complaint)
 
@@ -94,7 +91,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def close(self, request, pk=None):
         """Close with the customer's confirmation; a complaint without a result needs `result` (else 422 on it)."""
         complaint = self.get_object()
-        data = self._valid(s.ComplaintCloseSerializer)
+        data = validated(self, s.ComplaintCloseSerializer)
         services.complaint_close(
             by=request.user,
             complaint=complaint,
@@ -110,7 +107,9 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def reopen(self, request, pk=None):
         """Reopen a resolved or closed complaint (the customer is not satisfied), with the reason."""
         complaint = self.get_object()
-        services.complaint_reopen(by=request.user, complaint=complaint, reason=self._valid(s.ComplaintReopenSerializer)["reason"])
+        services.complaint_reopen(
+            by=request.user, complaint=complaint, reason=validated(self, s.ComplaintReopenSerializer)["reason"]
+        )
         return self._answer(complaint)
 
     @extend_schema(request=s.ComplaintBreachSerializer, responses={200: s.ComplaintSerializer}, filters=False)
@@ -119,7 +118,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         """Report that the complaint is past its SLA: it is escalated one level at once (409 when it is closed, has
         its result, is not past its due day, or was escalated today)."""
         complaint = self.get_object()
-        data = self._valid(s.ComplaintBreachSerializer)
+        data = validated(self, s.ComplaintBreachSerializer)
         services.complaint_report_breach(by=request.user, complaint=complaint, note=data.get("note", ""))
         return self._answer(complaint)
 

@@ -14,7 +14,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from customers.models import Customer
 from relations import services
@@ -24,12 +24,6 @@ from relations.models.keycust import KeyCustomerDecision, KeyCustomerPlan, PlanR
 from relations.selectors.keycust import key_customers
 
 CHANGE = "customer.change"
-
-
-def _valid(view, serializer_class, *, partial=False):
-    serializer = serializer_class(data=view.request.data, partial=partial, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class KeyCustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -52,7 +46,7 @@ class KeyCustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     @idempotent
     def create(self, request):
         """Make `customer` (in the caller's scope) a key customer, for `reason`."""
-        data = _valid(self, s.DesignateSerializer)
+        data = validated(self, s.DesignateSerializer)
         decision = services.key_customer_designate(
             by=request.user, customer=data["customer"], reason=data["reason"], on=data.get("decided_on")
         )
@@ -63,7 +57,7 @@ class KeyCustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     def undesignate(self, request, pk=None):
         """The customer is no longer a key customer, for `reason` (its active plans close)."""
         customer = self.get_object()
-        data = _valid(self, s.UndesignateSerializer)
+        data = validated(self, s.UndesignateSerializer)
         services.key_customer_undesignate(by=request.user, customer=customer, reason=data["reason"], on=data.get("decided_on"))
         return self._answer(customer)
 
@@ -92,12 +86,12 @@ class KeyCustomerPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         return Response(s.KeyCustomerPlanDetailSerializer(plan, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(
-        request=s.PlanCreateSerializer, responses={201: s.KeyCustomerPlanDetailSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+        request=s.KeyPlanCreateSerializer, responses={201: s.KeyCustomerPlanDetailSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
     )
     @idempotent
     def create(self, request):
         """Open a plan for a key customer over a term (a customer that is not key: 409)."""
-        data = _valid(self, s.PlanCreateSerializer)
+        data = validated(self, s.KeyPlanCreateSerializer)
         plan = services.key_plan_create(by=request.user, **data)
         return self._answer(plan, status.HTTP_201_CREATED)
 
@@ -105,14 +99,14 @@ class KeyCustomerPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def partial_update(self, request, pk=None):
         """Change the title, summary or term (every objective must stay inside it)."""
         plan = self.get_object()
-        services.key_plan_update(by=request.user, plan=plan, **_valid(self, s.PlanWriteSerializer, partial=True))
+        services.key_plan_update(by=request.user, plan=plan, **validated(self, s.PlanWriteSerializer, partial=True))
         return self._answer(plan)
 
     @extend_schema(request=s.PlanCloseSerializer, responses={200: s.KeyCustomerPlanDetailSerializer})
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def close(self, request, pk=None):
         plan = self.get_object()
-        services.key_plan_close(by=request.user, plan=plan, reason=_valid(self, s.PlanCloseSerializer)["reason"])
+        services.key_plan_close(by=request.user, plan=plan, reason=validated(self, s.PlanCloseSerializer)["reason"])
         return self._answer(plan)
 
     @extend_schema(request=s.ObjectiveWriteSerializer, responses={201: s.KeyCustomerPlanDetailSerializer})
@@ -120,7 +114,7 @@ class KeyCustomerPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def objectives(self, request, pk=None):
         """Add an objective: a target figure of a metric counted from a day to a due day inside the term."""
         plan = self.get_object()
-        services.key_plan_objective_add(by=request.user, plan=plan, **_valid(self, s.ObjectiveWriteSerializer))
+        services.key_plan_objective_add(by=request.user, plan=plan, **validated(self, s.ObjectiveWriteSerializer))
         return self._answer(plan, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ActionWriteSerializer, responses={201: s.KeyCustomerPlanDetailSerializer})
@@ -128,7 +122,7 @@ class KeyCustomerPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def actions(self, request, pk=None):
         """Add an action, given to `owner` as a task due on `due_on` (inside the term)."""
         plan = self.get_object()
-        services.key_plan_action_add(by=request.user, plan=plan, **_valid(self, s.ActionWriteSerializer))
+        services.key_plan_action_add(by=request.user, plan=plan, **validated(self, s.ActionWriteSerializer))
         return self._answer(plan, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReviewWriteSerializer, responses={201: s.KeyCustomerPlanDetailSerializer})
@@ -136,5 +130,5 @@ class KeyCustomerPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def reviews(self, request, pk=None):
         """Review the plan for a quarter that has begun (once per quarter): the actuals are read from the ledger."""
         plan = self.get_object()
-        services.key_plan_review_write(by=request.user, plan=plan, **_valid(self, s.ReviewWriteSerializer))
+        services.key_plan_review_write(by=request.user, plan=plan, **validated(self, s.ReviewWriteSerializer))
         return self._answer(plan, status.HTTP_201_CREATED)

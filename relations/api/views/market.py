@@ -7,19 +7,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from core.rights import ensure
 from relations import services
 from relations.api.serializers import market as s
 from relations.filtersets.market import MarketReportFilterSet
 from relations.models.market import MarketReport
 from relations.rights.market import WRITE_RIGHT
-
-
-def _valid(view, serializer_class):
-    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class MarketReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -41,14 +35,14 @@ class MarketReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     def create(self, request):
         # The right first (a branch key holds the role's right but writes no reports): 403 whatever the body names.
         ensure(request.user, "market_report.create")
-        report = services.market_report_create(**_valid(self, s.MarketReportCreateSerializer), by=request.user)
+        report = services.market_report_create(**validated(self, s.MarketReportCreateSerializer), by=request.user)
         return self._answer(report, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.MarketReportWriteSerializer, responses={200: s.MarketReportSerializer})
     def partial_update(self, request, pk=None):
         """Change the report's particulars (every field given again; its unit and author stay)."""
         report = self.get_object()
-        services.market_report_update(report=report, **_valid(self, s.MarketReportWriteSerializer), by=request.user)
+        services.market_report_update(report=report, **validated(self, s.MarketReportWriteSerializer), by=request.user)
         return self._answer(report)
 
     @extend_schema(responses={204: None})

@@ -7,7 +7,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from relations import services
 from relations.api.serializers import suggestions as s
@@ -16,17 +16,11 @@ from relations.models.suggestions import Suggestion
 from relations.rights.suggestions import SUGGEST_RIGHT
 
 
-def _valid(view, serializer_class):
-    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Problems and improvement suggestions (建议) and their responses."""
 
     queryset = Suggestion.objects.all()
-    serializer_class = s.SuggestionSerializer
+    serializer_class = s.FieldSuggestionSerializer
     filterset_class = SuggestionFilterSet
     change_action = SUGGEST_RIGHT
 
@@ -34,27 +28,29 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         return queryset.select_related("author").order_by("-created_at", "-id")
 
     def _answer(self, suggestion, code=status.HTTP_200_OK):
-        return Response(s.SuggestionSerializer(self.get_queryset().get(pk=suggestion.pk)).data, status=code)
+        return Response(s.FieldSuggestionSerializer(self.get_queryset().get(pk=suggestion.pk)).data, status=code)
 
     @extend_schema(
-        request=s.SuggestionWriteSerializer, responses={201: s.SuggestionSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+        request=s.SuggestionWriteSerializer, responses={201: s.FieldSuggestionSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
     )
     @idempotent
     def create(self, request):
-        suggestion = services.suggestion_create(by=request.user, **_valid(self, s.SuggestionWriteSerializer))
+        suggestion = services.suggestion_create(by=request.user, **validated(self, s.SuggestionWriteSerializer))
         return self._answer(suggestion, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.AnswerSerializer, responses={200: s.SuggestionSerializer})
+    @extend_schema(request=s.AnswerSerializer, responses={200: s.FieldSuggestionSerializer})
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def answer(self, request, pk=None):
         suggestion = self.get_object()
-        services.suggestion_answer(by=request.user, suggestion=suggestion, response=_valid(self, s.AnswerSerializer)["response"])
+        services.suggestion_answer(
+            by=request.user, suggestion=suggestion, response=validated(self, s.AnswerSerializer)["response"]
+        )
         return self._answer(suggestion)
 
-    @extend_schema(request=s.EmptySerializer, responses={200: s.SuggestionSerializer})
+    @extend_schema(request=s.EmptySerializer, responses={200: s.FieldSuggestionSerializer})
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def close(self, request, pk=None):
         suggestion = self.get_object()
-        _valid(self, s.EmptySerializer)
+        validated(self, s.EmptySerializer)
         services.suggestion_close(by=request.user, suggestion=suggestion)
         return self._answer(suggestion)

@@ -1,7 +1,7 @@
 """The visits API: visits (list, detail, record, change, bulk upsert by external id), the visit plan (the planned
 visits, read only), the visit rules (everyone reads them, the center sets them) and the coverage of key customers of
-a unit (figures, not objects: the unit is looked up in the caller's scope, 404 outside). Reads go through the scope (`ScopedViewSet`), writes through relations.services; a refusal is
-JSON naming the field (400/403/409)."""
+a unit (figures, not objects: the unit is looked up in the caller's scope, 404 outside). Reads go through the scope
+(`ScopedViewSet`), writes through relations.services; a refusal is JSON naming the field (400/403/409)."""
 
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import audit
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from core.errors import InvalidInput
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.roles import staff_of
@@ -41,12 +41,6 @@ BULK_SCHEMA = {
 }
 
 
-def _valid(view, *, partial=False):
-    serializer = VisitWriteSerializer(data=view.request.data, partial=partial, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Visits (客户走访) to customers and channels: planned or done, with what was discussed, the customer's needs,
     the competitors mentioned and the next step (a task of the visitor's once the visit is done)."""
@@ -68,14 +62,14 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     def create(self, request):
         """Record a visit (done today by default) or plan one (`state: planned`). A done visit in the future is
         refused on `on`."""
-        visit = services.visit_record(by=request.user, **_valid(self))
+        visit = services.visit_record(by=request.user, **validated(self, VisitWriteSerializer))
         return self._answer(visit, status.HTTP_201_CREATED)
 
     @extend_schema(request=VisitWriteSerializer, responses={200: VisitSerializer})
     def partial_update(self, request, pk=None):
         """Change a visit: its record, mark a planned visit done (not before its day), or cancel it."""
         visit = self.get_object()
-        services.visit_update(by=request.user, visit=visit, **_valid(self, partial=True))
+        services.visit_update(by=request.user, visit=visit, **validated(self, VisitWriteSerializer, partial=True))
         return self._answer(visit)
 
     @extend_schema(**BULK_SCHEMA)
@@ -115,19 +109,14 @@ class VisitRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
 
     @extend_schema(request=VisitRuleWriteSerializer, responses={201: VisitRuleSerializer})
     def create(self, request):
-        serializer = VisitRuleWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rule = services.visit_rule_set(by=request.user, **serializer.validated_data)
+        rule = services.visit_rule_set(by=request.user, **validated(self, VisitRuleWriteSerializer))
         return self._answer(rule, status.HTTP_201_CREATED)
 
     @extend_schema(request=VisitRuleChangeSerializer, responses={200: VisitRuleSerializer})
     def partial_update(self, request, pk=None):
         rule = self.get_object()
-        serializer = VisitRuleChangeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.visit_rule_set(
-            by=request.user, segment=rule.segment, customer_kind=rule.customer_kind, **serializer.validated_data
-        )
+        changes = validated(self, VisitRuleChangeSerializer)
+        services.visit_rule_set(by=request.user, segment=rule.segment, customer_kind=rule.customer_kind, **changes)
         return self._answer(rule)
 
     def destroy(self, request, pk=None):

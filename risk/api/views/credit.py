@@ -7,18 +7,12 @@ from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import RolePermission, ScopedViewSet
+from core.api import RolePermission, ScopedViewSet, validated
 from core.roles import BRANCH_SYSTEM, role_of
 from risk import services
 from risk.api import serializers as s
 from risk.filtersets import CreditExceptionFilterSet, CreditHoldFilterSet, LimitSuggestionFilterSet
 from risk.models import CreditException, CreditHold, CreditLimitSuggestion, CreditPolicy
-
-
-def _valid(view, serializer_class):
-    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class CreditPermission(RolePermission):
@@ -52,14 +46,16 @@ class CreditExceptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def create(self, request):
         """Draft an exception of `customer` (in the caller's scope); bad amounts, days or overlaps are a 400/409
         naming the field."""
-        exception = services.credit_exception_request(**_valid(self, s.CreditExceptionCreateSerializer), by=request.user)
+        exception = services.credit_exception_request(**validated(self, s.CreditExceptionCreateSerializer), by=request.user)
         return self._answer(exception, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.CreditExceptionWriteSerializer, responses={200: s.CreditExceptionSerializer})
     def partial_update(self, request, pk=None):
         """Change a draft or returned exception (every field given again; a returned one is a draft again)."""
         exception = self.get_object()
-        services.credit_exception_update(exception=exception, **_valid(self, s.CreditExceptionWriteSerializer), by=request.user)
+        services.credit_exception_update(
+            exception=exception, **validated(self, s.CreditExceptionWriteSerializer), by=request.user
+        )
         return self._answer(exception)
 
     @extend_schema(request=s.CreditExceptionEmptySerializer, responses={200: s.CreditExceptionSerializer})
@@ -67,7 +63,7 @@ class CreditExceptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def submit(self, request, pk=None):
         """Submit a draft or returned exception to its approval chain."""
         exception = self.get_object()
-        _valid(self, s.CreditExceptionEmptySerializer)
+        validated(self, s.CreditExceptionEmptySerializer)
         services.credit_exception_submit(exception=exception, by=request.user)
         return self._answer(exception)
 
@@ -76,7 +72,7 @@ class CreditExceptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def withdraw(self, request, pk=None):
         """Withdraw an exception not decided yet."""
         exception = self.get_object()
-        _valid(self, s.CreditExceptionEmptySerializer)
+        validated(self, s.CreditExceptionEmptySerializer)
         services.credit_exception_withdraw(exception=exception, by=request.user)
         return self._answer(exception)
 
@@ -99,7 +95,7 @@ class CreditHoldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         """Ask for the hold's release, submitted to its chain at once; no reason is a 400, a release already
         waiting a 409."""
         hold = self.get_object()
-        services.credit_hold_release_request(hold=hold, **_valid(self, s.CreditHoldReleaseSerializer), by=request.user)
+        services.credit_hold_release_request(hold=hold, **validated(self, s.CreditHoldReleaseSerializer), by=request.user)
         return Response(s.CreditHoldSerializer(self.get_queryset().get(pk=hold.pk)).data)
 
 
@@ -121,14 +117,14 @@ class CreditPolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     @extend_schema(request=s.CreditPolicyWriteSerializer, responses={201: s.CreditPolicySerializer})
     def create(self, request):
         """Draft a credit policy; a bad grade rule, cap or day count is a 400 naming the field."""
-        policy = services.credit_policy_create(**_valid(self, s.CreditPolicyWriteSerializer), by=request.user)
+        policy = services.credit_policy_create(**validated(self, s.CreditPolicyWriteSerializer), by=request.user)
         return self._answer(policy, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.CreditPolicyWriteSerializer, responses={200: s.CreditPolicySerializer})
     def partial_update(self, request, pk=None):
         """Change a draft (every field given again)."""
         policy = self.get_object()
-        services.credit_policy_update(policy=policy, **_valid(self, s.CreditPolicyWriteSerializer), by=request.user)
+        services.credit_policy_update(policy=policy, **validated(self, s.CreditPolicyWriteSerializer), by=request.user)
         return self._answer(policy)
 
     @extend_schema(request=s.CreditExceptionEmptySerializer, responses={200: s.CreditPolicySerializer})
@@ -136,7 +132,7 @@ class CreditPolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     def submit(self, request, pk=None):
         """Submit a draft to the Development Center's approval."""
         policy = self.get_object()
-        _valid(self, s.CreditExceptionEmptySerializer)
+        validated(self, s.CreditExceptionEmptySerializer)
         services.credit_policy_submit(policy=policy, by=request.user)
         return self._answer(policy)
 
@@ -145,7 +141,7 @@ class CreditPolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     def withdraw(self, request, pk=None):
         """Take a submitted policy back (a draft again)."""
         policy = self.get_object()
-        _valid(self, s.CreditExceptionEmptySerializer)
+        validated(self, s.CreditExceptionEmptySerializer)
         services.credit_policy_withdraw(policy=policy, by=request.user)
         return self._answer(policy)
 
@@ -154,7 +150,7 @@ class CreditPolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     def revise(self, request, pk=None):
         """A new draft version of the policy in force."""
         policy = self.get_object()
-        _valid(self, s.CreditExceptionEmptySerializer)
+        validated(self, s.CreditExceptionEmptySerializer)
         return self._answer(services.credit_policy_revise(policy=policy, by=request.user), status.HTTP_201_CREATED)
 
 
@@ -176,5 +172,5 @@ class LimitSuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def accept(self, request, pk=None):
         """Accept the suggestion, as suggested or with `limit`."""
         suggestion = self.get_object()
-        services.credit_limit_accept(suggestion=suggestion, **_valid(self, s.LimitAcceptSerializer), by=request.user)
+        services.credit_limit_accept(suggestion=suggestion, **validated(self, s.LimitAcceptSerializer), by=request.user)
         return Response(s.LimitSuggestionSerializer(self.get_queryset().get(pk=suggestion.pk)).data)

@@ -7,17 +7,11 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from risk import services
 from risk.api import serializers as s
 from risk.filtersets import WarningFilterSet, WarningRuleChangeFilterSet
 from risk.models import Warning, WarningRule, WarningRuleChange
-
-
-def _valid(view, serializer_class):
-    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class WarningRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -50,7 +44,7 @@ class WarningRuleChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def create(self, request):
         """Propose a change of `rule` (none: a new rule) as a draft; a value of the wrong kind or range, or no
         reason, is a 400 naming the field."""
-        change = services.warning_rule_propose(**_valid(self, s.WarningRuleChangeWriteSerializer), by=request.user)
+        change = services.warning_rule_propose(**validated(self, s.WarningRuleChangeWriteSerializer), by=request.user)
         return self._answer(change, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.WarningEmptySerializer, responses={200: s.WarningRuleChangeSerializer})
@@ -58,7 +52,7 @@ class WarningRuleChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def submit(self, request, pk=None):
         """Submit a draft or returned proposal to the Development Center's approval."""
         change = self.get_object()
-        _valid(self, s.WarningEmptySerializer)
+        validated(self, s.WarningEmptySerializer)
         services.warning_rule_change_submit(change=change, by=request.user)
         return self._answer(change)
 
@@ -67,7 +61,7 @@ class WarningRuleChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def withdraw(self, request, pk=None):
         """Withdraw a proposal not decided yet."""
         change = self.get_object()
-        _valid(self, s.WarningEmptySerializer)
+        validated(self, s.WarningEmptySerializer)
         services.warning_rule_change_withdraw(change=change, by=request.user)
         return self._answer(change)
 
@@ -92,7 +86,7 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def acknowledge(self, request, pk=None):
         """Acknowledge an open warning."""
         warning = self.get_object()
-        _valid(self, s.WarningEmptySerializer)
+        validated(self, s.WarningEmptySerializer)
         return self._answer(services.warning_acknowledge(warning=warning, by=request.user))
 
     @extend_schema(request=s.WarningActSerializer, responses={200: s.WarningSerializer})
@@ -100,7 +94,7 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def act(self, request, pk=None):
         """Record what was done about the warning."""
         warning = self.get_object()
-        data = _valid(self, s.WarningActSerializer)
+        data = validated(self, s.WarningActSerializer)
         return self._answer(services.warning_record_action(warning=warning, action=data["action"], by=request.user))
 
     @extend_schema(request=s.WarningCloseSerializer, responses={200: s.WarningSerializer})
@@ -108,5 +102,5 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def close(self, request, pk=None):
         """Close the warning with its resolution (without one: 422 on "resolution")."""
         warning = self.get_object()
-        data = _valid(self, s.WarningCloseSerializer)
+        data = validated(self, s.WarningCloseSerializer)
         return self._answer(services.warning_close(warning=warning, resolution=data["resolution"], by=request.user))

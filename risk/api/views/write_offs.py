@@ -9,7 +9,7 @@ from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from core.money import ZERO
 from customers.selectors import MONEY
 from risk import services
@@ -17,12 +17,6 @@ from risk.api import serializers as s
 from risk.api.views.credit import CreditPermission
 from risk.filtersets import RecoveryFilterSet, WriteOffFilterSet
 from risk.models import Recovery, WriteOff
-
-
-def _valid(view, serializer_class):
-    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class WriteOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -52,14 +46,14 @@ class WriteOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def create(self, request):
         """Draft a write-off of `customer` (in the caller's scope): `lines` of invoices and amounts, the reason and
         the collection history; an amount above what is open, an invoice of another customer: a 400 on `lines`."""
-        write_off = services.write_off_propose(**_valid(self, s.WriteOffCreateSerializer), by=request.user)
+        write_off = services.write_off_propose(**validated(self, s.WriteOffCreateSerializer), by=request.user)
         return self._answer(write_off, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.WriteOffWriteSerializer, responses={200: s.WriteOffSerializer})
     def partial_update(self, request, pk=None):
         """Change a draft or returned write-off (every field given again; a returned one is a draft again)."""
         write_off = self.get_object()
-        services.write_off_update(write_off=write_off, **_valid(self, s.WriteOffWriteSerializer), by=request.user)
+        services.write_off_update(write_off=write_off, **validated(self, s.WriteOffWriteSerializer), by=request.user)
         return self._answer(write_off)
 
     @extend_schema(request=s.WriteOffEmptySerializer, responses={200: s.WriteOffSerializer})
@@ -67,7 +61,7 @@ class WriteOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def submit(self, request, pk=None):
         """Submit a draft or returned write-off to its approval chain."""
         write_off = self.get_object()
-        _valid(self, s.WriteOffEmptySerializer)
+        validated(self, s.WriteOffEmptySerializer)
         services.write_off_submit(write_off=write_off, by=request.user)
         return self._answer(write_off)
 
@@ -76,7 +70,7 @@ class WriteOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def withdraw(self, request, pk=None):
         """Withdraw a write-off not decided yet."""
         write_off = self.get_object()
-        _valid(self, s.WriteOffEmptySerializer)
+        validated(self, s.WriteOffEmptySerializer)
         services.write_off_withdraw(write_off=write_off, by=request.user)
         return self._answer(write_off)
 
@@ -86,7 +80,7 @@ class WriteOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         """Ask for an approved write-off to be reversed (submitted at once: the region, then the center); one with
         recoveries, or with a reversal already on its way, is a 409."""
         write_off = self.get_object()
-        services.write_off_reversal_request(write_off=write_off, **_valid(self, s.WriteOffReverseSerializer), by=request.user)
+        services.write_off_reversal_request(write_off=write_off, **validated(self, s.WriteOffReverseSerializer), by=request.user)
         return self._answer(write_off)
 
 
@@ -105,6 +99,6 @@ class RecoveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
     @extend_schema(request=s.RecoveryCreateSerializer, responses={201: s.RecoverySerializer(many=True)})
     def create(self, request):
-        rows = services.recovery_record(**_valid(self, s.RecoveryCreateSerializer), by=request.user)
+        rows = services.recovery_record(**validated(self, s.RecoveryCreateSerializer), by=request.user)
         data = s.RecoverySerializer(self.get_queryset().filter(pk__in=[row.pk for row in rows]).order_by("id"), many=True).data
         return Response(data, status=status.HTTP_201_CREATED)

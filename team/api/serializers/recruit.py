@@ -10,12 +10,12 @@ from core.dates import DateInputField
 from core.roles import Role
 from core.serializers import StrictSerializer, enum_choice_field
 from team.models.recruit import (
-    Assessment,
     Candidate,
     CandidateStage,
     HeadcountRequest,
     HeadcountState,
     Interview,
+    InterviewAssessment,
     Vacancy,
     VacancyState,
 )
@@ -81,7 +81,7 @@ class VacancySerializer(serializers.ModelSerializer):
 
 
 class InterviewSerializer(serializers.ModelSerializer):
-    assessment = enum_choice_field(Assessment, read_only=True)
+    assessment = enum_choice_field(InterviewAssessment, read_only=True)
     interviewer_name = serializers.CharField(source="interviewer.name", read_only=True)
 
     class Meta:

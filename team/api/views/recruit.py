@@ -7,18 +7,12 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, validated
 from team import services
 from team.api.serializers import recruit as s
 from team.filtersets.recruit import CandidateFilterSet, HeadcountRequestFilterSet, VacancyFilterSet
 from team.models.recruit import Candidate, HeadcountRequest, Vacancy
 from team.rights.recruit import RECRUIT_RIGHT
-
-
-def _valid(view, serializer_class):
-    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class RecruitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -42,14 +36,14 @@ class HeadcountRequestViewSet(RecruitViewSet):
 
     @extend_schema(request=s.HeadcountRequestCreateSerializer, responses={201: s.HeadcountRequestSerializer})
     def create(self, request):
-        obj = services.headcount_request_create(**_valid(self, s.HeadcountRequestCreateSerializer), by=request.user)
+        obj = services.headcount_request_create(**validated(self, s.HeadcountRequestCreateSerializer), by=request.user)
         return self._answer(obj, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.HeadcountRequestWriteSerializer, responses={200: s.HeadcountRequestSerializer})
     def partial_update(self, request, pk=None):
         """Change a draft, returned or withdrawn request (every field given again; the unit stays)."""
         obj = self.get_object()
-        services.headcount_request_update(request=obj, **_valid(self, s.HeadcountRequestWriteSerializer), by=request.user)
+        services.headcount_request_update(request=obj, **validated(self, s.HeadcountRequestWriteSerializer), by=request.user)
         return self._answer(obj)
 
     @extend_schema(request=None, responses={200: s.HeadcountRequestSerializer})
@@ -81,7 +75,7 @@ class VacancyViewSet(RecruitViewSet):
     @action(detail=True, methods=["post"], filterset_class=None)
     def cancel(self, request, pk=None):
         obj = self.get_object()
-        services.vacancy_cancel(vacancy=obj, **_valid(self, s.VacancyCancelSerializer), by=request.user)
+        services.vacancy_cancel(vacancy=obj, **validated(self, s.VacancyCancelSerializer), by=request.user)
         return self._answer(obj)
 
 
@@ -100,26 +94,26 @@ class CandidateViewSet(RecruitViewSet):
 
     @extend_schema(request=s.CandidateCreateSerializer, responses={201: s.CandidateSerializer})
     def create(self, request):
-        obj = services.candidate_record(**_valid(self, s.CandidateCreateSerializer), by=request.user)
+        obj = services.candidate_record(**validated(self, s.CandidateCreateSerializer), by=request.user)
         return self._answer(obj, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.CandidateMoveSerializer, responses={200: s.CandidateSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def move(self, request, pk=None):
         obj = self.get_object()
-        services.candidate_move(candidate=obj, **_valid(self, s.CandidateMoveSerializer), by=request.user)
+        services.candidate_move(candidate=obj, **validated(self, s.CandidateMoveSerializer), by=request.user)
         return self._answer(obj)
 
     @extend_schema(request=s.InterviewCreateSerializer, responses={200: s.CandidateSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def interview(self, request, pk=None):
         obj = self.get_object()
-        services.interview_record(candidate=obj, **_valid(self, s.InterviewCreateSerializer), by=request.user)
+        services.interview_record(candidate=obj, **validated(self, s.InterviewCreateSerializer), by=request.user)
         return self._answer(obj)
 
     @extend_schema(request=s.CandidateHireSerializer, responses={200: s.CandidateSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def hire(self, request, pk=None):
         obj = self.get_object()
-        services.candidate_hire(candidate=obj, **_valid(self, s.CandidateHireSerializer), by=request.user)
+        services.candidate_hire(candidate=obj, **validated(self, s.CandidateHireSerializer), by=request.user)
         return self._answer(obj)

@@ -12,7 +12,7 @@ from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import RolePermission, ScopedViewSet
+from core.api import RolePermission, ScopedViewSet, validated
 from core.errors import InvalidInput
 from core.rights import may
 from core.roles import staff_of
@@ -36,12 +36,6 @@ class RulePermission(RolePermission):
         return may(request.user, view.change_rule)
 
 
-def _valid(view, serializer_class):
-    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 class TrainingViewSet(ScopedViewSet):
     permission_classes = [permissions.IsAuthenticated, RulePermission]
     change_rule = None
@@ -57,13 +51,13 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrainingVi
 
     @extend_schema(request=s.CourseWriteSerializer, responses={201: s.CourseSerializer})
     def create(self, request):
-        course = services.course_create(by=request.user, **_valid(self, s.CourseWriteSerializer))
+        course = services.course_create(by=request.user, **validated(self, s.CourseWriteSerializer))
         return Response(s.CourseSerializer(course).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.CourseUpdateSerializer, responses={200: s.CourseSerializer})
     def partial_update(self, request, pk=None):
         """Change a course (every field given again)."""
-        course = services.course_update(by=request.user, course=self.get_object(), **_valid(self, s.CourseUpdateSerializer))
+        course = services.course_update(by=request.user, course=self.get_object(), **validated(self, s.CourseUpdateSerializer))
         return Response(s.CourseSerializer(course).data)
 
 
@@ -84,14 +78,14 @@ class TrainingSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
 
     @extend_schema(request=s.TrainingSessionCreateSerializer, responses={201: s.TrainingSessionSerializer})
     def create(self, request):
-        session = services.training_session_create(by=request.user, **_valid(self, s.TrainingSessionCreateSerializer))
+        session = services.training_session_create(by=request.user, **validated(self, s.TrainingSessionCreateSerializer))
         return self._answer(session, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.TrainingSessionWriteSerializer, responses={200: s.TrainingSessionSerializer})
     def partial_update(self, request, pk=None):
         """Change the session (every field given again; the unit that runs it stays)."""
         session = self.get_object()
-        services.training_session_update(by=request.user, session=session, **_valid(self, s.TrainingSessionWriteSerializer))
+        services.training_session_update(by=request.user, session=session, **validated(self, s.TrainingSessionWriteSerializer))
         return self._answer(session)
 
     @extend_schema(request=None, responses={200: s.TrainingSessionSerializer})
@@ -122,7 +116,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Trainin
     def create(self, request):
         """Enrol `person` (without it: oneself) on `session`. A session or person outside the caller's scope: 404;
         a person the session is not for: 400 on `person`; no seat left: 409 on `session`."""
-        data = _valid(self, s.EnrolmentCreateSerializer)
+        data = validated(self, s.EnrolmentCreateSerializer)
         session = get_in_scope(request, TrainingSession, pk=data["session"])
         if data.get("person") is not None:
             person = get_in_scope(request, StaffProfile, pk=data["person"])
@@ -144,5 +138,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Trainin
     def record(self, request, pk=None):
         """Attendance and score (0–100) once the session has begun."""
         enrolment = self.get_object()
-        enrolment = services.enrolment_record(by=request.user, enrolment=enrolment, **_valid(self, s.EnrolmentRecordSerializer))
+        enrolment = services.enrolment_record(
+            by=request.user, enrolment=enrolment, **validated(self, s.EnrolmentRecordSerializer)
+        )
         return Response(s.EnrolmentSerializer(enrolment).data)
