@@ -3,7 +3,9 @@ and of a few other districts, about the products the company sells and the distr
 severity — open and within their SLA, in progress with steps recorded, resolved and waiting for the customer,
 closed with the customer's confirmation (the center's view and the monthly report read these), one reopened — and
 several past their SLA, escalated up the tree by the escalation job run for each of the last working days (so the
-district, provincial and regional managers hold the escalation notices).
+district, provincial and regional managers hold the escalation notices). On top of them a wave in 杭州: eight
+complaints in the last five days after a trading-system upgrade delayed redemptions — the complaint spike the demo's
+warning rule (risk/demo_warnings.py, run after this by seed_demo) trips on, in 杭州 alone.
 
 Everything goes through the services with dates relative to `today`; the escalation through the job itself.
 Idempotent: does nothing when any complaint exists. After the customers, the channel archive and the products."""
@@ -41,6 +43,18 @@ PLAN = [
     (28, "product", "low", "other", "客户建议增加微信端查询功能，并对现有流程表示不满。", "closed"),
     (33, "product", "high", "fees", "提前赎回违约金计算有误。", "closed"),
 ]
+# The wave in 杭州 (days ago received, severity, cause, description, what happened).
+BURST = [
+    (0, "high", "system", "系统升级后赎回款项延迟到账，客户多次来电催问。", None),
+    (0, "medium", "delay", "赎回申请提交两天后仍显示处理中。", None),
+    (1, "critical", "system", "客户急需资金周转，赎回款项延迟到账造成损失。", "step"),
+    (1, "medium", "system", "网上交易系统升级后无法查询赎回进度。", None),
+    (2, "high", "delay", "赎回款项较约定时间晚到账两天。", "step"),
+    (3, "medium", "system", "系统升级后多次登录网上交易系统失败。", "result"),
+    (3, "low", "service", "客服热线排队时间过长，无法说明赎回延迟的原因。", None),
+    (4, "medium", "delay", "定投扣款与赎回同时延迟，客户要求书面解释。", "step"),
+]
+BURST_DISTRICT = "330100"
 
 
 def _customers():
@@ -89,6 +103,21 @@ def load_demo_complaints(*, today=None):
             )
             counts["complaints"] += 1
             _handle(complaint, fate, received, today)
+    wave = by_district[BURST_DISTRICT]
+    for i, (days_ago, severity, cause, text, fate) in enumerate(BURST if wave else ()):
+        received = today - timedelta(days=days_ago)
+        complaint = services.complaint_create(
+            by=SYSTEM,
+            kind="product",
+            severity=severity,
+            cause=cause,
+            customer=wave[i % len(wave)],
+            product=products[0],
+            description=text,
+            received_on=received,
+        )
+        counts["complaints"] += 1
+        _handle(complaint, fate, received, today)
     counts["closed"] = Complaint.objects.unscoped().filter(state="closed").count()
     # The escalation job, as it ran on each of the last five days (it skips days off by itself).
     for back in range(5, -1, -1):

@@ -54,6 +54,7 @@ def visit_items(user, role):
         (_("Visits"), reverse("relations:visit_list")),
         (_("Whom to visit this week"), reverse("relations:visit_plan")),
         (_("Visit coverage"), reverse("relations:visit_coverage")),
+        (_("Visit rules"), reverse("relations:visit_rule_list")),
     ]
 
 

@@ -37,6 +37,9 @@ urlpatterns = [
     path("visits/new/", visit_views.VisitCreateView.as_view(), name="visit_create"),
     path("visits/plan/", visit_views.VisitPlanView.as_view(), name="visit_plan"),
     path("visits/coverage/", visit_views.VisitCoverageView.as_view(), name="visit_coverage"),
+    path("visits/rules/", visit_views.VisitRuleListView.as_view(), name="visit_rule_list"),
+    path("visits/rules/set/", visit_views.VisitRuleSetView.as_view(), name="visit_rule_set"),
+    path("visits/rules/<int:pk>/delete/", visit_views.VisitRuleDeleteView.as_view(), name="visit_rule_delete"),
     path("visits/<int:pk>/", visit_views.VisitDetailView.as_view(), name="visit_detail"),
     path("visits/<int:pk>/edit/", visit_views.VisitEditView.as_view(), name="visit_edit"),
     # complaints (投诉)
@@ -45,4 +48,5 @@ urlpatterns = [
     path("complaints/center/", complaint_views.ComplaintCenterView.as_view(), name="complaint_center"),
     path("complaints/new/", complaint_views.ComplaintCreateView.as_view(), name="complaint_create"),
     path("complaints/<int:pk>/", complaint_views.ComplaintDetailView.as_view(), name="complaint_detail"),
+    path("complaints/<int:pk>/edit/", complaint_views.ComplaintEditView.as_view(), name="complaint_edit"),
 ]

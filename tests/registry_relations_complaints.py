@@ -78,6 +78,7 @@ ENTRIES = [
     Scoped(name="complaint queue", make=make_complaint, web_list="relations:complaint_queue", find=_find),
     # The center's view lists closed complaints (with the figures by product, channel and region above them).
     Scoped(name="complaint center view", make=_closed_complaint, web_list="relations:complaint_center", find=_find),
+    Scoped(name="complaint edit page", make=make_complaint, web_detail="relations:complaint_edit"),
 ]
 
 
@@ -213,6 +214,19 @@ WRITES = [
         url="relations:complaint_detail",
         make=_breached_complaint,
         body={"action": "breach", "note": "客户来电催办"},
+        writers=LEDGER_WRITERS,
+        success=302,
+    ),
+    Write(
+        name="complaint edit page",
+        url="relations:complaint_edit",
+        make=make_complaint,
+        body=lambda obj, world, persona: {
+            "product": _product().pk,
+            "severity": "high",
+            "cause": "fees",
+            "description": "登记投诉：到账延迟，客户补充了收费问题",
+        },
         writers=LEDGER_WRITERS,
         success=302,
     ),

@@ -17,6 +17,8 @@ from tests.scoping_registry import LEDGER_WRITERS, Scoped, Write, make_customer
 
 KEYS = frozenset({"key_hangzhou", "key_guangdong"})
 WRITERS = LEDGER_WRITERS | KEYS
+# The visit rules are company policy: everyone reads them, the Development Center sets them (`visit_rule.change`).
+CENTER = frozenset({"director", "center"})
 
 _n = count(1)
 
@@ -43,6 +45,17 @@ def make_overdue_key_customer(district, owner):
     Customer.objects.filter(pk=customer.pk).update(is_key=True, created_at=timezone.make_aware(datetime(2025, 1, 1, 9, 0)))
     customer.refresh_from_db()
     return customer
+
+
+_RULE_CLASSES = [(segment, kind) for segment in ("key", "other") for kind in ("institution", "individual")]
+
+
+def make_visit_rule(district=None, owner=None):
+    """A rule for one type of customer (a different class and type at each call: the world makes one per place)."""
+    from relations.services import visit_rule_set
+
+    segment, kind = _RULE_CLASSES[next(_n) % len(_RULE_CLASSES)]
+    return visit_rule_set(by=SYSTEM, segment=segment, customer_kind=kind, interval_days=45)
 
 
 def _on_plan(response, customer):
@@ -97,6 +110,16 @@ ENTRIES = [
         web_list="relations:visit_coverage",
         web_visible=_on_coverage,
     ),
+    Scoped(
+        name="visit rule",
+        make=make_visit_rule,
+        api_list="relations-visit-rule-list",
+        api_detail="relations-visit-rule-detail",
+        web_list="relations:visit_rule_list",
+        api_patch={"interval_days": 40},
+        writers=CENTER,
+        company_wide=True,
+    ),
 ]
 
 WRITES = [
@@ -146,5 +169,42 @@ WRITES = [
         body={"action": "done"},
         writers=LEDGER_WRITERS,
         success=302,
+    ),
+    Write(
+        name="visit rule set (API)",
+        url="relations-visit-rule-list",
+        make=make_visit_rule,
+        detail=False,
+        body={"segment": "trading", "customer_kind": "individual", "interval_days": 75},
+        writers=CENTER,
+        success=201,
+        company_wide=True,
+    ),
+    Write(
+        name="visit rule remove (API)",
+        url="relations-visit-rule-detail",
+        make=make_visit_rule,
+        method="delete",
+        writers=CENTER,
+        success=204,
+        company_wide=True,
+    ),
+    Write(
+        name="visit rule set page",
+        url="relations:visit_rule_set",
+        make=make_visit_rule,
+        detail=False,
+        body={"segment": "trading", "customer_kind": "individual", "interval_days": "75"},
+        writers=CENTER,
+        success=302,
+        company_wide=True,
+    ),
+    Write(
+        name="visit rule remove page",
+        url="relations:visit_rule_delete",
+        make=make_visit_rule,
+        writers=CENTER,
+        success=302,
+        company_wide=True,
     ),
 ]

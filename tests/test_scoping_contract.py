@@ -464,6 +464,8 @@ EXEMPT = {
     "reports:report_status": "the center's page of build runs (center only, 403 to others); tests/reports/test_pages_and_api.py",
     "risk-provisions": "the provision of a unit given as ?unit= (its page twin risk:provisions is registered); "
     "tests/risk/test_provisions.py (test_the_api_answers_the_same_figures_in_scope)",
+    "relations-visit-coverage": "coverage of key customers of a unit given as ?unit= (figures, not a list of objects; "
+    "its page twin relations:visit_coverage is registered); tests/relations/test_visit_rules_and_coverage_api.py",
 }
 # Unsafe methods of URLs that are otherwise walked (e.g. a page whose GET is registered) and are not write entries.
 EXEMPT_WRITES = {}

@@ -1,10 +1,11 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from relations.api.views.complaints import ComplaintViewSet
 from relations.api.views.keycust import KeyCustomerPlanViewSet, KeyCustomerViewSet
 from relations.api.views.market import MarketReportViewSet
 from relations.api.views.suggestions import SuggestionViewSet
-from relations.api.views.visits import VisitPlanViewSet, VisitViewSet
+from relations.api.views.visits import VisitCoverageView, VisitPlanViewSet, VisitRuleViewSet, VisitViewSet
 
 # Mounted at /api/v1/relations/. SimpleRouter: no second API root (the one of /api/v1/ lists everything).
 router = SimpleRouter()
@@ -14,6 +15,8 @@ router.register("suggestions", SuggestionViewSet, basename="relations-suggestion
 router.register("market-reports", MarketReportViewSet, basename="relations-market-report")
 router.register("visits", VisitViewSet, basename="relations-visit")
 router.register("visit-plans", VisitPlanViewSet, basename="relations-visit-plan")
+router.register("visit-rules", VisitRuleViewSet, basename="relations-visit-rule")
 router.register("complaints", ComplaintViewSet, basename="relations-complaint")
 
 urlpatterns = router.urls
+urlpatterns += [path("visit-coverage/", VisitCoverageView.as_view(), name="relations-visit-coverage")]

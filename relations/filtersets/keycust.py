@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import IdFilter, PeriodFilter, SubtreeFilter
 from customers.models import Customer
 from relations.models.keycust import KeyCustomerPlan, PlanState
+from relations.selectors.keycust import decided_q, latest_decision_is_key
 
 
 class KeyCustomerFilterSet(django_filters.FilterSet):
@@ -16,10 +17,19 @@ class KeyCustomerFilterSet(django_filters.FilterSet):
     unit = SubtreeFilter(path="district__path", label=_("org unit (with sub-units)"))
     salesperson = IdFilter(field_name="salesperson_id", label=_("salesperson"))
     q = django_filters.CharFilter(method="search", max_length=100, label=_("search (name, external id)"))
+    decided = django_filters.BooleanFilter(method="filter_decided", label=_("decision on record"))
 
     class Meta:
         model = Customer
         fields = ["is_key"]
+
+    def filter_decided(self, queryset, name, value):
+        """false: the customers whose key flag was set (or cleared) without a decision — by a branch system or
+        before decisions were recorded (relations.selectors.keycust.flag_has_decision)."""
+        queryset = queryset.annotate(latest_decision_is_key=latest_decision_is_key())
+        if value:
+            return queryset.filter(decided_q())
+        return queryset.filter(Q(latest_decision_is_key__isnull=True) | ~decided_q())
 
     def search(self, queryset, name, value):
         value = value.strip()

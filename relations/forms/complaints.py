@@ -15,6 +15,7 @@ from relations.services.complaints import CONFIRMATION_NOTE_MAX, DESCRIPTION_MAX
 __all__ = [
     "ComplaintBreachForm",
     "ComplaintCloseForm",
+    "ComplaintEditForm",
     "ComplaintForm",
     "ComplaintReopenForm",
     "ComplaintResultForm",
@@ -55,6 +56,41 @@ class ComplaintForm(forms.Form):
         self.fields["channel"].widget.attrs["data-search-placeholder"] = _("Type to search: channel name")
         mark_searchable(self.fields["channel"].widget)
         self.fields["received_on"].initial = timezone.localdate()
+
+
+class ComplaintEditForm(forms.Form):
+    """Change a complaint's details (not closed): its severity (the SLA due day follows), cause, description, and
+    the product or channel it is about (the one its type names). The customer and the type do not change."""
+
+    product = forms.ModelChoiceField(label=_("product"), queryset=Product.objects.none())
+    channel = forms.ModelChoiceField(label=_("channel"), queryset=Channel.objects.none())
+    severity = forms.ChoiceField(
+        label=_("severity"), choices=ComplaintSeverity.choices, help_text=_("The SLA's due day follows the severity.")
+    )
+    cause = forms.ChoiceField(label=_("cause"), choices=ComplaintCause.choices)
+    description = forms.CharField(label=_("description"), max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, user=None, complaint=None, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "product": complaint.product_id,
+                "channel": complaint.channel_id,
+                "severity": complaint.severity,
+                "cause": complaint.cause,
+                "description": complaint.description,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if complaint.kind == ComplaintKind.PRODUCT:
+            del self.fields["channel"]
+            self.fields["product"].queryset = Product.objects.order_by("code")
+        else:
+            del self.fields["product"]
+            field = self.fields["channel"]
+            field.queryset = Channel.objects.for_user(user).order_by("name", "id")
+            field.widget.attrs["data-search-placeholder"] = _("Type to search: channel name")
+            mark_searchable(field.widget)
 
 
 class ComplaintStepForm(forms.Form):

@@ -9,9 +9,9 @@ from channels.models import Channel
 from core.dates import DateFormField
 from core.roles import Role, role_of, staff_of
 from core.ui import mark_searchable
-from customers.choices import CustomerStatus
+from customers.choices import CustomerKind, CustomerStatus
 from customers.models import Customer
-from relations.models.visits import VisitKind, VisitState
+from relations.models.visits import VisitKind, VisitSegment, VisitState
 from relations.selectors.visits import CHANNEL_VISIT_STATES
 from relations.services.visits import TEXT_MAX
 
@@ -71,3 +71,16 @@ class VisitForm(forms.Form):
             if (data.get("customer") is None) == (data.get("channel") is None):
                 self.add_error("customer", _("Choose the customer or the channel visited (one of the two)."))
         return data
+
+
+class VisitRuleForm(forms.Form):
+    """Set how often a class of customers is due a visit, for every type of customer or only one."""
+
+    segment = forms.ChoiceField(label=_("customer class"), choices=VisitSegment.choices)
+    customer_kind = forms.ChoiceField(
+        label=_("customer type"),
+        choices=[("", _("every type")), *CustomerKind.choices],
+        required=False,
+        help_text=_("A rule for one type overrides its class's general rule."),
+    )
+    interval_days = forms.IntegerField(label=_("visit every (days)"), min_value=1, max_value=366)

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.scoping import ScopedQuerySet, ScopeSpec
+from core.scoping import CompanyWideQuerySet, ScopedQuerySet, ScopeSpec
+from customers.choices import CustomerKind
 
 __all__ = ["CustomerLastVisit", "Visit", "VisitKind", "VisitRule", "VisitSegment", "VisitState"]
 
@@ -48,6 +49,10 @@ class VisitRule(models.Model):
     interval_days = models.PositiveSmallIntegerField(_("visit every (days)"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Company policy: everyone inside the organisation reads the rules (a salesperson must know why a customer is
+    # due); the Development Center changes them (relations/rights/visits.py `visit_rule.change`).
+    objects = CompanyWideQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("visit rule")
         verbose_name_plural = _("visit rules")
@@ -59,6 +64,11 @@ class VisitRule(models.Model):
 
     def __str__(self):
         return f"{self.segment}/{self.customer_kind or '*'}: {self.interval_days}"
+
+    @property
+    def customer_kind_label(self):
+        """The type of customer the rule is for, in words ("" for every type)."""
+        return dict(CustomerKind.choices).get(self.customer_kind, self.customer_kind)
 
 
 class Visit(models.Model):

@@ -12,7 +12,7 @@ The figures follow the company's definitions (performance.models, MonthFact):
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 
 from core.periods import Period
 from customers.choices import InvoiceStatus
@@ -26,6 +26,25 @@ def key_customers(user):
     """The customers in `user`'s scope that are key customers now or ever were (they have a decision)."""
     decided = KeyCustomerDecision.objects.filter(customer=OuterRef("pk"))
     return Customer.objects.for_user(user).filter(Q(is_key=True) | Exists(decided))
+
+
+def latest_decision_is_key():
+    """A subquery for Customer: what the customer's latest key-customer decision says (True/False), None without one."""
+    decisions = KeyCustomerDecision.objects.filter(customer=OuterRef("pk")).order_by("-created_at", "-id")
+    return Subquery(decisions.values("is_key")[:1])
+
+
+def flag_has_decision(is_key, decision_is_key):
+    """True when a customer's key flag is what the latest decision on record says (`decision_is_key`: None without
+    a decision). False when the flag was set — or cleared — without one: the customers' master data still comes
+    from the branch systems (customers' API, bulk upsert and import accept `is_key`), and customers flagged before
+    decisions were recorded have none."""
+    return decision_is_key is not None and decision_is_key == is_key
+
+
+def decided_q():
+    """Customers annotated with `latest_decision_is_key` whose flag has a decision on record."""
+    return Q(latest_decision_is_key=F("is_key"))
 
 
 def objective_actual(objective, first, last):

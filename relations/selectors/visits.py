@@ -21,7 +21,7 @@ from channels.choices import ChannelTier
 from channels.models import Channel
 from core.filters import in_subtree
 from core.roles import Role, role_of, staff_of
-from customers.choices import CustomerStatus
+from customers.choices import CustomerKind, CustomerStatus
 from customers.models import Customer
 from regions.models import OrgUnit
 from relations.models.visits import Visit, VisitRule, VisitSegment, VisitState
@@ -74,6 +74,43 @@ class Intervals:
                 out.append((segment_q(segment) & Q(kind=kind), self.by_class[(segment, kind)]))
             out.append((segment_q(segment) & ~Q(kind__in=kinds), self.days(segment, "")))
         return out
+
+
+@dataclass
+class RuleInForce:
+    """The interval of a class of customers as it applies now: its general rule (or the default) and the rules for
+    single kinds of customer that override it."""
+
+    segment: str
+    label: str
+    days: int
+    is_default: bool
+    rule: object  # the general VisitRule, None when the default applies
+    by_kind: list  # [(kind, kind label, VisitRule)]
+
+
+def rules_in_force():
+    """[RuleInForce] for every class of customers, in the order of VisitSegment (one query)."""
+    rules = {(rule.segment, rule.customer_kind): rule for rule in VisitRule.objects.unscoped()}
+    kinds = dict(CustomerKind.choices)
+    out = []
+    for segment in VisitSegment:
+        general = rules.get((segment.value, ""))
+        by_kind = sorted(
+            ((kind, kinds.get(kind, kind), rule) for (seg, kind), rule in rules.items() if seg == segment.value and kind),
+            key=lambda item: item[0],
+        )
+        out.append(
+            RuleInForce(
+                segment=segment.value,
+                label=segment.label,
+                days=general.interval_days if general else DEFAULT_INTERVALS[segment],
+                is_default=general is None,
+                rule=general,
+                by_kind=by_kind,
+            )
+        )
+    return out
 
 
 def with_base(queryset):

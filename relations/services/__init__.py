@@ -15,6 +15,7 @@ from relations.services.visits import (  # noqa: F401
     visit_prepare_change,
     visit_prepare_new,
     visit_record,
+    visit_rule_delete,
     visit_rule_set,
     visit_update,
     visits_write_many,

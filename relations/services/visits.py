@@ -3,11 +3,15 @@ cancelling one), the bulk upsert of branch systems' visits, the visit rules — 
 visit (CustomerLastVisit) in the same transaction as the visits, whichever of these wrote them.
 
 A done visit with a next step gives its visitor a workflow task (workflow.services.task_create) due on the next
-step's day, made once per visit. A visit in the future cannot be done: it is planned, and marked done on the day.
+step's day, made once per visit. While that task is open it follows the visit: a next step or day changed later
+moves the task's title and due day (workflow.services.task_update), and a next step removed or a visit cancelled
+cancels it (task_cancel) — a done or cancelled task is left as it is. A visit in the future cannot be done: it is
+planned, and marked done on the day.
 
 The last visits: a new (or newly done, or later) visit grows a customer's row with one upsert that keeps the later
 day (`GREATEST`), which also locks the row; a visit undone or moved earlier recomputes the row from the customer's
-done visits under that lock. Lock order: the visit rows (by id), then the last-visit rows (by customer id).
+done visits under that lock. Lock order: the visit rows (by id), then the last-visit rows (by customer id), then
+the follow-up task (workflow's services lock it).
 """
 
 import datetime
@@ -34,7 +38,9 @@ from customers.models import Customer
 from customers.services.inputs import EXTERNAL_ID_TAKEN, clean_choice, clean_date, clean_text
 from regions.models import StaffProfile
 from relations.models.visits import CustomerLastVisit, Visit, VisitKind, VisitRule, VisitSegment, VisitState
-from workflow.services import task_create
+from workflow.choices import TaskState
+from workflow.models import Task
+from workflow.services import task_cancel, task_create, task_update
 
 TEXT_MAX = {"participants": 300, "competitors": 300, "next_step": 200, "notes": 4000, "needs": 2000}
 TEXT_FIELDS = tuple(TEXT_MAX)
@@ -242,6 +248,53 @@ def _follow_up(by, visit):
     Visit.objects.unscoped().filter(pk=visit.pk).update(task=visit.task)
 
 
+def _task_actor(by, action, task):
+    """Who moves the follow-up task: the person changing the visit when workflow's rule lets them, else the system
+    (the visit's change was allowed by `visit.update`; the task only follows the visit)."""
+    return by if by is not SYSTEM and may(by, action, task) else SYSTEM
+
+
+def _open_task(visit):
+    if visit.task_id is None:
+        return None
+    return Task.objects.filter(pk=visit.task_id, state=TaskState.OPEN).first()
+
+
+def _check_task_day(visit, cleaned, *, today):
+    """A next step's day moved while its task is open becomes the task's due day, which cannot lie in the past."""
+    next_on = cleaned["next_on"]
+    if next_on is None or next_on == visit.next_on or next_on >= today or visit.task_id is None:
+        return
+    if cleaned["state"] != VisitState.CANCELLED and _open_task(visit) is not None:
+        raise InvalidInput(
+            _("The next step's task is open: its day cannot be moved into the past (today is %(today)s).")
+            % {"today": today.isoformat()},
+            field="next_on",
+        )
+
+
+def _sync_task(by, visit, *, old_step, old_on):
+    """Keep the open follow-up task in step with the visit after a change: the title and due day follow the next
+    step and its day; a next step removed, or the visit cancelled, cancels the task (and frees the visit for a new
+    next step's task)."""
+    task = _open_task(visit)
+    if task is None:
+        return
+    if visit.state == VisitState.CANCELLED or not visit.next_step:
+        reason = _("The visit was cancelled.") if visit.state == VisitState.CANCELLED else _("The visit's next step was removed.")
+        task_cancel(task=task, by=_task_actor(by, "task.cancel", task), reason=reason)
+        visit.task = None
+        Visit.objects.unscoped().filter(pk=visit.pk).update(task=None)
+        return
+    changes = {}
+    if visit.next_step != old_step:
+        changes["title"] = visit.next_step[:TASK_TITLE_MAX]
+    if visit.next_on != old_on:
+        changes["due_on"] = visit.next_on
+    if changes:
+        task_update(task=task, by=_task_actor(by, "task.edit", task), **changes)
+
+
 # ------------------------------------------------------------------------------------------------ writes
 
 
@@ -307,6 +360,7 @@ def _check_update(by, visit, changes, *, today):
     )
     if visit.state == VisitState.DONE and cleaned["state"] == VisitState.PLANNED:
         raise Conflict(_("A done visit does not go back to planned."), field="state")
+    _check_task_day(visit, cleaned, today=today)
     visitor = visit.salesperson
     if "salesperson" in changes and (changes["salesperson"] is not None or visit.salesperson_id is not None):
         if getattr(changes["salesperson"], "pk", None) != visit.salesperson_id:
@@ -319,6 +373,7 @@ def _check_update(by, visit, changes, *, today):
 
 def _apply_update(by, visit, cleaned, visitor, external_id):
     was_done, old_on = visit.state == VisitState.DONE, visit.on
+    old_step, old_next_on = visit.next_step, visit.next_on
     for name, value in cleaned.items():
         setattr(visit, name, value)
     visit.salesperson, visit.external_id = visitor, external_id
@@ -329,6 +384,7 @@ def _apply_update(by, visit, cleaned, visitor, external_id):
             last_visits_recompute([visit.customer_id])
         elif done and (not was_done or visit.on > old_on):
             last_visits_grow({visit.customer_id: visit.on})
+    _sync_task(by, visit, old_step=old_step, old_on=old_next_on)
     _follow_up(by, visit)
     return visit
 
@@ -458,6 +514,7 @@ def visits_write_many(*, by, creates, updates):
     for change in sorted(updates, key=lambda c: c.visit.pk):
         visit = change.visit
         was_done, old_on = visit.state == VisitState.DONE, visit.on
+        old_step, old_next_on = visit.next_step, visit.next_on
         for name, value in change.values.items():
             setattr(visit, name, value)
         visit.salesperson, visit.external_id = change.salesperson, change.external_id
@@ -468,6 +525,7 @@ def visits_write_many(*, by, creates, updates):
                 recompute.add(visit.customer_id)
             elif done:
                 grow[visit.customer_id] = max(visit.on, grow.get(visit.customer_id, datetime.date.min))
+        _sync_task(by, visit, old_step=old_step, old_on=old_next_on)
         if visit.state == VisitState.DONE and visit.next_step and visit.task_id is None:
             follow.append(visit.pk)
     last_visits_grow(grow)
@@ -494,3 +552,11 @@ def visit_rule_set(*, by, segment, interval_days, customer_kind=""):
         segment=segment, customer_kind=customer_kind or "", defaults={"interval_days": interval_days}
     )
     return rule
+
+
+@transaction.atomic
+def visit_rule_delete(*, by, rule):
+    """Remove a visit rule (`visit_rule.change`): a rule for one kind of customer gives way to its class's general
+    rule, a general rule to the default interval (relations.selectors.visits.DEFAULT_INTERVALS)."""
+    ensure(by, "visit_rule.change", rule)
+    VisitRule.objects.filter(pk=rule.pk).delete()

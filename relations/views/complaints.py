@@ -27,6 +27,7 @@ from relations.filtersets.complaints import ComplaintFilterSet
 from relations.forms.complaints import (
     ComplaintBreachForm,
     ComplaintCloseForm,
+    ComplaintEditForm,
     ComplaintForm,
     ComplaintReopenForm,
     ComplaintResultForm,
@@ -176,6 +177,7 @@ class ComplaintDetailView(ScopedDetailView):
         handles = may(self.request.user, "complaint.handle", complaint)
         context["may_handle"] = handles
         context["may_start"] = handles and complaint.state in (ComplaintState.OPEN, ComplaintState.REOPENED)
+        context["may_edit"] = handles and complaint.state != ComplaintState.CLOSED
         context["forms"] = self._forms(complaint, kwargs.get("bound")) if handles else {}
         context["sla"] = sla_state(complaint)
         context["sla_label"] = dict(SlaState.choices)[context["sla"]]
@@ -230,3 +232,39 @@ class ComplaintDetailView(ScopedDetailView):
         self.object.refresh_from_db()
         context = self.get_context_data(bound=(name, form))
         return render(request, self.template_name, context, status=400)
+
+
+class ComplaintEditView(ScopedDetailView):
+    """Change a complaint's severity, cause, description and product or channel (`complaint.handle`, not closed:
+    relations.services.complaint_update; the SLA due day follows the severity)."""
+
+    model = Complaint
+    change_action = RIGHT
+    template_name = "relations/complaint_edit.html"
+
+    def narrow_queryset(self, queryset):
+        return queryset.select_related(*RELATED)
+
+    def _render(self, form, status=200):
+        return render(self.request, self.template_name, {"form": form, "object": self.object}, status=status)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        return self._render(ComplaintEditForm(user=request.user, complaint=self.object))
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_change()
+        form = ComplaintEditForm(request.POST, user=request.user, complaint=self.object)
+        status = 400
+        if form.is_valid():
+            try:
+                services.complaint_update(by=request.user, complaint=self.object, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)  # a missing right: 403
+                status = error.status_code  # a closed complaint: 409
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(self.object.get_absolute_url())
+        return self._render(form, status=status)

@@ -29,7 +29,7 @@ from relations import services
 from relations.filtersets import KeyCustomerFilterSet, KeyCustomerPlanFilterSet
 from relations.forms.keycust import ActionForm, CloseForm, DecisionForm, DesignateForm, ObjectiveForm, PlanForm, ReviewForm
 from relations.models.keycust import KeyCustomerDecision, KeyCustomerPlan, PlanReview, PlanState
-from relations.selectors.keycust import key_customers
+from relations.selectors.keycust import flag_has_decision, key_customers
 
 # The role-table right that shows the forms (the rules in relations/rights/keycust.py narrow it to managers).
 CHANGE = "customer.change"
@@ -56,6 +56,7 @@ class KeyCustomerListView(ScopedListView):
             decided_on=_latest("decided_on"),
             decided_by_name=_latest("decided_by_name"),
             decision_reason=_latest("reason"),
+            decision_is_key=_latest("is_key"),
             active_plans=Count("key_plans", filter=Q(key_plans__state=PlanState.ACTIVE)),
         )
         return super().narrow_queryset(queryset).order_by("-is_key", "name", "pk")
@@ -63,6 +64,8 @@ class KeyCustomerListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["may_decide"] = self.may_change() and may(self.request.user, "keycust.decide")
+        for row in context["object_list"]:
+            row.decided = flag_has_decision(row.is_key, row.decision_is_key)
         return context
 
 
@@ -80,6 +83,7 @@ class KeyCustomerDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         customer, user = self.object, self.request.user
         context["decisions"] = list(customer.key_decisions.order_by("-created_at", "-id"))
+        context["decided"] = flag_has_decision(customer.is_key, context["decisions"][0].is_key if context["decisions"] else None)
         context["plans"] = list(KeyCustomerPlan.objects.for_user(user).filter(customer=customer).order_by("-starts_on", "-id"))
         context["may_decide"] = self.may_change() and may(user, "keycust.decide", customer)
         context["may_plan"] = self.may_change() and customer.is_key and may(user, "keycust.plan", customer)

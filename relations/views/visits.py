@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import audit
 from core.errors import DomainError
-from core.rights import may
+from core.rights import NotAllowed, may
 from core.roles import Role, role_of, staff_of
 from core.scoping import get_in_scope
 from core.ui import id_choice_field
@@ -22,10 +23,10 @@ from core.views import ScopedDetailView, ScopedListView, ScopedViewMixin, apply_
 from customers.models import Customer
 from regions.models import OrgUnit, StaffProfile
 from relations.filtersets.visits import VisitFilterSet
-from relations.forms.visits import VisitForm
-from relations.models.visits import Visit, VisitState
+from relations.forms.visits import VisitForm, VisitRuleForm
+from relations.models.visits import Visit, VisitRule, VisitState
 from relations.rights.visits import VISIT_RIGHT
-from relations.selectors.visits import coverage, visit_plan, week_of
+from relations.selectors.visits import coverage, rules_in_force, visit_plan, week_of
 from relations.services import visits as services
 
 REP_CHOICES_MAX = 200
@@ -227,3 +228,74 @@ class VisitCoverageView(ScopedViewMixin, TemplateView):
             shown=page_obj.object_list,
         )
         return context
+
+
+class VisitRuleListView(ScopedListView):
+    """The visit rules (走访频次): how often each class of customers is due a visit — the intervals in force (a rule,
+    or the default) and the rules set; everyone reads them, the Development Center sets and removes them."""
+
+    model = VisitRule
+    change_action = VISIT_RIGHT
+    title = gettext_lazy("Visit rules")
+    template_name = "relations/visits_rules.html"
+
+    def narrow_queryset(self, queryset):
+        return super().narrow_queryset(queryset).order_by("segment", "customer_kind", "id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["in_force"] = rules_in_force()
+        context["may_set"] = may(self.request.user, "visit_rule.change")
+        return context
+
+
+class VisitRuleSetView(ScopedViewMixin, View):
+    """Set a visit rule (`visit_rule.change`: the Development Center): the class, optionally one type of customer,
+    and the interval; a rule for the same class and type is replaced. ?segment=&customer_kind= fills the form."""
+
+    model = VisitRule
+    change_action = VISIT_RIGHT
+    template_name = "relations/visits_rule_form.html"
+
+    def _initial(self):
+        segment, kind = self.request.GET.get("segment") or "", self.request.GET.get("customer_kind") or ""
+        rule = VisitRule.objects.for_user(self.request.user).filter(segment=segment, customer_kind=kind).first()
+        return {"segment": segment, "customer_kind": kind, "interval_days": rule.interval_days if rule else None}
+
+    def get(self, request, *args, **kwargs):
+        self.require_change()
+        if not may(request.user, "visit_rule.change"):
+            raise PermissionDenied
+        return render(request, self.template_name, {"form": VisitRuleForm(initial=self._initial())})
+
+    def post(self, request, *args, **kwargs):
+        self.require_change()
+        form = VisitRuleForm(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                services.visit_rule_set(by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)  # not the center: 403
+                status = error.status_code
+            else:
+                messages.success(request, _("The visit rule was saved."))
+                return redirect("relations:visit_rule_list")
+        return render(request, self.template_name, {"form": form}, status=status)
+
+
+class VisitRuleDeleteView(ScopedViewMixin, View):
+    """Remove a visit rule (the center): the class's general rule (or the default) applies again."""
+
+    model = VisitRule
+    change_action = VISIT_RIGHT
+
+    def post(self, request, pk):
+        rule = get_in_scope(request, VisitRule, pk=pk)
+        self.require_change()
+        try:
+            services.visit_rule_delete(by=request.user, rule=rule)
+        except NotAllowed as error:
+            raise audit.RefusedWrite(str(error.message)) from None  # logged as a denial, a 403 like the API's
+        messages.success(request, _("The visit rule was removed."))
+        return redirect("relations:visit_rule_list")

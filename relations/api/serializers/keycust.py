@@ -20,6 +20,7 @@ from relations.models.keycust import (
     PlanState,
     ReviewRating,
 )
+from relations.selectors.keycust import flag_has_decision
 from relations.services.keycust import ASSESSMENT_MAX, NOTE_MAX, REASON_MAX, SUMMARY_MAX, TITLE_MAX, UNIT_LABEL_MAX
 
 
@@ -32,10 +33,28 @@ class KeyCustomerDecisionSerializer(serializers.ModelSerializer):
 class KeyCustomerSerializer(serializers.ModelSerializer):
     district_code = serializers.CharField(source="district.code", read_only=True)
     decisions = KeyCustomerDecisionSerializer(source="key_decisions", many=True, read_only=True)
+    decision_on_record = serializers.SerializerMethodField(
+        help_text="False when the key flag was set (or cleared) without a decision: by a branch system (the customers' "
+        "API, bulk upsert or import) or before decisions were recorded."
+    )
 
     class Meta:
         model = Customer
-        fields = ["id", "name", "external_id", "district", "district_code", "salesperson", "is_key", "decisions"]
+        fields = [
+            "id",
+            "name",
+            "external_id",
+            "district",
+            "district_code",
+            "salesperson",
+            "is_key",
+            "decision_on_record",
+            "decisions",
+        ]
+
+    def get_decision_on_record(self, customer) -> bool:
+        latest = next(iter(customer.key_decisions.all()), None)  # prefetched, newest first
+        return flag_has_decision(customer.is_key, latest.is_key if latest else None)
 
 
 class DesignateSerializer(StrictSerializer):

@@ -9,9 +9,10 @@ from channels.models import Channel
 from core.api import ScopedPrimaryKeyRelatedField
 from core.dates import DateInputField
 from core.serializers import StrictSerializer, enum_choice_field
+from customers.choices import CustomerKind
 from customers.models import Customer
 from regions.models import StaffProfile
-from relations.models.visits import Visit, VisitKind, VisitState
+from relations.models.visits import Visit, VisitKind, VisitRule, VisitSegment, VisitState
 from relations.services.visits import TEXT_MAX
 
 FIELDS = [
@@ -77,3 +78,27 @@ class VisitWriteSerializer(StrictSerializer):
     competitors = _text("competitors")
     next_step = _text("next_step")
     next_on = DateInputField(required=False, allow_null=True, label=_("next step by"))
+
+
+class VisitRuleSerializer(serializers.ModelSerializer):
+    segment = enum_choice_field(VisitSegment, read_only=True)
+
+    class Meta:
+        model = VisitRule
+        fields = ["id", "segment", "customer_kind", "interval_days", "updated_at"]
+        read_only_fields = fields
+
+
+class VisitRuleWriteSerializer(StrictSerializer):
+    """A visit rule to set: the class of customers, optionally one type of customer (empty: every type), and the
+    interval in days (1–366). A rule for the same class and type is replaced."""
+
+    segment = serializers.ChoiceField(choices=VisitSegment.choices)
+    customer_kind = serializers.ChoiceField(choices=[("", "every type"), *CustomerKind.choices], required=False, allow_blank=True)
+    interval_days = serializers.IntegerField(min_value=1, max_value=366)
+
+
+class VisitRuleChangeSerializer(StrictSerializer):
+    """A rule's new interval (its class and type stay: set another rule for another class)."""
+
+    interval_days = serializers.IntegerField(min_value=1, max_value=366)
