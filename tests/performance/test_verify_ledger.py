@@ -119,8 +119,17 @@ def _copies():
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the drill dumps and restores a PostgreSQL database")
 @pytest.mark.skipif(not shutil.which("pg_restore"), reason="pg_dump/pg_restore not installed")
+@pytest.fixture
+def organisation(transactional_db):
+    """The default organisation, loaded again: a transactional test before this one may have flushed it."""
+    from core.rights import SYSTEM
+    from regions.services import load_default_organisation
+
+    load_default_organisation(by=SYSTEM)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_restore_drill_restores_a_copy_and_fails_on_one_changed_open_balance(facts):
+def test_the_restore_drill_restores_a_copy_and_fails_on_one_changed_open_balance(organisation, facts):
     # One drill (~30 s); the passing drill runs in scripts/test on the demo data. Here the source has one customer's
     # open balance changed, so its restored copy must fail that check — and only that one: everything else restored.
     customer = Customer.objects.unscoped().exclude(open_balance=0).order_by("pk").first()

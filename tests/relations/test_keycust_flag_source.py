@@ -15,8 +15,9 @@ from customers.models import Customer
 from customers.services import customer_create
 from relations import services
 
-UNDECIDED = "Flagged by a branch system or before decisions were recorded — no decision on record"
-CLEARED = "Flag cleared by a branch system — no decision on record"
+# As the pages say them (zh-hans is the default language).
+UNDECIDED = "由分支机构系统标记或在记录认定之前标记——无认定记录"
+CLEARED = "由分支机构系统取消标记——无认定记录"
 
 
 @pytest.fixture(autouse=True)
