@@ -116,9 +116,6 @@ def _copies():
         return cursor.fetchall()
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the drill dumps and restores a PostgreSQL database")
-@pytest.mark.skipif(not shutil.which("pg_restore"), reason="pg_dump/pg_restore not installed")
 @pytest.fixture
 def organisation(transactional_db):
     """The default organisation, loaded again: a transactional test before this one may have flushed it."""
@@ -128,6 +125,9 @@ def organisation(transactional_db):
     load_default_organisation(by=SYSTEM)
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the drill dumps and restores a PostgreSQL database")
+@pytest.mark.skipif(not shutil.which("pg_restore"), reason="pg_dump/pg_restore not installed")
 @pytest.mark.django_db(transaction=True)
 def test_the_restore_drill_restores_a_copy_and_fails_on_one_changed_open_balance(organisation, facts):
     # One drill (~30 s); the passing drill runs in scripts/test on the demo data. Here the source has one customer's
