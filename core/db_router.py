@@ -144,12 +144,16 @@ def max_lag_seconds():
 
 
 def primary_lsn():
-    """The primary's current WAL position (None where the primary is not PostgreSQL)."""
+    """The primary's current WAL position (None where the primary is not PostgreSQL).
+
+    The insert position, not pg_current_wal_lsn()'s write position: with synchronous_commit off a commit's WAL
+    may still sit in the WAL buffers, behind the write position, and a replica paused before it would count as
+    having replayed everything (seen in CI: a report build read a replica that lacked the last invoice)."""
     primary = connections[DEFAULT_DB_ALIAS]
     if primary.vendor != "postgresql":
         return None
     with primary.cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
         return parse_lsn(cursor.fetchone()[0])
 
 

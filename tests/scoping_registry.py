@@ -399,6 +399,9 @@ def _app_entries(attribute):
         registry_team_dashboard,
     )
     for module in modules:
+        # A registry module imported on its own first (a test importing one of its makers) imports this module
+        # while its own body has not run yet: its entries would be silently missing. Say so instead.
+        assert hasattr(module, "ENTRIES"), f"{module.__name__} is half imported: import tests.scoping_registry first"
         yield from getattr(module, attribute, ())
 
 

@@ -83,7 +83,7 @@ class Worker:
         )
         from celery import Celery
 
-        self.app = Celery(broker=REDIS, backend=REDIS)
+        self.app = Celery(broker=REDIS, backend=REDIS, set_as_current=False)  # shared tasks keep resolving in the project app
 
     def send(self, name, *args, task_id=None):
         return self.app.send_task(name, args=list(args), queue=self.queue, task_id=task_id)

@@ -15,6 +15,7 @@ from team.models import AssessmentCycle
 from team.selectors.promo import PIPELINE_STAGES, distribution_table, promotion_pipeline
 from team.selectors.recruit import average_days_open, headcount_vs_plan, turnover, vacancy_ages
 from team.selectors.training import training_hours_total
+from tests import scoping_registry  # noqa: F401  (first: it imports the registry modules in its order)
 from tests.registry_team_recruit import vacancy_read
 
 TODAY = date(2026, 11, 16)
