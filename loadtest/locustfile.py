@@ -266,8 +266,11 @@ class BranchSystem(HttpUser):
             f"/api/v1/{kind}/bulk/", json={"records": records}, name=name, catch_response=True, timeout=TIMEOUT
         ) as response:
             if response.status_code != 200:
-                # Not confirmed: the server may or may not have written it; the same batch goes again first.
-                self.unsent = (kind, records)
+                # No answer, a server error or a throttle: the server may or may not have written it, so the same
+                # batch goes again first. A refusal of the batch (400: nothing written) is dropped: sending it
+                # again would be refused again.
+                retry = response.status_code in (0, 429) or response.status_code >= 500
+                self.unsent = (kind, records) if retry else None
                 response.failure(f"{kind} bulk answered {response.status_code}: {response.text[:300]}")
                 return
             body = response.json()
