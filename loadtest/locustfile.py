@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 
 import gevent
 from locust import HttpUser, between, events, task
+from locust.runners import STATE_STOPPING
 from requests import cookies as requests_cookies
 
 ACCOUNTS_FILE = os.environ.get("LOADTEST_ACCOUNTS", "loadtest-accounts.json")
@@ -132,8 +133,6 @@ def _count_request(**_kwargs):
     tally["requests"] += 1
     if tally["requests"] == MAX_REQUESTS:
         # A bound besides --run-time: stop the test (from another greenlet: this one is inside a request).
-        from locust.runners import STATE_STOPPING  # lazy: only needed when the bound is reached
-
         runner = _environment.get("runner")
         if runner is not None and runner.state != STATE_STOPPING:
             gevent.spawn(runner.quit)
