@@ -106,19 +106,26 @@ def open_vacancies(unit, on):
 # default) — in a fixed number of grouped queries, whatever the number of units. {unit id: figures}.
 
 
-def _in_post_counts(unit, units, days):
-    """{unit id: [people in post on each of `days`]}: one grouped query over the positions held on any of them."""
+def _position_counts(unit, units, days, *, leavers_after=None):
+    """{unit id: ([people in post on each of `days`], leavers)} in one grouped query over the positions held on any
+    of the days; leavers (with `leavers_after`, else 0): people who left the company from a position of the unit
+    that ended after `leavers_after`, up to the last of the days."""
     counts = {f"d{n}": Count("staff_id", distinct=True, filter=_sitting_on(day)) for n, day in enumerate(days)}
+    earliest = min(days)
+    if leavers_after is not None:
+        left = Q(ended_on__gt=leavers_after, ended_on__lte=max(days), staff__left_on=F("ended_on"))
+        counts["leavers"] = Count("staff_id", distinct=True, filter=left)
+        earliest = min(earliest, leavers_after)
     rows = (
         by_subtree(_positions(unit), "unit__path", units)
         .filter(started_on__lte=max(days))
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=min(days)))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=earliest))
         .order_by()
         .values("subtree")
         .annotate(**counts)
     )
-    found = {row["subtree"]: [row[f"d{n}"] for n in range(len(days))] for row in rows}
-    return {u.pk: found.get(u.pk, [0] * len(days)) for u in units}
+    found = {row["subtree"]: ([row[f"d{n}"] for n in range(len(days))], row.get("leavers", 0)) for row in rows}
+    return {u.pk: found.get(u.pk, ([0] * len(days), 0)) for u in units}
 
 
 def _vacancy_counts(unit, units, on):
@@ -145,13 +152,13 @@ def _vacancy_counts(unit, units, on):
 def headcount_by_unit(unit, on, *, units=None):
     """{unit id: HeadcountFigures on `on`} for each of `units` (see above): two queries."""
     units = _units(unit, units)
-    people = _in_post_counts(unit, units, [on])
+    people = _position_counts(unit, units, [on])
     seats = _vacancy_counts(unit, units, on)
     return {
         u.pk: HeadcountFigures(
             unit=u,
             on=on,
-            in_post=people[u.pk][0],
+            in_post=people[u.pk][0][0],  # ([in post on `on`], leavers)
             approved_seats=seats[u.pk]["approved"],
             filled_seats=seats[u.pk]["filled"],
             open_vacancies=seats[u.pk]["open"],
@@ -190,18 +197,10 @@ def turnover_by_unit(unit, on, *, units=None):
     units = _units(unit, units)
     start = add_months(on, -12)
     days = [add_months(on, -n) for n in range(12, -1, -1)]
-    people = _in_post_counts(unit, units, days)
-    rows = (
-        by_subtree(_positions(unit), "unit__path", units)
-        .filter(ended_on__gt=start, ended_on__lte=on, staff__left_on=F("ended_on"))
-        .order_by()
-        .values("subtree")
-        .annotate(leavers=Count("staff_id", distinct=True))
-    )
-    leavers = {row["subtree"]: row["leavers"] for row in rows}
+    figures = _position_counts(unit, units, days, leavers_after=start)
     result = {}
     for u in units:
-        counts, left = people[u.pk], leavers.get(u.pk, 0)
+        counts, left = figures[u.pk]
         average = Decimal(sum(counts)) / Decimal(len(counts))
         rate = None
         if average:
