@@ -11,16 +11,19 @@ A post held by several people (two district managers of one district) gives each
 vacant post leaves its reports without a manager's assessment until it is filled.
 """
 
-from collections import Counter, defaultdict
+import datetime
+from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from appraisal.models import AppraisalScore
 from core.roles import Role
 from regions.choices import UnitKind
 from regions.models import OrgUnit, StaffProfile
+from regions.selectors import by_subtree
 from risk.models import StaffRating
 from team.models.promo import (
     Assessment,
@@ -172,28 +175,40 @@ def promotion_evidence(staff):
 # ------------------------------------------------------------------------------------------ figures
 
 
+def capability_distribution_by_unit(*, unit, cycle, units=None):
+    """{unit id: capability distribution} of `cycle` for each of `units` — units of `unit`'s subtree, none below
+    another (its children, or `unit` alone: the default) — counted in one grouped query (see
+    capability_distribution)."""
+    units = [unit] if units is None else list(units)
+    rows = (
+        by_subtree(AssessmentScore.objects.for_unit(unit), AssessmentScore.scope_spec.path, units)
+        .filter(assessment__cycle=cycle, assessment__state=AssessmentState.MANAGER_ASSESSED)
+        # The result: calibrated, else the manager's level.
+        .annotate(level=Coalesce("calibrated_level", "manager_level"))
+        .filter(level__isnull=False)
+        .order_by()
+        .values_list("subtree", "assessment__role", "competency__code", "level")
+        .annotate(n=Count("pk"))
+    )
+    result = {u.pk: {} for u in units}
+    for subtree, role, code, level, n in rows:
+        result[subtree][(role, code, level)] = n
+    return result
+
+
 def capability_distribution(*, unit, cycle):
     """How many people of `unit`'s subtree reached each level of each competency in `cycle`, by role:
     {(role, competency code, level): count}, counting the result (calibrated, else the manager's level) of
     every assessment the manager has completed (where the person sat when assessed)."""
-    rows = (
-        AssessmentScore.objects.for_unit(unit)
-        .filter(assessment__cycle=cycle, assessment__state=AssessmentState.MANAGER_ASSESSED)
-        .values_list("assessment__role", "competency__code", "manager_level", "calibrated_level")
-    )
-    counts = Counter()
-    for role, code, manager_level, calibrated_level in rows:
-        level = calibrated_level if calibrated_level is not None else manager_level
-        if level is not None:
-            counts[(role, code, level)] += 1
-    return dict(counts)
+    return capability_distribution_by_unit(unit=unit, cycle=cycle)[unit.pk]
 
 
 def distribution_table(*, unit, cycle):
     """The calibration view's table: per role and competency, the count at each level 1..max (a list)."""
     counts = capability_distribution(unit=unit, cycle=cycle)
     competencies = {}
-    for model in CapabilityModel.objects.filter(pk__in=Assessment.objects.filter(cycle=cycle).values("model")):
+    models = CapabilityModel.objects.filter(pk__in=Assessment.objects.filter(cycle=cycle).values("model"))
+    for model in models.prefetch_related("competencies"):
         for competency in model.competencies.all():
             competencies[(model.role, competency.code)] = competency
     table = defaultdict(list)
@@ -221,47 +236,52 @@ PIPELINE_STAGES = (
 )
 
 
+def day_end(day):
+    """The first instant after local day `day`: a stamp is "on or before `day`" when it is earlier."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def pipeline_stage(as_of):
+    """An expression: the stage of a recommendation at the end of day `as_of` — applied if applied by then,
+    approved if approved by then, its current state if returned, rejected or withdrawn by then, submitted if
+    submitted by then, else a draft. (Made on or before `as_of` is the caller's filter.)"""
+    end = day_end(as_of)
+    return Case(
+        When(applied_at__lt=end, then=Value(PromotionState.APPLIED)),
+        When(approved_at__lt=end, then=Value(PromotionState.APPROVED)),
+        When(
+            state__in=(PromotionState.RETURNED, PromotionState.REJECTED, PromotionState.WITHDRAWN),
+            decided_at__lt=end,
+            then=F("state"),
+        ),
+        When(submitted_at__lt=end, then=Value(PromotionState.SUBMITTED)),
+        default=Value(PromotionState.DRAFT),
+        output_field=CharField(),
+    )
+
+
+def promotion_pipeline_by_unit(*, unit, as_of, units=None):
+    """{unit id: promotion pipeline as of `as_of`} for each of `units` — units of `unit`'s subtree, none below
+    another (its children, or `unit` alone: the default) — counted in one grouped query (see
+    promotion_pipeline)."""
+    units = [unit] if units is None else list(units)
+    rows = (
+        by_subtree(PromotionRecommendation.objects.for_unit(unit), PromotionRecommendation.scope_spec.path, units)
+        .filter(created_at__lt=day_end(as_of))
+        .annotate(stage=pipeline_stage(as_of))
+        .order_by()
+        .values_list("subtree", "stage")
+        .annotate(n=Count("pk"))
+    )
+    result = {u.pk: dict.fromkeys(PIPELINE_STAGES, 0) for u in units}
+    for subtree, stage, n in rows:
+        result[subtree][stage] = n
+    return result
+
+
 def promotion_pipeline(*, unit, as_of):
     """The promotion pipeline of `unit`'s subtree (the person's unit when recommended) as of the end of day
     `as_of`: {stage: count} of the recommendations made on or before that day, each at its stage that day —
     applied if applied by then, approved if approved by then, submitted if submitted by then, else a draft
     (a decided, returned, rejected or withdrawn one in its current state once decided on or before `as_of`)."""
-    counts = dict.fromkeys(PIPELINE_STAGES, 0)
-    rows = PromotionRecommendation.objects.for_unit(unit).values(
-        "state", "created_at", "submitted_at", "approved_at", "applied_at", "decided_at"
-    )
-    for row in rows:
-        stage = pipeline_stage(row, as_of)
-        if stage is not None:
-            counts[stage] += 1
-    return counts
-
-
-def pipeline_stage(row, as_of):
-    """The stage of one recommendation (a dict of its state and stamps) at the end of `as_of`, or None if it
-    was not made yet."""
-
-    def by(stamp):
-        return stamp is not None and stamp.date() <= as_of
-
-    def local(stamp):
-        return timezone.localtime(stamp) if stamp is not None else None
-
-    created, submitted, approved, applied, decided = (
-        local(row["created_at"]),
-        local(row["submitted_at"]),
-        local(row["approved_at"]),
-        local(row["applied_at"]),
-        local(row["decided_at"]),
-    )
-    if not by(created):
-        return None
-    if by(applied):
-        return PromotionState.APPLIED
-    if by(approved):
-        return PromotionState.APPROVED
-    if row["state"] in (PromotionState.RETURNED, PromotionState.REJECTED, PromotionState.WITHDRAWN) and by(decided):
-        return row["state"]
-    if by(submitted):
-        return PromotionState.SUBMITTED
-    return PromotionState.DRAFT
+    return promotion_pipeline_by_unit(unit=unit, as_of=as_of)[unit.pk]

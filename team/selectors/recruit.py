@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q
+from django.db.models import Count, DateField, DurationField, ExpressionWrapper, F, Q, Sum, Value
 
 from regions.models import Position
+from regions.selectors import by_subtree
 from team.models.recruit import Vacancy, VacancyState
 
 
@@ -54,16 +55,23 @@ def _vacancies(unit):
     return Vacancy.objects.filter(unit__path__startswith=unit.path)
 
 
+def _units(unit, units):
+    return [unit] if units is None else list(units)
+
+
+def _sitting_on(day):
+    """A position held on `day` (see "in post" in the module docstring)."""
+    return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
+def _open_on(day):
+    """A vacancy (already opened) still open on `day`."""
+    return Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+
+
 def in_post(unit, on):
     """How many people sat at a unit of `unit`'s subtree on day `on`."""
-    return (
-        _positions(unit)
-        .filter(started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-        .values("staff_id")
-        .distinct()
-        .count()
-    )
+    return _positions(unit).filter(_sitting_on(on)).values("staff_id").distinct().count()
 
 
 @dataclass(frozen=True)
@@ -89,32 +97,138 @@ class HeadcountFigures:
 
 def open_vacancies(unit, on):
     """Vacancies of the subtree open on day `on`, oldest first (see the module docstring)."""
-    return (
-        _vacancies(unit)
-        .filter(opened_on__lte=on)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
-        .select_related("unit")
-        .order_by("opened_on", "id")
+    return _vacancies(unit).filter(opened_on__lte=on).filter(_open_on(on)).select_related("unit").order_by("opened_on", "id")
+
+
+# --- figures of several units at once --------------------------------------------------------------------------
+# Each `…_by_unit(unit, on, units=…)` reads `unit`'s subtree as the single-unit figures do and splits it between
+# `units` — units of that subtree, none below another: its children for the drill-down, or `unit` alone (the
+# default) — in a fixed number of grouped queries, whatever the number of units. {unit id: figures}.
+
+
+def _position_counts(unit, units, days, *, leavers_after=None):
+    """{unit id: ([people in post on each of `days`], leavers)} in one grouped query over the positions held on any
+    of the days; leavers (with `leavers_after`, else 0): people who left the company from a position of the unit
+    that ended after `leavers_after`, up to the last of the days."""
+    counts = {f"d{n}": Count("staff_id", distinct=True, filter=_sitting_on(day)) for n, day in enumerate(days)}
+    earliest = min(days)
+    if leavers_after is not None:
+        left = Q(ended_on__gt=leavers_after, ended_on__lte=max(days), staff__left_on=F("ended_on"))
+        counts["leavers"] = Count("staff_id", distinct=True, filter=left)
+        earliest = min(earliest, leavers_after)
+    rows = (
+        by_subtree(_positions(unit), "unit__path", units)
+        .filter(started_on__lte=max(days))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=earliest))
+        .order_by()
+        .values("subtree")
+        .annotate(**counts)
     )
+    found = {row["subtree"]: ([row[f"d{n}"] for n in range(len(days))], row.get("leavers", 0)) for row in rows}
+    return {u.pk: found.get(u.pk, ([0] * len(days), 0)) for u in units}
+
+
+def _vacancy_counts(unit, units, on):
+    """{unit id: {approved, filled, open, days_open}} on `on` (days_open: the open ones' days open, summed)."""
+    days_open = ExpressionWrapper(Value(on, output_field=DateField()) - F("opened_on"), output_field=DurationField())
+    rows = (
+        by_subtree(_vacancies(unit), "unit__path", units)
+        .filter(opened_on__lte=on)
+        .order_by()
+        .values("subtree")
+        .annotate(
+            # Approved seats: not cancelled on or before `on`; filled: filled on or before `on`.
+            approved=Count("pk", filter=~Q(state=VacancyState.CANCELLED) | Q(closed_on__isnull=True) | Q(closed_on__gt=on)),
+            filled=Count("pk", filter=Q(state=VacancyState.FILLED, closed_on__lte=on)),
+            open=Count("pk", filter=_open_on(on)),
+            days_open=Sum(days_open, filter=_open_on(on)),
+        )
+    )
+    found = {row["subtree"]: row for row in rows}
+    empty = {"approved": 0, "filled": 0, "open": 0, "days_open": None}
+    return {u.pk: found.get(u.pk, empty) for u in units}
+
+
+def headcount_by_unit(unit, on, *, units=None):
+    """{unit id: HeadcountFigures on `on`} for each of `units` (see above): two queries."""
+    units = _units(unit, units)
+    people = _position_counts(unit, units, [on])
+    seats = _vacancy_counts(unit, units, on)
+    return {
+        u.pk: HeadcountFigures(
+            unit=u,
+            on=on,
+            in_post=people[u.pk][0][0],  # ([in post on `on`], leavers)
+            approved_seats=seats[u.pk]["approved"],
+            filled_seats=seats[u.pk]["filled"],
+            open_vacancies=seats[u.pk]["open"],
+        )
+        for u in units
+    }
+
+
+def average_days_open_by_unit(unit, on, *, units=None):
+    """{unit id: the mean days open of its vacancies open on `on`, one decimal place (None when none is open)}:
+    one query."""
+    result = {}
+    for pk, seats in _vacancy_counts(unit, _units(unit, units), on).items():
+        if not seats["open"]:
+            result[pk] = None
+            continue
+        # Whole days: both ends are dates.
+        days = seats["days_open"].days
+        result[pk] = (Decimal(days) / seats["open"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return result
+
+
+@dataclass(frozen=True)
+class TurnoverFigures:
+    unit: object
+    start: date  # the window is the days after `start` up to and including `on`
+    on: date
+    leavers: int
+    average_headcount: Decimal
+    rate: Decimal | None
+
+
+def turnover_by_unit(unit, on, *, units=None):
+    """{unit id: the 12-month rolling turnover of its subtree as of `on`} (defined in the module docstring): the
+    leavers and the people in post on the 13 month-days counted in one query."""
+    units = _units(unit, units)
+    start = add_months(on, -12)
+    days = [add_months(on, -n) for n in range(12, -1, -1)]
+    figures = _position_counts(unit, units, days, leavers_after=start)
+    result = {}
+    for u in units:
+        counts, left = figures[u.pk]
+        average = Decimal(sum(counts)) / Decimal(len(counts))
+        rate = None
+        if average:
+            rate = (Decimal(left) / average).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        result[u.pk] = TurnoverFigures(
+            unit=u,
+            start=start,
+            on=on,
+            leavers=left,
+            average_headcount=average.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+            rate=rate,
+        )
+    return result
+
+
+# --- figures of one unit ---------------------------------------------------------------------------------------
 
 
 def headcount_vs_plan(unit, on):
     """In post, approved and filled seats, open vacancies and the plan of `unit`'s subtree on day `on`."""
-    opened = _vacancies(unit).filter(opened_on__lte=on)
-    approved = opened.exclude(state=VacancyState.CANCELLED, closed_on__lte=on)
-    return HeadcountFigures(
-        unit=unit,
-        on=on,
-        in_post=in_post(unit, on),
-        approved_seats=approved.count(),
-        filled_seats=approved.filter(state=VacancyState.FILLED, closed_on__lte=on).count(),
-        open_vacancies=open_vacancies(unit, on).count(),
-    )
+    return headcount_by_unit(unit, on)[unit.pk]
 
 
 def headcount_by_child(unit, on):
     """The figures of each active unit directly below `unit` (the dashboard's drill-down), in tree order."""
-    return [headcount_vs_plan(child, on) for child in unit.children.filter(is_active=True).order_by("path")]
+    children = list(unit.children.filter(is_active=True).order_by("path"))
+    figures = headcount_by_unit(unit, on, units=children)
+    return [figures[child.pk] for child in children]
 
 
 @dataclass(frozen=True)
@@ -130,45 +244,12 @@ def vacancy_ages(unit, on):
 
 def average_days_open(unit, on):
     """The mean days open of the vacancies open on `on` (one decimal place); None when none is open."""
-    ages = [age.days_open for age in vacancy_ages(unit, on)]
-    if not ages:
-        return None
-    return (Decimal(sum(ages)) / len(ages)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class TurnoverFigures:
-    unit: object
-    start: date  # the window is the days after `start` up to and including `on`
-    on: date
-    leavers: int
-    average_headcount: Decimal
-    rate: Decimal | None
+    return average_days_open_by_unit(unit, on)[unit.pk]
 
 
 def turnover(unit, on):
     """The 12-month rolling turnover of `unit`'s subtree as of `on` (defined in the module docstring)."""
-    start = add_months(on, -12)
-    leavers = (
-        _positions(unit)
-        .filter(ended_on__gt=start, ended_on__lte=on, staff__left_on=F("ended_on"))
-        .values("staff_id")
-        .distinct()
-        .count()
-    )
-    counts = [in_post(unit, add_months(on, -n)) for n in range(12, -1, -1)]
-    average = Decimal(sum(counts)) / Decimal(len(counts))
-    rate = None
-    if average:
-        rate = (Decimal(leavers) / average).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    return TurnoverFigures(
-        unit=unit,
-        start=start,
-        on=on,
-        leavers=leavers,
-        average_headcount=average.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
-        rate=rate,
-    )
+    return turnover_by_unit(unit, on)[unit.pk]
 
 
 __all__ = [
@@ -177,10 +258,13 @@ __all__ = [
     "VacancyAge",
     "add_months",
     "average_days_open",
+    "average_days_open_by_unit",
     "headcount_by_child",
+    "headcount_by_unit",
     "headcount_vs_plan",
     "in_post",
     "open_vacancies",
     "turnover",
+    "turnover_by_unit",
     "vacancy_ages",
 ]
