@@ -25,3 +25,9 @@ CACHES["default"]["KEY_PREFIX"] = env("PYTEST_XDIST_WORKER", "")  # noqa: F405
 # Uploaded files of tests go to a folder of their own, not the checkout's media/.
 # A worker started by a test (tests/core/test_dead_worker.py) is told the test's own MEDIA_ROOT through the environment.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or Path(tempfile.gettempdir()) / "rsm-test-media")  # noqa: F405
+
+# On PostgreSQL a test's commits need not wait for the disk (a crash of the test server loses nothing that matters):
+# the transactional tests commit and flush often.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()

@@ -37,6 +37,10 @@ CHANNEL_UNKNOWN = _("Unknown channel, or one outside your scope.")
 
 
 class ComplaintStepSerializer(serializers.ModelSerializer):
+    # A step that is not a move (a note, an escalation) has no states: "" must be in the schema's enum.
+    from_state = enum_choice_field(ComplaintState, read_only=True, allow_blank=True)
+    to_state = enum_choice_field(ComplaintState, read_only=True, allow_blank=True)
+
     class Meta:
         model = ComplaintStep
         fields = ["id", "kind", "on", "note", "from_state", "to_state", "created_at"]
